@@ -1,0 +1,306 @@
+//! Message catalogue: every key shown to a person, in zh-CN (default) and English.
+
+use serde::{Deserialize, Serialize};
+
+/// A display language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Lang {
+    /// 简体中文 (default).
+    #[default]
+    #[serde(rename = "zh-CN")]
+    ZhCn,
+    /// English.
+    #[serde(rename = "en")]
+    En,
+}
+
+impl Lang {
+    /// Picks a language from an `Accept-Language`-style tag; anything not English is Chinese.
+    pub fn from_tag(tag: &str) -> Self {
+        if tag.trim().to_ascii_lowercase().starts_with("en") {
+            Lang::En
+        } else {
+            Lang::ZhCn
+        }
+    }
+
+    /// The BCP 47 tag.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::ZhCn => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+}
+
+const MESSAGES: &[(&str, &str, &str)] = &[
+    ("validation.required", "此项必填", "This field is required"),
+    ("validation.too_long", "内容过长", "This is too long"),
+    (
+        "validation.control_chars",
+        "含有不允许的控制字符",
+        "Contains control characters",
+    ),
+    (
+        "validation.unknown_choice",
+        "不是可选的值",
+        "Not one of the allowed values",
+    ),
+    (
+        "validation.non_negative_number",
+        "应为不小于0的数字",
+        "Must be a number ≥ 0",
+    ),
+    (
+        "validation.duplicate",
+        "与前面的项重复",
+        "Duplicates an earlier entry",
+    ),
+    ("validation.too_many", "条目过多", "Too many entries"),
+    (
+        "validation.date_in_past",
+        "日期不能早于今天",
+        "The date may not be in the past",
+    ),
+    (
+        "validation.out_of_range",
+        "超出允许范围",
+        "Out of the allowed range",
+    ),
+    (
+        "validation.percent",
+        "进度应在0到100之间",
+        "Progress must be between 0 and 100",
+    ),
+    (
+        "validation.reason_required",
+        "请填写理由",
+        "Please give a reason",
+    ),
+    ("validation.unknown_role", "未知的角色", "Unknown role"),
+    (
+        "validation.admin_roles_separate",
+        "三员角色须分立，不能与其他角色兼任",
+        "Admin roles must be held alone (separation of duties)",
+    ),
+    (
+        "validation.unknown_unit",
+        "单位不存在或不在管辖范围内",
+        "No such unit within reach",
+    ),
+    ("validation.unknown_user", "人员不存在", "No such user"),
+    (
+        "validation.username",
+        "用户名只能包含字母、数字、点、下划线和连字符（3-64位）",
+        "User names use letters, digits, '.', '_' and '-' (3-64 characters)",
+    ),
+    (
+        "validation.password_weak",
+        "密码至少10位，且须包含字母和数字",
+        "Passwords need at least 10 characters with letters and digits",
+    ),
+    (
+        "validation.invalid_json",
+        "请求格式错误",
+        "The request body is not valid JSON",
+    ),
+    (
+        "validation.invalid_query",
+        "查询参数错误",
+        "Invalid query parameters",
+    ),
+    (
+        "validation.invalid_cursor",
+        "分页游标无效",
+        "Invalid page cursor",
+    ),
+    (
+        "rule.item_state",
+        "事项当前状态不允许此操作",
+        "The item's state does not allow this",
+    ),
+    (
+        "rule.assignment_state",
+        "承办任务当前状态不允许此操作",
+        "The assignment's state does not allow this",
+    ),
+    (
+        "rule.report_state",
+        "该反馈已审核或类型不符",
+        "The report was already reviewed or is of another kind",
+    ),
+    (
+        "rule.request_decided",
+        "该申请已处理",
+        "The request was already decided",
+    ),
+    (
+        "rule.deadline_after_parent",
+        "办理时限不得晚于上级时限",
+        "A deadline may not be later than the parent's deadline",
+    ),
+    (
+        "rule.deadline_in_past",
+        "办理时限不得早于今天",
+        "A deadline may not lie in the past",
+    ),
+    (
+        "rule.extension_not_later",
+        "延期后的时限须晚于原时限",
+        "The new deadline must be later than the current one",
+    ),
+    (
+        "rule.extension_too_late",
+        "延期须在时限届满前申请",
+        "Extensions must be asked before the deadline",
+    ),
+    (
+        "rule.request_pending",
+        "已有同类申请待处理",
+        "A request of this kind is already pending",
+    ),
+    (
+        "rule.refusal_window_passed",
+        "已超过退回申请期限",
+        "The refusal window has passed",
+    ),
+    (
+        "rule.unit_not_in_subtree",
+        "只能分解给本单位下属单位",
+        "Sub-assignments go to units below the assigned unit",
+    ),
+    (
+        "rule.duplicate_unit",
+        "该单位已承办此任务",
+        "The unit already holds this assignment",
+    ),
+    (
+        "rule.no_lead_unit",
+        "须至少指定一个牵头单位",
+        "At least one lead unit is required",
+    ),
+    (
+        "rule.children_unfinished",
+        "下级承办任务尚未全部办结",
+        "Sub-assignments are not all finished",
+    ),
+    (
+        "rule.assignments_unfinished",
+        "承办任务尚未全部办结",
+        "Assignments are not all finished",
+    ),
+    (
+        "rule.responsible_not_in_unit",
+        "责任人须为本单位人员",
+        "The responsible person must belong to the unit",
+    ),
+    (
+        "rule.concurrent",
+        "数据已被他人修改，请刷新后重试",
+        "The record was changed meanwhile; reload and retry",
+    ),
+    (
+        "rule.name_taken",
+        "名称已被占用",
+        "The name is already taken",
+    ),
+    ("error.not_found", "未找到该记录", "Not found"),
+    (
+        "error.forbidden",
+        "您没有执行此操作的权限",
+        "You may not do this",
+    ),
+    ("error.unauthorized", "请先登录", "Please log in"),
+    (
+        "error.login_failed",
+        "用户名或密码错误",
+        "Wrong user name or password",
+    ),
+    (
+        "error.locked",
+        "登录失败次数过多，账号已临时锁定，请稍后再试",
+        "Too many failed logins; the account is locked for a while",
+    ),
+    (
+        "error.csrf",
+        "请求校验失败，请刷新页面后重试",
+        "Request check failed; reload the page and retry",
+    ),
+    (
+        "error.internal",
+        "系统内部错误，请联系管理员并提供操作编号",
+        "Internal error; contact the administrator with the operation id",
+    ),
+    (
+        "error.payload_too_large",
+        "提交内容过大",
+        "The request is too large",
+    ),
+    (
+        "calendar.bad_date",
+        "日期格式错误（应为YYYY-MM-DD）",
+        "Bad date (use YYYY-MM-DD)",
+    ),
+    (
+        "calendar.bad_kind",
+        "类型应为 holiday 或 workday",
+        "Kind must be holiday or workday",
+    ),
+];
+
+/// The text of `key` in `lang`; the key itself when unknown, so nothing is ever blank.
+pub fn t(key: &str, lang: Lang) -> &str {
+    MESSAGES
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .map(|(_, zh, en)| match lang {
+            Lang::ZhCn => *zh,
+            Lang::En => *en,
+        })
+        .unwrap_or(key)
+}
+
+/// Whether `key` has a translation.
+pub fn knows(key: &str) -> bool {
+    MESSAGES.iter().any(|(k, _, _)| *k == key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_has_both_languages() {
+        use crate::Rule::*;
+        for r in [
+            ItemState,
+            AssignmentState,
+            ReportState,
+            RequestDecided,
+            DeadlineAfterParent,
+            DeadlineInPast,
+            ExtensionNotLater,
+            ExtensionTooLate,
+            RequestPending,
+            RefusalWindowPassed,
+            UnitNotInSubtree,
+            DuplicateUnit,
+            NoLeadUnit,
+            ChildrenUnfinished,
+            AssignmentsUnfinished,
+            ResponsibleNotInUnit,
+            Concurrent,
+            NameTaken,
+        ] {
+            assert!(knows(r.key()), "{}", r.key());
+            assert_ne!(t(r.key(), Lang::ZhCn), t(r.key(), Lang::En));
+        }
+    }
+
+    #[test]
+    fn keys_are_unique() {
+        for (i, (k, _, _)) in MESSAGES.iter().enumerate() {
+            assert!(!MESSAGES[i + 1..].iter().any(|(k2, _, _)| k2 == k), "{k}");
+        }
+    }
+}

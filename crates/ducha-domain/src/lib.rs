@@ -1,0 +1,19 @@
+//! Pure supervision rules for ducha (督查).
+//!
+//! Architecture Invariant: this crate does no IO and never reads the clock. Time (`now`, `today`)
+//! and the working-day calendar are arguments, so every rule is deterministic and testable.
+
+pub mod assignment;
+pub mod calendar;
+pub mod chain;
+pub mod error;
+pub mod i18n;
+pub mod ids;
+pub mod item;
+pub mod org;
+pub mod report;
+pub mod requests;
+pub mod text;
+
+pub use error::{FieldError, Rule, ValidationErrors};
+pub use ids::*;
