@@ -162,6 +162,11 @@ impl WorkCalendar {
     }
 }
 
+/// The calendar date in China (UTC+8, no daylight saving) at instant `t`.
+pub fn china_date(t: chrono::DateTime<chrono::Utc>) -> NaiveDate {
+    (t + chrono::Duration::hours(8)).date_naive()
+}
+
 fn succ(d: NaiveDate) -> NaiveDate {
     d.succ_opt().unwrap_or(NaiveDate::MAX)
 }

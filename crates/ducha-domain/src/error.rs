@@ -5,6 +5,7 @@ use std::fmt;
 
 /// One invalid field of a form or request, with a translatable message key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
     /// The field name as the client sent it (`title`, `targets[2].value`, …).
     pub field: String,

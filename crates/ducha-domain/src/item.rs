@@ -73,6 +73,7 @@ str_enum!(
 
 /// A measurable target (目标): what, in which unit of measure, how much.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Target {
     /// What is measured, e.g. 新增停车泊位.
     pub name: String,
@@ -116,6 +117,7 @@ pub fn parse_targets(errors: &mut ValidationErrors, field: &str, raw: &[Target])
 /// How often assignees report (报送频次).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Cadence {
     /// No periodic report; report at milestones and on completion.
     None,
@@ -161,6 +163,7 @@ impl Cadence {
 
 /// The fields of an item as the supervision office writes them, before parsing.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ItemInput {
     /// Title.
     pub title: String,

@@ -29,6 +29,7 @@ str_enum!(
 
 /// A reported value of a named target.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MetricValue {
     /// The target's name.
     pub name: String,
@@ -38,6 +39,7 @@ pub struct MetricValue {
 
 /// A report as the assignee writes it, before parsing.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReportInput {
     /// What was done.
     #[serde(default)]
@@ -125,6 +127,7 @@ impl ReportSpec {
 /// The reviewer's verdict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Verdict {
     /// 通过.
     Accept,

@@ -1,1 +1,17 @@
-//! placeholder
+//! Use cases of ducha, one file each, shared by the API, the web pages, jobs and the CLI.
+//!
+//! Every command takes the acting user and `now`, checks visibility (a foreign item is
+//! "not found"), then the role, then the domain rule, and commits its rows with exactly one event.
+
+pub mod assignments;
+pub mod audit;
+pub mod auth;
+mod context;
+mod error;
+pub mod items;
+pub mod org;
+mod views;
+
+pub use context::{Config, Services};
+pub use error::{ServiceError, ServiceResult};
+pub use views::*;

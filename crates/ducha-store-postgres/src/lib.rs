@@ -1,1 +1,82 @@
-//! placeholder
+//! The PostgreSQL backend, for several stateless app nodes on one database.
+
+use ducha_store::StoreError;
+use sqlx::postgres::PgPoolOptions;
+use sqlx::{PgPool, Postgres, Transaction};
+use std::time::{Duration, Instant};
+
+/// The PostgreSQL store.
+#[derive(Debug, Clone)]
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    /// Connects to `url` and runs pending migrations.
+    pub async fn open(url: &str, max_connections: u32) -> Result<Self, StoreError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect(url)
+            .await
+            .map_err(ducha_store::sql::err)?;
+        let store = Self { pool };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Runs pending migrations (several nodes may start at once: sqlx takes an advisory lock).
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        sqlx::migrate!("./migrations")
+            .run(&self.pool)
+            .await
+            .map_err(|e| StoreError::Other(Box::new(e)))
+    }
+
+    /// The pool, for tests that tamper with the database on purpose.
+    pub fn raw_pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    fn reader(&self) -> &PgPool {
+        &self.pool
+    }
+
+    fn writer(&self) -> &PgPool {
+        &self.pool
+    }
+
+    async fn begin_write(&self) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
+        self.pool.begin().await
+    }
+
+    /// The database's raw limit: `n` single-row insert transactions; returns transactions per
+    /// second.
+    pub async fn raw_insert_rate(&self, n: u32) -> Result<f64, StoreError> {
+        let e = ducha_store::sql::err;
+        sqlx::query(
+            "CREATE TABLE IF NOT EXISTS bench_raw (id BIGSERIAL PRIMARY KEY, v TEXT NOT NULL)",
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(e)?;
+        let start = Instant::now();
+        for i in 0..n {
+            let mut tx = self.pool.begin().await.map_err(e)?;
+            sqlx::query("INSERT INTO bench_raw (v) VALUES ($1)")
+                .bind(format!("row {i}"))
+                .execute(&mut *tx)
+                .await
+                .map_err(e)?;
+            tx.commit().await.map_err(e)?;
+        }
+        let rate = f64::from(n) / start.elapsed().as_secs_f64();
+        sqlx::query("DROP TABLE bench_raw")
+            .execute(&self.pool)
+            .await
+            .map_err(e)?;
+        Ok(rate)
+    }
+}
+
+ducha_store::impl_sql_store!(PgStore, sqlx::Postgres);

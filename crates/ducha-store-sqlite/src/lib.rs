@@ -1,1 +1,127 @@
-//! placeholder
+//! The SQLite backend: one file in WAL mode, a pool of readers and a single writer connection,
+//! so writers queue fairly in the application instead of spinning on `SQLITE_BUSY`.
+
+use ducha_store::StoreError;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Sqlite, SqlitePool, Transaction};
+use std::path::Path;
+use std::str::FromStr;
+use std::time::{Duration, Instant};
+
+/// How durable a commit is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Durability {
+    /// `synchronous=NORMAL`: a commit survives a killed process; the OS may lose the last
+    /// transactions on power loss.
+    #[default]
+    Normal,
+    /// `synchronous=FULL`: every commit is flushed to disk before it is acknowledged.
+    Full,
+}
+
+/// The SQLite store.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    read: SqlitePool,
+    write: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `url` (`sqlite://path` or a plain path) and
+    /// runs pending migrations.
+    pub async fn open(url: &str, durability: Durability) -> Result<Self, StoreError> {
+        let opts = connect_options(url, durability)?;
+        let write = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(opts.clone())
+            .await
+            .map_err(ducha_store::sql::err)?;
+        let store_migrated = Self {
+            read: write.clone(),
+            write: write.clone(),
+        };
+        store_migrated.migrate().await?;
+        let readers = std::thread::available_parallelism().map_or(4, |n| n.get() as u32 * 2);
+        let read = SqlitePoolOptions::new()
+            .max_connections(readers.max(4))
+            .connect_with(opts.read_only(true))
+            .await
+            .map_err(ducha_store::sql::err)?;
+        Ok(Self { read, write })
+    }
+
+    /// Runs pending migrations.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        sqlx::migrate!("./migrations")
+            .run(&self.write)
+            .await
+            .map_err(|e| StoreError::Other(Box::new(e)))
+    }
+
+    /// The writer pool, for tests that tamper with the database on purpose.
+    pub fn raw_pool(&self) -> &SqlitePool {
+        &self.write
+    }
+
+    fn reader(&self) -> &SqlitePool {
+        &self.read
+    }
+
+    fn writer(&self) -> &SqlitePool {
+        &self.write
+    }
+
+    async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
+        self.write.begin_with("BEGIN IMMEDIATE").await
+    }
+
+    /// The database's raw limit: `n` single-row insert transactions on the same file and
+    /// settings; returns transactions per second.
+    pub async fn raw_insert_rate(&self, n: u32) -> Result<f64, StoreError> {
+        let e = ducha_store::sql::err;
+        sqlx::query(
+            "CREATE TABLE IF NOT EXISTS bench_raw (id INTEGER PRIMARY KEY, v TEXT NOT NULL)",
+        )
+        .execute(&self.write)
+        .await
+        .map_err(e)?;
+        let start = Instant::now();
+        for i in 0..n {
+            let mut tx = self.begin_write().await.map_err(e)?;
+            sqlx::query("INSERT INTO bench_raw (v) VALUES ($1)")
+                .bind(format!("row {i}"))
+                .execute(&mut *tx)
+                .await
+                .map_err(e)?;
+            tx.commit().await.map_err(e)?;
+        }
+        let rate = f64::from(n) / start.elapsed().as_secs_f64();
+        sqlx::query("DROP TABLE bench_raw")
+            .execute(&self.write)
+            .await
+            .map_err(e)?;
+        Ok(rate)
+    }
+}
+
+fn connect_options(url: &str, durability: Durability) -> Result<SqliteConnectOptions, StoreError> {
+    let opts = if url.starts_with("sqlite:") {
+        SqliteConnectOptions::from_str(url).map_err(ducha_store::sql::err)?
+    } else {
+        SqliteConnectOptions::new().filename(Path::new(url))
+    };
+    Ok(opts
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(match durability {
+            Durability::Normal => SqliteSynchronous::Normal,
+            Durability::Full => SqliteSynchronous::Full,
+        })
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10))
+        .pragma("cache_size", "-32000"))
+}
+
+ducha_store::impl_sql_store!(SqliteStore, sqlx::Sqlite);

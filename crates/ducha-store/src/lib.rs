@@ -1,1 +1,259 @@
-//! placeholder
+//! Store traits by aggregate, the row types they return, and the SQL both sqlx backends share.
+//!
+//! Architecture Invariant: every state change goes through [`EventStore::commit`], which writes
+//! the rows and exactly one chained event in one transaction.
+
+mod rows;
+pub mod sql;
+
+pub use rows::*;
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use ducha_domain::chain::{EventDraft, EventRecord, HashAlgo};
+use ducha_domain::item::{Category, ItemState, Source};
+use ducha_domain::org::UnitPath;
+
+#[doc(hidden)]
+pub mod reexport {
+    pub use async_trait;
+    pub use chrono;
+    pub use ducha_domain;
+    pub use serde_json;
+    pub use sqlx;
+}
+
+/// What can go wrong in a store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The row does not exist.
+    #[error("not found")]
+    NotFound,
+    /// A uniqueness rule or an optimistic version check failed.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// Anything else (connection, IO, corrupt data).
+    #[error(transparent)]
+    Other(Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// Result of store calls.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Units and users.
+#[async_trait]
+pub trait OrgStore: Send + Sync {
+    /// One unit.
+    async fn unit(&self, id: i64) -> StoreResult<Option<UnitRow>>;
+    /// Units by id, in any order.
+    async fn units(&self, ids: &[i64]) -> StoreResult<Vec<UnitRow>>;
+    /// Every unit of a subtree, ordered by path.
+    async fn units_under(&self, root: &UnitPath) -> StoreResult<Vec<UnitRow>>;
+    /// One user.
+    async fn user(&self, id: i64) -> StoreResult<Option<UserRow>>;
+    /// Users by id.
+    async fn users(&self, ids: &[i64]) -> StoreResult<Vec<UserRow>>;
+    /// A user by login name.
+    async fn user_by_name(&self, username: &str) -> StoreResult<Option<UserRow>>;
+    /// Users of every unit in a subtree.
+    async fn users_under(&self, root: &UnitPath) -> StoreResult<Vec<UserRow>>;
+    /// How many units and users exist (to know whether a database is empty).
+    async fn counts(&self) -> StoreResult<(i64, i64)>;
+}
+
+/// Sessions, API tokens and failed-login tracking (security data, outside the event chain).
+#[async_trait]
+pub trait SessionStore: Send + Sync {
+    /// Stores a new session.
+    async fn create_session(&self, s: &SessionRow) -> StoreResult<()>;
+    /// A session by the hash of its token.
+    async fn session(&self, token_hash: &str) -> StoreResult<Option<SessionRow>>;
+    /// Slides a session's expiry.
+    async fn touch_session(
+        &self,
+        token_hash: &str,
+        seen: DateTime<Utc>,
+        expires: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// Ends a session.
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+    /// Stores a new API token.
+    async fn create_api_token(&self, t: &NewApiToken) -> StoreResult<i64>;
+    /// An API token by the hash of its secret.
+    async fn api_token(&self, token_hash: &str) -> StoreResult<Option<ApiTokenRow>>;
+    /// Records a failed login; returns the new failure count.
+    async fn login_failed(
+        &self,
+        user_id: i64,
+        locked_until: Option<DateTime<Utc>>,
+    ) -> StoreResult<i64>;
+    /// Clears failures after a good login.
+    async fn login_succeeded(&self, user_id: i64) -> StoreResult<()>;
+}
+
+/// Items, their assignment trees, reports and requests.
+#[async_trait]
+pub trait ItemStore: Send + Sync {
+    /// One item.
+    async fn item(&self, id: i64) -> StoreResult<Option<ItemRow>>;
+    /// A page of the item register.
+    async fn list_items(&self, q: &ItemQuery) -> StoreResult<Vec<ItemRow>>;
+    /// One assignment.
+    async fn assignment(&self, id: i64) -> StoreResult<Option<AssignmentRow>>;
+    /// Every assignment of an item, parents before children.
+    async fn assignments_of_item(&self, item_id: i64) -> StoreResult<Vec<AssignmentRow>>;
+    /// One report.
+    async fn report(&self, id: i64) -> StoreResult<Option<ReportRow>>;
+    /// Reports of an item, oldest first.
+    async fn reports_of_item(&self, item_id: i64) -> StoreResult<Vec<ReportRow>>;
+    /// One help request.
+    async fn help_request(&self, id: i64) -> StoreResult<Option<HelpRequestRow>>;
+    /// Help requests of an item.
+    async fn help_requests_of_item(&self, item_id: i64) -> StoreResult<Vec<HelpRequestRow>>;
+    /// One extension request.
+    async fn extension(&self, id: i64) -> StoreResult<Option<ExtensionRow>>;
+    /// Extension requests of an item.
+    async fn extensions_of_item(&self, item_id: i64) -> StoreResult<Vec<ExtensionRow>>;
+    /// One refusal.
+    async fn refusal(&self, id: i64) -> StoreResult<Option<RefusalRow>>;
+    /// Refusals of an item.
+    async fn refusals_of_item(&self, item_id: i64) -> StoreResult<Vec<RefusalRow>>;
+}
+
+/// The write path and the event log.
+#[async_trait]
+pub trait EventStore: Send + Sync {
+    /// Applies a change and appends its event in one transaction. Returns the ids of inserted
+    /// rows (in order) and the recorded event.
+    async fn commit(&self, change: Change) -> StoreResult<Committed>;
+    /// Events of an item, in order.
+    async fn item_events(&self, item_id: i64) -> StoreResult<Vec<EventRecord>>;
+    /// Events with `seq > after`, in order, at most `limit`.
+    async fn events_after(&self, after: i64, limit: i64) -> StoreResult<Vec<EventRecord>>;
+    /// The chain's recorded head (seq, hash) and hash algorithm.
+    async fn chain_head(&self) -> StoreResult<(i64, String, HashAlgo)>;
+    /// Sets the hash algorithm while the chain is empty; returns the algorithm in force.
+    async fn init_chain(&self, algo: HashAlgo) -> StoreResult<HashAlgo>;
+}
+
+/// Everything a backend provides.
+pub trait Store: OrgStore + SessionStore + ItemStore + EventStore {}
+impl<T: OrgStore + SessionStore + ItemStore + EventStore> Store for T {}
+
+/// The filters of the item register; every filter is optional.
+#[derive(Debug, Clone, Default)]
+pub struct ItemQuery {
+    /// Items with an assignment in this subtree are visible.
+    pub visible_units: Option<UnitPath>,
+    /// Items registered in this subtree are visible too (supervisors and leaders).
+    pub visible_scope: Option<UnitPath>,
+    /// Source filter.
+    pub source: Option<Source>,
+    /// Category filter.
+    pub category: Option<Category>,
+    /// State filter.
+    pub state: Option<ItemState>,
+    /// Only items with an assignment in this unit's subtree.
+    pub unit: Option<UnitPath>,
+    /// Deadline on or after.
+    pub deadline_from: Option<NaiveDate>,
+    /// Deadline on or before.
+    pub deadline_to: Option<NaiveDate>,
+    /// Title or number contains.
+    pub keyword: Option<String>,
+    /// Sort order and position after which the page starts.
+    pub sort: ItemSort,
+    /// Page size.
+    pub limit: i64,
+}
+
+/// Sort orders of the register, each with its keyset cursor.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum ItemSort {
+    /// Newest first; page after this id.
+    #[default]
+    Newest,
+    /// Newest first, after the given id.
+    NewestAfter(i64),
+    /// Earliest deadline first.
+    Deadline,
+    /// Earliest deadline first, after (deadline, id).
+    DeadlineAfter(NaiveDate, i64),
+}
+
+/// A state change: row updates and inserts, and the one event describing it.
+#[derive(Debug, Clone)]
+pub struct Change {
+    /// Whole-row updates, each checked against the version it was read at.
+    pub updates: Vec<Update>,
+    /// New rows.
+    pub inserts: Vec<Insert>,
+    /// The event.
+    pub event: EventDraft,
+}
+
+/// A whole-row update of a row read at `version`.
+#[derive(Debug, Clone)]
+pub enum Update {
+    /// An item.
+    Item(ItemRow),
+    /// Gives an item the next official number of its scope and year (`督〔2026〕15号`); the
+    /// event payload gets it as `number`.
+    NumberItem {
+        /// The item.
+        item_id: i64,
+        /// The registering jurisdiction.
+        scope_unit_id: i64,
+        /// The year of the number.
+        year: i32,
+        /// The prefix, e.g. 督.
+        prefix: String,
+    },
+    /// An assignment.
+    Assignment(AssignmentRow),
+    /// A report.
+    Report(ReportRow),
+    /// A help request.
+    Help(HelpRequestRow),
+    /// An extension request.
+    Extension(ExtensionRow),
+    /// A refusal.
+    Refusal(RefusalRow),
+    /// A user's password hash.
+    Password {
+        /// The user.
+        user_id: i64,
+        /// The new PHC string.
+        hash: String,
+    },
+}
+
+/// A new row.
+#[derive(Debug, Clone)]
+pub enum Insert {
+    /// A unit; its path is derived from the parent.
+    Unit(NewUnit),
+    /// A user.
+    User(NewUser),
+    /// An item.
+    Item(NewItem),
+    /// An assignment.
+    Assignment(NewAssignment),
+    /// A report.
+    Report(NewReport),
+    /// A help request.
+    Help(NewHelpRequest),
+    /// An extension request.
+    Extension(NewExtension),
+    /// A refusal.
+    Refusal(NewRefusal),
+}
+
+/// The outcome of a commit.
+#[derive(Debug, Clone)]
+pub struct Committed {
+    /// Ids of inserted rows, in insert order.
+    pub ids: Vec<i64>,
+    /// The recorded event.
+    pub event: EventRecord,
+}

@@ -1,0 +1,149 @@
+//! Ask for an extension (延期申请) before the deadline; the level above decides.
+
+use super::DecisionInput;
+use crate::context::Subject;
+use crate::error::{ServiceError, ServiceResult, ensure};
+use crate::{Created, Done, Services};
+use chrono::{DateTime, NaiveDate, Utc};
+use ducha_domain::assignment::{AssignmentCommand, assignment_transition, check_extension};
+use ducha_domain::chain::EventKind;
+use ducha_domain::item::ItemState;
+use ducha_domain::org::Actor;
+use ducha_domain::requests::{RequestState, decide};
+use ducha_domain::text::bounded;
+use ducha_domain::{Rule, ValidationErrors};
+use ducha_store::{Insert, NewExtension, Update};
+use serde::Deserialize;
+
+/// An extension request.
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExtensionInput {
+    /// The concrete new deadline.
+    pub deadline: Option<NaiveDate>,
+    /// Why.
+    pub reason: String,
+}
+
+impl Services {
+    /// The assigned unit asks to move its deadline.
+    pub async fn request_extension(
+        &self,
+        actor: &Actor,
+        assignment_id: i64,
+        input: &ExtensionInput,
+        now: DateTime<Utc>,
+    ) -> ServiceResult<Created> {
+        let (_, _, a) = self.own_assignment(actor, assignment_id).await?;
+        let mut e = ValidationErrors::default();
+        let reason = bounded(&mut e, "reason", &input.reason, true, 2000);
+        if input.deadline.is_none() {
+            e.add("deadline", "validation.required");
+        }
+        let deadline = e
+            .into_result(input.deadline)?
+            .ok_or(ServiceError::NotFound)?;
+        assignment_transition(a.state, AssignmentCommand::Ask)?;
+        check_extension(a.deadline, deadline, self.today(now))?;
+        let pending = self
+            .store
+            .extensions_of_item(a.item_id)
+            .await?
+            .iter()
+            .any(|x| x.assignment_id == a.id && x.state == RequestState::Pending);
+        if pending {
+            return Err(Rule::RequestPending.into());
+        }
+        let c = self
+            .commit(
+                Some(actor),
+                now,
+                EventKind::ExtensionRequested,
+                Subject::assignment(&a),
+                serde_json::json!({ "from": a.deadline, "to": deadline, "reason": reason }),
+                vec![],
+                vec![Insert::Extension(NewExtension {
+                    assignment_id,
+                    item_id: a.item_id,
+                    old_deadline: a.deadline,
+                    requested_deadline: deadline,
+                    reason,
+                    created_by: actor.user_id.0,
+                    created_at: now,
+                })],
+            )
+            .await?;
+        Ok(Created {
+            id: c.ids[0],
+            ids: c.ids,
+            event_seq: c.event.seq,
+        })
+    }
+
+    /// The level above approves or denies. An approved sub-assignment may not pass its parent's
+    /// deadline; an approved top-level one moves the item's deadline if needed.
+    pub async fn decide_extension(
+        &self,
+        actor: &Actor,
+        extension_id: i64,
+        input: &DecisionInput,
+        now: DateTime<Utc>,
+    ) -> ServiceResult<Done> {
+        let mut x = self
+            .store
+            .extension(extension_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let (mut item, all, mut a) = self.visible_assignment(actor, x.assignment_id).await?;
+        ensure(Self::is_level_above(actor, &item, &all, &a))?;
+        if item.state != ItemState::Dispatched {
+            return Err(Rule::ItemState.into());
+        }
+        let mut e = ValidationErrors::default();
+        let comment = bounded(&mut e, "comment", &input.comment, !input.approve, 2000);
+        e.into_result(())?;
+        x.state = decide(x.state, input.approve)?;
+        x.decided_by = Some(actor.user_id.0);
+        x.decided_at = Some(now);
+        x.comment.clone_from(&comment);
+        let mut updates = vec![Update::Extension(x.clone())];
+        if input.approve {
+            if !a.state.is_open() {
+                return Err(Rule::AssignmentState.into());
+            }
+            match a.parent_id.and_then(|p| all.iter().find(|c| c.id == p)) {
+                Some(parent) if x.requested_deadline > parent.deadline => {
+                    return Err(Rule::DeadlineAfterParent.into());
+                }
+                Some(_) => {}
+                None if x.requested_deadline > item.deadline => {
+                    item.deadline = x.requested_deadline;
+                    updates.push(Update::Item(item));
+                }
+                None => {}
+            }
+            a.deadline = x.requested_deadline;
+            updates.push(Update::Assignment(a.clone()));
+        }
+        let kind = if input.approve {
+            EventKind::ExtensionApproved
+        } else {
+            EventKind::ExtensionDenied
+        };
+        let c = self
+            .commit(
+                Some(actor),
+                now,
+                kind,
+                Subject::assignment(&a),
+                serde_json::json!({ "extension_id": extension_id, "from": x.old_deadline,
+                    "to": x.requested_deadline, "comment": comment }),
+                updates,
+                vec![],
+            )
+            .await?;
+        Ok(Done {
+            event_seq: c.event.seq,
+        })
+    }
+}

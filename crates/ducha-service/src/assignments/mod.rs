@@ -1,0 +1,64 @@
+//! Use cases on assignments (交办/承办): sign, refuse, decompose, report, review, extension
+//! and help requests.
+
+mod decompose;
+mod extension;
+mod help;
+mod refuse;
+mod report;
+mod review;
+mod sign;
+
+use crate::error::ServiceResult;
+use crate::{ServiceError, Services};
+use ducha_domain::item::ItemState;
+use ducha_domain::org::Actor;
+use ducha_domain::{Rule, UnitId};
+use ducha_store::{AssignmentRow, ItemRow};
+use serde::Deserialize;
+
+pub use sign::SignInput;
+
+/// A decision on a request, with a comment (required when denying).
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DecisionInput {
+    /// Approve (uphold) or deny.
+    pub approve: bool,
+    /// Comment.
+    #[serde(default)]
+    pub comment: String,
+}
+
+/// A free-text input (a reason, a question, an answer).
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TextInput {
+    /// The text.
+    pub text: String,
+}
+
+impl Services {
+    /// Loads an assignment of a dispatched item that the actor works on for its unit.
+    pub(crate) async fn own_assignment(
+        &self,
+        actor: &Actor,
+        assignment_id: i64,
+    ) -> ServiceResult<(ItemRow, Vec<AssignmentRow>, AssignmentRow)> {
+        let (item, all, a) = self.visible_assignment(actor, assignment_id).await?;
+        if !actor.acts_for(UnitId(a.unit_id)) {
+            return Err(ServiceError::Forbidden);
+        }
+        if item.state != ItemState::Dispatched {
+            return Err(Rule::ItemState.into());
+        }
+        Ok((item, all, a))
+    }
+
+    /// Whether the actor answers for `unit` on this item: its liaison or head, or a supervisor
+    /// when the unit is the item's supervision office.
+    pub(crate) fn answers_for(&self, actor: &Actor, item: &ItemRow, unit: i64) -> bool {
+        actor.acts_for(UnitId(unit))
+            || (unit == item.owner_unit_id && actor.supervises(&item.scope_path.0))
+    }
+}

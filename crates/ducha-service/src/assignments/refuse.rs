@@ -1,0 +1,109 @@
+//! Refuse a wrongly routed assignment (申请退回) within the window; the level above decides.
+
+use super::{DecisionInput, TextInput};
+use crate::context::Subject;
+use crate::error::{ServiceError, ServiceResult, ensure};
+use crate::{Created, Done, Services};
+use chrono::{DateTime, Utc};
+use ducha_domain::assignment::{AssignmentCommand, assignment_transition, check_refusal_window};
+use ducha_domain::calendar::china_date;
+use ducha_domain::chain::EventKind;
+use ducha_domain::item::ItemState;
+use ducha_domain::org::Actor;
+use ducha_domain::requests::decide;
+use ducha_domain::text::bounded;
+use ducha_domain::{Rule, ValidationErrors};
+use ducha_store::{Insert, NewRefusal, Update};
+
+impl Services {
+    /// The unit hands the assignment back with reasons, before signing.
+    pub async fn refuse_assignment(
+        &self,
+        actor: &Actor,
+        assignment_id: i64,
+        input: &TextInput,
+        now: DateTime<Utc>,
+    ) -> ServiceResult<Created> {
+        let (_, _, mut a) = self.own_assignment(actor, assignment_id).await?;
+        let mut e = ValidationErrors::default();
+        let reason = bounded(&mut e, "text", &input.text, true, 2000);
+        e.into_result(())?;
+        a.state = assignment_transition(a.state, AssignmentCommand::Refuse)?;
+        check_refusal_window(
+            &self.calendar,
+            china_date(a.dispatched_at),
+            self.today(now),
+            self.config.refusal_window_days,
+        )?;
+        let c = self
+            .commit(
+                Some(actor),
+                now,
+                EventKind::AssignmentRefused,
+                Subject::assignment(&a),
+                serde_json::json!({ "reason": reason }),
+                vec![Update::Assignment(a.clone())],
+                vec![Insert::Refusal(NewRefusal {
+                    assignment_id,
+                    item_id: a.item_id,
+                    reason,
+                    created_by: actor.user_id.0,
+                    created_at: now,
+                })],
+            )
+            .await?;
+        Ok(Created {
+            id: c.ids[0],
+            ids: c.ids,
+            event_seq: c.event.seq,
+        })
+    }
+
+    /// The level above upholds the refusal (the assignment is withdrawn) or rejects it (the unit
+    /// must sign).
+    pub async fn decide_refusal(
+        &self,
+        actor: &Actor,
+        refusal_id: i64,
+        input: &DecisionInput,
+        now: DateTime<Utc>,
+    ) -> ServiceResult<Done> {
+        let mut r = self
+            .store
+            .refusal(refusal_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let (item, all, mut a) = self.visible_assignment(actor, r.assignment_id).await?;
+        ensure(Self::is_level_above(actor, &item, &all, &a))?;
+        if item.state != ItemState::Dispatched {
+            return Err(Rule::ItemState.into());
+        }
+        let mut e = ValidationErrors::default();
+        let comment = bounded(&mut e, "comment", &input.comment, !input.approve, 2000);
+        e.into_result(())?;
+        r.state = decide(r.state, input.approve)?;
+        r.decided_by = Some(actor.user_id.0);
+        r.decided_at = Some(now);
+        r.comment.clone_from(&comment);
+        let (cmd, kind) = if input.approve {
+            (AssignmentCommand::UpholdRefusal, EventKind::RefusalUpheld)
+        } else {
+            (AssignmentCommand::RejectRefusal, EventKind::RefusalRejected)
+        };
+        a.state = assignment_transition(a.state, cmd)?;
+        let c = self
+            .commit(
+                Some(actor),
+                now,
+                kind,
+                Subject::assignment(&a),
+                serde_json::json!({ "refusal_id": refusal_id, "comment": comment }),
+                vec![Update::Refusal(r), Update::Assignment(a)],
+                vec![],
+            )
+            .await?;
+        Ok(Done {
+            event_seq: c.event.seq,
+        })
+    }
+}

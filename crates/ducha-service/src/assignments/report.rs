@@ -1,0 +1,68 @@
+//! Report progress (进展反馈) or request completion (申请办结).
+
+use crate::context::Subject;
+use crate::error::ServiceResult;
+use crate::{Created, Services};
+use chrono::{DateTime, Utc};
+use ducha_domain::assignment::{AssignmentCommand, assignment_transition, check_children_finished};
+use ducha_domain::chain::EventKind;
+use ducha_domain::org::Actor;
+use ducha_domain::report::{ReportInput, ReportKind, ReportSpec};
+use ducha_store::{Insert, NewReport, Update};
+
+impl Services {
+    /// The assigned unit reports. A completion request needs every sub-assignment finished.
+    pub async fn submit_report(
+        &self,
+        actor: &Actor,
+        assignment_id: i64,
+        input: &ReportInput,
+        now: DateTime<Utc>,
+    ) -> ServiceResult<Created> {
+        let (_, all, mut a) = self.own_assignment(actor, assignment_id).await?;
+        let spec = ReportSpec::parse(input)?;
+        let cmd = match spec.kind {
+            ReportKind::Progress => AssignmentCommand::Report,
+            ReportKind::Completion => AssignmentCommand::RequestCompletion,
+        };
+        a.state = assignment_transition(a.state, cmd)?;
+        if spec.kind == ReportKind::Completion {
+            let children: Vec<_> = all
+                .iter()
+                .filter(|c| c.parent_id == Some(a.id))
+                .map(|c| c.state)
+                .collect();
+            check_children_finished(&children)?;
+        }
+        if spec.percent.is_some() {
+            a.progress = spec.percent;
+        }
+        a.last_report_at = Some(now);
+        let payload = serde_json::json!({
+            "kind": spec.kind, "percent": spec.percent, "metrics": spec.metrics,
+            "has_problems": !spec.problems.is_empty(), "chars": spec.text.chars().count(),
+        });
+        let c = self
+            .commit(
+                Some(actor),
+                now,
+                EventKind::ReportSubmitted,
+                Subject::assignment(&a),
+                payload,
+                vec![Update::Assignment(a.clone())],
+                vec![Insert::Report(NewReport {
+                    assignment_id,
+                    item_id: a.item_id,
+                    author_id: actor.user_id.0,
+                    spec,
+                    submitted_at: now,
+                })],
+            )
+            .await?;
+        Ok(Created {
+            id: c.ids[0],
+            ids: c.ids,
+            event_seq: c.event.seq,
+        })
+    }
+}

@@ -1,0 +1,206 @@
+//! Login with lockout, sessions with an idle timeout and CSRF token, and API tokens.
+//!
+//! Only SHA-256 hashes of session and API tokens are stored, so a copy of the database does not
+//! let anyone log in.
+
+use crate::Services;
+use crate::error::{ServiceError, ServiceResult};
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use chrono::{DateTime, Duration, Utc};
+use ducha_domain::chain::hex;
+use ducha_domain::org::Actor;
+use ducha_store::{NewApiToken, SessionRow};
+use sha2::{Digest, Sha256};
+use std::sync::OnceLock;
+
+/// A new session: the cookie token and the CSRF token to echo in writes.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    /// Secret for the session cookie.
+    pub token: String,
+    /// Synchronizer token for cookie-authenticated writes.
+    pub csrf: String,
+    /// The user.
+    pub user_id: i64,
+}
+
+/// A live session.
+#[derive(Debug, Clone)]
+pub struct SessionInfo {
+    /// The user.
+    pub user_id: i64,
+    /// The session's CSRF token.
+    pub csrf: String,
+}
+
+/// 32 random bytes as hex.
+pub fn random_token() -> ServiceResult<String> {
+    let mut buf = [0u8; 32];
+    getrandom::fill(&mut buf).map_err(|e| {
+        ServiceError::Store(ducha_store::StoreError::Other(
+            format!("no randomness: {e}").into(),
+        ))
+    })?;
+    Ok(hex(&buf))
+}
+
+/// SHA-256 of a token, as stored.
+pub fn token_hash(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+/// Hashes a password with Argon2id (run it off the async threads).
+pub fn hash_password(password: &str) -> ServiceResult<String> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| ServiceError::Store(ducha_store::StoreError::Other(e.to_string().into())))
+}
+
+/// Whether `password` matches the stored PHC string.
+pub fn verify_password(phc: &str, password: &str) -> bool {
+    PasswordHash::new(phc)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// A password policy check: at least 10 characters with letters and digits.
+pub fn password_ok(password: &str) -> bool {
+    password.chars().count() >= 10
+        && password.chars().any(|c| c.is_alphabetic())
+        && password.chars().any(|c| c.is_ascii_digit())
+}
+
+fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| hash_password("not a password 0").unwrap_or_default())
+}
+
+async fn verify_blocking(phc: String, password: String) -> bool {
+    tokio::task::spawn_blocking(move || verify_password(&phc, &password))
+        .await
+        .unwrap_or(false)
+}
+
+impl Services {
+    /// Checks a user name and password; locks the account after too many failures.
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+        now: DateTime<Utc>,
+    ) -> ServiceResult<NewSession> {
+        let Some(user) = self.store.user_by_name(username.trim()).await? else {
+            // Same work as a real check, so timing does not reveal which names exist.
+            verify_blocking(dummy_hash().to_string(), password.to_string()).await;
+            return Err(ServiceError::LoginFailed);
+        };
+        if user.locked_until.is_some_and(|t| t > now) {
+            return Err(ServiceError::Locked);
+        }
+        if !user.active || !verify_blocking(user.password_hash.clone(), password.to_string()).await
+        {
+            let lock = (user.failed_logins + 1 >= self.config.lockout_threshold)
+                .then(|| now + Duration::minutes(self.config.lockout_minutes));
+            self.store.login_failed(user.id, lock).await?;
+            tracing::info!(user_id = user.id, locked = lock.is_some(), "failed login");
+            return Err(if lock.is_some() {
+                ServiceError::Locked
+            } else {
+                ServiceError::LoginFailed
+            });
+        }
+        self.store.login_succeeded(user.id).await?;
+        let token = random_token()?;
+        let csrf = random_token()?;
+        self.store
+            .create_session(&SessionRow {
+                token_hash: token_hash(&token),
+                user_id: user.id,
+                csrf_token: csrf.clone(),
+                created_at: now,
+                expires_at: now + Duration::minutes(self.config.session_idle_minutes),
+                last_seen_at: now,
+            })
+            .await?;
+        Ok(NewSession {
+            token,
+            csrf,
+            user_id: user.id,
+        })
+    }
+
+    /// Resolves a session cookie, sliding its idle timeout.
+    pub async fn session(&self, token: &str, now: DateTime<Utc>) -> ServiceResult<SessionInfo> {
+        let hash = token_hash(token);
+        let s = self
+            .store
+            .session(&hash)
+            .await?
+            .ok_or(ServiceError::Unauthorized)?;
+        if s.expires_at <= now {
+            self.store.delete_session(&hash).await?;
+            return Err(ServiceError::Unauthorized);
+        }
+        // Touch at most once a minute: a read-mostly session should not write on every request.
+        if now - s.last_seen_at > Duration::minutes(1) {
+            let expires = now + Duration::minutes(self.config.session_idle_minutes);
+            self.store.touch_session(&hash, now, expires).await?;
+        }
+        Ok(SessionInfo {
+            user_id: s.user_id,
+            csrf: s.csrf_token,
+        })
+    }
+
+    /// Ends a session.
+    pub async fn logout(&self, token: &str) -> ServiceResult<()> {
+        Ok(self.store.delete_session(&token_hash(token)).await?)
+    }
+
+    /// Creates an API token acting as `actor`; the secret is shown once.
+    pub async fn create_api_token(
+        &self,
+        actor: &Actor,
+        name: &str,
+        days: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> ServiceResult<String> {
+        let mut e = ducha_domain::ValidationErrors::default();
+        let name = ducha_domain::text::bounded(&mut e, "name", name, true, 100);
+        if days.is_some_and(|d| !(1..=3650).contains(&d)) {
+            e.add("days", "validation.out_of_range");
+        }
+        e.into_result(())?;
+        let secret = format!("dk_{}", random_token()?);
+        self.store
+            .create_api_token(&NewApiToken {
+                token_hash: token_hash(&secret),
+                user_id: actor.user_id.0,
+                name,
+                created_at: now,
+                expires_at: days.map(|d| now + Duration::days(d)),
+            })
+            .await?;
+        Ok(secret)
+    }
+
+    /// Resolves a bearer API token to its user.
+    pub async fn token_user(&self, token: &str, now: DateTime<Utc>) -> ServiceResult<i64> {
+        let t = self
+            .store
+            .api_token(&token_hash(token))
+            .await?
+            .ok_or(ServiceError::Unauthorized)?;
+        if t.expires_at.is_some_and(|e| e <= now) {
+            return Err(ServiceError::Unauthorized);
+        }
+        Ok(t.user_id)
+    }
+}

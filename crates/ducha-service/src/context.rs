@@ -1,0 +1,223 @@
+//! The service context: the store, the calendar and the settings every use case reads.
+
+use crate::error::{ServiceError, ServiceResult};
+use chrono::{DateTime, NaiveDate, Utc};
+use ducha_domain::calendar::{WorkCalendar, china_date};
+use ducha_domain::chain::{EventDraft, EventKind};
+use ducha_domain::org::{Actor, UnitPath, jurisdiction_of};
+use ducha_store::{AssignmentRow, Change, Committed, Insert, ItemRow, Store, Update};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+/// Settings of the use cases (part of the layered configuration).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Working days after dispatch within which a unit may refuse a wrongly routed assignment.
+    pub refusal_window_days: u32,
+    /// Prefix of official item numbers (督〔2026〕15号).
+    pub item_number_prefix: String,
+    /// Minutes of inactivity after which a session ends.
+    pub session_idle_minutes: i64,
+    /// Failed logins in a row that lock an account.
+    pub lockout_threshold: i64,
+    /// Minutes an account stays locked.
+    pub lockout_minutes: i64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            refusal_window_days: 3,
+            item_number_prefix: "督".into(),
+            session_idle_minutes: 30,
+            lockout_threshold: 5,
+            lockout_minutes: 15,
+        }
+    }
+}
+
+/// Everything a use case needs; cheap to clone.
+#[derive(Clone)]
+pub struct Services {
+    /// The store.
+    pub store: Arc<dyn Store>,
+    /// Settings.
+    pub config: Arc<Config>,
+    /// The working-day calendar.
+    pub calendar: Arc<WorkCalendar>,
+}
+
+impl std::fmt::Debug for Services {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Services")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Services {
+    /// Builds the context.
+    pub fn new(store: Arc<dyn Store>, config: Config, calendar: WorkCalendar) -> Self {
+        Self {
+            store,
+            config: Arc::new(config),
+            calendar: Arc::new(calendar),
+        }
+    }
+
+    /// The acting user, with their unit path and jurisdiction.
+    pub async fn actor(&self, user_id: i64) -> ServiceResult<Actor> {
+        let user = self
+            .store
+            .user(user_id)
+            .await?
+            .ok_or(ServiceError::Unauthorized)?;
+        if !user.active {
+            return Err(ServiceError::Unauthorized);
+        }
+        let unit = self
+            .store
+            .unit(user.unit_id)
+            .await?
+            .ok_or(ServiceError::Unauthorized)?;
+        let path = unit.path.0.clone();
+        let chain_ids: Vec<i64> = path.ids().iter().map(|u| u.0).collect();
+        let mut chain = self.store.units(&chain_ids).await?;
+        chain.sort_by_key(|u| u.path.0.depth());
+        let chain: Vec<(UnitPath, _)> = chain.into_iter().map(|u| (u.path.0, u.kind)).collect();
+        let jurisdiction = jurisdiction_of(&chain).unwrap_or_else(|| path.clone());
+        Ok(Actor {
+            user_id: ducha_domain::UserId(user.id),
+            unit_id: ducha_domain::UnitId(user.unit_id),
+            unit_path: path,
+            roles: user.roles.0,
+            jurisdiction,
+        })
+    }
+
+    /// Today's date in China at `now`.
+    pub fn today(&self, now: DateTime<Utc>) -> NaiveDate {
+        china_date(now)
+    }
+
+    /// Commits rows and one event by `actor`.
+    pub(crate) async fn commit(
+        &self,
+        actor: Option<&Actor>,
+        now: DateTime<Utc>,
+        kind: EventKind,
+        subject: Subject,
+        payload: serde_json::Value,
+        updates: Vec<Update>,
+        inserts: Vec<Insert>,
+    ) -> ServiceResult<Committed> {
+        let event = EventDraft {
+            at: now,
+            actor_user: actor.map(|a| a.user_id.0),
+            actor_unit: actor.map(|a| a.unit_id.0),
+            kind,
+            item_id: subject.item,
+            assignment_id: subject.assignment,
+            unit_id: subject.unit,
+            payload,
+        };
+        Ok(self
+            .store
+            .commit(Change {
+                updates,
+                inserts,
+                event,
+            })
+            .await?)
+    }
+
+    /// Loads an item the actor may see, with its assignments; `NotFound` otherwise.
+    pub(crate) async fn visible_item(
+        &self,
+        actor: &Actor,
+        item_id: i64,
+    ) -> ServiceResult<(ItemRow, Vec<AssignmentRow>)> {
+        let item = self
+            .store
+            .item(item_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let assignments = self.store.assignments_of_item(item_id).await?;
+        if can_see(actor, &item, &assignments) {
+            Ok((item, assignments))
+        } else {
+            Err(ServiceError::NotFound)
+        }
+    }
+
+    /// Loads an assignment the actor may see, with its item and the item's assignments.
+    pub(crate) async fn visible_assignment(
+        &self,
+        actor: &Actor,
+        assignment_id: i64,
+    ) -> ServiceResult<(ItemRow, Vec<AssignmentRow>, AssignmentRow)> {
+        let a = self
+            .store
+            .assignment(assignment_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let (item, all) = self.visible_item(actor, a.item_id).await?;
+        let supervises = actor.supervises(&item.scope_path.0) || actor.leads(&item.scope_path.0);
+        if !supervises && !a.unit_path.0.is_within(actor.visibility_root()) {
+            // The actor sees the item through another branch, not this assignment.
+            return Err(ServiceError::NotFound);
+        }
+        Ok((item, all, a))
+    }
+
+    /// Whether the actor decides for the level above `a`: the parent assignment's unit, or a
+    /// supervisor of the item's jurisdiction for a top-level assignment.
+    pub(crate) fn is_level_above(
+        actor: &Actor,
+        item: &ItemRow,
+        all: &[AssignmentRow],
+        a: &AssignmentRow,
+    ) -> bool {
+        match a.parent_id {
+            Some(pid) => all
+                .iter()
+                .find(|p| p.id == pid)
+                .is_some_and(|p| actor.acts_for(ducha_domain::UnitId(p.unit_id))),
+            None => actor.supervises(&item.scope_path.0),
+        }
+    }
+}
+
+/// What an event is about.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Subject {
+    pub item: Option<i64>,
+    pub assignment: Option<i64>,
+    pub unit: Option<i64>,
+}
+
+impl Subject {
+    pub fn item(id: i64) -> Self {
+        Self {
+            item: Some(id),
+            ..Self::default()
+        }
+    }
+    pub fn assignment(a: &AssignmentRow) -> Self {
+        Self {
+            item: Some(a.item_id),
+            assignment: Some(a.id),
+            unit: Some(a.unit_id),
+        }
+    }
+}
+
+/// Whether `actor` may read `item`: supervisors and leaders of its jurisdiction, and units with
+/// an assignment in their subtree.
+pub(crate) fn can_see(actor: &Actor, item: &ItemRow, assignments: &[AssignmentRow]) -> bool {
+    let scope = &item.scope_path.0;
+    actor.supervises(scope)
+        || actor.leads(scope)
+        || assignments.iter().any(|a| actor.sees(&a.unit_path.0))
+}

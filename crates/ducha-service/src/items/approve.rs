@@ -1,0 +1,85 @@
+//! Submit a draft for approval; the leader approves or sends it back.
+
+use crate::context::Subject;
+use crate::error::{ServiceResult, ensure};
+use crate::{Done, Services};
+use chrono::{DateTime, Utc};
+use ducha_domain::ValidationErrors;
+use ducha_domain::chain::EventKind;
+use ducha_domain::item::{ItemCommand, item_transition};
+use ducha_domain::org::Actor;
+use ducha_domain::text::bounded;
+use ducha_store::Update;
+
+impl Services {
+    /// A supervisor submits a draft to the leader.
+    pub async fn submit_item(
+        &self,
+        actor: &Actor,
+        item_id: i64,
+        now: DateTime<Utc>,
+    ) -> ServiceResult<Done> {
+        self.move_item(actor, item_id, ItemCommand::Submit, "", now)
+            .await
+    }
+
+    /// The leader approves registration.
+    pub async fn approve_item(
+        &self,
+        actor: &Actor,
+        item_id: i64,
+        comment: &str,
+        now: DateTime<Utc>,
+    ) -> ServiceResult<Done> {
+        self.move_item(actor, item_id, ItemCommand::Approve, comment, now)
+            .await
+    }
+
+    /// The leader sends the draft back, with a reason.
+    pub async fn reject_item(
+        &self,
+        actor: &Actor,
+        item_id: i64,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> ServiceResult<Done> {
+        self.move_item(actor, item_id, ItemCommand::Reject, reason, now)
+            .await
+    }
+
+    async fn move_item(
+        &self,
+        actor: &Actor,
+        item_id: i64,
+        cmd: ItemCommand,
+        comment: &str,
+        now: DateTime<Utc>,
+    ) -> ServiceResult<Done> {
+        let (mut item, _) = self.visible_item(actor, item_id).await?;
+        let scope = &item.scope_path.0;
+        let (allowed, kind) = match cmd {
+            ItemCommand::Submit => (actor.supervises(scope), EventKind::ItemSubmitted),
+            ItemCommand::Approve => (actor.leads(scope), EventKind::ItemApproved),
+            _ => (actor.leads(scope), EventKind::ItemRejected),
+        };
+        ensure(allowed)?;
+        item.state = item_transition(item.state, cmd)?;
+        let mut e = ValidationErrors::default();
+        let comment = bounded(&mut e, "comment", comment, cmd == ItemCommand::Reject, 2000);
+        e.into_result(())?;
+        let c = self
+            .commit(
+                Some(actor),
+                now,
+                kind,
+                Subject::item(item_id),
+                serde_json::json!({ "comment": comment }),
+                vec![Update::Item(item)],
+                vec![],
+            )
+            .await?;
+        Ok(Done {
+            event_seq: c.event.seq,
+        })
+    }
+}

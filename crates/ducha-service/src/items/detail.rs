@@ -1,0 +1,271 @@
+//! An item with its assignment tree, reports, requests and timeline, as the actor may see it.
+
+use crate::{
+    AssignmentView, EventView, ExtensionView, HelpRequestView, ItemDetail, RefusalView, ReportView,
+    ServiceResult, Services,
+};
+use ducha_domain::UnitId;
+use ducha_domain::assignment::AssignmentState as S;
+use ducha_domain::item::ItemState;
+use ducha_domain::org::Actor;
+use ducha_domain::report::ReportState;
+use ducha_domain::requests::RequestState;
+use ducha_store::{AssignmentRow, ItemRow};
+use std::collections::{HashMap, HashSet};
+
+/// Orders assignments depth-first, parents before children, siblings by id.
+fn depth_first(all: &[AssignmentRow]) -> Vec<(&AssignmentRow, usize)> {
+    fn walk<'a>(
+        all: &'a [AssignmentRow],
+        parent: Option<i64>,
+        depth: usize,
+        out: &mut Vec<(&'a AssignmentRow, usize)>,
+    ) {
+        for a in all.iter().filter(|a| a.parent_id == parent) {
+            out.push((a, depth));
+            walk(all, Some(a.id), depth + 1, out);
+        }
+    }
+    let mut out = Vec::with_capacity(all.len());
+    walk(all, None, 1, &mut out);
+    out
+}
+
+fn item_actions(actor: &Actor, item: &ItemRow) -> Vec<&'static str> {
+    let scope = &item.scope_path.0;
+    let sup = actor.supervises(scope);
+    match item.state {
+        ItemState::Draft if sup => vec!["edit", "submit"],
+        ItemState::PendingApproval if actor.leads(scope) => vec!["approve", "reject"],
+        ItemState::Approved if sup => vec!["dispatch"],
+        ItemState::Dispatched if sup => vec!["close"],
+        _ => vec![],
+    }
+}
+
+fn assignment_actions(
+    actor: &Actor,
+    item: &ItemRow,
+    all: &[AssignmentRow],
+    a: &AssignmentRow,
+    pending_refusal: bool,
+) -> Vec<&'static str> {
+    if item.state != ItemState::Dispatched {
+        return vec![];
+    }
+    let mut out = Vec::new();
+    if actor.acts_for(UnitId(a.unit_id)) {
+        match a.state {
+            S::Pending => out.extend(["sign", "refuse"]),
+            S::Signed | S::InProgress => {
+                out.extend(["decompose", "report", "complete", "extend", "help"]);
+            }
+            _ => {}
+        }
+    }
+    if pending_refusal && Services::is_level_above(actor, item, all, a) {
+        out.push("decide_refusal");
+    }
+    out
+}
+
+impl Services {
+    /// Everything about an item that the actor may see.
+    pub async fn item_detail(&self, actor: &Actor, item_id: i64) -> ServiceResult<ItemDetail> {
+        let (item, all) = self.visible_item(actor, item_id).await?;
+        let scope = &item.scope_path.0;
+        let visible: HashSet<i64> = if actor.supervises(scope) || actor.leads(scope) {
+            all.iter().map(|a| a.id).collect()
+        } else {
+            // Own subtree, plus the chain above it for context.
+            let by_id: HashMap<i64, &AssignmentRow> = all.iter().map(|a| (a.id, a)).collect();
+            let mut set = HashSet::new();
+            for a in all.iter().filter(|a| actor.sees(&a.unit_path.0)) {
+                let mut cur = Some(a);
+                while let Some(c) = cur {
+                    if !set.insert(c.id) {
+                        break;
+                    }
+                    cur = c.parent_id.and_then(|p| by_id.get(&p).copied());
+                }
+            }
+            set
+        };
+        let (reports, helps, exts, refusals, events) = (
+            self.store.reports_of_item(item_id).await?,
+            self.store.help_requests_of_item(item_id).await?,
+            self.store.extensions_of_item(item_id).await?,
+            self.store.refusals_of_item(item_id).await?,
+            self.store.item_events(item_id).await?,
+        );
+        let mut unit_ids: Vec<i64> = all.iter().map(|a| a.unit_id).collect();
+        unit_ids.extend(helps.iter().map(|h| h.to_unit_id));
+        unit_ids.extend(events.iter().filter_map(|e| e.actor_unit));
+        unit_ids.sort_unstable();
+        unit_ids.dedup();
+        let units: HashMap<i64, String> = self
+            .store
+            .units(&unit_ids)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.name))
+            .collect();
+        let mut user_ids: Vec<i64> = all.iter().filter_map(|a| a.responsible_user_id).collect();
+        user_ids.extend(reports.iter().map(|r| r.author_id));
+        user_ids.extend(events.iter().filter_map(|e| e.actor_user));
+        user_ids.sort_unstable();
+        user_ids.dedup();
+        let users: HashMap<i64, String> = self
+            .store
+            .users(&user_ids)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.display_name))
+            .collect();
+        let by_id: HashMap<i64, &AssignmentRow> = all.iter().map(|a| (a.id, a)).collect();
+        let level_above = |aid: i64| {
+            by_id
+                .get(&aid)
+                .is_some_and(|a| Self::is_level_above(actor, &item, &all, a))
+        };
+
+        let assignments = depth_first(&all)
+            .into_iter()
+            .filter(|(a, _)| visible.contains(&a.id))
+            .map(|(a, depth)| {
+                let pending_refusal = refusals
+                    .iter()
+                    .any(|r| r.assignment_id == a.id && r.state == RequestState::Pending);
+                AssignmentView {
+                    id: a.id,
+                    parent_id: a.parent_id,
+                    depth,
+                    unit_id: a.unit_id,
+                    unit_name: units.get(&a.unit_id).cloned().unwrap_or_default(),
+                    role: a.role,
+                    state: a.state,
+                    responsible_user_id: a.responsible_user_id,
+                    responsible_name: a.responsible_user_id.and_then(|u| users.get(&u).cloned()),
+                    deadline: a.deadline,
+                    original_deadline: a.original_deadline,
+                    targets: a.targets.0.clone(),
+                    instructions: a.instructions.clone(),
+                    dispatched_at: a.dispatched_at,
+                    signed_at: a.signed_at,
+                    completed_at: a.completed_at,
+                    returned_count: a.returned_count,
+                    progress: a.progress,
+                    last_report_at: a.last_report_at,
+                    version: a.version,
+                    actions: assignment_actions(actor, &item, &all, a, pending_refusal),
+                }
+            })
+            .collect();
+        let reports = reports
+            .into_iter()
+            .filter(|r| visible.contains(&r.assignment_id))
+            .map(|r| ReportView {
+                can_review: r.state == ReportState::Pending && level_above(r.assignment_id),
+                author_name: users.get(&r.author_id).cloned().unwrap_or_default(),
+                id: r.id,
+                assignment_id: r.assignment_id,
+                author_id: r.author_id,
+                kind: r.kind,
+                text: r.text,
+                percent: r.percent,
+                metrics: r.metrics.0,
+                problems: r.problems,
+                state: r.state,
+                submitted_at: r.submitted_at,
+                reviewed_at: r.reviewed_at,
+                review_comment: r.review_comment,
+            })
+            .collect();
+        let help_requests = helps
+            .into_iter()
+            .filter(|h| visible.contains(&h.assignment_id) || actor.acts_for(UnitId(h.to_unit_id)))
+            .map(|h| HelpRequestView {
+                can_answer: h.answered_at.is_none() && self.answers_for(actor, &item, h.to_unit_id),
+                to_unit_name: units.get(&h.to_unit_id).cloned().unwrap_or_default(),
+                id: h.id,
+                assignment_id: h.assignment_id,
+                from_unit_id: h.from_unit_id,
+                to_unit_id: h.to_unit_id,
+                text: h.text,
+                created_at: h.created_at,
+                answer: h.answer,
+                answered_at: h.answered_at,
+            })
+            .collect();
+        let extensions = exts
+            .into_iter()
+            .filter(|x| visible.contains(&x.assignment_id))
+            .map(|x| ExtensionView {
+                can_decide: x.state == RequestState::Pending && level_above(x.assignment_id),
+                id: x.id,
+                assignment_id: x.assignment_id,
+                old_deadline: x.old_deadline,
+                requested_deadline: x.requested_deadline,
+                reason: x.reason,
+                state: x.state,
+                created_at: x.created_at,
+                comment: x.comment,
+            })
+            .collect();
+        let refusals = refusals
+            .into_iter()
+            .filter(|r| visible.contains(&r.assignment_id))
+            .map(|r| RefusalView {
+                can_decide: r.state == RequestState::Pending && level_above(r.assignment_id),
+                id: r.id,
+                assignment_id: r.assignment_id,
+                reason: r.reason,
+                state: r.state,
+                created_at: r.created_at,
+                comment: r.comment,
+            })
+            .collect();
+        let timeline = events
+            .into_iter()
+            .filter(|e| e.assignment_id.is_none_or(|a| visible.contains(&a)))
+            .map(|e| EventView {
+                seq: e.seq,
+                at: e.at,
+                actor_name: e.actor_user.and_then(|u| users.get(&u).cloned()),
+                actor_unit_name: e.actor_unit.and_then(|u| units.get(&u).cloned()),
+                kind: e.kind,
+                assignment_id: e.assignment_id,
+                payload: serde_json::from_str(&e.payload).unwrap_or(serde_json::Value::Null),
+                hash: e.hash,
+            })
+            .collect();
+        Ok(ItemDetail {
+            actions: item_actions(actor, &item),
+            id: item.id,
+            number: item.number.clone(),
+            title: item.title.clone(),
+            description: item.description.clone(),
+            source: item.source,
+            category: item.category,
+            priority: item.priority,
+            targets: item.targets.0.clone(),
+            deadline: item.deadline,
+            cadence: item.cadence.0,
+            leader_id: item.leader_id,
+            public: item.public,
+            state: item.state,
+            scope_unit_id: item.scope_unit_id,
+            owner_unit_id: item.owner_unit_id,
+            created_at: item.created_at,
+            dispatched_at: item.dispatched_at,
+            closed_at: item.closed_at,
+            version: item.version,
+            assignments,
+            reports,
+            help_requests,
+            extensions,
+            refusals,
+            timeline,
+        })
+    }
+}

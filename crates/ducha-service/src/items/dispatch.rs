@@ -1,0 +1,213 @@
+//! Dispatch an approved item to lead and co-units (交办); the clock starts now.
+
+use crate::context::Subject;
+use crate::error::{ServiceResult, ensure};
+use crate::{Created, Services};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use ducha_domain::assignment::{AssignmentRole, check_child_deadline};
+use ducha_domain::chain::EventKind;
+use ducha_domain::item::{ItemCommand, Target, item_transition, parse_targets};
+use ducha_domain::org::{Actor, UnitPath};
+use ducha_domain::text::bounded;
+use ducha_domain::{Rule, ValidationErrors};
+use ducha_store::{Insert, NewAssignment, Update};
+use serde::Deserialize;
+use std::str::FromStr;
+
+/// One unit to assign.
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AssignmentInput {
+    /// The unit.
+    pub unit_id: i64,
+    /// `lead` or `co`.
+    pub role: String,
+    /// Deadline; the parent's when absent.
+    #[serde(default)]
+    pub deadline: Option<NaiveDate>,
+    /// Targets; a lead inherits the parent's when absent.
+    #[serde(default)]
+    pub targets: Option<Vec<Target>>,
+    /// What is asked of the unit.
+    #[serde(default)]
+    pub instructions: String,
+    /// Responsible person, if already known (otherwise named when signing).
+    #[serde(default)]
+    pub responsible_user_id: Option<i64>,
+}
+
+/// The units to dispatch an item to.
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DispatchInput {
+    /// Lead and co-units.
+    pub assignments: Vec<AssignmentInput>,
+}
+
+/// What the new assignments hang under.
+pub(crate) struct Parent<'a> {
+    pub item_id: i64,
+    pub parent_id: Option<i64>,
+    /// Units must be strictly below this path.
+    pub root: &'a UnitPath,
+    pub deadline: NaiveDate,
+    pub targets: &'a [Target],
+    /// Units that already hold an open assignment here.
+    pub taken: Vec<i64>,
+    /// Whether at least one lead is required.
+    pub need_lead: bool,
+}
+
+impl Services {
+    /// Turns assignment inputs into new rows, checking units, deadlines and targets.
+    pub(crate) async fn plan_assignments(
+        &self,
+        actor: &Actor,
+        parent: &Parent<'_>,
+        inputs: &[AssignmentInput],
+        now: DateTime<Utc>,
+    ) -> ServiceResult<Vec<NewAssignment>> {
+        let today = self.today(now);
+        let mut e = ValidationErrors::default();
+        if inputs.is_empty() {
+            e.add("assignments", "validation.required");
+        }
+        if inputs.len() > 100 {
+            e.add("assignments", "validation.too_many");
+        }
+        let ids: Vec<i64> = inputs.iter().map(|i| i.unit_id).collect();
+        let units = self.store.units(&ids).await?;
+        let mut out = Vec::new();
+        for (i, input) in inputs.iter().enumerate() {
+            let f = |name: &str| format!("assignments[{i}].{name}");
+            let role = AssignmentRole::from_str(&input.role);
+            if role.is_err() {
+                e.add(f("role"), "validation.unknown_choice");
+            }
+            let unit = units.iter().find(|u| u.id == input.unit_id);
+            match unit {
+                None => e.add(f("unit_id"), "validation.unknown_unit"),
+                Some(u) if !u.path.0.is_strictly_below(parent.root) => {
+                    e.add(f("unit_id"), Rule::UnitNotInSubtree.key());
+                }
+                Some(_) if ids[..i].contains(&input.unit_id) => {
+                    e.add(f("unit_id"), "validation.duplicate")
+                }
+                Some(_) if parent.taken.contains(&input.unit_id) => {
+                    e.add(f("unit_id"), Rule::DuplicateUnit.key());
+                }
+                Some(_) => {}
+            }
+            let deadline = input.deadline.unwrap_or(parent.deadline);
+            if let Err(rule) = check_child_deadline(deadline, parent.deadline, today) {
+                e.add(f("deadline"), rule.key());
+            }
+            let targets = match (&input.targets, role) {
+                (Some(t), _) => parse_targets(&mut e, &f("targets"), t),
+                (None, Ok(AssignmentRole::Lead)) => parent.targets.to_vec(),
+                (None, _) => Vec::new(),
+            };
+            let instructions =
+                bounded(&mut e, &f("instructions"), &input.instructions, false, 5000);
+            if let Some(rid) = input.responsible_user_id {
+                let ok = self
+                    .store
+                    .user(rid)
+                    .await?
+                    .is_some_and(|u| u.unit_id == input.unit_id);
+                if !ok {
+                    e.add(f("responsible_user_id"), Rule::ResponsibleNotInUnit.key());
+                }
+            }
+            if let (Ok(role), Some(u)) = (role, unit) {
+                out.push(NewAssignment {
+                    item_id: parent.item_id,
+                    parent_id: parent.parent_id,
+                    unit_id: u.id,
+                    unit_path: u.path.0.clone(),
+                    role,
+                    responsible_user_id: input.responsible_user_id,
+                    deadline,
+                    targets,
+                    instructions,
+                    dispatched_at: now,
+                    dispatched_by: actor.user_id.0,
+                });
+            }
+        }
+        if parent.need_lead && !inputs.iter().any(|i| i.role == "lead") {
+            e.add("assignments", Rule::NoLeadUnit.key());
+        }
+        e.into_result(out).map_err(Into::into)
+    }
+
+    /// A supervisor dispatches an approved item; it gets its official number.
+    pub async fn dispatch_item(
+        &self,
+        actor: &Actor,
+        item_id: i64,
+        input: &DispatchInput,
+        now: DateTime<Utc>,
+    ) -> ServiceResult<Created> {
+        let (mut item, _) = self.visible_item(actor, item_id).await?;
+        ensure(actor.supervises(&item.scope_path.0))?;
+        item.state = item_transition(item.state, ItemCommand::Dispatch)?;
+        let parent = Parent {
+            item_id,
+            parent_id: None,
+            root: &item.scope_path.0,
+            deadline: item.deadline,
+            targets: &item.targets.0,
+            taken: vec![],
+            need_lead: true,
+        };
+        let new = self
+            .plan_assignments(actor, &parent, &input.assignments, now)
+            .await?;
+        item.dispatched_at = Some(now);
+        let payload = serde_json::json!({
+            "assignments": new.iter().map(|a| serde_json::json!({
+                "unit_id": a.unit_id, "role": a.role, "deadline": a.deadline, "targets": a.targets,
+            })).collect::<Vec<_>>(),
+            "deadline": item.deadline,
+        });
+        let year = self.today(now).year();
+        let c = self
+            .commit(
+                Some(actor),
+                now,
+                EventKind::ItemDispatched,
+                Subject::item(item_id),
+                payload,
+                vec![
+                    Update::NumberItem {
+                        item_id,
+                        scope_unit_id: item.scope_unit_id,
+                        year,
+                        prefix: self.config.item_number_prefix.clone(),
+                    },
+                    Update::Item(item),
+                ],
+                new.into_iter().map(Insert::Assignment).collect(),
+            )
+            .await?;
+        Ok(Created {
+            id: c.ids[0],
+            ids: c.ids,
+            event_seq: c.event.seq,
+        })
+    }
+}
+
+/// The parent for sub-assignments of `a`: units strictly below it, its deadline and targets.
+pub(crate) fn dispatch_parent(a: &ducha_store::AssignmentRow, taken: Vec<i64>) -> Parent<'_> {
+    Parent {
+        item_id: a.item_id,
+        parent_id: Some(a.id),
+        root: &a.unit_path.0,
+        deadline: a.deadline,
+        targets: &a.targets.0,
+        taken,
+        need_lead: false,
+    }
+}

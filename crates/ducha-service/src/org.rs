@@ -1,0 +1,314 @@
+//! The organisation tree and its users, managed by the system admin (系统管理员).
+//!
+//! `actor = None` means the operator at the console (CLI, demo seeding), who is trusted.
+
+use crate::Services;
+use crate::context::Subject;
+use crate::error::{ServiceError, ServiceResult, ensure};
+use crate::views::{Me, UnitView, UserView};
+use chrono::{DateTime, Utc};
+use ducha_domain::ValidationErrors;
+use ducha_domain::chain::EventKind;
+use ducha_domain::org::{Actor, Role, UnitKind, check_roles};
+use ducha_domain::text::bounded;
+use ducha_store::{Insert, NewUnit, NewUser, UnitRow, Update, UserRow};
+use serde::Deserialize;
+use std::str::FromStr;
+
+/// A unit to add.
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UnitInput {
+    /// Parent unit (none for the root of a new tree; console only).
+    pub parent_id: Option<i64>,
+    /// Name.
+    pub name: String,
+    /// Kind (`city`, `county`, `township`, `village`, `department`, `supervision_body`).
+    pub kind: String,
+    /// Sort key among siblings.
+    #[serde(default)]
+    pub sort: i64,
+}
+
+/// A user to add.
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UserInput {
+    /// Login name.
+    pub username: String,
+    /// Name shown.
+    pub display_name: String,
+    /// Unit.
+    pub unit_id: i64,
+    /// Roles.
+    pub roles: Vec<String>,
+    /// Initial password.
+    pub password: String,
+    /// Phone.
+    #[serde(default)]
+    pub phone: String,
+    /// Email.
+    #[serde(default)]
+    pub email: String,
+}
+
+pub(crate) fn unit_view(u: &UnitRow) -> UnitView {
+    UnitView {
+        id: u.id,
+        parent_id: u.parent_id,
+        name: u.name.clone(),
+        kind: u.kind,
+        depth: u.path.0.depth(),
+    }
+}
+
+pub(crate) fn user_view(u: &UserRow) -> UserView {
+    UserView {
+        id: u.id,
+        username: u.username.clone(),
+        display_name: u.display_name.clone(),
+        unit_id: u.unit_id,
+        roles: u.roles.0.clone(),
+        active: u.active,
+    }
+}
+
+fn may_admin(actor: Option<&Actor>, unit: &UnitRow) -> bool {
+    actor.is_none_or(|a| a.has(Role::SystemAdmin) && unit.path.0.is_within(&a.jurisdiction))
+}
+
+impl Services {
+    /// Adds a unit below a parent the admin manages.
+    pub async fn create_unit(
+        &self,
+        actor: Option<&Actor>,
+        input: &UnitInput,
+        now: DateTime<Utc>,
+    ) -> ServiceResult<i64> {
+        let mut e = ValidationErrors::default();
+        let name = bounded(&mut e, "name", &input.name, true, 100);
+        let kind = UnitKind::from_str(&input.kind);
+        if kind.is_err() {
+            e.add("kind", "validation.unknown_choice");
+        }
+        let parent = match input.parent_id {
+            Some(pid) => match self.store.unit(pid).await? {
+                Some(p) if may_admin(actor, &p) => Some((p.id, p.path.0)),
+                _ => {
+                    e.add("parent_id", "validation.unknown_unit");
+                    None
+                }
+            },
+            None if actor.is_some() => {
+                e.add("parent_id", "validation.required");
+                None
+            }
+            None => None,
+        };
+        let kind = e.into_result(kind)?.map_err(|()| ServiceError::NotFound)?;
+        let c = self
+            .commit(
+                actor,
+                now,
+                EventKind::UnitCreated,
+                Subject::default(),
+                serde_json::json!({ "name": name, "kind": kind, "parent_id": input.parent_id }),
+                vec![],
+                vec![Insert::Unit(NewUnit {
+                    parent,
+                    name,
+                    kind,
+                    sort: input.sort,
+                })],
+            )
+            .await?;
+        Ok(c.ids[0])
+    }
+
+    /// Adds a user to a unit the admin manages.
+    pub async fn create_user(
+        &self,
+        actor: Option<&Actor>,
+        input: &UserInput,
+        now: DateTime<Utc>,
+    ) -> ServiceResult<i64> {
+        let hash = {
+            let pw = input.password.clone();
+            tokio::task::spawn_blocking(move || crate::auth::hash_password(&pw))
+                .await
+                .map_err(|e| ServiceError::Store(ducha_store::StoreError::Other(Box::new(e))))??
+        };
+        self.create_user_with_hash(actor, input, hash, now).await
+    }
+
+    /// Adds a user whose password hash is already computed (seeding many users at once).
+    pub async fn create_user_with_hash(
+        &self,
+        actor: Option<&Actor>,
+        input: &UserInput,
+        password_hash: String,
+        now: DateTime<Utc>,
+    ) -> ServiceResult<i64> {
+        let mut e = ValidationErrors::default();
+        let username = input.username.trim().to_string();
+        let name_ok = (3..=64).contains(&username.len())
+            && username
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+        if !name_ok {
+            e.add("username", "validation.username");
+        }
+        let display_name = bounded(&mut e, "display_name", &input.display_name, true, 50);
+        let roles: Result<Vec<Role>, _> = input.roles.iter().map(|r| Role::from_str(r)).collect();
+        let roles = match roles {
+            Ok(r) => match check_roles(&r) {
+                Ok(()) => r,
+                Err(key) => {
+                    e.add("roles", key);
+                    r
+                }
+            },
+            Err(()) => {
+                e.add("roles", "validation.unknown_role");
+                vec![]
+            }
+        };
+        if !crate::auth::password_ok(&input.password) {
+            e.add("password", "validation.password_weak");
+        }
+        let phone = bounded(&mut e, "phone", &input.phone, false, 30);
+        let email = bounded(&mut e, "email", &input.email, false, 100);
+        match self.store.unit(input.unit_id).await? {
+            Some(u) if may_admin(actor, &u) => {}
+            _ => e.add("unit_id", "validation.unknown_unit"),
+        }
+        e.into_result(())?;
+        let c = self
+            .commit(
+                actor,
+                now,
+                EventKind::UserCreated,
+                Subject {
+                    unit: Some(input.unit_id),
+                    ..Subject::default()
+                },
+                serde_json::json!({ "username": username, "roles": roles }),
+                vec![],
+                vec![Insert::User(NewUser {
+                    username,
+                    display_name,
+                    unit_id: input.unit_id,
+                    roles,
+                    password_hash,
+                    phone,
+                    email,
+                })],
+            )
+            .await
+            .map_err(|err| match err {
+                ServiceError::Rule(ducha_domain::Rule::NameTaken) => {
+                    ValidationErrors::single("username", "rule.name_taken").into()
+                }
+                other => other,
+            })?;
+        Ok(c.ids[0])
+    }
+
+    /// Sets a user's password (admin reset); clears any lock.
+    pub async fn reset_password(
+        &self,
+        actor: Option<&Actor>,
+        user_id: i64,
+        password: &str,
+        now: DateTime<Utc>,
+    ) -> ServiceResult<()> {
+        let user = self
+            .store
+            .user(user_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let unit = self
+            .store
+            .unit(user.unit_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        if !may_admin(actor, &unit) {
+            return Err(ServiceError::NotFound);
+        }
+        if !crate::auth::password_ok(password) {
+            return Err(ValidationErrors::single("password", "validation.password_weak").into());
+        }
+        let pw = password.to_string();
+        let hash = tokio::task::spawn_blocking(move || crate::auth::hash_password(&pw))
+            .await
+            .map_err(|e| ServiceError::Store(ducha_store::StoreError::Other(Box::new(e))))??;
+        self.commit(
+            actor,
+            now,
+            EventKind::UserPasswordReset,
+            Subject {
+                unit: Some(user.unit_id),
+                ..Subject::default()
+            },
+            serde_json::json!({ "user_id": user_id }),
+            vec![Update::Password { user_id, hash }],
+            vec![],
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// The logged-in user.
+    pub async fn me(&self, actor: &Actor) -> ServiceResult<Me> {
+        let user = self
+            .store
+            .user(actor.user_id.0)
+            .await?
+            .ok_or(ServiceError::Unauthorized)?;
+        let unit = self
+            .store
+            .unit(user.unit_id)
+            .await?
+            .ok_or(ServiceError::Unauthorized)?;
+        let j = actor.jurisdiction.ids().last().map_or(unit.id, |u| u.0);
+        Ok(Me {
+            user: user_view(&user),
+            unit: unit_view(&unit),
+            jurisdiction_unit_id: j,
+        })
+    }
+
+    /// Units the actor may see (their jurisdiction for supervisors, leaders and admins).
+    pub async fn list_units(&self, actor: &Actor) -> ServiceResult<Vec<UnitView>> {
+        let root = if actor.has(Role::SystemAdmin) {
+            &actor.jurisdiction
+        } else {
+            actor.visibility_root()
+        };
+        ensure(!actor.roles.iter().all(|r| r.is_admin()) || actor.has(Role::SystemAdmin))?;
+        Ok(self
+            .store
+            .units_under(root)
+            .await?
+            .iter()
+            .map(unit_view)
+            .collect())
+    }
+
+    /// Users the actor may see.
+    pub async fn list_users(&self, actor: &Actor) -> ServiceResult<Vec<UserView>> {
+        let root = if actor.has(Role::SystemAdmin) {
+            &actor.jurisdiction
+        } else {
+            actor.visibility_root()
+        };
+        ensure(!actor.roles.iter().all(|r| r.is_admin()) || actor.has(Role::SystemAdmin))?;
+        Ok(self
+            .store
+            .users_under(root)
+            .await?
+            .iter()
+            .map(user_view)
+            .collect())
+    }
+}
