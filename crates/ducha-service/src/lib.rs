@@ -15,3 +15,8 @@ mod views;
 pub use context::{Config, Services};
 pub use error::{ServiceError, ServiceResult};
 pub use views::*;
+
+/// The current instant at the precision both stores keep (microseconds).
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    ducha_domain::chain::normalize_time(chrono::Utc::now())
+}

@@ -1,1 +1,329 @@
-fn main() {}
+//! `ducha` — the integrated supervision & follow-up platform (整合督查督办平台).
+
+mod audit;
+mod backend;
+mod bench;
+mod config;
+mod demo;
+mod serve;
+
+use anyhow::Context;
+use backend::Backend;
+use clap::{Args, Parser, Subcommand};
+use config::Config;
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(
+    name = "ducha",
+    version,
+    about = "督查 — integrated supervision & follow-up platform"
+)]
+struct Cli {
+    /// Configuration file (TOML); `ducha.toml` in the working directory is read when present.
+    #[arg(long, global = true, env = "DUCHA_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone, Default)]
+struct DbArg {
+    /// Database URL (sqlite://FILE or postgres://…); overrides the configuration.
+    #[arg(long)]
+    database: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web UI and API.
+    Serve {
+        #[command(flatten)]
+        db: DbArg,
+        /// Address to listen on.
+        #[arg(long)]
+        listen: Option<String>,
+    },
+    /// Run pending database migrations and exit.
+    Migrate {
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Serve a seeded demo city on an embedded SQLite file and print the logins.
+    Demo {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Directory for the demo database and checkpoints.
+        #[arg(long, default_value = "data/demo")]
+        data_dir: PathBuf,
+        /// The demo's "today" (YYYY-MM-DD); history is laid out over the four months before it.
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+        /// Seed and exit without serving.
+        #[arg(long)]
+        seed_only: bool,
+    },
+    /// Manage units.
+    Unit {
+        #[command(subcommand)]
+        command: UnitCommand,
+    },
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Verify and publish the tamper-evident event log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Configuration helpers.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+    /// Measure throughput and latency on a synthetic city.
+    Bench(bench::BenchArgs),
+}
+
+#[derive(Subcommand)]
+enum UnitCommand {
+    /// Add a unit (the first unit of a fresh database is the root).
+    Add {
+        #[command(flatten)]
+        db: DbArg,
+        /// Name, e.g. 青山市人民政府.
+        #[arg(long)]
+        name: String,
+        /// city, county, township, village, department or supervision_body.
+        #[arg(long)]
+        kind: String,
+        /// Parent unit id.
+        #[arg(long)]
+        parent: Option<i64>,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user.
+    Add {
+        #[command(flatten)]
+        db: DbArg,
+        /// Login name.
+        #[arg(long)]
+        username: String,
+        /// Name shown.
+        #[arg(long)]
+        name: String,
+        /// Unit id.
+        #[arg(long)]
+        unit: i64,
+        /// Comma-separated roles: supervisor, leader, unit_head, liaison, system_admin,
+        /// security_admin, audit_admin.
+        #[arg(long)]
+        roles: String,
+        /// Read the password from the DUCHA_PASSWORD environment variable instead of stdin.
+        #[arg(long)]
+        password_env: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Re-compute the chain; exit 1 naming the first bad sequence number.
+    Verify {
+        #[command(flatten)]
+        db: DbArg,
+        /// Checkpoint file to check against (default: the configured one).
+        #[arg(long)]
+        checkpoints: Option<PathBuf>,
+    },
+    /// Print the chain head (`SEQ HASH ALGO`) for publication.
+    Head {
+        #[command(flatten)]
+        db: DbArg,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConfigCommand {
+    /// Print a commented example configuration.
+    Example,
+    /// Print the effective configuration (secrets redacted).
+    Show,
+}
+
+fn init_tracing(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("RUST_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(filter));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+fn with_db(mut cfg: Config, db: &DbArg) -> anyhow::Result<Config> {
+    if let Some(url) = &db.database {
+        cfg.database.url.clone_from(url);
+        cfg.validate()?;
+    }
+    Ok(cfg)
+}
+
+fn read_password(from_env: bool) -> anyhow::Result<String> {
+    if from_env {
+        return std::env::var("DUCHA_PASSWORD").context("DUCHA_PASSWORD is not set");
+    }
+    eprint!("password: ");
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    match run(Cli::parse()).await {
+        Ok(code) => std::process::ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::from(2)
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<u8> {
+    if let Command::Config {
+        command: ConfigCommand::Example,
+    } = cli.command
+    {
+        print!("{}", config::EXAMPLE);
+        return Ok(0);
+    }
+    let cfg = Config::load(cli.config.as_deref())?;
+    init_tracing(&cfg.log.filter);
+    match cli.command {
+        // Printed above, before the configuration is read.
+        Command::Config {
+            command: ConfigCommand::Example,
+        } => {}
+        Command::Config {
+            command: ConfigCommand::Show,
+        } => println!("{cfg:#?}"),
+        Command::Serve { db, listen } => {
+            let mut cfg = with_db(cfg, &db)?;
+            if let Some(l) = listen {
+                cfg.http.listen = l;
+                cfg.validate()?;
+            }
+            let backend = Backend::open(&cfg.database).await?;
+            serve::run(backend, &cfg, |addr| {
+                tracing::info!("listening on http://{addr}")
+            })
+            .await?;
+        }
+        Command::Migrate { db } => {
+            let cfg = with_db(cfg, &db)?;
+            Backend::open(&cfg.database).await?;
+            println!(
+                "migrations applied to {}",
+                config::redact(&cfg.database.url)
+            );
+        }
+        Command::Demo {
+            listen,
+            data_dir,
+            as_of,
+            seed_only,
+        } => {
+            demo::run(cfg, &listen, &data_dir, as_of, seed_only).await?;
+        }
+        Command::Unit {
+            command:
+                UnitCommand::Add {
+                    db,
+                    name,
+                    kind,
+                    parent,
+                },
+        } => {
+            let cfg = with_db(cfg, &db)?;
+            let backend = Backend::open(&cfg.database).await?;
+            backend.init_chain(&cfg.audit.hash).await?;
+            let input = ducha_service::org::UnitInput {
+                parent_id: parent,
+                name,
+                kind,
+                sort: 0,
+            };
+            let id = serve::services(&backend, &cfg)
+                .create_unit(None, &input, ducha_service::now())
+                .await
+                .map_err(explain)?;
+            println!("unit {id} added");
+        }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    db,
+                    username,
+                    name,
+                    unit,
+                    roles,
+                    password_env,
+                },
+        } => {
+            let cfg = with_db(cfg, &db)?;
+            let backend = Backend::open(&cfg.database).await?;
+            backend.init_chain(&cfg.audit.hash).await?;
+            let input = ducha_service::org::UserInput {
+                username,
+                display_name: name,
+                unit_id: unit,
+                roles: roles.split(',').map(|r| r.trim().to_string()).collect(),
+                password: read_password(password_env)?,
+                phone: String::new(),
+                email: String::new(),
+            };
+            let id = serve::services(&backend, &cfg)
+                .create_user(None, &input, ducha_service::now())
+                .await
+                .map_err(explain)?;
+            println!("user {id} added");
+        }
+        Command::Audit {
+            command: AuditCommand::Verify { db, checkpoints },
+        } => {
+            let cfg = with_db(cfg, &db)?;
+            let backend = Backend::open(&cfg.database).await?;
+            let file = checkpoints.unwrap_or(cfg.audit.checkpoint_file.clone());
+            return Ok(u8::try_from(audit::verify(&backend, Some(&file)).await?).unwrap_or(1));
+        }
+        Command::Audit {
+            command: AuditCommand::Head { db },
+        } => {
+            let cfg = with_db(cfg, &db)?;
+            audit::head(&Backend::open(&cfg.database).await?).await?;
+        }
+        Command::Bench(args) => bench::run(cfg, args).await?,
+    }
+    Ok(0)
+}
+
+/// Turns a use-case error into a readable CLI message (validation keys translated).
+fn explain(e: ducha_service::ServiceError) -> anyhow::Error {
+    use ducha_domain::i18n::{Lang, t};
+    match e {
+        ducha_service::ServiceError::Invalid(v) => {
+            let lines: Vec<String> =
+                v.0.iter()
+                    .map(|f| format!("{}: {}", f.field, t(f.key, Lang::ZhCn)))
+                    .collect();
+            anyhow::anyhow!("invalid input: {}", lines.join("; "))
+        }
+        ducha_service::ServiceError::Rule(r) => anyhow::anyhow!("{}", t(r.key(), Lang::ZhCn)),
+        other => anyhow::anyhow!(other),
+    }
+}

@@ -17,6 +17,9 @@ use ducha_domain::{Rule, UnitId};
 use ducha_store::{AssignmentRow, ItemRow};
 use serde::Deserialize;
 
+pub use extension::ExtensionInput;
+pub use help::HelpInput;
+pub use review::ReviewInput;
 pub use sign::SignInput;
 
 /// A decision on a request, with a comment (required when denying).

@@ -1,0 +1,90 @@
+//! The JSON API under `/api/v1`, documented by OpenAPI.
+
+mod assignments;
+mod audit;
+mod decisions;
+mod items;
+mod org;
+mod session;
+
+use crate::AppState;
+use axum::Router;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "ducha 督查 API",
+        description = "Integrated supervision & follow-up platform. Authenticate with a session \
+            cookie from `POST /api/v1/auth/login` (send its `csrf_token` as `X-CSRF-Token` on \
+            writes) or with `Authorization: Bearer <API token>`. Errors are \
+            `{\"error\": {code, key, message, fields}}` in the language of `Accept-Language` \
+            (zh-CN by default)."
+    ),
+    modifiers(&Security),
+    security(("bearer" = []), ("session" = [])),
+    tags(
+        (name = "session", description = "Login, logout, the current user, API tokens"),
+        (name = "items", description = "Supervised matters (督办事项) and their register"),
+        (name = "assignments", description = "The responsibility chain (交办/承办)"),
+        (name = "decisions", description = "Reviews and decisions by the level above"),
+        (name = "org", description = "Units and users"),
+        (name = "audit", description = "The tamper-evident event log"),
+    )
+)]
+struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let c = openapi.components.get_or_insert_with(Default::default);
+        c.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        c.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
+                crate::auth::SESSION_COOKIE,
+            ))),
+        );
+    }
+}
+
+/// The API routes and their OpenAPI document.
+pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let v1 = OpenApiRouter::new()
+        .routes(routes!(session::login))
+        .routes(routes!(session::logout))
+        .routes(routes!(session::me))
+        .routes(routes!(session::create_token))
+        .routes(routes!(items::list, items::create))
+        .routes(routes!(items::detail, items::edit))
+        .routes(routes!(items::submit))
+        .routes(routes!(items::approve))
+        .routes(routes!(items::reject))
+        .routes(routes!(items::dispatch))
+        .routes(routes!(items::close))
+        .routes(routes!(assignments::sign))
+        .routes(routes!(assignments::refuse))
+        .routes(routes!(assignments::decompose))
+        .routes(routes!(assignments::report))
+        .routes(routes!(assignments::extension))
+        .routes(routes!(assignments::help))
+        .routes(routes!(decisions::review))
+        .routes(routes!(decisions::decide_extension))
+        .routes(routes!(decisions::decide_refusal))
+        .routes(routes!(decisions::answer_help))
+        .routes(routes!(org::units, org::create_unit))
+        .routes(routes!(org::users, org::create_user))
+        .routes(routes!(org::reset_password))
+        .routes(routes!(audit::head));
+    let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .nest("/api/v1", v1)
+        .split_for_parts();
+    (router, doc)
+}

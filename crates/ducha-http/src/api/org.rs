@@ -1,0 +1,85 @@
+//! Units and users.
+
+use crate::AppState;
+use crate::auth::Auth;
+use crate::error::{AppError, ErrorBody};
+use crate::extract::{ApiJson, Id};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use ducha_service::org::{UnitInput, UserInput};
+use ducha_service::{UnitView, UserView};
+use serde::{Deserialize, Serialize};
+
+/// The id of a created row.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct IdOutput {
+    /// Id.
+    pub id: i64,
+}
+
+/// A new password.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct PasswordInput {
+    /// The password.
+    pub password: String,
+}
+
+#[utoipa::path(get, path = "/units", tag = "org", responses((status = 200, body = Vec<UnitView>)))]
+pub(crate) async fn units(
+    State(s): State<AppState>,
+    auth: Auth,
+) -> Result<Json<Vec<UnitView>>, AppError> {
+    Ok(Json(s.services.list_units(&auth.actor).await?))
+}
+
+#[utoipa::path(post, path = "/units", tag = "org", request_body = UnitInput,
+    responses((status = 200, body = IdOutput), (status = 422, body = ErrorBody)))]
+pub(crate) async fn create_unit(
+    State(s): State<AppState>,
+    auth: Auth,
+    ApiJson(input): ApiJson<UnitInput>,
+) -> Result<Json<IdOutput>, AppError> {
+    let id = s
+        .services
+        .create_unit(Some(&auth.actor), &input, ducha_service::now())
+        .await?;
+    Ok(Json(IdOutput { id }))
+}
+
+#[utoipa::path(get, path = "/users", tag = "org", responses((status = 200, body = Vec<UserView>)))]
+pub(crate) async fn users(
+    State(s): State<AppState>,
+    auth: Auth,
+) -> Result<Json<Vec<UserView>>, AppError> {
+    Ok(Json(s.services.list_users(&auth.actor).await?))
+}
+
+#[utoipa::path(post, path = "/users", tag = "org", request_body = UserInput,
+    responses((status = 200, body = IdOutput), (status = 422, body = ErrorBody)))]
+pub(crate) async fn create_user(
+    State(s): State<AppState>,
+    auth: Auth,
+    ApiJson(input): ApiJson<UserInput>,
+) -> Result<Json<IdOutput>, AppError> {
+    let id = s
+        .services
+        .create_user(Some(&auth.actor), &input, ducha_service::now())
+        .await?;
+    Ok(Json(IdOutput { id }))
+}
+
+#[utoipa::path(post, path = "/users/{id}/password", tag = "org", params(("id" = i64, Path)),
+    request_body = PasswordInput,
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn reset_password(
+    State(s): State<AppState>,
+    auth: Auth,
+    Id(id): Id,
+    ApiJson(input): ApiJson<PasswordInput>,
+) -> Result<StatusCode, AppError> {
+    s.services
+        .reset_password(Some(&auth.actor), id, &input.password, ducha_service::now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,103 @@
+//! Who is calling: a bearer API token, or a session cookie with CSRF protection on writes.
+
+use crate::AppState;
+use crate::error::AppError;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{Method, header};
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use ducha_domain::org::Actor;
+use ducha_service::ServiceError;
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "ducha_session";
+/// Header carrying the CSRF token on cookie-authenticated writes.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// An authenticated caller.
+#[derive(Debug, Clone)]
+pub struct Auth {
+    /// The acting user.
+    pub actor: Actor,
+}
+
+pub(crate) fn cookie_value<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|c| c.trim().strip_prefix(name)?.strip_prefix('='))
+}
+
+/// Rejects requests that a browser sent on behalf of another site.
+pub(crate) fn same_origin(parts: &Parts) -> bool {
+    if let Some(site) = parts
+        .headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        && !matches!(site, "same-origin" | "none")
+    {
+        return false;
+    }
+    match (
+        parts.headers.get(header::ORIGIN),
+        parts.headers.get(header::HOST),
+    ) {
+        (Some(origin), Some(host)) => {
+            let origin = origin.to_str().unwrap_or("");
+            let host = host.to_str().unwrap_or("");
+            origin.split("://").nth(1) == Some(host)
+        }
+        _ => true,
+    }
+}
+
+/// Builds the session cookie.
+pub(crate) fn session_cookie(token: String, secure: bool) -> Cookie<'static> {
+    Cookie::build((SESSION_COOKIE, token))
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Lax)
+        .build()
+}
+
+impl FromRequestParts<AppState> for Auth {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let now = ducha_service::now();
+        let services = &state.services;
+        let bearer = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "));
+        if let Some(token) = bearer {
+            let user_id = services.token_user(token.trim(), now).await?;
+            return Ok(Auth {
+                actor: services.actor(user_id).await?,
+            });
+        }
+        let token = cookie_value(parts, SESSION_COOKIE).ok_or(ServiceError::Unauthorized)?;
+        let session = services.session(token, now).await?;
+        let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+        if !safe {
+            let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
+            // Forms put the token in the body; their handlers check it there.
+            let form = parts
+                .headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+            if !same_origin(parts) || (!form && sent != Some(session.csrf.as_str())) {
+                return Err(AppError::Csrf);
+            }
+        }
+        Ok(Auth {
+            actor: services.actor(session.user_id).await?,
+        })
+    }
+}

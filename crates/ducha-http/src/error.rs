@@ -1,0 +1,243 @@
+//! One error type for every handler: a translated message key for people (4xx), and for 5xx an
+//! operation id the user can quote while the full cause chain goes to the log.
+
+use axum::extract::Request;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use ducha_domain::i18n::{Lang, t};
+use ducha_domain::{FieldError, ValidationErrors};
+use ducha_service::ServiceError;
+use serde::Serialize;
+
+/// An error as the API shows it.
+#[derive(Debug)]
+pub enum AppError {
+    /// From a use case.
+    Service(ServiceError),
+    /// A request the server cannot read (malformed JSON): 400.
+    BadRequest(&'static str),
+    /// Too large: 413.
+    TooLarge,
+    /// The CSRF or origin check failed: 403.
+    Csrf,
+}
+
+impl From<ServiceError> for AppError {
+    fn from(e: ServiceError) -> Self {
+        AppError::Service(e)
+    }
+}
+
+impl From<ValidationErrors> for AppError {
+    fn from(e: ValidationErrors) -> Self {
+        AppError::Service(ServiceError::Invalid(e))
+    }
+}
+
+/// The error body's content, kept on the response so [`localize`] can translate it.
+#[derive(Debug, Clone)]
+pub(crate) struct ErrorInfo {
+    code: &'static str,
+    key: &'static str,
+    fields: Vec<FieldError>,
+    operation_id: Option<String>,
+}
+
+/// `{"error": {...}}`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// The error.
+    pub error: ErrorDetail,
+}
+
+/// What went wrong, in the caller's language.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Machine-readable class: `bad_request`, `invalid`, `conflict`, `not_found`, `forbidden`,
+    /// `unauthorized`, `locked`, `too_large`, `internal`.
+    pub code: &'static str,
+    /// Message key (for conflicts, the rule that would be broken).
+    pub key: &'static str,
+    /// Translated message.
+    pub message: String,
+    /// Invalid fields, for `invalid`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldMessage>,
+    /// Quote this to the administrator (internal errors only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operation_id: Option<String>,
+}
+
+/// One invalid field.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct FieldMessage {
+    /// Field path as sent.
+    pub field: String,
+    /// Message key.
+    pub key: &'static str,
+    /// Translated message.
+    pub message: String,
+}
+
+impl ErrorInfo {
+    fn body(&self, lang: Lang) -> ErrorBody {
+        ErrorBody {
+            error: ErrorDetail {
+                code: self.code,
+                key: self.key,
+                message: t(self.key, lang).to_string(),
+                fields: self
+                    .fields
+                    .iter()
+                    .map(|f| FieldMessage {
+                        field: f.field.clone(),
+                        key: f.key,
+                        message: t(f.key, lang).to_string(),
+                    })
+                    .collect(),
+                operation_id: self.operation_id.clone(),
+            },
+        }
+    }
+}
+
+fn operation_id() -> String {
+    ducha_service::auth::random_token().map_or_else(|_| "unknown".into(), |t| t[..12].to_string())
+}
+
+impl AppError {
+    pub(crate) fn info(&self) -> (StatusCode, ErrorInfo) {
+        let plain = |status, code, key| {
+            (
+                status,
+                ErrorInfo {
+                    code,
+                    key,
+                    fields: vec![],
+                    operation_id: None,
+                },
+            )
+        };
+        match self {
+            AppError::BadRequest(key) => plain(StatusCode::BAD_REQUEST, "bad_request", key),
+            AppError::TooLarge => plain(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                "error.payload_too_large",
+            ),
+            AppError::Csrf => plain(StatusCode::FORBIDDEN, "forbidden", "error.csrf"),
+            AppError::Service(e) => match e {
+                ServiceError::Invalid(v) => (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    ErrorInfo {
+                        code: "invalid",
+                        key: v.0.first().map_or("validation.required", |f| f.key),
+                        fields: v.0.clone(),
+                        operation_id: None,
+                    },
+                ),
+                ServiceError::Rule(r) => plain(StatusCode::CONFLICT, "conflict", r.key()),
+                ServiceError::NotFound => {
+                    plain(StatusCode::NOT_FOUND, "not_found", "error.not_found")
+                }
+                ServiceError::Forbidden => {
+                    plain(StatusCode::FORBIDDEN, "forbidden", "error.forbidden")
+                }
+                ServiceError::Unauthorized => plain(
+                    StatusCode::UNAUTHORIZED,
+                    "unauthorized",
+                    "error.unauthorized",
+                ),
+                ServiceError::LoginFailed => plain(
+                    StatusCode::UNAUTHORIZED,
+                    "unauthorized",
+                    "error.login_failed",
+                ),
+                ServiceError::Locked => plain(StatusCode::LOCKED, "locked", "error.locked"),
+                ServiceError::Store(err) => {
+                    let op = operation_id();
+                    tracing::error!(operation_id = %op, error = ?err, "internal error");
+                    (
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        ErrorInfo {
+                            code: "internal",
+                            key: "error.internal",
+                            fields: vec![],
+                            operation_id: Some(op),
+                        },
+                    )
+                }
+            },
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, info) = self.info();
+        let mut res = (status, axum::Json(info.body(Lang::ZhCn))).into_response();
+        res.extensions_mut().insert(info);
+        res
+    }
+}
+
+/// The language a request asks for: the `lang` cookie, else `Accept-Language`, else zh-CN.
+pub(crate) fn request_lang(headers: &HeaderMap) -> Lang {
+    let cookie = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|c| c.trim().strip_prefix("lang="));
+    if let Some(l) = cookie {
+        return Lang::from_tag(l);
+    }
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map_or(Lang::ZhCn, |v| {
+            Lang::from_tag(v.split(',').next().unwrap_or(""))
+        })
+}
+
+/// Re-renders API error bodies in the request's language.
+pub(crate) async fn localize(req: Request, next: Next) -> Response {
+    let lang = request_lang(req.headers());
+    let mut res = next.run(req).await;
+    if lang != Lang::ZhCn
+        && let Some(info) = res.extensions_mut().remove::<ErrorInfo>()
+    {
+        let status = res.status();
+        let mut translated = (status, axum::Json(info.body(lang))).into_response();
+        for (k, v) in res.headers() {
+            if k != header::CONTENT_LENGTH && k != header::CONTENT_TYPE {
+                translated.headers_mut().insert(k.clone(), v.clone());
+            }
+        }
+        return translated;
+    }
+    res
+}
+
+/// Any path that matches no route.
+pub(crate) async fn not_found() -> AppError {
+    AppError::Service(ServiceError::NotFound)
+}
+
+/// A panic in a handler becomes a 500 with an operation id, never a dropped connection.
+pub(crate) fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let op = operation_id();
+    tracing::error!(operation_id = %op, "handler panicked");
+    let info = ErrorInfo {
+        code: "internal",
+        key: "error.internal",
+        fields: vec![],
+        operation_id: Some(op),
+    };
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        axum::Json(info.body(Lang::ZhCn)),
+    )
+        .into_response()
+}

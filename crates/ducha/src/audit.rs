@@ -1,0 +1,69 @@
+//! `ducha audit`: verify the chain, print its head, and keep checkpoints outside the database.
+
+use crate::backend::Backend;
+use anyhow::Context;
+use chrono::Utc;
+use ducha_domain::chain::Checkpoint;
+use ducha_service::audit::{parse_checkpoints, verify_chain};
+use ducha_store::Store;
+use std::io::Write;
+use std::path::Path;
+
+/// Verifies the chain; returns the process exit code (0 intact, 1 broken).
+pub async fn verify(backend: &Backend, checkpoints: Option<&Path>) -> anyhow::Result<i32> {
+    let cps = match checkpoints {
+        Some(p) if p.exists() => {
+            let text = std::fs::read_to_string(p)
+                .with_context(|| format!("cannot read {}", p.display()))?;
+            parse_checkpoints(&text).map_err(|line| {
+                anyhow::anyhow!("{}: line {line} is not a checkpoint", p.display())
+            })?
+        }
+        Some(p) => {
+            eprintln!(
+                "note: no checkpoint file at {}; checking the chain alone",
+                p.display()
+            );
+            vec![]
+        }
+        None => vec![],
+    };
+    let store = backend.store();
+    match verify_chain(store.as_ref(), &cps).await? {
+        Ok(v) => {
+            println!(
+                "OK: {} events verified ({}), head {} {}, {} checkpoint(s) matched",
+                v.events, v.algo, v.head.seq, v.head.hash, v.checkpoints
+            );
+            Ok(0)
+        }
+        Err(e) => {
+            println!("FAILED at event {}: {e}", e.seq());
+            Ok(1)
+        }
+    }
+}
+
+/// Prints the chain head for publication.
+pub async fn head(backend: &Backend) -> anyhow::Result<()> {
+    let (seq, hash, algo) = backend.store().chain_head().await?;
+    println!("{seq} {hash} {algo}");
+    Ok(())
+}
+
+/// Appends the current head to the checkpoint file if it moved since `last`; returns the head.
+pub async fn checkpoint(store: &dyn Store, file: &Path, last: i64) -> anyhow::Result<i64> {
+    let (seq, hash, _) = store.chain_head().await?;
+    if seq > last {
+        if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(file)?;
+        writeln!(f, "{}", Checkpoint { seq, hash }.line(Utc::now()))?;
+        f.sync_data()?;
+    }
+    Ok(seq)
+}

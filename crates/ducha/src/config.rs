@@ -1,0 +1,258 @@
+//! Layered configuration: defaults → TOML file → `DUCHA_…` environment (`__` nests) → flags.
+//! Validated once at start; secrets are redacted in `Debug`.
+
+use anyhow::{Context, bail};
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// The whole configuration.
+#[derive(Clone, Serialize, Deserialize, Default, Debug)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Where the data lives.
+    pub database: DatabaseConfig,
+    /// The web server.
+    pub http: HttpSection,
+    /// The event log.
+    pub audit: AuditConfig,
+    /// Rules of the use cases.
+    pub service: ducha_service::Config,
+    /// Logging.
+    pub log: LogConfig,
+}
+
+/// Database settings.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DatabaseConfig {
+    /// `sqlite://path/to/file.db` or `postgres://user:pass@host/db`.
+    pub url: String,
+    /// Connections per node (PostgreSQL).
+    pub max_connections: u32,
+    /// SQLite commit durability: `normal` (survives a killed process) or `full` (survives
+    /// power loss).
+    pub sqlite_durability: String,
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        Self {
+            url: "sqlite://data/ducha.db".into(),
+            max_connections: 16,
+            sqlite_durability: "normal".into(),
+        }
+    }
+}
+
+/// Hides a password in a database URL.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            let user = creds.split(':').next().unwrap_or("");
+            if creds.contains(':') {
+                format!("{}://{user}:***@{}", &url[..s], &url[at + 1..])
+            } else {
+                url.to_string()
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+impl std::fmt::Debug for DatabaseConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DatabaseConfig")
+            .field("url", &redact(&self.url))
+            .field("max_connections", &self.max_connections)
+            .field("sqlite_durability", &self.sqlite_durability)
+            .finish()
+    }
+}
+
+/// Web server settings.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HttpSection {
+    /// Address to listen on.
+    pub listen: String,
+    /// Mark cookies `Secure`; turn off only behind no TLS on a single trusted machine.
+    pub secure_cookies: bool,
+}
+
+impl Default for HttpSection {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:8080".into(),
+            secure_cookies: true,
+        }
+    }
+}
+
+/// Event log settings.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuditConfig {
+    /// Hash of a new chain: `sha256` or `sm3` (an existing chain keeps its own).
+    pub hash: String,
+    /// File the server appends chain-head checkpoints to (keep it off the database host).
+    pub checkpoint_file: PathBuf,
+    /// Seconds between checkpoints while events arrive.
+    pub checkpoint_interval_seconds: u64,
+}
+
+impl Default for AuditConfig {
+    fn default() -> Self {
+        Self {
+            hash: "sha256".into(),
+            checkpoint_file: PathBuf::from("data/chain-checkpoints.log"),
+            checkpoint_interval_seconds: 60,
+        }
+    }
+}
+
+/// Logging settings.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogConfig {
+    /// `tracing` filter, e.g. `info` or `ducha=debug,sqlx=warn`.
+    pub filter: String,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self {
+            filter: "info,sqlx=warn".into(),
+        }
+    }
+}
+
+impl Config {
+    /// Loads defaults, then `file` (when given, or `ducha.toml` when present), then the
+    /// environment.
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Self> {
+        let mut fig = Figment::from(Serialized::defaults(Config::default()));
+        match file {
+            Some(f) if !f.exists() => bail!("config file {} does not exist", f.display()),
+            Some(f) => fig = fig.merge(Toml::file(f)),
+            None if Path::new("ducha.toml").exists() => fig = fig.merge(Toml::file("ducha.toml")),
+            None => {}
+        }
+        let cfg: Config = fig
+            .merge(
+                Env::prefixed("DUCHA_")
+                    .split("__")
+                    .ignore(&["test_pg", "password", "config"]),
+            )
+            .extract()
+            .context("invalid configuration")?;
+        cfg.validate()?;
+        Ok(cfg)
+    }
+
+    /// Checks values that types alone cannot.
+    pub fn validate(&self) -> anyhow::Result<()> {
+        let url = &self.database.url;
+        if !(url.starts_with("sqlite:")
+            || url.starts_with("postgres://")
+            || url.starts_with("postgresql://"))
+        {
+            bail!("database.url must start with sqlite:, postgres:// or postgresql://");
+        }
+        if !matches!(self.database.sqlite_durability.as_str(), "normal" | "full") {
+            bail!("database.sqlite_durability must be normal or full");
+        }
+        if !matches!(self.audit.hash.as_str(), "sha256" | "sm3") {
+            bail!("audit.hash must be sha256 or sm3");
+        }
+        if self.http.listen.parse::<std::net::SocketAddr>().is_err() {
+            bail!("http.listen must be an address like 127.0.0.1:8080");
+        }
+        if self.service.refusal_window_days == 0 || self.service.lockout_threshold < 1 {
+            bail!("service.refusal_window_days and service.lockout_threshold must be at least 1");
+        }
+        Ok(())
+    }
+}
+
+/// The commented example printed by `ducha config example`.
+pub const EXAMPLE: &str = r#"# ducha configuration. Every key is optional; shown are the defaults.
+# Precedence: defaults < this file < DUCHA_* environment (e.g. DUCHA_DATABASE__URL) < flags.
+
+[database]
+# sqlite://path/to/file.db (one node) or postgres://user:password@host:5432/db (several nodes)
+url = "sqlite://data/ducha.db"
+# Connections per node (PostgreSQL)
+max_connections = 16
+# SQLite commit durability: "normal" survives a killed process, "full" also power loss
+sqlite_durability = "normal"
+
+[http]
+listen = "127.0.0.1:8080"
+# Mark cookies Secure (requires HTTPS in front, e.g. nginx); off only for local demos
+secure_cookies = true
+
+[audit]
+# Hash of a new event chain: "sha256" or "sm3"
+hash = "sha256"
+# Chain-head checkpoints appended while serving; keep a copy away from the database host
+checkpoint_file = "data/chain-checkpoints.log"
+checkpoint_interval_seconds = 60
+
+[service]
+# Working days after dispatch within which a unit may refuse a wrongly routed assignment
+refusal_window_days = 3
+# Prefix of official numbers: 督〔2026〕15号
+item_number_prefix = "督"
+session_idle_minutes = 30
+lockout_threshold = 5
+lockout_minutes = 15
+
+[log]
+filter = "info,sqlx=warn"
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn example_parses_to_the_defaults() {
+        let from_example: Config = Figment::from(Toml::string(EXAMPLE))
+            .extract()
+            .expect("example");
+        let defaults = Config::default();
+        assert_eq!(
+            serde_json::to_value(&from_example).expect("json"),
+            serde_json::to_value(&defaults).expect("json")
+        );
+    }
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(
+            redact("postgres://app:s3cret@db:5432/ducha"),
+            "postgres://app:***@db:5432/ducha"
+        );
+        assert_eq!(redact("sqlite://data/x.db"), "sqlite://data/x.db");
+        let d = DatabaseConfig {
+            url: "postgres://a:b@h/d".into(),
+            ..Default::default()
+        };
+        assert!(!format!("{d:?}").contains(":b@"));
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        let mut c = Config::default();
+        c.database.url = "mysql://x".into();
+        assert!(
+            c.validate()
+                .expect_err("bad")
+                .to_string()
+                .contains("database.url")
+        );
+    }
+}

@@ -1,0 +1,65 @@
+//! `ducha demo`: a fictional prefecture-level city with four months of supervision history,
+//! seeded deterministically through the real use cases, then served.
+
+mod seed;
+
+use crate::backend::Backend;
+use crate::config::Config;
+use anyhow::Context;
+use chrono::NaiveDate;
+use std::path::Path;
+
+/// The password of every demo account.
+pub const DEMO_PASSWORD: &str = "Demo2026ducha";
+
+/// Seeds (when the file is new) and serves the demo city.
+pub async fn run(
+    mut cfg: Config,
+    listen: &str,
+    data_dir: &Path,
+    as_of: Option<NaiveDate>,
+    seed_only: bool,
+) -> anyhow::Result<()> {
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("cannot create {}", data_dir.display()))?;
+    let db = data_dir.join("ducha-demo.db");
+    cfg.database.url = format!("sqlite://{}", db.display());
+    cfg.http.listen = listen.to_string();
+    // Plain HTTP on one machine: a Secure cookie would not be sent back over http://<LAN IP>.
+    cfg.http.secure_cookies = false;
+    cfg.audit.checkpoint_file = data_dir.join("chain-checkpoints.log");
+    cfg.validate()?;
+    let backend = Backend::open(&cfg.database).await?;
+    backend.init_chain(&cfg.audit.hash).await?;
+    let services = crate::serve::services(&backend, &cfg);
+    let (units, _) = services.store.counts().await?;
+    if units == 0 {
+        let today = as_of.unwrap_or_else(|| ducha_domain::calendar::china_date(chrono::Utc::now()));
+        eprintln!(
+            "seeding the demo city as of {today} into {} …",
+            db.display()
+        );
+        let stats = seed::seed(&services, today).await?;
+        eprintln!("seeded {stats}");
+        crate::audit::checkpoint(services.store.as_ref(), &cfg.audit.checkpoint_file, 0).await?;
+    } else {
+        eprintln!("reopening the demo city in {}", db.display());
+    }
+    if seed_only {
+        return Ok(());
+    }
+    crate::serve::run(backend, &cfg, |addr| print_logins(addr)).await
+}
+
+fn print_logins(addr: std::net::SocketAddr) {
+    println!();
+    println!("  ducha 督查 demo city is running: http://{addr}/");
+    println!("  API documentation:               http://{addr}/api/docs/");
+    println!();
+    println!("  Every account's password: {DEMO_PASSWORD}");
+    for (role, user, who) in seed::LOGINS {
+        println!("    {role:<24} {user:<18} {who}");
+    }
+    println!();
+    println!("  Stop with Ctrl-C; run again to reopen the same data.");
+}
