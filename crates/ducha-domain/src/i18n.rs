@@ -105,6 +105,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "The request body is not valid JSON",
     ),
     (
+        "validation.invalid_value",
+        "取值类型或格式错误",
+        "This value has the wrong type or format",
+    ),
+    (
         "validation.invalid_query",
         "查询参数错误",
         "Invalid query parameters",

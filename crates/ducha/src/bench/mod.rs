@@ -1,0 +1,174 @@
+//! `ducha bench`: builds a deterministic synthetic city through the real use cases, then
+//! measures report submissions through the HTTP API, item-list latency, and the database's raw
+//! single-row insert limit on the same settings — all in one run, per backend.
+
+mod city;
+mod load;
+
+use crate::backend::Backend;
+use crate::config::Config;
+use anyhow::Context;
+use serde::Serialize;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Benchmark options.
+#[derive(clap::Args, Debug, Clone)]
+pub struct BenchArgs {
+    /// Units in the synthetic city.
+    #[arg(long, default_value_t = 800)]
+    pub units: usize,
+    /// Assignments to create (8 per item).
+    #[arg(long, default_value_t = 100_000)]
+    pub assignments: usize,
+    /// Report submissions to send through the API.
+    #[arg(long, default_value_t = 20_000)]
+    pub reports: usize,
+    /// Concurrent API clients.
+    #[arg(long, default_value_t = 32)]
+    pub concurrency: usize,
+    /// Item-list queries to time.
+    #[arg(long, default_value_t = 600)]
+    pub list_queries: usize,
+    /// Single-row insert transactions for the raw limit.
+    #[arg(long, default_value_t = 20_000)]
+    pub raw_inserts: u32,
+    /// Also run on PostgreSQL: a server URL; a fresh database is created on it.
+    #[arg(long)]
+    pub pg: Option<String>,
+    /// Directory for the SQLite benchmark file (a fresh file each run).
+    #[arg(long, default_value = "data/bench")]
+    pub data_dir: PathBuf,
+    /// Write the results as JSON to this file as well.
+    #[arg(long)]
+    pub json: Option<PathBuf>,
+}
+
+/// Latency summary in milliseconds.
+#[derive(Debug, Serialize)]
+pub struct Latency {
+    /// Samples.
+    pub count: usize,
+    /// Median.
+    pub p50_ms: f64,
+    /// 95th percentile.
+    pub p95_ms: f64,
+    /// 99th percentile.
+    pub p99_ms: f64,
+}
+
+impl Latency {
+    fn of(mut samples: Vec<Duration>) -> Self {
+        samples.sort_unstable();
+        let pick = |q: f64| {
+            let i = ((samples.len() as f64 * q).ceil() as usize).clamp(1, samples.len().max(1)) - 1;
+            samples.get(i).map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+        };
+        Self {
+            count: samples.len(),
+            p50_ms: pick(0.50),
+            p95_ms: pick(0.95),
+            p99_ms: pick(0.99),
+        }
+    }
+}
+
+/// One backend's results.
+#[derive(Debug, Serialize)]
+pub struct Results {
+    /// `sqlite` or `postgres`.
+    pub backend: &'static str,
+    /// Settings that matter for the figures.
+    pub settings: String,
+    /// The synthetic city.
+    pub city: city::CityStats,
+    /// Report submissions through the API.
+    pub reports: load::Throughput,
+    /// Item-list latency through the API.
+    pub item_list: Latency,
+    /// Single-row insert transactions per second.
+    pub raw_inserts_per_second: f64,
+    /// Report submissions per second ÷ raw inserts per second.
+    pub ratio_to_raw: f64,
+}
+
+/// Runs the benchmark on SQLite, and on PostgreSQL when asked.
+pub async fn run(cfg: Config, args: BenchArgs) -> anyhow::Result<()> {
+    let mut all = Vec::new();
+    std::fs::create_dir_all(&args.data_dir)?;
+    let file = args.data_dir.join("bench.db");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+    }
+    let mut db = cfg.database.clone();
+    db.url = format!("sqlite://{}", file.display());
+    let settings = format!(
+        "WAL, synchronous={}, 1 writer + readers",
+        db.sqlite_durability
+    );
+    all.push(one("sqlite", settings, &Backend::open(&db).await?, &cfg, &args).await?);
+    if let Some(url) = &args.pg {
+        let fresh = city::fresh_pg_database(url).await?;
+        let mut db = cfg.database.clone();
+        db.url = fresh;
+        let settings = format!("{} connections per node", db.max_connections);
+        all.push(
+            one(
+                "postgres",
+                settings,
+                &Backend::open(&db).await?,
+                &cfg,
+                &args,
+            )
+            .await?,
+        );
+    }
+    let json = serde_json::to_string_pretty(&all)?;
+    if let Some(path) = &args.json {
+        std::fs::write(path, &json).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    println!("{json}");
+    Ok(())
+}
+
+async fn one(
+    name: &'static str,
+    settings: String,
+    backend: &Backend,
+    cfg: &Config,
+    args: &BenchArgs,
+) -> anyhow::Result<Results> {
+    backend.init_chain(&cfg.audit.hash).await?;
+    let services = crate::serve::services(backend, cfg);
+    eprintln!("[{name}] building the synthetic city …");
+    let city = city::build(&services, args).await?;
+    eprintln!("[{name}] {}", city.stats);
+    let reports = load::reports(&services, &city, args).await?;
+    eprintln!(
+        "[{name}] reports through the API at concurrency {}: {:.0}/s, p50 {:.1} ms, p99 {:.1} ms, errors {}",
+        args.concurrency,
+        reports.per_second,
+        reports.latency.p50_ms,
+        reports.latency.p99_ms,
+        reports.errors
+    );
+    let item_list = load::item_list(&services, &city, args).await?;
+    eprintln!(
+        "[{name}] item list through the API ({} queries): p50 {:.1} ms, p95 {:.1} ms",
+        item_list.count, item_list.p50_ms, item_list.p95_ms
+    );
+    let raw = backend.raw_insert_rate(args.raw_inserts).await?;
+    let ratio = reports.per_second / raw;
+    eprintln!(
+        "[{name}] raw single-row insert transactions: {raw:.0}/s; reports reach {ratio:.2} of it"
+    );
+    Ok(Results {
+        backend: name,
+        settings,
+        city: city.stats,
+        reports,
+        item_list,
+        raw_inserts_per_second: raw,
+        ratio_to_raw: ratio,
+    })
+}

@@ -1,0 +1,726 @@
+//! The test application: the real router over a fresh database (SQLite file, or a PostgreSQL
+//! database created for the test), a small seeded organisation tree, and logged-in HTTP clients.
+
+use chrono::{Days, NaiveDate};
+use ducha_domain::calendar::{WorkCalendar, china_date};
+use ducha_domain::chain::HashAlgo;
+use ducha_domain::i18n::{Lang, knows, t};
+use ducha_http::{AppState, HttpConfig};
+use ducha_service::org::{UnitInput, UserInput};
+use ducha_service::{Config, Services};
+use ducha_store::Store;
+use ducha_store_postgres::PgStore;
+use ducha_store_sqlite::{Durability, SqliteStore};
+use reqwest::{Method, StatusCode, Url};
+use serde_json::{Value, json};
+use sqlx::{AssertSqlSafe, Connection};
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+
+/// Every seeded user's password.
+pub const PASSWORD: &str = "Test2026ducha";
+
+/// One Argon2 hash of [`PASSWORD`], computed once per test binary and shared by every user.
+fn password_hash() -> String {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| ducha_service::auth::hash_password(PASSWORD).expect("hash the password"))
+        .clone()
+}
+
+/// Today in China, as the use cases see it.
+pub fn today() -> NaiveDate {
+    china_date(chrono::Utc::now())
+}
+
+/// `today + n` days.
+pub fn in_days(n: u64) -> NaiveDate {
+    today() + Days::new(n)
+}
+
+/// The PostgreSQL server to test against, from `DUCHA_TEST_PG`. Unset: `None` with a note, but
+/// a panic under `CI=true`, where the PostgreSQL run is mandatory.
+pub fn pg_url(test: &str) -> Option<String> {
+    match std::env::var("DUCHA_TEST_PG") {
+        Ok(url) if !url.trim().is_empty() => Some(url),
+        _ => {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "DUCHA_TEST_PG is not set but CI=true: the PostgreSQL tests are mandatory in CI \
+                 (set DUCHA_TEST_PG=postgres://user@host:5432/postgres)"
+            );
+            eprintln!(
+                "note: DUCHA_TEST_PG is not set; skipping the PostgreSQL run of {test} \
+                 (set DUCHA_TEST_PG=postgres://postgres@127.0.0.1:5432/postgres to run it)"
+            );
+            None
+        }
+    }
+}
+
+/// Which backend a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// SQLite.
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+}
+
+/// The database of one test application.
+pub enum Db {
+    /// A fresh SQLite file in a temporary directory.
+    Sqlite {
+        /// The store.
+        store: SqliteStore,
+        /// The file.
+        path: PathBuf,
+        /// Removed on drop.
+        _dir: tempfile::TempDir,
+    },
+    /// A fresh PostgreSQL database.
+    Postgres {
+        /// The store.
+        store: PgStore,
+        /// The server's maintenance URL (`DUCHA_TEST_PG`).
+        admin_url: String,
+        /// The test database's URL.
+        url: String,
+        /// The test database's name.
+        name: String,
+    },
+}
+
+impl Db {
+    /// Opens a fresh SQLite file.
+    pub async fn sqlite() -> Self {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let path = dir.path().join("ducha-test.db");
+        let store = SqliteStore::open(path.to_str().expect("utf-8 path"), Durability::Normal)
+            .await
+            .expect("open SQLite store");
+        Db::Sqlite {
+            store,
+            path,
+            _dir: dir,
+        }
+    }
+
+    /// Creates a fresh database on the server at `admin_url` and opens it.
+    pub async fn postgres(admin_url: &str) -> Self {
+        let token = ducha_service::auth::random_token().expect("randomness");
+        let name = format!("ducha_test_{}", &token[..16]);
+        let mut admin = sqlx::PgConnection::connect(admin_url)
+            .await
+            .expect("connect to DUCHA_TEST_PG");
+        sqlx::raw_sql(AssertSqlSafe(format!(
+            "CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' \
+             LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
+        )))
+        .execute(&mut admin)
+        .await
+        .expect("create the test database");
+        admin.close().await.expect("close admin connection");
+        let mut url = Url::parse(admin_url).expect("DUCHA_TEST_PG is a URL");
+        url.set_path(&format!("/{name}"));
+        let url = url.to_string();
+        let store = PgStore::open(&url, 8).await.expect("open PostgreSQL store");
+        Db::Postgres {
+            store,
+            admin_url: admin_url.to_string(),
+            url,
+            name,
+        }
+    }
+
+    /// The backend.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Db::Sqlite { .. } => Kind::Sqlite,
+            Db::Postgres { .. } => Kind::Postgres,
+        }
+    }
+
+    /// The URL the `ducha` binary takes as `--database`.
+    pub fn url(&self) -> String {
+        match self {
+            Db::Sqlite { path, .. } => format!("sqlite://{}", path.display()),
+            Db::Postgres { url, .. } => url.clone(),
+        }
+    }
+
+    /// The store behind the use cases.
+    pub fn store(&self) -> Arc<dyn Store> {
+        match self {
+            Db::Sqlite { store, .. } => Arc::new(store.clone()),
+            Db::Postgres { store, .. } => Arc::new(store.clone()),
+        }
+    }
+
+    /// Runs raw SQL directly on the database, as someone with database access could.
+    pub async fn exec(&self, sql: &str) -> Result<u64, sqlx::Error> {
+        let q = sqlx::raw_sql(AssertSqlSafe(sql.to_string()));
+        Ok(match self {
+            Db::Sqlite { store, .. } => q.execute(store.raw_pool()).await?.rows_affected(),
+            Db::Postgres { store, .. } => q.execute(store.raw_pool()).await?.rows_affected(),
+        })
+    }
+
+    /// One text column of one row, read directly.
+    pub async fn text(&self, sql: &str) -> String {
+        let q = AssertSqlSafe(sql.to_string());
+        match self {
+            Db::Sqlite { store, .. } => sqlx::query_scalar::<_, String>(q)
+                .fetch_one(store.raw_pool())
+                .await
+                .expect("read"),
+            Db::Postgres { store, .. } => sqlx::query_scalar::<_, String>(q)
+                .fetch_one(store.raw_pool())
+                .await
+                .expect("read"),
+        }
+    }
+
+    /// Drops a PostgreSQL test database (SQLite files go with their temporary directory).
+    async fn drop_database(&self) {
+        if let Db::Postgres {
+            store,
+            admin_url,
+            name,
+            ..
+        } = self
+        {
+            store.raw_pool().close().await;
+            if let Ok(mut admin) = sqlx::PgConnection::connect(admin_url).await {
+                let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                if let Err(e) = sqlx::raw_sql(AssertSqlSafe(drop)).execute(&mut admin).await {
+                    eprintln!("note: could not drop test database {name}: {e}");
+                }
+                let _ = admin.close().await;
+            }
+        }
+    }
+}
+
+/// Ids of the seeded organisation tree.
+///
+/// ```text
+/// 青山市 (city)                    leader
+/// ├── 市委督查室 (supervision)      sup
+/// ├── 东城县 (county A)             county_a (liaison), county_a_chief (unit head)
+/// │   ├── 东城A1镇 (township)       town_a1
+/// │   └── 东城A2镇 (township)       town_a2
+/// ├── 西山县 (county B)             county_b
+/// │   └── 西山B1镇 (township)       town_b1
+/// └── 市住建局 (department)         dept
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Org {
+    pub city: i64,
+    pub office: i64,
+    pub county_a: i64,
+    pub town_a1: i64,
+    pub town_a2: i64,
+    pub county_b: i64,
+    pub town_b1: i64,
+    pub dept: i64,
+    pub users: Users,
+}
+
+/// Ids of the seeded users (login name = field name).
+#[derive(Debug, Clone, Default)]
+pub struct Users {
+    pub sup: i64,
+    pub leader: i64,
+    pub county_a: i64,
+    pub county_a_chief: i64,
+    pub town_a1: i64,
+    pub town_a2: i64,
+    pub county_b: i64,
+    pub town_b1: i64,
+    pub dept: i64,
+}
+
+/// Seeds the tree through the use cases, as the console operator.
+pub async fn seed(services: &Services) -> Org {
+    let now = ducha_service::now();
+    let unit = |parent: Option<i64>, name: &str, kind: &str| UnitInput {
+        parent_id: parent,
+        name: name.into(),
+        kind: kind.into(),
+        sort: 0,
+    };
+    let add_unit = |input: UnitInput| async move {
+        services
+            .create_unit(None, &input, now)
+            .await
+            .expect("seed unit")
+    };
+    let city = add_unit(unit(None, "青山市", "city")).await;
+    let office = add_unit(unit(Some(city), "市委督查室", "supervision_body")).await;
+    let county_a = add_unit(unit(Some(city), "东城县", "county")).await;
+    let town_a1 = add_unit(unit(Some(county_a), "东城A1镇", "township")).await;
+    let town_a2 = add_unit(unit(Some(county_a), "东城A2镇", "township")).await;
+    let county_b = add_unit(unit(Some(city), "西山县", "county")).await;
+    let town_b1 = add_unit(unit(Some(county_b), "西山B1镇", "township")).await;
+    let dept = add_unit(unit(Some(city), "市住建局", "department")).await;
+    let hash = password_hash();
+    let add_user = |username: &'static str, name: &'static str, unit_id: i64, role: &'static str| {
+        let hash = hash.clone();
+        async move {
+            let input = UserInput {
+                username: username.into(),
+                display_name: name.into(),
+                unit_id,
+                roles: vec![role.into()],
+                password: PASSWORD.into(),
+                phone: String::new(),
+                email: String::new(),
+            };
+            services
+                .create_user_with_hash(None, &input, hash, now)
+                .await
+                .expect("seed user")
+        }
+    };
+    let users = Users {
+        sup: add_user("sup", "督查员老周", office, "supervisor").await,
+        leader: add_user("leader", "王市长", city, "leader").await,
+        county_a: add_user("county_a", "东城联络员", county_a, "liaison").await,
+        county_a_chief: add_user("county_a_chief", "东城县长", county_a, "unit_head").await,
+        town_a1: add_user("town_a1", "A1镇联络员", town_a1, "liaison").await,
+        town_a2: add_user("town_a2", "A2镇联络员", town_a2, "liaison").await,
+        county_b: add_user("county_b", "西山联络员", county_b, "liaison").await,
+        town_b1: add_user("town_b1", "B1镇联络员", town_b1, "liaison").await,
+        dept: add_user("dept", "住建局联络员", dept, "liaison").await,
+    };
+    Org {
+        city,
+        office,
+        county_a,
+        town_a1,
+        town_a2,
+        county_b,
+        town_b1,
+        dept,
+        users,
+    }
+}
+
+/// A running application.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    /// The use cases the server runs on.
+    pub services: Services,
+    /// The database.
+    pub db: Db,
+    /// The seeded tree.
+    pub org: Org,
+    /// A supervisor session that watches the state around rejected commands.
+    observer: Session,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+/// Starts the real router on a random port over `db`, seeded with [`Org`].
+pub async fn spawn_app(db: Db) -> TestApp {
+    let store = db.store();
+    store
+        .init_chain(HashAlgo::Sha256)
+        .await
+        .expect("init chain");
+    let services = Services::new(store, Config::default(), WorkCalendar::china());
+    let org = seed(&services).await;
+    let state = AppState {
+        services: services.clone(),
+        http: Arc::new(HttpConfig {
+            secure_cookies: false,
+        }),
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind a port");
+    let addr = listener.local_addr().expect("local address");
+    // The listener is bound before the server task starts, so requests queue until it accepts.
+    let server = tokio::spawn(ducha_http::serve(listener, state, std::future::pending()));
+    let base = format!("http://{addr}");
+    let observer = Session::login(&base, "sup").await;
+    TestApp {
+        base,
+        services,
+        db,
+        org,
+        observer,
+        server,
+    }
+}
+
+impl TestApp {
+    /// A client without a session.
+    pub fn anonymous(&self) -> Session {
+        Session {
+            client: client(),
+            base: self.base.clone(),
+            csrf: String::new(),
+            user_id: 0,
+            lang: Lang::ZhCn,
+        }
+    }
+
+    /// Logs `username` in (zh-CN messages).
+    pub async fn login(&self, username: &str) -> Session {
+        Session::login(&self.base, username).await
+    }
+
+    /// Stops the server and drops a PostgreSQL test database.
+    pub async fn finish(self) {
+        self.server.abort();
+        let _ = self.server.await;
+        self.db.drop_database().await;
+    }
+
+    /// The state a rejected command must not change: the chain head, the supervisor's whole
+    /// register and the full detail of `items`.
+    pub async fn snapshot(&self, items: &[i64]) -> Value {
+        let head = self.observer.get("/audit/head").await.ok();
+        let list = self.observer.get("/items?limit=200").await.ok();
+        let mut details = Vec::new();
+        for id in items {
+            details.push(self.observer.get(&format!("/items/{id}")).await.ok());
+        }
+        json!({ "head": head, "list": list, "items": details })
+    }
+
+    /// The chain head's sequence number.
+    pub async fn head_seq(&self) -> i64 {
+        self.observer.get("/audit/head").await.ok()["seq"]
+            .as_i64()
+            .expect("head seq")
+    }
+
+    /// Runs a request that must fail with `status` and error `key`, and checks that it changed
+    /// nothing: neither the chain head, the register, nor any of `items`. Returns the error.
+    pub async fn rejected(
+        &self,
+        items: &[i64],
+        status: StatusCode,
+        key: &str,
+        attempt: impl Future<Output = Resp>,
+    ) -> Value {
+        let before = self.snapshot(items).await;
+        let resp = attempt.await;
+        let error = resp.error(status, key);
+        let after = self.snapshot(items).await;
+        assert_eq!(
+            before, after,
+            "a rejected request ({status} {key}) changed the state"
+        );
+        error
+    }
+}
+
+/// An HTTP response with its JSON body (`null` when empty).
+#[derive(Debug)]
+pub struct Resp {
+    pub status: StatusCode,
+    pub body: Value,
+    /// The language the request asked for.
+    pub lang: Lang,
+    /// `METHOD path`, for messages.
+    pub what: String,
+}
+
+impl Resp {
+    /// Asserts success and returns the body.
+    #[track_caller]
+    pub fn ok(self) -> Value {
+        assert!(
+            self.status.is_success(),
+            "{} failed with {}: {}",
+            self.what,
+            self.status,
+            self.body
+        );
+        self.body
+    }
+
+    /// Asserts an error response with `status` and `key`, translated into the request's
+    /// language (field messages too); returns `error`.
+    #[track_caller]
+    pub fn error(&self, status: StatusCode, key: &str) -> Value {
+        assert_eq!(
+            self.status, status,
+            "{}: expected {status} {key}, got {}",
+            self.what, self.body
+        );
+        let e = &self.body["error"];
+        assert_eq!(e["key"], key, "{}: {}", self.what, self.body);
+        assert_translated(e, self.lang);
+        for f in e["fields"].as_array().into_iter().flatten() {
+            assert_translated(f, self.lang);
+        }
+        e.clone()
+    }
+}
+
+/// A message must be the catalogue's text for its key in `lang`, never the bare key.
+#[track_caller]
+fn assert_translated(v: &Value, lang: Lang) {
+    let key = v["key"].as_str().expect("error key");
+    let message = v["message"].as_str().expect("error message");
+    assert!(knows(key), "message key {key} has no translation");
+    assert_eq!(message, t(key, lang), "message of {key} in {lang:?}");
+    assert_ne!(message, key);
+}
+
+/// The field errors of a 422 as `(field, key)` pairs.
+pub fn fields(error: &Value) -> Vec<(String, String)> {
+    error["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .map(|f| {
+            (
+                f["field"].as_str().expect("field").to_string(),
+                f["key"].as_str().expect("key").to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Asserts the field errors of a 422, in order.
+#[track_caller]
+pub fn assert_fields(error: &Value, expected: &[(&str, &str)]) {
+    let got = fields(error);
+    let got: Vec<(&str, &str)> = got.iter().map(|(f, k)| (f.as_str(), k.as_str())).collect();
+    assert_eq!(got, expected, "field errors of {error}");
+}
+
+/// A logged-in user: a cookie-keeping client and the session's CSRF token.
+#[derive(Clone)]
+pub struct Session {
+    client: reqwest::Client,
+    base: String,
+    /// The CSRF token from the login response.
+    pub csrf: String,
+    /// The user's id.
+    pub user_id: i64,
+    lang: Lang,
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .no_proxy()
+        .build()
+        .expect("HTTP client")
+}
+
+impl Session {
+    async fn login(base: &str, username: &str) -> Session {
+        let client = client();
+        let resp = client
+            .post(format!("{base}/api/v1/auth/login"))
+            .json(&json!({ "username": username, "password": PASSWORD }))
+            .send()
+            .await
+            .expect("login request");
+        let status = resp.status();
+        let body: Value = resp.json().await.expect("login body");
+        assert_eq!(status, StatusCode::OK, "login of {username}: {body}");
+        Session {
+            client,
+            base: base.to_string(),
+            csrf: body["csrf_token"].as_str().expect("csrf_token").to_string(),
+            user_id: body["me"]["user"]["id"].as_i64().expect("user id"),
+            lang: Lang::ZhCn,
+        }
+    }
+
+    /// The same session asking for English messages.
+    pub fn english(&self) -> Session {
+        Session {
+            lang: Lang::En,
+            ..self.clone()
+        }
+    }
+
+    /// Sends a request under `/api/v1`; `csrf` adds the session's token header, `headers`
+    /// any others.
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<reqwest::Body>,
+        csrf: bool,
+        headers: &[(&str, &str)],
+    ) -> Resp {
+        let what = format!("{method} {path}");
+        let mut req = self
+            .client
+            .request(method, format!("{}/api/v1{path}", self.base))
+            .header("accept-language", self.lang.tag());
+        if csrf {
+            req = req.header("x-csrf-token", &self.csrf);
+        }
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        if let Some(b) = body {
+            req = req.header("content-type", "application/json").body(b);
+        }
+        let resp = req.send().await.expect("request");
+        let status = resp.status();
+        let bytes = resp.bytes().await.expect("response body");
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).unwrap_or_else(|e| {
+                panic!(
+                    "{what}: not JSON ({e}): {}",
+                    String::from_utf8_lossy(&bytes)
+                )
+            })
+        };
+        Resp {
+            status,
+            body,
+            lang: self.lang,
+            what,
+        }
+    }
+
+    /// `GET /api/v1{path}`.
+    pub async fn get(&self, path: &str) -> Resp {
+        self.send(Method::GET, path, None, false, &[]).await
+    }
+
+    /// `POST /api/v1{path}` with a JSON body and the CSRF header.
+    pub async fn post(&self, path: &str, body: Value) -> Resp {
+        self.send(Method::POST, path, Some(body.to_string().into()), true, &[])
+            .await
+    }
+
+    /// `POST` with raw bytes as the body (malformed input).
+    pub async fn post_raw(&self, path: &str, body: &'static str) -> Resp {
+        self.send(Method::POST, path, Some(body.into()), true, &[])
+            .await
+    }
+
+    /// `GET /api/v1/items` with query parameters, encoded.
+    pub async fn list(&self, params: &[(&str, &str)]) -> Resp {
+        let mut url = Url::parse("http://x/items").expect("url");
+        url.query_pairs_mut().extend_pairs(params);
+        let path = match url.query() {
+            Some(q) => format!("/items?{q}"),
+            None => "/items".to_string(),
+        };
+        self.get(&path).await
+    }
+}
+
+/// Registers an item as `sup`, has `leader` approve it and dispatches it to `assignments`;
+/// returns the item id and the new assignment ids.
+pub async fn dispatched_item(
+    sup: &Session,
+    leader: &Session,
+    title: &str,
+    deadline: NaiveDate,
+    assignments: Value,
+) -> (i64, Vec<i64>) {
+    let id = draft_item(sup, title, deadline).await;
+    sup.post(&format!("/items/{id}/submit"), json!({}))
+        .await
+        .ok();
+    leader
+        .post(&format!("/items/{id}/approve"), json!({}))
+        .await
+        .ok();
+    let d = sup
+        .post(
+            &format!("/items/{id}/dispatch"),
+            json!({ "assignments": assignments }),
+        )
+        .await
+        .ok();
+    (id, ids(&d))
+}
+
+/// Registers a draft item; returns its id.
+pub async fn draft_item(sup: &Session, title: &str, deadline: NaiveDate) -> i64 {
+    sup.post(
+        "/items",
+        json!({
+            "title": title,
+            "source": "meeting",
+            "category": "central_work",
+            "deadline": deadline,
+        }),
+    )
+    .await
+    .ok()["id"]
+        .as_i64()
+        .expect("item id")
+}
+
+/// The `ids` of a `Created` response.
+pub fn ids(created: &Value) -> Vec<i64> {
+    created["ids"]
+        .as_array()
+        .expect("ids")
+        .iter()
+        .map(|v| v.as_i64().expect("id"))
+        .collect()
+}
+
+/// The `id` of a `Created` response.
+pub fn id(created: &Value) -> i64 {
+    created["id"].as_i64().expect("id")
+}
+
+/// One assignment of an item detail.
+pub fn assignment(detail: &Value, id: i64) -> Value {
+    detail["assignments"]
+        .as_array()
+        .expect("assignments")
+        .iter()
+        .find(|a| a["id"] == id)
+        .unwrap_or_else(|| panic!("assignment {id} not in {detail}"))
+        .clone()
+}
+
+/// Whether a page of the register lists `id`.
+pub fn lists(page: &Value, id: i64) -> bool {
+    page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .any(|i| i["id"] == id)
+}
+
+/// Generates, for each story `async fn name(app: &TestApp)`, a module with two tests: `sqlite`
+/// (always) and `postgres` (when `DUCHA_TEST_PG` is set; mandatory under `CI=true`).
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($story:ident),* $(,)?) => {$(
+        mod $story {
+            #[tokio::test]
+            async fn sqlite() {
+                let app = $crate::helpers::spawn_app($crate::helpers::Db::sqlite().await).await;
+                super::$story(&app).await;
+                app.finish().await;
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                let Some(url) = $crate::helpers::pg_url(module_path!()) else {
+                    return;
+                };
+                let app =
+                    $crate::helpers::spawn_app($crate::helpers::Db::postgres(&url).await).await;
+                super::$story(&app).await;
+                app.finish().await;
+            }
+        }
+    )*};
+}
