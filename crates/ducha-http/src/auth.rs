@@ -76,13 +76,12 @@ impl FromRequestParts<AppState> for Auth {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "));
         if let Some(token) = bearer {
-            let user_id = services.token_user(token.trim(), now).await?;
             return Ok(Auth {
-                actor: services.actor(user_id).await?,
+                actor: services.token_actor(token.trim(), now).await?,
             });
         }
         let token = cookie_value(parts, SESSION_COOKIE).ok_or(ServiceError::Unauthorized)?;
-        let session = services.session(token, now).await?;
+        let (actor, csrf) = services.session_actor(token, now).await?;
         let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
         if !safe {
             let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
@@ -92,12 +91,10 @@ impl FromRequestParts<AppState> for Auth {
                 .get(header::CONTENT_TYPE)
                 .and_then(|v| v.to_str().ok())
                 .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-            if !same_origin(parts) || (!form && sent != Some(session.csrf.as_str())) {
+            if !same_origin(parts) || (!form && sent != Some(csrf.as_str())) {
                 return Err(AppError::Csrf);
             }
         }
-        Ok(Auth {
-            actor: services.actor(session.user_id).await?,
-        })
+        Ok(Auth { actor })
     }
 }

@@ -4,6 +4,7 @@
 //! let anyone log in.
 
 use crate::Services;
+use crate::context::actor_from;
 use crate::error::{ServiceError, ServiceResult};
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
@@ -191,16 +192,39 @@ impl Services {
         Ok(secret)
     }
 
-    /// Resolves a bearer API token to its user.
-    pub async fn token_user(&self, token: &str, now: DateTime<Utc>) -> ServiceResult<i64> {
+    /// Resolves a bearer API token to its user, in one query.
+    pub async fn token_actor(&self, token: &str, now: DateTime<Utc>) -> ServiceResult<Actor> {
         let t = self
             .store
-            .api_token(&token_hash(token))
+            .token_actor(&token_hash(token))
             .await?
             .ok_or(ServiceError::Unauthorized)?;
         if t.expires_at.is_some_and(|e| e <= now) {
             return Err(ServiceError::Unauthorized);
         }
-        Ok(t.user_id)
+        actor_from(t.actor)
+    }
+
+    /// Resolves a session cookie to its user and CSRF token, sliding the idle timeout.
+    pub async fn session_actor(
+        &self,
+        token: &str,
+        now: DateTime<Utc>,
+    ) -> ServiceResult<(Actor, String)> {
+        let hash = token_hash(token);
+        let s = self
+            .store
+            .session_actor(&hash)
+            .await?
+            .ok_or(ServiceError::Unauthorized)?;
+        if s.expires_at <= now {
+            self.store.delete_session(&hash).await?;
+            return Err(ServiceError::Unauthorized);
+        }
+        if now - s.last_seen_at > Duration::minutes(1) {
+            let expires = now + Duration::minutes(self.config.session_idle_minutes);
+            self.store.touch_session(&hash, now, expires).await?;
+        }
+        Ok((actor_from(s.actor)?, s.csrf_token))
     }
 }

@@ -4,8 +4,8 @@ use crate::error::{ServiceError, ServiceResult};
 use chrono::{DateTime, NaiveDate, Utc};
 use ducha_domain::calendar::{WorkCalendar, china_date};
 use ducha_domain::chain::{EventDraft, EventKind};
-use ducha_domain::org::{Actor, UnitPath, jurisdiction_of};
-use ducha_store::{AssignmentRow, Change, Committed, Insert, ItemRow, Store, Update};
+use ducha_domain::org::Actor;
+use ducha_store::{ActorRow, AssignmentRow, Change, Committed, Insert, ItemRow, Store, Update};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -66,34 +66,14 @@ impl Services {
         }
     }
 
-    /// The acting user, with their unit path and jurisdiction.
+    /// The acting user, with their unit path and jurisdiction, in one query.
     pub async fn actor(&self, user_id: i64) -> ServiceResult<Actor> {
-        let user = self
+        let row = self
             .store
-            .user(user_id)
+            .actor_row(user_id)
             .await?
             .ok_or(ServiceError::Unauthorized)?;
-        if !user.active {
-            return Err(ServiceError::Unauthorized);
-        }
-        let unit = self
-            .store
-            .unit(user.unit_id)
-            .await?
-            .ok_or(ServiceError::Unauthorized)?;
-        let path = unit.path.0.clone();
-        let chain_ids: Vec<i64> = path.ids().iter().map(|u| u.0).collect();
-        let mut chain = self.store.units(&chain_ids).await?;
-        chain.sort_by_key(|u| u.path.0.depth());
-        let chain: Vec<(UnitPath, _)> = chain.into_iter().map(|u| (u.path.0, u.kind)).collect();
-        let jurisdiction = jurisdiction_of(&chain).unwrap_or_else(|| path.clone());
-        Ok(Actor {
-            user_id: ducha_domain::UserId(user.id),
-            unit_id: ducha_domain::UnitId(user.unit_id),
-            unit_path: path,
-            roles: user.roles.0,
-            jurisdiction,
-        })
+        actor_from(row)
     }
 
     /// Today's date in China at `now`.
@@ -151,42 +131,73 @@ impl Services {
         }
     }
 
-    /// Loads an assignment the actor may see, with its item and the item's assignments.
+    /// Loads an assignment the actor may see, with its item: supervisors and leaders of the
+    /// item's jurisdiction, and units whose subtree holds the assignment.
     pub(crate) async fn visible_assignment(
         &self,
         actor: &Actor,
         assignment_id: i64,
-    ) -> ServiceResult<(ItemRow, Vec<AssignmentRow>, AssignmentRow)> {
+    ) -> ServiceResult<(ItemRow, AssignmentRow)> {
         let a = self
             .store
             .assignment(assignment_id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        let (item, all) = self.visible_item(actor, a.item_id).await?;
-        let supervises = actor.supervises(&item.scope_path.0) || actor.leads(&item.scope_path.0);
-        if !supervises && !a.unit_path.0.is_within(actor.visibility_root()) {
-            // The actor sees the item through another branch, not this assignment.
-            return Err(ServiceError::NotFound);
+        let item = self
+            .store
+            .item(a.item_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let scope = &item.scope_path.0;
+        if actor.supervises(scope) || actor.leads(scope) || actor.sees(&a.unit_path.0) {
+            Ok((item, a))
+        } else {
+            Err(ServiceError::NotFound)
         }
-        Ok((item, all, a))
     }
 
-    /// Whether the actor decides for the level above `a`: the parent assignment's unit, or a
-    /// supervisor of the item's jurisdiction for a top-level assignment.
+    /// The parent assignment of `a`, if any.
+    pub(crate) async fn parent_of(
+        &self,
+        a: &AssignmentRow,
+    ) -> ServiceResult<Option<AssignmentRow>> {
+        match a.parent_id {
+            Some(pid) => Ok(Some(
+                self.store
+                    .assignment(pid)
+                    .await?
+                    .ok_or(ServiceError::NotFound)?,
+            )),
+            None => Ok(None),
+        }
+    }
+
+    /// Whether the actor decides for the level above an assignment with this parent: the
+    /// parent's unit, or a supervisor of the item's jurisdiction for a top-level assignment.
     pub(crate) fn is_level_above(
         actor: &Actor,
         item: &ItemRow,
-        all: &[AssignmentRow],
-        a: &AssignmentRow,
+        parent: Option<&AssignmentRow>,
     ) -> bool {
-        match a.parent_id {
-            Some(pid) => all
-                .iter()
-                .find(|p| p.id == pid)
-                .is_some_and(|p| actor.acts_for(ducha_domain::UnitId(p.unit_id))),
+        match parent {
+            Some(p) => actor.acts_for(ducha_domain::UnitId(p.unit_id)),
             None => actor.supervises(&item.scope_path.0),
         }
     }
+}
+
+/// Builds the acting user from its stored row; inactive users are not let in.
+pub(crate) fn actor_from(row: ActorRow) -> ServiceResult<Actor> {
+    if !row.active {
+        return Err(ServiceError::Unauthorized);
+    }
+    Ok(Actor {
+        user_id: ducha_domain::UserId(row.user_id),
+        unit_id: ducha_domain::UnitId(row.unit_id),
+        unit_path: row.unit_path.0,
+        roles: row.roles.0,
+        jurisdiction: row.jurisdiction_path.0,
+    })
 }
 
 /// What an event is about.

@@ -1,6 +1,10 @@
 //! The PostgreSQL backend, for several stateless app nodes on one database.
 
+use ducha_domain::chain::HashAlgo;
 use ducha_store::StoreError;
+
+/// The chain head this process committed last, shared by clones of the store.
+type ChainCache = std::sync::Arc<std::sync::Mutex<Option<(i64, String, HashAlgo)>>>;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{PgPool, Postgres, Transaction};
 use std::time::{Duration, Instant};
@@ -9,6 +13,7 @@ use std::time::{Duration, Instant};
 #[derive(Debug, Clone)]
 pub struct PgStore {
     pool: PgPool,
+    chain: ChainCache,
 }
 
 impl PgStore {
@@ -20,7 +25,10 @@ impl PgStore {
             .connect(url)
             .await
             .map_err(ducha_store::sql::err)?;
-        let store = Self { pool };
+        let store = Self {
+            pool,
+            chain: ChainCache::default(),
+        };
         store.migrate().await?;
         Ok(store)
     }
@@ -40,6 +48,10 @@ impl PgStore {
 
     fn reader(&self) -> &PgPool {
         &self.pool
+    }
+
+    fn chain_cache(&self) -> &std::sync::Mutex<Option<(i64, String, HashAlgo)>> {
+        &self.chain
     }
 
     fn writer(&self) -> &PgPool {

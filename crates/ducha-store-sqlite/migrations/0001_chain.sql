@@ -7,6 +7,8 @@ CREATE TABLE units (
     name TEXT NOT NULL,
     kind TEXT NOT NULL CHECK (kind IN ('city', 'county', 'township', 'village', 'department', 'supervision_body')),
     path TEXT UNIQUE,
+    -- The nearest government level at or above the unit: what its supervisors oversee.
+    jurisdiction_path TEXT,
     sort INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX units_parent ON units (parent_id);

@@ -1,7 +1,11 @@
 //! The SQLite backend: one file in WAL mode, a pool of readers and a single writer connection,
 //! so writers queue fairly in the application instead of spinning on `SQLITE_BUSY`.
 
+use ducha_domain::chain::HashAlgo;
 use ducha_store::StoreError;
+
+/// The chain head this process committed last, shared by clones of the store.
+type ChainCache = std::sync::Arc<std::sync::Mutex<Option<(i64, String, HashAlgo)>>>;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 use std::path::Path;
@@ -24,6 +28,7 @@ pub enum Durability {
 pub struct SqliteStore {
     read: SqlitePool,
     write: SqlitePool,
+    chain: ChainCache,
 }
 
 impl SqliteStore {
@@ -41,6 +46,7 @@ impl SqliteStore {
         let store_migrated = Self {
             read: write.clone(),
             write: write.clone(),
+            chain: ChainCache::default(),
         };
         store_migrated.migrate().await?;
         let readers = std::thread::available_parallelism().map_or(4, |n| n.get() as u32 * 2);
@@ -49,7 +55,11 @@ impl SqliteStore {
             .connect_with(opts.read_only(true))
             .await
             .map_err(ducha_store::sql::err)?;
-        Ok(Self { read, write })
+        Ok(Self {
+            read,
+            write,
+            chain: ChainCache::default(),
+        })
     }
 
     /// Runs pending migrations.
@@ -67,6 +77,10 @@ impl SqliteStore {
 
     fn reader(&self) -> &SqlitePool {
         &self.read
+    }
+
+    fn chain_cache(&self) -> &std::sync::Mutex<Option<(i64, String, HashAlgo)>> {
+        &self.chain
     }
 
     fn writer(&self) -> &SqlitePool {

@@ -57,6 +57,8 @@ pub trait OrgStore: Send + Sync {
     async fn user_by_name(&self, username: &str) -> StoreResult<Option<UserRow>>;
     /// Users of every unit in a subtree.
     async fn users_under(&self, root: &UnitPath) -> StoreResult<Vec<UserRow>>;
+    /// A user with their unit's path and jurisdiction, in one query.
+    async fn actor_row(&self, user_id: i64) -> StoreResult<Option<ActorRow>>;
     /// How many units and users exist (to know whether a database is empty).
     async fn counts(&self) -> StoreResult<(i64, i64)>;
 }
@@ -68,6 +70,10 @@ pub trait SessionStore: Send + Sync {
     async fn create_session(&self, s: &SessionRow) -> StoreResult<()>;
     /// A session by the hash of its token.
     async fn session(&self, token_hash: &str) -> StoreResult<Option<SessionRow>>;
+    /// A session and its user, by the hash of its token.
+    async fn session_actor(&self, token_hash: &str) -> StoreResult<Option<SessionActorRow>>;
+    /// An API token's user, by the hash of its secret.
+    async fn token_actor(&self, token_hash: &str) -> StoreResult<Option<TokenActorRow>>;
     /// Slides a session's expiry.
     async fn touch_session(
         &self,

@@ -76,8 +76,55 @@ pub struct UnitRow {
     /// Materialised path.
     #[sqlx(try_from = "String")]
     pub path: PathCol,
+    /// Path of the unit's jurisdiction (nearest city, county or township at or above it).
+    #[sqlx(try_from = "String")]
+    pub jurisdiction_path: PathCol,
     /// Sort key among siblings.
     pub sort: i64,
+}
+
+/// Who a user is, resolved in one query: enough to build an `Actor`.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ActorRow {
+    /// User.
+    pub user_id: i64,
+    /// The user's unit.
+    pub unit_id: i64,
+    /// Roles.
+    #[sqlx(try_from = "String")]
+    pub roles: RolesCol,
+    /// May log in.
+    pub active: bool,
+    /// The unit's path.
+    #[sqlx(try_from = "String")]
+    pub unit_path: PathCol,
+    /// The unit's jurisdiction path.
+    #[sqlx(try_from = "String")]
+    pub jurisdiction_path: PathCol,
+}
+
+/// A session with its user, resolved in one query.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionActorRow {
+    /// The user.
+    #[sqlx(flatten)]
+    pub actor: ActorRow,
+    /// The session's CSRF token.
+    pub csrf_token: String,
+    /// Expiry.
+    pub expires_at: DateTime<Utc>,
+    /// Last request.
+    pub last_seen_at: DateTime<Utc>,
+}
+
+/// An API token with its user, resolved in one query.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TokenActorRow {
+    /// The user.
+    #[sqlx(flatten)]
+    pub actor: ActorRow,
+    /// Expiry.
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 /// A new unit.

@@ -2,8 +2,9 @@
 //!
 //! Both backends accept `$1…$N` placeholders and the same dialect for everything here, so the
 //! statements live once, in [`impl_sql_store!`], which each backend crate expands for its own
-//! sqlx driver. A backend provides two inherent methods: `reader()` (the pool for reads) and
-//! `begin_write()` (a transaction that holds the write lock where the engine needs one).
+//! sqlx driver. A backend provides inherent methods `reader()` and `writer()` (pools),
+//! `begin_write()` (a transaction that holds the write lock where the engine needs one) and
+//! `chain_cache()` (the chain head this process committed last, a hint that saves a round trip).
 
 use crate::StoreError;
 use ducha_domain::org::UnitPath;
@@ -160,7 +161,9 @@ macro_rules! impl_sql_store {
 
             type Tx = sqlx::Transaction<'static, $db>;
 
-            const UNIT_COLS: &str = "id, parent_id, name, kind, path, sort";
+            const UNIT_COLS: &str = "id, parent_id, name, kind, path, jurisdiction_path, sort";
+            const ACTOR_COLS: &str = "u.id AS user_id, u.unit_id, u.roles, u.active, \
+                un.path AS unit_path, un.jurisdiction_path";
             const USER_COLS: &str = "id, username, display_name, unit_id, roles, password_hash, \
                 phone, email, active, failed_logins, locked_until";
             const ASSIGNMENT_COLS: &str = "id, item_id, parent_id, unit_id, unit_path, role, \
@@ -279,6 +282,16 @@ macro_rules! impl_sql_store {
                     );
                     fetch_all(self, d).await
                 }
+                async fn actor_row(&self, user_id: i64) -> StoreResult<Option<ActorRow>> {
+                    sqlx::query_as::<$db, ActorRow>(sql(format!(
+                        "SELECT {ACTOR_COLS} FROM users u JOIN units un ON un.id = u.unit_id \
+                         WHERE u.id = $1"
+                    )))
+                    .bind(user_id)
+                    .fetch_optional(self.reader())
+                    .await
+                    .map_err(err)
+                }
                 async fn counts(&self) -> StoreResult<(i64, i64)> {
                     sqlx::query_as::<$db, (i64, i64)>(
                         "SELECT (SELECT COUNT(*) FROM units), (SELECT COUNT(*) FROM users)",
@@ -312,6 +325,28 @@ macro_rules! impl_sql_store {
                         "SELECT token_hash, user_id, csrf_token, created_at, expires_at, \
                          last_seen_at FROM sessions WHERE token_hash = $1",
                     )
+                    .bind(token_hash)
+                    .fetch_optional(self.reader())
+                    .await
+                    .map_err(err)
+                }
+                async fn session_actor(&self, token_hash: &str) -> StoreResult<Option<SessionActorRow>> {
+                    sqlx::query_as::<$db, SessionActorRow>(sql(format!(
+                        "SELECT {ACTOR_COLS}, s.csrf_token, s.expires_at, s.last_seen_at \
+                         FROM sessions s JOIN users u ON u.id = s.user_id \
+                         JOIN units un ON un.id = u.unit_id WHERE s.token_hash = $1"
+                    )))
+                    .bind(token_hash)
+                    .fetch_optional(self.reader())
+                    .await
+                    .map_err(err)
+                }
+                async fn token_actor(&self, token_hash: &str) -> StoreResult<Option<TokenActorRow>> {
+                    sqlx::query_as::<$db, TokenActorRow>(sql(format!(
+                        "SELECT {ACTOR_COLS}, t.expires_at FROM api_tokens t \
+                         JOIN users u ON u.id = t.user_id JOIN units un ON un.id = u.unit_id \
+                         WHERE t.token_hash = $1"
+                    )))
                     .bind(token_hash)
                     .fetch_optional(self.reader())
                     .await
@@ -572,9 +607,14 @@ macro_rules! impl_sql_store {
                             Some((_, p)) => p.child(id.into()),
                             None => UnitPath::root(id.into()),
                         };
-                        sqlx::query::<$db>("UPDATE units SET path = $2 WHERE id = $1")
-                            .bind(id)
-                            .bind(path.as_str())
+                        sqlx::query::<$db>(
+                            "UPDATE units SET path = $2, jurisdiction_path = CASE WHEN $3 THEN $2 \
+                             ELSE COALESCE((SELECT p.jurisdiction_path FROM units p \
+                             WHERE p.id = units.parent_id), $2) END WHERE id = $1",
+                        )
+                        .bind(id)
+                        .bind(path.as_str())
+                        .bind(u.kind.is_jurisdiction())
                             .execute(&mut **tx)
                             .await
                             .map_err(err)?;
@@ -708,19 +748,7 @@ macro_rules! impl_sql_store {
                 Ok(id)
             }
 
-            async fn append_event(tx: &mut Tx, ev: &EventDraft) -> StoreResult<EventRecord> {
-                // The UPDATE takes the chain's row lock first, so concurrent writers queue here
-                // and every event sees its true predecessor.
-                let (seq, prev_hash, algo) = sqlx::query_as::<$db, (i64, String, String)>(
-                    "UPDATE event_chain SET seq = seq + 1 WHERE id = 1 RETURNING seq - 1, hash, algo",
-                )
-                .fetch_one(&mut **tx)
-                .await
-                .map_err(err)?;
-                let algo: HashAlgo = algo
-                    .parse()
-                    .map_err(|()| StoreError::Other(format!("unknown hash algorithm {algo}").into()))?;
-                let rec = EventRecord::chain(algo, (seq, &prev_hash), ev);
+            async fn insert_event(tx: &mut Tx, rec: &EventRecord) -> StoreResult<()> {
                 sqlx::query::<$db>(
                     "INSERT INTO events (seq, at, actor_user, actor_unit, kind, item_id, \
                      assignment_id, unit_id, payload, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, \
@@ -740,12 +768,53 @@ macro_rules! impl_sql_store {
                 .execute(&mut **tx)
                 .await
                 .map_err(err)?;
+                Ok(())
+            }
+
+            /// Appends the event after the chain head. With the head this process saw last, one
+            /// conditional UPDATE moves the head (and takes its row lock); if another writer got
+            /// there first, the head is read under the lock instead.
+            async fn append_event(
+                tx: &mut Tx,
+                ev: &EventDraft,
+                cached: Option<(i64, String, HashAlgo)>,
+            ) -> StoreResult<(EventRecord, HashAlgo)> {
+                if let Some((seq, hash, algo)) = cached {
+                    let rec = EventRecord::chain(algo, (seq, &hash), ev);
+                    let moved = sqlx::query::<$db>(
+                        "UPDATE event_chain SET seq = $2, hash = $3 \
+                         WHERE id = 1 AND seq = $1 AND hash = $4",
+                    )
+                    .bind(seq)
+                    .bind(rec.seq)
+                    .bind(&rec.hash)
+                    .bind(&hash)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(err)?
+                    .rows_affected();
+                    if moved == 1 {
+                        insert_event(tx, &rec).await?;
+                        return Ok((rec, algo));
+                    }
+                }
+                let (seq, prev_hash, algo) = sqlx::query_as::<$db, (i64, String, String)>(
+                    "UPDATE event_chain SET seq = seq + 1 WHERE id = 1 RETURNING seq - 1, hash, algo",
+                )
+                .fetch_one(&mut **tx)
+                .await
+                .map_err(err)?;
+                let algo: HashAlgo = algo
+                    .parse()
+                    .map_err(|()| StoreError::Other(format!("unknown hash algorithm {algo}").into()))?;
+                let rec = EventRecord::chain(algo, (seq, &prev_hash), ev);
+                insert_event(tx, &rec).await?;
                 sqlx::query::<$db>("UPDATE event_chain SET hash = $1 WHERE id = 1")
                     .bind(&rec.hash)
                     .execute(&mut **tx)
                     .await
                     .map_err(err)?;
-                Ok(rec)
+                Ok((rec, algo))
             }
 
             #[async_trait]
@@ -763,8 +832,12 @@ macro_rules! impl_sql_store {
                     if !ids.is_empty() && event.payload.is_object() {
                         event.payload["ids"] = serde_json::json!(ids);
                     }
-                    let rec = append_event(&mut tx, &event).await?;
+                    let cached = self.chain_cache().lock().map(|c| c.clone()).unwrap_or(None);
+                    let (rec, algo) = append_event(&mut tx, &event, cached).await?;
                     tx.commit().await.map_err(err)?;
+                    if let Ok(mut c) = self.chain_cache().lock() {
+                        *c = Some((rec.seq, rec.hash.clone(), algo));
+                    }
                     Ok(Committed { ids, event: rec })
                 }
                 async fn item_events(&self, item_id: i64) -> StoreResult<Vec<EventRecord>> {

@@ -20,7 +20,8 @@ impl Services {
         input: &DispatchInput,
         now: DateTime<Utc>,
     ) -> ServiceResult<Created> {
-        let (_, all, mut a) = self.own_assignment(actor, assignment_id).await?;
+        let (_, mut a) = self.own_assignment(actor, assignment_id).await?;
+        let all = self.store.assignments_of_item(a.item_id).await?;
         let state = assignment_transition(a.state, AssignmentCommand::Decompose)?;
         let taken = all
             .iter()

@@ -34,7 +34,7 @@ impl Services {
         input: &ExtensionInput,
         now: DateTime<Utc>,
     ) -> ServiceResult<Created> {
-        let (_, _, a) = self.own_assignment(actor, assignment_id).await?;
+        let (_, a) = self.own_assignment(actor, assignment_id).await?;
         let mut e = ValidationErrors::default();
         let reason = bounded(&mut e, "reason", &input.reason, true, 2000);
         if input.deadline.is_none() {
@@ -94,8 +94,9 @@ impl Services {
             .extension(extension_id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        let (mut item, all, mut a) = self.visible_assignment(actor, x.assignment_id).await?;
-        ensure(Self::is_level_above(actor, &item, &all, &a))?;
+        let (mut item, mut a) = self.visible_assignment(actor, x.assignment_id).await?;
+        let parent = self.parent_of(&a).await?;
+        ensure(Self::is_level_above(actor, &item, parent.as_ref()))?;
         if item.state != ItemState::Dispatched {
             return Err(Rule::ItemState.into());
         }
@@ -111,8 +112,8 @@ impl Services {
             if !a.state.is_open() {
                 return Err(Rule::AssignmentState.into());
             }
-            match a.parent_id.and_then(|p| all.iter().find(|c| c.id == p)) {
-                Some(parent) if x.requested_deadline > parent.deadline => {
+            match &parent {
+                Some(p) if x.requested_deadline > p.deadline => {
                     return Err(Rule::DeadlineAfterParent.into());
                 }
                 Some(_) => {}

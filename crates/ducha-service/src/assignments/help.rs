@@ -33,13 +33,13 @@ impl Services {
         input: &HelpInput,
         now: DateTime<Utc>,
     ) -> ServiceResult<Created> {
-        let (item, all, a) = self.own_assignment(actor, assignment_id).await?;
+        let (item, a) = self.own_assignment(actor, assignment_id).await?;
         assignment_transition(a.state, AssignmentCommand::Ask)?;
         let mut e = ValidationErrors::default();
         let text = bounded(&mut e, "text", &input.text, true, 2000);
-        let above = a
-            .parent_id
-            .and_then(|p| all.iter().find(|c| c.id == p))
+        let above = self
+            .parent_of(&a)
+            .await?
             .map_or(item.owner_unit_id, |p| p.unit_id);
         let to = input.to_unit_id.unwrap_or(above);
         let ok = to == item.owner_unit_id

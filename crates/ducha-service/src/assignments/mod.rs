@@ -47,15 +47,15 @@ impl Services {
         &self,
         actor: &Actor,
         assignment_id: i64,
-    ) -> ServiceResult<(ItemRow, Vec<AssignmentRow>, AssignmentRow)> {
-        let (item, all, a) = self.visible_assignment(actor, assignment_id).await?;
+    ) -> ServiceResult<(ItemRow, AssignmentRow)> {
+        let (item, a) = self.visible_assignment(actor, assignment_id).await?;
         if !actor.acts_for(UnitId(a.unit_id)) {
             return Err(ServiceError::Forbidden);
         }
         if item.state != ItemState::Dispatched {
             return Err(Rule::ItemState.into());
         }
-        Ok((item, all, a))
+        Ok((item, a))
     }
 
     /// Whether the actor answers for `unit` on this item: its liaison or head, or a supervisor

@@ -24,7 +24,7 @@ impl Services {
         input: &TextInput,
         now: DateTime<Utc>,
     ) -> ServiceResult<Created> {
-        let (_, _, mut a) = self.own_assignment(actor, assignment_id).await?;
+        let (_, mut a) = self.own_assignment(actor, assignment_id).await?;
         let mut e = ValidationErrors::default();
         let reason = bounded(&mut e, "text", &input.text, true, 2000);
         e.into_result(())?;
@@ -73,8 +73,9 @@ impl Services {
             .refusal(refusal_id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        let (item, all, mut a) = self.visible_assignment(actor, r.assignment_id).await?;
-        ensure(Self::is_level_above(actor, &item, &all, &a))?;
+        let (item, mut a) = self.visible_assignment(actor, r.assignment_id).await?;
+        let parent = self.parent_of(&a).await?;
+        ensure(Self::is_level_above(actor, &item, parent.as_ref()))?;
         if item.state != ItemState::Dispatched {
             return Err(Rule::ItemState.into());
         }

@@ -19,7 +19,7 @@ impl Services {
         input: &ReportInput,
         now: DateTime<Utc>,
     ) -> ServiceResult<Created> {
-        let (_, all, mut a) = self.own_assignment(actor, assignment_id).await?;
+        let (_, mut a) = self.own_assignment(actor, assignment_id).await?;
         let spec = ReportSpec::parse(input)?;
         let cmd = match spec.kind {
             ReportKind::Progress => AssignmentCommand::Report,
@@ -27,6 +27,7 @@ impl Services {
         };
         a.state = assignment_transition(a.state, cmd)?;
         if spec.kind == ReportKind::Completion {
+            let all = self.store.assignments_of_item(a.item_id).await?;
             let children: Vec<_> = all
                 .iter()
                 .filter(|c| c.parent_id == Some(a.id))

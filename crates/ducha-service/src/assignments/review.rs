@@ -39,8 +39,9 @@ impl Services {
             .report(report_id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        let (item, all, mut a) = self.visible_assignment(actor, r.assignment_id).await?;
-        ensure(Self::is_level_above(actor, &item, &all, &a))?;
+        let (item, mut a) = self.visible_assignment(actor, r.assignment_id).await?;
+        let parent = self.parent_of(&a).await?;
+        ensure(Self::is_level_above(actor, &item, parent.as_ref()))?;
         if item.state != ItemState::Dispatched {
             return Err(Rule::ItemState.into());
         }

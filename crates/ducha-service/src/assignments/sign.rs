@@ -29,7 +29,7 @@ impl Services {
         input: &SignInput,
         now: DateTime<Utc>,
     ) -> ServiceResult<Done> {
-        let (_, _, mut a) = self.own_assignment(actor, assignment_id).await?;
+        let (_, mut a) = self.own_assignment(actor, assignment_id).await?;
         a.state = assignment_transition(a.state, AssignmentCommand::Sign)?;
         let responsible = input.responsible_user_id.unwrap_or(actor.user_id.0);
         let in_unit = self

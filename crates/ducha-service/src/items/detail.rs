@@ -46,7 +46,7 @@ fn item_actions(actor: &Actor, item: &ItemRow) -> Vec<&'static str> {
 fn assignment_actions(
     actor: &Actor,
     item: &ItemRow,
-    all: &[AssignmentRow],
+    parent: Option<&AssignmentRow>,
     a: &AssignmentRow,
     pending_refusal: bool,
 ) -> Vec<&'static str> {
@@ -63,7 +63,7 @@ fn assignment_actions(
             _ => {}
         }
     }
-    if pending_refusal && Services::is_level_above(actor, item, all, a) {
+    if pending_refusal && Services::is_level_above(actor, item, parent) {
         out.push("decide_refusal");
     }
     out
@@ -123,10 +123,11 @@ impl Services {
             .map(|u| (u.id, u.display_name))
             .collect();
         let by_id: HashMap<i64, &AssignmentRow> = all.iter().map(|a| (a.id, a)).collect();
+        let parent = |a: &AssignmentRow| a.parent_id.and_then(|p| by_id.get(&p).copied());
         let level_above = |aid: i64| {
             by_id
                 .get(&aid)
-                .is_some_and(|a| Self::is_level_above(actor, &item, &all, a))
+                .is_some_and(|a| Self::is_level_above(actor, &item, parent(a)))
         };
 
         let assignments = depth_first(&all)
@@ -157,7 +158,7 @@ impl Services {
                     progress: a.progress,
                     last_report_at: a.last_report_at,
                     version: a.version,
-                    actions: assignment_actions(actor, &item, &all, a, pending_refusal),
+                    actions: assignment_actions(actor, &item, parent(a), a, pending_refusal),
                 }
             })
             .collect();
