@@ -97,7 +97,16 @@ impl Services {
         password: &str,
         now: DateTime<Utc>,
     ) -> ServiceResult<NewSession> {
-        let Some(user) = self.store.user_by_name(username.trim()).await? else {
+        let username = username.trim();
+        // No stored name is empty, over-long or holds control characters (PostgreSQL refuses NUL).
+        let plausible =
+            !username.is_empty() && username.len() <= 64 && !username.chars().any(char::is_control);
+        let found = if plausible {
+            self.store.user_by_name(username).await?
+        } else {
+            None
+        };
+        let Some(user) = found else {
             // Same work as a real check, so timing does not reveal which names exist.
             verify_blocking(dummy_hash().to_string(), password.to_string()).await;
             return Err(ServiceError::LoginFailed);

@@ -37,8 +37,13 @@ impl Services {
         let (_, a) = self.own_assignment(actor, assignment_id).await?;
         let mut e = ValidationErrors::default();
         let reason = bounded(&mut e, "reason", &input.reason, true, 2000);
-        if input.deadline.is_none() {
-            e.add("deadline", "validation.required");
+        match input.deadline {
+            None => e.add("deadline", "validation.required"),
+            // Beyond any real plan, and beyond what every backend's DATE can hold.
+            Some(d) if d > self.today(now) + chrono::Duration::days(3660) => {
+                e.add("deadline", "validation.out_of_range");
+            }
+            Some(_) => {}
         }
         let deadline = e
             .into_result(input.deadline)?

@@ -122,6 +122,8 @@ impl Services {
         let keyword = input.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
         if keyword.is_some_and(|k| k.chars().count() > 100) {
             e.add("q", "validation.too_long");
+        } else if keyword.is_some_and(|k| k.chars().any(char::is_control)) {
+            e.add("q", "validation.control_chars");
         }
         let unit = match input.unit_id {
             None => None,
