@@ -82,6 +82,10 @@ impl Services {
     }
 
     /// Commits rows and one event by `actor`.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one call site per use case; a builder would only rename the parameters"
+    )]
     pub(crate) async fn commit(
         &self,
         actor: Option<&Actor>,

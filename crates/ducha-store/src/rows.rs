@@ -29,11 +29,10 @@ impl<T: Serialize> Json<T> {
     }
 }
 
-/// A path column.
-impl TryFrom<String> for PathCol {
-    type Error = std::convert::Infallible;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Ok(PathCol(UnitPath::from_stored(s)))
+/// A path column (read through the blanket `TryFrom`).
+impl From<String> for PathCol {
+    fn from(s: String) -> Self {
+        PathCol(UnitPath::from_stored(s))
     }
 }
 

@@ -141,6 +141,23 @@ impl Services {
         e.into_result(out).map_err(Into::into)
     }
 
+    /// The prefix of official numbers in a jurisdiction: the configured one (督) for the root,
+    /// with the jurisdiction's short name before it below (云溪督〔2026〕1号), since numbers
+    /// are unique across the whole register while each jurisdiction counts its own.
+    async fn number_prefix(&self, scope_unit_id: i64) -> ServiceResult<String> {
+        let prefix = &self.config.item_number_prefix;
+        Ok(match self.store.unit(scope_unit_id).await? {
+            Some(u) if u.parent_id.is_some() => {
+                let name = ["街道", "市", "区", "县", "镇", "乡"]
+                    .iter()
+                    .find_map(|s| u.name.strip_suffix(s).filter(|n| !n.is_empty()))
+                    .unwrap_or(&u.name);
+                format!("{name}{prefix}")
+            }
+            _ => prefix.clone(),
+        })
+    }
+
     /// A supervisor dispatches an approved item; it gets its official number.
     pub async fn dispatch_item(
         &self,
@@ -172,6 +189,7 @@ impl Services {
             "deadline": item.deadline,
         });
         let year = self.today(now).year();
+        let prefix = self.number_prefix(item.scope_unit_id).await?;
         let c = self
             .commit(
                 Some(actor),
@@ -184,7 +202,7 @@ impl Services {
                         item_id,
                         scope_unit_id: item.scope_unit_id,
                         year,
-                        prefix: self.config.item_number_prefix.clone(),
+                        prefix,
                     },
                     Update::Item(item),
                 ],

@@ -48,7 +48,7 @@ pub async fn run(
     if seed_only {
         return Ok(());
     }
-    crate::serve::run(backend, &cfg, |addr| print_logins(addr)).await
+    crate::serve::run(backend, &cfg, print_logins).await
 }
 
 fn print_logins(addr: std::net::SocketAddr) {
