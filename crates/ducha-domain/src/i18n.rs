@@ -251,6 +251,50 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "类型应为 holiday 或 workday",
         "Kind must be holiday or workday",
     ),
+    ("ui.app_name", "督查督办平台", "Supervision Platform"),
+    ("ui.login", "登录", "Log in"),
+    ("ui.username", "用户名", "User name"),
+    ("ui.password", "密码", "Password"),
+    ("ui.logout", "退出", "Log out"),
+    ("ui.items", "督办事项", "Supervised items"),
+    ("ui.search", "搜索", "Search"),
+    ("ui.keyword", "标题或文号", "Title or number"),
+    ("ui.all_states", "全部状态", "All states"),
+    ("ui.next_page", "下一页", "Next page"),
+    ("ui.number", "文号", "Number"),
+    ("ui.title", "标题", "Title"),
+    ("ui.source", "来源", "Source"),
+    ("ui.state", "状态", "State"),
+    ("ui.deadline", "办理时限", "Deadline"),
+    ("ui.empty", "暂无符合条件的事项", "No items match"),
+    (
+        "ui.session_expired",
+        "登录已过期，请重新登录",
+        "Your session expired; please log in again",
+    ),
+    ("ui.api_docs", "接口文档", "API docs"),
+    ("state.draft", "草稿", "Draft"),
+    ("state.pending_approval", "待审批", "Awaiting approval"),
+    ("state.approved", "已审批", "Approved"),
+    ("state.dispatched", "办理中", "In progress"),
+    ("state.closed", "已办结", "Closed"),
+    ("source.meeting", "会议决策", "Meeting decision"),
+    ("source.instruction", "领导批示", "Leader's instruction"),
+    ("source.key_work", "重点工作", "Key work"),
+    ("source.major_project", "重大项目", "Major project"),
+    ("source.npc_suggestion", "人大建议", "NPC suggestion"),
+    ("source.cppcc_proposal", "政协提案", "CPPCC proposal"),
+    ("source.citizen_appeal", "群众诉求", "Citizen appeal"),
+    (
+        "source.superior_assignment",
+        "上级交办",
+        "Assigned by superior",
+    ),
+    (
+        "source.inspection_finding",
+        "督查发现",
+        "Inspection finding",
+    ),
 ];
 
 /// The text of `key` in `lang`; the key itself when unknown, so nothing is ever blank.
@@ -299,6 +343,17 @@ mod tests {
         ] {
             assert!(knows(r.key()), "{}", r.key());
             assert_ne!(t(r.key(), Lang::ZhCn), t(r.key(), Lang::En));
+        }
+    }
+
+    #[test]
+    fn every_enum_label_is_translated() {
+        use crate::item::{ItemState, Source};
+        for s in ItemState::ALL {
+            assert!(knows(&format!("state.{s}")), "state.{s}");
+        }
+        for s in Source::ALL {
+            assert!(knows(&format!("source.{s}")), "source.{s}");
         }
     }
 

@@ -80,3 +80,57 @@ pub(crate) fn safe_next(next: &str) -> String {
         "/items".to_string()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use ducha_domain::i18n::knows;
+    use std::path::Path;
+
+    fn files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                files(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs" || x == "html") {
+                out.push(p);
+            }
+        }
+    }
+
+    /// Every message key written in a template or in the code has a translation, so no page
+    /// or error ever shows a raw key.
+    #[test]
+    fn every_key_in_code_and_templates_is_translated() {
+        let crates = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut paths = Vec::new();
+        files(&crates, &mut paths);
+        let prefixes = ["validation.", "rule.", "error.", "calendar.", "ui."];
+        let mut missing = Vec::new();
+        let mut seen = 0;
+        for p in paths
+            .iter()
+            .filter(|p| !p.components().any(|c| c.as_os_str() == "target"))
+        {
+            let text = std::fs::read_to_string(p).unwrap_or_default();
+            for piece in text.split('"').skip(1).step_by(2) {
+                let is_key = prefixes.iter().any(|pre| piece.starts_with(pre))
+                    && !piece.ends_with('.')
+                    && piece
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c == '_' || c == '.');
+                if is_key {
+                    seen += 1;
+                    if !knows(piece) {
+                        missing.push(format!("{}: {piece}", p.display()));
+                    }
+                }
+            }
+        }
+        assert!(seen > 50, "the scan found only {seen} keys");
+        assert!(
+            missing.is_empty(),
+            "untranslated keys:\n{}",
+            missing.join("\n")
+        );
+    }
+}

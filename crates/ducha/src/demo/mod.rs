@@ -58,8 +58,14 @@ fn print_logins(addr: std::net::SocketAddr) {
     println!();
     println!("  Every account's password: {DEMO_PASSWORD}");
     for (role, user, who) in seed::LOGINS {
-        println!("    {role:<24} {user:<18} {who}");
+        println!("    {}{user:<18} {who}", pad(role, 28));
     }
     println!();
     println!("  Stop with Ctrl-C; run again to reopen the same data.");
+}
+
+/// `s` padded to `width` terminal columns (CJK characters take two).
+fn pad(s: &str, width: usize) -> String {
+    let cols: usize = s.chars().map(|c| if c >= '\u{2E80}' { 2 } else { 1 }).sum();
+    format!("{s}{}", " ".repeat(width.saturating_sub(cols)))
 }
