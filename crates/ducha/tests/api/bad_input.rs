@@ -1,9 +1,7 @@
 //! Story (f): bad input is refused with the right status and translated, per-field messages,
 //! and every refusal leaves the items, the register and the event chain exactly as they were.
 
-use crate::helpers::{
-    TestApp, assert_fields, dispatched_item, draft_item, in_days, today,
-};
+use crate::helpers::{TestApp, assert_fields, dispatched_item, draft_item, in_days, today};
 use chrono::Days;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
@@ -227,11 +225,36 @@ async fn bad_input(app: &TestApp) {
     // Lifecycle moves out of order are 409 naming the rule.
     let to_dept = json!({ "assignments": [{ "unit_id": o.dept, "role": "lead" }] });
     for (path, body, who, key) in [
-        (format!("/items/{draft}/dispatch"), to_dept.clone(), &sup, "rule.item_state"),
-        (format!("/items/{item}/submit"), json!({}), &sup, "rule.item_state"),
-        (format!("/items/{item}/dispatch"), to_dept.clone(), &sup, "rule.item_state"),
-        (format!("/items/{item}/close"), json!({}), &sup, "rule.assignments_unfinished"),
-        (format!("/assignments/{a}/sign"), json!({}), &county, "rule.assignment_state"),
+        (
+            format!("/items/{draft}/dispatch"),
+            to_dept.clone(),
+            &sup,
+            "rule.item_state",
+        ),
+        (
+            format!("/items/{item}/submit"),
+            json!({}),
+            &sup,
+            "rule.item_state",
+        ),
+        (
+            format!("/items/{item}/dispatch"),
+            to_dept.clone(),
+            &sup,
+            "rule.item_state",
+        ),
+        (
+            format!("/items/{item}/close"),
+            json!({}),
+            &sup,
+            "rule.assignments_unfinished",
+        ),
+        (
+            format!("/assignments/{a}/sign"),
+            json!({}),
+            &county,
+            "rule.assignment_state",
+        ),
         (
             format!("/assignments/{a}/refuse"),
             json!({ "text": "签收后不能退回" }),
@@ -275,8 +298,13 @@ async fn bad_input(app: &TestApp) {
             .await
         }
     };
-    app.rejected(&watch3, StatusCode::CONFLICT, "rule.concurrent", put(edit(version + 1)))
-        .await;
+    app.rejected(
+        &watch3,
+        StatusCode::CONFLICT,
+        "rule.concurrent",
+        put(edit(version + 1)),
+    )
+    .await;
 
     // Unknown ids, non-numeric ids and unknown paths are all 404.
     for path in [
@@ -288,7 +316,12 @@ async fn bad_input(app: &TestApp) {
         format!("/items/{item}/nothing"),
     ] {
         let e = app
-            .rejected(&watch3, StatusCode::NOT_FOUND, "error.not_found", sup.get(&path))
+            .rejected(
+                &watch3,
+                StatusCode::NOT_FOUND,
+                "error.not_found",
+                sup.get(&path),
+            )
             .await;
         assert_eq!(e["message"], "Not found");
     }
@@ -303,8 +336,13 @@ async fn bad_input(app: &TestApp) {
         ("/refusals/%E4%B8%80/decide", json!({ "approve": true })),
         ("/help-requests/987654321/answer", json!({ "text": "答复" })),
     ] {
-        app.rejected(&watch3, StatusCode::NOT_FOUND, "error.not_found", sup.post(path, body))
-            .await;
+        app.rejected(
+            &watch3,
+            StatusCode::NOT_FOUND,
+            "error.not_found",
+            sup.post(path, body),
+        )
+        .await;
     }
 
     // A cookie-authenticated write without the CSRF token, with a wrong one, or from another
@@ -338,8 +376,16 @@ async fn bad_input(app: &TestApp) {
         ("state=lost", "state", "validation.unknown_choice"),
         ("sort=random", "sort", "validation.unknown_choice"),
         ("after=zzz", "after", "validation.invalid_cursor"),
-        ("sort=deadline&after=n5", "after", "validation.invalid_cursor"),
-        ("deadline_from=tomorrow", "deadline_from", "validation.invalid_query"),
+        (
+            "sort=deadline&after=n5",
+            "after",
+            "validation.invalid_cursor",
+        ),
+        (
+            "deadline_from=tomorrow",
+            "deadline_from",
+            "validation.invalid_query",
+        ),
         ("unit_id=987654321", "unit_id", "validation.unknown_unit"),
     ] {
         let e = app

@@ -265,24 +265,25 @@ pub async fn seed(services: &Services) -> Org {
     let town_b1 = add_unit(unit(Some(county_b), "西山B1镇", "township")).await;
     let dept = add_unit(unit(Some(city), "市住建局", "department")).await;
     let hash = password_hash();
-    let add_user = |username: &'static str, name: &'static str, unit_id: i64, role: &'static str| {
-        let hash = hash.clone();
-        async move {
-            let input = UserInput {
-                username: username.into(),
-                display_name: name.into(),
-                unit_id,
-                roles: vec![role.into()],
-                password: PASSWORD.into(),
-                phone: String::new(),
-                email: String::new(),
-            };
-            services
-                .create_user_with_hash(None, &input, hash, now)
-                .await
-                .expect("seed user")
-        }
-    };
+    let add_user =
+        |username: &'static str, name: &'static str, unit_id: i64, role: &'static str| {
+            let hash = hash.clone();
+            async move {
+                let input = UserInput {
+                    username: username.into(),
+                    display_name: name.into(),
+                    unit_id,
+                    roles: vec![role.into()],
+                    password: PASSWORD.into(),
+                    phone: String::new(),
+                    email: String::new(),
+                };
+                services
+                    .create_user_with_hash(None, &input, hash, now)
+                    .await
+                    .expect("seed user")
+            }
+        };
     let users = Users {
         sup: add_user("sup", "督查员老周", office, "supervisor").await,
         leader: add_user("leader", "王市长", city, "leader").await,
@@ -311,8 +312,6 @@ pub async fn seed(services: &Services) -> Org {
 pub struct TestApp {
     /// `http://127.0.0.1:PORT`.
     pub base: String,
-    /// The use cases the server runs on.
-    pub services: Services,
     /// The database.
     pub db: Db,
     /// The seeded tree.
@@ -347,7 +346,6 @@ pub async fn spawn_app(db: Db) -> TestApp {
     let observer = Session::login(&base, "sup").await;
     TestApp {
         base,
-        services,
         db,
         org,
         observer,
@@ -512,6 +510,8 @@ fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
         .no_proxy()
+        // A safety net against a hung server, never a wait for one.
+        .timeout(std::time::Duration::from_secs(120))
         .build()
         .expect("HTTP client")
 }

@@ -87,7 +87,11 @@ async fn full_lifecycle(app: &TestApp) {
     assert!(d["dispatched_at"].is_string());
     let lead = assignment(&d, top_county);
     assert_eq!(lead["state"], "pending");
-    assert_eq!(lead["deadline"], json!(deadline), "inherits the item deadline");
+    assert_eq!(
+        lead["deadline"],
+        json!(deadline),
+        "inherits the item deadline"
+    );
     assert_eq!(
         lead["targets"], d["targets"],
         "a lead inherits the item's targets"
@@ -106,7 +110,10 @@ async fn full_lifecycle(app: &TestApp) {
             ),
         )
         .await;
-    assert_fields(&e, &[("responsible_user_id", "rule.responsible_not_in_unit")]);
+    assert_fields(
+        &e,
+        &[("responsible_user_id", "rule.responsible_not_in_unit")],
+    );
     step(
         "assignment.signed",
         county
@@ -138,7 +145,10 @@ async fn full_lifecycle(app: &TestApp) {
             ),
         )
         .await;
-    assert_fields(&e, &[("assignments[0].deadline", "rule.deadline_after_parent")]);
+    assert_fields(
+        &e,
+        &[("assignments[0].deadline", "rule.deadline_after_parent")],
+    );
     let a1_deadline = deadline - Days::new(10);
     let decomposed = step(
         "assignment.decomposed",
@@ -180,7 +190,7 @@ async fn full_lifecycle(app: &TestApp) {
     }
     let s1 = assignment(&sup.get(&path("")).await.ok(), sub1);
     assert_eq!(
-        s1["responsible_user_id"], u.town_a1,
+        s1["responsible_user_id"], a1.user_id,
         "the signer when none named"
     );
 
@@ -240,7 +250,10 @@ async fn full_lifecycle(app: &TestApp) {
         after["returned_count"],
         json!(before["returned_count"].as_i64().expect("count") + 1)
     );
-    assert_eq!(after["deadline"], before["deadline"], "a return keeps the deadline");
+    assert_eq!(
+        after["deadline"], before["deadline"],
+        "a return keeps the deadline"
+    );
     assert_eq!(after["deadline"], json!(a1_deadline));
     assert_eq!(after["original_deadline"], json!(a1_deadline));
     let returned = d["reports"]
@@ -304,7 +317,10 @@ async fn full_lifecycle(app: &TestApp) {
     step(
         "report.accepted",
         county
-            .post(&format!("/reports/{r}/review"), json!({ "verdict": "accept" }))
+            .post(
+                &format!("/reports/{r}/review"),
+                json!({ "verdict": "accept" }),
+            )
             .await
             .ok(),
     );
@@ -320,9 +336,12 @@ async fn full_lifecycle(app: &TestApp) {
     ));
     step(
         "report.accepted",
-        sup.post(&format!("/reports/{r}/review"), json!({ "verdict": "accept" }))
-            .await
-            .ok(),
+        sup.post(
+            &format!("/reports/{r}/review"),
+            json!({ "verdict": "accept" }),
+        )
+        .await
+        .ok(),
     );
 
     // The item cannot close while the co-unit has not finished.
@@ -341,15 +360,21 @@ async fn full_lifecycle(app: &TestApp) {
     );
     let r = id(&step(
         "report.submitted",
-        dept.post(&format!("/assignments/{top_dept}/reports"), completion.clone())
-            .await
-            .ok(),
+        dept.post(
+            &format!("/assignments/{top_dept}/reports"),
+            completion.clone(),
+        )
+        .await
+        .ok(),
     ));
     step(
         "report.accepted",
-        sup.post(&format!("/reports/{r}/review"), json!({ "verdict": "accept" }))
-            .await
-            .ok(),
+        sup.post(
+            &format!("/reports/{r}/review"),
+            json!({ "verdict": "accept" }),
+        )
+        .await
+        .ok(),
     );
     step(
         "item.closed",
@@ -370,7 +395,14 @@ async fn full_lifecycle(app: &TestApp) {
         .expect("assignments")
         .iter()
         .map(|a| {
-            json!([a["id"], a["parent_id"], a["depth"], a["unit_name"], a["role"], a["state"]])
+            json!([
+                a["id"],
+                a["parent_id"],
+                a["depth"],
+                a["unit_name"],
+                a["role"],
+                a["state"]
+            ])
         })
         .collect();
     assert_eq!(
@@ -384,7 +416,6 @@ async fn full_lifecycle(app: &TestApp) {
     );
 
     // The timeline: every step, once, in order, with the sequence numbers the commands returned.
-    drop(step);
     let timeline = d["timeline"].as_array().expect("timeline");
     let got_kinds: Vec<&str> = timeline
         .iter()

@@ -57,10 +57,7 @@ async fn list_filters_and_paging(app: &TestApp) {
             )
             .await
             .ok();
-        created.insert(
-            r["id"].as_i64().expect("id"),
-            (title, deadline.to_string()),
-        );
+        created.insert(r["id"].as_i64().expect("id"), (title, deadline.to_string()));
     }
     let all: Vec<i64> = created.keys().copied().collect();
     // Six of them go to the leader.
@@ -87,7 +84,11 @@ async fn list_filters_and_paging(app: &TestApp) {
     let pages = all_pages(&sup, &[("sort", "deadline"), ("limit", "7")]).await;
     let ids = item_ids(&pages);
     assert_eq!(ids.len(), all.len());
-    assert_eq!(ids.iter().collect::<BTreeSet<_>>().len(), all.len(), "no duplicates");
+    assert_eq!(
+        ids.iter().collect::<BTreeSet<_>>().len(),
+        all.len(),
+        "no duplicates"
+    );
     let mut expected = all.clone();
     expected.sort_by_key(|id| (created[id].1.clone(), *id));
     assert_eq!(ids, expected);
@@ -129,12 +130,9 @@ async fn list_filters_and_paging(app: &TestApp) {
     let got = item_ids(&all_pages(&sup, &[("state", "draft"), ("limit", "4")]).await);
     assert_eq!(got.len(), all.len() - submitted.len());
     assert!(got.iter().all(|id| !submitted.contains(id)));
-    assert!(
-        item_ids(&all_pages(&sup, &[("state", "dispatched")]).await).is_empty()
-    );
+    assert!(item_ids(&all_pages(&sup, &[("state", "dispatched")]).await).is_empty());
     // Filters combine.
-    let mut got =
-        item_ids(&all_pages(&sup, &[("state", "pending_approval"), ("q", "停车")]).await);
+    let mut got = item_ids(&all_pages(&sup, &[("state", "pending_approval"), ("q", "停车")]).await);
     got.sort_unstable();
     let expected: Vec<i64> = parking
         .iter()
@@ -155,7 +153,10 @@ async fn list_filters_and_paging(app: &TestApp) {
         )
         .await,
     );
-    let same_day = created.values().filter(|(_, d)| *d == first_deadline).count();
+    let same_day = created
+        .values()
+        .filter(|(_, d)| *d == first_deadline)
+        .count();
     assert_eq!(got.len(), same_day);
 
     // The leader sees the whole register; a county sees only what was dispatched to it.
@@ -175,10 +176,17 @@ async fn list_filters_and_paging(app: &TestApp) {
     assert_eq!(item_ids(&all_pages(&county, &[]).await), [dispatched]);
     let page = county.list(&[("state", "dispatched")]).await.ok();
     let number = page["items"][0]["number"].as_str().expect("number");
-    assert!(number.starts_with("督〔") && number.ends_with("1号"), "{number}");
+    assert!(
+        number.starts_with("督〔") && number.ends_with("1号"),
+        "{number}"
+    );
     // The official number is searchable too.
-    assert_eq!(item_ids(&all_pages(&sup, &[("q", number)]).await), [dispatched]);
-    let got = item_ids(&all_pages(&sup, &[("unit_id", app.org.county_a.to_string().as_str())]).await);
+    assert_eq!(
+        item_ids(&all_pages(&sup, &[("q", number)]).await),
+        [dispatched]
+    );
+    let got =
+        item_ids(&all_pages(&sup, &[("unit_id", app.org.county_a.to_string().as_str())]).await);
     assert_eq!(got, [dispatched]);
 }
 

@@ -1,7 +1,7 @@
 //! Story (e): who may see and do what. A foreign item is indistinguishable from a missing one
 //! (404, not 403); a visible item with a forbidden command is 403.
 
-use crate::helpers::{TestApp, dispatched_item, draft_item, id, in_days, lists};
+use crate::helpers::{TestApp, dispatched_item, id, in_days, lists};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -44,7 +44,10 @@ async fn permissions(app: &TestApp) {
     )
     .await;
     sup.post(&format!("{path}/submit"), json!({})).await.ok();
-    assert_eq!(leader.get(&path).await.ok()["actions"], json!(["approve", "reject"]));
+    assert_eq!(
+        leader.get(&path).await.ok()["actions"],
+        json!(["approve", "reject"])
+    );
     assert_eq!(sup.get(&path).await.ok()["actions"], json!([]));
     app.rejected(
         &[item],
@@ -102,7 +105,10 @@ async fn permissions(app: &TestApp) {
     assert_eq!(e, missing_sign.body["error"]);
     for (what, body) in [
         ("reports", json!({ "text": "冒名反馈" })),
-        ("extensions", json!({ "deadline": in_days(80), "reason": "冒名" })),
+        (
+            "extensions",
+            json!({ "deadline": in_days(80), "reason": "冒名" }),
+        ),
         ("help-requests", json!({ "text": "冒名" })),
         ("refuse", json!({ "text": "冒名" })),
     ] {
@@ -115,6 +121,20 @@ async fn permissions(app: &TestApp) {
         .await;
     }
 
+    // A city department's liaison oversees nothing: the city is its jurisdiction, but it sees
+    // only its own unit's work.
+    let dept = app.login("dept").await;
+    dept.get(&path)
+        .await
+        .error(StatusCode::NOT_FOUND, "error.not_found");
+    app.rejected(
+        &[item],
+        StatusCode::NOT_FOUND,
+        "error.not_found",
+        dept.post(&format!("/assignments/{a}/sign"), json!({})),
+    )
+    .await;
+
     // The register: county A lists it, county B and its township do not; supervisors and the
     // leader see the whole jurisdiction.
     let page = |s: &crate::helpers::Session| {
@@ -124,6 +144,7 @@ async fn permissions(app: &TestApp) {
     assert!(lists(&page(&county_a).await, item));
     assert!(!lists(&page(&county_b).await, item));
     assert!(!lists(&page(&town_b1).await, item));
+    assert!(!lists(&page(&dept).await, item));
     assert!(lists(&page(&sup).await, item));
     assert!(lists(&page(&leader).await, item));
     // A township under county A sees it only once the county passes work down to it.

@@ -84,7 +84,10 @@ async fn extension(app: &TestApp) {
     assert_eq!(x["state"], "pending");
     assert_eq!(x["old_deadline"], json!(deadline));
     assert_eq!(x["requested_deadline"], json!(new_deadline));
-    assert_eq!(x["can_decide"], true, "the supervisor decides a top-level one");
+    assert_eq!(
+        x["can_decide"], true,
+        "the supervisor decides a top-level one"
+    );
     assert_eq!(
         assignment(&d, a)["deadline"],
         json!(deadline),
@@ -423,9 +426,12 @@ async fn refusal(app: &TestApp) {
             )
             .await
             .ok());
-        sup.post(&format!("/reports/{r}/review"), json!({ "verdict": "accept" }))
-            .await
-            .ok();
+        sup.post(
+            &format!("/reports/{r}/review"),
+            json!({ "verdict": "accept" }),
+        )
+        .await
+        .ok();
     }
     sup.post(&format!("{path}/close"), json!({})).await.ok();
     let d = sup.get(&path).await.ok();
@@ -547,7 +553,10 @@ async fn help_request(app: &TestApp) {
             &[item],
             StatusCode::UNPROCESSABLE_ENTITY,
             "validation.required",
-            county.post(&format!("/help-requests/{help}/answer"), json!({ "text": "" })),
+            county.post(
+                &format!("/help-requests/{help}/answer"),
+                json!({ "text": "" }),
+            ),
         )
         .await;
     assert_fields(&e, &[("text", "validation.required")]);
@@ -604,7 +613,12 @@ async fn help_request(app: &TestApp) {
         .collect();
     assert_eq!(
         kinds,
-        ["help.requested", "help.answered", "help.requested", "help.answered"]
+        [
+            "help.requested",
+            "help.answered",
+            "help.requested",
+            "help.answered"
+        ]
     );
     let answered = d["help_requests"]
         .as_array()

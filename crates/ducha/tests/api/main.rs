@@ -1,0 +1,18 @@
+//! Black-box tests of ducha through its HTTP API and its binary, on SQLite and (when
+//! `DUCHA_TEST_PG` is set; mandatory under `CI=true`) on a fresh PostgreSQL database per test.
+//!
+//! - `lifecycle`, `requests`, `permissions`, `bad_input`, `listing`: user stories against the
+//!   real router, each generated once per backend (`<story>::sqlite`, `<story>::postgres`);
+//! - `audit`: tampering with the event log directly in the database, caught by the real
+//!   `ducha audit verify`;
+//! - `props`: random command sequences against the use cases, checking the chain's invariants.
+
+mod helpers;
+
+mod audit;
+mod bad_input;
+mod lifecycle;
+mod listing;
+mod permissions;
+mod props;
+mod requests;
