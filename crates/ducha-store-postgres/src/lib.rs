@@ -5,8 +5,8 @@ use ducha_store::StoreError;
 
 /// The chain head this process committed last, shared by clones of the store.
 type ChainCache = std::sync::Arc<std::sync::Mutex<Option<(i64, String, HashAlgo)>>>;
+use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
-use sqlx::{PgPool, Postgres, Transaction};
 use std::time::{Duration, Instant};
 
 /// The PostgreSQL store.
@@ -50,16 +50,22 @@ impl PgStore {
         &self.pool
     }
 
-    fn chain_cache(&self) -> &std::sync::Mutex<Option<(i64, String, HashAlgo)>> {
-        &self.chain
+    async fn commit_change(
+        &self,
+        change: ducha_store::Change,
+    ) -> Result<ducha_store::Committed, StoreError> {
+        let cached = self.chain.lock().map(|c| c.clone()).unwrap_or(None);
+        let mut tx = self.pool.begin().await.map_err(ducha_store::sql::err)?;
+        let (done, algo) = __ducha_sql::apply_change(&mut tx, change, cached).await?;
+        tx.commit().await.map_err(ducha_store::sql::err)?;
+        if let Ok(mut c) = self.chain.lock() {
+            *c = Some((done.event.seq, done.event.hash.clone(), algo));
+        }
+        Ok(done)
     }
 
     fn writer(&self) -> &PgPool {
         &self.pool
-    }
-
-    async fn begin_write(&self) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
-        self.pool.begin().await
     }
 
     /// The database's raw limit: `n` single-row insert transactions; returns transactions per

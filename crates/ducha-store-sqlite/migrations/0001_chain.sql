@@ -102,7 +102,7 @@ CREATE TABLE assignments (
     last_report_at TEXT,
     version INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX assignments_item ON assignments (item_id);
+CREATE INDEX assignments_item ON assignments (item_id, unit_path);
 CREATE INDEX assignments_unit_path ON assignments (unit_path, item_id);
 CREATE INDEX assignments_parent ON assignments (parent_id);
 

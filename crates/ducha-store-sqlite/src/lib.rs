@@ -1,16 +1,16 @@
-//! The SQLite backend: one file in WAL mode, a pool of readers and a single writer connection,
-//! so writers queue fairly in the application instead of spinning on `SQLITE_BUSY`.
+//! The SQLite backend: one file in WAL mode, a pool of readers, and a single writer connection
+//! driven by a dedicated thread (see [`writer`]), so writers queue fairly in the application
+//! instead of spinning on `SQLITE_BUSY`.
 
-use ducha_domain::chain::HashAlgo;
-use ducha_store::StoreError;
+mod writer;
 
-/// The chain head this process committed last, shared by clones of the store.
-type ChainCache = std::sync::Arc<std::sync::Mutex<Option<(i64, String, HashAlgo)>>>;
+use ducha_store::{Change, Committed, StoreError};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 use std::path::Path;
 use std::str::FromStr;
 use std::time::{Duration, Instant};
+use tokio::sync::{mpsc, oneshot};
 
 /// How durable a commit is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -28,7 +28,7 @@ pub enum Durability {
 pub struct SqliteStore {
     read: SqlitePool,
     write: SqlitePool,
-    chain: ChainCache,
+    commits: mpsc::UnboundedSender<writer::Job>,
 }
 
 impl SqliteStore {
@@ -36,29 +36,30 @@ impl SqliteStore {
     /// runs pending migrations.
     pub async fn open(url: &str, durability: Durability) -> Result<Self, StoreError> {
         let opts = connect_options(url, durability)?;
+        // The writer checkpoints by itself only when the background checkpoints fall behind.
         let write = SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(1)
             .acquire_timeout(Duration::from_secs(30))
-            .connect_with(opts.clone())
+            .connect_with(opts.clone().pragma("wal_autocheckpoint", "10000"))
             .await
             .map_err(ducha_store::sql::err)?;
-        let store_migrated = Self {
-            read: write.clone(),
-            write: write.clone(),
-            chain: ChainCache::default(),
-        };
-        store_migrated.migrate().await?;
+        sqlx::migrate!("./migrations")
+            .run(&write)
+            .await
+            .map_err(|e| StoreError::Other(Box::new(e)))?;
         let readers = std::thread::available_parallelism().map_or(4, |n| n.get() as u32 * 2);
         let read = SqlitePoolOptions::new()
             .max_connections(readers.max(4))
-            .connect_with(opts.read_only(true))
+            .connect_with(opts.clone().read_only(true))
             .await
             .map_err(ducha_store::sql::err)?;
+        let commits =
+            writer::spawn(write.clone(), opts).map_err(|e| StoreError::Other(Box::new(e)))?;
         Ok(Self {
             read,
             write,
-            chain: ChainCache::default(),
+            commits,
         })
     }
 
@@ -79,8 +80,13 @@ impl SqliteStore {
         &self.read
     }
 
-    fn chain_cache(&self) -> &std::sync::Mutex<Option<(i64, String, HashAlgo)>> {
-        &self.chain
+    async fn commit_change(&self, change: Change) -> Result<Committed, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        let stopped = || StoreError::Other("the SQLite writer has stopped".into());
+        self.commits
+            .send(writer::Job { change, reply })
+            .map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
     }
 
     fn writer(&self) -> &SqlitePool {

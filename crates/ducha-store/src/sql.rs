@@ -2,9 +2,9 @@
 //!
 //! Both backends accept `$1…$N` placeholders and the same dialect for everything here, so the
 //! statements live once, in [`impl_sql_store!`], which each backend crate expands for its own
-//! sqlx driver. A backend provides inherent methods `reader()` and `writer()` (pools),
-//! `begin_write()` (a transaction that holds the write lock where the engine needs one) and
-//! `chain_cache()` (the chain head this process committed last, a hint that saves a round trip).
+//! sqlx driver as a private module `__ducha_sql`. A backend provides inherent methods `reader()`
+//! and `writer()` (pools) and `commit_change()`, which runs `__ducha_sql::apply_change` in a
+//! write transaction however suits the engine.
 
 use crate::StoreError;
 use ducha_domain::org::UnitPath;
@@ -57,15 +57,44 @@ impl Dynamic {
     }
 }
 
-/// Builds the item register query.
-pub fn item_list(q: &crate::ItemQuery) -> Dynamic {
+/// Subtrees with fewer assignments than this are listed from the assignments side.
+pub const SMALL_SUBTREE: i64 = 2000;
+
+/// Counts a subtree's assignments, stopping at [`SMALL_SUBTREE`]: a bounded probe that tells
+/// which way round the register query should run.
+pub fn subtree_probe(root: &UnitPath) -> Dynamic {
+    let mut d = Dynamic::default();
+    let r = d.subtree("unit_path", root);
+    let limit = d.arg(Arg::I64(SMALL_SUBTREE));
+    d.sql = format!("SELECT COUNT(*) FROM (SELECT 1 FROM assignments WHERE {r} LIMIT {limit}) s");
+    d
+}
+
+/// "Item has an assignment in this subtree". A small subtree is collected first and the items
+/// looked up by id; a large one is checked per item while walking the register in order, which
+/// stops as soon as the page is full.
+fn assigned_within(d: &mut Dynamic, root: &UnitPath, small: bool) -> String {
+    let r = d.subtree("a.unit_path", root);
+    if small {
+        format!("i.id IN (SELECT a.item_id FROM assignments a WHERE {r})")
+    } else {
+        format!("EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND {r})")
+    }
+}
+
+/// Builds the item register query. `small_units` and `small_unit` say whether the visibility
+/// subtree and the unit filter's subtree are small (see [`subtree_probe`]).
+pub fn item_list(q: &crate::ItemQuery, small_units: bool, small_unit: bool) -> Dynamic {
     use crate::ItemSort;
     let mut d = Dynamic::default();
     let mut sql = format!("SELECT {ITEM_COLS} FROM items i WHERE 1 = 1");
-    let units = q.visible_units.as_ref().map(|u| {
-        let r = d.subtree("a.unit_path", u);
-        format!("i.id IN (SELECT a.item_id FROM assignments a WHERE {r})")
-    });
+    // Next to the registering scope, the OR must not be an IN list: it would turn into a
+    // union of two index scans and a sort of everything visible.
+    let small_units = small_units && q.visible_scope.is_none();
+    let units = q
+        .visible_units
+        .as_ref()
+        .map(|u| assigned_within(&mut d, u, small_units));
     let scope = q
         .visible_scope
         .as_ref()
@@ -85,8 +114,7 @@ pub fn item_list(q: &crate::ItemQuery) -> Dynamic {
         sql += &format!(" AND i.state = {}", d.arg(Arg::Text(s.as_str().into())));
     }
     if let Some(u) = &q.unit {
-        let r = d.subtree("a.unit_path", u);
-        sql += &format!(" AND i.id IN (SELECT a.item_id FROM assignments a WHERE {r})");
+        sql += &format!(" AND {}", assigned_within(&mut d, u, small_unit));
     }
     if let Some(f) = q.deadline_from {
         sql += &format!(" AND i.deadline >= {}", d.arg(Arg::Date(f)));
@@ -434,7 +462,14 @@ macro_rules! impl_sql_store {
                     by_id(self, ITEM_COLS, "items i", id).await
                 }
                 async fn list_items(&self, q: &ItemQuery) -> StoreResult<Vec<ItemRow>> {
-                    fetch_all(self, $crate::sql::item_list(q)).await
+                    let small = async |root: Option<&UnitPath>| -> StoreResult<bool> {
+                        let Some(root) = root else { return Ok(false) };
+                        let rows: Vec<(i64,)> = fetch_all(self, $crate::sql::subtree_probe(root)).await?;
+                        Ok(rows.first().is_some_and(|r| r.0 < $crate::sql::SMALL_SUBTREE))
+                    };
+                    let units = if q.visible_scope.is_none() { small(q.visible_units.as_ref()).await? } else { false };
+                    let unit = small(q.unit.as_ref()).await?;
+                    fetch_all(self, $crate::sql::item_list(q, units, unit)).await
                 }
                 async fn assignment(&self, id: i64) -> StoreResult<Option<AssignmentRow>> {
                     by_id(self, ASSIGNMENT_COLS, "assignments", id).await
@@ -817,28 +852,33 @@ macro_rules! impl_sql_store {
                 Ok((rec, algo))
             }
 
+            /// Applies a change inside an open transaction: its rows, then its event after the
+            /// chain head `cached` (the head seen last, if any). Returns the outcome and the
+            /// chain's algorithm; the caller commits.
+            pub(super) async fn apply_change(
+                tx: &mut Tx,
+                change: Change,
+                cached: Option<(i64, String, HashAlgo)>,
+            ) -> StoreResult<(Committed, HashAlgo)> {
+                let Change { updates, inserts, mut event } = change;
+                for u in &updates {
+                    apply_update(tx, u, &mut event).await?;
+                }
+                let mut ids = Vec::with_capacity(inserts.len());
+                for i in &inserts {
+                    ids.push(apply_insert(tx, i, &mut event).await?);
+                }
+                if !ids.is_empty() && event.payload.is_object() {
+                    event.payload["ids"] = serde_json::json!(ids);
+                }
+                let (rec, algo) = append_event(tx, &event, cached).await?;
+                Ok((Committed { ids, event: rec }, algo))
+            }
+
             #[async_trait]
             impl EventStore for $store {
                 async fn commit(&self, change: Change) -> StoreResult<Committed> {
-                    let Change { updates, inserts, mut event } = change;
-                    let mut tx = self.begin_write().await.map_err(err)?;
-                    for u in &updates {
-                        apply_update(&mut tx, u, &mut event).await?;
-                    }
-                    let mut ids = Vec::with_capacity(inserts.len());
-                    for i in &inserts {
-                        ids.push(apply_insert(&mut tx, i, &mut event).await?);
-                    }
-                    if !ids.is_empty() && event.payload.is_object() {
-                        event.payload["ids"] = serde_json::json!(ids);
-                    }
-                    let cached = self.chain_cache().lock().map(|c| c.clone()).unwrap_or(None);
-                    let (rec, algo) = append_event(&mut tx, &event, cached).await?;
-                    tx.commit().await.map_err(err)?;
-                    if let Ok(mut c) = self.chain_cache().lock() {
-                        *c = Some((rec.seq, rec.hash.clone(), algo));
-                    }
-                    Ok(Committed { ids, event: rec })
+                    self.commit_change(change).await
                 }
                 async fn item_events(&self, item_id: i64) -> StoreResult<Vec<EventRecord>> {
                     let rows = sqlx::query_as::<$db, EventRow>(sql(format!(
