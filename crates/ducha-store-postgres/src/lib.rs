@@ -46,6 +46,17 @@ impl PgStore {
         &self.pool
     }
 
+    const PROBE_SUBTREES: bool = false;
+
+    /// Refreshes the planner's statistics (autovacuum does this in time on a live database).
+    pub async fn analyze(&self) -> Result<(), StoreError> {
+        sqlx::query("ANALYZE")
+            .execute(&self.pool)
+            .await
+            .map_err(ducha_store::sql::err)?;
+        Ok(())
+    }
+
     fn reader(&self) -> &PgPool {
         &self.pool
     }

@@ -76,6 +76,8 @@ impl SqliteStore {
         &self.write
     }
 
+    const PROBE_SUBTREES: bool = true;
+
     fn reader(&self) -> &SqlitePool {
         &self.read
     }

@@ -4,7 +4,10 @@
 //! statements live once, in [`impl_sql_store!`], which each backend crate expands for its own
 //! sqlx driver as a private module `__ducha_sql`. A backend provides inherent methods `reader()`
 //! and `writer()` (pools) and `commit_change()`, which runs `__ducha_sql::apply_change` in a
-//! write transaction however suits the engine.
+//! write transaction however suits the engine, and the constant `PROBE_SUBTREES`: whether the
+//! register query should be shaped by a bounded count of the subtree's assignments (SQLite's
+//! planner keeps the query's shape; PostgreSQL's turns both shapes into the same semi-join and
+//! chooses by its statistics).
 
 use crate::StoreError;
 use ducha_domain::org::UnitPath;
@@ -467,8 +470,16 @@ macro_rules! impl_sql_store {
                         let rows: Vec<(i64,)> = fetch_all(self, $crate::sql::subtree_probe(root)).await?;
                         Ok(rows.first().is_some_and(|r| r.0 < $crate::sql::SMALL_SUBTREE))
                     };
-                    let units = if q.visible_scope.is_none() { small(q.visible_units.as_ref()).await? } else { false };
-                    let unit = small(q.unit.as_ref()).await?;
+                    let (units, unit) = if Self::PROBE_SUBTREES {
+                        let units = if q.visible_scope.is_none() {
+                            small(q.visible_units.as_ref()).await?
+                        } else {
+                            false
+                        };
+                        (units, small(q.unit.as_ref()).await?)
+                    } else {
+                        (false, false)
+                    };
                     fetch_all(self, $crate::sql::item_list(q, units, unit)).await
                 }
                 async fn assignment(&self, id: i64) -> StoreResult<Option<AssignmentRow>> {

@@ -66,6 +66,14 @@ impl Backend {
         Ok(self.store().init_chain(algo).await?)
     }
 
+    /// Brings planner statistics up to date after a bulk load, as a live database has them.
+    pub async fn analyze(&self) -> anyhow::Result<()> {
+        if let Backend::Postgres(s) = self {
+            s.analyze().await?;
+        }
+        Ok(())
+    }
+
     /// Single-row insert transactions per second on this database.
     pub async fn raw_insert_rate(&self, n: u32) -> anyhow::Result<f64> {
         Ok(match self {

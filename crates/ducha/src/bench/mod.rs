@@ -142,6 +142,7 @@ async fn one(
     let services = crate::serve::services(backend, cfg);
     eprintln!("[{name}] building the synthetic city …");
     let city = city::build(&services, args).await?;
+    backend.analyze().await?;
     eprintln!("[{name}] {}", city.stats);
     let reports = load::reports(&services, &city, args).await?;
     eprintln!(
