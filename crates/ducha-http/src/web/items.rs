@@ -46,19 +46,18 @@ pub(crate) async fn page(
     ApiQuery(q): ApiQuery<ListInput>,
 ) -> Response {
     let lang = request_lang(&parts.headers);
-    let login = || {
+    // Back to the login page, then here; "expired" only when there was a session to expire.
+    let login = |expired: bool| {
         let next = uri.path_and_query().map_or("/items", |p| p.as_str());
         let next = form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>();
-        Redirect::to(&format!("/login?expired=1&next={next}")).into_response()
+        let flag = if expired { "expired=1&" } else { "" };
+        Redirect::to(&format!("/login?{flag}next={next}")).into_response()
     };
     let Some(token) = cookie_value(&parts, SESSION_COOKIE) else {
-        return login();
+        return login(false);
     };
-    let Ok(session) = s.services.session(token, ducha_service::now()).await else {
-        return login();
-    };
-    let Ok(actor) = s.services.actor(session.user_id).await else {
-        return login();
+    let Ok((actor, csrf)) = s.services.session_actor(token, ducha_service::now()).await else {
+        return login(true);
     };
     let page = match s.services.list_items(&actor, &q).await {
         Ok(p) => p,
@@ -73,7 +72,7 @@ pub(crate) async fn page(
     render(&ItemsPage {
         lang,
         user_name: me,
-        csrf: session.csrf,
+        csrf,
         q: q.q.unwrap_or_default(),
         state: q.state.unwrap_or_default(),
         states: ItemState::ALL.iter().map(|s| s.as_str()).collect(),
