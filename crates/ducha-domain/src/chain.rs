@@ -15,6 +15,8 @@ str_enum!(
         UserCreated = "user.created",
         /// A user's password was set by an admin.
         UserPasswordReset = "user.password_reset",
+        /// The security admin lifted a login lock.
+        UserUnlocked = "user.unlocked",
         /// An item was registered as a draft.
         ItemCreated = "item.created",
         /// A draft was edited.

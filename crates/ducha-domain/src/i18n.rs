@@ -251,6 +251,16 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "类型应为 holiday 或 workday",
         "Kind must be holiday or workday",
     ),
+    (
+        "error.not_json",
+        "请求内容须为 JSON（Content-Type: application/json）",
+        "The request body must be JSON (Content-Type: application/json)",
+    ),
+    (
+        "validation.admin_roles_console",
+        "三员管理员账号只能在服务器控制台创建",
+        "Admin accounts are created at the server console only",
+    ),
     ("ui.app_name", "督查督办平台", "Supervision Platform"),
     ("ui.login", "登录", "Log in"),
     ("ui.username", "用户名", "User name"),

@@ -85,13 +85,7 @@ impl FromRequestParts<AppState> for Auth {
         let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
         if !safe {
             let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
-            // Forms put the token in the body; their handlers check it there.
-            let form = parts
-                .headers
-                .get(header::CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-            if !same_origin(parts) || (!form && sent != Some(csrf.as_str())) {
+            if !same_origin(parts) || sent != Some(csrf.as_str()) {
                 return Err(AppError::Csrf);
             }
         }

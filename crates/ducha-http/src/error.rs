@@ -21,6 +21,8 @@ pub enum AppError {
     TooLarge,
     /// The CSRF or origin check failed: 403.
     Csrf,
+    /// A body that is not `application/json`: 415.
+    NotJson,
 }
 
 impl From<ServiceError> for AppError {
@@ -55,7 +57,7 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
     /// Machine-readable class: `bad_request`, `invalid`, `conflict`, `not_found`, `forbidden`,
-    /// `unauthorized`, `locked`, `too_large`, `internal`.
+    /// `unauthorized`, `locked`, `too_large`, `unsupported_media_type`, `internal`.
     pub code: &'static str,
     /// Message key (for conflicts, the rule that would be broken).
     pub key: &'static str,
@@ -127,6 +129,11 @@ impl AppError {
                 "error.payload_too_large",
             ),
             AppError::Csrf => plain(StatusCode::FORBIDDEN, "forbidden", "error.csrf"),
+            AppError::NotJson => plain(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "error.not_json",
+            ),
             AppError::Service(e) => match e {
                 ServiceError::Invalid(v) => (
                     StatusCode::UNPROCESSABLE_ENTITY,

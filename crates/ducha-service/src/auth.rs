@@ -27,15 +27,6 @@ pub struct NewSession {
     pub user_id: i64,
 }
 
-/// A live session.
-#[derive(Debug, Clone)]
-pub struct SessionInfo {
-    /// The user.
-    pub user_id: i64,
-    /// The session's CSRF token.
-    pub csrf: String,
-}
-
 /// 32 random bytes as hex.
 pub fn random_token() -> ServiceResult<String> {
     let mut buf = [0u8; 32];
@@ -83,8 +74,25 @@ fn dummy_hash() -> &'static str {
     DUMMY.get_or_init(|| hash_password("not a password 0").unwrap_or_default())
 }
 
+/// Argon2 runs at most this many at once: each takes ~19 MiB and a core for tens of
+/// milliseconds, so a flood of logins must queue rather than exhaust memory.
+static ARGON2_SLOTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+/// Runs an Argon2 computation off the async threads, within [`ARGON2_SLOTS`].
+pub(crate) async fn argon2<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> ServiceResult<T> {
+    let _slot = ARGON2_SLOTS
+        .acquire()
+        .await
+        .map_err(|e| ServiceError::Store(ducha_store::StoreError::Other(Box::new(e))))?;
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| ServiceError::Store(ducha_store::StoreError::Other(Box::new(e))))
+}
+
 async fn verify_blocking(phc: String, password: String) -> bool {
-    tokio::task::spawn_blocking(move || verify_password(&phc, &password))
+    argon2(move || verify_password(&phc, &password))
         .await
         .unwrap_or(false)
 }
@@ -143,29 +151,6 @@ impl Services {
             token,
             csrf,
             user_id: user.id,
-        })
-    }
-
-    /// Resolves a session cookie, sliding its idle timeout.
-    pub async fn session(&self, token: &str, now: DateTime<Utc>) -> ServiceResult<SessionInfo> {
-        let hash = token_hash(token);
-        let s = self
-            .store
-            .session(&hash)
-            .await?
-            .ok_or(ServiceError::Unauthorized)?;
-        if s.expires_at <= now {
-            self.store.delete_session(&hash).await?;
-            return Err(ServiceError::Unauthorized);
-        }
-        // Touch at most once a minute: a read-mostly session should not write on every request.
-        if now - s.last_seen_at > Duration::minutes(1) {
-            let expires = now + Duration::minutes(self.config.session_idle_minutes);
-            self.store.touch_session(&hash, now, expires).await?;
-        }
-        Ok(SessionInfo {
-            user_id: s.user_id,
-            csrf: s.csrf_token,
         })
     }
 

@@ -134,9 +134,7 @@ impl Services {
     ) -> ServiceResult<i64> {
         let hash = {
             let pw = input.password.clone();
-            tokio::task::spawn_blocking(move || crate::auth::hash_password(&pw))
-                .await
-                .map_err(|e| ServiceError::Store(ducha_store::StoreError::Other(Box::new(e))))??
+            crate::auth::argon2(move || crate::auth::hash_password(&pw)).await??
         };
         self.create_user_with_hash(actor, input, hash, now).await
     }
@@ -161,6 +159,12 @@ impl Services {
         let display_name = bounded(&mut e, "display_name", &input.display_name, true, 50);
         let roles: Result<Vec<Role>, _> = input.roles.iter().map(|r| Role::from_str(r)).collect();
         let roles = match roles {
+            // The three admin accounts are made at the console, so that no one of them can
+            // create the others (三员分立).
+            Ok(r) if actor.is_some() && r.iter().any(|x| x.is_admin()) => {
+                e.add("roles", "validation.admin_roles_console");
+                r
+            }
             Ok(r) => match check_roles(&r) {
                 Ok(()) => r,
                 Err(key) => {
@@ -235,13 +239,15 @@ impl Services {
         if !may_admin(actor, &unit) {
             return Err(ServiceError::NotFound);
         }
+        // Admin accounts' passwords are reset at the console only.
+        if actor.is_some() && user.roles.0.iter().any(|r| r.is_admin()) {
+            return Err(ServiceError::Forbidden);
+        }
         if !crate::auth::password_ok(password) {
             return Err(ValidationErrors::single("password", "validation.password_weak").into());
         }
         let pw = password.to_string();
-        let hash = tokio::task::spawn_blocking(move || crate::auth::hash_password(&pw))
-            .await
-            .map_err(|e| ServiceError::Store(ducha_store::StoreError::Other(Box::new(e))))??;
+        let hash = crate::auth::argon2(move || crate::auth::hash_password(&pw)).await??;
         self.commit(
             actor,
             now,
@@ -252,6 +258,46 @@ impl Services {
             },
             serde_json::json!({ "user_id": user_id }),
             vec![Update::Password { user_id, hash }],
+            vec![],
+        )
+        .await?;
+        // Whoever held the old password is logged out.
+        self.store.delete_user_sessions(user_id).await?;
+        Ok(())
+    }
+
+    /// The security admin lifts a login lock (and the failure count) before it expires.
+    pub async fn unlock_user(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        now: DateTime<Utc>,
+    ) -> ServiceResult<()> {
+        let user = self
+            .store
+            .user(user_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let unit = self
+            .store
+            .unit(user.unit_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        if !unit.path.0.is_within(&actor.jurisdiction) || !actor.roles.iter().any(|r| r.is_admin())
+        {
+            return Err(ServiceError::NotFound);
+        }
+        ensure(actor.has(Role::SecurityAdmin))?;
+        self.commit(
+            Some(actor),
+            now,
+            EventKind::UserUnlocked,
+            Subject {
+                unit: Some(user.unit_id),
+                ..Subject::default()
+            },
+            serde_json::json!({ "user_id": user_id, "failed_logins": user.failed_logins }),
+            vec![Update::Unlock { user_id }],
             vec![],
         )
         .await?;
@@ -302,7 +348,9 @@ impl Services {
         } else {
             actor.visibility_root()
         };
-        ensure(!actor.roles.iter().all(|r| r.is_admin()) || actor.has(Role::SystemAdmin))?;
+        let admin_ok = actor.has(Role::SystemAdmin) || actor.has(Role::SecurityAdmin);
+        ensure(!actor.roles.iter().all(|r| r.is_admin()) || admin_ok)?;
+        let root = if admin_ok { &actor.jurisdiction } else { root };
         Ok(self
             .store
             .users_under(root)

@@ -240,6 +240,8 @@ pub struct ReportView {
 pub struct HelpRequestView {
     /// Id.
     pub id: i64,
+    /// Item.
+    pub item_id: i64,
     /// Assignment.
     pub assignment_id: i64,
     /// Asking unit.

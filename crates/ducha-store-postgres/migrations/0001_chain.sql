@@ -141,7 +141,7 @@ CREATE TABLE help_requests (
     version BIGINT NOT NULL DEFAULT 0
 );
 CREATE INDEX help_requests_item ON help_requests (item_id);
-CREATE INDEX help_requests_to ON help_requests (to_unit_id, answered_at);
+CREATE INDEX help_requests_to ON help_requests (to_unit_id, id);
 
 CREATE TABLE extensions (
     id BIGSERIAL PRIMARY KEY,
@@ -159,6 +159,8 @@ CREATE TABLE extensions (
     version BIGINT NOT NULL DEFAULT 0
 );
 CREATE INDEX extensions_item ON extensions (item_id);
+-- One pending extension per assignment, also under concurrent requests.
+CREATE UNIQUE INDEX extensions_one_pending ON extensions (assignment_id) WHERE state = 'pending';
 
 CREATE TABLE refusals (
     id BIGSERIAL PRIMARY KEY,

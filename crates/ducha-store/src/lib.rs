@@ -68,8 +68,6 @@ pub trait OrgStore: Send + Sync {
 pub trait SessionStore: Send + Sync {
     /// Stores a new session.
     async fn create_session(&self, s: &SessionRow) -> StoreResult<()>;
-    /// A session by the hash of its token.
-    async fn session(&self, token_hash: &str) -> StoreResult<Option<SessionRow>>;
     /// A session and its user, by the hash of its token.
     async fn session_actor(&self, token_hash: &str) -> StoreResult<Option<SessionActorRow>>;
     /// An API token's user, by the hash of its secret.
@@ -81,12 +79,12 @@ pub trait SessionStore: Send + Sync {
         seen: DateTime<Utc>,
         expires: DateTime<Utc>,
     ) -> StoreResult<()>;
+    /// Ends every session of a user.
+    async fn delete_user_sessions(&self, user_id: i64) -> StoreResult<()>;
     /// Ends a session.
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
     /// Stores a new API token.
     async fn create_api_token(&self, t: &NewApiToken) -> StoreResult<i64>;
-    /// An API token by the hash of its secret.
-    async fn api_token(&self, token_hash: &str) -> StoreResult<Option<ApiTokenRow>>;
     /// Records a failed login; returns the new failure count.
     async fn login_failed(
         &self,
@@ -116,6 +114,8 @@ pub trait ItemStore: Send + Sync {
     async fn help_request(&self, id: i64) -> StoreResult<Option<HelpRequestRow>>;
     /// Help requests of an item.
     async fn help_requests_of_item(&self, item_id: i64) -> StoreResult<Vec<HelpRequestRow>>;
+    /// Help requests addressed to a unit, unanswered first, newest first, at most `limit`.
+    async fn help_requests_to(&self, unit_id: i64, limit: i64) -> StoreResult<Vec<HelpRequestRow>>;
     /// One extension request.
     async fn extension(&self, id: i64) -> StoreResult<Option<ExtensionRow>>;
     /// Extension requests of an item.
@@ -225,6 +225,11 @@ pub enum Update {
     Extension(ExtensionRow),
     /// A refusal.
     Refusal(RefusalRow),
+    /// Lifts a user's login lock and clears the failure count.
+    Unlock {
+        /// The user.
+        user_id: i64,
+    },
     /// A user's password hash.
     Password {
         /// The user.

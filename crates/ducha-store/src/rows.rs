@@ -204,19 +204,6 @@ pub struct SessionRow {
     pub last_seen_at: DateTime<Utc>,
 }
 
-/// An API token for integrations; only the hash of its secret is stored.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct ApiTokenRow {
-    /// Id.
-    pub id: i64,
-    /// User it acts as.
-    pub user_id: i64,
-    /// Label.
-    pub name: String,
-    /// Expiry.
-    pub expires_at: Option<DateTime<Utc>>,
-}
-
 /// A new API token.
 #[derive(Debug, Clone)]
 pub struct NewApiToken {

@@ -351,16 +351,6 @@ macro_rules! impl_sql_store {
                     .map_err(err)?;
                     Ok(())
                 }
-                async fn session(&self, token_hash: &str) -> StoreResult<Option<SessionRow>> {
-                    sqlx::query_as::<$db, SessionRow>(
-                        "SELECT token_hash, user_id, csrf_token, created_at, expires_at, \
-                         last_seen_at FROM sessions WHERE token_hash = $1",
-                    )
-                    .bind(token_hash)
-                    .fetch_optional(self.reader())
-                    .await
-                    .map_err(err)
-                }
                 async fn session_actor(&self, token_hash: &str) -> StoreResult<Option<SessionActorRow>> {
                     sqlx::query_as::<$db, SessionActorRow>(sql(format!(
                         "SELECT {ACTOR_COLS}, s.csrf_token, s.expires_at, s.last_seen_at \
@@ -400,6 +390,14 @@ macro_rules! impl_sql_store {
                     .map_err(err)?;
                     Ok(())
                 }
+                async fn delete_user_sessions(&self, user_id: i64) -> StoreResult<()> {
+                    sqlx::query::<$db>("DELETE FROM sessions WHERE user_id = $1")
+                        .bind(user_id)
+                        .execute(self.writer())
+                        .await
+                        .map_err(err)?;
+                    Ok(())
+                }
                 async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
                     sqlx::query::<$db>("DELETE FROM sessions WHERE token_hash = $1")
                         .bind(token_hash)
@@ -419,15 +417,6 @@ macro_rules! impl_sql_store {
                     .bind(t.created_at)
                     .bind(t.expires_at)
                     .fetch_one(self.writer())
-                    .await
-                    .map_err(err)
-                }
-                async fn api_token(&self, token_hash: &str) -> StoreResult<Option<ApiTokenRow>> {
-                    sqlx::query_as::<$db, ApiTokenRow>(
-                        "SELECT id, user_id, name, expires_at FROM api_tokens WHERE token_hash = $1",
-                    )
-                    .bind(token_hash)
-                    .fetch_optional(self.reader())
                     .await
                     .map_err(err)
                 }
@@ -499,6 +488,17 @@ macro_rules! impl_sql_store {
                 }
                 async fn help_requests_of_item(&self, item_id: i64) -> StoreResult<Vec<HelpRequestRow>> {
                     of_item(self, HELP_COLS, "help_requests", item_id).await
+                }
+                async fn help_requests_to(&self, unit_id: i64, limit: i64) -> StoreResult<Vec<HelpRequestRow>> {
+                    sqlx::query_as::<$db, HelpRequestRow>(sql(format!(
+                        "SELECT {HELP_COLS} FROM help_requests WHERE to_unit_id = $1 \
+                         ORDER BY (answered_at IS NULL) DESC, id DESC LIMIT $2"
+                    )))
+                    .bind(unit_id)
+                    .bind(limit)
+                    .fetch_all(self.reader())
+                    .await
+                    .map_err(err)
                 }
                 async fn extension(&self, id: i64) -> StoreResult<Option<ExtensionRow>> {
                     by_id(self, EXTENSION_COLS, "extensions", id).await
@@ -621,6 +621,12 @@ macro_rules! impl_sql_store {
                     .bind(r.decided_at)
                     .bind(&r.comment)
                     .bind(r.version)
+                    .execute(&mut **tx)
+                    .await,
+                    Update::Unlock { user_id } => sqlx::query::<$db>(
+                        "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1",
+                    )
+                    .bind(user_id)
                     .execute(&mut **tx)
                     .await,
                     Update::Password { user_id, hash } => sqlx::query::<$db>(

@@ -18,6 +18,21 @@ pub enum Backend {
 }
 
 impl Backend {
+    /// Opens a database that must already exist (for auditing: a mistyped path must not verify
+    /// an empty new file).
+    pub async fn open_existing(db: &DatabaseConfig) -> anyhow::Result<Self> {
+        let url = db.url.as_str();
+        if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+            let path = url
+                .trim_start_matches("sqlite://")
+                .trim_start_matches("sqlite:");
+            if !std::path::Path::new(path).is_file() {
+                anyhow::bail!("no database file at {path}");
+            }
+        }
+        Self::open(db).await
+    }
+
     /// Opens the database (creating an SQLite file if needed) and migrates it.
     pub async fn open(db: &DatabaseConfig) -> anyhow::Result<Self> {
         let url = db.url.as_str();

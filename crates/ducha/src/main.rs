@@ -297,7 +297,7 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
             command: AuditCommand::Verify { db, checkpoints },
         } => {
             let cfg = with_db(cfg, &db)?;
-            let backend = Backend::open(&cfg.database).await?;
+            let backend = Backend::open_existing(&cfg.database).await?;
             let file = checkpoints.unwrap_or(cfg.audit.checkpoint_file.clone());
             return Ok(u8::try_from(audit::verify(&backend, Some(&file)).await?).unwrap_or(1));
         }
@@ -305,7 +305,7 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
             command: AuditCommand::Head { db },
         } => {
             let cfg = with_db(cfg, &db)?;
-            audit::head(&Backend::open(&cfg.database).await?).await?;
+            audit::head(&Backend::open_existing(&cfg.database).await?).await?;
         }
         Command::Bench(args) => bench::run(cfg, args).await?,
     }

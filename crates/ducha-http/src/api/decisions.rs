@@ -6,8 +6,8 @@ use crate::error::{AppError, ErrorBody};
 use crate::extract::{ApiJson, Id};
 use axum::Json;
 use axum::extract::State;
-use ducha_service::Done;
-use ducha_service::assignments::{DecisionInput, ReviewInput, TextInput};
+use ducha_service::assignments::{DecisionInput, RefusalDecisionInput, ReviewInput, TextInput};
+use ducha_service::{Created, Done, HelpRequestView};
 
 #[utoipa::path(post, path = "/reports/{id}/review", tag = "decisions", params(("id" = i64, Path)),
     request_body = ReviewInput,
@@ -42,14 +42,14 @@ pub(crate) async fn decide_extension(
 }
 
 #[utoipa::path(post, path = "/refusals/{id}/decide", tag = "decisions", params(("id" = i64, Path)),
-    request_body = DecisionInput,
-    responses((status = 200, body = Done), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    request_body = RefusalDecisionInput,
+    responses((status = 200, description = "Decided; `id` is the replacement assignment when one was named", body = Created), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn decide_refusal(
     State(s): State<AppState>,
     auth: Auth,
     Id(id): Id,
-    ApiJson(input): ApiJson<DecisionInput>,
-) -> Result<Json<Done>, AppError> {
+    ApiJson(input): ApiJson<RefusalDecisionInput>,
+) -> Result<Json<Created>, AppError> {
     Ok(Json(
         s.services
             .decide_refusal(&auth.actor, id, &input, ducha_service::now())
@@ -71,4 +71,14 @@ pub(crate) async fn answer_help(
             .answer_help(&auth.actor, id, &input.text, ducha_service::now())
             .await?,
     ))
+}
+
+#[utoipa::path(get, path = "/help-requests", tag = "decisions",
+    responses((status = 200, description = "Help requests addressed to the caller's unit, unanswered first",
+        body = Vec<HelpRequestView>)))]
+pub(crate) async fn help_inbox(
+    State(s): State<AppState>,
+    auth: Auth,
+) -> Result<Json<Vec<HelpRequestView>>, AppError> {
+    Ok(Json(s.services.help_inbox(&auth.actor).await?))
 }

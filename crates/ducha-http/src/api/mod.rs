@@ -79,9 +79,11 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(decisions::decide_extension))
         .routes(routes!(decisions::decide_refusal))
         .routes(routes!(decisions::answer_help))
+        .routes(routes!(decisions::help_inbox))
         .routes(routes!(org::units, org::create_unit))
         .routes(routes!(org::users, org::create_user))
         .routes(routes!(org::reset_password))
+        .routes(routes!(org::unlock))
         .routes(routes!(audit::head));
     let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", v1)

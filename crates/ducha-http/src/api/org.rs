@@ -83,3 +83,17 @@ pub(crate) async fn reset_password(
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+#[utoipa::path(post, path = "/users/{id}/unlock", tag = "org", params(("id" = i64, Path)),
+    responses((status = 204, description = "The login lock is lifted (security admin)"),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(crate) async fn unlock(
+    State(s): State<AppState>,
+    auth: Auth,
+    Id(id): Id,
+) -> Result<StatusCode, AppError> {
+    s.services
+        .unlock_user(&auth.actor, id, ducha_service::now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

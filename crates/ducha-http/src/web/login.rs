@@ -6,7 +6,7 @@ use crate::auth::{SESSION_COOKIE, same_origin, session_cookie};
 use crate::error::request_lang;
 use askama::Template;
 use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::{FromRequest, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar};
@@ -114,9 +114,9 @@ pub(crate) async fn logout(
     if let Some(c) = jar.get(SESSION_COOKIE) {
         let valid = s
             .services
-            .session(c.value(), ducha_service::now())
+            .session_actor(c.value(), ducha_service::now())
             .await
-            .is_ok_and(|si| si.csrf == form.csrf);
+            .is_ok_and(|(_, csrf)| csrf == form.csrf);
         if !valid {
             return StatusCode::FORBIDDEN.into_response();
         }
@@ -128,5 +128,3 @@ pub(crate) async fn logout(
     )
         .into_response()
 }
-
-use axum::extract::FromRequest;

@@ -72,9 +72,12 @@ async fn css() -> impl IntoResponse {
     )
 }
 
-/// A local path to return to after login; anything else goes to the register.
+/// A local path to return to after login; anything else goes to the register. Only plain
+/// ASCII paths of this site pass: no scheme, no `//` or `/\\` (another host once a browser drops
+/// tabs and newlines), no control characters (they would also break the Location header).
 pub(crate) fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+    let plain = next.bytes().all(|b| b.is_ascii_graphic());
+    if plain && next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
         next.to_string()
     } else {
         "/items".to_string()
@@ -83,7 +86,24 @@ pub(crate) fn safe_next(next: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::safe_next;
     use ducha_domain::i18n::knows;
+
+    #[test]
+    fn only_local_plain_paths_are_followed_after_login() {
+        for (next, to) in [
+            ("/items?q=a&state=draft", "/items?q=a&state=draft"),
+            ("//evil.example", "/items"),
+            ("/\\evil.example", "/items"),
+            ("/\t/evil.example", "/items"),
+            ("/x\r\nSet-Cookie:a=b", "/items"),
+            ("https://evil.example/", "/items"),
+            ("/事项", "/items"),
+            ("", "/items"),
+        ] {
+            assert_eq!(safe_next(next), to, "{next:?}");
+        }
+    }
     use std::path::Path;
 
     fn files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {

@@ -77,7 +77,12 @@ impl Services {
                     created_at: now,
                 })],
             )
-            .await?;
+            .await
+            .map_err(|e| match e {
+                // The only unique index this insert can hit: another request won the race.
+                ServiceError::Rule(Rule::NameTaken) => Rule::RequestPending.into(),
+                other => other,
+            })?;
         Ok(Created {
             id: c.ids[0],
             ids: c.ids,

@@ -2,7 +2,7 @@
 
 use crate::context::Subject;
 use crate::error::{ServiceError, ServiceResult};
-use crate::{Created, Done, Services};
+use crate::{Created, Done, HelpRequestView, Services};
 use chrono::{DateTime, Utc};
 use ducha_domain::assignment::{AssignmentCommand, assignment_transition};
 use ducha_domain::chain::EventKind;
@@ -131,5 +131,38 @@ impl Services {
         Ok(Done {
             event_seq: c.event.seq,
         })
+    }
+
+    /// Help requests addressed to the actor's unit (协调申请 inbox), unanswered first.
+    pub async fn help_inbox(&self, actor: &Actor) -> ServiceResult<Vec<HelpRequestView>> {
+        let rows = self.store.help_requests_to(actor.unit_id.0, 200).await?;
+        let unit = self
+            .store
+            .unit(actor.unit_id.0)
+            .await?
+            .map(|u| u.name)
+            .unwrap_or_default();
+        let mut out = Vec::with_capacity(rows.len());
+        for h in rows {
+            let Some(item) = self.store.item(h.item_id).await? else {
+                continue;
+            };
+            out.push(HelpRequestView {
+                can_answer: h.answered_at.is_none()
+                    && item.state == ItemState::Dispatched
+                    && self.answers_for(actor, &item, h.to_unit_id),
+                to_unit_name: unit.clone(),
+                id: h.id,
+                item_id: h.item_id,
+                assignment_id: h.assignment_id,
+                from_unit_id: h.from_unit_id,
+                to_unit_id: h.to_unit_id,
+                text: h.text,
+                created_at: h.created_at,
+                answer: h.answer,
+                answered_at: h.answered_at,
+            });
+        }
+        Ok(out)
     }
 }

@@ -33,6 +33,22 @@ pub struct DecisionInput {
     pub comment: String,
 }
 
+/// The decision on a refusal: uphold it (optionally handing the work to the right unit at once)
+/// or reject it (the unit must sign).
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RefusalDecisionInput {
+    /// Uphold (true) or reject (false).
+    pub approve: bool,
+    /// Comment; required when rejecting.
+    #[serde(default)]
+    pub comment: String,
+    /// When upholding: the unit that gets the work instead, with the same role, deadline,
+    /// targets and instructions; its clock starts now.
+    #[serde(default)]
+    pub reassign_to: Option<i64>,
+}
+
 /// A free-text input (a reason, a question, an answer).
 #[derive(Debug, Clone, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -1,9 +1,10 @@
 //! Refuse a wrongly routed assignment (申请退回) within the window; the level above decides.
 
-use super::{DecisionInput, TextInput};
+use super::{RefusalDecisionInput, TextInput};
 use crate::context::Subject;
 use crate::error::{ServiceError, ServiceResult, ensure};
-use crate::{Created, Done, Services};
+use crate::items::{AssignmentInput, Parent, dispatch_parent};
+use crate::{Created, Services};
 use chrono::{DateTime, Utc};
 use ducha_domain::assignment::{AssignmentCommand, assignment_transition, check_refusal_window};
 use ducha_domain::calendar::china_date;
@@ -29,6 +30,16 @@ impl Services {
         let reason = bounded(&mut e, "text", &input.text, true, 2000);
         e.into_result(())?;
         a.state = assignment_transition(a.state, AssignmentCommand::Refuse)?;
+        // One refusal per assignment: a rejected refusal is final.
+        let refused_before = self
+            .store
+            .refusals_of_item(a.item_id)
+            .await?
+            .iter()
+            .any(|r| r.assignment_id == a.id);
+        if refused_before {
+            return Err(Rule::RequestDecided.into());
+        }
         check_refusal_window(
             &self.calendar,
             china_date(a.dispatched_at),
@@ -65,9 +76,9 @@ impl Services {
         &self,
         actor: &Actor,
         refusal_id: i64,
-        input: &DecisionInput,
+        input: &RefusalDecisionInput,
         now: DateTime<Utc>,
-    ) -> ServiceResult<Done> {
+    ) -> ServiceResult<Created> {
         let mut r = self
             .store
             .refusal(refusal_id)
@@ -92,18 +103,54 @@ impl Services {
             (AssignmentCommand::RejectRefusal, EventKind::RefusalRejected)
         };
         a.state = assignment_transition(a.state, cmd)?;
+        let replacement = match (input.approve, input.reassign_to) {
+            (true, Some(unit_id)) => {
+                let siblings = self.store.assignments_of_item(a.item_id).await?;
+                let mut taken: Vec<i64> = siblings
+                    .iter()
+                    .filter(|s| s.parent_id == a.parent_id && s.state.is_open())
+                    .map(|s| s.unit_id)
+                    .collect();
+                taken.push(a.unit_id);
+                let plan = AssignmentInput {
+                    unit_id,
+                    role: a.role.as_str().into(),
+                    deadline: Some(a.deadline),
+                    targets: Some(a.targets.0.clone()),
+                    instructions: a.instructions.clone(),
+                    responsible_user_id: None,
+                };
+                let to = match &parent {
+                    Some(p) => dispatch_parent(p, taken),
+                    None => Parent {
+                        item_id: item.id,
+                        parent_id: None,
+                        root: &item.scope_path.0,
+                        deadline: item.deadline,
+                        targets: &item.targets.0,
+                        taken,
+                        need_lead: false,
+                    },
+                };
+                self.plan_assignments(actor, &to, &[plan], now).await?
+            }
+            _ => vec![],
+        };
         let c = self
             .commit(
                 Some(actor),
                 now,
                 kind,
                 Subject::assignment(&a),
-                serde_json::json!({ "refusal_id": refusal_id, "comment": comment }),
-                vec![Update::Refusal(r), Update::Assignment(a)],
-                vec![],
+                serde_json::json!({ "refusal_id": refusal_id, "comment": comment,
+                    "reassign_to": input.reassign_to }),
+                vec![Update::Refusal(r), Update::Assignment(a.clone())],
+                replacement.into_iter().map(Insert::Assignment).collect(),
             )
             .await?;
-        Ok(Done {
+        Ok(Created {
+            id: c.ids.first().copied().unwrap_or(a.id),
+            ids: c.ids,
             event_seq: c.event.seq,
         })
     }

@@ -9,7 +9,7 @@ use ducha_domain::chain::EventKind;
 use ducha_domain::item::{ItemCommand, item_transition};
 use ducha_domain::org::Actor;
 use ducha_domain::text::bounded;
-use ducha_store::Update;
+use ducha_store::{ItemRow, Update};
 
 impl Services {
     /// A supervisor submits a draft to the leader.
@@ -59,8 +59,8 @@ impl Services {
         let scope = &item.scope_path.0;
         let (allowed, kind) = match cmd {
             ItemCommand::Submit => (actor.supervises(scope), EventKind::ItemSubmitted),
-            ItemCommand::Approve => (actor.leads(scope), EventKind::ItemApproved),
-            _ => (actor.leads(scope), EventKind::ItemRejected),
+            ItemCommand::Approve => (approves(actor, &item), EventKind::ItemApproved),
+            _ => (approves(actor, &item), EventKind::ItemRejected),
         };
         ensure(allowed)?;
         item.state = item_transition(item.state, cmd)?;
@@ -82,4 +82,10 @@ impl Services {
             event_seq: c.event.seq,
         })
     }
+}
+
+/// Whether the actor decides on registering this item: its responsible leader when one is
+/// named, otherwise any leader of its jurisdiction.
+pub(crate) fn approves(actor: &Actor, item: &ItemRow) -> bool {
+    actor.leads(&item.scope_path.0) && item.leader_id.is_none_or(|l| l == actor.user_id.0)
 }

@@ -10,7 +10,7 @@ use ducha_domain::item::{ItemCommand, item_transition};
 use ducha_domain::org::Actor;
 use ducha_domain::text::bounded;
 use ducha_domain::{Rule, ValidationErrors};
-use ducha_store::Update;
+use ducha_store::{AssignmentRow, Update};
 
 impl Services {
     /// A supervisor closes the item.
@@ -24,10 +24,7 @@ impl Services {
         let (mut item, all) = self.visible_item(actor, item_id).await?;
         ensure(actor.supervises(&item.scope_path.0))?;
         item.state = item_transition(item.state, ItemCommand::Close)?;
-        let top: Vec<_> = all.iter().filter(|a| a.parent_id.is_none()).collect();
-        let finished = top.iter().all(|a| !a.state.is_open())
-            && top.iter().any(|a| a.state == AssignmentState::Done);
-        if !finished {
+        if !finished(&all) {
             return Err(Rule::AssignmentsUnfinished.into());
         }
         let mut e = ValidationErrors::default();
@@ -51,4 +48,11 @@ impl Services {
             event_seq: c.event.seq,
         })
     }
+}
+
+/// Whether every top-level assignment is finished and at least one was done (an item whose
+/// units all handed it back is not done: the office re-routes it first).
+pub(crate) fn finished(all: &[AssignmentRow]) -> bool {
+    let top: Vec<_> = all.iter().filter(|a| a.parent_id.is_none()).collect();
+    top.iter().all(|a| !a.state.is_open()) && top.iter().any(|a| a.state == AssignmentState::Done)
 }

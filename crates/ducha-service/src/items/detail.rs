@@ -31,14 +31,15 @@ fn depth_first(all: &[AssignmentRow]) -> Vec<(&AssignmentRow, usize)> {
     out
 }
 
-fn item_actions(actor: &Actor, item: &ItemRow) -> Vec<&'static str> {
-    let scope = &item.scope_path.0;
-    let sup = actor.supervises(scope);
+fn item_actions(actor: &Actor, item: &ItemRow, all: &[AssignmentRow]) -> Vec<&'static str> {
+    let sup = actor.supervises(&item.scope_path.0);
     match item.state {
         ItemState::Draft if sup => vec!["edit", "submit"],
-        ItemState::PendingApproval if actor.leads(scope) => vec!["approve", "reject"],
+        ItemState::PendingApproval if super::approve::approves(actor, item) => {
+            vec!["approve", "reject"]
+        }
         ItemState::Approved if sup => vec!["dispatch"],
-        ItemState::Dispatched if sup => vec!["close"],
+        ItemState::Dispatched if sup && super::close::finished(all) => vec!["close"],
         _ => vec![],
     }
 }
@@ -74,8 +75,16 @@ impl Services {
     pub async fn item_detail(&self, actor: &Actor, item_id: i64) -> ServiceResult<ItemDetail> {
         let (item, all) = self.visible_item(actor, item_id).await?;
         let scope = &item.scope_path.0;
-        let visible: HashSet<i64> = if actor.supervises(scope) || actor.leads(scope) {
-            all.iter().map(|a| a.id).collect()
+        let oversees = actor.supervises(scope) || actor.leads(scope);
+        // What the unit's own subtree holds: its reports, requests and events are shown.
+        let own: HashSet<i64> = all
+            .iter()
+            .filter(|a| oversees || actor.sees(&a.unit_path.0))
+            .map(|a| a.id)
+            .collect();
+        // Plus the chain above it, shown in the tree for context only.
+        let visible: HashSet<i64> = if oversees {
+            own.clone()
         } else {
             // Own subtree, plus the chain above it for context.
             let by_id: HashMap<i64, &AssignmentRow> = all.iter().map(|a| (a.id, a)).collect();
@@ -164,7 +173,7 @@ impl Services {
             .collect();
         let reports = reports
             .into_iter()
-            .filter(|r| visible.contains(&r.assignment_id))
+            .filter(|r| own.contains(&r.assignment_id))
             .map(|r| ReportView {
                 can_review: r.state == ReportState::Pending && level_above(r.assignment_id),
                 author_name: users.get(&r.author_id).cloned().unwrap_or_default(),
@@ -184,11 +193,12 @@ impl Services {
             .collect();
         let help_requests = helps
             .into_iter()
-            .filter(|h| visible.contains(&h.assignment_id) || actor.acts_for(UnitId(h.to_unit_id)))
+            .filter(|h| own.contains(&h.assignment_id) || h.to_unit_id == actor.unit_id.0)
             .map(|h| HelpRequestView {
                 can_answer: h.answered_at.is_none() && self.answers_for(actor, &item, h.to_unit_id),
                 to_unit_name: units.get(&h.to_unit_id).cloned().unwrap_or_default(),
                 id: h.id,
+                item_id: h.item_id,
                 assignment_id: h.assignment_id,
                 from_unit_id: h.from_unit_id,
                 to_unit_id: h.to_unit_id,
@@ -200,7 +210,7 @@ impl Services {
             .collect();
         let extensions = exts
             .into_iter()
-            .filter(|x| visible.contains(&x.assignment_id))
+            .filter(|x| own.contains(&x.assignment_id))
             .map(|x| ExtensionView {
                 can_decide: x.state == RequestState::Pending && level_above(x.assignment_id),
                 id: x.id,
@@ -215,7 +225,7 @@ impl Services {
             .collect();
         let refusals = refusals
             .into_iter()
-            .filter(|r| visible.contains(&r.assignment_id))
+            .filter(|r| own.contains(&r.assignment_id))
             .map(|r| RefusalView {
                 can_decide: r.state == RequestState::Pending && level_above(r.assignment_id),
                 id: r.id,
@@ -228,7 +238,7 @@ impl Services {
             .collect();
         let timeline = events
             .into_iter()
-            .filter(|e| e.assignment_id.is_none_or(|a| visible.contains(&a)))
+            .filter(|e| e.assignment_id.is_none_or(|a| own.contains(&a)))
             .map(|e| EventView {
                 seq: e.seq,
                 at: e.at,
@@ -236,12 +246,18 @@ impl Services {
                 actor_unit_name: e.actor_unit.and_then(|u| units.get(&u).cloned()),
                 kind: e.kind,
                 assignment_id: e.assignment_id,
-                payload: serde_json::from_str(&e.payload).unwrap_or(serde_json::Value::Null),
+                // Item-level details (whom the office dispatched to, with which targets) stay
+                // with those who oversee the item.
+                payload: if oversees || e.assignment_id.is_some() {
+                    serde_json::from_str(&e.payload).unwrap_or(serde_json::Value::Null)
+                } else {
+                    serde_json::Value::Null
+                },
                 hash: e.hash,
             })
             .collect();
         Ok(ItemDetail {
-            actions: item_actions(actor, &item),
+            actions: item_actions(actor, &item, &all),
             id: item.id,
             number: item.number.clone(),
             title: item.title.clone(),

@@ -14,6 +14,9 @@ use ducha_store::{Insert, NewAssignment, Update};
 use serde::Deserialize;
 use std::str::FromStr;
 
+/// Most units one dispatch or decomposition may name.
+const MAX_ASSIGNMENTS: usize = 100;
+
 /// One unit to assign.
 #[derive(Debug, Clone, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -72,11 +75,14 @@ impl Services {
         if inputs.is_empty() {
             e.add("assignments", "validation.required");
         }
-        if inputs.len() > 100 {
+        if inputs.len() > MAX_ASSIGNMENTS {
+            // Refused before any query: the unit lookup binds one parameter per entry.
             e.add("assignments", "validation.too_many");
+            return Err(e.into());
         }
         let ids: Vec<i64> = inputs.iter().map(|i| i.unit_id).collect();
         let units = self.store.units(&ids).await?;
+        let mut seen = std::collections::HashSet::new();
         let mut out = Vec::new();
         for (i, input) in inputs.iter().enumerate() {
             let f = |name: &str| format!("assignments[{i}].{name}");
@@ -90,7 +96,7 @@ impl Services {
                 Some(u) if !u.path.0.is_strictly_below(parent.root) => {
                     e.add(f("unit_id"), Rule::UnitNotInSubtree.key());
                 }
-                Some(_) if ids[..i].contains(&input.unit_id) => {
+                Some(_) if !seen.insert(input.unit_id) => {
                     e.add(f("unit_id"), "validation.duplicate")
                 }
                 Some(_) if parent.taken.contains(&input.unit_id) => {

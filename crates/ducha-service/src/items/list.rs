@@ -64,10 +64,10 @@ fn parse_sort(e: &mut ValidationErrors, sort: Option<&str>, after: Option<&str>)
     let parsed = if deadline {
         cursor.strip_prefix('d').and_then(|rest| {
             let (date, id) = rest.split_once('_')?;
-            Some(ItemSort::DeadlineAfter(
-                NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?,
-                id.parse().ok()?,
-            ))
+            let date = NaiveDate::parse_from_str(date, "%Y-%m-%d")
+                .ok()
+                .filter(|d| plausible(*d))?;
+            Some(ItemSort::DeadlineAfter(date, id.parse().ok()?))
         })
     } else {
         cursor
@@ -79,6 +79,12 @@ fn parse_sort(e: &mut ValidationErrors, sort: Option<&str>, after: Option<&str>)
         e.add("after", "validation.invalid_cursor");
         ItemSort::Newest
     })
+}
+
+/// Dates every backend stores (PostgreSQL refuses years before 4713 BC; SQLite compares text),
+/// and far wider than any deadline.
+fn plausible(d: NaiveDate) -> bool {
+    (1900..=2200).contains(&chrono::Datelike::year(&d))
 }
 
 fn cursor(sort: &ItemSort, last: &ItemRow) -> String {
@@ -118,6 +124,14 @@ impl Services {
         let limit = input.limit.unwrap_or(50);
         if !(1..=200).contains(&limit) {
             e.add("limit", "validation.out_of_range");
+        }
+        for (field, date) in [
+            ("deadline_from", input.deadline_from),
+            ("deadline_to", input.deadline_to),
+        ] {
+            if date.is_some_and(|d| !plausible(d)) {
+                e.add(field, "validation.out_of_range");
+            }
         }
         let keyword = input.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
         if keyword.is_some_and(|k| k.chars().count() > 100) {

@@ -7,6 +7,6 @@ mod detail;
 mod dispatch;
 mod list;
 
-pub(crate) use dispatch::dispatch_parent;
 pub use dispatch::{AssignmentInput, DispatchInput};
+pub(crate) use dispatch::{Parent, dispatch_parent};
 pub use list::ListInput;

@@ -127,8 +127,43 @@ pub async fn run(cfg: Config, args: BenchArgs) -> anyhow::Result<()> {
     if let Some(path) = &args.json {
         std::fs::write(path, &json).with_context(|| format!("cannot write {}", path.display()))?;
     }
-    println!("{json}");
+    print_table(&all);
+    println!("\n{json}");
     Ok(())
+}
+
+/// The results as a table, one column per backend.
+fn print_table(all: &[Results]) {
+    let row = |name: &str, f: &dyn Fn(&Results) -> String| {
+        let cells: Vec<String> = all.iter().map(|r| format!("{:>14}", f(r))).collect();
+        println!("{name:<44}{}", cells.join(""));
+    };
+    row("", &|r| r.backend.to_string());
+    row("units / assignments", &|r| {
+        format!("{} / {}", r.city.units, r.city.assignments)
+    });
+    row("reports per second (through the API)", &|r| {
+        format!("{:.0}", r.reports.per_second)
+    });
+    row("report latency p50 ms", &|r| {
+        format!("{:.1}", r.reports.latency.p50_ms)
+    });
+    row("report latency p99 ms", &|r| {
+        format!("{:.1}", r.reports.latency.p99_ms)
+    });
+    row("report errors", &|r| r.reports.errors.to_string());
+    row("item list p50 ms", &|r| {
+        format!("{:.1}", r.item_list.p50_ms)
+    });
+    row("item list p95 ms", &|r| {
+        format!("{:.1}", r.item_list.p95_ms)
+    });
+    row("raw single-row inserts per second", &|r| {
+        format!("{:.0}", r.raw_inserts_per_second)
+    });
+    row("reports / raw inserts", &|r| {
+        format!("{:.2}", r.ratio_to_raw)
+    });
 }
 
 async fn one(

@@ -58,7 +58,7 @@ fn print_logins(addr: std::net::SocketAddr) {
     println!();
     println!("  Every account's password: {DEMO_PASSWORD}");
     for (role, user, who) in seed::LOGINS {
-        println!("    {}{user:<18} {who}", pad(role, 28));
+        println!("    {}{user:<18} {who}", pad(role, 34));
     }
     println!();
     println!("  Stop with Ctrl-C; run again to reopen the same data.");

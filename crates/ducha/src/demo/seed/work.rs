@@ -10,7 +10,7 @@ use ducha_domain::assignment::AssignmentState;
 use ducha_domain::calendar::china_date;
 use ducha_domain::item::{ItemState, Target};
 use ducha_domain::report::{MetricValue, ReportInput, ReportState, Verdict};
-use ducha_service::assignments::{DecisionInput, ReviewInput, SignInput, TextInput};
+use ducha_service::assignments::{RefusalDecisionInput, ReviewInput, SignInput, TextInput};
 use ducha_service::items::{AssignmentInput, DispatchInput};
 use ducha_store::AssignmentRow;
 
@@ -152,9 +152,11 @@ impl Sim<'_> {
     async fn decide_refusal(&mut self, r: i64, a: i64, up: bool) -> anyhow::Result<()> {
         let b = self.beh(a)?;
         let actor = self.above(&b).await?;
-        let input = DecisionInput {
+        // Sub-assignments are handed on by decomposing to the right unit below (Act::Replace).
+        let input = RefusalDecisionInput {
             approve: up,
             comment: if up { tx::REFUSE_OK } else { tx::REFUSE_NO }.into(),
+            reassign_to: None,
         };
         self.s.decide_refusal(&actor, r, &input, self.now()).await?;
         if !up {
