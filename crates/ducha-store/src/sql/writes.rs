@@ -1,0 +1,435 @@
+//! The write half of the shared SQL: row updates and inserts, and the chained event append.
+
+/// Implements the write path and `EventStore` inside the module that
+/// [`impl_sql_store!`](crate::impl_sql_store) generates; not for direct use.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __sql_writes {
+    ($store:ty, $db:ty) => {
+    async fn apply_update(tx: &mut Tx, u: &Update, ev: &mut EventDraft) -> StoreResult<()> {
+        let affected = match u {
+            Update::Item(r) => sqlx::query::<$db>(
+                "UPDATE items SET title = $2, description = $3, source = $4, \
+                 category = $5, priority = $6, targets = $7, deadline = $8, cadence = $9, \
+                 leader_id = $10, public = $11, state = $12, dispatched_at = $13, \
+                 closed_at = $14, version = version + 1 WHERE id = $1 AND version = $15",
+            )
+            .bind(r.id)
+            .bind(&r.title)
+            .bind(&r.description)
+            .bind(r.source.as_str())
+            .bind(r.category.as_str())
+            .bind(r.priority.as_str())
+            .bind(r.targets.text())
+            .bind(r.deadline)
+            .bind(r.cadence.text())
+            .bind(r.leader_id)
+            .bind(r.public)
+            .bind(r.state.as_str())
+            .bind(r.dispatched_at)
+            .bind(r.closed_at)
+            .bind(r.version)
+            .execute(&mut **tx)
+            .await,
+            Update::NumberItem { item_id, scope_unit_id, year, prefix } => {
+                let seq = sqlx::query_scalar::<$db, i64>(
+                    "INSERT INTO item_counters (scope_unit_id, year, last_seq) \
+                     VALUES ($1, $2, 1) ON CONFLICT (scope_unit_id, year) \
+                     DO UPDATE SET last_seq = item_counters.last_seq + 1 RETURNING last_seq",
+                )
+                .bind(scope_unit_id)
+                .bind(i64::from(*year))
+                .fetch_one(&mut **tx)
+                .await
+                .map_err(err)?;
+                let number = $crate::reexport::ducha_domain::item::format_number(prefix, *year, seq);
+                ev.payload["number"] = serde_json::Value::String(number.clone());
+                sqlx::query::<$db>("UPDATE items SET number = $2 WHERE id = $1")
+                    .bind(item_id)
+                    .bind(number)
+                    .execute(&mut **tx)
+                    .await
+            }
+            Update::Assignment(r) => sqlx::query::<$db>(
+                "UPDATE assignments SET responsible_user_id = $2, deadline = $3, \
+                 state = $4, signed_at = $5, completed_at = $6, returned_count = $7, \
+                 progress = $8, last_report_at = $9, version = version + 1 \
+                 WHERE id = $1 AND version = $10",
+            )
+            .bind(r.id)
+            .bind(r.responsible_user_id)
+            .bind(r.deadline)
+            .bind(r.state.as_str())
+            .bind(r.signed_at)
+            .bind(r.completed_at)
+            .bind(r.returned_count)
+            .bind(r.progress)
+            .bind(r.last_report_at)
+            .bind(r.version)
+            .execute(&mut **tx)
+            .await,
+            Update::Report(r) => sqlx::query::<$db>(
+                "UPDATE reports SET state = $2, reviewer_id = $3, reviewed_at = $4, \
+                 review_comment = $5, version = version + 1 WHERE id = $1 AND version = $6",
+            )
+            .bind(r.id)
+            .bind(r.state.as_str())
+            .bind(r.reviewer_id)
+            .bind(r.reviewed_at)
+            .bind(&r.review_comment)
+            .bind(r.version)
+            .execute(&mut **tx)
+            .await,
+            Update::Help(r) => sqlx::query::<$db>(
+                "UPDATE help_requests SET answer = $2, answered_by = $3, answered_at = $4, \
+                 version = version + 1 WHERE id = $1 AND version = $5",
+            )
+            .bind(r.id)
+            .bind(&r.answer)
+            .bind(r.answered_by)
+            .bind(r.answered_at)
+            .bind(r.version)
+            .execute(&mut **tx)
+            .await,
+            Update::Extension(r) => sqlx::query::<$db>(
+                "UPDATE extensions SET state = $2, decided_by = $3, decided_at = $4, \
+                 comment = $5, version = version + 1 WHERE id = $1 AND version = $6",
+            )
+            .bind(r.id)
+            .bind(r.state.as_str())
+            .bind(r.decided_by)
+            .bind(r.decided_at)
+            .bind(&r.comment)
+            .bind(r.version)
+            .execute(&mut **tx)
+            .await,
+            Update::Refusal(r) => sqlx::query::<$db>(
+                "UPDATE refusals SET state = $2, decided_by = $3, decided_at = $4, \
+                 comment = $5, version = version + 1 WHERE id = $1 AND version = $6",
+            )
+            .bind(r.id)
+            .bind(r.state.as_str())
+            .bind(r.decided_by)
+            .bind(r.decided_at)
+            .bind(&r.comment)
+            .bind(r.version)
+            .execute(&mut **tx)
+            .await,
+            Update::Unlock { user_id } => sqlx::query::<$db>(
+                "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1",
+            )
+            .bind(user_id)
+            .execute(&mut **tx)
+            .await,
+            Update::Password { user_id, hash } => sqlx::query::<$db>(
+                "UPDATE users SET password_hash = $2, failed_logins = 0, \
+                 locked_until = NULL WHERE id = $1",
+            )
+            .bind(user_id)
+            .bind(hash)
+            .execute(&mut **tx)
+            .await,
+        };
+        one_row(affected.map_err(err)?.rows_affected(), "row")
+    }
+
+    async fn apply_insert(tx: &mut Tx, i: &Insert, ev: &mut EventDraft) -> StoreResult<i64> {
+        let id = match i {
+            Insert::Unit(u) => {
+                let id = sqlx::query_scalar::<$db, i64>(
+                    "INSERT INTO units (parent_id, name, kind, sort) VALUES ($1, $2, $3, $4) \
+                     RETURNING id",
+                )
+                .bind(u.parent.as_ref().map(|p| p.0))
+                .bind(&u.name)
+                .bind(u.kind.as_str())
+                .bind(u.sort)
+                .fetch_one(&mut **tx)
+                .await
+                .map_err(err)?;
+                let path = match &u.parent {
+                    Some((_, p)) => p.child(id.into()),
+                    None => UnitPath::root(id.into()),
+                };
+                sqlx::query::<$db>(
+                    "UPDATE units SET path = $2, jurisdiction_path = CASE WHEN $3 THEN $2 \
+                     ELSE COALESCE((SELECT p.jurisdiction_path FROM units p \
+                     WHERE p.id = units.parent_id), $2) END WHERE id = $1",
+                )
+                .bind(id)
+                .bind(path.as_str())
+                .bind(u.kind.is_jurisdiction())
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(err)?;
+                ev.unit_id.get_or_insert(id);
+                id
+            }
+            Insert::User(u) => sqlx::query_scalar::<$db, i64>(
+                "INSERT INTO users (username, display_name, unit_id, roles, password_hash, \
+                 phone, email) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            )
+            .bind(&u.username)
+            .bind(&u.display_name)
+            .bind(u.unit_id)
+            .bind($crate::reexport::ducha_domain::org::roles_to_string(&u.roles))
+            .bind(&u.password_hash)
+            .bind(&u.phone)
+            .bind(&u.email)
+            .fetch_one(&mut **tx)
+            .await
+            .map_err(err)?,
+            Insert::Item(n) => {
+                let s = &n.spec;
+                let id = sqlx::query_scalar::<$db, i64>(
+                    "INSERT INTO items (title, description, source, category, priority, \
+                     targets, deadline, cadence, leader_id, public, state, scope_unit_id, \
+                     scope_path, owner_unit_id, created_by, created_at) VALUES ($1, $2, \
+                     $3, $4, $5, $6, $7, $8, $9, $10, 'draft', $11, $12, $13, $14, $15) \
+                     RETURNING id",
+                )
+                .bind(&s.title)
+                .bind(&s.description)
+                .bind(s.source.as_str())
+                .bind(s.category.as_str())
+                .bind(s.priority.as_str())
+                .bind(Json(&s.targets).text())
+                .bind(s.deadline)
+                .bind(Json(&s.cadence).text())
+                .bind(s.leader_id)
+                .bind(s.public)
+                .bind(n.scope_unit_id)
+                .bind(n.scope_path.as_str())
+                .bind(n.owner_unit_id)
+                .bind(n.created_by)
+                .bind(n.created_at)
+                .fetch_one(&mut **tx)
+                .await
+                .map_err(err)?;
+                ev.item_id.get_or_insert(id);
+                id
+            }
+            Insert::Assignment(a) => sqlx::query_scalar::<$db, i64>(
+                "INSERT INTO assignments (item_id, parent_id, unit_id, unit_path, role, \
+                 responsible_user_id, deadline, original_deadline, targets, instructions, \
+                 state, dispatched_at, dispatched_by) VALUES ($1, $2, $3, $4, $5, $6, $7, \
+                 $7, $8, $9, 'pending', $10, $11) RETURNING id",
+            )
+            .bind(a.item_id)
+            .bind(a.parent_id)
+            .bind(a.unit_id)
+            .bind(a.unit_path.as_str())
+            .bind(a.role.as_str())
+            .bind(a.responsible_user_id)
+            .bind(a.deadline)
+            .bind(Json(&a.targets).text())
+            .bind(&a.instructions)
+            .bind(a.dispatched_at)
+            .bind(a.dispatched_by)
+            .fetch_one(&mut **tx)
+            .await
+            .map_err(err)?,
+            Insert::Report(r) => sqlx::query_scalar::<$db, i64>(
+                "INSERT INTO reports (assignment_id, item_id, author_id, kind, text, \
+                 percent, metrics, problems, state, submitted_at) VALUES ($1, $2, $3, $4, \
+                 $5, $6, $7, $8, 'pending', $9) RETURNING id",
+            )
+            .bind(r.assignment_id)
+            .bind(r.item_id)
+            .bind(r.author_id)
+            .bind(r.spec.kind.as_str())
+            .bind(&r.spec.text)
+            .bind(r.spec.percent)
+            .bind(Json(&r.spec.metrics).text())
+            .bind(&r.spec.problems)
+            .bind(r.submitted_at)
+            .fetch_one(&mut **tx)
+            .await
+            .map_err(err)?,
+            Insert::Help(h) => sqlx::query_scalar::<$db, i64>(
+                "INSERT INTO help_requests (assignment_id, item_id, from_unit_id, \
+                 to_unit_id, text, created_by, created_at) VALUES ($1, $2, $3, $4, $5, \
+                 $6, $7) RETURNING id",
+            )
+            .bind(h.assignment_id)
+            .bind(h.item_id)
+            .bind(h.from_unit_id)
+            .bind(h.to_unit_id)
+            .bind(&h.text)
+            .bind(h.created_by)
+            .bind(h.created_at)
+            .fetch_one(&mut **tx)
+            .await
+            .map_err(err)?,
+            Insert::Extension(x) => sqlx::query_scalar::<$db, i64>(
+                "INSERT INTO extensions (assignment_id, item_id, old_deadline, \
+                 requested_deadline, reason, state, created_by, created_at) VALUES ($1, \
+                 $2, $3, $4, $5, 'pending', $6, $7) RETURNING id",
+            )
+            .bind(x.assignment_id)
+            .bind(x.item_id)
+            .bind(x.old_deadline)
+            .bind(x.requested_deadline)
+            .bind(&x.reason)
+            .bind(x.created_by)
+            .bind(x.created_at)
+            .fetch_one(&mut **tx)
+            .await
+            .map_err(err)?,
+            Insert::Refusal(r) => sqlx::query_scalar::<$db, i64>(
+                "INSERT INTO refusals (assignment_id, item_id, reason, state, created_by, \
+                 created_at) VALUES ($1, $2, $3, 'pending', $4, $5) RETURNING id",
+            )
+            .bind(r.assignment_id)
+            .bind(r.item_id)
+            .bind(&r.reason)
+            .bind(r.created_by)
+            .bind(r.created_at)
+            .fetch_one(&mut **tx)
+            .await
+            .map_err(err)?,
+        };
+        Ok(id)
+    }
+
+    async fn insert_event(tx: &mut Tx, rec: &EventRecord) -> StoreResult<()> {
+        sqlx::query::<$db>(
+            "INSERT INTO events (seq, at, actor_user, actor_unit, kind, item_id, \
+             assignment_id, unit_id, payload, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, \
+             $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(rec.seq)
+        .bind(rec.at)
+        .bind(rec.actor_user)
+        .bind(rec.actor_unit)
+        .bind(&rec.kind)
+        .bind(rec.item_id)
+        .bind(rec.assignment_id)
+        .bind(rec.unit_id)
+        .bind(&rec.payload)
+        .bind(&rec.prev_hash)
+        .bind(&rec.hash)
+        .execute(&mut **tx)
+        .await
+        .map_err(err)?;
+        Ok(())
+    }
+
+    /// Appends the event after the chain head. With the head this process saw last, one
+    /// conditional UPDATE moves the head (and takes its row lock); if another writer got
+    /// there first, the head is read under the lock instead.
+    async fn append_event(
+        tx: &mut Tx,
+        ev: &EventDraft,
+        cached: Option<(i64, String, HashAlgo)>,
+    ) -> StoreResult<(EventRecord, HashAlgo)> {
+        if let Some((seq, hash, algo)) = cached {
+            let rec = EventRecord::chain(algo, (seq, &hash), ev);
+            let moved = sqlx::query::<$db>(
+                "UPDATE event_chain SET seq = $2, hash = $3 \
+                 WHERE id = 1 AND seq = $1 AND hash = $4",
+            )
+            .bind(seq)
+            .bind(rec.seq)
+            .bind(&rec.hash)
+            .bind(&hash)
+            .execute(&mut **tx)
+            .await
+            .map_err(err)?
+            .rows_affected();
+            if moved == 1 {
+                insert_event(tx, &rec).await?;
+                return Ok((rec, algo));
+            }
+        }
+        let (seq, prev_hash, algo) = sqlx::query_as::<$db, (i64, String, String)>(
+            "UPDATE event_chain SET seq = seq + 1 WHERE id = 1 RETURNING seq - 1, hash, algo",
+        )
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(err)?;
+        let algo: HashAlgo = algo
+            .parse()
+            .map_err(|()| StoreError::Other(format!("unknown hash algorithm {algo}").into()))?;
+        let rec = EventRecord::chain(algo, (seq, &prev_hash), ev);
+        insert_event(tx, &rec).await?;
+        sqlx::query::<$db>("UPDATE event_chain SET hash = $1 WHERE id = 1")
+            .bind(&rec.hash)
+            .execute(&mut **tx)
+            .await
+            .map_err(err)?;
+        Ok((rec, algo))
+    }
+
+    /// Applies a change inside an open transaction: its rows, then its event after the
+    /// chain head `cached` (the head seen last, if any). Returns the outcome and the
+    /// chain's algorithm; the caller commits.
+    pub(super) async fn apply_change(
+        tx: &mut Tx,
+        change: Change,
+        cached: Option<(i64, String, HashAlgo)>,
+    ) -> StoreResult<(Committed, HashAlgo)> {
+        let Change { updates, inserts, mut event } = change;
+        for u in &updates {
+            apply_update(tx, u, &mut event).await?;
+        }
+        let mut ids = Vec::with_capacity(inserts.len());
+        for i in &inserts {
+            ids.push(apply_insert(tx, i, &mut event).await?);
+        }
+        if !ids.is_empty() && event.payload.is_object() {
+            event.payload["ids"] = serde_json::json!(ids);
+        }
+        let (rec, algo) = append_event(tx, &event, cached).await?;
+        Ok((Committed { ids, event: rec }, algo))
+    }
+
+    #[async_trait]
+    impl EventStore for $store {
+        async fn commit(&self, change: Change) -> StoreResult<Committed> {
+            self.commit_change(change).await
+        }
+        async fn item_events(&self, item_id: i64) -> StoreResult<Vec<EventRecord>> {
+            let rows = sqlx::query_as::<$db, EventRow>(sql(format!(
+                "SELECT {EVENT_COLS} FROM events WHERE item_id = $1 ORDER BY seq"
+            )))
+            .bind(item_id)
+            .fetch_all(self.reader())
+            .await
+            .map_err(err)?;
+            Ok(rows.into_iter().map(Into::into).collect())
+        }
+        async fn events_after(&self, after: i64, limit: i64) -> StoreResult<Vec<EventRecord>> {
+            let rows = sqlx::query_as::<$db, EventRow>(sql(format!(
+                "SELECT {EVENT_COLS} FROM events WHERE seq > $1 ORDER BY seq LIMIT $2"
+            )))
+            .bind(after)
+            .bind(limit)
+            .fetch_all(self.reader())
+            .await
+            .map_err(err)?;
+            Ok(rows.into_iter().map(Into::into).collect())
+        }
+        async fn chain_head(&self) -> StoreResult<(i64, String, HashAlgo)> {
+            let (seq, hash, algo) = sqlx::query_as::<$db, (i64, String, String)>(
+                "SELECT seq, hash, algo FROM event_chain WHERE id = 1",
+            )
+            .fetch_one(self.reader())
+            .await
+            .map_err(err)?;
+            let algo = algo
+                .parse()
+                .map_err(|()| StoreError::Other(format!("unknown hash algorithm {algo}").into()))?;
+            Ok((seq, hash, algo))
+        }
+        async fn init_chain(&self, algo: HashAlgo) -> StoreResult<HashAlgo> {
+            sqlx::query::<$db>("UPDATE event_chain SET algo = $1 WHERE id = 1 AND seq = 0")
+                .bind(algo.as_str())
+                .execute(self.writer())
+                .await
+                .map_err(err)?;
+            Ok(self.chain_head().await?.2)
+        }
+    }
+    };
+}
