@@ -132,7 +132,19 @@ impl Services {
                         need_lead: false,
                     },
                 };
-                self.plan_assignments(actor, &to, &[plan], now).await?
+                // The plan copies the refused assignment: only the unit came from the client,
+                // so that is the field to name.
+                self.plan_assignments(actor, &to, &[plan], now)
+                    .await
+                    .map_err(|e| match e {
+                        ServiceError::Invalid(mut v) => {
+                            for f in &mut v.0 {
+                                f.field = "reassign_to".into();
+                            }
+                            ServiceError::Invalid(v)
+                        }
+                        other => other,
+                    })?
             }
             _ => vec![],
         };

@@ -1,7 +1,7 @@
 //! The tamper-evident event log, checked by the real `ducha audit verify` binary: an intact
 //! chain verifies; the append-only triggers refuse changes; and someone with database access who
 //! drops the triggers and edits, deletes, reorders or truncates events is caught, with the first
-//! bad sequence number named.
+//! bad sequence number named; a database file that does not exist is refused, not created.
 
 use crate::helpers::{Kind, TestApp, dispatched_item, in_days};
 use serde_json::json;
@@ -311,4 +311,40 @@ async fn truncated_tail_is_caught_by_a_checkpoint(app: &TestApp) {
         "{}",
         cli.stdout
     );
+}
+
+/// `audit verify` and `audit head` refuse a database file that does not exist (a mistyped
+/// path), instead of creating it (and its directory) and reporting an empty chain as intact.
+#[tokio::test]
+async fn missing_database_file_is_refused() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let missing_dir = dir.path().join("nonexistent");
+    for path in [dir.path().join("mistyped.db"), missing_dir.join("path.db")] {
+        let url = format!("sqlite://{}", path.display());
+        for command in ["verify", "head"] {
+            assert!(!path.exists(), "{} exists already", path.display());
+            let cli = ducha(vec![
+                "audit".into(),
+                command.into(),
+                "--database".into(),
+                url.clone(),
+            ])
+            .await;
+            assert!(
+                cli.code.is_some_and(|c| c != 0),
+                "audit {command} {url} should fail: {:?}\n{}\n{}",
+                cli.code,
+                cli.stdout,
+                cli.stderr
+            );
+            assert!(
+                cli.stderr.contains("no database file"),
+                "audit {command} {url}: {}",
+                cli.stderr
+            );
+            assert!(!cli.stdout.starts_with("OK"), "{}", cli.stdout);
+            assert!(!path.exists(), "audit {command} created {}", path.display());
+        }
+    }
+    assert!(!missing_dir.exists(), "a directory was created");
 }

@@ -205,7 +205,8 @@ impl Db {
 /// Ids of the seeded organisation tree.
 ///
 /// ```text
-/// 青山市 (city)                    leader
+/// 青山市 (city)                    leader, leader2 (another leader of the city),
+///                                  sysadmin, secadmin (admin accounts, console-made)
 /// ├── 市委督查室 (supervision)      sup
 /// ├── 东城县 (county A)             county_a (liaison), county_a_chief (unit head)
 /// │   ├── 东城A1镇 (township)       town_a1
@@ -232,6 +233,9 @@ pub struct Org {
 pub struct Users {
     pub sup: i64,
     pub leader: i64,
+    pub leader2: i64,
+    pub sysadmin: i64,
+    pub secadmin: i64,
     pub county_a: i64,
     pub county_a_chief: i64,
     pub town_a1: i64,
@@ -287,6 +291,9 @@ pub async fn seed(services: &Services) -> Org {
     let users = Users {
         sup: add_user("sup", "督查员老周", office, "supervisor").await,
         leader: add_user("leader", "王市长", city, "leader").await,
+        leader2: add_user("leader2", "李副市长", city, "leader").await,
+        sysadmin: add_user("sysadmin", "系统管理员", city, "system_admin").await,
+        secadmin: add_user("secadmin", "安全管理员", city, "security_admin").await,
         county_a: add_user("county_a", "东城联络员", county_a, "liaison").await,
         county_a_chief: add_user("county_a_chief", "东城县长", county_a, "unit_head").await,
         town_a1: add_user("town_a1", "A1镇联络员", town_a1, "liaison").await,
@@ -368,6 +375,20 @@ impl TestApp {
     /// Logs `username` in (zh-CN messages).
     pub async fn login(&self, username: &str) -> Session {
         Session::login(&self.base, username).await
+    }
+
+    /// One login attempt with any password, without keeping the session.
+    pub async fn try_login(&self, username: &str, password: &str) -> Resp {
+        let body = json!({ "username": username, "password": password });
+        self.anonymous()
+            .send(
+                Method::POST,
+                "/auth/login",
+                Some(body.to_string().into()),
+                false,
+                &[],
+            )
+            .await
     }
 
     /// Stops the server and drops a PostgreSQL test database.
@@ -546,7 +567,7 @@ impl Session {
     }
 
     /// Sends a request under `/api/v1`; `csrf` adds the session's token header, `headers`
-    /// any others.
+    /// any others. A body is sent as `application/json` unless `headers` name a content type.
     pub async fn send(
         &self,
         method: Method,
@@ -567,7 +588,13 @@ impl Session {
             req = req.header(*name, *value);
         }
         if let Some(b) = body {
-            req = req.header("content-type", "application/json").body(b);
+            if !headers
+                .iter()
+                .any(|(name, _)| name.eq_ignore_ascii_case("content-type"))
+            {
+                req = req.header("content-type", "application/json");
+            }
+            req = req.body(b);
         }
         let resp = req.send().await.expect("request");
         let status = resp.status();
@@ -699,19 +726,27 @@ pub fn lists(page: &Value, id: i64) -> bool {
 }
 
 /// Generates, for each story `async fn name(app: &TestApp)`, a module with two tests: `sqlite`
-/// (always) and `postgres` (when `DUCHA_TEST_PG` is set; mandatory under `CI=true`).
+/// (always) and `postgres` (when `DUCHA_TEST_PG` is set; mandatory under `CI=true`). Stories
+/// listed after `multi_thread:` run on a multi-threaded runtime, so that the server handles
+/// simultaneous requests in parallel.
 #[macro_export]
 macro_rules! on_both_backends {
-    ($($story:ident),* $(,)?) => {$(
+    (multi_thread: $($story:ident),* $(,)?) => {
+        $crate::on_both_backends!(@flavor (flavor = "multi_thread", worker_threads = 4) $($story),*);
+    };
+    ($($story:ident),* $(,)?) => {
+        $crate::on_both_backends!(@flavor () $($story),*);
+    };
+    (@flavor $flavor:tt $($story:ident),*) => {$(
         mod $story {
-            #[tokio::test]
+            #[tokio::test $flavor]
             async fn sqlite() {
                 let app = $crate::helpers::spawn_app($crate::helpers::Db::sqlite().await).await;
                 super::$story(&app).await;
                 app.finish().await;
             }
 
-            #[tokio::test]
+            #[tokio::test $flavor]
             async fn postgres() {
                 let Some(url) = $crate::helpers::pg_url(module_path!()) else {
                     return;

@@ -3,16 +3,23 @@
 //!
 //! - `lifecycle`, `requests`, `permissions`, `bad_input`, `listing`: user stories against the
 //!   real router, each generated once per backend (`<story>::sqlite`, `<story>::postgres`);
+//! - `fixes`, `rerouting`, `visibility`, `admin`: the same, for input bounds, CSRF, refusal
+//!   re-routing, concurrent requests, what a sub-unit or an asked unit sees, admin accounts and
+//!   the named leader's approval;
 //! - `audit`: tampering with the event log directly in the database, caught by the real
 //!   `ducha audit verify`;
 //! - `props`: random command sequences against the use cases, checking the chain's invariants.
 
 mod helpers;
 
+mod admin;
 mod audit;
 mod bad_input;
+mod fixes;
 mod lifecycle;
 mod listing;
 mod permissions;
 mod props;
 mod requests;
+mod rerouting;
+mod visibility;
