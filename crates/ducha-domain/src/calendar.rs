@@ -67,7 +67,18 @@ pub fn parse_calendar(text: &str) -> Result<Vec<CalendarEntry>, CalendarLineErro
 #[derive(Debug, Clone, Default)]
 pub struct WorkCalendar {
     overrides: BTreeMap<NaiveDate, DayOverride>,
+    /// `index[i]` = working days in `(INDEX_BASE, INDEX_BASE + i]`: counts between two dates in
+    /// O(1), which the sweep over a million assignments needs.
+    index: Vec<u32>,
 }
+
+/// The first day of the O(1) index; dates outside it are counted day by day.
+const INDEX_BASE: NaiveDate = match NaiveDate::from_ymd_opt(2000, 1, 1) {
+    Some(d) => d,
+    None => NaiveDate::MIN,
+};
+/// Days covered by the index (2000-01-01 to 2100-12-31).
+const INDEX_DAYS: usize = 36_890;
 
 const CHINA: &str = include_str!("../data/cn-holidays.txt");
 
@@ -90,6 +101,32 @@ impl WorkCalendar {
         for e in entries {
             self.overrides.insert(e.date, e.kind);
         }
+        self.reindex();
+    }
+
+    fn reindex(&mut self) {
+        let mut index = Vec::with_capacity(INDEX_DAYS);
+        let mut n = 0u32;
+        let mut d = INDEX_BASE;
+        index.push(0);
+        for _ in 1..INDEX_DAYS {
+            d = succ(d);
+            if self.is_working_day(d) {
+                n += 1;
+            }
+            index.push(n);
+        }
+        self.index = index;
+    }
+
+    fn ordinal(&self, d: NaiveDate) -> Option<u32> {
+        let off = usize::try_from((d - INDEX_BASE).num_days()).ok()?;
+        self.index.get(off).copied()
+    }
+
+    /// Every override, in date order.
+    pub fn entries(&self) -> impl Iterator<Item = (NaiveDate, DayOverride)> + '_ {
+        self.overrides.iter().map(|(d, k)| (*d, *k))
     }
 
     /// Whether people work on `d`.
@@ -140,6 +177,9 @@ impl WorkCalendar {
     pub fn working_days_between(&self, from: NaiveDate, to: NaiveDate) -> i64 {
         if to < from {
             return -self.working_days_between(to, from);
+        }
+        if let (Some(a), Some(b)) = (self.ordinal(from), self.ordinal(to)) {
+            return i64::from(b) - i64::from(a);
         }
         let mut n = 0;
         let mut d = from;
@@ -216,6 +256,36 @@ mod tests {
         assert_eq!(cal.period_end(d(2026, 9, 21), 10), d(2026, 10, 8));
         // A period ending on a Sunday moves to Monday.
         assert_eq!(cal.period_end(d(2026, 11, 1), 7), d(2026, 11, 9));
+    }
+
+    #[test]
+    fn indexed_counts_match_day_by_day_counts() {
+        let cal = WorkCalendar::china();
+        let slow = |from: NaiveDate, to: NaiveDate| {
+            let mut n = 0;
+            let mut x = from;
+            while x < to {
+                x = succ(x);
+                n += i64::from(cal.is_working_day(x));
+            }
+            n
+        };
+        let days = [
+            d(2023, 12, 30),
+            d(2024, 2, 9),
+            d(2025, 9, 28),
+            d(2026, 2, 13),
+            d(2026, 10, 9),
+        ];
+        for a in days {
+            for b in days {
+                if a <= b {
+                    assert_eq!(cal.working_days_between(a, b), slow(a, b), "{a}..{b}");
+                }
+            }
+        }
+        // Outside the index the count still works, day by day.
+        assert_eq!(cal.working_days_between(d(1999, 12, 31), d(2000, 1, 3)), 1);
     }
 
     #[test]

@@ -10,6 +10,8 @@ pub mod error;
 pub mod i18n;
 pub mod ids;
 pub mod item;
+pub mod light;
+pub mod notice;
 pub mod org;
 pub mod report;
 pub mod requests;
