@@ -80,7 +80,9 @@ const INDEX_BASE: NaiveDate = match NaiveDate::from_ymd_opt(2000, 1, 1) {
 /// Days covered by the index (2000-01-01 to 2100-12-31).
 const INDEX_DAYS: usize = 36_890;
 
-const CHINA: &str = include_str!("../data/cn-holidays.txt");
+/// The State Council schedules built into the binary (2024–2026), as a calendar file.
+pub const CHINA_SCHEDULE: &str = include_str!("../data/cn-holidays.txt");
+const CHINA: &str = CHINA_SCHEDULE;
 
 impl WorkCalendar {
     /// The calendar with the State Council's published schedules (2024–2026) built in.

@@ -57,6 +57,20 @@ str_enum!(
         HelpRequested = "help.requested",
         /// Coordination was answered.
         HelpAnswered = "help.answered",
+        /// Calendar overrides were loaded (a newly published year).
+        CalendarLoaded = "calendar.loaded",
+        /// The sweep changed lights (payload: counts per light).
+        LightsSwept = "lights.swept",
+        /// An urge notice was issued (by the rules or by hand); a red one may carry a summons.
+        NoticeIssued = "notice.issued",
+        /// An unmet notice was escalated: the next one was issued.
+        NoticeEscalated = "notice.escalated",
+        /// The unit acknowledged a notice.
+        NoticeAcknowledged = "notice.acknowledged",
+        /// A notice's requirement was met.
+        NoticeMet = "notice.met",
+        /// A notice was closed with its finished assignment.
+        NoticeClosed = "notice.closed",
     }
 );
 

@@ -110,6 +110,12 @@ pub enum Rule {
     /// The name is taken.
     #[error("the name is already taken")]
     NameTaken,
+    /// A notice of this level or higher is already open for the assignment.
+    #[error("a notice of this level or higher is already open")]
+    NoticeOpen,
+    /// The notice is not open.
+    #[error("the notice is not open")]
+    NoticeNotOpen,
 }
 
 impl Rule {
@@ -134,6 +140,8 @@ impl Rule {
             Rule::ResponsibleNotInUnit => "rule.responsible_not_in_unit",
             Rule::Concurrent => "rule.concurrent",
             Rule::NameTaken => "rule.name_taken",
+            Rule::NoticeOpen => "rule.notice_open",
+            Rule::NoticeNotOpen => "rule.notice_not_open",
         }
     }
 }

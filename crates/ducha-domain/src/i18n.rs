@@ -209,6 +209,66 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "名称已被占用",
         "The name is already taken",
     ),
+    (
+        "rule.notice_open",
+        "该承办任务已有同级或更高等级的督办单未办结",
+        "A notice of this level or higher is already open for the assignment",
+    ),
+    ("calendar.loaded", "载入节假日安排", "Calendar loaded"),
+    (
+        "rule.notice_not_open",
+        "督办单已办结，无需操作",
+        "The notice is not open",
+    ),
+    ("light.green", "绿灯", "Green"),
+    ("light.blue", "蓝灯", "Blue"),
+    ("light.yellow", "黄灯", "Yellow"),
+    ("light.red", "红灯", "Red"),
+    ("light_reason.overdue", "已超期", "Overdue"),
+    ("light_reason.deadline_near", "临近时限", "Deadline near"),
+    ("light_reason.behind_pace", "滞后于序时进度", "Behind pace"),
+    (
+        "light_reason.missed_report",
+        "未按时报送进展",
+        "Missed report",
+    ),
+    ("light_reason.returned", "被退回重办", "Returned"),
+    ("notice.blue", "蓝色提醒", "Blue reminder"),
+    ("notice.orange", "橙色预警", "Orange warning"),
+    ("notice.red", "红色督办", "Red notice"),
+    ("notice_state.open", "待落实", "Open"),
+    ("notice_state.met", "已落实", "Met"),
+    ("notice_state.escalated", "已升级", "Escalated"),
+    ("notice_state.closed", "已关闭", "Closed"),
+    ("notice.title", "督办通知单", "Urge notice"),
+    (
+        "notice.require_overdue",
+        "该事项已超过办理时限，请立即办结或说明原因并申请延期。",
+        "The assignment is overdue: finish it now, or give the reason and ask for an extension.",
+    ),
+    (
+        "notice.require_missed_report",
+        "未按规定频次报送进展，请立即报送。",
+        "A progress report is overdue: report now.",
+    ),
+    (
+        "notice.summons",
+        "连续红色督办，建议约谈单位负责人",
+        "Consecutive red notices: summon the unit head",
+    ),
+    ("ui.inbox", "消息", "Inbox"),
+    ("ui.notices", "督办单", "Notices"),
+    ("ui.mark_all_read", "全部已读", "Mark all read"),
+    ("ui.inbox_empty", "暂无消息", "No messages"),
+    ("ui.light", "亮灯", "Light"),
+    ("ui.all_lights", "全部亮灯", "All lights"),
+    ("ui.print", "打印", "Print"),
+    ("ui.unit", "承办单位", "Unit"),
+    ("ui.requirement", "督办要求", "Requirement"),
+    ("ui.issued_on", "签发日期", "Issued on"),
+    ("ui.acknowledged", "已签收", "Acknowledged"),
+    ("ui.not_acknowledged", "未签收", "Not acknowledged"),
+    ("ui.item", "督办事项", "Item"),
     ("error.not_found", "未找到该记录", "Not found"),
     (
         "error.forbidden",
@@ -350,6 +410,8 @@ mod tests {
             ResponsibleNotInUnit,
             Concurrent,
             NameTaken,
+            NoticeOpen,
+            NoticeNotOpen,
         ] {
             assert!(knows(r.key()), "{}", r.key());
             assert_ne!(t(r.key(), Lang::ZhCn), t(r.key(), Lang::En));
@@ -364,6 +426,18 @@ mod tests {
         }
         for s in Source::ALL {
             assert!(knows(&format!("source.{s}")), "source.{s}");
+        }
+        for l in crate::light::Light::ALL {
+            assert!(knows(&format!("light.{l}")), "light.{l}");
+        }
+        for r in crate::light::LightReason::ALL {
+            assert!(knows(&format!("light_reason.{r}")), "light_reason.{r}");
+        }
+        for l in crate::notice::NoticeLevel::ALL {
+            assert!(knows(&format!("notice.{l}")), "notice.{l}");
+        }
+        for s in crate::notice::NoticeState::ALL {
+            assert!(knows(&format!("notice_state.{s}")), "notice_state.{s}");
         }
     }
 

@@ -89,7 +89,7 @@ pub struct LightFacts {
     pub deadline: NaiveDate,
     /// Dispatch date in China (the clock's start).
     pub dispatched_on: NaiveDate,
-    /// Latest reported percent (none: nothing reported, counts as 0).
+    /// Latest reported percent (none: nothing reported; the pace rule then does not apply).
     pub progress: Option<i64>,
     /// Date of the latest report.
     pub last_report_on: Option<NaiveDate>,
@@ -152,9 +152,14 @@ pub fn pace_percent(
     elapsed * 100 / total
 }
 
+/// Only reported progress is compared with the pace; a unit that reports nothing is caught by
+/// the missed-report rule (or, without a cadence, by the deadline).
 fn behind_pace(f: &LightFacts, today: NaiveDate, cal: &WorkCalendar, rules: &LightRules) -> bool {
+    let Some(progress) = f.progress else {
+        return false;
+    };
     let pace = pace_percent(f.dispatched_on, f.deadline, today, cal);
-    pace - f.progress.unwrap_or(0).clamp(0, 100) > rules.pace_lag_percent
+    pace - progress.clamp(0, 100) > rules.pace_lag_percent
 }
 
 /// Whether a report fell due before `today` and none came since the one before it was due.
@@ -262,7 +267,11 @@ mod tests {
             light(&f, d(2026, 10, 9)),
             (Light::Red, Some(LightReason::Overdue))
         );
-        assert_eq!(light(&f, d(2026, 10, 8)).0, Light::Yellow, "behind pace beats near");
+        assert_eq!(
+            light(&f, d(2026, 10, 8)).0,
+            Light::Yellow,
+            "behind pace beats near"
+        );
         let mut on_track = f;
         on_track.progress = Some(90);
         assert_eq!(light(&on_track, d(2026, 10, 8)).0, Light::Blue, "due today");

@@ -93,8 +93,8 @@ impl Default for NoticeRules {
         Self {
             automatic: true,
             blue_working_days: 3,
-            orange_working_days: 2,
-            red_working_days: 1,
+            orange_working_days: 3,
+            red_working_days: 5,
             summon_after_reds: 3,
         }
     }
@@ -267,9 +267,10 @@ mod tests {
             rules.deadline(NoticeLevel::Blue, d(2026, 9, 30), &cal),
             d(2026, 10, 10)
         );
+        // A red one gives 5: 8, 9, Saturday 10, 12 and 13 Oct.
         assert_eq!(
             rules.deadline(NoticeLevel::Red, d(2026, 9, 30), &cal),
-            d(2026, 10, 8)
+            d(2026, 10, 13)
         );
     }
 

@@ -166,6 +166,12 @@ impl DeliveryError {
     }
 }
 
+/// Installs the process-wide TLS crypto provider (ring) that every HTTP client of the process
+/// needs; idempotent. [`Notifier::new`] calls it; other clients (benchmark, tests) call it first.
+pub fn install_crypto() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

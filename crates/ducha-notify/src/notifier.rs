@@ -26,7 +26,7 @@ impl Notifier {
     pub fn new(cfg: &NotifyConfig) -> Result<Self, DeliveryError> {
         // reqwest is built without a default crypto provider so that only ring is compiled in;
         // an error means some provider is already installed, which serves as well.
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        crate::install_crypto();
         let timeout = Duration::from_millis(cfg.timeout_ms);
         let http = reqwest::Client::builder()
             .timeout(timeout)

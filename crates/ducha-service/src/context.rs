@@ -23,6 +23,14 @@ pub struct Config {
     pub lockout_threshold: i64,
     /// Minutes an account stays locked.
     pub lockout_minutes: i64,
+    /// The light rules.
+    pub lights: ducha_domain::light::LightRules,
+    /// The urge-notice rules.
+    pub notices: ducha_domain::notice::NoticeRules,
+    /// Prefix of notice numbers (督催〔2026〕3号).
+    pub notice_number_prefix: String,
+    /// Notification channels, group robots, retries and the digest.
+    pub notify: crate::clock::NotifySettings,
 }
 
 impl Default for Config {
@@ -33,6 +41,10 @@ impl Default for Config {
             session_idle_minutes: 30,
             lockout_threshold: 5,
             lockout_minutes: 15,
+            lights: Default::default(),
+            notices: Default::default(),
+            notice_number_prefix: "督催".into(),
+            notify: Default::default(),
         }
     }
 }
@@ -44,8 +56,8 @@ pub struct Services {
     pub store: Arc<dyn Store>,
     /// Settings.
     pub config: Arc<Config>,
-    /// The working-day calendar.
-    pub calendar: Arc<WorkCalendar>,
+    /// The working-day calendar (replaced when a year is loaded).
+    calendar: Arc<std::sync::RwLock<Arc<WorkCalendar>>>,
 }
 
 impl std::fmt::Debug for Services {
@@ -62,7 +74,23 @@ impl Services {
         Self {
             store,
             config: Arc::new(config),
-            calendar: Arc::new(calendar),
+            calendar: Arc::new(std::sync::RwLock::new(Arc::new(calendar))),
+        }
+    }
+
+    /// The working-day calendar in force.
+    pub fn calendar(&self) -> Arc<WorkCalendar> {
+        match self.calendar.read() {
+            Ok(c) => c.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Replaces the calendar in force.
+    pub(crate) fn set_calendar(&self, cal: WorkCalendar) {
+        match self.calendar.write() {
+            Ok(mut c) => *c = Arc::new(cal),
+            Err(poisoned) => *poisoned.into_inner() = Arc::new(cal),
         }
     }
 
@@ -93,9 +121,10 @@ impl Services {
         kind: EventKind,
         subject: Subject,
         payload: serde_json::Value,
-        updates: Vec<Update>,
-        inserts: Vec<Insert>,
+        mut updates: Vec<Update>,
+        mut inserts: Vec<Insert>,
     ) -> ServiceResult<Committed> {
+        self.refresh_lights(now, &mut updates, &mut inserts).await?;
         let event = EventDraft {
             at: now,
             actor_user: actor.map(|a| a.user_id.0),

@@ -39,6 +39,10 @@ impl From<StoreError> for ServiceError {
             StoreError::Conflict(what) if what.contains("changed meanwhile") => {
                 ServiceError::Rule(Rule::Concurrent)
             }
+            // One open notice per assignment (notices_one_open).
+            StoreError::Conflict(what) if what.contains("notices") => {
+                ServiceError::Rule(Rule::NoticeOpen)
+            }
             StoreError::Conflict(_) => ServiceError::Rule(Rule::NameTaken),
             other => ServiceError::Store(other),
         }

@@ -6,6 +6,7 @@
 pub mod assignments;
 pub mod audit;
 pub mod auth;
+pub mod clock;
 mod context;
 mod error;
 pub mod items;

@@ -3,6 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use ducha_domain::assignment::{AssignmentRole, AssignmentState};
 use ducha_domain::item::{Cadence, Category, ItemState, Priority, Source, Target};
+use ducha_domain::light::{Light, LightReason};
 use ducha_domain::org::{Role, UnitKind};
 use ducha_domain::report::{MetricValue, ReportKind, ReportState};
 use ducha_domain::requests::RequestState;
@@ -76,6 +77,8 @@ pub struct ItemSummary {
     pub deadline: NaiveDate,
     /// Public item.
     pub public: bool,
+    /// Worst light of the open assignments (none before dispatch and after closing).
+    pub light: Option<Light>,
     /// Registered at.
     pub created_at: DateTime<Utc>,
     /// Dispatched at.
@@ -132,6 +135,10 @@ pub struct ItemDetail {
     pub dispatched_at: Option<DateTime<Utc>>,
     /// Closed at.
     pub closed_at: Option<DateTime<Utc>>,
+    /// Worst light of the open assignments.
+    pub light: Option<Light>,
+    /// Urge notices, oldest first.
+    pub notices: Vec<crate::clock::NoticeView>,
     /// Version for optimistic locking.
     pub version: i64,
     /// What the user may do on the item (`edit`, `submit`, `approve`, `reject`, `dispatch`,
@@ -193,6 +200,10 @@ pub struct AssignmentView {
     pub progress: Option<i64>,
     /// Latest report at.
     pub last_report_at: Option<DateTime<Utc>>,
+    /// Light (none once finished).
+    pub light: Option<Light>,
+    /// Why the light is not green.
+    pub light_reason: Option<LightReason>,
     /// Version for optimistic locking.
     pub version: i64,
     /// What the user may do (`sign`, `refuse`, `decompose`, `report`, `complete`, `extend`,

@@ -143,8 +143,119 @@ pub trait EventStore: Send + Sync {
 }
 
 /// Everything a backend provides.
-pub trait Store: OrgStore + SessionStore + ItemStore + EventStore {}
-impl<T: OrgStore + SessionStore + ItemStore + EventStore> Store for T {}
+pub trait Store: OrgStore + SessionStore + ItemStore + EventStore + ClockStore {}
+impl<T: OrgStore + SessionStore + ItemStore + EventStore + ClockStore> Store for T {}
+
+/// The clock: calendar, lights, urge notices, the inbox, the outbox and job leases.
+///
+/// Lights are derived columns, refreshed outside the chain (they follow from the rows, the
+/// calendar and the rules); outbox and job bookkeeping are delivery state, like sessions.
+/// Notices, summonses, notifications and their outbox rows are written by
+/// [`EventStore::commit`] with the event that causes them.
+#[async_trait]
+pub trait ClockStore: Send + Sync {
+    /// Every calendar override, by date.
+    async fn calendar_days(&self) -> StoreResult<Vec<CalendarDayRow>>;
+    /// Open assignments with id > `after`, by id, at most `limit`, with their items' cadence.
+    async fn sweep_rows(&self, after: i64, limit: i64) -> StoreResult<Vec<SweepRow>>;
+    /// Stores lights (no version change); returns rows changed.
+    async fn set_lights(&self, lights: &[LightSet]) -> StoreResult<u64>;
+    /// Recomputes the items' lights from their assignments.
+    async fn roll_up_item_lights(&self, item_ids: &[i64]) -> StoreResult<()>;
+    /// Assignments whose unit has a valid reason to wait: a pending extension or refusal,
+    /// or an unanswered help request.
+    async fn excused_assignments(&self) -> StoreResult<Vec<i64>>;
+    /// Every open notice.
+    async fn open_notices(&self) -> StoreResult<Vec<NoticeRow>>;
+    /// One notice.
+    async fn notice(&self, id: i64) -> StoreResult<Option<NoticeRow>>;
+    /// Notices of an item, oldest first.
+    async fn notices_of_item(&self, item_id: i64) -> StoreResult<Vec<NoticeRow>>;
+    /// Notices addressed within a subtree, newest first, before id `before`.
+    async fn notices_under(
+        &self,
+        root: &UnitPath,
+        before: Option<i64>,
+        limit: i64,
+    ) -> StoreResult<Vec<NoticeRow>>;
+    /// Levels of a unit's notices since its last summons, oldest first.
+    async fn levels_since_summons(
+        &self,
+        unit_id: i64,
+    ) -> StoreResult<Vec<ducha_domain::notice::NoticeLevel>>;
+    /// Summonses of units within a subtree, newest first.
+    async fn summonses_under(&self, root: &UnitPath, limit: i64) -> StoreResult<Vec<SummonsRow>>;
+    /// A user's notifications, newest first, before id `before`.
+    async fn inbox(
+        &self,
+        user_id: i64,
+        before: Option<i64>,
+        limit: i64,
+    ) -> StoreResult<Vec<NotificationRow>>;
+    /// A user's unread notifications.
+    async fn unread_count(&self, user_id: i64) -> StoreResult<i64>;
+    /// Marks a user's notifications read (all when `ids` is none); returns how many.
+    async fn mark_read(
+        &self,
+        user_id: i64,
+        ids: Option<&[i64]>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<u64>;
+    /// Users of one unit.
+    async fn users_of_unit(&self, unit_id: i64) -> StoreResult<Vec<UserRow>>;
+    /// Sets a user's notification preferences.
+    async fn set_notify_prefs(&self, user_id: i64, prefs: &str) -> StoreResult<()>;
+    /// Claims due pending deliveries for `owner` until `until`.
+    async fn claim_outbox(
+        &self,
+        owner: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+        limit: i64,
+    ) -> StoreResult<Vec<OutboxRow>>;
+    /// Records a delivery; false if the claim was lost meanwhile.
+    async fn outbox_sent(&self, id: i64, owner: &str, at: DateTime<Utc>) -> StoreResult<bool>;
+    /// Records a failed attempt: due again at `retry_at`, or dead when none.
+    async fn outbox_failed(
+        &self,
+        id: i64,
+        owner: &str,
+        error: &str,
+        retry_at: Option<DateTime<Utc>>,
+    ) -> StoreResult<()>;
+    /// Held rows (waiting for the digest), oldest first.
+    async fn held_outbox(&self, limit: i64) -> StoreResult<Vec<OutboxRow>>;
+    /// In one transaction: inserts the digest and marks the still-held rows of `ids` merged.
+    async fn merge_held(&self, ids: &[i64], digest: &NewOutbox) -> StoreResult<i64>;
+    /// Rows in a state, newest first.
+    async fn outbox_in_state(&self, state: &str, limit: i64) -> StoreResult<Vec<OutboxRow>>;
+    /// Makes a dead row due again.
+    async fn retry_outbox(&self, id: i64, now: DateTime<Utc>) -> StoreResult<bool>;
+    /// Rows per state.
+    async fn outbox_counts(&self) -> StoreResult<Vec<(String, i64)>>;
+    /// Creates a job row if missing.
+    async fn ensure_job(&self, name: &str, next_run_at: DateTime<Utc>) -> StoreResult<()>;
+    /// Takes a due job's lease; false if it is not due or another node holds it.
+    async fn claim_job(
+        &self,
+        name: &str,
+        owner: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+        force: bool,
+    ) -> StoreResult<bool>;
+    /// Releases a lease with the outcome and the next due time.
+    async fn finish_job(
+        &self,
+        name: &str,
+        owner: &str,
+        at: DateTime<Utc>,
+        next_run_at: DateTime<Utc>,
+        result: &str,
+    ) -> StoreResult<()>;
+    /// Every job.
+    async fn jobs(&self) -> StoreResult<Vec<JobRow>>;
+}
 
 /// The filters of the item register; every filter is optional.
 #[derive(Debug, Clone, Default)]
@@ -167,6 +278,8 @@ pub struct ItemQuery {
     pub deadline_to: Option<NaiveDate>,
     /// Title or number contains.
     pub keyword: Option<String>,
+    /// Light rank of the item.
+    pub light: Option<i64>,
     /// Sort order and position after which the page starts.
     pub sort: ItemSort,
     /// Page size.
@@ -225,6 +338,15 @@ pub enum Update {
     Extension(ExtensionRow),
     /// A refusal.
     Refusal(RefusalRow),
+    /// An urge notice (state, acknowledgement).
+    Notice(NoticeRow),
+    /// Recomputes an item's light from its assignments (no version change).
+    ItemLight {
+        /// The item.
+        item_id: i64,
+    },
+    /// Adds or replaces calendar overrides.
+    Calendar(Vec<ducha_domain::calendar::CalendarEntry>),
     /// Lifts a user's login lock and clears the failure count.
     Unlock {
         /// The user.
@@ -258,6 +380,21 @@ pub enum Insert {
     Extension(NewExtension),
     /// A refusal.
     Refusal(NewRefusal),
+    /// An urge notice, numbered in the transaction, with its notifications and deliveries.
+    Notice(NewNotice),
+    /// A summons recommendation for the notice inserted before it in the same change.
+    Summons {
+        /// Unit.
+        unit_id: i64,
+        /// Reds in the run.
+        reds: i64,
+        /// When.
+        created_at: DateTime<Utc>,
+    },
+    /// An in-app notification.
+    Notification(NewNotification),
+    /// A delivery.
+    Outbox(NewOutbox),
 }
 
 /// The outcome of a commit.

@@ -19,6 +19,8 @@ pub struct Config {
     pub audit: AuditConfig,
     /// Rules of the use cases.
     pub service: ducha_service::Config,
+    /// The periodic jobs of this node.
+    pub scheduler: ducha_service::clock::SchedulerSettings,
     /// Logging.
     pub log: LogConfig,
 }
@@ -173,6 +175,32 @@ impl Config {
         if self.service.refusal_window_days == 0 || self.service.lockout_threshold < 1 {
             bail!("service.refusal_window_days and service.lockout_threshold must be at least 1");
         }
+        let l = &self.service.lights;
+        if !(0..=30).contains(&l.blue_within_working_days)
+            || !(0..=100).contains(&l.pace_lag_percent)
+        {
+            bail!(
+                "service.lights: blue_within_working_days must be 0–30 and pace_lag_percent 0–100"
+            );
+        }
+        let n = &self.service.notices;
+        if [
+            n.blue_working_days,
+            n.orange_working_days,
+            n.red_working_days,
+            n.summon_after_reds,
+        ]
+        .iter()
+        .any(|d| !(1..=60).contains(d))
+        {
+            bail!("service.notices: working days and summon_after_reds must be 1–60");
+        }
+        if self.service.notify.digest_hour > 23 || self.service.notify.max_attempts < 1 {
+            bail!("service.notify: digest_hour must be 0–23 and max_attempts at least 1");
+        }
+        if self.scheduler.lease_seconds < 1 || self.scheduler.tick_ms < 10 {
+            bail!("scheduler: lease_seconds must be at least 1 and tick_ms at least 10");
+        }
         Ok(())
     }
 }
@@ -209,6 +237,63 @@ item_number_prefix = "督"
 session_idle_minutes = 30
 lockout_threshold = 5
 lockout_minutes = 15
+# Prefix of urge-notice numbers: 督催〔2026〕3号
+notice_number_prefix = "督催"
+
+[service.lights]
+# Blue when the deadline is this many working days away or fewer
+blue_within_working_days = 3
+# Yellow when reported progress trails the elapsed working-time pace by more points than this
+pace_lag_percent = 20
+yellow_on_missed_report = true
+yellow_on_return = true
+
+[service.notices]
+# Issue blue notices for overdue assignments and missed reports by the rules
+automatic = true
+# Working days each colour gives; an unmet notice escalates blue → orange → red → red
+blue_working_days = 3
+orange_working_days = 3
+red_working_days = 5
+# Consecutive red notices for one unit that recommend summoning its head (约谈)
+summon_after_reds = 3
+
+[service.notify]
+# Non-urgent (blue) notices go out once a day at digest_hour (China time)
+digest = true
+digest_hour = 8
+max_attempts = 8
+retry_base_seconds = 30
+base_url = "http://127.0.0.1:8080"
+# Group robots per unit, e.g.
+# [[service.notify.robots]]
+# unit_id = 12
+# channel = "dingtalk"          # dingtalk | wecom | feishu | webhook
+# webhook = "https://oapi.dingtalk.com/robot/send?access_token=…"
+# secret = "SEC…"
+
+[service.notify.channels]
+timeout_ms = 10000
+# [service.notify.channels.smtp]
+# host = "smtp.example.gov.cn"
+# port = 587
+# security = "starttls"
+# username = "ducha"
+# password = "…"
+# from = "督查督办平台 <ducha@example.gov.cn>"
+# [service.notify.channels.sms]
+# url = "https://sms-gateway.example.gov.cn/send"
+# secret = "…"
+
+[scheduler]
+# Run the periodic jobs (sweep, deliver, digest, calendar) in this process; with several
+# nodes on one PostgreSQL database each job runs on one node at a time
+enabled = true
+tick_ms = 1000
+sweep_every_seconds = 900
+deliver_every_ms = 2000
+calendar_every_seconds = 300
+lease_seconds = 120
 
 [log]
 filter = "info,sqlx=warn"

@@ -5,6 +5,7 @@ mod backend;
 mod bench;
 mod config;
 mod demo;
+mod jobs;
 mod serve;
 
 use anyhow::Context;
@@ -84,8 +85,64 @@ enum Command {
         #[command(subcommand)]
         command: ConfigCommand,
     },
+    /// The working-day calendar (工作日): holidays and make-up working days.
+    Calendar {
+        #[command(subcommand)]
+        command: CalendarCommand,
+    },
+    /// The periodic jobs (sweep, deliver, digest, calendar).
+    Jobs {
+        #[command(subcommand)]
+        command: JobsCommand,
+    },
     /// Measure throughput and latency on a synthetic city.
     Bench(bench::BenchArgs),
+}
+
+#[derive(Subcommand)]
+enum CalendarCommand {
+    /// Print a year's official holidays and make-up working days.
+    Show {
+        #[command(flatten)]
+        db: DbArg,
+        /// The year.
+        year: i32,
+    },
+    /// Print the date N working days after DATE (DATE itself not counted).
+    Add {
+        #[command(flatten)]
+        db: DbArg,
+        /// Start date, YYYY-MM-DD.
+        date: chrono::NaiveDate,
+        /// Working days.
+        n: u32,
+    },
+    /// Load a newly published year from a file of `DATE holiday|workday NAME` lines.
+    Load {
+        #[command(flatten)]
+        db: DbArg,
+        /// The file.
+        file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum JobsCommand {
+    /// Run one job now, whether due or not (unless another node holds it).
+    RunOnce {
+        #[command(flatten)]
+        db: DbArg,
+        /// sweep, deliver, digest or calendar.
+        job: String,
+        /// The instant the job takes as "now" (RFC 3339); default the system clock.
+        #[arg(long)]
+        at: Option<String>,
+    },
+    /// List the jobs with their leases and last outcomes.
+    List {
+        #[command(flatten)]
+        db: DbArg,
+    },
 }
 
 #[derive(Subcommand)]
@@ -165,7 +222,7 @@ fn init_tracing(filter: &str) {
         .try_init();
 }
 
-fn with_db(mut cfg: Config, db: &DbArg) -> anyhow::Result<Config> {
+pub(crate) fn with_db(mut cfg: Config, db: &DbArg) -> anyhow::Result<Config> {
     if let Some(url) = &db.database {
         cfg.database.url.clone_from(url);
         cfg.validate()?;
@@ -307,13 +364,15 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
             let cfg = with_db(cfg, &db)?;
             audit::head(&Backend::open_existing(&cfg.database).await?).await?;
         }
+        Command::Calendar { command } => return jobs::calendar(cfg, command).await,
+        Command::Jobs { command } => return jobs::jobs(cfg, command).await,
         Command::Bench(args) => bench::run(cfg, args).await?,
     }
     Ok(0)
 }
 
 /// Turns a use-case error into a readable CLI message (validation keys translated).
-fn explain(e: ducha_service::ServiceError) -> anyhow::Error {
+pub(crate) fn explain(e: ducha_service::ServiceError) -> anyhow::Error {
     use ducha_domain::i18n::{Lang, t};
     match e {
         ducha_service::ServiceError::Invalid(v) => {

@@ -22,6 +22,10 @@ pub async fn run(
     let algo = backend.init_chain(&cfg.audit.hash).await?;
     tracing::info!(hash = %algo, database = %crate::config::redact(&cfg.database.url), "store ready");
     let services = services(&backend, cfg);
+    services
+        .init_calendar(ducha_service::now())
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot load the calendar: {e}"))?;
     let listener = tokio::net::TcpListener::bind(&cfg.http.listen).await?;
     let addr = listener.local_addr()?;
     let state = AppState {
@@ -44,8 +48,24 @@ pub async fn run(
             }
         }
     });
+    let (stop_jobs, jobs_stopped) = tokio::sync::oneshot::channel::<()>();
+    let scheduler = if cfg.scheduler.enabled {
+        let owner = format!("{}-{}", host_name(), std::process::id());
+        let s =
+            ducha_service::clock::Scheduler::new(services.clone(), cfg.scheduler.clone(), owner)
+                .map_err(|e| anyhow::anyhow!("cannot start the scheduler: {e}"))?;
+        Some(tokio::spawn(s.run(async {
+            let _ = jobs_stopped.await;
+        })))
+    } else {
+        None
+    };
     on_ready(addr);
     ducha_http::serve(listener, state, shutdown_signal()).await?;
+    let _ = stop_jobs.send(());
+    if let Some(s) = scheduler {
+        let _ = s.await;
+    }
     checkpoints.abort();
     crate::audit::checkpoint(services.store.as_ref(), &cfg.audit.checkpoint_file, 0).await?;
     Ok(())
@@ -71,4 +91,14 @@ async fn shutdown_signal() {
         () = term => {},
     }
     tracing::info!("shutting down");
+}
+
+/// This machine's name, for job leases.
+fn host_name() -> String {
+    std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "node".into())
 }

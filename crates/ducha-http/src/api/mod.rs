@@ -2,6 +2,7 @@
 
 mod assignments;
 mod audit;
+mod clock;
 mod decisions;
 mod items;
 mod org;
@@ -33,6 +34,7 @@ use utoipa_axum::routes;
         (name = "decisions", description = "Reviews and decisions by the level above"),
         (name = "org", description = "Units and users"),
         (name = "audit", description = "The tamper-evident event log"),
+        (name = "clock", description = "Working-day calendar, urge notices, inbox, deliveries"),
     )
 )]
 struct ApiDoc;
@@ -84,7 +86,20 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(org::users, org::create_user))
         .routes(routes!(org::reset_password))
         .routes(routes!(org::unlock))
-        .routes(routes!(audit::head));
+        .routes(routes!(audit::head))
+        .routes(routes!(clock::calendar_year))
+        .routes(routes!(clock::load_calendar))
+        .routes(routes!(clock::calendar_add))
+        .routes(routes!(clock::issue_notice))
+        .routes(routes!(clock::notices))
+        .routes(routes!(clock::notice))
+        .routes(routes!(clock::acknowledge))
+        .routes(routes!(clock::summonses))
+        .routes(routes!(clock::inbox))
+        .routes(routes!(clock::mark_read))
+        .routes(routes!(clock::prefs, clock::set_prefs))
+        .routes(routes!(clock::outbox))
+        .routes(routes!(clock::retry));
     let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", v1)
         .split_for_parts();

@@ -41,7 +41,7 @@ impl Services {
             return Err(Rule::RequestDecided.into());
         }
         check_refusal_window(
-            &self.calendar,
+            &self.calendar(),
             china_date(a.dispatched_at),
             self.today(now),
             self.config.refusal_window_days,

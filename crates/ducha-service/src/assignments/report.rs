@@ -39,6 +39,7 @@ impl Services {
             a.progress = spec.percent;
         }
         a.last_report_at = Some(now);
+        a.returned_open = false;
         let payload = serde_json::json!({
             "kind": spec.kind, "percent": spec.percent, "metrics": spec.metrics,
             "has_problems": !spec.problems.is_empty(), "chars": spec.text.chars().count(),

@@ -64,8 +64,15 @@ impl Services {
             a.state = assignment_transition(a.state, cmd)?;
             match input.verdict {
                 Verdict::Accept => a.completed_at = Some(now),
-                Verdict::Return => a.returned_count += 1,
+                Verdict::Return => {
+                    a.returned_count += 1;
+                    a.returned_open = true;
+                }
             }
+            updates.push(Update::Assignment(a.clone()));
+        } else if matches!(input.verdict, Verdict::Return) {
+            // A progress report returned for quality turns the light yellow until the next.
+            a.returned_open = true;
             updates.push(Update::Assignment(a.clone()));
         }
         let kind = match input.verdict {

@@ -7,6 +7,7 @@ use crate::{
 use ducha_domain::UnitId;
 use ducha_domain::assignment::AssignmentState as S;
 use ducha_domain::item::ItemState;
+use ducha_domain::light::Light;
 use ducha_domain::org::Actor;
 use ducha_domain::report::ReportState;
 use ducha_domain::requests::RequestState;
@@ -166,6 +167,8 @@ impl Services {
                     returned_count: a.returned_count,
                     progress: a.progress,
                     last_report_at: a.last_report_at,
+                    light: a.light.and_then(Light::from_rank),
+                    light_reason: a.light_reason.as_deref().and_then(|r| r.parse().ok()),
                     version: a.version,
                     actions: assignment_actions(actor, &item, parent(a), a, pending_refusal),
                 }
@@ -256,6 +259,17 @@ impl Services {
                 hash: e.hash,
             })
             .collect();
+        let notices = self
+            .store
+            .notices_of_item(item_id)
+            .await?
+            .iter()
+            .filter(|n| own.contains(&n.assignment_id))
+            .map(|n| {
+                let unit = units.get(&n.unit_id).cloned().unwrap_or_default();
+                crate::clock::notice_view(n, unit, actor)
+            })
+            .collect();
         Ok(ItemDetail {
             actions: item_actions(actor, &item, &all),
             id: item.id,
@@ -276,6 +290,8 @@ impl Services {
             created_at: item.created_at,
             dispatched_at: item.dispatched_at,
             closed_at: item.closed_at,
+            light: item.light.and_then(Light::from_rank),
+            notices,
             version: item.version,
             assignments,
             reports,

@@ -138,6 +138,9 @@ impl Services {
                     instructions,
                     dispatched_at: now,
                     dispatched_by: actor.user_id.0,
+                    // Computed with the change (see `clock::lights`).
+                    light: None,
+                    light_reason: None,
                 });
             }
         }

@@ -5,6 +5,7 @@ use crate::{ItemPage, ItemSummary, Services};
 use chrono::NaiveDate;
 use ducha_domain::ValidationErrors;
 use ducha_domain::item::{Category, ItemState, Source};
+use ducha_domain::light::Light;
 use ducha_domain::org::{Actor, Role};
 use ducha_store::{ItemQuery, ItemRow, ItemSort};
 use serde::Deserialize;
@@ -20,6 +21,8 @@ pub struct ListInput {
     pub category: Option<String>,
     /// State name.
     pub state: Option<String>,
+    /// Light: `green`, `blue`, `yellow` or `red`.
+    pub light: Option<String>,
     /// Only items assigned within this unit's subtree.
     pub unit_id: Option<i64>,
     /// Deadline on or after (YYYY-MM-DD).
@@ -107,6 +110,7 @@ pub(crate) fn summary(i: &ItemRow) -> ItemSummary {
         state: i.state,
         deadline: i.deadline,
         public: i.public,
+        light: i.light.and_then(Light::from_rank),
         created_at: i.created_at,
         dispatched_at: i.dispatched_at,
     }
@@ -120,6 +124,7 @@ impl Services {
         let source = choice::<Source>(&mut e, "source", &input.source);
         let category = choice::<Category>(&mut e, "category", &input.category);
         let state = choice::<ItemState>(&mut e, "state", &input.state);
+        let light = choice::<Light>(&mut e, "light", &input.light);
         let sort = parse_sort(&mut e, input.sort.as_deref(), input.after.as_deref());
         let limit = input.limit.unwrap_or(50);
         if !(1..=200).contains(&limit) {
@@ -157,6 +162,7 @@ impl Services {
             source,
             category,
             state,
+            light: light.map(Light::rank),
             unit,
             deadline_from: input.deadline_from,
             deadline_to: input.deadline_to,

@@ -1,7 +1,9 @@
 //! Rows as both backends store them. Enums are stored by name, lists as JSON text.
 
+mod clock;
 mod requests;
 
+pub use clock::*;
 pub use requests::*;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -168,6 +170,8 @@ pub struct UserRow {
     pub failed_logins: i64,
     /// Locked until.
     pub locked_until: Option<DateTime<Utc>>,
+    /// Notification preferences (JSON).
+    pub notify_prefs: String,
 }
 
 /// A new user.
@@ -271,6 +275,8 @@ pub struct ItemRow {
     pub dispatched_at: Option<DateTime<Utc>>,
     /// Closed at.
     pub closed_at: Option<DateTime<Utc>>,
+    /// Worst light rank of the open assignments (derived; none when nothing is open).
+    pub light: Option<i64>,
     /// Optimistic-lock version.
     pub version: i64,
 }
@@ -337,6 +343,12 @@ pub struct AssignmentRow {
     pub progress: Option<i64>,
     /// Latest report at.
     pub last_report_at: Option<DateTime<Utc>>,
+    /// A returned completion not reported on since.
+    pub returned_open: bool,
+    /// Light rank (derived; none once finished).
+    pub light: Option<i64>,
+    /// Why the light is not green.
+    pub light_reason: Option<String>,
     /// Optimistic-lock version.
     pub version: i64,
 }
@@ -366,4 +378,8 @@ pub struct NewAssignment {
     pub dispatched_at: DateTime<Utc>,
     /// Dispatched by.
     pub dispatched_by: i64,
+    /// Light rank at dispatch.
+    pub light: Option<i64>,
+    /// Its reason.
+    pub light_reason: Option<String>,
 }

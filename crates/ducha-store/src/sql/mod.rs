@@ -11,6 +11,7 @@
 
 use crate::StoreError;
 
+mod clock;
 mod reads;
 mod writes;
 use ducha_domain::org::UnitPath;
@@ -19,7 +20,7 @@ use ducha_domain::org::UnitPath;
 pub const ITEM_COLS: &str = "i.id, i.number, i.title, i.description, i.source, i.category, \
     i.priority, i.targets, i.deadline, i.cadence, i.leader_id, i.public, i.state, \
     i.scope_unit_id, i.scope_path, i.owner_unit_id, i.created_by, i.created_at, \
-    i.dispatched_at, i.closed_at, i.version";
+    i.dispatched_at, i.closed_at, i.light, i.version";
 
 /// A bind argument of a dynamically built statement.
 #[derive(Debug, Clone)]
@@ -30,6 +31,12 @@ pub enum Arg {
     I64(i64),
     /// Date.
     Date(chrono::NaiveDate),
+    /// Instant.
+    Time(chrono::DateTime<chrono::Utc>),
+    /// Text or NULL.
+    OptText(Option<String>),
+    /// Integer or NULL.
+    OptI64(Option<i64>),
 }
 
 /// A statement with its arguments, built step by step.
@@ -119,6 +126,9 @@ pub fn item_list(q: &crate::ItemQuery, small_units: bool, small_unit: bool) -> D
     if let Some(s) = q.state {
         sql += &format!(" AND i.state = {}", d.arg(Arg::Text(s.as_str().into())));
     }
+    if let Some(l) = q.light {
+        sql += &format!(" AND i.light = {}", d.arg(Arg::I64(l)));
+    }
     if let Some(u) = &q.unit {
         sql += &format!(" AND {}", assigned_within(&mut d, u, small_unit));
     }
@@ -163,7 +173,11 @@ pub fn err(e: sqlx::Error) -> StoreError {
     match &e {
         sqlx::Error::RowNotFound => StoreError::NotFound,
         sqlx::Error::Database(d) if d.is_unique_violation() => {
-            StoreError::Conflict(d.constraint().unwrap_or("unique").to_string())
+            // PostgreSQL names the index; SQLite says which columns in its message.
+            StoreError::Conflict(
+                d.constraint()
+                    .map_or_else(|| d.message().to_string(), str::to_string),
+            )
         }
         _ => StoreError::Other(Box::new(e)),
     }
@@ -199,11 +213,11 @@ macro_rules! impl_sql_store {
             const ACTOR_COLS: &str = "u.id AS user_id, u.unit_id, u.roles, u.active, \
                 un.path AS unit_path, un.jurisdiction_path";
             const USER_COLS: &str = "id, username, display_name, unit_id, roles, password_hash, \
-                phone, email, active, failed_logins, locked_until";
+                phone, email, active, failed_logins, locked_until, notify_prefs";
             const ASSIGNMENT_COLS: &str = "id, item_id, parent_id, unit_id, unit_path, role, \
                 responsible_user_id, deadline, original_deadline, targets, instructions, state, \
                 dispatched_at, dispatched_by, signed_at, completed_at, returned_count, progress, \
-                last_report_at, version";
+                last_report_at, returned_open, light, light_reason, version";
             const REPORT_COLS: &str = "id, assignment_id, item_id, author_id, kind, text, percent, \
                 metrics, problems, state, submitted_at, reviewer_id, reviewed_at, review_comment, \
                 version";
@@ -231,6 +245,9 @@ macro_rules! impl_sql_store {
                         Arg::Text(s) => q.bind(s),
                         Arg::I64(v) => q.bind(v),
                         Arg::Date(v) => q.bind(v),
+                        Arg::Time(v) => q.bind(v),
+                        Arg::OptText(v) => q.bind(v),
+                        Arg::OptI64(v) => q.bind(v),
                     };
                 }
                 q.fetch_all(store.reader()).await.map_err(err)
@@ -276,6 +293,7 @@ macro_rules! impl_sql_store {
 
             $crate::__sql_reads!($store, $db);
             $crate::__sql_writes!($store, $db);
+            $crate::__sql_clock!($store, $db);
         }
     };
 }

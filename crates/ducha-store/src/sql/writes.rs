@@ -53,8 +53,8 @@ macro_rules! __sql_writes {
             Update::Assignment(r) => sqlx::query::<$db>(
                 "UPDATE assignments SET responsible_user_id = $2, deadline = $3, \
                  state = $4, signed_at = $5, completed_at = $6, returned_count = $7, \
-                 progress = $8, last_report_at = $9, version = version + 1 \
-                 WHERE id = $1 AND version = $10",
+                 progress = $8, last_report_at = $9, returned_open = $11, light = $12, \
+                 light_reason = $13, version = version + 1 WHERE id = $1 AND version = $10",
             )
             .bind(r.id)
             .bind(r.responsible_user_id)
@@ -66,6 +66,9 @@ macro_rules! __sql_writes {
             .bind(r.progress)
             .bind(r.last_report_at)
             .bind(r.version)
+            .bind(r.returned_open)
+            .bind(r.light)
+            .bind(&r.light_reason)
             .execute(&mut **tx)
             .await,
             Update::Report(r) => sqlx::query::<$db>(
@@ -115,6 +118,47 @@ macro_rules! __sql_writes {
             .bind(r.version)
             .execute(&mut **tx)
             .await,
+            Update::Notice(n) => sqlx::query::<$db>(
+                "UPDATE notices SET state = $2, acknowledged_by = $3, acknowledged_at = $4, \
+                 resolved_on = $5, version = version + 1 WHERE id = $1 AND version = $6",
+            )
+            .bind(n.id)
+            .bind(n.state.as_str())
+            .bind(n.acknowledged_by)
+            .bind(n.acknowledged_at)
+            .bind(n.resolved_on)
+            .bind(n.version)
+            .execute(&mut **tx)
+            .await,
+            Update::ItemLight { item_id } => {
+                sqlx::query::<$db>(
+                    "UPDATE items SET light = (SELECT MAX(a.light) FROM assignments a \
+                     WHERE a.item_id = items.id) WHERE id = $1",
+                )
+                .bind(item_id)
+                .execute(&mut **tx)
+                .await
+                .map_err(err)?;
+                return Ok(());
+            }
+            Update::Calendar(entries) => {
+                for e in entries {
+                    sqlx::query::<$db>(
+                        "INSERT INTO calendar_days (day, kind, name) VALUES ($1, $2, $3) \
+                         ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, name = excluded.name",
+                    )
+                    .bind(e.date)
+                    .bind(match e.kind {
+                        $crate::reexport::ducha_domain::calendar::DayOverride::Holiday => "holiday",
+                        $crate::reexport::ducha_domain::calendar::DayOverride::Workday => "workday",
+                    })
+                    .bind(&e.name)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(err)?;
+                }
+                return Ok(());
+            }
             Update::Unlock { user_id } => sqlx::query::<$db>(
                 "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1",
             )
@@ -133,8 +177,118 @@ macro_rules! __sql_writes {
         one_row(affected.map_err(err)?.rows_affected(), "row")
     }
 
-    async fn apply_insert(tx: &mut Tx, i: &Insert, ev: &mut EventDraft) -> StoreResult<i64> {
+    async fn insert_notification(tx: &mut Tx, n: &NewNotification, notice: Option<(i64, &str)>) -> StoreResult<i64> {
+        let fill = |t: &str| notice.map_or_else(|| t.to_string(), |(_, num)| t.replace("{number}", num));
+        sqlx::query_scalar::<$db, i64>(
+            "INSERT INTO notifications (user_id, kind, title, body, link, urgent, item_id, \
+             notice_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        )
+        .bind(n.user_id)
+        .bind(&n.kind)
+        .bind(fill(&n.title))
+        .bind(fill(&n.body))
+        .bind(&n.link)
+        .bind(n.urgent)
+        .bind(n.item_id)
+        .bind(notice.map(|(id, _)| id).or(n.notice_id))
+        .bind(n.created_at)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(err)
+    }
+
+    async fn insert_outbox(tx: &mut Tx, o: &NewOutbox, number: Option<&str>) -> StoreResult<i64> {
+        let message = match number {
+            // The number is plain text (prefix, year, digits): JSON-safe inside a string.
+            Some(num) => o.message.replace("{number}", num),
+            None => o.message.clone(),
+        };
+        sqlx::query_scalar::<$db, i64>(
+            "INSERT INTO outbox (created_at, kind, channel, target, message, digest_key, \
+             state, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $1) RETURNING id",
+        )
+        .bind(o.created_at)
+        .bind(&o.kind)
+        .bind(&o.channel)
+        .bind(&o.target)
+        .bind(message)
+        .bind(&o.digest_key)
+        .bind(if o.digest_key.is_some() { "held" } else { "pending" })
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(err)
+    }
+
+    async fn apply_insert(
+        tx: &mut Tx,
+        i: &Insert,
+        ev: &mut EventDraft,
+        last_notice: &mut Option<i64>,
+    ) -> StoreResult<i64> {
         let id = match i {
+            Insert::Notice(n) => {
+                let year = $crate::reexport::chrono::Datelike::year(&n.issued_on);
+                let seq = sqlx::query_scalar::<$db, i64>(
+                    "INSERT INTO counters (name, year, last_seq) VALUES ($1, $2, 1) \
+                     ON CONFLICT (name, year) DO UPDATE SET last_seq = counters.last_seq + 1 \
+                     RETURNING last_seq",
+                )
+                .bind(format!("notice:{}", n.scope_unit_id))
+                .bind(i64::from(year))
+                .fetch_one(&mut **tx)
+                .await
+                .map_err(err)?;
+                let number = $crate::reexport::ducha_domain::item::format_number(&n.prefix, year, seq);
+                let id = sqlx::query_scalar::<$db, i64>(
+                    "INSERT INTO notices (number, item_id, assignment_id, unit_id, unit_path, \
+                     level, cause, requirement, issued_on, deadline, state, issued_by, \
+                     issued_at, previous_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
+                     'open', $11, $12, $13) RETURNING id",
+                )
+                .bind(&number)
+                .bind(n.item_id)
+                .bind(n.assignment_id)
+                .bind(n.unit_id)
+                .bind(&n.unit_path)
+                .bind(n.level.as_str())
+                .bind(n.cause.as_str())
+                .bind(&n.requirement)
+                .bind(n.issued_on)
+                .bind(n.deadline)
+                .bind(n.issued_by)
+                .bind(n.issued_at)
+                .bind(n.previous_id)
+                .fetch_one(&mut **tx)
+                .await
+                .map_err(err)?;
+                for x in &n.notify {
+                    insert_notification(tx, x, Some((id, &number))).await?;
+                }
+                for o in &n.outbox {
+                    insert_outbox(tx, o, Some(&number)).await?;
+                }
+                ev.payload["number"] = serde_json::Value::String(number);
+                *last_notice = Some(id);
+                id
+            }
+            Insert::Summons { unit_id, reds, created_at } => {
+                let notice = last_notice.ok_or_else(|| {
+                    StoreError::Other("a summons needs a notice before it in the change".into())
+                })?;
+                sqlx::query_scalar::<$db, i64>(
+                    "INSERT INTO summons (unit_id, notice_id, reds, created_at) \
+                     VALUES ($1, $2, $3, $4) RETURNING id",
+                )
+                .bind(unit_id)
+                .bind(notice)
+                .bind(reds)
+                .bind(created_at)
+                .fetch_one(&mut **tx)
+                .await
+                .map_err(err)?
+            }
+            Insert::Notification(n) => insert_notification(tx, n, None).await?,
+            Insert::Outbox(o) => insert_outbox(tx, o, None).await?,
             Insert::Unit(u) => {
                 let id = sqlx::query_scalar::<$db, i64>(
                     "INSERT INTO units (parent_id, name, kind, sort) VALUES ($1, $2, $3, $4) \
@@ -212,8 +366,8 @@ macro_rules! __sql_writes {
             Insert::Assignment(a) => sqlx::query_scalar::<$db, i64>(
                 "INSERT INTO assignments (item_id, parent_id, unit_id, unit_path, role, \
                  responsible_user_id, deadline, original_deadline, targets, instructions, \
-                 state, dispatched_at, dispatched_by) VALUES ($1, $2, $3, $4, $5, $6, $7, \
-                 $7, $8, $9, 'pending', $10, $11) RETURNING id",
+                 state, dispatched_at, dispatched_by, light, light_reason) VALUES ($1, $2, \
+                 $3, $4, $5, $6, $7, $7, $8, $9, 'pending', $10, $11, $12, $13) RETURNING id",
             )
             .bind(a.item_id)
             .bind(a.parent_id)
@@ -226,6 +380,8 @@ macro_rules! __sql_writes {
             .bind(&a.instructions)
             .bind(a.dispatched_at)
             .bind(a.dispatched_by)
+            .bind(a.light)
+            .bind(&a.light_reason)
             .fetch_one(&mut **tx)
             .await
             .map_err(err)?,
@@ -370,12 +526,19 @@ macro_rules! __sql_writes {
         cached: Option<(i64, String, HashAlgo)>,
     ) -> StoreResult<(Committed, HashAlgo)> {
         let Change { updates, inserts, mut event } = change;
+        // Item light roll-ups run last, when the change's assignments are written.
+        let (roll_ups, updates): (Vec<_>, Vec<_>) =
+            updates.into_iter().partition(|u| matches!(u, Update::ItemLight { .. }));
         for u in &updates {
             apply_update(tx, u, &mut event).await?;
         }
         let mut ids = Vec::with_capacity(inserts.len());
+        let mut last_notice = None;
         for i in &inserts {
-            ids.push(apply_insert(tx, i, &mut event).await?);
+            ids.push(apply_insert(tx, i, &mut event, &mut last_notice).await?);
+        }
+        for u in &roll_ups {
+            apply_update(tx, u, &mut event).await?;
         }
         if !ids.is_empty() && event.payload.is_object() {
             event.payload["ids"] = serde_json::json!(ids);

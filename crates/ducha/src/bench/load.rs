@@ -45,6 +45,7 @@ pub async fn reports(
     args: &BenchArgs,
 ) -> anyhow::Result<Throughput> {
     let base = start_server(services).await?;
+    ducha_notify::install_crypto();
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(args.concurrency)
         .build()?;
@@ -106,6 +107,7 @@ pub async fn item_list(
     args: &BenchArgs,
 ) -> anyhow::Result<Latency> {
     let base = start_server(services).await?;
+    ducha_notify::install_crypto();
     let client = reqwest::Client::new();
     let filters = [
         "",

@@ -374,11 +374,17 @@ impl Builder<'_> {
 
 /// Seeds everything; returns a one-line summary.
 pub async fn seed(services: &Services, today: NaiveDate) -> anyhow::Result<String> {
-    let cal = services.calendar.clone();
+    let cal = services.calendar();
     let start = today
         .checked_sub_days(Days::new(122))
         .context("date out of range")?;
     let day0 = cal.next_working_day_from(start);
+    // The calendar table is the first entry of the chain, as on a real first start.
+    services
+        .init_calendar(utc(
+            day0.and_time(NaiveTime::from_hms_opt(7, 0, 0).context("time")?)
+        ))
+        .await?;
     let hash = ducha_service::auth::hash_password(DEMO_PASSWORD)?;
     let mut b = Builder {
         s: services,

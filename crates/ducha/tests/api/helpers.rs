@@ -528,6 +528,7 @@ pub struct Session {
 }
 
 fn client() -> reqwest::Client {
+    ducha_notify::install_crypto();
     reqwest::Client::builder()
         .cookie_store(true)
         .no_proxy()

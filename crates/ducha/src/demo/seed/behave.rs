@@ -19,7 +19,7 @@ impl Sim<'_> {
     /// A completion date for a unit working on an open item: now and then somewhere before the
     /// end of the history.
     fn maybe_finish(&mut self) -> Option<NaiveDate> {
-        let from = self.s.calendar.add_working_days(self.today(), 8);
+        let from = self.s.calendar().add_working_days(self.today(), 8);
         (self.rng.chance(0.4) && from < self.end).then(|| {
             let span = (self.end - from).num_days().max(1) as u32;
             from + Duration::days(i64::from(self.rng.range(0, span)))
@@ -41,7 +41,7 @@ impl Sim<'_> {
         let parent_finish = parent
             .and_then(|pid| self.behs.get(&pid))
             .and_then(|b| b.finish);
-        let earliest = self.s.calendar.add_working_days(self.today(), 4);
+        let earliest = self.s.calendar().add_working_days(self.today(), 4);
         let mut behs = Vec::new();
         for (k, &(_, unit, lead, deadline)) in batch.iter().enumerate() {
             let sign = Some(self.sign_delay());

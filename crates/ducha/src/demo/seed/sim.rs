@@ -41,6 +41,8 @@ pub(super) enum Act {
     DecideExtension(i64, i64, bool),
     Help(i64),
     AnswerHelp(i64, i64),
+    /// A unit acknowledges (签收) an urge notice: (notice, user).
+    AckNotice(i64, i64),
 }
 
 /// How one assignment's unit behaves.
@@ -140,15 +142,25 @@ impl<'a> Sim<'a> {
             let at = self.at(self.plans[p].created);
             self.sched(at, Act::Create(p));
         }
+        let mut swept = self.cur.date();
         while let Some(((at, _), act)) = self.queue.pop_first() {
             if at.date() >= self.end {
                 break;
+            }
+            while swept < at.date() {
+                swept = swept.succ_opt().context("date")?;
+                self.daily_sweep(swept).await?;
             }
             self.cur = at.max(self.cur + Duration::seconds(1));
             if let Err(e) = self.act(act.clone()).await {
                 self.failures.push(format!("{} {act:?}: {e:#}", self.cur));
             }
         }
+        while swept < self.end {
+            swept = swept.succ_opt().context("date")?;
+            self.daily_sweep(swept).await?;
+        }
+        self.hand_notices().await?;
         if !self.failures.is_empty() {
             eprintln!(
                 "note: {} demo actions were skipped, e.g. {}",
@@ -160,6 +172,104 @@ impl<'a> Sim<'a> {
     }
 
     // ---- the clock -------------------------------------------------------------------------
+
+    /// This morning the supervision office urges a few items by hand: an orange warning on
+    /// behind-pace work (a leader's instruction) and blue reminders on deadlines near.
+    async fn hand_notices(&mut self) -> anyhow::Result<()> {
+        let supervisors: Vec<i64> = self
+            .org
+            .units
+            .iter()
+            .flat_map(|u| u.supervisors.iter().copied())
+            .collect();
+        let rows = self.s.store.sweep_rows(0, 100_000).await?;
+        let noticed: std::collections::HashSet<i64> = self
+            .s
+            .store
+            .open_notices()
+            .await?
+            .iter()
+            .map(|n| n.assignment_id)
+            .collect();
+        let picks = [
+            (
+                2,
+                "orange",
+                "市政府主要领导批示：该项工作进度滞后，请倒排工期、加快推进，3个工作日内报送整改措施。",
+            ),
+            (
+                1,
+                "blue",
+                "该事项即将到期，请对照目标任务抓紧收尾，按时申请办结。",
+            ),
+        ];
+        self.cur += Duration::minutes(90);
+        for (light, level, text) in picks {
+            let mut issued = 0;
+            for r in rows
+                .iter()
+                .filter(|r| r.light == Some(light) && !noticed.contains(&r.id))
+            {
+                if issued == 2 {
+                    break;
+                }
+                for &sup in &supervisors {
+                    let actor = self.actor(sup).await?;
+                    let input = ducha_service::clock::NoticeInput {
+                        level: level.into(),
+                        requirement: text.into(),
+                        working_days: None,
+                    };
+                    if self
+                        .s
+                        .issue_notice(&actor, r.id, &input, self.now())
+                        .await
+                        .is_ok()
+                    {
+                        issued += 1;
+                        self.cur += Duration::minutes(7);
+                        break;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The scheduler's morning sweep on a working day (lights, missed reports, urge notices
+    /// and their escalation), then most units acknowledge their new notices during the day.
+    async fn daily_sweep(&mut self, day: NaiveDate) -> anyhow::Result<()> {
+        if !self.s.calendar().is_working_day(day) {
+            return Ok(());
+        }
+        let at = day.and_time(NaiveTime::from_hms_opt(7, 30, 0).context("time")?);
+        self.cur = at.max(self.cur + Duration::seconds(1));
+        self.s.sweep(self.now()).await?;
+        let fresh: Vec<_> = self
+            .s
+            .store
+            .open_notices()
+            .await?
+            .into_iter()
+            .filter(|n| n.issued_on == day && n.acknowledged_at.is_none())
+            .collect();
+        for n in fresh {
+            if !self.rng.chance(0.8) {
+                continue;
+            }
+            let Some(&u) = self.org.by_id.get(&n.unit_id) else {
+                continue;
+            };
+            let Some(user) = self.org.liaison(u, &mut self.rng) else {
+                continue;
+            };
+            let when = self.wd(0, 1);
+            if when.date() < self.end {
+                self.sched(when, Act::AckNotice(n.id, user));
+            }
+        }
+        Ok(())
+    }
 
     pub(super) fn now(&self) -> chrono::DateTime<chrono::Utc> {
         utc(self.cur)
@@ -194,13 +304,13 @@ impl<'a> Sim<'a> {
                 };
             }
         }
-        let d = self.s.calendar.add_working_days(self.today(), n.max(1));
+        let d = self.s.calendar().add_working_days(self.today(), n.max(1));
         self.at(d)
     }
 
     /// A moment on `d` (the next working day if it is a day off), or soon if `d` has passed.
     pub(super) fn on(&mut self, d: NaiveDate) -> NaiveDateTime {
-        let d = self.s.calendar.next_working_day_from(d);
+        let d = self.s.calendar().next_working_day_from(d);
         if d <= self.today() {
             self.wd(0, 1)
         } else {
@@ -212,7 +322,7 @@ impl<'a> Sim<'a> {
     pub(super) fn back(&mut self, mut d: NaiveDate, lo: u32, hi: u32) -> NaiveDate {
         for _ in 0..self.rng.range(lo, hi) {
             d = d.pred_opt().unwrap_or(d);
-            while !self.s.calendar.is_working_day(d) {
+            while !self.s.calendar().is_working_day(d) {
                 d = d.pred_opt().unwrap_or(d);
             }
         }
@@ -248,6 +358,20 @@ impl<'a> Sim<'a> {
             Act::Resubmit(p) => self.resubmit(p).await,
             Act::Dispatch(p) => self.dispatch(p).await,
             Act::Close(p) => self.close(p).await,
+            Act::AckNotice(n, user) => {
+                // Met or escalated before anyone got to it: nothing to acknowledge.
+                let open = self
+                    .s
+                    .store
+                    .notice(n)
+                    .await?
+                    .is_some_and(|n| n.state == ducha_domain::notice::NoticeState::Open);
+                if open {
+                    let actor = self.actor(user).await?;
+                    self.s.acknowledge_notice(&actor, n, self.now()).await?;
+                }
+                Ok(())
+            }
             other => self.work(other).await,
         }
     }

@@ -1,0 +1,218 @@
+//! Who hears about a notice, on which channels: the in-app inbox always; urgent notices at once
+//! by email, SMS and the unit's group robots; reminders (blue) held for the daily digest.
+//! Green items stay quiet: nothing here runs for them.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use ducha_domain::notice::NoticeLevel;
+use ducha_domain::org::Role;
+use ducha_notify::{NotifyConfig, Target};
+use ducha_store::{ItemRow, NewNotification, NewOutbox, RolesCol, UserRow};
+use serde::{Deserialize, Serialize};
+
+/// A unit's chat-group robot (DingTalk, WeCom, Feishu) or webhook.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Robot {
+    /// The unit whose group it posts to.
+    pub unit_id: i64,
+    /// Where and how.
+    #[serde(flatten)]
+    pub target: Target,
+}
+
+/// Notification settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NotifySettings {
+    /// SMTP relay, SMS gateway, timeouts.
+    pub channels: NotifyConfig,
+    /// Group robots per unit.
+    pub robots: Vec<Robot>,
+    /// Hold non-urgent notices for one daily digest per addressee (off: send at once).
+    pub digest: bool,
+    /// Hour of the day (China time) the digest goes out.
+    pub digest_hour: u32,
+    /// Attempts before a delivery is dead-lettered.
+    pub max_attempts: i64,
+    /// First retry delay in seconds; doubled per attempt, at most an hour.
+    pub retry_base_seconds: i64,
+    /// The address users open links at, e.g. `https://ducha.example.gov.cn`.
+    pub base_url: String,
+}
+
+impl Default for NotifySettings {
+    fn default() -> Self {
+        Self {
+            channels: NotifyConfig::default(),
+            robots: Vec::new(),
+            digest: true,
+            digest_hour: 8,
+            max_attempts: 8,
+            retry_base_seconds: 30,
+            base_url: "http://127.0.0.1:8080".into(),
+        }
+    }
+}
+
+/// What an outbox row carries besides its target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutboxMessage {
+    /// Title.
+    pub title: String,
+    /// Text.
+    pub text: String,
+    /// Link.
+    pub link: Option<String>,
+    /// Urgent.
+    pub urgent: bool,
+}
+
+/// A user's channel preferences (JSON in `users.notify_prefs`; missing fields take defaults).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct NotifyPrefs {
+    /// Email (needs an address on the account).
+    pub email: bool,
+    /// SMS for urgent notices (needs a phone number).
+    pub sms: bool,
+    /// Non-urgent notices by email once a day rather than one by one.
+    pub digest: bool,
+}
+
+impl Default for NotifyPrefs {
+    fn default() -> Self {
+        Self {
+            email: true,
+            sms: true,
+            digest: true,
+        }
+    }
+}
+
+impl NotifyPrefs {
+    /// A user's stored preferences.
+    pub fn of(user: &UserRow) -> Self {
+        serde_json::from_str(&user.notify_prefs).unwrap_or_default()
+    }
+}
+
+/// What one notice sends.
+pub(crate) struct Outgoing<'a> {
+    pub settings: &'a NotifySettings,
+    pub item: &'a ItemRow,
+    pub unit_id: i64,
+    pub unit_name: &'a str,
+    pub level: NoticeLevel,
+    pub requirement: &'a str,
+    pub deadline: NaiveDate,
+    pub now: DateTime<Utc>,
+}
+
+fn level_name(level: NoticeLevel) -> &'static str {
+    match level {
+        NoticeLevel::Blue => "蓝色提醒",
+        NoticeLevel::Orange => "橙色预警",
+        NoticeLevel::Red => "红色督办",
+    }
+}
+
+/// Whether a user is one the unit's notices address: its head and liaisons.
+pub(crate) fn addressed(u: &UserRow) -> bool {
+    let RolesCol(roles) = &u.roles;
+    u.active
+        && roles
+            .iter()
+            .any(|r| matches!(r, Role::UnitHead | Role::Liaison))
+}
+
+impl Outgoing<'_> {
+    /// The notifications and deliveries of the notice (`{number}` is filled in on insert).
+    pub fn build(&self, users: &[UserRow]) -> (Vec<NewNotification>, Vec<NewOutbox>) {
+        let urgent = self.level.urgent();
+        let title = format!("【{}】督办单 {{number}}", level_name(self.level));
+        let item_name = self.item.number.as_deref().unwrap_or(&self.item.title);
+        let text = format!(
+            "{}：关于“{}”（{}），{} 请于{}前落实并反馈。",
+            self.unit_name,
+            self.item.title,
+            item_name,
+            self.requirement,
+            self.deadline.format("%Y年%m月%d日"),
+        );
+        let link = format!(
+            "{}/items/{}",
+            self.settings.base_url.trim_end_matches('/'),
+            self.item.id
+        );
+        self.deliveries("notice.issued", &title, &text, &link, urgent, users)
+    }
+
+    /// Notifications and deliveries of one message to `users` and the unit's robots.
+    pub fn deliveries(
+        &self,
+        kind: &str,
+        title: &str,
+        text: &str,
+        link: &str,
+        urgent: bool,
+        users: &[UserRow],
+    ) -> (Vec<NewNotification>, Vec<NewOutbox>) {
+        let message = serde_json::to_string(&OutboxMessage {
+            title: title.into(),
+            text: text.into(),
+            link: Some(link.into()),
+            urgent,
+        })
+        .unwrap_or_default();
+        let mut notes = Vec::new();
+        let mut out = Vec::new();
+        let mut push = |target: Target, digest_key: Option<String>| {
+            out.push(NewOutbox {
+                kind: kind.into(),
+                channel: target.channel().into(),
+                target: serde_json::to_string(&target).unwrap_or_default(),
+                message: message.clone(),
+                digest_key: digest_key.filter(|_| self.settings.digest && !urgent),
+                created_at: self.now,
+            });
+        };
+        for u in users {
+            notes.push(NewNotification {
+                user_id: u.id,
+                kind: kind.into(),
+                title: title.into(),
+                body: text.into(),
+                link: Some(format!("/items/{}", self.item.id)),
+                urgent,
+                item_id: Some(self.item.id),
+                notice_id: None,
+                created_at: self.now,
+            });
+            let prefs = NotifyPrefs::of(u);
+            let channels = &self.settings.channels;
+            if prefs.email && !u.email.is_empty() && channels.smtp.is_some() {
+                let key = prefs.digest.then(|| format!("email:{}", u.email));
+                push(
+                    Target::Email {
+                        to: u.email.clone(),
+                    },
+                    key,
+                );
+            }
+            if urgent && prefs.sms && !u.phone.is_empty() && channels.sms.is_some() {
+                push(
+                    Target::Sms {
+                        phone: u.phone.clone(),
+                    },
+                    None,
+                );
+            }
+        }
+        for (i, r) in self.settings.robots.iter().enumerate() {
+            if r.unit_id == self.unit_id {
+                push(r.target.clone(), Some(format!("robot:{}:{i}", r.unit_id)));
+            }
+        }
+        (notes, out)
+    }
+}
