@@ -336,6 +336,11 @@ pub async fn spawn_app(db: Db) -> TestApp {
         .await
         .expect("init chain");
     let services = Services::new(store, Config::default(), WorkCalendar::china());
+    // As `ducha serve` does at start: the calendar table, seeded with the built-in schedules.
+    services
+        .init_calendar(ducha_service::now())
+        .await
+        .expect("calendar");
     let org = seed(&services).await;
     let state = AppState {
         services: services.clone(),

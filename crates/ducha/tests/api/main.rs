@@ -8,13 +8,16 @@
 //!   the named leader's approval;
 //! - `audit`: tampering with the event log directly in the database, caught by the real
 //!   `ducha audit verify`;
-//! - `props`: random command sequences against the use cases, checking the chain's invariants.
+//! - `props`: random command sequences against the use cases, checking the chain's invariants;
+//! - `clock`: lights, the notice ladder over simulated days (the real `ducha jobs run-once`),
+//!   hand-issued notices, the inbox, the calendar.
 
 mod helpers;
 
 mod admin;
 mod audit;
 mod bad_input;
+mod clock;
 mod fixes;
 mod lifecycle;
 mod listing;

@@ -1,0 +1,383 @@
+//! The clock through the API and the real `ducha jobs run-once sweep --at …`: lights and the
+//! register's light filter, the notice ladder over simulated days (blue → orange → red → red
+//! → red with a summons), acknowledgement, hand-issued notices, the inbox, and the calendar.
+
+use crate::helpers::{Db, TestApp, assert_fields, dispatched_item, in_days, lists, today};
+use chrono::{NaiveDate, NaiveTime};
+use ducha_domain::calendar::WorkCalendar;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+crate::on_both_backends!(notice_ladder, hand_notices_and_inbox, calendar);
+
+/// Runs one job of the real binary against the test database with "now" at 08:00 China time
+/// of `day`; returns its JSON outcome.
+async fn run_job(db: &Db, job: &str, day: NaiveDate) -> Value {
+    let at = format!(
+        "{}T{}+08:00",
+        day,
+        NaiveTime::from_hms_opt(8, 0, 0).expect("time")
+    );
+    let args = vec![
+        "jobs".to_string(),
+        "run-once".into(),
+        job.into(),
+        "--at".into(),
+        at,
+        "--database".into(),
+        db.url(),
+    ];
+    let out = tokio::task::spawn_blocking(move || {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        std::process::Command::new(env!("CARGO_BIN_EXE_ducha"))
+            .args(&args)
+            .current_dir(dir.path())
+            .env("RUST_LOG", "warn")
+            .output()
+            .expect("run the ducha binary")
+    })
+    .await
+    .expect("join");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "jobs run-once {}: {}\n{}",
+        job_name(&stdout),
+        stdout,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_str(stdout.trim()).expect("job outcome JSON")
+}
+
+fn job_name(s: &str) -> &str {
+    s.lines().next().unwrap_or("")
+}
+
+/// The item's notices as (level, state) pairs, oldest first.
+fn ladder(detail: &Value) -> Vec<(String, String)> {
+    detail["notices"]
+        .as_array()
+        .expect("notices")
+        .iter()
+        .map(|n| {
+            (
+                n["level"].as_str().expect("level").to_string(),
+                n["state"].as_str().expect("state").to_string(),
+            )
+        })
+        .collect()
+}
+
+fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
+    v.iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}
+
+async fn notice_ladder(app: &TestApp) {
+    let o = &app.org;
+    let sup = app.login("sup").await;
+    let leader = app.login("leader").await;
+    let cal = WorkCalendar::china();
+    let deadline = in_days(1);
+    let (item, a) = dispatched_item(
+        &sup,
+        &leader,
+        "城区排水管网改造",
+        deadline,
+        json!([{ "unit_id": o.county_a, "role": "lead" }]),
+    )
+    .await;
+    let detail = sup.get(&format!("/items/{item}")).await.ok();
+    // Computed at dispatch: one working day or less to go is blue.
+    assert_eq!(detail["light"], "blue", "{detail}");
+    assert_eq!(detail["assignments"][0]["light_reason"], "deadline_near");
+    assert!(lists(&sup.list(&[("light", "blue")]).await.ok(), item));
+    assert!(!lists(&sup.list(&[("light", "green")]).await.ok(), item));
+
+    // The first working day after the deadline: red, and a blue notice by the rules.
+    let mut day = cal.next_working_day_from(deadline.succ_opt().expect("date"));
+    let swept = run_job(&app.db, "sweep", day).await;
+    assert_eq!(swept["issued"], 1, "{swept}");
+    assert!(lists(&sup.list(&[("light", "red")]).await.ok(), item));
+    assert!(!lists(&sup.list(&[("light", "blue")]).await.ok(), item));
+    let d = sup.get(&format!("/items/{item}")).await.ok();
+    assert_eq!(d["light"], "red");
+    assert_eq!(ladder(&d), pairs(&[("blue", "open")]));
+    let blue = &d["notices"][0];
+    assert_eq!(blue["cause"], "overdue");
+    assert_eq!(blue["deadline"], json!(cal.add_working_days(day, 3)));
+    let number = blue["number"].as_str().expect("number").to_string();
+    assert!(
+        number.starts_with("督催〔") && number.ends_with("号"),
+        "{number}"
+    );
+
+    // The same day again changes nothing: the sweep is idempotent.
+    let again = run_job(&app.db, "sweep", day).await;
+    assert_eq!(
+        (again["issued"].clone(), again["lights_changed"].clone()),
+        (json!(0), json!(0))
+    );
+
+    // Unmet after its deadline: orange, then red, then red again; the third red summons.
+    let mut expected = vec![("blue", "escalated"), ("orange", "open")];
+    for (step, wait) in [(0, 3), (1, 3), (2, 5), (3, 5)] {
+        day = cal.add_working_days(day, wait + 1);
+        let swept = run_job(&app.db, "sweep", day).await;
+        assert_eq!(swept["escalated"], 1, "step {step}: {swept}");
+        let d = sup.get(&format!("/items/{item}")).await.ok();
+        if step > 0 {
+            let last = expected.len() - 1;
+            expected[last].1 = "escalated";
+            expected.push(("red", "open"));
+        }
+        assert_eq!(ladder(&d), pairs(&expected), "step {step}");
+        assert_eq!(
+            swept["summonses"],
+            json!(u64::from(step == 3)),
+            "step {step}"
+        );
+    }
+    let summonses = sup.get("/summonses").await.ok();
+    assert_eq!(summonses.as_array().map(Vec::len), Some(1), "{summonses}");
+    assert_eq!(summonses[0]["unit_id"], o.county_a);
+    assert_eq!(summonses[0]["reds"], 3);
+
+    // The unit sees its notices and acknowledges the open one, once.
+    let liaison = app.login("county_a").await;
+    let d = liaison.get(&format!("/items/{item}")).await.ok();
+    let open = d["notices"]
+        .as_array()
+        .expect("notices")
+        .last()
+        .expect("open")
+        .clone();
+    assert_eq!(open["actions"], json!(["acknowledge"]));
+    let nid = open["id"].as_i64().expect("id");
+    // Another county, and a township below the unit, do not see it at all.
+    for other in ["county_b", "town_a1"] {
+        let s = app.login(other).await;
+        app.rejected(
+            &[item],
+            StatusCode::NOT_FOUND,
+            "error.not_found",
+            s.post(&format!("/notices/{nid}/acknowledge"), json!({})),
+        )
+        .await;
+        s.get(&format!("/notices/{nid}"))
+            .await
+            .error(StatusCode::NOT_FOUND, "error.not_found");
+    }
+    liaison
+        .post(&format!("/notices/{nid}/acknowledge"), json!({}))
+        .await
+        .ok();
+    app.rejected(
+        &[item],
+        StatusCode::CONFLICT,
+        "rule.notice_not_open",
+        liaison.post(&format!("/notices/{nid}/acknowledge"), json!({})),
+    )
+    .await;
+    let printable = liaison.get(&format!("/notices/{nid}")).await.ok();
+    assert_eq!(printable["history"].as_array().map(Vec::len), Some(5));
+    assert_eq!(printable["item_title"], "城区排水管网改造");
+    assert!(printable["notice"]["acknowledged_at"].is_string());
+    assert_eq!(printable["notice"]["assignment_id"], a[0]);
+}
+
+async fn hand_notices_and_inbox(app: &TestApp) {
+    let o = &app.org;
+    let sup = app.login("sup").await;
+    let leader = app.login("leader").await;
+    let (item, a) = dispatched_item(
+        &sup,
+        &leader,
+        "老旧小区加装电梯",
+        in_days(60),
+        json!([{ "unit_id": o.county_a, "role": "lead" }, { "unit_id": o.dept, "role": "co" }]),
+    )
+    .await;
+    let d = sup.get(&format!("/items/{item}")).await.ok();
+    assert_eq!(d["light"], "green");
+    let dept_assignment = a[1];
+    let path = format!("/assignments/{dept_assignment}/notices");
+    // Only a supervisor of the item's jurisdiction issues notices by hand; red is the rules'.
+    let dept = app.login("dept").await;
+    app.rejected(
+        &[item],
+        StatusCode::FORBIDDEN,
+        "error.forbidden",
+        dept.post(
+            &path,
+            json!({ "level": "blue", "requirement": "请加快进度" }),
+        ),
+    )
+    .await;
+    let e = app
+        .rejected(
+            &[item],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation.unknown_choice",
+            sup.post(
+                &path,
+                json!({ "level": "red", "requirement": " ", "working_days": 0 }),
+            ),
+        )
+        .await;
+    assert_fields(
+        &e,
+        &[
+            ("level", "validation.unknown_choice"),
+            ("requirement", "validation.required"),
+            ("working_days", "validation.out_of_range"),
+        ],
+    );
+    sup.post(
+        &path,
+        json!({ "level": "blue", "requirement": "请于本周内报送推进计划" }),
+    )
+    .await
+    .ok();
+    app.rejected(
+        &[item],
+        StatusCode::CONFLICT,
+        "rule.notice_open",
+        sup.post(&path, json!({ "level": "blue", "requirement": "再次提醒" })),
+    )
+    .await;
+    // A leader's instruction: straight to orange, which escalates the open blue one.
+    sup.post(&path, json!({ "level": "orange", "requirement": "领导批示：三日内报送整改措施", "working_days": 3 }))
+        .await
+        .ok();
+    let d = sup.get(&format!("/items/{item}")).await.ok();
+    assert_eq!(
+        ladder(&d),
+        pairs(&[("blue", "escalated"), ("orange", "open")])
+    );
+    assert_eq!(d["notices"][1]["issued_by"], o.users.sup);
+    assert_eq!(
+        d["notices"][1]["deadline"],
+        json!(WorkCalendar::china().add_working_days(today(), 3))
+    );
+
+    // The unit's inbox: both notices, newest first, unread until read.
+    let inbox = dept.get("/inbox").await.ok();
+    assert_eq!(inbox["unread"], 2, "{inbox}");
+    let notes = inbox["notifications"].as_array().expect("notifications");
+    assert!(
+        notes[0]["title"]
+            .as_str()
+            .expect("title")
+            .contains("橙色预警"),
+        "{inbox}"
+    );
+    assert_eq!(notes[0]["urgent"], true);
+    assert_eq!(notes[1]["urgent"], false);
+    let number = d["notices"][1]["number"].as_str().expect("number");
+    assert!(notes[0]["title"].as_str().expect("title").contains(number));
+    // Another unit's inbox is its own.
+    assert_eq!(
+        app.login("county_a").await.get("/inbox").await.ok()["unread"],
+        0
+    );
+    let first = notes[1]["id"].as_i64().expect("id");
+    assert_eq!(
+        dept.post("/inbox/read", json!({ "ids": [first] }))
+            .await
+            .ok()["count"],
+        1
+    );
+    assert_eq!(dept.get("/inbox").await.ok()["unread"], 1);
+    assert_eq!(dept.post("/inbox/read", json!({})).await.ok()["count"], 1);
+    assert_eq!(dept.get("/inbox").await.ok()["unread"], 0);
+
+    // Preferences: defaults, then changed; unknown fields are refused.
+    assert_eq!(
+        dept.get("/me/notify-prefs").await.ok(),
+        json!({ "email": true, "sms": true, "digest": true })
+    );
+    let put = |body: Value| {
+        dept.send(
+            reqwest::Method::PUT,
+            "/me/notify-prefs",
+            Some(body.to_string().into()),
+            true,
+            &[],
+        )
+    };
+    let set = put(json!({ "email": false, "sms": true, "digest": false }))
+        .await
+        .ok();
+    assert_eq!(set["email"], false);
+    assert_eq!(dept.get("/me/notify-prefs").await.ok()["digest"], false);
+    let bad = put(json!({ "email": "often" })).await;
+    assert_eq!(
+        bad.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{:?}",
+        bad.body
+    );
+    assert_eq!(
+        dept.get("/me/notify-prefs").await.ok()["email"],
+        false,
+        "nothing changed"
+    );
+}
+
+async fn calendar(app: &TestApp) {
+    let sup = app.login("sup").await;
+    let y = sup.get("/calendar/2026").await.ok();
+    assert_eq!(y["working_days"], 248);
+    assert!(
+        y["workdays"]
+            .as_array()
+            .expect("workdays")
+            .iter()
+            .any(|d| d["date"] == "2026-02-14")
+    );
+    sup.get("/calendar/1066")
+        .await
+        .error(StatusCode::UNPROCESSABLE_ENTITY, "validation.out_of_range");
+    assert_eq!(
+        sup.get("/calendar/add?from=2026-09-30&n=3").await.ok()["date"],
+        "2026-10-10"
+    );
+    assert_eq!(
+        sup.get("/calendar/add?from=2026-12-31&n=1").await.ok()["date"],
+        "2027-01-01"
+    );
+    let file =
+        "# 2027\n2027-01-01 holiday 元旦\n2027-02-06 holiday 春节\n2027-02-07 workday 春节调休\n";
+    // Only the system admin loads a year; bad lines are named and nothing is loaded.
+    app.rejected(
+        &[],
+        StatusCode::FORBIDDEN,
+        "error.forbidden",
+        sup.post("/calendar", json!({ "text": file })),
+    )
+    .await;
+    let admin = app.login("sysadmin").await;
+    let e = admin
+        .post(
+            "/calendar",
+            json!({ "text": "2027-01-01 holiday 元旦\n2027-02-30 holiday 春节" }),
+        )
+        .await
+        .error(StatusCode::UNPROCESSABLE_ENTITY, "calendar.bad_date");
+    assert_fields(&e, &[("lines[2]", "calendar.bad_date")]);
+    assert_eq!(sup.get("/calendar/2027").await.ok()["published"], false);
+    let loaded = admin.post("/calendar", json!({ "text": file })).await.ok();
+    assert_eq!(
+        (loaded["days"].clone(), loaded["years"].clone()),
+        (json!(3), json!([2027]))
+    );
+    assert_eq!(
+        sup.get("/calendar/add?from=2026-12-31&n=1").await.ok()["date"],
+        "2027-01-04"
+    );
+    let y = sup.get("/calendar/2027").await.ok();
+    assert_eq!(y["published"], true);
+    assert_eq!(y["workdays"][0]["name"], "春节调休");
+}
