@@ -40,7 +40,9 @@ impl From<StoreError> for ServiceError {
                 ServiceError::Rule(Rule::Concurrent)
             }
             // One open notice per assignment (notices_one_open).
-            StoreError::Conflict(what) if what.contains("notices") => {
+            StoreError::Conflict(what)
+                if what.contains("notices_one_open") || what.contains("notices.assignment_id") =>
+            {
                 ServiceError::Rule(Rule::NoticeOpen)
             }
             StoreError::Conflict(_) => ServiceError::Rule(Rule::NameTaken),

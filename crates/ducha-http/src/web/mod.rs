@@ -1,5 +1,6 @@
 //! Server-rendered pages: login and the item register. The full workbench builds on these.
 
+mod clock;
 mod items;
 mod login;
 
@@ -19,6 +20,12 @@ pub fn router() -> Router<AppState> {
         .route("/login", get(login::page).post(login::submit))
         .route("/logout", post(login::logout))
         .route("/items", get(items::page))
+        .route("/inbox", get(clock::inbox))
+        .route("/inbox/read", post(clock::read_all))
+        .route("/notices/{id}", get(clock::notice))
+        .route("/notices/{id}/acknowledge", post(clock::acknowledge))
+        .route("/calendar", get(clock::calendar).post(clock::load_calendar))
+        .route("/static/print.js", get(print_js))
         .route("/lang/{tag}", get(set_lang))
         .route("/static/app.css", get(css))
 }
@@ -60,6 +67,16 @@ async fn set_lang(
         .permanent()
         .build();
     (jar.add(cookie), Redirect::to("/items"))
+}
+
+async fn print_js() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "max-age=3600"),
+        ],
+        include_str!("../../static/print.js"),
+    )
 }
 
 async fn css() -> impl IntoResponse {
@@ -135,6 +152,7 @@ mod tests {
             for piece in text.split('"').skip(1).step_by(2) {
                 let is_key = prefixes.iter().any(|pre| piece.starts_with(pre))
                     && !piece.ends_with('.')
+                    && !piece.ends_with(".html")
                     && piece
                         .chars()
                         .all(|c| c.is_ascii_lowercase() || c == '_' || c == '.');

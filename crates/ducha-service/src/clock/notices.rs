@@ -175,7 +175,9 @@ impl Services {
         };
         let (notify, outbox) = out.build(&users);
         let mut inserts = vec![Insert::Notice(NewNotice {
-            prefix: self.config.notice_number_prefix.clone(),
+            prefix: self
+                .number_prefix(spec.item.scope_unit_id, &self.config.notice_number_prefix)
+                .await?,
             scope_unit_id: spec.item.scope_unit_id,
             item_id: a.item_id,
             assignment_id: a.id,

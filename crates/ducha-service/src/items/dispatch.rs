@@ -153,8 +153,11 @@ impl Services {
     /// The prefix of official numbers in a jurisdiction: the configured one (督) for the root,
     /// with the jurisdiction's short name before it below (云溪督〔2026〕1号), since numbers
     /// are unique across the whole register while each jurisdiction counts its own.
-    async fn number_prefix(&self, scope_unit_id: i64) -> ServiceResult<String> {
-        let prefix = &self.config.item_number_prefix;
+    pub(crate) async fn number_prefix(
+        &self,
+        scope_unit_id: i64,
+        prefix: &str,
+    ) -> ServiceResult<String> {
         Ok(match self.store.unit(scope_unit_id).await? {
             Some(u) if u.parent_id.is_some() => {
                 let name = ["街道", "市", "区", "县", "镇", "乡"]
@@ -163,7 +166,7 @@ impl Services {
                     .unwrap_or(&u.name);
                 format!("{name}{prefix}")
             }
-            _ => prefix.clone(),
+            _ => prefix.to_string(),
         })
     }
 
@@ -198,7 +201,9 @@ impl Services {
             "deadline": item.deadline,
         });
         let year = self.today(now).year();
-        let prefix = self.number_prefix(item.scope_unit_id).await?;
+        let prefix = self
+            .number_prefix(item.scope_unit_id, &self.config.item_number_prefix)
+            .await?;
         let c = self
             .commit(
                 Some(actor),

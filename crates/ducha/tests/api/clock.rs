@@ -185,6 +185,27 @@ async fn notice_ladder(app: &TestApp) {
     assert_eq!(printable["item_title"], "城区排水管网改造");
     assert!(printable["notice"]["acknowledged_at"].is_string());
     assert_eq!(printable["notice"]["assignment_id"], a[0]);
+
+    // The same in the browser: the printable notice, the register's light badge and filter.
+    let (status, html) = liaison.page(&format!("/notices/{nid}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains(&number) && html.contains("红色督办") && html.contains("已签收"),
+        "{html}"
+    );
+    let (_, html) = liaison.page("/items?light=red").await;
+    assert!(
+        html.contains("城区排水管网改造") && html.contains("light-red"),
+        "{html}"
+    );
+    let (_, html) = liaison.page("/items?light=green").await;
+    assert!(!html.contains("城区排水管网改造"));
+    let (status, _) = app
+        .login("county_b")
+        .await
+        .page(&format!("/notices/{nid}"))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
 async fn hand_notices_and_inbox(app: &TestApp) {
@@ -290,7 +311,14 @@ async fn hand_notices_and_inbox(app: &TestApp) {
         1
     );
     assert_eq!(dept.get("/inbox").await.ok()["unread"], 1);
+    let (_, html) = dept.page("/inbox").await;
+    assert!(
+        html.contains("橙色预警") && html.contains("badge unread"),
+        "{html}"
+    );
     assert_eq!(dept.post("/inbox/read", json!({})).await.ok()["count"], 1);
+    let (_, html) = dept.page("/inbox").await;
+    assert!(!html.contains("badge unread"), "{html}");
     assert_eq!(dept.get("/inbox").await.ok()["unread"], 0);
 
     // Preferences: defaults, then changed; unknown fields are refused.
@@ -380,4 +408,14 @@ async fn calendar(app: &TestApp) {
     let y = sup.get("/calendar/2027").await.ok();
     assert_eq!(y["published"], true);
     assert_eq!(y["workdays"][0]["name"], "春节调休");
+    let (_, html) = admin.page("/calendar?year=2027").await;
+    assert!(
+        html.contains("2027-02-07 春节调休") && html.contains("<textarea"),
+        "{html}"
+    );
+    let (_, html) = sup.page("/calendar?year=2027").await;
+    assert!(
+        html.contains("2027-02-07 春节调休") && !html.contains("<textarea"),
+        "only admins load"
+    );
 }

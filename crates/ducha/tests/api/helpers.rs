@@ -623,6 +623,19 @@ impl Session {
         }
     }
 
+    /// `GET {path}` of a web page with the session's cookie: status and HTML.
+    pub async fn page(&self, path: &str) -> (StatusCode, String) {
+        let resp = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .header("accept-language", self.lang.tag())
+            .send()
+            .await
+            .expect("request");
+        let status = resp.status();
+        (status, resp.text().await.expect("page body"))
+    }
+
     /// `GET /api/v1{path}`.
     pub async fn get(&self, path: &str) -> Resp {
         self.send(Method::GET, path, None, false, &[]).await

@@ -173,15 +173,13 @@ impl<'a> Sim<'a> {
 
     // ---- the clock -------------------------------------------------------------------------
 
-    /// This morning the supervision office urges a few items by hand: an orange warning on
-    /// behind-pace work (a leader's instruction) and blue reminders on deadlines near.
+    /// This morning the supervision office urges a few items by hand: an orange warning after a
+    /// leader's instruction and blue reminders.
     async fn hand_notices(&mut self) -> anyhow::Result<()> {
-        let supervisors: Vec<i64> = self
-            .org
-            .units
-            .iter()
-            .flat_map(|u| u.supervisors.iter().copied())
-            .collect();
+        let mut supervisors = Vec::new();
+        for login in ["zf.ducha1", "yunxi.dcs"] {
+            supervisors.extend(self.s.store.user_by_name(login).await?.map(|u| u.id));
+        }
         let rows = self.s.store.sweep_rows(0, 100_000).await?;
         let noticed: std::collections::HashSet<i64> = self
             .s
@@ -191,28 +189,32 @@ impl<'a> Sim<'a> {
             .iter()
             .map(|n| n.assignment_id)
             .collect();
+        // The units of the printed logins get one each, so every role finds a notice to open.
         let picks = [
             (
-                2,
+                "yunxi.liaison",
                 "orange",
                 "市政府主要领导批示：该项工作进度滞后，请倒排工期、加快推进，3个工作日内报送整改措施。",
             ),
             (
-                1,
+                "zjj.liaison",
                 "blue",
-                "该事项即将到期，请对照目标任务抓紧收尾，按时申请办结。",
+                "请对照目标任务抓紧推进，按时报送本月进展。",
             ),
+            ("longtan.liaison", "blue", "请按时报送进展并上传佐证材料。"),
         ];
         self.cur += Duration::minutes(90);
-        for (light, level, text) in picks {
-            let mut issued = 0;
-            for r in rows
+        for (login, level, text) in picks {
+            let Some(user) = self.s.store.user_by_name(login).await? else {
+                continue;
+            };
+            let mut mine: Vec<_> = rows
                 .iter()
-                .filter(|r| r.light == Some(light) && !noticed.contains(&r.id))
-            {
-                if issued == 2 {
-                    break;
-                }
+                .filter(|r| r.unit_id == user.unit_id && !noticed.contains(&r.id))
+                .collect();
+            // The most urgent first.
+            mine.sort_by_key(|r| std::cmp::Reverse(r.light));
+            'pick: for r in mine {
                 for &sup in &supervisors {
                     let actor = self.actor(sup).await?;
                     let input = ducha_service::clock::NoticeInput {
@@ -220,15 +222,10 @@ impl<'a> Sim<'a> {
                         requirement: text.into(),
                         working_days: None,
                     };
-                    if self
-                        .s
-                        .issue_notice(&actor, r.id, &input, self.now())
-                        .await
-                        .is_ok()
-                    {
-                        issued += 1;
+                    let r = self.s.issue_notice(&actor, r.id, &input, self.now()).await;
+                    if r.is_ok() {
                         self.cur += Duration::minutes(7);
-                        break;
+                        break 'pick;
                     }
                 }
             }

@@ -113,7 +113,7 @@ impl Sim<'_> {
             self.sched(at, Act::Decompose(a));
         }
         if !b.silent {
-            let at = self.wd(4, 10);
+            let at = self.report_time(&row).await?;
             self.sched(at, Act::Report(a));
         }
         if b.help.is_some() {
@@ -332,10 +332,42 @@ impl Sim<'_> {
             self.sched(at, Act::Review(c.id, a, rv));
         }
         if !(overdue && self.rng.chance(0.2)) {
-            let at = self.wd(8, 15);
+            let at = self.report_time(&row).await?;
             self.sched(at, Act::Report(a));
         }
         Ok(())
+    }
+
+    /// When the unit files its next progress report: most units in the days before the
+    /// cadence's next due date, some late.
+    async fn report_time(&mut self, row: &AssignmentRow) -> anyhow::Result<chrono::NaiveDateTime> {
+        Ok(match self.next_due(row).await? {
+            Some(due) if self.rng.chance(0.92) => {
+                let d = self.back(due, 0, 2);
+                self.on(d)
+            }
+            Some(_) => self.wd(8, 15),
+            None => self.wd(4, 12),
+        })
+    }
+
+    /// The next report due date of an assignment after today, by its item's cadence.
+    async fn next_due(&self, row: &AssignmentRow) -> anyhow::Result<Option<NaiveDate>> {
+        let Some(item) = self.s.store.item(row.item_id).await? else {
+            return Ok(None);
+        };
+        let cal = self.s.calendar();
+        let from = china_date(row.dispatched_at);
+        let mut d = self.today();
+        for _ in 0..60 {
+            d = d.succ_opt().context("date")?;
+            let next = d.succ_opt().context("date")?;
+            let window = ducha_domain::light::last_due_window(item.cadence.0, from, next, &cal);
+            if window.is_some_and(|(_, due)| due == d) {
+                return Ok(Some(d));
+            }
+        }
+        Ok(None)
     }
 
     async fn complete(&mut self, a: i64, tries: u8) -> anyhow::Result<()> {
