@@ -166,6 +166,9 @@ impl Outgoing<'_> {
         .unwrap_or_default();
         let mut notes = Vec::new();
         let mut out = Vec::new();
+        // A row is first due at its `created_at`, and deliveries are claimed on the wall clock:
+        // a job clock set ahead (simulated days) must not hold them back until then.
+        let due = self.now.min(crate::now());
         let mut push = |target: Target, digest_key: Option<String>| {
             out.push(NewOutbox {
                 kind: kind.into(),
@@ -173,7 +176,7 @@ impl Outgoing<'_> {
                 target: serde_json::to_string(&target).unwrap_or_default(),
                 message: message.clone(),
                 digest_key: digest_key.filter(|_| self.settings.digest && !urgent),
-                created_at: self.now,
+                created_at: due,
             });
         };
         for u in users {

@@ -150,7 +150,8 @@ impl Services {
                 target: first.target.clone(),
                 message: serde_json::to_string(&message).unwrap_or_default(),
                 digest_key: None,
-                created_at: now,
+                // Due at once on the wall clock, even when the job clock runs ahead.
+                created_at: now.min(crate::now()),
             };
             let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
             match self.store.merge_held(&ids, &digest).await {
