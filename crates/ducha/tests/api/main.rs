@@ -10,7 +10,9 @@
 //!   `ducha audit verify`;
 //! - `props`: random command sequences against the use cases, checking the chain's invariants;
 //! - `clock`: lights, the notice ladder over simulated days (the real `ducha jobs run-once`),
-//!   hand-issued notices, the inbox, the calendar.
+//!   hand-issued notices, the inbox, the calendar;
+//! - `scheduler` (PostgreSQL only): two real `ducha serve` processes with the scheduler on, run
+//!   through simulated days, one killed midway; every notice reaches each robot exactly once.
 
 mod helpers;
 
@@ -25,4 +27,5 @@ mod permissions;
 mod props;
 mod requests;
 mod rerouting;
+mod scheduler;
 mod visibility;
