@@ -40,6 +40,13 @@ pub(crate) trait Page {
         t(key, self.lang()).to_string()
     }
 
+    /// An instant as China local time (UTC+8), to the minute.
+    fn local(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
+        (*t + chrono::Duration::hours(8))
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    }
+
     /// The label of an enum value, keyed `prefix.name`.
     fn label(&self, prefix: &str, name: &str) -> String {
         self.t(&format!("{prefix}.{name}"))

@@ -56,8 +56,9 @@ pub struct OutboxView {
     pub created_at: DateTime<Utc>,
 }
 
-/// Rows claimed per round.
-const CLAIM: i64 = 50;
+/// Rows claimed per round: one, sent at once, so a claim never outlives its lease while earlier
+/// rows of a batch are still being sent (another node could then claim and send it too).
+const CLAIM: i64 = 1;
 
 impl Services {
     /// Delivers every due row once (rows failing now are retried by a later run). `lease` is

@@ -29,3 +29,4 @@ mod requests;
 mod rerouting;
 mod scheduler;
 mod visibility;
+mod webhooks;

@@ -6,20 +6,15 @@
 //! over once the lease expires. PostgreSQL only: several app nodes need it.
 
 use crate::helpers::{Db, Session, TestApp, pg_url, spawn_app, today};
-use axum::Router;
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, Uri};
+use crate::webhooks::{Receiver, Robot, header, robots_toml, signature_ok};
 use chrono::NaiveDate;
 use ducha_domain::calendar::WorkCalendar;
-use hmac::{Hmac, KeyInit as _, Mac as _};
 use serde_json::{Value, json};
-use sha2::Sha256;
 use sqlx::{AssertSqlSafe, Connection, PgPool};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// Seconds a job lease (and a claimed delivery) protects its holder; a killed node's lease is
@@ -301,15 +296,6 @@ async fn dispatch(sup: &Session, leader: &Session, item: Value, assignments: Val
     .ok();
 }
 
-/// A unit's webhook robot.
-#[derive(Debug, Clone)]
-struct Robot {
-    unit: i64,
-    path: String,
-    url: String,
-    secret: String,
-}
-
 /// One robot for each unit with assignments, two for county A, and one for the supervision
 /// office, which has no assignment and must hear nothing.
 fn robots(app: &TestApp, base: &str) -> Vec<Robot> {
@@ -376,15 +362,7 @@ filter = "info,sqlx=warn,ducha_service::clock::jobs=debug"
         checkpoints = p(&dir.join("checkpoints.log")),
         clock = p(clock),
     );
-    for r in robots {
-        toml.push_str(&format!(
-            "\n[[service.notify.robots]]\nunit_id = {}\nchannel = \"webhook\"\nurl = {}\n\
-             secret = {}\n",
-            r.unit,
-            s(&r.url),
-            s(&r.secret)
-        ));
-    }
+    toml.push_str(&robots_toml(robots));
     let file = dir.join("ducha.toml");
     std::fs::write(&file, toml).expect("write the configuration");
     file
@@ -736,74 +714,4 @@ impl Drop for Nodes {
             }
         }
     }
-}
-
-/// A request as the receiver saw it.
-#[derive(Debug, Clone)]
-struct Hit {
-    path: String,
-    headers: HeaderMap,
-    body: Vec<u8>,
-}
-
-/// The robots' endpoint: records every request and answers 200.
-struct Receiver {
-    base: String,
-    hits: Arc<Mutex<Vec<Hit>>>,
-}
-
-impl Receiver {
-    async fn start() -> Self {
-        let hits = Arc::new(Mutex::new(Vec::new()));
-        let app = Router::new().fallback(record).with_state(Arc::clone(&hits));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind the receiver");
-        let addr = listener.local_addr().expect("the receiver's address");
-        tokio::spawn(async move { axum::serve(listener, app).await });
-        Self {
-            base: format!("http://{addr}"),
-            hits,
-        }
-    }
-
-    fn hits(&self) -> Vec<Hit> {
-        self.hits.lock().expect("lock").clone()
-    }
-}
-
-async fn record(
-    State(hits): State<Arc<Mutex<Vec<Hit>>>>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> StatusCode {
-    hits.lock().expect("lock").push(Hit {
-        path: uri.path().to_string(),
-        headers,
-        body: body.to_vec(),
-    });
-    StatusCode::OK
-}
-
-fn header<'a>(h: &'a Hit, name: &str) -> &'a str {
-    h.headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_else(|| panic!("no {name} header on a delivery to {}", h.path))
-}
-
-/// `X-Ducha-Signature: sha256=<hex HMAC-SHA256(secret, "<X-Ducha-Timestamp>.<body>")>`.
-fn signature_ok(robot: &Robot, h: &Hit) -> bool {
-    let mut mac = Hmac::<Sha256>::new_from_slice(robot.secret.as_bytes()).expect("any key length");
-    mac.update(header(h, "x-ducha-timestamp").as_bytes());
-    mac.update(b".");
-    mac.update(&h.body);
-    let hex: String = mac
-        .finalize()
-        .into_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    header(h, "x-ducha-signature") == format!("sha256={hex}")
 }
