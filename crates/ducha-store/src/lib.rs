@@ -165,6 +165,8 @@ pub trait ClockStore: Send + Sync {
     /// Assignments whose unit has a valid reason to wait: a pending extension or refusal,
     /// or an unanswered help request.
     async fn excused_assignments(&self) -> StoreResult<Vec<i64>>;
+    /// Open assignments per (unit, light rank) within a subtree: `(unit_id, rank, count)`.
+    async fn light_counts(&self, root: &UnitPath) -> StoreResult<Vec<(i64, i64, i64)>>;
     /// Every open notice.
     async fn open_notices(&self) -> StoreResult<Vec<NoticeRow>>;
     /// One notice.

@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use chrono::NaiveDate;
 use ducha_service::clock::{
     CalendarLoaded, CalendarYear, Inbox, NoticeDetail, NoticeInput, NoticeView, NotifyPrefs,
-    OutboxView, SummonsView,
+    OutboxView, SummonsView, UnitLights,
 };
 use ducha_service::{Created, Done};
 use serde::{Deserialize, Serialize};
@@ -251,4 +251,22 @@ pub(crate) async fn retry(
 ) -> Result<Json<Count>, AppError> {
     s.services.retry_dead_letter(&auth.actor, id).await?;
     Ok(Json(Count { count: 1 }))
+}
+
+/// Which subtree.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub(crate) struct UnitQuery {
+    /// A unit the caller sees; default the caller's whole view.
+    unit_id: Option<i64>,
+}
+
+#[utoipa::path(get, path = "/lights/units", tag = "clock", params(UnitQuery),
+    responses((status = 200, description = "Open assignments per light for each unit, most red first", body = Vec<UnitLights>),
+        (status = 404, body = ErrorBody)))]
+pub(crate) async fn unit_lights(
+    State(s): State<AppState>,
+    auth: Auth,
+    ApiQuery(q): ApiQuery<UnitQuery>,
+) -> Result<Json<Vec<UnitLights>>, AppError> {
+    Ok(Json(s.services.unit_lights(&auth.actor, q.unit_id).await?))
 }

@@ -95,6 +95,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(clock::notice))
         .routes(routes!(clock::acknowledge))
         .routes(routes!(clock::summonses))
+        .routes(routes!(clock::unit_lights))
         .routes(routes!(clock::inbox))
         .routes(routes!(clock::mark_read))
         .routes(routes!(clock::prefs, clock::set_prefs))

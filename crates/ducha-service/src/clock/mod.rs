@@ -9,6 +9,7 @@ mod lights;
 mod notices;
 mod notify;
 mod outbox;
+mod summary;
 mod sweep;
 
 pub use calendar::{CalendarDayView, CalendarLoaded, CalendarYear};
@@ -18,4 +19,5 @@ pub(crate) use notices::notice_view;
 pub use notices::{NoticeDetail, NoticeInput, NoticeView, SummonsView};
 pub use notify::{NotifyPrefs, NotifySettings, OutboxMessage, Robot};
 pub use outbox::{DeliverOutcome, DigestOutcome, OutboxView};
+pub use summary::UnitLights;
 pub use sweep::SweepOutcome;

@@ -93,6 +93,16 @@ macro_rules! __sql_clock {
                 .map_err(err)
             }
 
+            async fn light_counts(&self, root: &UnitPath) -> StoreResult<Vec<(i64, i64, i64)>> {
+                let mut d = Dynamic::default();
+                let r = d.subtree("unit_path", root);
+                d.sql = format!(
+                    "SELECT unit_id, light, COUNT(*) FROM assignments WHERE {r} \
+                     AND light IS NOT NULL GROUP BY unit_id, light"
+                );
+                fetch_all(self, d).await
+            }
+
             async fn open_notices(&self) -> StoreResult<Vec<NoticeRow>> {
                 sqlx::query_as::<$db, NoticeRow>(sql(format!(
                     "SELECT {NOTICE_COLS} FROM notices WHERE state = 'open' ORDER BY id"

@@ -158,6 +158,23 @@ async fn notice_ladder(app: &TestApp) {
             "step {step}"
         );
     }
+    // Lights by unit: county A's one assignment is red; a foreign unit filter is 404.
+    let by_unit = sup.get("/lights/units").await.ok();
+    let a_row = by_unit
+        .as_array()
+        .expect("units")
+        .iter()
+        .find(|u| u["unit_id"] == o.county_a)
+        .expect("county A")
+        .clone();
+    assert_eq!((a_row["red"].clone(), a_row["green"].clone()), (json!(1), json!(0)), "{by_unit}");
+    assert_eq!(by_unit[0]["unit_id"], o.county_a, "most red first: {by_unit}");
+    let county_b = app.login("county_b").await;
+    county_b
+        .get(&format!("/lights/units?unit_id={}", o.county_a))
+        .await
+        .error(StatusCode::NOT_FOUND, "error.not_found");
+    assert_eq!(county_b.get("/lights/units").await.ok(), json!([]));
     let summonses = sup.get("/summonses").await.ok();
     assert_eq!(summonses.as_array().map(Vec::len), Some(1), "{summonses}");
     assert_eq!(summonses[0]["unit_id"], o.county_a);
