@@ -20,6 +20,7 @@ mod admin;
 mod audit;
 mod bad_input;
 mod clock;
+mod demo;
 mod fixes;
 mod lifecycle;
 mod listing;

@@ -1,0 +1,120 @@
+//! The demo city as a new user meets it: seeded by the real `ducha demo --seed-only`, it shows
+//! all four lights, urge notices of all three colours with escalations and summonses, an inbox
+//! for the printed logins, and a history that keeps to the working-day calendar.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use ducha_domain::calendar::WorkCalendar;
+use sqlx::sqlite::SqlitePoolOptions;
+use std::collections::BTreeSet;
+
+#[tokio::test]
+async fn demo_city_shows_the_clock_at_work() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let data = dir.path().join("demo");
+    let out = tokio::task::spawn_blocking({
+        let data = data.clone();
+        move || {
+            std::process::Command::new(env!("CARGO_BIN_EXE_ducha"))
+                .args(["demo", "--seed-only", "--as-of", "2026-11-27", "--data-dir"])
+                .arg(&data)
+                .env("RUST_LOG", "warn")
+                .output()
+                .expect("run the ducha binary")
+        }
+    })
+    .await
+    .expect("join");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let url = format!("sqlite://{}?mode=ro", data.join("ducha-demo.db").display());
+    let db = SqlitePoolOptions::new()
+        .connect(&url)
+        .await
+        .expect("open the demo database");
+    let strings = |sql: &'static str| {
+        let db = db.clone();
+        async move {
+            sqlx::query_scalar::<_, String>(sql)
+                .fetch_all(&db)
+                .await
+                .expect(sql)
+                .into_iter()
+                .collect::<BTreeSet<String>>()
+        }
+    };
+    let count = |sql: &'static str| {
+        let db = db.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(&db)
+                .await
+                .expect(sql)
+        }
+    };
+
+    // All four lights on the register.
+    let lights =
+        strings("SELECT DISTINCT CAST(light AS TEXT) FROM items WHERE light IS NOT NULL").await;
+    assert_eq!(
+        lights,
+        ["0", "1", "2", "3"].map(String::from).into(),
+        "item lights"
+    );
+    // Notices of every colour, open today and escalated in the past, and summonses.
+    for level in ["blue", "orange", "red"] {
+        let open = strings("SELECT DISTINCT level FROM notices WHERE state = 'open'").await;
+        assert!(open.contains(level), "an open {level} notice");
+    }
+    let states = strings("SELECT DISTINCT state FROM notices").await;
+    assert!(
+        states.contains("escalated") && states.contains("met"),
+        "{states:?}"
+    );
+    let ladders = count(
+        "SELECT COUNT(*) FROM notices r JOIN notices o ON o.id = r.previous_id \
+         JOIN notices b ON b.id = o.previous_id \
+         WHERE r.level = 'red' AND o.level = 'orange' AND b.level = 'blue'",
+    )
+    .await;
+    assert!(ladders > 0, "a full blue → orange → red ladder");
+    assert!(count("SELECT COUNT(*) FROM summons").await > 0);
+    assert!(count("SELECT COUNT(*) FROM notices WHERE acknowledged_at IS NOT NULL").await > 0);
+    // Every printed unit login has notifications waiting.
+    for login in ["yunxi.liaison", "zjj.liaison", "longtan.liaison"] {
+        let n = sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id \
+             WHERE u.username = $1 AND n.read_at IS NULL",
+        )
+        .bind(login)
+        .fetch_one(&db)
+        .await
+        .expect("inbox");
+        assert!(n > 0, "{login} has an inbox");
+    }
+    // The history keeps office hours on working days, and notices fall due on working days.
+    let cal = WorkCalendar::china();
+    let events: Vec<DateTime<Utc>> = sqlx::query_scalar("SELECT at FROM events")
+        .fetch_all(&db)
+        .await
+        .expect("events");
+    let off: Vec<_> = events
+        .iter()
+        .map(|t| (*t + Duration::hours(8)).date_naive())
+        .filter(|d| !cal.is_working_day(*d))
+        .collect();
+    assert!(off.is_empty(), "events on days off: {off:?}");
+    let dates: Vec<(NaiveDate, NaiveDate)> =
+        sqlx::query_as("SELECT issued_on, deadline FROM notices")
+            .fetch_all(&db)
+            .await
+            .expect("notices");
+    for (issued, due) in dates {
+        assert!(
+            cal.is_working_day(issued) && cal.is_working_day(due),
+            "{issued} → {due}"
+        );
+    }
+}
