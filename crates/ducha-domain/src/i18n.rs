@@ -288,6 +288,54 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("ui.acknowledged", "已签收", "Acknowledged"),
     ("ui.not_acknowledged", "未签收", "Not acknowledged"),
     ("ui.item", "督办事项", "Item"),
+    ("event.unit.created", "新增单位", "Unit added"),
+    ("event.user.created", "新增用户", "User added"),
+    ("event.user.password_reset", "重置密码", "Password reset"),
+    ("event.user.unlocked", "解除锁定", "Account unlocked"),
+    ("event.item.created", "登记事项", "Item registered"),
+    ("event.item.updated", "修改事项", "Item edited"),
+    ("event.item.submitted", "提交审批", "Submitted for approval"),
+    ("event.item.approved", "领导审批通过", "Approved"),
+    ("event.item.rejected", "领导退回", "Sent back by the leader"),
+    ("event.item.dispatched", "交办", "Dispatched"),
+    ("event.item.closed", "办结销号", "Closed"),
+    ("event.assignment.signed", "签收", "Signed for"),
+    ("event.assignment.refused", "申请退回", "Refused as wrongly routed"),
+    ("event.refusal.upheld", "同意退回", "Refusal upheld"),
+    ("event.refusal.rejected", "不同意退回", "Refusal rejected"),
+    ("event.assignment.decomposed", "分解下达", "Decomposed"),
+    ("event.report.submitted", "报送进展", "Report submitted"),
+    ("event.report.accepted", "审核通过", "Report accepted"),
+    ("event.report.returned", "退回重办", "Report returned"),
+    ("event.extension.requested", "申请延期", "Extension asked"),
+    ("event.extension.approved", "同意延期", "Extension approved"),
+    ("event.extension.denied", "不同意延期", "Extension denied"),
+    ("event.help.requested", "申请协调", "Help asked"),
+    ("event.help.answered", "协调答复", "Help answered"),
+    ("event.lights.swept", "亮灯巡检", "Lights swept"),
+    ("event.notice.issued", "发出督办单", "Notice issued"),
+    ("event.notice.escalated", "督办升级", "Notice escalated"),
+    ("event.notice.acknowledged", "签收督办单", "Notice acknowledged"),
+    ("event.notice.met", "督办要求已落实", "Notice met"),
+    ("event.notice.closed", "督办单关闭", "Notice closed"),
+    ("event.calendar.loaded", "载入节假日安排", "Calendar loaded"),
+    ("assignment_state.pending", "待签收", "To sign"),
+    ("assignment_state.signed", "已签收", "Signed"),
+    ("assignment_state.in_progress", "办理中", "In progress"),
+    ("assignment_state.completion_requested", "申请办结", "Completion requested"),
+    ("assignment_state.done", "已办结", "Done"),
+    ("assignment_state.refusal_requested", "申请退回", "Refusal requested"),
+    ("assignment_state.withdrawn", "已退回", "Withdrawn"),
+    ("role.lead", "牵头", "Lead"),
+    ("role.co", "配合", "Co-unit"),
+    ("ui.assignments", "责任链", "Responsibility chain"),
+    ("ui.timeline", "办理过程", "Timeline"),
+    ("ui.progress", "进度", "Progress"),
+    ("ui.responsible", "责任人", "Responsible"),
+    ("ui.description", "事项内容", "What must be done"),
+    ("ui.targets", "目标任务", "Targets"),
+    ("ui.no_notices", "暂无督办单", "No notices"),
+    ("ui.back", "返回", "Back"),
     ("error.not_found", "未找到该记录", "Not found"),
     (
         "error.forbidden",
@@ -457,6 +505,12 @@ mod tests {
         }
         for s in crate::notice::NoticeState::ALL {
             assert!(knows(&format!("notice_state.{s}")), "notice_state.{s}");
+        }
+        for k in crate::chain::EventKind::ALL {
+            assert!(knows(&format!("event.{k}")), "event.{k}");
+        }
+        for s in crate::assignment::AssignmentState::ALL {
+            assert!(knows(&format!("assignment_state.{s}")), "assignment_state.{s}");
         }
     }
 

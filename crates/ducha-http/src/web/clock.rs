@@ -203,6 +203,41 @@ pub(crate) async fn acknowledge(
 }
 
 #[derive(Template)]
+#[template(path = "item.html")]
+struct ItemPage {
+    lang: Lang,
+    user: PageUser,
+    d: ducha_service::ItemDetail,
+}
+
+impl Page for ItemPage {
+    fn lang(&self) -> Lang {
+        self.lang
+    }
+}
+
+/// The item page: header with state and light, the responsibility chain with each unit's
+/// light, the notices and the timeline.
+pub(crate) async fn item(
+    State(s): State<AppState>,
+    OriginalUri(uri): OriginalUri,
+    parts: Parts,
+    Path(id): Path<String>,
+) -> Response {
+    let user = match page_user(&s, &parts, &uri).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let Ok(id) = id.parse::<i64>() else {
+        return crate::AppError::from(ducha_service::ServiceError::NotFound).into_response();
+    };
+    match s.services.item_detail(&user.actor, id).await {
+        Ok(d) => render(&ItemPage { lang: user.lang, user, d }),
+        Err(e) => crate::AppError::from(e).into_response(),
+    }
+}
+
+#[derive(Template)]
 #[template(path = "calendar.html")]
 struct CalendarPage {
     lang: Lang,

@@ -20,6 +20,7 @@ pub fn router() -> Router<AppState> {
         .route("/login", get(login::page).post(login::submit))
         .route("/logout", post(login::logout))
         .route("/items", get(items::page))
+        .route("/items/{id}", get(clock::item))
         .route("/inbox", get(clock::inbox))
         .route("/inbox/read", post(clock::read_all))
         .route("/notices/{id}", get(clock::notice))

@@ -167,8 +167,15 @@ async fn notice_ladder(app: &TestApp) {
         .find(|u| u["unit_id"] == o.county_a)
         .expect("county A")
         .clone();
-    assert_eq!((a_row["red"].clone(), a_row["green"].clone()), (json!(1), json!(0)), "{by_unit}");
-    assert_eq!(by_unit[0]["unit_id"], o.county_a, "most red first: {by_unit}");
+    assert_eq!(
+        (a_row["red"].clone(), a_row["green"].clone()),
+        (json!(1), json!(0)),
+        "{by_unit}"
+    );
+    assert_eq!(
+        by_unit[0]["unit_id"], o.county_a,
+        "most red first: {by_unit}"
+    );
     let county_b = app.login("county_b").await;
     county_b
         .get(&format!("/lights/units?unit_id={}", o.county_a))
@@ -229,6 +236,13 @@ async fn notice_ladder(app: &TestApp) {
         html.contains(&number) && html.contains("红色督办") && html.contains("已签收"),
         "{html}"
     );
+    let (status, html) = liaison.page(&format!("/items/{item}")).await;
+    assert_eq!(status, StatusCode::OK);
+    for text in ["红灯", "已超期", number.as_str(), "发出督办单", "督办升级", "签收督办单"] {
+        assert!(html.contains(text), "item page lacks {text}: {html}");
+    }
+    let (status, _) = app.login("county_b").await.page(&format!("/items/{item}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
     let (_, html) = liaison.page("/items?light=red").await;
     assert!(
         html.contains("城区排水管网改造") && html.contains("light-red"),
