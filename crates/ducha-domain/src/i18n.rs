@@ -300,7 +300,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("event.item.dispatched", "交办", "Dispatched"),
     ("event.item.closed", "办结销号", "Closed"),
     ("event.assignment.signed", "签收", "Signed for"),
-    ("event.assignment.refused", "申请退回", "Refused as wrongly routed"),
+    (
+        "event.assignment.refused",
+        "申请退回",
+        "Refused as wrongly routed",
+    ),
     ("event.refusal.upheld", "同意退回", "Refusal upheld"),
     ("event.refusal.rejected", "不同意退回", "Refusal rejected"),
     ("event.assignment.decomposed", "分解下达", "Decomposed"),
@@ -315,16 +319,28 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("event.lights.swept", "亮灯巡检", "Lights swept"),
     ("event.notice.issued", "发出督办单", "Notice issued"),
     ("event.notice.escalated", "督办升级", "Notice escalated"),
-    ("event.notice.acknowledged", "签收督办单", "Notice acknowledged"),
+    (
+        "event.notice.acknowledged",
+        "签收督办单",
+        "Notice acknowledged",
+    ),
     ("event.notice.met", "督办要求已落实", "Notice met"),
     ("event.notice.closed", "督办单关闭", "Notice closed"),
     ("event.calendar.loaded", "载入节假日安排", "Calendar loaded"),
     ("assignment_state.pending", "待签收", "To sign"),
     ("assignment_state.signed", "已签收", "Signed"),
     ("assignment_state.in_progress", "办理中", "In progress"),
-    ("assignment_state.completion_requested", "申请办结", "Completion requested"),
+    (
+        "assignment_state.completion_requested",
+        "申请办结",
+        "Completion requested",
+    ),
     ("assignment_state.done", "已办结", "Done"),
-    ("assignment_state.refusal_requested", "申请退回", "Refusal requested"),
+    (
+        "assignment_state.refusal_requested",
+        "申请退回",
+        "Refusal requested",
+    ),
     ("assignment_state.withdrawn", "已退回", "Withdrawn"),
     ("role.lead", "牵头", "Lead"),
     ("role.co", "配合", "Co-unit"),
@@ -510,7 +526,10 @@ mod tests {
             assert!(knows(&format!("event.{k}")), "event.{k}");
         }
         for s in crate::assignment::AssignmentState::ALL {
-            assert!(knows(&format!("assignment_state.{s}")), "assignment_state.{s}");
+            assert!(
+                knows(&format!("assignment_state.{s}")),
+                "assignment_state.{s}"
+            );
         }
     }
 

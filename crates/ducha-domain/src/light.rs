@@ -115,7 +115,9 @@ pub fn light_of(
         f.state,
         AssignmentState::CompletionRequested | AssignmentState::RefusalRequested
     );
-    if today > f.deadline && f.state != AssignmentState::CompletionRequested {
+    // A deadline on a day off ends on the next working day (Civil Code art. 203).
+    let deadline = cal.next_working_day_from(f.deadline);
+    if today > deadline && f.state != AssignmentState::CompletionRequested {
         return Some((Light::Red, Some(LightReason::Overdue)));
     }
     if !waiting {
@@ -128,7 +130,7 @@ pub fn light_of(
         if behind_pace(f, today, cal, rules) {
             return Some((Light::Yellow, Some(LightReason::BehindPace)));
         }
-        if cal.working_days_between(today, f.deadline) <= rules.blue_within_working_days {
+        if cal.working_days_between(today, deadline) <= rules.blue_within_working_days {
             return Some((Light::Blue, Some(LightReason::DeadlineNear)));
         }
     }
@@ -199,8 +201,9 @@ pub fn last_due_window(
                 nominal = nominal.checked_sub_days(Days::new(7))?;
                 due = cal.next_working_day_from(nominal);
             }
-            let prev = cal.next_working_day_from(nominal.checked_sub_days(Days::new(7))?);
-            (prev, due)
+            // The window starts at the previous nominal date: a report filed on a moved due
+            // date (after a holiday) also counts for the next one.
+            (nominal.checked_sub_days(Days::new(7))?, due)
         }
         Cadence::Monthly { day } => {
             let day = u32::from(day).clamp(1, 28);
@@ -213,8 +216,7 @@ pub fn last_due_window(
                 nominal = nominal.checked_sub_months(Months::new(1))?;
                 due = cal.next_working_day_from(nominal);
             }
-            let prev = cal.next_working_day_from(nominal.checked_sub_months(Months::new(1))?);
-            (prev, due)
+            (nominal.checked_sub_months(Months::new(1))?, due)
         }
         Cadence::EveryWorkingDays { n } => {
             let n = i64::from(n.max(1));
@@ -370,24 +372,29 @@ mod tests {
         );
         assert_eq!(
             last_due_window(cadence, d(2026, 8, 20), d(2026, 10, 9), &cal),
-            Some((d(2026, 9, 7), d(2026, 10, 8)))
+            Some((d(2026, 9, 5), d(2026, 10, 8)))
         );
         let mut f = facts(d(2026, 8, 20), d(2026, 12, 31));
         f.cadence = cadence;
         f.progress = Some(100);
-        f.last_report_on = Some(d(2026, 9, 7));
+        f.last_report_on = Some(d(2026, 9, 4));
         assert!(
             !missed_report(&f, d(2026, 10, 8), &cal),
             "due today, not missed yet"
         );
         assert!(missed_report(&f, d(2026, 10, 9), &cal));
+        f.last_report_on = Some(d(2026, 9, 7));
+        assert!(
+            !missed_report(&f, d(2026, 10, 9), &cal),
+            "filed on the moved September due date: counts for October too"
+        );
         f.last_report_on = Some(d(2026, 9, 8));
         assert!(
             !missed_report(&f, d(2026, 10, 9), &cal),
             "reported inside the window"
         );
         assert_eq!(light(&f, d(2026, 10, 9)).0, Light::Green);
-        f.last_report_on = Some(d(2026, 9, 7));
+        f.last_report_on = Some(d(2026, 9, 4));
         assert_eq!(
             light(&f, d(2026, 10, 9)),
             (Light::Yellow, Some(LightReason::MissedReport))
@@ -419,7 +426,7 @@ mod tests {
         );
         assert_eq!(
             last_due_window(weekly, d(2026, 9, 1), d(2026, 10, 9), &cal),
-            Some((d(2026, 9, 28), d(2026, 10, 8)))
+            Some((d(2026, 9, 25), d(2026, 10, 8)))
         );
         // Every 5 working days from Friday 13 Feb 2026: 14 Feb (make-up Saturday), 24–27 Feb.
         let every5 = Cadence::EveryWorkingDays { n: 5 };
@@ -435,6 +442,23 @@ mod tests {
         assert_eq!(
             last_due_window(Cadence::None, d(2026, 1, 1), d(2026, 12, 1), &cal),
             None
+        );
+    }
+
+    #[test]
+    fn a_deadline_on_a_holiday_ends_on_the_next_working_day() {
+        // Saturday 3 Oct 2026 is in the National Day holiday: the deadline is Thursday 8 Oct.
+        let mut f = facts(d(2026, 9, 1), d(2026, 10, 3));
+        f.progress = Some(100);
+        assert_eq!(
+            light(&f, d(2026, 10, 5)).0,
+            Light::Blue,
+            "not red during the holiday"
+        );
+        assert_eq!(light(&f, d(2026, 10, 8)).0, Light::Blue);
+        assert_eq!(
+            light(&f, d(2026, 10, 9)),
+            (Light::Red, Some(LightReason::Overdue))
         );
     }
 

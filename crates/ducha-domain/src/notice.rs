@@ -86,6 +86,8 @@ pub struct NoticeRules {
     pub red_working_days: u32,
     /// Consecutive red notices for one unit that recommend summoning its head (约谈).
     pub summon_after_reds: u32,
+    /// Red notices one assignment gets at most; the last stays open until it is met.
+    pub max_reds_per_assignment: u32,
 }
 
 impl Default for NoticeRules {
@@ -96,6 +98,7 @@ impl Default for NoticeRules {
             orange_working_days: 3,
             red_working_days: 5,
             summon_after_reds: 3,
+            max_reds_per_assignment: 3,
         }
     }
 }
@@ -148,6 +151,10 @@ pub struct NoticeFacts {
     /// The unit has a valid reason to wait: a pending extension or refusal, or an unanswered
     /// help request to the level above.
     pub excused: bool,
+    /// Red notices the assignment has had so far (this one included).
+    pub reds: u32,
+    /// How many reds the rules issue per assignment at most.
+    pub max_reds: u32,
 }
 
 /// The step for one open notice: closed with its assignment; met when its cause is gone (or,
@@ -157,17 +164,21 @@ pub fn notice_step(f: &NoticeFacts, today: NaiveDate) -> NoticeStep {
     if !f.assignment_open {
         return NoticeStep::Close;
     }
+    // Met when the unit did what was asked: no longer overdue (finished, or a new deadline
+    // approved); reported since (a report-missing or a hand-issued notice). A missed-report
+    // notice whose assignment then also goes overdue is not met: it stays and escalates.
     let met = match f.cause {
         NoticeCause::Overdue => f.reason != Some(LightReason::Overdue),
-        NoticeCause::MissedReport => {
-            f.reported_since || f.reason != Some(LightReason::MissedReport)
-        }
-        NoticeCause::Manual => f.reported_since,
+        NoticeCause::MissedReport | NoticeCause::Manual => f.reported_since,
     };
     if met {
         return NoticeStep::Met;
     }
     if today > f.deadline && !f.excused {
+        // After the last red the rules say enough: the summons and the joint meeting take over.
+        if f.level == NoticeLevel::Red && f.reds >= f.max_reds {
+            return NoticeStep::Keep;
+        }
         return NoticeStep::Escalate(f.level.next());
     }
     NoticeStep::Keep
@@ -203,6 +214,8 @@ mod tests {
             reason: Some(LightReason::Overdue),
             reported_since: false,
             excused: false,
+            reds: u32::from(level == NoticeLevel::Red),
+            max_reds: 3,
         }
     }
 
@@ -246,7 +259,12 @@ mod tests {
             "no longer overdue"
         );
         let mut m = open_notice(NoticeLevel::Orange, NoticeCause::MissedReport);
-        m.reason = Some(LightReason::MissedReport);
+        m.reason = Some(LightReason::Overdue);
+        assert_eq!(
+            notice_step(&m, d(2026, 10, 9)),
+            NoticeStep::Escalate(NoticeLevel::Red),
+            "going overdue does not meet a missed-report notice"
+        );
         m.reported_since = true;
         assert_eq!(notice_step(&m, d(2026, 10, 9)), NoticeStep::Met);
         let mut h = open_notice(NoticeLevel::Orange, NoticeCause::Manual);

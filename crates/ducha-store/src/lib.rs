@@ -169,6 +169,8 @@ pub trait ClockStore: Send + Sync {
     async fn light_counts(&self, root: &UnitPath) -> StoreResult<Vec<(i64, i64, i64)>>;
     /// Every open notice.
     async fn open_notices(&self) -> StoreResult<Vec<NoticeRow>>;
+    /// Assignments with a notice met, escalated or closed on `day`.
+    async fn resolved_on(&self, day: NaiveDate) -> StoreResult<Vec<i64>>;
     /// One notice.
     async fn notice(&self, id: i64) -> StoreResult<Option<NoticeRow>>;
     /// Notices of an item, oldest first.

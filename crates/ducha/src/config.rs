@@ -189,11 +189,15 @@ impl Config {
             n.orange_working_days,
             n.red_working_days,
             n.summon_after_reds,
+            n.max_reds_per_assignment,
         ]
         .iter()
         .any(|d| !(1..=60).contains(d))
         {
-            bail!("service.notices: working days and summon_after_reds must be 1–60");
+            bail!(
+                "service.notices: working days, summon_after_reds and max_reds_per_assignment \
+                 must be 1–60"
+            );
         }
         if self.service.notify.digest_hour > 23 || self.service.notify.max_attempts < 1 {
             bail!("service.notify: digest_hour must be 0–23 and max_attempts at least 1");
@@ -257,6 +261,8 @@ orange_working_days = 3
 red_working_days = 5
 # Consecutive red notices for one unit that recommend summoning its head (约谈)
 summon_after_reds = 3
+# Red notices one assignment gets at most; the last stays open until it is met
+max_reds_per_assignment = 3
 
 [service.notify]
 # Non-urgent (blue) notices go out once a day at digest_hour (China time)

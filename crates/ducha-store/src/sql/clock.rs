@@ -58,7 +58,8 @@ macro_rules! __sql_clock {
                         let why = d.arg(Arg::OptText(reason.clone()));
                         let list = d.list(chunk);
                         d.sql = format!(
-                            "UPDATE assignments SET light = {r}, light_reason = {why} WHERE id IN {list}"
+                            "UPDATE assignments SET light = {r}, light_reason = {why} WHERE id IN {list} \
+                             AND state NOT IN ('done', 'withdrawn')"
                         );
                         changed += execute(&mut *tx, d).await?;
                     }
@@ -101,6 +102,16 @@ macro_rules! __sql_clock {
                      AND light IS NOT NULL GROUP BY unit_id, light"
                 );
                 fetch_all(self, d).await
+            }
+
+            async fn resolved_on(&self, day: $crate::reexport::chrono::NaiveDate) -> StoreResult<Vec<i64>> {
+                sqlx::query_scalar::<$db, i64>(
+                    "SELECT DISTINCT assignment_id FROM notices WHERE resolved_on = $1",
+                )
+                .bind(day)
+                .fetch_all(self.writer())
+                .await
+                .map_err(err)
             }
 
             async fn open_notices(&self) -> StoreResult<Vec<NoticeRow>> {

@@ -115,7 +115,8 @@ async fn notice_ladder(app: &TestApp) {
     assert!(!lists(&sup.list(&[("light", "green")]).await.ok(), item));
 
     // The first working day after the deadline: red, and a blue notice by the rules.
-    let mut day = cal.next_working_day_from(deadline.succ_opt().expect("date"));
+    // (A deadline on a day off ends on the next working day.)
+    let mut day = cal.add_working_days(cal.next_working_day_from(deadline), 1);
     let swept = run_job(&app.db, "sweep", day).await;
     assert_eq!(swept["issued"], 1, "{swept}");
     assert!(lists(&sup.list(&[("light", "red")]).await.ok(), item));
@@ -138,6 +139,13 @@ async fn notice_ladder(app: &TestApp) {
         (again["issued"].clone(), again["lights_changed"].clone()),
         (json!(0), json!(0))
     );
+    // Days off: past the blue notice's deadline, a weekend sweep moves lights only.
+    let mut off = cal.add_working_days(day, 3);
+    while cal.is_working_day(off) {
+        off = off.succ_opt().expect("date");
+    }
+    let weekend = run_job(&app.db, "sweep", off).await;
+    assert_eq!((weekend["escalated"].clone(), weekend["issued"].clone()), (json!(0), json!(0)));
 
     // Unmet after its deadline: orange, then red, then red again; the third red summons.
     let mut expected = vec![("blue", "escalated"), ("orange", "open")];
@@ -182,6 +190,9 @@ async fn notice_ladder(app: &TestApp) {
         .await
         .error(StatusCode::NOT_FOUND, "error.not_found");
     assert_eq!(county_b.get("/lights/units").await.ok(), json!([]));
+    // Three reds are the most one assignment gets: the last stays open.
+    let capped = run_job(&app.db, "sweep", cal.add_working_days(day, 6)).await;
+    assert_eq!(capped["escalated"], 0, "{capped}");
     let summonses = sup.get("/summonses").await.ok();
     assert_eq!(summonses.as_array().map(Vec::len), Some(1), "{summonses}");
     assert_eq!(summonses[0]["unit_id"], o.county_a);
@@ -238,10 +249,21 @@ async fn notice_ladder(app: &TestApp) {
     );
     let (status, html) = liaison.page(&format!("/items/{item}")).await;
     assert_eq!(status, StatusCode::OK);
-    for text in ["红灯", "已超期", number.as_str(), "发出督办单", "督办升级", "签收督办单"] {
+    for text in [
+        "红灯",
+        "已超期",
+        number.as_str(),
+        "发出督办单",
+        "督办升级",
+        "签收督办单",
+    ] {
         assert!(html.contains(text), "item page lacks {text}: {html}");
     }
-    let (status, _) = app.login("county_b").await.page(&format!("/items/{item}")).await;
+    let (status, _) = app
+        .login("county_b")
+        .await
+        .page(&format!("/items/{item}"))
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (_, html) = liaison.page("/items?light=red").await;
     assert!(
@@ -501,7 +523,7 @@ async fn digest_and_urgent(app: &TestApp) {
         )
         .await;
     }
-    let day = cal.next_working_day_from(in_days(2));
+    let day = cal.add_working_days(cal.next_working_day_from(in_days(1)), 1);
     let job = |name: &'static str, day: NaiveDate| {
         let (db, config) = (&app.db, config.clone());
         async move { run_job_with(db, name, day, Some(&config)).await }
