@@ -232,7 +232,11 @@ pub(crate) async fn item(
         return crate::AppError::from(ducha_service::ServiceError::NotFound).into_response();
     };
     match s.services.item_detail(&user.actor, id).await {
-        Ok(d) => render(&ItemPage { lang: user.lang, user, d }),
+        Ok(d) => render(&ItemPage {
+            lang: user.lang,
+            user,
+            d,
+        }),
         Err(e) => crate::AppError::from(e).into_response(),
     }
 }

@@ -145,7 +145,10 @@ async fn notice_ladder(app: &TestApp) {
         off = off.succ_opt().expect("date");
     }
     let weekend = run_job(&app.db, "sweep", off).await;
-    assert_eq!((weekend["escalated"].clone(), weekend["issued"].clone()), (json!(0), json!(0)));
+    assert_eq!(
+        (weekend["escalated"].clone(), weekend["issued"].clone()),
+        (json!(0), json!(0))
+    );
 
     // Unmet after its deadline: orange, then red, then red again; the third red summons.
     let mut expected = vec![("blue", "escalated"), ("orange", "open")];
