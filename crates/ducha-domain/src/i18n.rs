@@ -217,8 +217,8 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("calendar.loaded", "载入节假日安排", "Calendar loaded"),
     (
         "rule.notice_not_open",
-        "督办单已办结，无需操作",
-        "The notice is not open",
+        "督办单已签收或已办结，无需重复操作",
+        "The notice was already acknowledged or is no longer open",
     ),
     ("light.green", "绿灯", "Green"),
     ("light.blue", "蓝灯", "Blue"),

@@ -1,5 +1,6 @@
 //! Supervised matters (督办事项): what they are, how they are registered and how they move.
 
+use crate::calendar::WorkCalendar;
 use crate::org::str_enum;
 use crate::text::bounded;
 use crate::{Rule, ValidationErrors};
@@ -180,8 +181,11 @@ pub struct ItemInput {
     /// Measurable targets.
     #[serde(default)]
     pub targets: Vec<Target>,
-    /// Deadline.
+    /// Deadline as a date; or give `deadline_working_days`.
     pub deadline: Option<NaiveDate>,
+    /// Deadline as N working days from dispatch (1–500), instead of a date.
+    #[serde(default)]
+    pub deadline_working_days: Option<u32>,
     /// Report cadence; default none.
     #[serde(default)]
     pub cadence: Option<Cadence>,
@@ -208,8 +212,10 @@ pub struct ItemSpec {
     pub priority: Priority,
     /// Targets.
     pub targets: Vec<Target>,
-    /// Deadline.
+    /// Deadline (for `deadline_working_days`, counted from today until dispatch re-anchors it).
     pub deadline: NaiveDate,
+    /// N working days from dispatch, when the deadline was given that way.
+    pub deadline_working_days: Option<u32>,
     /// Report cadence.
     pub cadence: Cadence,
     /// Responsible leader.
@@ -219,8 +225,13 @@ pub struct ItemSpec {
 }
 
 impl ItemSpec {
-    /// Parses raw input; `today` bounds the deadline.
-    pub fn parse(input: &ItemInput, today: NaiveDate) -> Result<Self, ValidationErrors> {
+    /// Parses raw input; `today` bounds the deadline, and counts a deadline given in working
+    /// days (dispatch counts it again from its own day).
+    pub fn parse(
+        input: &ItemInput,
+        today: NaiveDate,
+        cal: &WorkCalendar,
+    ) -> Result<Self, ValidationErrors> {
         let mut e = ValidationErrors::default();
         let title = bounded(&mut e, "title", &input.title, true, 200);
         let description = bounded(&mut e, "description", &input.description, false, 10_000);
@@ -241,15 +252,33 @@ impl ItemSpec {
             e.add("priority", "validation.unknown_choice");
         }
         let targets = parse_targets(&mut e, "targets", &input.targets);
-        match input.deadline {
-            None => e.add("deadline", "validation.required"),
-            Some(d) if d < today => e.add("deadline", "validation.date_in_past"),
-            Some(d) if d.year() > today.year() + 10 => e.add("deadline", "validation.out_of_range"),
-            Some(_) => {}
-        }
+        let deadline = match (input.deadline, input.deadline_working_days) {
+            (Some(_), Some(_)) => {
+                e.add("deadline_working_days", "validation.invalid_value");
+                None
+            }
+            (None, Some(n)) if !(1..=500).contains(&n) => {
+                e.add("deadline_working_days", "validation.out_of_range");
+                None
+            }
+            (None, Some(n)) => Some(cal.add_working_days(today, n)),
+            (None, None) => {
+                e.add("deadline", "validation.required");
+                None
+            }
+            (Some(d), None) if d < today => {
+                e.add("deadline", "validation.date_in_past");
+                None
+            }
+            (Some(d), None) if d.year() > today.year() + 10 => {
+                e.add("deadline", "validation.out_of_range");
+                None
+            }
+            (Some(d), None) => Some(d),
+        };
         let cadence = input.cadence.unwrap_or(Cadence::None);
         cadence.validate(&mut e, "cadence");
-        match (source, category, priority, input.deadline) {
+        match (source, category, priority, deadline) {
             (Ok(source), Ok(category), Ok(priority), Some(deadline)) if e.0.is_empty() => {
                 Ok(Self {
                     title,
@@ -259,6 +288,7 @@ impl ItemSpec {
                     priority,
                     targets,
                     deadline,
+                    deadline_working_days: input.deadline_working_days,
                     cadence,
                     leader_id: input.leader_id,
                     public: input.public,
@@ -323,10 +353,15 @@ mod tests {
                 value: 2000.0,
             }],
             deadline: NaiveDate::from_ymd_opt(2026, 12, 31),
+            deadline_working_days: None,
             cadence: Some(Cadence::Monthly { day: 5 }),
             leader_id: None,
             public: true,
         }
+    }
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).expect("date")
     }
 
     fn today() -> NaiveDate {
@@ -334,8 +369,27 @@ mod tests {
     }
 
     #[test]
+    fn a_deadline_in_working_days() {
+        let mut i = input();
+        i.deadline = None;
+        i.deadline_working_days = Some(30);
+        // 30 working days from Friday 25 Sep 2026 (Mid-Autumn) run through the National Day
+        // week (and its make-up Saturday 10 Oct) to Thursday 12 Nov.
+        let spec = ItemSpec::parse(&i, d(2026, 9, 25), &WorkCalendar::china()).expect("valid");
+        assert_eq!(spec.deadline, d(2026, 11, 12));
+        assert_eq!(spec.deadline_working_days, Some(30));
+        i.deadline = Some(d(2026, 12, 31));
+        let e = ItemSpec::parse(&i, d(2026, 9, 25), &WorkCalendar::china()).expect_err("both");
+        assert_eq!(e.0[0].field, "deadline_working_days");
+        i.deadline = None;
+        i.deadline_working_days = Some(0);
+        let e = ItemSpec::parse(&i, d(2026, 9, 25), &WorkCalendar::china()).expect_err("zero");
+        assert_eq!(e.0[0].key, "validation.out_of_range");
+    }
+
+    #[test]
     fn parses_a_valid_item_and_trims_the_title() {
-        let spec = ItemSpec::parse(&input(), today()).expect("valid");
+        let spec = ItemSpec::parse(&input(), today(), &WorkCalendar::china()).expect("valid");
         assert_eq!(spec.title, "城区停车难专项整治");
         assert_eq!(spec.priority, Priority::Normal);
     }
@@ -348,7 +402,7 @@ mod tests {
         i.deadline = NaiveDate::from_ymd_opt(2026, 10, 1);
         i.targets[0].value = -1.0;
         i.cadence = Some(Cadence::Monthly { day: 31 });
-        let e = ItemSpec::parse(&i, today()).expect_err("invalid");
+        let e = ItemSpec::parse(&i, today(), &WorkCalendar::china()).expect_err("invalid");
         let fields: Vec<_> = e.0.iter().map(|f| (f.field.as_str(), f.key)).collect();
         assert_eq!(
             fields,

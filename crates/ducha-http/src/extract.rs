@@ -56,6 +56,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
                 AppError::BadRequest("validation.invalid_json")
             }
         })?;
+        // Every request body of the API is an object; serde would also fill a struct from an
+        // array (`[]` meaning "all defaults"), which no client means.
+        if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            return Err(AppError::BadRequest("validation.invalid_json"));
+        }
         let mut de = serde_json::Deserializer::from_slice(&bytes);
         let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
             if e.inner().is_data() {

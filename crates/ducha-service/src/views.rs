@@ -117,6 +117,8 @@ pub struct ItemDetail {
     pub targets: Vec<Target>,
     /// Deadline.
     pub deadline: NaiveDate,
+    /// The deadline was given as this many working days from dispatch.
+    pub deadline_working_days: Option<i64>,
     /// Report cadence.
     pub cadence: Cadence,
     /// Responsible leader.

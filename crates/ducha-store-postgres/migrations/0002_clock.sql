@@ -16,6 +16,8 @@ ALTER TABLE assignments ADD COLUMN returned_open BOOLEAN NOT NULL DEFAULT FALSE;
 -- The worst light of the item's open assignments.
 ALTER TABLE items ADD COLUMN light BIGINT;
 CREATE INDEX items_light ON items (light, id);
+-- A deadline given as N working days from dispatch: dispatch counts it from its own day.
+ALTER TABLE items ADD COLUMN deadline_working_days BIGINT;
 
 ALTER TABLE users ADD COLUMN notify_prefs TEXT NOT NULL DEFAULT '{}';
 

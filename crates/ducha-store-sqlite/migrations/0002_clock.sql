@@ -16,6 +16,8 @@ ALTER TABLE assignments ADD COLUMN returned_open INTEGER NOT NULL DEFAULT 0;
 -- The worst light of the item's open assignments.
 ALTER TABLE items ADD COLUMN light INTEGER;
 CREATE INDEX items_light ON items (light, id);
+-- A deadline given as N working days from dispatch: dispatch counts it from its own day.
+ALTER TABLE items ADD COLUMN deadline_working_days INTEGER;
 
 ALTER TABLE users ADD COLUMN notify_prefs TEXT NOT NULL DEFAULT '{}';
 

@@ -116,6 +116,7 @@ impl Services {
                     unit_id,
                     role: a.role.as_str().into(),
                     deadline: Some(a.deadline),
+                    deadline_working_days: None,
                     targets: Some(a.targets.0.clone()),
                     instructions: a.instructions.clone(),
                     responsible_user_id: None,

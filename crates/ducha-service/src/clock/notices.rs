@@ -227,7 +227,11 @@ impl Services {
                     "summons.recommended",
                     "【约谈建议】连续红色督办",
                     &text,
-                    &format!("/items/{}", spec.item.id),
+                    &format!(
+                        "{}/items/{}",
+                        self.config.notify.base_url.trim_end_matches('/'),
+                        spec.item.id
+                    ),
                     true,
                     &heads,
                 );

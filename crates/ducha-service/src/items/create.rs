@@ -41,7 +41,7 @@ impl Services {
         now: DateTime<Utc>,
     ) -> ServiceResult<Created> {
         ensure(actor.has(Role::Supervisor))?;
-        let spec = ItemSpec::parse(input, self.today(now))?;
+        let spec = ItemSpec::parse(input, self.today(now), &self.calendar())?;
         self.check_leader(actor, &spec).await?;
         let scope_unit_id = actor
             .jurisdiction
@@ -89,7 +89,7 @@ impl Services {
         if item.version != version {
             return Err(ducha_domain::Rule::Concurrent.into());
         }
-        let spec = ItemSpec::parse(input, self.today(now))?;
+        let spec = ItemSpec::parse(input, self.today(now), &self.calendar())?;
         self.check_leader(actor, &spec).await?;
         item.title.clone_from(&spec.title);
         item.description.clone_from(&spec.description);
@@ -98,6 +98,7 @@ impl Services {
         item.priority = spec.priority;
         item.targets = Json(spec.targets.clone());
         item.deadline = spec.deadline;
+        item.deadline_working_days = spec.deadline_working_days.map(i64::from);
         item.cadence = Json(spec.cadence);
         item.leader_id = spec.leader_id;
         item.public = spec.public;

@@ -281,6 +281,7 @@ impl Services {
             priority: item.priority,
             targets: item.targets.0.clone(),
             deadline: item.deadline,
+            deadline_working_days: item.deadline_working_days,
             cadence: item.cadence.0,
             leader_id: item.leader_id,
             public: item.public,

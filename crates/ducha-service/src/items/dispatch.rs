@@ -25,9 +25,12 @@ pub struct AssignmentInput {
     pub unit_id: i64,
     /// `lead` or `co`.
     pub role: String,
-    /// Deadline; the parent's when absent.
+    /// Deadline; the parent's when absent (and no `deadline_working_days`).
     #[serde(default)]
     pub deadline: Option<NaiveDate>,
+    /// Deadline as N working days from this dispatch (1–500), instead of a date.
+    #[serde(default)]
+    pub deadline_working_days: Option<u32>,
     /// Targets; a lead inherits the parent's when absent.
     #[serde(default)]
     pub targets: Option<Vec<Target>>,
@@ -104,7 +107,18 @@ impl Services {
                 }
                 Some(_) => {}
             }
-            let deadline = input.deadline.unwrap_or(parent.deadline);
+            let deadline = match (input.deadline, input.deadline_working_days) {
+                (Some(_), Some(_)) => {
+                    e.add(f("deadline_working_days"), "validation.invalid_value");
+                    parent.deadline
+                }
+                (None, Some(n)) if !(1..=500).contains(&n) => {
+                    e.add(f("deadline_working_days"), "validation.out_of_range");
+                    parent.deadline
+                }
+                (None, Some(n)) => self.calendar().add_working_days(today, n),
+                (d, None) => d.unwrap_or(parent.deadline),
+            };
             if let Err(rule) = check_child_deadline(deadline, parent.deadline, today) {
                 e.add(f("deadline"), rule.key());
             }
@@ -181,6 +195,11 @@ impl Services {
         let (mut item, _) = self.visible_item(actor, item_id).await?;
         ensure(actor.supervises(&item.scope_path.0))?;
         item.state = item_transition(item.state, ItemCommand::Dispatch)?;
+        // "N working days from dispatch": the clock starts now, so the deadline is counted now.
+        if let Some(n) = item.deadline_working_days {
+            let n = u32::try_from(n).unwrap_or(u32::MAX);
+            item.deadline = self.calendar().add_working_days(self.today(now), n);
+        }
         let parent = Parent {
             item_id,
             parent_id: None,

@@ -277,6 +277,8 @@ pub struct ItemRow {
     pub closed_at: Option<DateTime<Utc>>,
     /// Worst light rank of the open assignments (derived; none when nothing is open).
     pub light: Option<i64>,
+    /// N working days from dispatch, when the deadline was given that way.
+    pub deadline_working_days: Option<i64>,
     /// Optimistic-lock version.
     pub version: i64,
 }

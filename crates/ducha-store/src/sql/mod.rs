@@ -20,7 +20,7 @@ use ducha_domain::org::UnitPath;
 pub const ITEM_COLS: &str = "i.id, i.number, i.title, i.description, i.source, i.category, \
     i.priority, i.targets, i.deadline, i.cadence, i.leader_id, i.public, i.state, \
     i.scope_unit_id, i.scope_path, i.owner_unit_id, i.created_by, i.created_at, \
-    i.dispatched_at, i.closed_at, i.light, i.version";
+    i.dispatched_at, i.closed_at, i.light, i.deadline_working_days, i.version";
 
 /// A bind argument of a dynamically built statement.
 #[derive(Debug, Clone)]

@@ -12,7 +12,8 @@ macro_rules! __sql_writes {
                 "UPDATE items SET title = $2, description = $3, source = $4, \
                  category = $5, priority = $6, targets = $7, deadline = $8, cadence = $9, \
                  leader_id = $10, public = $11, state = $12, dispatched_at = $13, \
-                 closed_at = $14, version = version + 1 WHERE id = $1 AND version = $15",
+                 closed_at = $14, deadline_working_days = $16, version = version + 1 \
+                 WHERE id = $1 AND version = $15",
             )
             .bind(r.id)
             .bind(&r.title)
@@ -29,15 +30,18 @@ macro_rules! __sql_writes {
             .bind(r.dispatched_at)
             .bind(r.closed_at)
             .bind(r.version)
+            .bind(r.deadline_working_days)
             .execute(&mut **tx)
             .await,
-            Update::NumberItem { item_id, scope_unit_id, year, prefix } => {
+            Update::NumberItem { item_id, year, prefix, .. } => {
+                // Counted per prefix: two jurisdictions with the same short name (白河县,
+                // 白河镇) share one sequence, so numbers stay unique.
                 let seq = sqlx::query_scalar::<$db, i64>(
-                    "INSERT INTO item_counters (scope_unit_id, year, last_seq) \
-                     VALUES ($1, $2, 1) ON CONFLICT (scope_unit_id, year) \
-                     DO UPDATE SET last_seq = item_counters.last_seq + 1 RETURNING last_seq",
+                    "INSERT INTO counters (name, year, last_seq) VALUES ($1, $2, 1) \
+                     ON CONFLICT (name, year) DO UPDATE SET last_seq = counters.last_seq + 1 \
+                     RETURNING last_seq",
                 )
-                .bind(scope_unit_id)
+                .bind(format!("item:{prefix}"))
                 .bind(i64::from(*year))
                 .fetch_one(&mut **tx)
                 .await
@@ -142,6 +146,27 @@ macro_rules! __sql_writes {
                 return Ok(());
             }
             Update::Calendar(entries) => {
+                // A file replaces the years it covers: a wrongly loaded day can be taken out.
+                let mut years: Vec<i32> = entries
+                    .iter()
+                    .map(|e| $crate::reexport::chrono::Datelike::year(&e.date))
+                    .collect();
+                years.sort_unstable();
+                years.dedup();
+                for y in years {
+                    let (Some(from), Some(to)) = (
+                        $crate::reexport::chrono::NaiveDate::from_ymd_opt(y, 1, 1),
+                        $crate::reexport::chrono::NaiveDate::from_ymd_opt(y, 12, 31),
+                    ) else {
+                        continue;
+                    };
+                    sqlx::query::<$db>("DELETE FROM calendar_days WHERE day >= $1 AND day <= $2")
+                        .bind(from)
+                        .bind(to)
+                        .execute(&mut **tx)
+                        .await
+                        .map_err(err)?;
+                }
                 for e in entries {
                     sqlx::query::<$db>(
                         "INSERT INTO calendar_days (day, kind, name) VALUES ($1, $2, $3) \
@@ -233,7 +258,7 @@ macro_rules! __sql_writes {
                      ON CONFLICT (name, year) DO UPDATE SET last_seq = counters.last_seq + 1 \
                      RETURNING last_seq",
                 )
-                .bind(format!("notice:{}", n.scope_unit_id))
+                .bind(format!("notice:{}", n.prefix))
                 .bind(i64::from(year))
                 .fetch_one(&mut **tx)
                 .await
@@ -338,9 +363,9 @@ macro_rules! __sql_writes {
                 let id = sqlx::query_scalar::<$db, i64>(
                     "INSERT INTO items (title, description, source, category, priority, \
                      targets, deadline, cadence, leader_id, public, state, scope_unit_id, \
-                     scope_path, owner_unit_id, created_by, created_at) VALUES ($1, $2, \
-                     $3, $4, $5, $6, $7, $8, $9, $10, 'draft', $11, $12, $13, $14, $15) \
-                     RETURNING id",
+                     scope_path, owner_unit_id, created_by, created_at, \
+                     deadline_working_days) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
+                     'draft', $11, $12, $13, $14, $15, $16) RETURNING id",
                 )
                 .bind(&s.title)
                 .bind(&s.description)
@@ -357,6 +382,7 @@ macro_rules! __sql_writes {
                 .bind(n.owner_unit_id)
                 .bind(n.created_by)
                 .bind(n.created_at)
+                .bind(s.deadline_working_days.map(i64::from))
                 .fetch_one(&mut **tx)
                 .await
                 .map_err(err)?;

@@ -415,6 +415,9 @@ async fn hand_notices_and_inbox(app: &TestApp) {
         .ok();
     assert_eq!(set["email"], false);
     assert_eq!(dept.get("/me/notify-prefs").await.ok()["digest"], false);
+    // An array is not a preferences object (serde would read it as "all defaults").
+    let arr = put(json!([])).await;
+    assert_eq!(arr.status, StatusCode::BAD_REQUEST, "{:?}", arr.body);
     let bad = put(json!({ "email": "often" })).await;
     assert_eq!(
         bad.status,
@@ -431,6 +434,60 @@ async fn hand_notices_and_inbox(app: &TestApp) {
 
 async fn calendar(app: &TestApp) {
     let sup = app.login("sup").await;
+    let leader = app.login("leader").await;
+    let cal = WorkCalendar::china();
+    // Deadlines as N working days from dispatch, for the item and for an assignment.
+    let body = |extra: Value| {
+        let mut v = json!({ "title": "重点项目手续办理提速", "source": "meeting", "category": "central_work" });
+        v.as_object_mut()
+            .expect("object")
+            .extend(extra.as_object().expect("object").clone());
+        v
+    };
+    let e = app
+        .rejected(
+            &[],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation.invalid_value",
+            sup.post(
+                "/items",
+                body(json!({ "deadline": in_days(30), "deadline_working_days": 20 })),
+            ),
+        )
+        .await;
+    assert_fields(&e, &[("deadline_working_days", "validation.invalid_value")]);
+    let item = sup
+        .post("/items", body(json!({ "deadline_working_days": 20 })))
+        .await
+        .ok()["id"]
+        .as_i64()
+        .expect("id");
+    let d = sup.get(&format!("/items/{item}")).await.ok();
+    assert_eq!(d["deadline_working_days"], 20);
+    sup.post(&format!("/items/{item}/submit"), json!({}))
+        .await
+        .ok();
+    leader
+        .post(&format!("/items/{item}/approve"), json!({}))
+        .await
+        .ok();
+    sup.post(
+        &format!("/items/{item}/dispatch"),
+        json!({ "assignments": [{ "unit_id": app.org.county_a, "role": "lead", "deadline_working_days": 5 }] }),
+    )
+    .await
+    .ok();
+    let d = sup.get(&format!("/items/{item}")).await.ok();
+    assert_eq!(
+        d["deadline"],
+        json!(cal.add_working_days(today(), 20)),
+        "counted from dispatch"
+    );
+    assert_eq!(
+        d["assignments"][0]["deadline"],
+        json!(cal.add_working_days(today(), 5))
+    );
+
     let y = sup.get("/calendar/2026").await.ok();
     assert_eq!(y["working_days"], 248);
     assert!(
@@ -483,6 +540,11 @@ async fn calendar(app: &TestApp) {
     let y = sup.get("/calendar/2027").await.ok();
     assert_eq!(y["published"], true);
     assert_eq!(y["workdays"][0]["name"], "春节调休");
+    // A corrected file replaces the year: the make-up day loaded by mistake is gone.
+    let fixed = "2027-01-01 holiday 元旦\n2027-02-06 holiday 春节\n";
+    admin.post("/calendar", json!({ "text": fixed })).await.ok();
+    assert_eq!(sup.get("/calendar/2027").await.ok()["workdays"], json!([]));
+    admin.post("/calendar", json!({ "text": file })).await.ok();
     let (_, html) = admin.page("/calendar?year=2027").await;
     assert!(
         html.contains("2027-02-07 春节调休") && html.contains("<textarea"),

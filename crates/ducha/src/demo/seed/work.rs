@@ -241,6 +241,7 @@ impl Sim<'_> {
                 tx::child_instructions(&title, &self.org.units[u].name)
             };
             inputs.push(AssignmentInput {
+                deadline_working_days: None,
                 unit_id: self.org.units[u].id,
                 role: "lead".into(),
                 deadline,
@@ -255,6 +256,7 @@ impl Sim<'_> {
                 unit_id: self.org.units[u].id,
                 role: "co".into(),
                 deadline: None,
+                deadline_working_days: None,
                 targets: None,
                 instructions: tx::co_instructions(&title),
                 responsible_user_id: None,
