@@ -391,9 +391,28 @@ async fn hand_notices_and_inbox(app: &TestApp) {
         html.contains("橙色预警") && html.contains("badge unread"),
         "{html}"
     );
-    assert_eq!(dept.post("/inbox/read", json!({})).await.ok()["count"], 1);
+    // The page's "mark all read" form needs the session's CSRF token.
+    assert_eq!(
+        dept.form("/inbox/read", &[], false).await,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        dept.form("/inbox/read", &[("csrf", "forged")], false).await,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        dept.get("/inbox").await.ok()["unread"],
+        1,
+        "nothing changed"
+    );
+    assert_eq!(
+        dept.form("/inbox/read", &[], true).await,
+        StatusCode::OK,
+        "back to the inbox"
+    );
     let (_, html) = dept.page("/inbox").await;
     assert!(!html.contains("badge unread"), "{html}");
+    assert_eq!(dept.post("/inbox/read", json!({})).await.ok()["count"], 0);
     assert_eq!(dept.get("/inbox").await.ok()["unread"], 0);
 
     // Preferences: defaults, then changed; unknown fields are refused.

@@ -636,6 +636,30 @@ impl Session {
         (status, resp.text().await.expect("page body"))
     }
 
+    /// `POST {path}` of a web form with the session's cookie; `csrf` adds the session's
+    /// token as the form's `csrf` field. Returns the final status (after redirects).
+    pub async fn form(&self, path: &str, fields: &[(&str, &str)], csrf: bool) -> StatusCode {
+        let mut body: Vec<(String, String)> = fields
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        if csrf {
+            body.push(("csrf".into(), self.csrf.clone()));
+        }
+        let mut url = Url::parse("http://x/").expect("url");
+        url.query_pairs_mut().extend_pairs(body);
+        let encoded = url.query().unwrap_or("").to_string();
+        self.client
+            .post(format!("{}{path}", self.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("origin", &self.base)
+            .body(encoded)
+            .send()
+            .await
+            .expect("request")
+            .status()
+    }
+
     /// `GET /api/v1{path}`.
     pub async fn get(&self, path: &str) -> Resp {
         self.send(Method::GET, path, None, false, &[]).await
