@@ -169,11 +169,18 @@ impl Outgoing<'_> {
         // A row is first due at its `created_at`, and deliveries are claimed on the wall clock:
         // a job clock set ahead (simulated days) must not hold them back until then.
         let due = self.now.min(crate::now());
-        let mut push = |target: Target, digest_key: Option<String>| {
+        let mut push = |target: Stored, digest_key: Option<String>| {
+            let (channel, target) = match target {
+                Stored::Target(t) => (t.channel(), serde_json::to_string(&t).unwrap_or_default()),
+                Stored::Robot(key, t) => (
+                    t.channel(),
+                    serde_json::to_string(&RobotRef { robot: key }).unwrap_or_default(),
+                ),
+            };
             out.push(NewOutbox {
                 kind: kind.into(),
-                channel: target.channel().into(),
-                target: serde_json::to_string(&target).unwrap_or_default(),
+                channel: channel.into(),
+                target,
                 message: message.clone(),
                 digest_key: digest_key.filter(|_| self.settings.digest && !urgent),
                 created_at: due,
@@ -196,26 +203,59 @@ impl Outgoing<'_> {
             if prefs.email && !u.email.is_empty() && channels.smtp.is_some() {
                 let key = prefs.digest.then(|| format!("email:{}", u.email));
                 push(
-                    Target::Email {
+                    Stored::Target(Target::Email {
                         to: u.email.clone(),
-                    },
+                    }),
                     key,
                 );
             }
             if urgent && prefs.sms && !u.phone.is_empty() && channels.sms.is_some() {
                 push(
-                    Target::Sms {
+                    Stored::Target(Target::Sms {
                         phone: u.phone.clone(),
-                    },
+                    }),
                     None,
                 );
             }
         }
         for (i, r) in self.settings.robots.iter().enumerate() {
             if r.unit_id == self.unit_id {
-                push(r.target.clone(), Some(format!("robot:{}:{i}", r.unit_id)));
+                let key = format!("{}:{i}", r.unit_id);
+                push(
+                    Stored::Robot(key.clone(), &r.target),
+                    Some(format!("robot:{key}")),
+                );
             }
         }
         (notes, out)
+    }
+}
+
+/// What an outbox row names as its target: a full target (email, SMS), or a group robot by
+/// its place in the configuration, so that robot tokens and secrets stay in the configuration
+/// (and a rotated secret applies to rows already queued).
+enum Stored<'a> {
+    Target(Target),
+    Robot(String, &'a Target),
+}
+
+/// A robot named in an outbox row: `"<unit_id>:<index in service.notify.robots>"`.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RobotRef {
+    pub robot: String,
+}
+
+impl NotifySettings {
+    /// The target an outbox row names: a stored one, or a configured robot.
+    pub(crate) fn resolve(&self, stored: &str) -> Result<Target, String> {
+        if let Ok(r) = serde_json::from_str::<RobotRef>(stored) {
+            let found = r.robot.split_once(':').and_then(|(unit, i)| {
+                let robot = self.robots.get(i.parse::<usize>().ok()?)?;
+                (robot.unit_id.to_string() == unit).then(|| robot.target.clone())
+            });
+            return found.ok_or_else(|| format!("robot {} is no longer configured", r.robot));
+        }
+        serde_json::from_str(stored).map_err(|e| format!("bad target: {e}"))
     }
 }

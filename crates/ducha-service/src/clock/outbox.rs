@@ -81,7 +81,7 @@ impl Services {
                 return Ok(out);
             }
             for row in rows {
-                let result = match decode(&row) {
+                let result = match decode(&row, settings) {
                     Ok((target, msg)) => notifier.deliver(&target, &msg, Utc::now()).await,
                     Err(e) => Err(ducha_notify::DeliveryError {
                         retryable: false,
@@ -206,9 +206,8 @@ impl Services {
     }
 }
 
-fn decode(row: &OutboxRow) -> Result<(Target, Message), String> {
-    let target: Target =
-        serde_json::from_str(&row.target).map_err(|e| format!("bad target: {e}"))?;
+fn decode(row: &OutboxRow, settings: &super::NotifySettings) -> Result<(Target, Message), String> {
+    let target = settings.resolve(&row.target)?;
     let m: OutboxMessage =
         serde_json::from_str(&row.message).map_err(|e| format!("bad message: {e}"))?;
     Ok((

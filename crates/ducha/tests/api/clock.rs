@@ -655,6 +655,12 @@ async fn digest_and_urgent(app: &TestApp) {
         );
         assert_eq!(body["urgent"], true);
     }
+    // The robot's secret stays in the configuration: outbox rows name the robot.
+    let leaked = app
+        .db
+        .text("SELECT CAST(COUNT(*) AS TEXT) FROM outbox WHERE target LIKE '%robot-secret%'")
+        .await;
+    assert_eq!(leaked, "0");
     // Nothing left to send, nothing sent twice.
     assert_eq!(job("deliver", later).await["sent"], 0);
     assert_eq!(receiver.hits().len(), 3);
