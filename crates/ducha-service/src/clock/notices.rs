@@ -216,8 +216,15 @@ impl Services {
                     .filter(|u| u.roles.0.contains(&ducha_domain::org::Role::UnitHead))
                     .cloned()
                     .collect();
-                if let Some(leader) = spec.item.leader_id {
-                    heads.extend(self.store.user(leader).await?);
+                // The unit's head, the item's responsible leader and the supervisor who
+                // registered it: those who decide on a summons.
+                for id in [spec.item.leader_id, Some(spec.item.created_by)]
+                    .into_iter()
+                    .flatten()
+                {
+                    if !heads.iter().any(|h| h.id == id) {
+                        heads.extend(self.store.user(id).await?);
+                    }
                 }
                 let text = format!(
                     "{}已连续{reds}次收到红色督办单（最近一次：{{number}}），建议约谈单位负责人。",

@@ -200,6 +200,15 @@ async fn notice_ladder(app: &TestApp) {
     assert_eq!(summonses.as_array().map(Vec::len), Some(1), "{summonses}");
     assert_eq!(summonses[0]["unit_id"], o.county_a);
     assert_eq!(summonses[0]["reds"], 3);
+    // The supervisor who registered the item hears of it in the inbox.
+    let inbox = sup.get("/inbox").await.ok();
+    let kinds: Vec<&str> = inbox["notifications"]
+        .as_array()
+        .expect("notifications")
+        .iter()
+        .filter_map(|n| n["kind"].as_str())
+        .collect();
+    assert_eq!(kinds, ["summons.recommended"], "{inbox}");
 
     // The unit sees its notices and acknowledges the open one, once.
     let liaison = app.login("county_a").await;
