@@ -146,7 +146,8 @@ impl Cadence {
             Cadence::None => true,
             Cadence::Weekly { weekday } => (1..=7).contains(&weekday),
             Cadence::Monthly { day } => (1..=28).contains(&day),
-            Cadence::EveryWorkingDays { n } => (1..=250).contains(&n),
+            // Not daily: PRODUCT.md §6 rules out daily check-ins.
+            Cadence::EveryWorkingDays { n } => (2..=250).contains(&n),
         };
         if !ok {
             errors.add(field, "validation.out_of_range");
@@ -366,6 +367,16 @@ mod tests {
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 1).expect("date")
+    }
+
+    #[test]
+    fn no_daily_check_ins() {
+        let mut e = ValidationErrors::default();
+        Cadence::EveryWorkingDays { n: 1 }.validate(&mut e, "cadence");
+        assert_eq!(e.0.len(), 1, "every working day is a daily check-in");
+        let mut e = ValidationErrors::default();
+        Cadence::EveryWorkingDays { n: 2 }.validate(&mut e, "cadence");
+        assert!(e.0.is_empty());
     }
 
     #[test]

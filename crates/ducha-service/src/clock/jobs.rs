@@ -191,10 +191,10 @@ impl Scheduler {
         let finished = Utc::now();
         let (result, next) = match &outcome {
             Ok(v) => (v.to_string(), self.next_run(job, finished)),
-            // A failed step is tried again at the next tick.
+            // A failed step is tried again after a pause (the database may be restarting).
             Err(e) => (
                 serde_json::json!({ "error": e.to_string() }).to_string(),
-                finished,
+                finished + Duration::seconds(10),
             ),
         };
         store
