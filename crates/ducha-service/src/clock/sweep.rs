@@ -134,7 +134,6 @@ impl Services {
             }
             Ok::<u64, StoreError>(changed)
         });
-        let t0 = std::time::Instant::now();
         let mut scans = JoinSet::new();
         for (after, last) in self.id_ranges().await? {
             let (s, noticed, lights) = (self.clone(), noticed.clone(), lights.clone());
@@ -172,14 +171,11 @@ impl Services {
         out.assignments = seen.assignments;
         out.lights = seen.lights;
         out.missed_reports = seen.missed_reports;
-        eprintln!("TIMING scans {:?}", t0.elapsed());
         out.lights_changed = writer.await.map_err(|e| stopped(&e.to_string()))??;
-        eprintln!("TIMING writer {:?}", t0.elapsed());
         let mut items = seen.items;
         items.sort_unstable();
         items.dedup();
         self.store.roll_up_item_lights(&items).await?;
-        eprintln!("TIMING rollup {:?}", t0.elapsed());
         if out.lights_changed > 0 {
             let payload = serde_json::json!({
                 "today": today, "changed": out.lights_changed, "lights": out.lights,
@@ -201,7 +197,6 @@ impl Services {
             return Ok(out);
         }
         let mut tally = self.judge_notices(open, &seen.noticed, today, now).await?;
-        eprintln!("TIMING judge {:?}", t0.elapsed());
         if self.config.notices.automatic {
             // A notice resolved today is not followed by a new one the same day, so a second
             // run of the day issues nothing.
@@ -211,7 +206,6 @@ impl Services {
             candidates.sort_unstable_by_key(|c| c.id);
             tally.add(self.issue_by_rules(candidates, today, now).await?);
         }
-        eprintln!("TIMING issue {:?}", t0.elapsed());
         out.issued = tally.issued;
         out.escalated = tally.escalated;
         out.met = tally.met;
@@ -369,31 +363,29 @@ impl Services {
         let mut by_unit: BTreeMap<i64, Vec<Judged>> = BTreeMap::new();
         for n in open {
             let fact = facts.get(&n.assignment_id);
-            // Reds so far, counted only for an open red (the escalation cap).
-            let reds = if n.level == NoticeLevel::Red {
+            let mut facts_of = NoticeFacts {
+                level: n.level,
+                cause: n.cause,
+                deadline: n.deadline,
+                assignment_open: fact.is_some(),
+                reason: fact.and_then(|f| f.0),
+                reported_since: fact.and_then(|f| f.1).is_some_and(|at| at > n.issued_at),
+                excused: excused.contains(&n.assignment_id),
+                reds: 0,
+                max_reds: self.config.notices.max_reds_per_assignment,
+            };
+            let mut step = notice_step(&facts_of, today);
+            // The reds so far (the escalation cap) matter only to an open red about to
+            // escalate: counted for those alone, not for every open red on every run.
+            if n.level == NoticeLevel::Red && matches!(step, NoticeStep::Escalate(_)) {
                 let all = self.store.notices_of_item(n.item_id).await?;
                 let count = all
                     .iter()
                     .filter(|x| x.assignment_id == n.assignment_id && x.level == NoticeLevel::Red)
                     .count();
-                u32::try_from(count).unwrap_or(u32::MAX)
-            } else {
-                0
-            };
-            let step = notice_step(
-                &NoticeFacts {
-                    level: n.level,
-                    cause: n.cause,
-                    deadline: n.deadline,
-                    assignment_open: fact.is_some(),
-                    reason: fact.and_then(|f| f.0),
-                    reported_since: fact.and_then(|f| f.1).is_some_and(|at| at > n.issued_at),
-                    excused: excused.contains(&n.assignment_id),
-                    reds,
-                    max_reds: self.config.notices.max_reds_per_assignment,
-                },
-                today,
-            );
+                facts_of.reds = u32::try_from(count).unwrap_or(u32::MAX);
+                step = notice_step(&facts_of, today);
+            }
             let judged = match step {
                 NoticeStep::Keep => continue,
                 NoticeStep::Met => Judged::Resolve(n, NoticeState::Met, EventKind::NoticeMet),

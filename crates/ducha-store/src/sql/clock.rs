@@ -29,6 +29,11 @@ macro_rules! __sql_clock {
             }
 
             async fn sweep_rows(&self, after: i64, limit: i64) -> StoreResult<Vec<SweepRow>> {
+                if <$db as sqlx::Database>::NAME == "SQLite"
+                    && let Some(rows) = packed_sweep_rows(self, after, limit).await?
+                {
+                    return Ok(rows);
+                }
                 sqlx::query_as::<$db, SweepRow>(
                     "SELECT a.id, a.item_id, a.unit_id, a.state, a.deadline, a.dispatched_at, \
                      a.progress, a.last_report_at, a.returned_open, a.light, a.light_reason, \
@@ -442,6 +447,96 @@ macro_rules! __sql_clock {
                     .await
                     .map_err(err)
             }
+        }
+
+        /// The sweep's page from SQLite as one text (rows split by U+001E, fields by U+001F).
+        /// sqlx-sqlite copies every value of every row on its connection thread and hands the
+        /// rows over one by one; for the million rows of a sweep that cost more than the query
+        /// itself, with both threads contending for the allocator. `None` when a row does not
+        /// read back exactly as the typed query would decode it: the caller then runs that.
+        async fn packed_sweep_rows(
+            store: &$store,
+            after: i64,
+            limit: i64,
+        ) -> StoreResult<Option<Vec<SweepRow>>> {
+            // `%s` throughout: a value of an unexpected type shows up as text that does not
+            // parse, never as a silently converted number. NULL prints as nothing; a reason is
+            // prefixed so that an empty one is not taken for NULL.
+            let text: Option<String> = sqlx::query_scalar::<$db, Option<String>>(
+                "SELECT group_concat(line, char(30)) FROM (SELECT format('%s\u{1f}%s\u{1f}%s\u{1f}\
+                 %s\u{1f}%s\u{1f}%s\u{1f}%s\u{1f}%s\u{1f}%s\u{1f}%s\u{1f}%s\u{1f}%s', a.id, \
+                 a.item_id, a.unit_id, a.state, a.deadline, a.dispatched_at, a.progress, \
+                 a.last_report_at, a.returned_open, a.light, '=' || a.light_reason, i.cadence) \
+                 AS line FROM assignments a JOIN items i ON i.id = a.item_id \
+                 WHERE a.id > $1 AND a.state NOT IN ('done', 'withdrawn') \
+                 ORDER BY a.id LIMIT $2)",
+            )
+            .bind(after)
+            .bind(limit)
+            .fetch_one(store.reader())
+            .await
+            .map_err(err)?;
+            let Some(text) = text else {
+                return Ok(Some(Vec::new()));
+            };
+            let mut rows = Vec::with_capacity(usize::try_from(limit.clamp(0, 100_000)).unwrap_or(0));
+            for line in text.split('\u{1e}') {
+                match unpack_sweep_row(line) {
+                    Some(r) => rows.push(r),
+                    None => return Ok(None),
+                }
+            }
+            // group_concat keeps the subquery's order in practice, not by contract.
+            if !rows.is_sorted_by_key(|r| r.id) {
+                rows.sort_unstable_by_key(|r| r.id);
+            }
+            Ok(Some(rows))
+        }
+
+        /// One packed row, decoded as sqlx decodes the typed one.
+        fn unpack_sweep_row(line: &str) -> Option<SweepRow> {
+            use $crate::reexport::chrono::{DateTime, NaiveDate, Utc};
+            let time = |s: &str| DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc));
+            let mut f = line.splitn(12, '\u{1f}');
+            let mut next = || f.next();
+            let id = next()?.parse().ok()?;
+            let item_id = next()?.parse().ok()?;
+            let unit_id = next()?.parse().ok()?;
+            let state = next()?.parse().ok()?;
+            let deadline = NaiveDate::parse_from_str(next()?, "%F").ok()?;
+            let dispatched_at = time(next()?)?;
+            let progress = match next()? {
+                "" => None,
+                s => Some(s.parse().ok()?),
+            };
+            let last_report_at = match next()? {
+                "" => None,
+                s => Some(time(s)?),
+            };
+            let returned_open = next()?.parse::<i64>().ok()? != 0;
+            let light = match next()? {
+                "" => None,
+                s => Some(s.parse().ok()?),
+            };
+            let light_reason = match next()? {
+                "" => None,
+                s => Some(s.strip_prefix('=')?.to_string()),
+            };
+            let cadence = Json::try_from(next()?.to_string()).ok()?;
+            Some(SweepRow {
+                id,
+                item_id,
+                unit_id,
+                state,
+                deadline,
+                dispatched_at,
+                progress,
+                last_report_at,
+                returned_open,
+                light,
+                light_reason,
+                cadence,
+            })
         }
 
         async fn execute<'c, E>(ex: E, d: Dynamic) -> StoreResult<u64>

@@ -1,9 +1,13 @@
 //! `ducha bench`: builds a deterministic synthetic city through the real use cases, then
 //! measures report submissions through the HTTP API, item-list latency, and the database's raw
-//! single-row insert limit on the same settings — all in one run, per backend.
+//! single-row insert limit on the same settings — all in one run, per backend. With
+//! `--sweep-assignments N` it measures the daily sweep instead (see [`sweep`]).
 
 mod city;
 mod load;
+mod sweep;
+mod sweep_city;
+mod sweep_sql;
 
 use crate::backend::Backend;
 use crate::config::Config;
@@ -42,6 +46,12 @@ pub struct BenchArgs {
     /// Write the results as JSON to this file as well.
     #[arg(long)]
     pub json: Option<PathBuf>,
+    /// Measure the daily sweep instead, over a bulk-loaded city of this many open assignments.
+    #[arg(long)]
+    pub sweep_assignments: Option<usize>,
+    /// The measured day of the sweep benchmark (China time); the next working day follows.
+    #[arg(long, default_value = "2026-12-01")]
+    pub sweep_day: chrono::NaiveDate,
 }
 
 /// Latency summary in milliseconds.
@@ -94,6 +104,9 @@ pub struct Results {
 
 /// Runs the benchmark on SQLite, and on PostgreSQL when asked.
 pub async fn run(cfg: Config, args: BenchArgs) -> anyhow::Result<()> {
+    if let Some(n) = args.sweep_assignments {
+        return sweep::run(cfg, args, n).await;
+    }
     let mut all = Vec::new();
     std::fs::create_dir_all(&args.data_dir)?;
     let file = args.data_dir.join("bench.db");
