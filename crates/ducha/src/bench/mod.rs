@@ -7,6 +7,7 @@ mod city;
 mod load;
 mod sweep;
 mod sweep_city;
+mod sweep_history;
 mod sweep_sql;
 
 use crate::backend::Backend;
