@@ -4,6 +4,8 @@
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use ducha_domain::calendar::WorkCalendar;
+use ducha_store::{ClockStore, SweepRow};
+use ducha_store_sqlite::{Durability, SqliteStore};
 use sqlx::sqlite::SqlitePoolOptions;
 use std::collections::BTreeSet;
 
@@ -117,4 +119,23 @@ async fn demo_city_shows_the_clock_at_work() {
             "{issued} → {due}"
         );
     }
+    db.close().await;
+
+    // The sweep's packed SQLite read (one text per page, parsed by hand for speed) returns
+    // exactly what the typed query does, on every open assignment of the demo: all states,
+    // nulls and cadences. A misparsed value would change the lights silently.
+    let store = SqliteStore::open(&url.replace("?mode=ro", ""), Durability::Normal)
+        .await
+        .expect("open the store");
+    let packed = store.sweep_rows(0, 100_000).await.expect("sweep rows");
+    let typed: Vec<SweepRow> = sqlx::query_as(
+        "SELECT a.id, a.item_id, a.unit_id, a.state, a.deadline, a.dispatched_at, a.progress, \
+         a.last_report_at, a.returned_open, a.light, a.light_reason, i.cadence FROM assignments a \
+         JOIN items i ON i.id = a.item_id WHERE a.state NOT IN ('done', 'withdrawn') ORDER BY a.id",
+    )
+    .fetch_all(store.raw_pool())
+    .await
+    .expect("typed rows");
+    assert!(typed.len() > 300, "{} open assignments", typed.len());
+    assert_eq!(format!("{packed:?}"), format!("{typed:?}"));
 }
