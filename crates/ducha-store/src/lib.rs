@@ -248,6 +248,8 @@ pub trait ClockStore: Send + Sync {
         until: DateTime<Utc>,
         force: bool,
     ) -> StoreResult<bool>;
+    /// Extends a lease this node still holds; false if it was lost.
+    async fn renew_job(&self, name: &str, owner: &str, until: DateTime<Utc>) -> StoreResult<bool>;
     /// Releases a lease with the outcome and the next due time.
     async fn finish_job(
         &self,

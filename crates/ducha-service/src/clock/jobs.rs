@@ -187,7 +187,26 @@ impl Scheduler {
         {
             return Ok(None);
         }
+        // A long step (the first sweep of a day at province scale) keeps its lease: it is
+        // renewed every third of its length while the step runs.
+        let renew = {
+            let (store, name, owner) = (store.clone(), job.as_str(), self.owner.clone());
+            let every = (lease / 3)
+                .to_std()
+                .unwrap_or(std::time::Duration::from_secs(1));
+            tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(every).await;
+                    match store.renew_job(name, &owner, Utc::now() + lease).await {
+                        Ok(true) => {}
+                        Ok(false) => return tracing::warn!(job = name, "lease lost while running"),
+                        Err(e) => tracing::warn!(job = name, error = %e, "cannot renew lease"),
+                    }
+                }
+            })
+        };
         let outcome = self.step(job, lease).await;
+        renew.abort();
         let finished = Utc::now();
         let (result, next) = match &outcome {
             Ok(v) => (v.to_string(), self.next_run(job, finished)),

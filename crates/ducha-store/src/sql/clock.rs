@@ -418,6 +418,20 @@ macro_rules! __sql_clock {
                 Ok(n == 1)
             }
 
+            async fn renew_job(&self, name: &str, owner: &str, until: DateTime<Utc>) -> StoreResult<bool> {
+                let n = sqlx::query::<$db>(
+                    "UPDATE jobs SET lease_until = $3 WHERE name = $1 AND lease_owner = $2",
+                )
+                .bind(name)
+                .bind(owner)
+                .bind(until)
+                .execute(self.writer())
+                .await
+                .map_err(err)?
+                .rows_affected();
+                Ok(n == 1)
+            }
+
             async fn finish_job(
                 &self,
                 name: &str,
