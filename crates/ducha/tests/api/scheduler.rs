@@ -55,7 +55,7 @@ async fn two_nodes_deliver_every_notice_exactly_once() {
     settle(pool, start, &nodes).await;
 
     // Day by day, each settled (swept, delivered) before the next; from KILL_FROM_DAY on,
-    // node-b is killed in the middle of the first sweep with lights to write that it holds.
+    // the node holding the first sweep with lights to write is killed in the middle of it.
     let last = cal.add_working_days(start, WORKING_DAYS);
     let mut kill = None;
     let mut day = start;
@@ -71,7 +71,7 @@ async fn two_nodes_deliver_every_notice_exactly_once() {
             break;
         }
     }
-    let kill = kill.expect("node-b was never caught in a sweep, so never killed");
+    let kill = kill.expect("no node was ever caught in a sweep, so none was killed");
     let quiet = quiet_sweep(pool, last, &nodes).await;
 
     // What the database says was due.
@@ -205,7 +205,7 @@ async fn two_nodes_deliver_every_notice_exactly_once() {
         Some(kill.owner.as_str()),
         "the killed node held the sweep's lease"
     );
-    let survivor_sweeps_after = jobs_ran(&nodes.log(0), "sweep") - kill.survivor_ran.1;
+    let survivor_sweeps_after = jobs_ran(&nodes.log(kill.survivor), "sweep") - kill.survivor_ran.1;
     assert!(
         survivor_sweeps_after > 0,
         "the survivor swept after the kill"
@@ -468,6 +468,8 @@ async fn quiet_sweep(pool: &PgPool, day: NaiveDate, nodes: &Nodes) -> Value {
 struct Kill {
     /// The simulated day it happened on.
     day: NaiveDate,
+    /// The node that stayed up.
+    survivor: usize,
     /// The killed node's name in leases.
     owner: String,
     /// The sweep's lease holder just after the kill.
@@ -479,11 +481,10 @@ struct Kill {
 }
 
 /// Moves the clock to `day` while a transaction holds `assignments` in SHARE mode, so that a
-/// sweep with lights to write waits in the middle, holding its lease, as a long sweep would;
-/// once node-b holds that lease with a sweep waiting, node-b is killed. When node-a holds it
-/// instead, its lease expires after [`LEASE_SECONDS`] and node-b takes the sweep over (and
-/// waits too). On a day without light changes nothing waits: when the sweep finishes, nobody
-/// is killed (`None`).
+/// sweep with lights to write waits in the middle, holding (and renewing) its lease, as a long
+/// sweep would; the node holding it is then killed, and the survivor takes the sweep over once
+/// the dead node's lease expires after [`LEASE_SECONDS`]. On a day without light changes
+/// nothing waits: when the sweep finishes, nobody is killed (`None`).
 async fn kill_during_sweep(
     db_url: &str,
     pool: &PgPool,
@@ -501,12 +502,16 @@ async fn kill_during_sweep(
             .expect("lock the assignments");
     }
     set_clock(clock, day);
-    let victim = format!("-{}", nodes.pid(1));
+    // Whichever node holds the lease while its sweep waits is killed: a live node keeps
+    // renewing its lease, so the other takes over only from a dead one.
+    let pids = [format!("-{}", nodes.pid(0)), format!("-{}", nodes.pid(1))];
     let want = day.to_string();
     let seen = poll(&format!("a sweep of {day} to start"), ms(5), async || {
         nodes.check_alive();
         match sweep_row(pool).await {
-            (Some(owner), _) if owner.ends_with(&victim) && sweep_waits(pool).await => {
+            (Some(owner), _)
+                if pids.iter().any(|p| owner.ends_with(p.as_str())) && sweep_waits(pool).await =>
+            {
                 Ok(Some(owner))
             }
             (None, r) if r["today"] == want.as_str() => Ok(None),
@@ -515,12 +520,14 @@ async fn kill_during_sweep(
     })
     .await;
     let kill = seen.map(|owner| {
-        nodes.kill(1);
-        (owner, nodes.log(1), nodes.log(0))
+        let victim = usize::from(owner.ends_with(pids[1].as_str()));
+        nodes.kill(victim);
+        (owner, victim, nodes.log(victim), nodes.log(1 - victim))
     });
     let kill = match kill {
-        Some((owner, victim_log, survivor_log)) => Some(Kill {
+        Some((owner, victim, victim_log, survivor_log)) => Some(Kill {
             day,
+            survivor: 1 - victim,
             owner,
             lease_left: sweep_row(pool).await.0,
             victim_ran: (jobs_ran(&victim_log, ""), jobs_ran(&victim_log, "sweep")),
