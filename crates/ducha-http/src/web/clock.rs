@@ -5,9 +5,10 @@ use super::{Page, render};
 use crate::AppState;
 use crate::auth::{SESSION_COOKIE, cookie_value};
 use crate::error::request_lang;
+use crate::extract::Id;
 use askama::Template;
 use axum::Form;
-use axum::extract::{OriginalUri, Path, State};
+use axum::extract::{FromRequestParts, OriginalUri, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -26,38 +27,57 @@ pub(crate) struct PageUser {
 }
 
 /// Resolves the session of a page request; sends anyone else to log in and come back.
-pub(crate) async fn page_user(
-    s: &AppState,
-    parts: &Parts,
-    uri: &axum::http::Uri,
-) -> Result<PageUser, Response> {
-    let lang = request_lang(&parts.headers);
-    let login = |expired: bool| {
-        let next = uri.path_and_query().map_or("/items", |p| p.as_str());
-        let next = form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>();
-        let flag = if expired { "expired=1&" } else { "" };
-        Redirect::to(&format!("/login?{flag}next={next}")).into_response()
-    };
-    let Some(token) = cookie_value(parts, SESSION_COOKIE) else {
-        return Err(login(false));
-    };
-    let Ok((actor, csrf)) = s.services.session_actor(token, ducha_service::now()).await else {
-        return Err(login(true));
-    };
-    let name = s
-        .services
-        .me(&actor)
-        .await
-        .map(|m| m.user.display_name)
-        .unwrap_or_default();
-    let unread = s.services.unread_count(&actor).await.unwrap_or(0);
-    Ok(PageUser {
-        actor,
-        csrf,
-        name,
-        unread,
-        lang,
-    })
+impl FromRequestParts<AppState> for PageUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, Response> {
+        let lang = request_lang(&parts.headers);
+        let login = |expired: bool| {
+            let uri = parts
+                .extensions
+                .get::<OriginalUri>()
+                .map_or(&parts.uri, |o| &o.0);
+            let next = uri.path_and_query().map_or("/items", |p| p.as_str());
+            let next = form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>();
+            let flag = if expired { "expired=1&" } else { "" };
+            Redirect::to(&format!("/login?{flag}next={next}")).into_response()
+        };
+        let Some(token) = cookie_value(parts, SESSION_COOKIE) else {
+            return Err(login(false));
+        };
+        let Ok((actor, csrf)) = s.services.session_actor(token, ducha_service::now()).await else {
+            return Err(login(true));
+        };
+        let name = s
+            .services
+            .me(&actor)
+            .await
+            .map(|m| m.user.display_name)
+            .unwrap_or_default();
+        let unread = s.services.unread_count(&actor).await.unwrap_or(0);
+        Ok(PageUser {
+            actor,
+            csrf,
+            name,
+            unread,
+            lang,
+        })
+    }
+}
+
+impl PageUser {
+    /// The refusal of a form whose CSRF token is not the session's.
+    pub(crate) fn refuse_csrf(&self, token: &str) -> Option<Response> {
+        (self.csrf != token).then(|| crate::AppError::Csrf.into_response())
+    }
+}
+
+/// The page a use case's result makes, or its translated error.
+fn page<T>(r: ducha_service::ServiceResult<T>, f: impl FnOnce(T) -> Response) -> Response {
+    match r {
+        Ok(v) => f(v),
+        Err(e) => crate::AppError::from(e).into_response(),
+    }
 }
 
 #[derive(Template)]
@@ -83,23 +103,18 @@ pub(crate) struct BeforeQuery {
 
 pub(crate) async fn inbox(
     State(s): State<AppState>,
-    OriginalUri(uri): OriginalUri,
-    parts: Parts,
+    user: PageUser,
     crate::extract::ApiQuery(q): crate::extract::ApiQuery<BeforeQuery>,
 ) -> Response {
-    let user = match page_user(&s, &parts, &uri).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    match s.services.inbox(&user.actor, q.before, 30).await {
-        Ok(i) => render(&InboxPage {
+    let r = s.services.inbox(&user.actor, q.before, 30).await;
+    page(r, |i| {
+        render(&InboxPage {
             lang: user.lang,
             notifications: i.notifications,
             next_before: i.next_before,
             user,
-        }),
-        Err(e) => crate::AppError::from(e).into_response(),
-    }
+        })
+    })
 }
 
 /// A form with only its CSRF token.
@@ -111,25 +126,17 @@ pub(crate) struct CsrfForm {
 
 pub(crate) async fn read_all(
     State(s): State<AppState>,
-    OriginalUri(uri): OriginalUri,
-    parts: Parts,
+    user: PageUser,
     Form(form): Form<CsrfForm>,
 ) -> Response {
-    let user = match page_user(&s, &parts, &uri).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    if user.csrf != form.csrf {
-        return crate::AppError::Csrf.into_response();
+    if let Some(r) = user.refuse_csrf(&form.csrf) {
+        return r;
     }
-    match s
+    let r = s
         .services
         .mark_read(&user.actor, None, ducha_service::now())
-        .await
-    {
-        Ok(_) => Redirect::to("/inbox").into_response(),
-        Err(e) => crate::AppError::from(e).into_response(),
-    }
+        .await;
+    page(r, |_| Redirect::to("/inbox").into_response())
 }
 
 #[derive(Template)]
@@ -152,54 +159,33 @@ impl Page for NoticePage {
     }
 }
 
-pub(crate) async fn notice(
-    State(s): State<AppState>,
-    OriginalUri(uri): OriginalUri,
-    parts: Parts,
-    Path(id): Path<String>,
-) -> Response {
-    let user = match page_user(&s, &parts, &uri).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let Ok(id) = id.parse::<i64>() else {
-        return crate::AppError::from(ducha_service::ServiceError::NotFound).into_response();
-    };
-    match s.services.notice_detail(&user.actor, id).await {
-        Ok(d) => render(&NoticePage {
+pub(crate) async fn notice(State(s): State<AppState>, user: PageUser, Id(id): Id) -> Response {
+    let r = s.services.notice_detail(&user.actor, id).await;
+    page(r, |d| {
+        render(&NoticePage {
             lang: user.lang,
             user,
             d,
-        }),
-        Err(e) => crate::AppError::from(e).into_response(),
-    }
+        })
+    })
 }
 
 pub(crate) async fn acknowledge(
     State(s): State<AppState>,
-    OriginalUri(uri): OriginalUri,
-    parts: Parts,
-    Path(id): Path<String>,
+    user: PageUser,
+    Id(id): Id,
     Form(form): Form<CsrfForm>,
 ) -> Response {
-    let user = match page_user(&s, &parts, &uri).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    if user.csrf != form.csrf {
-        return crate::AppError::Csrf.into_response();
+    if let Some(r) = user.refuse_csrf(&form.csrf) {
+        return r;
     }
-    let Ok(id) = id.parse::<i64>() else {
-        return crate::AppError::from(ducha_service::ServiceError::NotFound).into_response();
-    };
-    match s
+    let r = s
         .services
         .acknowledge_notice(&user.actor, id, ducha_service::now())
-        .await
-    {
-        Ok(_) => Redirect::to(&format!("/notices/{id}")).into_response(),
-        Err(e) => crate::AppError::from(e).into_response(),
-    }
+        .await;
+    page(r, |_| {
+        Redirect::to(&format!("/notices/{id}")).into_response()
+    })
 }
 
 #[derive(Template)]
@@ -218,27 +204,15 @@ impl Page for ItemPage {
 
 /// The item page: header with state and light, the responsibility chain with each unit's
 /// light, the notices and the timeline.
-pub(crate) async fn item(
-    State(s): State<AppState>,
-    OriginalUri(uri): OriginalUri,
-    parts: Parts,
-    Path(id): Path<String>,
-) -> Response {
-    let user = match page_user(&s, &parts, &uri).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let Ok(id) = id.parse::<i64>() else {
-        return crate::AppError::from(ducha_service::ServiceError::NotFound).into_response();
-    };
-    match s.services.item_detail(&user.actor, id).await {
-        Ok(d) => render(&ItemPage {
+pub(crate) async fn item(State(s): State<AppState>, user: PageUser, Id(id): Id) -> Response {
+    let r = s.services.item_detail(&user.actor, id).await;
+    page(r, |d| {
+        render(&ItemPage {
             lang: user.lang,
             user,
             d,
-        }),
-        Err(e) => crate::AppError::from(e).into_response(),
-    }
+        })
+    })
 }
 
 #[derive(Template)]
@@ -267,14 +241,9 @@ pub(crate) struct YearQuery {
 
 pub(crate) async fn calendar(
     State(s): State<AppState>,
-    OriginalUri(uri): OriginalUri,
-    parts: Parts,
+    user: PageUser,
     crate::extract::ApiQuery(q): crate::extract::ApiQuery<YearQuery>,
 ) -> Response {
-    let user = match page_user(&s, &parts, &uri).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
     let this_year =
         chrono::Datelike::year(&ducha_domain::calendar::china_date(ducha_service::now()));
     let year = q
@@ -329,16 +298,11 @@ pub(crate) struct CalendarForm {
 
 pub(crate) async fn load_calendar(
     State(s): State<AppState>,
-    OriginalUri(uri): OriginalUri,
-    parts: Parts,
+    user: PageUser,
     Form(form): Form<CalendarForm>,
 ) -> Response {
-    let user = match page_user(&s, &parts, &uri).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    if user.csrf != form.csrf {
-        return crate::AppError::Csrf.into_response();
+    if let Some(r) = user.refuse_csrf(&form.csrf) {
+        return r;
     }
     let lang = user.lang;
     match s

@@ -4,8 +4,7 @@ use super::{Page, render};
 use crate::AppState;
 use crate::extract::ApiQuery;
 use askama::Template;
-use axum::extract::{OriginalUri, State};
-use axum::http::request::Parts;
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use ducha_domain::i18n::Lang;
 use ducha_domain::item::ItemState;
@@ -45,14 +44,9 @@ impl Page for ItemsPage {
 
 pub(crate) async fn page(
     State(s): State<AppState>,
-    OriginalUri(uri): OriginalUri,
-    parts: Parts,
+    user: super::clock::PageUser,
     ApiQuery(q): ApiQuery<ListInput>,
 ) -> Response {
-    let user = match super::clock::page_user(&s, &parts, &uri).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
     let page = match s.services.list_items(&user.actor, &q).await {
         Ok(p) => p,
         Err(e) => return crate::AppError::from(e).into_response(),
