@@ -45,14 +45,14 @@ async fn small_story(app: &TestApp) {
 }
 
 /// The CLI's result.
-struct Cli {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
+pub(crate) struct Cli {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
 }
 
 /// Runs the real `ducha` binary in an empty directory (so no `ducha.toml` is picked up).
-async fn ducha(args: Vec<String>) -> Cli {
+pub(crate) async fn ducha(args: Vec<String>) -> Cli {
     let out: Output = tokio::task::spawn_blocking(move || {
         let dir = tempfile::tempdir().expect("temporary directory");
         std::process::Command::new(env!("CARGO_BIN_EXE_ducha"))

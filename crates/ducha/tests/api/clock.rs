@@ -3,18 +3,12 @@
 //! → red with a summons), acknowledgement, hand-issued notices, the inbox, and the calendar.
 
 use crate::helpers::{Db, TestApp, assert_fields, dispatched_item, in_days, lists, today};
-use crate::webhooks::{Receiver, Robot, header, robots_toml, signature_ok};
 use chrono::{NaiveDate, NaiveTime};
 use ducha_domain::calendar::WorkCalendar;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-crate::on_both_backends!(
-    notice_ladder,
-    hand_notices_and_inbox,
-    calendar,
-    digest_and_urgent
-);
+crate::on_both_backends!(notice_ladder, hand_notices_and_inbox, calendar);
 
 /// Runs one job of the real binary against the test database with "now" at 08:00 China time
 /// of `day`; returns its JSON outcome.
@@ -23,7 +17,7 @@ async fn run_job(db: &Db, job: &str, day: NaiveDate) -> Value {
 }
 
 /// [`run_job`] with a configuration file.
-async fn run_job_with(
+pub(crate) async fn run_job_with(
     db: &Db,
     job: &str,
     day: NaiveDate,
@@ -46,30 +40,15 @@ async fn run_job_with(
         "--database".into(),
         db.url(),
     ]);
-    let out = tokio::task::spawn_blocking(move || {
-        let dir = tempfile::tempdir().expect("temporary directory");
-        std::process::Command::new(env!("CARGO_BIN_EXE_ducha"))
-            .args(&args)
-            .current_dir(dir.path())
-            .env("RUST_LOG", "warn")
-            .output()
-            .expect("run the ducha binary")
-    })
-    .await
-    .expect("join");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "jobs run-once {}: {}\n{}",
-        job_name(&stdout),
-        stdout,
-        String::from_utf8_lossy(&out.stderr)
+    let out = crate::audit::ducha(args).await;
+    assert_eq!(
+        out.code,
+        Some(0),
+        "jobs run-once {job}: {}\n{}",
+        out.stdout,
+        out.stderr
     );
-    serde_json::from_str(stdout.trim()).expect("job outcome JSON")
-}
-
-fn job_name(s: &str) -> &str {
-    s.lines().next().unwrap_or("")
+    serde_json::from_str(out.stdout.trim()).expect("job outcome JSON")
 }
 
 /// The item's notices as (level, state) pairs, oldest first.
@@ -583,94 +562,4 @@ async fn calendar(app: &TestApp) {
         html.contains("2027-02-07 春节调休") && !html.contains("<textarea"),
         "only admins load"
     );
-}
-
-/// Blue reminders wait for the daily digest: one message for the unit's robot instead of one
-/// per notice; orange ones go out at once. Signed, through the real jobs command.
-async fn digest_and_urgent(app: &TestApp) {
-    let o = &app.org;
-    let sup = app.login("sup").await;
-    let leader = app.login("leader").await;
-    let receiver = Receiver::start().await;
-    let robot = Robot {
-        unit: o.county_a,
-        path: "/hook/a".into(),
-        url: format!("{}/hook/a", receiver.base),
-        secret: "robot-secret".into(),
-    };
-    let dir = tempfile::tempdir().expect("temporary directory");
-    let config = dir.path().join("ducha.toml");
-    let toml = format!(
-        "[service.notify]\ndigest = true\nbase_url = \"http://ducha.test\"\n{}",
-        robots_toml(std::slice::from_ref(&robot))
-    );
-    std::fs::write(&config, toml).expect("write the configuration");
-    let cal = WorkCalendar::china();
-    for title in ["农村公路提档升级", "城乡供水一体化"] {
-        dispatched_item(
-            &sup,
-            &leader,
-            title,
-            in_days(1),
-            json!([{ "unit_id": o.county_a, "role": "lead" }]),
-        )
-        .await;
-    }
-    let day = cal.add_working_days(cal.next_working_day_from(in_days(1)), 1);
-    let job = |name: &'static str, day: NaiveDate| {
-        let (db, config) = (&app.db, config.clone());
-        async move { run_job_with(db, name, day, Some(&config)).await }
-    };
-    assert_eq!(job("sweep", day).await["issued"], 2);
-    // Held for the digest: nothing goes out yet.
-    assert_eq!(job("deliver", day).await["sent"], 0);
-    assert!(receiver.hits().is_empty());
-    let digest = job("digest", day).await;
-    assert_eq!(
-        (digest["merged"].clone(), digest["digests"].clone()),
-        (json!(2), json!(1))
-    );
-    assert_eq!(job("deliver", day).await["sent"], 1);
-    let hits = receiver.hits();
-    assert_eq!(hits.len(), 1);
-    assert!(signature_ok(&robot, &hits[0]));
-    let body: Value = serde_json::from_slice(&hits[0].body).expect("JSON");
-    assert_eq!(body["title"], "督查督办每日提醒（2条）");
-    assert_eq!(body["urgent"], false);
-    assert_eq!(header(&hits[0], "idempotency-key"), body["id"].to_string());
-    let d = sup.get("/notices").await.ok();
-    for n in d.as_array().expect("notices") {
-        let number = n["number"].as_str().expect("number");
-        assert!(
-            body["text"].as_str().expect("text").contains(number),
-            "{body}"
-        );
-    }
-    // Unmet: orange warnings, urgent, sent at once without the digest.
-    let later = cal.add_working_days(day, 4);
-    assert_eq!(job("sweep", later).await["escalated"], 2);
-    assert_eq!(job("deliver", later).await["sent"], 2);
-    let hits = receiver.hits();
-    assert_eq!(hits.len(), 3);
-    for h in &hits[1..] {
-        assert!(signature_ok(&robot, h));
-        let body: Value = serde_json::from_slice(&h.body).expect("JSON");
-        assert!(
-            body["title"]
-                .as_str()
-                .expect("title")
-                .starts_with("【橙色预警】"),
-            "{body}"
-        );
-        assert_eq!(body["urgent"], true);
-    }
-    // The robot's secret stays in the configuration: outbox rows name the robot.
-    let leaked = app
-        .db
-        .text("SELECT CAST(COUNT(*) AS TEXT) FROM outbox WHERE target LIKE '%robot-secret%'")
-        .await;
-    assert_eq!(leaked, "0");
-    // Nothing left to send, nothing sent twice.
-    assert_eq!(job("deliver", later).await["sent"], 0);
-    assert_eq!(receiver.hits().len(), 3);
 }

@@ -20,6 +20,7 @@ mod admin;
 mod audit;
 mod bad_input;
 mod clock;
+mod delivery;
 mod demo;
 mod fixes;
 mod lifecycle;
