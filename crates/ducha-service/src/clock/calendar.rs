@@ -1,9 +1,9 @@
 //! The working-day calendar as data: seeded with the State Council schedules built into the
 //! binary, extended by admins with a newly published year (CLI, API, UI) without a release.
 
+use crate::Services;
 use crate::context::Subject;
 use crate::error::{ServiceResult, ensure};
-use crate::{Done, Services};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use ducha_domain::ValidationErrors;
 use ducha_domain::calendar::{CalendarEntry, DayOverride, WorkCalendar, parse_calendar};
@@ -180,14 +180,5 @@ impl Services {
     /// The date `n` working days after `from`.
     pub fn add_working_days(&self, from: NaiveDate, n: u32) -> NaiveDate {
         self.calendar().add_working_days(from, n)
-    }
-}
-
-/// Kept for the audit trail: loading a calendar returns its event like every command.
-impl From<&CalendarLoaded> for Done {
-    fn from(c: &CalendarLoaded) -> Self {
-        Done {
-            event_seq: c.event_seq,
-        }
     }
 }

@@ -224,24 +224,21 @@ impl Scheduler {
 
     async fn step(&self, job: JobName, lease: Duration) -> ServiceResult<serde_json::Value> {
         let s = &self.services;
-        let to_json = |v: &dyn erased::Ser| v.json();
         Ok(match job {
             JobName::Sweep => {
                 let now = self
                     .clock
                     .now()
                     .map_err(|e| ServiceError::Store(ducha_store::StoreError::Other(e.into())))?;
-                to_json(&s.sweep(now).await?)
+                json(&s.sweep(now).await?)
             }
-            JobName::Deliver => {
-                to_json(&s.deliver_outbox(&self.notifier, &self.owner, lease).await?)
-            }
+            JobName::Deliver => json(&s.deliver_outbox(&self.notifier, &self.owner, lease).await?),
             JobName::Digest => {
                 let now = self
                     .clock
                     .now()
                     .map_err(|e| ServiceError::Store(ducha_store::StoreError::Other(e.into())))?;
-                to_json(&s.run_digest(now).await?)
+                json(&s.run_digest(now).await?)
             }
             JobName::Calendar => {
                 s.reload_calendar().await?;
@@ -297,16 +294,9 @@ fn next_digest(after: DateTime<Utc>, hour: u32) -> DateTime<Utc> {
     at - Duration::hours(8)
 }
 
-mod erased {
-    /// Serialises any outcome to JSON.
-    pub trait Ser {
-        fn json(&self) -> serde_json::Value;
-    }
-    impl<T: serde::Serialize> Ser for T {
-        fn json(&self) -> serde_json::Value {
-            serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
-        }
-    }
+/// A job's outcome as JSON (outcomes are plain data: serialising cannot fail).
+fn json(v: &impl Serialize) -> serde_json::Value {
+    serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
 }
 
 #[cfg(test)]
