@@ -450,21 +450,39 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// Every key with its texts, from the rule catalogue and the pages' catalogue, built once.
+fn catalogue() -> &'static std::collections::HashMap<&'static str, (&'static str, &'static str)> {
+    static MAP: std::sync::OnceLock<
+        std::collections::HashMap<&'static str, (&'static str, &'static str)>,
+    > = std::sync::OnceLock::new();
+    MAP.get_or_init(|| {
+        MESSAGES
+            .iter()
+            .chain(crate::i18n_ui::UI)
+            .map(|(k, zh, en)| (*k, (*zh, *en)))
+            .collect()
+    })
+}
+
 /// The text of `key` in `lang`; the key itself when unknown, so nothing is ever blank.
 pub fn t(key: &str, lang: Lang) -> &str {
-    MESSAGES
-        .iter()
-        .find(|(k, _, _)| *k == key)
-        .map(|(_, zh, en)| match lang {
+    catalogue()
+        .get(key)
+        .map(|(zh, en)| match lang {
             Lang::ZhCn => *zh,
             Lang::En => *en,
         })
         .unwrap_or(key)
 }
 
+/// The catalogue's own copy of `key`, for keys built at run time (`toast.{action}`).
+pub fn catalogue_key(key: &str) -> Option<&'static str> {
+    catalogue().get_key_value(key).map(|(k, _)| *k)
+}
+
 /// Whether `key` has a translation.
 pub fn knows(key: &str) -> bool {
-    MESSAGES.iter().any(|(k, _, _)| *k == key)
+    catalogue().contains_key(key)
 }
 
 #[cfg(test)]
@@ -535,8 +553,29 @@ mod tests {
 
     #[test]
     fn keys_are_unique() {
-        for (i, (k, _, _)) in MESSAGES.iter().enumerate() {
-            assert!(!MESSAGES[i + 1..].iter().any(|(k2, _, _)| k2 == k), "{k}");
+        let all: Vec<_> = MESSAGES.iter().chain(crate::i18n_ui::UI).collect();
+        assert_eq!(catalogue().len(), all.len(), "a key is defined twice");
+        for (k, zh, en) in all {
+            assert!(!zh.is_empty() && !en.is_empty(), "{k}");
+        }
+    }
+
+    #[test]
+    fn every_page_enum_label_is_translated() {
+        use crate::item::{Category, Priority};
+        use crate::org::{Role, UnitKind};
+        use crate::report::{ReportKind, ReportState};
+        use crate::requests::RequestState;
+        let mut keys = Vec::new();
+        keys.extend(Category::ALL.iter().map(|c| format!("category.{c}")));
+        keys.extend(Priority::ALL.iter().map(|c| format!("priority.{c}")));
+        keys.extend(UnitKind::ALL.iter().map(|c| format!("unit_kind.{c}")));
+        keys.extend(Role::ALL.iter().map(|c| format!("user_role.{c}")));
+        keys.extend(ReportKind::ALL.iter().map(|c| format!("report_kind.{c}")));
+        keys.extend(ReportState::ALL.iter().map(|c| format!("report_state.{c}")));
+        keys.extend(RequestState::ALL.iter().map(|c| format!("request_state.{c}")));
+        for k in keys {
+            assert!(knows(&k), "{k}");
         }
     }
 }

@@ -208,23 +208,35 @@ pub(crate) fn request_lang(headers: &HeaderMap) -> Lang {
         })
 }
 
-/// Re-renders API error bodies in the request's language.
+/// Re-renders error bodies in the request's language: JSON for the API and scripts, a page
+/// for a browser that navigated (a translated message and, for 5xx, the operation id).
 pub(crate) async fn localize(req: Request, next: Next) -> Response {
     let lang = request_lang(req.headers());
+    let page = !req.uri().path().starts_with("/api/")
+        && req
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|a| a.contains("text/html"));
     let mut res = next.run(req).await;
-    if lang != Lang::ZhCn
-        && let Some(info) = res.extensions_mut().remove::<ErrorInfo>()
-    {
-        let status = res.status();
-        let mut translated = (status, axum::Json(info.body(lang))).into_response();
-        for (k, v) in res.headers() {
-            if k != header::CONTENT_LENGTH && k != header::CONTENT_TYPE {
-                translated.headers_mut().insert(k.clone(), v.clone());
-            }
-        }
-        return translated;
+    if !page && lang == Lang::ZhCn {
+        return res;
     }
-    res
+    let Some(info) = res.extensions_mut().remove::<ErrorInfo>() else {
+        return res;
+    };
+    let status = res.status();
+    let mut translated = if page {
+        crate::web::error_page(lang, status, info.key, info.operation_id.clone())
+    } else {
+        (status, axum::Json(info.body(lang))).into_response()
+    };
+    for (k, v) in res.headers() {
+        if k != header::CONTENT_LENGTH && k != header::CONTENT_TYPE {
+            translated.headers_mut().insert(k.clone(), v.clone());
+        }
+    }
+    translated
 }
 
 /// Any path that matches no route.
@@ -242,9 +254,11 @@ pub(crate) fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Resp
         fields: vec![],
         operation_id: Some(op),
     };
-    (
+    let mut res = (
         StatusCode::INTERNAL_SERVER_ERROR,
         axum::Json(info.body(Lang::ZhCn)),
     )
-        .into_response()
+        .into_response();
+    res.extensions_mut().insert(info);
+    res
 }

@@ -3,74 +3,18 @@
 
 use super::{Page, render};
 use crate::AppState;
-use crate::auth::{SESSION_COOKIE, cookie_value};
-use crate::error::request_lang;
 use crate::extract::Id;
 use askama::Template;
 use axum::Form;
-use axum::extract::{FromRequestParts, OriginalUri, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use ducha_domain::i18n::Lang;
-use ducha_domain::org::{Actor, Role};
+use ducha_domain::org::Role;
 use ducha_service::clock::{CalendarYear, NoticeDetail, NotificationView};
 use serde::Deserialize;
 
-/// The signed-in user of a page, or the redirect to the login page.
-pub(crate) struct PageUser {
-    pub actor: Actor,
-    pub csrf: String,
-    pub name: String,
-    pub unread: i64,
-    pub lang: Lang,
-}
-
-/// Resolves the session of a page request; sends anyone else to log in and come back.
-impl FromRequestParts<AppState> for PageUser {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, Response> {
-        let lang = request_lang(&parts.headers);
-        let login = |expired: bool| {
-            let uri = parts
-                .extensions
-                .get::<OriginalUri>()
-                .map_or(&parts.uri, |o| &o.0);
-            let next = uri.path_and_query().map_or("/items", |p| p.as_str());
-            let next = form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>();
-            let flag = if expired { "expired=1&" } else { "" };
-            Redirect::to(&format!("/login?{flag}next={next}")).into_response()
-        };
-        let Some(token) = cookie_value(parts, SESSION_COOKIE) else {
-            return Err(login(false));
-        };
-        let Ok((actor, csrf)) = s.services.session_actor(token, ducha_service::now()).await else {
-            return Err(login(true));
-        };
-        let name = s
-            .services
-            .me(&actor)
-            .await
-            .map(|m| m.user.display_name)
-            .unwrap_or_default();
-        let unread = s.services.unread_count(&actor).await.unwrap_or(0);
-        Ok(PageUser {
-            actor,
-            csrf,
-            name,
-            unread,
-            lang,
-        })
-    }
-}
-
-impl PageUser {
-    /// The refusal of a form whose CSRF token is not the session's.
-    pub(crate) fn refuse_csrf(&self, token: &str) -> Option<Response> {
-        (self.csrf != token).then(|| crate::AppError::Csrf.into_response())
-    }
-}
+pub(crate) use super::user::PageUser;
 
 /// The page a use case's result makes, or its translated error.
 fn page<T>(r: ducha_service::ServiceResult<T>, f: impl FnOnce(T) -> Response) -> Response {

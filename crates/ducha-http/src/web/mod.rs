@@ -1,8 +1,10 @@
-//! Server-rendered pages: login and the item register. The full workbench builds on these.
+//! Server-rendered pages (askama templates, htmx for partial updates, assets compiled in).
+//! Every page but the login page is wrapped in `shell.html`: sidebar, top bar, toast.
 
 mod clock;
 mod items;
 mod login;
+mod user;
 
 use crate::AppState;
 use askama::Template;
@@ -16,7 +18,8 @@ use ducha_domain::i18n::{Lang, t};
 /// Page routes.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/", get(|| async { Redirect::to("/items") }))
+        .route("/", get(|| async { Redirect::to("/workbench") }))
+        .route("/workbench", get(|| async { Redirect::to("/items") }))
         .route("/login", get(login::page).post(login::submit))
         .route("/logout", post(login::logout))
         .route("/items", get(items::page))
@@ -26,9 +29,10 @@ pub fn router() -> Router<AppState> {
         .route("/notices/{id}", get(clock::notice))
         .route("/notices/{id}/acknowledge", post(clock::acknowledge))
         .route("/calendar", get(clock::calendar).post(clock::load_calendar))
-        .route("/static/print.js", get(print_js))
         .route("/lang/{tag}", get(set_lang))
         .route("/static/app.css", get(css))
+        .route("/static/app.js", get(app_js))
+        .route("/static/htmx.min.js", get(htmx_js))
 }
 
 /// Translation helpers shared by page templates.
@@ -65,8 +69,48 @@ pub(crate) fn render(t: &impl Template) -> Response {
     }
 }
 
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    lang: Lang,
+    status: u16,
+    title_key: &'static str,
+    key: &'static str,
+    operation_id: Option<String>,
+}
+
+impl Page for ErrorPage {
+    fn lang(&self) -> Lang {
+        self.lang
+    }
+}
+
+/// The page a browser sees for an error: its translated message and, for 5xx, the operation
+/// id to quote.
+pub(crate) fn error_page(
+    lang: Lang,
+    status: StatusCode,
+    key: &'static str,
+    operation_id: Option<String>,
+) -> Response {
+    let title_key = if status == StatusCode::NOT_FOUND {
+        "ui.not_found_title"
+    } else {
+        "ui.error_title"
+    };
+    let page = ErrorPage {
+        lang,
+        status: status.as_u16(),
+        title_key,
+        key,
+        operation_id,
+    };
+    (status, render(&page)).into_response()
+}
+
 async fn set_lang(
     axum::extract::Path(tag): axum::extract::Path<String>,
+    headers: axum::http::HeaderMap,
     jar: CookieJar,
 ) -> (CookieJar, Redirect) {
     let lang = Lang::from_tag(&tag);
@@ -74,30 +118,50 @@ async fn set_lang(
         .path("/")
         .permanent()
         .build();
-    (jar.add(cookie), Redirect::to("/items"))
+    // Back to the page the switch was clicked on, when it is one of ours.
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|r| r.to_str().ok())
+        .and_then(|r| {
+            let rest = r.split_once("://")?.1;
+            let (h, path) = rest.split_at(rest.find('/')?);
+            (Some(h) == host).then(|| safe_next(path))
+        })
+        .unwrap_or_else(|| "/workbench".to_string());
+    (jar.add(cookie), Redirect::to(&back))
 }
 
-async fn print_js() -> impl IntoResponse {
+fn asset(kind: &'static str, body: &'static str) -> Response {
     (
         [
-            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CONTENT_TYPE, kind),
             (header::CACHE_CONTROL, "max-age=3600"),
         ],
-        include_str!("../../static/print.js"),
+        body,
+    )
+        .into_response()
+}
+
+async fn css() -> Response {
+    asset("text/css; charset=utf-8", include_str!("../../static/app.css"))
+}
+
+async fn app_js() -> Response {
+    asset(
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/app.js"),
     )
 }
 
-async fn css() -> impl IntoResponse {
-    (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "max-age=3600"),
-        ],
-        include_str!("../../static/app.css"),
+async fn htmx_js() -> Response {
+    asset(
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/htmx.min.js"),
     )
 }
 
-/// A local path to return to after login; anything else goes to the register. Only plain
+/// A local path to return to after login; anything else goes to the workbench. Only plain
 /// ASCII paths of this site pass: no scheme, no `//` or `/\\` (another host once a browser drops
 /// tabs and newlines), no control characters (they would also break the Location header).
 pub(crate) fn safe_next(next: &str) -> String {
@@ -105,7 +169,7 @@ pub(crate) fn safe_next(next: &str) -> String {
     if plain && next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
         next.to_string()
     } else {
-        "/items".to_string()
+        "/workbench".to_string()
     }
 }
 
@@ -118,13 +182,13 @@ mod tests {
     fn only_local_plain_paths_are_followed_after_login() {
         for (next, to) in [
             ("/items?q=a&state=draft", "/items?q=a&state=draft"),
-            ("//evil.example", "/items"),
-            ("/\\evil.example", "/items"),
-            ("/\t/evil.example", "/items"),
-            ("/x\r\nSet-Cookie:a=b", "/items"),
-            ("https://evil.example/", "/items"),
-            ("/事项", "/items"),
-            ("", "/items"),
+            ("//evil.example", "/workbench"),
+            ("/\\evil.example", "/workbench"),
+            ("/\t/evil.example", "/workbench"),
+            ("/x\r\nSet-Cookie:a=b", "/workbench"),
+            ("https://evil.example/", "/workbench"),
+            ("/事项", "/workbench"),
+            ("", "/workbench"),
         ] {
             assert_eq!(safe_next(next), to, "{next:?}");
         }
@@ -149,7 +213,15 @@ mod tests {
         let crates = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let mut paths = Vec::new();
         files(&crates, &mut paths);
-        let prefixes = ["validation.", "rule.", "error.", "calendar.", "ui."];
+        let prefixes = [
+            "validation.",
+            "rule.",
+            "error.",
+            "calendar.",
+            "ui.",
+            "toast.",
+            "wb.",
+        ];
         let mut missing = Vec::new();
         let mut seen = 0;
         for p in paths
