@@ -23,6 +23,8 @@ pub fn router() -> Router<AppState> {
         .route("/login", get(login::page).post(login::submit))
         .route("/logout", post(login::logout))
         .route("/items", get(items::page))
+        // A static segment: axum matches it before `/items/{id}`.
+        .route("/items/export.xlsx", get(items::export))
         .route("/items/{id}", get(clock::item))
         .route("/inbox", get(clock::inbox))
         .route("/inbox/read", post(clock::read_all))

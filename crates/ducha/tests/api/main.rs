@@ -11,6 +11,7 @@
 //! - `props`: random command sequences against the use cases, checking the chain's invariants;
 //! - `clock`: lights, the notice ladder over simulated days (the real `ducha jobs run-once`),
 //!   hand-issued notices, the inbox, the calendar;
+//! - `pages`: the register page as a browser and htmx fetch it, and its .xlsx export;
 //! - `scheduler` (PostgreSQL only): two real `ducha serve` processes with the scheduler on, run
 //!   through simulated days, one killed midway; every notice reaches each robot exactly once.
 
@@ -25,6 +26,7 @@ mod demo;
 mod fixes;
 mod lifecycle;
 mod listing;
+mod pages;
 mod permissions;
 mod props;
 mod requests;
