@@ -119,6 +119,28 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "分页游标无效",
         "Invalid page cursor",
     ),
+    ("validation.file_empty", "文件为空", "The file is empty"),
+    (
+        "validation.file_too_large",
+        "文件超过允许的大小",
+        "The file is larger than allowed",
+    ),
+    (
+        "validation.file_type",
+        "文件类型不允许：仅支持 JPG、PNG、WebP 图片，PDF，Word、Excel 文档和 TXT 文本，且文件内容须与扩展名相符",
+        "File type not allowed: only JPG, PNG and WebP pictures, PDF, Word and Excel documents \
+         and TXT text, with content that matches the extension",
+    ),
+    (
+        "validation.unknown_evidence",
+        "佐证材料不存在或无权使用",
+        "No such evidence file within reach",
+    ),
+    (
+        "validation.upload",
+        "请以 multipart/form-data 格式上传，文件字段名为 file",
+        "Upload as multipart/form-data with the file in the field named file",
+    ),
     (
         "rule.item_state",
         "事项当前状态不允许此操作",

@@ -56,7 +56,14 @@ pub struct ReportInput {
     /// Whether this requests completion (申请办结).
     #[serde(default)]
     pub completion: bool,
+    /// Evidence files (佐证材料) the report carries, uploaded before or reused; at most
+    /// [`MAX_EVIDENCE`].
+    #[serde(default)]
+    pub evidence_ids: Vec<i64>,
 }
+
+/// Evidence files one report may carry (基层减负: required attachments are capped).
+pub const MAX_EVIDENCE: usize = 20;
 
 /// A parsed report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -71,6 +78,8 @@ pub struct ReportSpec {
     pub metrics: Vec<MetricValue>,
     /// Problems.
     pub problems: String,
+    /// Evidence files, in the order given, without repeats.
+    pub evidence_ids: Vec<i64>,
 }
 
 impl ReportSpec {
@@ -105,6 +114,17 @@ impl ReportSpec {
                 }
             })
             .collect();
+        if input.evidence_ids.len() > MAX_EVIDENCE {
+            e.add("evidence_ids", "validation.too_many");
+        }
+        let mut evidence_ids: Vec<i64> = Vec::with_capacity(input.evidence_ids.len());
+        for (i, id) in input.evidence_ids.iter().enumerate() {
+            if evidence_ids.contains(id) {
+                e.add(format!("evidence_ids[{i}]"), "validation.duplicate");
+            } else {
+                evidence_ids.push(*id);
+            }
+        }
         let kind = if input.completion {
             ReportKind::Completion
         } else {
@@ -120,6 +140,7 @@ impl ReportSpec {
             percent,
             metrics,
             problems,
+            evidence_ids,
         })
     }
 }
@@ -185,6 +206,31 @@ mod tests {
         })
         .expect_err("invalid");
         assert_eq!(e.0.len(), 2);
+    }
+
+    #[test]
+    fn evidence_is_capped_and_not_repeated() {
+        let too_many = ReportSpec::parse(&ReportInput {
+            text: "x".into(),
+            evidence_ids: (1..=21).collect(),
+            ..Default::default()
+        })
+        .expect_err("too many");
+        assert_eq!(too_many.0[0].field, "evidence_ids");
+        let repeated = ReportSpec::parse(&ReportInput {
+            text: "x".into(),
+            evidence_ids: vec![3, 4, 3],
+            ..Default::default()
+        })
+        .expect_err("repeated");
+        assert_eq!(repeated.0[0].field, "evidence_ids[2]");
+        let ok = ReportSpec::parse(&ReportInput {
+            text: "x".into(),
+            evidence_ids: vec![4, 3],
+            ..Default::default()
+        })
+        .expect("valid");
+        assert_eq!(ok.evidence_ids, vec![4, 3]);
     }
 
     #[test]

@@ -31,6 +31,8 @@ pub struct Config {
     pub notice_number_prefix: String,
     /// Notification channels, group robots, retries and the digest.
     pub notify: crate::clock::NotifySettings,
+    /// Evidence files: where they are kept, how large they may be.
+    pub evidence: crate::evidence::EvidenceSettings,
 }
 
 impl Default for Config {
@@ -45,6 +47,7 @@ impl Default for Config {
             notices: Default::default(),
             notice_number_prefix: "督催".into(),
             notify: Default::default(),
+            evidence: Default::default(),
         }
     }
 }

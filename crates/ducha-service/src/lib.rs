@@ -9,6 +9,7 @@ pub mod auth;
 pub mod clock;
 mod context;
 mod error;
+pub mod evidence;
 pub mod items;
 pub mod org;
 mod views;

@@ -245,6 +245,8 @@ pub struct ReportView {
     pub review_comment: String,
     /// Whether the user may review it.
     pub can_review: bool,
+    /// Evidence files it carries, in the order given.
+    pub evidence: Vec<crate::evidence::EvidenceView>,
 }
 
 /// A help request.

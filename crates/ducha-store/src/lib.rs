@@ -143,8 +143,26 @@ pub trait EventStore: Send + Sync {
 }
 
 /// Everything a backend provides.
-pub trait Store: OrgStore + SessionStore + ItemStore + EventStore + ClockStore {}
-impl<T: OrgStore + SessionStore + ItemStore + EventStore + ClockStore> Store for T {}
+pub trait Store: OrgStore + SessionStore + ItemStore + EventStore + ClockStore + EvidenceStore {}
+impl<T: OrgStore + SessionStore + ItemStore + EventStore + ClockStore + EvidenceStore> Store for T {}
+
+/// Evidence files (佐证材料). An upload is a plain insert outside the chain, like a session:
+/// the file means nothing until a report cites it, and that report's event carries the
+/// file's SHA-256, so the chain proves which files the report carried. The links are written
+/// by [`EventStore::commit`] with the report ([`Insert::Report`]).
+#[async_trait]
+pub trait EvidenceStore: Send + Sync {
+    /// Records an upload; returns its id.
+    async fn insert_evidence(&self, e: &NewEvidence) -> StoreResult<i64>;
+    /// Uploads by id, in any order.
+    async fn evidence(&self, ids: &[i64]) -> StoreResult<Vec<EvidenceRow>>;
+    /// Where the reports citing a file sit.
+    async fn evidence_citations(&self, evidence_id: i64) -> StoreResult<Vec<CitationRow>>;
+    /// The files of every report of an item, by report, in the order each report gave them.
+    async fn evidence_of_item(&self, item_id: i64) -> StoreResult<Vec<ReportEvidenceRow>>;
+    /// A unit's latest uploads, newest first, one per distinct content, at most `limit`.
+    async fn unit_evidence(&self, unit_id: i64, limit: i64) -> StoreResult<Vec<EvidenceRow>>;
+}
 
 /// The clock: calendar, lights, urge notices, the inbox, the outbox and job leases.
 ///
@@ -378,7 +396,7 @@ pub enum Insert {
     Item(NewItem),
     /// An assignment.
     Assignment(NewAssignment),
-    /// A report.
+    /// A report, with links to the evidence files its spec names.
     Report(NewReport),
     /// A help request.
     Help(NewHelpRequest),

@@ -202,6 +202,10 @@ impl Config {
         if self.service.notify.digest_hour > 23 || self.service.notify.max_attempts < 1 {
             bail!("service.notify: digest_hour must be 0–23 and max_attempts at least 1");
         }
+        let e = &self.service.evidence;
+        if e.dir.as_os_str().is_empty() || !(1..=1024 * 1024 * 1024).contains(&e.max_bytes) {
+            bail!("service.evidence: dir must be set and max_bytes must be 1 to 1073741824");
+        }
         if self.scheduler.lease_seconds < 1 || self.scheduler.tick_ms < 10 {
             bail!("scheduler: lease_seconds must be at least 1 and tick_ms at least 10");
         }
@@ -263,6 +267,13 @@ red_working_days = 5
 summon_after_reds = 3
 # Red notices one assignment gets at most; the last stays open until it is met
 max_reds_per_assignment = 3
+
+[service.evidence]
+# Evidence files (佐证材料), stored once per content under dir/sha256/; every node of a
+# cluster must see the same directory (e.g. a shared mount)
+dir = "data/evidence"
+# Largest file accepted, in bytes (20 MiB); pictures, PDF, Word, Excel and TXT only
+max_bytes = 20971520
 
 [service.notify]
 # Non-urgent (blue) notices go out once a day at digest_hour (China time)

@@ -4,6 +4,7 @@ mod assignments;
 mod audit;
 mod clock;
 mod decisions;
+mod evidence;
 mod items;
 mod org;
 mod session;
@@ -35,6 +36,8 @@ use utoipa_axum::routes;
         (name = "org", description = "Units and users"),
         (name = "audit", description = "The tamper-evident event log"),
         (name = "clock", description = "Working-day calendar, urge notices, inbox, deliveries"),
+        (name = "evidence", description = "Evidence files (佐证材料): upload once, attach to reports, reuse; \
+            download at `/evidence/{id}` and `/evidence/{id}/thumb`"),
     )
 )]
 struct ApiDoc;
@@ -100,7 +103,14 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(clock::mark_read))
         .routes(routes!(clock::prefs, clock::set_prefs))
         .routes(routes!(clock::outbox))
-        .routes(routes!(clock::retry));
+        .routes(routes!(clock::retry))
+        .routes(routes!(evidence::reusable))
+        // The upload reads its own, larger limit from the settings (see `evidence::upload`).
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(evidence::upload))
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        );
     let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", v1)
         .split_for_parts();

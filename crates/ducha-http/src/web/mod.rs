@@ -2,6 +2,7 @@
 //! Every page but the login page is wrapped in `shell.html`: sidebar, top bar, toast.
 
 mod clock;
+mod evidence;
 mod items;
 mod login;
 mod user;
@@ -31,6 +32,8 @@ pub fn router() -> Router<AppState> {
         .route("/notices/{id}", get(clock::notice))
         .route("/notices/{id}/acknowledge", post(clock::acknowledge))
         .route("/calendar", get(clock::calendar).post(clock::load_calendar))
+        .route("/evidence/{id}", get(evidence::file))
+        .route("/evidence/{id}/thumb", get(evidence::thumb))
         .route("/lang/{tag}", get(set_lang))
         .route("/static/app.css", get(css))
         .route("/static/app.js", get(app_js))

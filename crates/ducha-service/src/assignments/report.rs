@@ -12,6 +12,8 @@ use ducha_store::{Insert, NewReport, Update};
 
 impl Services {
     /// The assigned unit reports. A completion request needs every sub-assignment finished.
+    /// Evidence files must be ones the reporter may read; the event records their SHA-256, so
+    /// the chain proves which files the report carried.
     pub async fn submit_report(
         &self,
         actor: &Actor,
@@ -21,6 +23,7 @@ impl Services {
     ) -> ServiceResult<Created> {
         let (_, mut a) = self.own_assignment(actor, assignment_id).await?;
         let spec = ReportSpec::parse(input)?;
+        let evidence = self.evidence_for_report(actor, &spec.evidence_ids).await?;
         let cmd = match spec.kind {
             ReportKind::Progress => AssignmentCommand::Report,
             ReportKind::Completion => AssignmentCommand::RequestCompletion,
@@ -40,10 +43,14 @@ impl Services {
         }
         a.last_report_at = Some(now);
         a.returned_open = false;
-        let payload = serde_json::json!({
+        let mut payload = serde_json::json!({
             "kind": spec.kind, "percent": spec.percent, "metrics": spec.metrics,
             "has_problems": !spec.problems.is_empty(), "chars": spec.text.chars().count(),
         });
+        if !evidence.is_empty() {
+            let shas: Vec<&str> = evidence.iter().map(|e| e.sha256.as_str()).collect();
+            payload["evidence"] = serde_json::json!(shas);
+        }
         let c = self
             .commit(
                 Some(actor),

@@ -1,5 +1,6 @@
 //! An item with its assignment tree, reports, requests and timeline, as the actor may see it.
 
+use crate::evidence::EvidenceView;
 use crate::{
     AssignmentView, EventView, ExtensionView, HelpRequestView, ItemDetail, RefusalView, ReportView,
     ServiceResult, Services,
@@ -174,10 +175,22 @@ impl Services {
                 }
             })
             .collect();
-        let reports = reports
+        let reports: Vec<_> = reports
             .into_iter()
             .filter(|r| own.contains(&r.assignment_id))
+            .collect();
+        // The files of every report of the item, in one query.
+        let mut evidence: HashMap<i64, Vec<EvidenceView>> = HashMap::new();
+        if !reports.is_empty() {
+            for e in self.store.evidence_of_item(item_id).await? {
+                let view = EvidenceView::from(&e.evidence);
+                evidence.entry(e.report_id).or_default().push(view);
+            }
+        }
+        let reports = reports
+            .into_iter()
             .map(|r| ReportView {
+                evidence: evidence.remove(&r.id).unwrap_or_default(),
                 can_review: r.state == ReportState::Pending && level_above(r.assignment_id),
                 author_name: users.get(&r.author_id).cloned().unwrap_or_default(),
                 id: r.id,

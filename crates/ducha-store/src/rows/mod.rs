@@ -1,9 +1,11 @@
 //! Rows as both backends store them. Enums are stored by name, lists as JSON text.
 
 mod clock;
+mod evidence;
 mod requests;
 
 pub use clock::*;
+pub use evidence::*;
 pub use requests::*;
 
 use chrono::{DateTime, NaiveDate, Utc};

@@ -12,6 +12,7 @@
 use crate::StoreError;
 
 mod clock;
+mod evidence;
 mod reads;
 mod writes;
 use ducha_domain::org::UnitPath;
@@ -294,6 +295,7 @@ macro_rules! impl_sql_store {
             $crate::__sql_reads!($store, $db);
             $crate::__sql_writes!($store, $db);
             $crate::__sql_clock!($store, $db);
+            $crate::__sql_evidence!($store, $db);
         }
     };
 }

@@ -411,23 +411,38 @@ macro_rules! __sql_writes {
             .fetch_one(&mut **tx)
             .await
             .map_err(err)?,
-            Insert::Report(r) => sqlx::query_scalar::<$db, i64>(
-                "INSERT INTO reports (assignment_id, item_id, author_id, kind, text, \
-                 percent, metrics, problems, state, submitted_at) VALUES ($1, $2, $3, $4, \
-                 $5, $6, $7, $8, 'pending', $9) RETURNING id",
-            )
-            .bind(r.assignment_id)
-            .bind(r.item_id)
-            .bind(r.author_id)
-            .bind(r.spec.kind.as_str())
-            .bind(&r.spec.text)
-            .bind(r.spec.percent)
-            .bind(Json(&r.spec.metrics).text())
-            .bind(&r.spec.problems)
-            .bind(r.submitted_at)
-            .fetch_one(&mut **tx)
-            .await
-            .map_err(err)?,
+            Insert::Report(r) => {
+                let id = sqlx::query_scalar::<$db, i64>(
+                    "INSERT INTO reports (assignment_id, item_id, author_id, kind, text, \
+                     percent, metrics, problems, state, submitted_at) VALUES ($1, $2, $3, $4, \
+                     $5, $6, $7, $8, 'pending', $9) RETURNING id",
+                )
+                .bind(r.assignment_id)
+                .bind(r.item_id)
+                .bind(r.author_id)
+                .bind(r.spec.kind.as_str())
+                .bind(&r.spec.text)
+                .bind(r.spec.percent)
+                .bind(Json(&r.spec.metrics).text())
+                .bind(&r.spec.problems)
+                .bind(r.submitted_at)
+                .fetch_one(&mut **tx)
+                .await
+                .map_err(err)?;
+                for (position, evidence_id) in (0_i64..).zip(&r.spec.evidence_ids) {
+                    sqlx::query::<$db>(
+                        "INSERT INTO report_evidence (report_id, evidence_id, position) \
+                         VALUES ($1, $2, $3)",
+                    )
+                    .bind(id)
+                    .bind(evidence_id)
+                    .bind(position)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(err)?;
+                }
+                id
+            }
             Insert::Help(h) => sqlx::query_scalar::<$db, i64>(
                 "INSERT INTO help_requests (assignment_id, item_id, from_unit_id, \
                  to_unit_id, text, created_by, created_at) VALUES ($1, $2, $3, $4, $5, \

@@ -28,6 +28,7 @@ pub async fn run(
     // Plain HTTP on one machine: a Secure cookie would not be sent back over http://<LAN IP>.
     cfg.http.secure_cookies = false;
     cfg.audit.checkpoint_file = data_dir.join("chain-checkpoints.log");
+    cfg.service.evidence.dir = data_dir.join("evidence");
     cfg.validate()?;
     let backend = Backend::open(&cfg.database).await?;
     backend.init_chain(&cfg.audit.hash).await?;

@@ -330,12 +330,17 @@ pub struct TestApp {
 
 /// Starts the real router on a random port over `db`, seeded with [`Org`].
 pub async fn spawn_app(db: Db) -> TestApp {
+    spawn_app_with(db, Config::default()).await
+}
+
+/// [`spawn_app`] with other settings of the use cases.
+pub async fn spawn_app_with(db: Db, config: Config) -> TestApp {
     let store = db.store();
     store
         .init_chain(HashAlgo::Sha256)
         .await
         .expect("init chain");
-    let services = Services::new(store, Config::default(), WorkCalendar::china());
+    let services = Services::new(store, config, WorkCalendar::china());
     // As `ducha serve` does at start: the calendar table, seeded with the built-in schedules.
     services
         .init_calendar(ducha_service::now())
@@ -634,6 +639,27 @@ impl Session {
             .expect("request");
         let status = resp.status();
         (status, resp.text().await.expect("page body"))
+    }
+
+    /// `GET {path}` outside the API (a file download) with the session's cookie and `headers`:
+    /// status, headers and the raw body.
+    pub async fn fetch(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+    ) -> (StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
+        let mut req = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .header("accept-language", self.lang.tag());
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        let resp = req.send().await.expect("request");
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let body = resp.bytes().await.expect("response body").to_vec();
+        (status, headers, body)
     }
 
     /// `POST {path}` of a web form with the session's cookie; `csrf` adds the session's

@@ -6,6 +6,8 @@
 //! - `fixes`, `rerouting`, `visibility`, `admin`: the same, for input bounds, CSRF, refusal
 //!   re-routing, concurrent requests, what a sub-unit or an asked unit sees, admin accounts and
 //!   the named leader's approval;
+//! - `evidence`: evidence files uploaded, stored once, checked by content, carried by reports
+//!   into the chain, reused, and downloaded only by those who may see them;
 //! - `audit`: tampering with the event log directly in the database, caught by the real
 //!   `ducha audit verify`;
 //! - `props`: random command sequences against the use cases, checking the chain's invariants;
@@ -23,6 +25,7 @@ mod bad_input;
 mod clock;
 mod delivery;
 mod demo;
+mod evidence;
 mod fixes;
 mod lifecycle;
 mod listing;

@@ -325,6 +325,7 @@ impl Sim<'_> {
             metrics,
             problems,
             completion: false,
+            evidence_ids: Vec::new(),
         };
         let c = self.s.submit_report(&actor, a, &input, self.now()).await?;
         let x = self.rng.float();
@@ -406,6 +407,7 @@ impl Sim<'_> {
             metrics,
             problems: String::new(),
             completion: true,
+            evidence_ids: Vec::new(),
         };
         let c = self.s.submit_report(&actor, a, &input, self.now()).await?;
         let at = self.wd(1, 3);

@@ -1,0 +1,246 @@
+//! Evidence files (佐证材料): uploaded once, kept content-addressed on disk, shown as thumbnails
+//! when they are pictures, and reused by later reports (collect once, 一次采集、多次使用).
+//!
+//! Who may read a file: units that see the uploader's unit (the unit itself, the units above
+//! it, the supervisors and leaders of its jurisdiction), and whoever may see a report citing
+//! it. Anyone else gets "not found".
+
+mod files;
+mod sniff;
+
+use crate::Services;
+use crate::error::{ServiceError, ServiceResult, ensure};
+use chrono::{DateTime, Utc};
+use ducha_domain::org::Actor;
+use ducha_domain::{UnitId, ValidationErrors};
+use ducha_store::{EvidenceRow, NewEvidence, StoreError};
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+/// Where evidence files are kept and how large one may be.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EvidenceSettings {
+    /// Directory of the files (relative to the working directory unless absolute); every node
+    /// of a cluster must see the same directory.
+    pub dir: PathBuf,
+    /// Largest file accepted, in bytes.
+    pub max_bytes: u64,
+}
+
+impl Default for EvidenceSettings {
+    fn default() -> Self {
+        Self {
+            dir: PathBuf::from("data/evidence"),
+            max_bytes: 20 * 1024 * 1024,
+        }
+    }
+}
+
+/// How many of its unit's files a reporter is offered to reuse.
+pub const REUSABLE: i64 = 50;
+
+/// An evidence file.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EvidenceView {
+    /// Id.
+    pub id: i64,
+    /// File name as uploaded (cleaned).
+    pub filename: String,
+    /// MIME type, decided from the content.
+    pub mime: String,
+    /// Size in bytes.
+    pub size: i64,
+    /// Lower-case hex SHA-256 of the content (what a report's event records).
+    pub sha256: String,
+    /// A picture, with a thumbnail.
+    pub is_image: bool,
+    /// Uploaded at.
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<&EvidenceRow> for EvidenceView {
+    fn from(r: &EvidenceRow) -> Self {
+        Self {
+            id: r.id,
+            filename: r.filename.clone(),
+            mime: r.mime.clone(),
+            size: r.size,
+            sha256: r.sha256.clone(),
+            is_image: r.mime.starts_with("image/"),
+            created_at: r.created_at,
+        }
+    }
+}
+
+/// A stored file to send: what it is and where its bytes are.
+#[derive(Debug, Clone)]
+pub struct EvidenceFile {
+    /// The file.
+    pub view: EvidenceView,
+    /// Its bytes on disk.
+    pub path: PathBuf,
+    /// The MIME type of those bytes (a thumbnail's may differ from the original's).
+    pub mime: String,
+}
+
+fn invalid(key: &'static str) -> ServiceError {
+    ValidationErrors::single("file", key).into()
+}
+
+fn io_error(e: impl std::error::Error + Send + Sync + 'static) -> ServiceError {
+    ServiceError::Store(StoreError::Other(Box::new(e)))
+}
+
+impl Services {
+    /// Stores an uploaded file: checks its size and type (from its content), keeps its bytes
+    /// once per content, makes a thumbnail of a picture, and records the upload for the
+    /// uploader's unit.
+    pub async fn store_evidence(
+        &self,
+        actor: &Actor,
+        filename: &str,
+        bytes: Vec<u8>,
+        now: DateTime<Utc>,
+    ) -> ServiceResult<EvidenceView> {
+        // The separated admin roles do no supervision work.
+        ensure(!actor.roles.iter().all(|r| r.is_admin()))?;
+        if bytes.is_empty() {
+            return Err(invalid("validation.file_empty"));
+        }
+        if bytes.len() as u64 > self.config.evidence.max_bytes {
+            return Err(invalid("validation.file_too_large"));
+        }
+        let clean = sniff::clean_name(filename);
+        let kind = sniff::sniff(&bytes, &clean).ok_or_else(|| invalid("validation.file_type"))?;
+        let dir = self.config.evidence.dir.clone();
+        // Hashing, decoding and writing take a while: off the async workers.
+        let stored = tokio::task::spawn_blocking(move || {
+            let sha256 = ducha_domain::chain::HashAlgo::Sha256.hex_digest(&bytes);
+            let thumb = if kind.is_image() {
+                match files::thumbnail(&bytes, kind.mime) {
+                    Some(t) => Some(t),
+                    None => return Ok(None),
+                }
+            } else {
+                None
+            };
+            files::save(&dir, &sha256, &bytes, thumb.as_deref())?;
+            Ok::<_, std::io::Error>(Some((sha256, bytes.len())))
+        })
+        .await
+        .map_err(io_error)?
+        .map_err(io_error)?;
+        // A picture that does not decode is not the picture it claims to be.
+        let (sha256, size) = stored.ok_or_else(|| invalid("validation.file_type"))?;
+        let row = NewEvidence {
+            sha256,
+            size: i64::try_from(size).map_err(io_error)?,
+            mime: kind.mime.to_string(),
+            filename: sniff::stored_name(&clean, kind),
+            uploaded_by: actor.user_id.0,
+            unit_id: actor.unit_id.0,
+            created_at: now,
+        };
+        let id = self.store.insert_evidence(&row).await?;
+        Ok(EvidenceView {
+            id,
+            filename: row.filename,
+            mime: row.mime,
+            size: row.size,
+            sha256: row.sha256,
+            is_image: kind.is_image(),
+            created_at: now,
+        })
+    }
+
+    /// A file the actor may read, with the path of its bytes.
+    pub async fn evidence_file(&self, actor: &Actor, id: i64) -> ServiceResult<EvidenceFile> {
+        let row = self.readable_evidence(actor, id).await?;
+        Ok(EvidenceFile {
+            path: files::original(&self.config.evidence.dir, &row.sha256),
+            mime: row.mime.clone(),
+            view: EvidenceView::from(&row),
+        })
+    }
+
+    /// The thumbnail of a picture the actor may read; a file that is no picture has none.
+    pub async fn evidence_thumb(&self, actor: &Actor, id: i64) -> ServiceResult<EvidenceFile> {
+        let row = self.readable_evidence(actor, id).await?;
+        if !row.mime.starts_with("image/") {
+            return Err(ServiceError::NotFound);
+        }
+        let path = files::thumb(&self.config.evidence.dir, &row.sha256);
+        let head = {
+            let path = path.clone();
+            tokio::task::spawn_blocking(move || files::head(&path))
+                .await
+                .map_err(io_error)?
+                .map_err(io_error)?
+        };
+        Ok(EvidenceFile {
+            path,
+            mime: files::thumb_mime(&head).to_string(),
+            view: EvidenceView::from(&row),
+        })
+    }
+
+    /// Files the actor's unit uploaded before, newest first, to attach to a report on
+    /// `assignment_id` without uploading them again.
+    pub async fn reusable_evidence(
+        &self,
+        actor: &Actor,
+        assignment_id: i64,
+    ) -> ServiceResult<Vec<EvidenceView>> {
+        let (_, a) = self.visible_assignment(actor, assignment_id).await?;
+        ensure(actor.acts_for(UnitId(a.unit_id)))?;
+        let rows = self.store.unit_evidence(a.unit_id, REUSABLE).await?;
+        Ok(rows.iter().map(EvidenceView::from).collect())
+    }
+
+    /// The files a report names, in order; each must be one the actor may read (an unknown
+    /// or foreign id is refused alike).
+    pub(crate) async fn evidence_for_report(
+        &self,
+        actor: &Actor,
+        ids: &[i64],
+    ) -> ServiceResult<Vec<EvidenceRow>> {
+        let rows = self.store.evidence(ids).await?;
+        let mut out = Vec::with_capacity(ids.len());
+        let mut errors = ValidationErrors::default();
+        for (i, id) in ids.iter().enumerate() {
+            match rows.iter().find(|r| r.id == *id) {
+                Some(r) if self.may_read(actor, r).await? => out.push(r.clone()),
+                _ => errors.add(format!("evidence_ids[{i}]"), "validation.unknown_evidence"),
+            }
+        }
+        errors.into_result(out).map_err(Into::into)
+    }
+
+    async fn readable_evidence(&self, actor: &Actor, id: i64) -> ServiceResult<EvidenceRow> {
+        let row = self
+            .store
+            .evidence(&[id])
+            .await?
+            .into_iter()
+            .next()
+            .ok_or(ServiceError::NotFound)?;
+        if self.may_read(actor, &row).await? {
+            Ok(row)
+        } else {
+            Err(ServiceError::NotFound)
+        }
+    }
+
+    async fn may_read(&self, actor: &Actor, row: &EvidenceRow) -> ServiceResult<bool> {
+        if actor.sees(&row.unit_path.0) {
+            return Ok(true);
+        }
+        let citations = self.store.evidence_citations(row.id).await?;
+        Ok(citations.iter().any(|c| {
+            let scope = &c.scope_path.0;
+            actor.supervises(scope) || actor.leads(scope) || actor.sees(&c.unit_path.0)
+        }))
+    }
+}
