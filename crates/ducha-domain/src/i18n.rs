@@ -595,7 +595,11 @@ mod tests {
         keys.extend(Role::ALL.iter().map(|c| format!("user_role.{c}")));
         keys.extend(ReportKind::ALL.iter().map(|c| format!("report_kind.{c}")));
         keys.extend(ReportState::ALL.iter().map(|c| format!("report_state.{c}")));
-        keys.extend(RequestState::ALL.iter().map(|c| format!("request_state.{c}")));
+        keys.extend(
+            RequestState::ALL
+                .iter()
+                .map(|c| format!("request_state.{c}")),
+        );
         for k in keys {
             assert!(knows(&k), "{k}");
         }

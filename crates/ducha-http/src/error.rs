@@ -213,11 +213,12 @@ pub(crate) fn request_lang(headers: &HeaderMap) -> Lang {
 pub(crate) async fn localize(req: Request, next: Next) -> Response {
     let lang = request_lang(req.headers());
     let page = !req.uri().path().starts_with("/api/")
-        && req
-            .headers()
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|a| a.contains("text/html"));
+        && (req.headers().contains_key("hx-request")
+            || req
+                .headers()
+                .get(header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|a| a.contains("text/html")));
     let mut res = next.run(req).await;
     if !page && lang == Lang::ZhCn {
         return res;

@@ -133,33 +133,6 @@ pub(crate) async fn acknowledge(
 }
 
 #[derive(Template)]
-#[template(path = "item.html")]
-struct ItemPage {
-    lang: Lang,
-    user: PageUser,
-    d: ducha_service::ItemDetail,
-}
-
-impl Page for ItemPage {
-    fn lang(&self) -> Lang {
-        self.lang
-    }
-}
-
-/// The item page: header with state and light, the responsibility chain with each unit's
-/// light, the notices and the timeline.
-pub(crate) async fn item(State(s): State<AppState>, user: PageUser, Id(id): Id) -> Response {
-    let r = s.services.item_detail(&user.actor, id).await;
-    page(r, |d| {
-        render(&ItemPage {
-            lang: user.lang,
-            user,
-            d,
-        })
-    })
-}
-
-#[derive(Template)]
 #[template(path = "calendar.html")]
 struct CalendarPage {
     lang: Lang,

@@ -3,6 +3,9 @@
 
 mod clock;
 mod evidence;
+mod form;
+mod item;
+mod item_form;
 mod items;
 mod login;
 mod user;
@@ -21,12 +24,38 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(|| async { Redirect::to("/workbench") }))
         .route("/workbench", get(|| async { Redirect::to("/items") }))
+        .route(
+            "/items/new",
+            get(item_form::new_item).post(item_form::create),
+        )
+        .route(
+            "/items/{id}/edit",
+            get(item_form::edit_item).post(item_form::update),
+        )
+        .route(
+            "/items/{id}/dispatch",
+            get(item_form::dispatch_page).post(item_form::dispatch),
+        )
+        .route("/items/{id}/{step}", post(item::item_step))
+        .route(
+            "/assignments/{id}/decompose",
+            get(item_form::decompose_page).post(item_form::decompose),
+        )
+        .route(
+            "/assignments/{id}/report",
+            post(item::report).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route("/assignments/{id}/{step}", post(item::assignment_step))
+        .route("/reports/{id}/review", post(item::review))
+        .route("/extensions/{id}/decide", post(item::decide_extension))
+        .route("/refusals/{id}/decide", post(item::decide_refusal))
+        .route("/help/{id}/answer", post(item::answer_help))
         .route("/login", get(login::page).post(login::submit))
         .route("/logout", post(login::logout))
         .route("/items", get(items::page))
         // A static segment: axum matches it before `/items/{id}`.
         .route("/items/export.xlsx", get(items::export))
-        .route("/items/{id}", get(clock::item))
+        .route("/items/{id}", get(item::page))
         .route("/inbox", get(clock::inbox))
         .route("/inbox/read", post(clock::read_all))
         .route("/notices/{id}", get(clock::notice))
@@ -149,7 +178,10 @@ fn asset(kind: &'static str, body: &'static str) -> Response {
 }
 
 async fn css() -> Response {
-    asset("text/css; charset=utf-8", include_str!("../../static/app.css"))
+    asset(
+        "text/css; charset=utf-8",
+        include_str!("../../static/app.css"),
+    )
 }
 
 async fn app_js() -> Response {

@@ -95,7 +95,9 @@ impl PageUser {
             "new" => p == "/items/new",
             "items" => (p == "/items" || p.starts_with("/items/")) && p != "/items/new",
             "workbench" => p == "/workbench" || p == "/",
-            other => p.strip_prefix('/').is_some_and(|rest| rest.starts_with(other)),
+            other => p
+                .strip_prefix('/')
+                .is_some_and(|rest| rest.starts_with(other)),
         };
         if current { "on" } else { "" }
     }

@@ -326,11 +326,18 @@ pub struct TestApp {
     /// A supervisor session that watches the state around rejected commands.
     observer: Session,
     server: tokio::task::JoinHandle<std::io::Result<()>>,
+    /// Where this app keeps evidence files (removed with the app), unless the test chose.
+    _evidence: Option<tempfile::TempDir>,
 }
 
 /// Starts the real router on a random port over `db`, seeded with [`Org`].
 pub async fn spawn_app(db: Db) -> TestApp {
-    spawn_app_with(db, Config::default()).await
+    let dir = tempfile::tempdir().expect("evidence dir");
+    let mut config = Config::default();
+    config.evidence.dir = dir.path().to_path_buf();
+    let mut app = spawn_app_with(db, config).await;
+    app._evidence = Some(dir);
+    app
 }
 
 /// [`spawn_app`] with other settings of the use cases.
@@ -362,6 +369,7 @@ pub async fn spawn_app_with(db: Db, config: Config) -> TestApp {
     let base = format!("http://{addr}");
     let observer = Session::login(&base, "sup").await;
     TestApp {
+        _evidence: None,
         base,
         db,
         org,
@@ -684,6 +692,41 @@ impl Session {
             .await
             .expect("request")
             .status()
+    }
+
+    /// `POST {path}` of a web form (urlencoded, repeated names allowed) with the session's
+    /// token: the final status and page after redirects.
+    pub async fn form_page(&self, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
+        let mut url = Url::parse("http://x/").expect("url");
+        url.query_pairs_mut()
+            .extend_pairs(fields)
+            .append_pair("csrf", &self.csrf);
+        let body = url.query().unwrap_or("").as_bytes().to_vec();
+        self.post_page(path, "application/x-www-form-urlencoded", body)
+            .await
+    }
+
+    /// `POST {path}` of a web page with a raw body of `content_type`: the final status and page
+    /// after redirects.
+    pub async fn post_page(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> (StatusCode, String) {
+        let resp = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("content-type", content_type)
+            .header("origin", &self.base)
+            .header("accept", "text/html")
+            .header("accept-language", self.lang.tag())
+            .body(body)
+            .send()
+            .await
+            .expect("request");
+        let status = resp.status();
+        (status, resp.text().await.expect("page body"))
     }
 
     /// `GET /api/v1{path}`.

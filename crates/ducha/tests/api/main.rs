@@ -27,6 +27,7 @@ mod delivery;
 mod demo;
 mod evidence;
 mod fixes;
+mod item_pages;
 mod lifecycle;
 mod listing;
 mod pages;

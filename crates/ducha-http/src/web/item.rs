@@ -1,0 +1,623 @@
+//! The item page (事项详情) and every action taken on it: the item's own steps (submit,
+//! approve, send back, close), the responsibility chain's (sign, refuse, report with evidence,
+//! ask for completion, an extension or help) and the level above's decisions (review, decide an
+//! extension or refusal, answer help). Each action posts a form, then redirects back with a toast;
+//! an invalid form re-renders the page with the action open and the messages beside its fields.
+
+use super::form::{Errs, Fields};
+use super::user::PageUser;
+use super::{Page, render};
+use crate::AppState;
+use crate::extract::Id;
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use ducha_domain::i18n::Lang;
+use ducha_domain::report::{MetricValue, ReportInput, Verdict};
+use ducha_service::assignments::{
+    DecisionInput, ExtensionInput, HelpInput, RefusalDecisionInput, ReviewInput, SignInput,
+    TextInput,
+};
+use ducha_service::evidence::EvidenceView;
+use ducha_service::{ItemDetail, ServiceError, UnitView, UserView};
+use std::collections::HashMap;
+
+#[derive(Template)]
+#[template(path = "item.html")]
+pub(crate) struct ItemPage {
+    lang: Lang,
+    user: PageUser,
+    d: ItemDetail,
+    /// Units the user may hand work to or ask for help (loaded only when an action needs them).
+    units: Vec<UnitView>,
+    /// People of the user's unit, to name the responsible person when signing.
+    members: Vec<UserView>,
+    /// Evidence the user's unit uploaded before, per assignment it may report on.
+    reusable: HashMap<i64, Vec<EvidenceView>>,
+    /// The form to show open (after an error), e.g. `report-12`.
+    open: String,
+    errs: Errs,
+    /// Show every report and event, not only the latest.
+    all: bool,
+}
+
+/// Reports and events shown before "show all".
+const LATEST: usize = 20;
+
+impl Page for ItemPage {
+    fn lang(&self) -> Lang {
+        self.lang
+    }
+}
+
+impl ItemPage {
+    fn unit_of(&self, assignment_id: &i64) -> String {
+        self.d
+            .assignments
+            .iter()
+            .find(|a| a.id == *assignment_id)
+            .map(|a| a.unit_name.clone())
+            .unwrap_or_default()
+    }
+
+    fn is_open(&self, form: &str) -> bool {
+        self.open == form
+    }
+
+    /// Reports awaiting review first, then the latest, newest first.
+    fn shown_reports(&self) -> Vec<&ducha_service::ReportView> {
+        let mut v: Vec<_> = self.d.reports.iter().collect();
+        v.sort_by_key(|r| (!r.can_review, std::cmp::Reverse(r.submitted_at)));
+        if !self.all {
+            v.truncate(LATEST.max(v.iter().filter(|r| r.can_review).count()));
+        }
+        v
+    }
+
+    /// The latest events, newest first.
+    fn shown_events(&self) -> Vec<&ducha_service::EventView> {
+        let n = if self.all { usize::MAX } else { LATEST };
+        self.d.timeline.iter().rev().take(n).collect()
+    }
+
+    fn more(&self) -> bool {
+        !self.all && (self.d.reports.len() > LATEST || self.d.timeline.len() > LATEST)
+    }
+
+    fn is_open_at(&self, form: &str, id: &i64) -> bool {
+        self.open == format!("{form}-{id}")
+    }
+
+    fn can(&self, a: &ducha_service::AssignmentView, action: &str) -> bool {
+        a.actions.contains(&action)
+    }
+
+    fn has(&self, action: &str) -> bool {
+        self.d.actions.contains(&action)
+    }
+
+    /// Whether the node has children (for the expand/collapse toggle).
+    fn has_children(&self, id: &i64) -> bool {
+        self.d.assignments.iter().any(|a| a.parent_id == Some(*id))
+    }
+
+    fn parent_attr(&self, parent: &Option<i64>) -> String {
+        parent.map(|p| p.to_string()).unwrap_or_default()
+    }
+
+    fn indent(&self, depth: &usize) -> usize {
+        depth.saturating_sub(1) * 18
+    }
+
+    fn reusable_for(&self, assignment_id: &i64) -> &[EvidenceView] {
+        self.reusable.get(assignment_id).map_or(&[], Vec::as_slice)
+    }
+
+    fn my_assignments(&self) -> Vec<&ducha_service::AssignmentView> {
+        self.d
+            .assignments
+            .iter()
+            .filter(|a| a.actions.iter().any(|x| *x != "decide_refusal"))
+            .collect()
+    }
+
+    /// Units strictly below `unit_id` (for decomposing), from the visible tree.
+    fn units_below(&self, unit_id: &i64) -> Vec<&UnitView> {
+        let mut below = vec![*unit_id];
+        let mut out = Vec::new();
+        for u in &self.units {
+            if u.parent_id.is_some_and(|p| below.contains(&p)) {
+                below.push(u.id);
+                out.push(u);
+            }
+        }
+        out
+    }
+
+    fn size(&self, bytes: &i64) -> String {
+        if *bytes >= 1024 * 1024 {
+            format!("{:.1} MB", *bytes as f64 / 1048576.0)
+        } else {
+            format!("{} KB", (*bytes + 1023) / 1024)
+        }
+    }
+
+    fn cadence(&self) -> String {
+        use ducha_domain::item::Cadence;
+        let (key, n) = match self.d.cadence {
+            Cadence::None => return self.t("cadence.none"),
+            Cadence::Weekly { weekday } => ("ui.cadence_weekly_on", u32::from(weekday)),
+            Cadence::Monthly { day } => ("ui.cadence_monthly_on", u32::from(day)),
+            Cadence::EveryWorkingDays { n } => ("ui.cadence_every", u32::from(n)),
+        };
+        self.t(key).replace("{n}", &n.to_string())
+    }
+
+    fn key_event(&self, kind: &str) -> bool {
+        matches!(
+            kind,
+            "item_dispatched" | "assignment_signed" | "report_reviewed" | "item_closed"
+        )
+    }
+}
+
+async fn load(
+    s: &AppState,
+    user: PageUser,
+    id: i64,
+    open: String,
+    errs: Errs,
+) -> Result<ItemPage, Response> {
+    let all = false;
+    let d = s
+        .services
+        .item_detail(&user.actor, id)
+        .await
+        .map_err(|e| crate::AppError::from(e).into_response())?;
+    let wants = |x: &str| d.assignments.iter().any(|a| a.actions.contains(&x));
+    let units = if wants("decompose") || wants("help") || wants("decide_refusal") {
+        s.services.list_units(&user.actor).await.unwrap_or_default()
+    } else {
+        vec![]
+    };
+    let members = if wants("sign") {
+        let unit = user.actor.unit_id.0;
+        s.services
+            .list_users(&user.actor)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|u| u.unit_id == unit && u.active)
+            .collect()
+    } else {
+        vec![]
+    };
+    let mut reusable = HashMap::new();
+    for a in d
+        .assignments
+        .iter()
+        .filter(|a| a.actions.contains(&"report"))
+    {
+        if let Ok(list) = s.services.reusable_evidence(&user.actor, a.id).await {
+            reusable.insert(a.id, list);
+        }
+    }
+    Ok(ItemPage {
+        lang: user.lang,
+        user,
+        d,
+        units,
+        members,
+        reusable,
+        open,
+        errs,
+        all,
+    })
+}
+
+/// `?all=1` on the item page.
+#[derive(Debug, serde::Deserialize)]
+pub(crate) struct AllQuery {
+    #[serde(default)]
+    all: Option<String>,
+}
+
+/// `GET /items/{id}`.
+pub(crate) async fn page(
+    State(s): State<AppState>,
+    user: PageUser,
+    Id(id): Id,
+    axum::extract::Query(q): axum::extract::Query<AllQuery>,
+) -> Response {
+    match load(&s, user, id, String::new(), Errs::default()).await {
+        Ok(mut p) => {
+            p.all = q.all.is_some();
+            render(&p)
+        }
+        Err(r) => r,
+    }
+}
+
+/// The answer to an action: back to the item with a toast, or the page again with the
+/// action's form open and its errors shown.
+async fn outcome<T>(
+    s: &AppState,
+    user: PageUser,
+    item_id: i64,
+    form: String,
+    done: &str,
+    r: Result<T, ServiceError>,
+) -> Response {
+    let lang = user.lang;
+    let (status, errs) = match r {
+        Ok(_) => {
+            return Redirect::to(&format!("/items/{item_id}?done={done}#{form}")).into_response();
+        }
+        Err(ServiceError::Invalid(v)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Errs::from_validation(&v, lang),
+        ),
+        Err(ServiceError::Rule(rule)) => (StatusCode::CONFLICT, Errs::general(rule.key(), lang)),
+        Err(e) => return crate::AppError::from(e).into_response(),
+    };
+    match load(s, user, item_id, form, errs).await {
+        Ok(p) => (status, render(&p)).into_response(),
+        Err(r) => r,
+    }
+}
+
+fn now() -> chrono::DateTime<chrono::Utc> {
+    ducha_service::now()
+}
+
+/// A form body with its CSRF token checked, or the refusal.
+fn checked(user: &PageUser, body: &[u8]) -> Result<Fields, Box<Response>> {
+    let f = Fields::parse(body);
+    match user.refuse_csrf(f.get("csrf")) {
+        Some(r) => Err(Box::new(r)),
+        None => Ok(f),
+    }
+}
+
+/// The item an action on an assignment or request returns to (only used for the redirect;
+/// the use case checks the user may act).
+fn item_of(f: &Fields) -> i64 {
+    f.get("item").parse().unwrap_or(0)
+}
+
+/// `POST /items/{id}/{step}`: submit, approve, reject, close.
+pub(crate) async fn item_step(
+    State(s): State<AppState>,
+    user: PageUser,
+    Path((id, step)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let Ok(id) = id.parse::<i64>() else {
+        return crate::AppError::Service(ServiceError::NotFound).into_response();
+    };
+    let f = match checked(&user, &body) {
+        Ok(f) => f,
+        Err(r) => return *r,
+    };
+    let comment = f.get("comment");
+    let sv = &s.services;
+    let a = &user.actor;
+    let (done, r) = match step.as_str() {
+        "submit" => ("submitted", sv.submit_item(a, id, now()).await),
+        "approve" => ("approved", sv.approve_item(a, id, comment, now()).await),
+        "reject" => ("rejected", sv.reject_item(a, id, comment, now()).await),
+        "close" => ("closed", sv.close_item(a, id, comment, now()).await),
+        _ => return crate::AppError::Service(ServiceError::NotFound).into_response(),
+    };
+    outcome(&s, user, id, format!("item-{step}"), done, r).await
+}
+
+/// `POST /assignments/{id}/{step}`: sign, refuse, extend, help.
+pub(crate) async fn assignment_step(
+    State(s): State<AppState>,
+    user: PageUser,
+    Path((id, step)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let Ok(id) = id.parse::<i64>() else {
+        return crate::AppError::Service(ServiceError::NotFound).into_response();
+    };
+    let f = match checked(&user, &body) {
+        Ok(f) => f,
+        Err(r) => return *r,
+    };
+    let sv = &s.services;
+    let a = &user.actor;
+    let mut errs = Errs::default();
+    let (done, r): (&str, Result<(), ServiceError>) = match step.as_str() {
+        "sign" => {
+            let responsible_user_id = f.get("responsible").parse().ok();
+            let input = SignInput {
+                responsible_user_id,
+            };
+            (
+                "signed",
+                sv.sign_assignment(a, id, &input, now()).await.map(drop),
+            )
+        }
+        "refuse" => {
+            let input = TextInput {
+                text: f.get("reason").to_string(),
+            };
+            (
+                "refused",
+                sv.refuse_assignment(a, id, &input, now()).await.map(drop),
+            )
+        }
+        "extend" => {
+            let deadline = match f.opt("deadline").map(|d| d.parse()) {
+                Some(Ok(d)) => Some(d),
+                Some(Err(_)) => {
+                    errs.add("deadline", "validation.invalid_value", user.lang);
+                    None
+                }
+                None => None,
+            };
+            let input = ExtensionInput {
+                deadline,
+                reason: f.get("reason").to_string(),
+            };
+            let r = if errs.any() {
+                Ok(())
+            } else {
+                sv.request_extension(a, id, &input, now()).await.map(drop)
+            };
+            ("extension_requested", r)
+        }
+        "help" => {
+            let input = HelpInput {
+                text: f.get("text").to_string(),
+                to_unit_id: f.get("to_unit").parse().ok(),
+            };
+            (
+                "help_requested",
+                sv.request_help(a, id, &input, now()).await.map(drop),
+            )
+        }
+        _ => return crate::AppError::Service(ServiceError::NotFound).into_response(),
+    };
+    let form = format!("{step}-{id}");
+    if errs.any() {
+        return reshow(&s, user, item_of(&f), form, errs).await;
+    }
+    outcome(&s, user, item_of(&f), form, done, r).await
+}
+
+async fn reshow(s: &AppState, user: PageUser, item: i64, form: String, errs: Errs) -> Response {
+    match load(s, user, item, form, errs).await {
+        Ok(p) => (StatusCode::UNPROCESSABLE_ENTITY, render(&p)).into_response(),
+        Err(r) => r,
+    }
+}
+
+/// `POST /assignments/{id}/report`: a progress report or a request for completion, with new
+/// files (multipart) and evidence uploaded before.
+pub(crate) async fn report(
+    State(s): State<AppState>,
+    user: PageUser,
+    Id(id): Id,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    let Ok(mut multipart) = multipart else {
+        return crate::AppError::BadRequest("validation.upload").into_response();
+    };
+    let lang = user.lang;
+    let mut f = Fields::default();
+    let mut files = Vec::new();
+    let mut errs = Errs::default();
+    let max = s.services.config.evidence.max_bytes;
+    let mut total: u64 = 0;
+    'fields: loop {
+        let mut field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(_) => {
+                errs.add("files", "validation.upload", lang);
+                break;
+            }
+        };
+        let name = field.name().unwrap_or("").to_string();
+        if name != "files" {
+            if let Ok(v) = field.text().await {
+                total += v.len() as u64;
+                f.0.push((name, v));
+            }
+            continue;
+        }
+        let filename = field.file_name().unwrap_or("").to_string();
+        let mut bytes = Vec::new();
+        loop {
+            match field.chunk().await {
+                Ok(Some(chunk)) => {
+                    total += chunk.len() as u64;
+                    if bytes.len() + chunk.len() > max as usize {
+                        errs.add("files", "validation.file_too_large", lang);
+                        break 'fields;
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                Err(_) => {
+                    errs.add("files", "validation.upload", lang);
+                    break 'fields;
+                }
+            }
+        }
+        if total > max.saturating_mul(ducha_domain::report::MAX_EVIDENCE as u64) {
+            errs.add("files", "validation.file_too_large", lang);
+            break;
+        }
+        if !(bytes.is_empty() && filename.is_empty()) {
+            files.push((filename, bytes));
+        }
+    }
+    if let Some(r) = user.refuse_csrf(f.get("csrf")) {
+        return r;
+    }
+    let item = item_of(&f);
+    let form = format!("report-{id}");
+    let percent = match f.number::<i64>("percent") {
+        Ok(p) => p,
+        Err(()) => {
+            errs.add("percent", "validation.percent", lang);
+            None
+        }
+    };
+    let mut metrics = Vec::new();
+    for (i, name) in f.all("metric_name").into_iter().enumerate() {
+        let raw = f.all("metric_value").get(i).copied().unwrap_or("").trim();
+        if raw.is_empty() {
+            continue;
+        }
+        match raw.parse::<f64>() {
+            Ok(value) => metrics.push(MetricValue {
+                name: name.to_string(),
+                value,
+            }),
+            Err(_) => errs.add(
+                &format!("metrics[{i}].value"),
+                "validation.non_negative_number",
+                lang,
+            ),
+        }
+    }
+    let mut evidence_ids: Vec<i64> = f
+        .all("evidence")
+        .iter()
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    if errs.any() {
+        return reshow(&s, user, item, form, errs).await;
+    }
+    // New files are kept even when the report is refused: the unit can pick them next time.
+    for (name, bytes) in files {
+        match s
+            .services
+            .store_evidence(&user.actor, &name, bytes, now())
+            .await
+        {
+            Ok(v) => evidence_ids.push(v.id),
+            Err(ServiceError::Invalid(v)) => {
+                for e in &v.0 {
+                    errs.add("files", e.key, lang);
+                }
+            }
+            Err(e) => return crate::AppError::from(e).into_response(),
+        }
+    }
+    if errs.any() {
+        return reshow(&s, user, item, form, errs).await;
+    }
+    let completion = f.get("kind") == "completion";
+    let input = ReportInput {
+        text: f.get("text").to_string(),
+        percent,
+        metrics,
+        problems: f.get("problems").to_string(),
+        completion,
+        evidence_ids,
+    };
+    let r = s
+        .services
+        .submit_report(&user.actor, id, &input, now())
+        .await;
+    let done = if completion {
+        "completion_requested"
+    } else {
+        "reported"
+    };
+    outcome(&s, user, item, form, done, r).await
+}
+
+/// `POST /reports/{id}/review`.
+pub(crate) async fn review(s: State<AppState>, u: PageUser, Id(id): Id, b: Bytes) -> Response {
+    decide(s, u, "reports", id, b).await
+}
+
+/// `POST /extensions/{id}/decide`.
+pub(crate) async fn decide_extension(
+    s: State<AppState>,
+    u: PageUser,
+    Id(id): Id,
+    b: Bytes,
+) -> Response {
+    decide(s, u, "extensions", id, b).await
+}
+
+/// `POST /refusals/{id}/decide`.
+pub(crate) async fn decide_refusal(
+    s: State<AppState>,
+    u: PageUser,
+    Id(id): Id,
+    b: Bytes,
+) -> Response {
+    decide(s, u, "refusals", id, b).await
+}
+
+/// `POST /help/{id}/answer`.
+pub(crate) async fn answer_help(s: State<AppState>, u: PageUser, Id(id): Id, b: Bytes) -> Response {
+    decide(s, u, "help", id, b).await
+}
+
+/// The level above's decisions.
+async fn decide(
+    State(s): State<AppState>,
+    user: PageUser,
+    what: &str,
+    id: i64,
+    body: Bytes,
+) -> Response {
+    let f = match checked(&user, &body) {
+        Ok(f) => f,
+        Err(r) => return *r,
+    };
+    let sv = &s.services;
+    let a = &user.actor;
+    let approve = f.get("verdict") == "approve";
+    let comment = f.get("comment").to_string();
+    let (done, r): (&str, Result<(), ServiceError>) = match what {
+        "reports" => {
+            let verdict = if approve {
+                Verdict::Accept
+            } else {
+                Verdict::Return
+            };
+            let done = if approve { "accepted" } else { "returned" };
+            let input = ReviewInput { verdict, comment };
+            (done, sv.review_report(a, id, &input, now()).await.map(drop))
+        }
+        "extensions" => {
+            let input = DecisionInput { approve, comment };
+            (
+                "decided",
+                sv.decide_extension(a, id, &input, now()).await.map(drop),
+            )
+        }
+        "refusals" => {
+            let input = RefusalDecisionInput {
+                approve,
+                comment,
+                reassign_to: f.get("reassign_to").parse().ok(),
+            };
+            (
+                "decided",
+                sv.decide_refusal(a, id, &input, now()).await.map(drop),
+            )
+        }
+        "help" => (
+            "answered",
+            sv.answer_help(a, id, f.get("answer"), now())
+                .await
+                .map(drop),
+        ),
+        _ => return crate::AppError::Service(ServiceError::NotFound).into_response(),
+    };
+    outcome(&s, user, item_of(&f), format!("{what}-{id}"), done, r).await
+}

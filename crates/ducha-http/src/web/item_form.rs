@@ -1,0 +1,626 @@
+//! Forms that shape an item: register and edit the draft (登记), dispatch it to lead and
+//! co-units (交办), and hand an assignment down to the units below (分解交办).
+
+use super::form::{Errs, Fields};
+use super::user::PageUser;
+use super::{Page, render};
+use crate::AppState;
+use crate::extract::Id;
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use ducha_domain::i18n::Lang;
+use ducha_domain::item::{Cadence, Category, ItemInput, ItemSpec, Priority, Source, Target};
+use ducha_domain::org::Role;
+use ducha_service::items::{AssignmentInput, DispatchInput};
+use ducha_service::{ItemDetail, ServiceError, UnitView, UserView};
+use serde::Deserialize;
+
+/// The values a form shows: what was typed, so an invalid form comes back as it was sent.
+#[derive(Debug, Default)]
+pub(crate) struct ItemValues {
+    title: String,
+    description: String,
+    source: String,
+    category: String,
+    priority: String,
+    targets: Vec<(String, String, String)>,
+    deadline: String,
+    deadline_days: String,
+    cadence: String,
+    cadence_n: String,
+    leader: String,
+    public: bool,
+    version: i64,
+}
+
+impl ItemValues {
+    fn from_detail(d: &ItemDetail) -> Self {
+        let (cadence, n) = match d.cadence {
+            Cadence::None => ("none", String::new()),
+            Cadence::Weekly { weekday } => ("weekly", weekday.to_string()),
+            Cadence::Monthly { day } => ("monthly", day.to_string()),
+            Cadence::EveryWorkingDays { n } => ("every_working_days", n.to_string()),
+        };
+        ItemValues {
+            title: d.title.clone(),
+            description: d.description.clone(),
+            source: d.source.as_str().into(),
+            category: d.category.as_str().into(),
+            priority: d.priority.as_str().into(),
+            targets: d
+                .targets
+                .iter()
+                .map(|t| (t.name.clone(), t.unit.clone(), t.value.to_string()))
+                .collect(),
+            deadline: if d.deadline_working_days.is_some() {
+                String::new()
+            } else {
+                d.deadline.to_string()
+            },
+            deadline_days: d
+                .deadline_working_days
+                .map(|n| n.to_string())
+                .unwrap_or_default(),
+            cadence: cadence.into(),
+            cadence_n: n,
+            leader: d.leader_id.map(|l| l.to_string()).unwrap_or_default(),
+            public: d.public,
+            version: d.version,
+        }
+    }
+
+    fn from_form(f: &Fields) -> Self {
+        let names = f.all("target_name");
+        let units = f.all("target_unit");
+        let values = f.all("target_value");
+        ItemValues {
+            title: f.get("title").into(),
+            description: f.get("description").into(),
+            source: f.get("source").into(),
+            category: f.get("category").into(),
+            priority: f.get("priority").into(),
+            targets: (0..names.len())
+                .map(|i| {
+                    let at = |v: &[&str]| v.get(i).copied().unwrap_or("").to_string();
+                    (at(&names), at(&units), at(&values))
+                })
+                .filter(|(n, u, v)| {
+                    !(n.trim().is_empty() && u.trim().is_empty() && v.trim().is_empty())
+                })
+                .collect(),
+            deadline: f.get("deadline").into(),
+            deadline_days: f.get("deadline_days").into(),
+            cadence: f.get("cadence").into(),
+            cadence_n: f.get("cadence_n").into(),
+            leader: f.get("leader").into(),
+            public: f.checked("public"),
+            version: f.get("version").parse().unwrap_or(0),
+        }
+    }
+
+    /// The use case's input, or the fields that are not even numbers or dates.
+    fn input(&self, errs: &mut Errs, lang: Lang) -> ItemInput {
+        let mut targets = Vec::new();
+        for (i, (name, unit, value)) in self.targets.iter().enumerate() {
+            let value = match value.trim().parse::<f64>() {
+                Ok(v) => v,
+                Err(_) => {
+                    errs.add(
+                        &format!("targets[{i}].value"),
+                        "validation.non_negative_number",
+                        lang,
+                    );
+                    0.0
+                }
+            };
+            targets.push(Target {
+                name: name.clone(),
+                unit: unit.clone(),
+                value,
+            });
+        }
+        let deadline = match self.deadline.trim() {
+            "" => None,
+            d => d
+                .parse()
+                .map_err(|_| errs.add("deadline", "validation.invalid_value", lang))
+                .ok(),
+        };
+        let deadline_working_days = match self.deadline_days.trim() {
+            "" => None,
+            d => d
+                .parse()
+                .map_err(|_| errs.add("deadline_working_days", "validation.out_of_range", lang))
+                .ok(),
+        };
+        let n: Option<u16> = self.cadence_n.trim().parse().ok();
+        let byte = n.and_then(|n| u8::try_from(n).ok());
+        let cadence = match self.cadence.as_str() {
+            "weekly" => byte.map(|weekday| Cadence::Weekly { weekday }),
+            "monthly" => byte.map(|day| Cadence::Monthly { day }),
+            "every_working_days" => n.map(|n| Cadence::EveryWorkingDays { n }),
+            _ => Some(Cadence::None),
+        }
+        .unwrap_or_else(|| {
+            errs.add("cadence", "validation.out_of_range", lang);
+            Cadence::None
+        });
+        ItemInput {
+            title: self.title.clone(),
+            description: self.description.clone(),
+            source: self.source.clone(),
+            category: self.category.clone(),
+            priority: Some(self.priority.clone()).filter(|p| !p.is_empty()),
+            targets,
+            deadline,
+            deadline_working_days,
+            cadence: Some(cadence),
+            leader_id: self.leader.parse().ok(),
+            public: self.public,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "item_form.html")]
+pub(crate) struct ItemForm {
+    lang: Lang,
+    user: PageUser,
+    /// The draft being edited; none when registering.
+    item_id: Option<i64>,
+    v: ItemValues,
+    leaders: Vec<UserView>,
+    errs: Errs,
+}
+
+impl Page for ItemForm {
+    fn lang(&self) -> Lang {
+        self.lang
+    }
+}
+
+impl ItemForm {
+    fn sources(&self) -> Vec<&'static str> {
+        Source::ALL.iter().map(|s| s.as_str()).collect()
+    }
+    fn categories(&self) -> Vec<&'static str> {
+        Category::ALL.iter().map(|s| s.as_str()).collect()
+    }
+    fn priorities(&self) -> Vec<&'static str> {
+        Priority::ALL.iter().map(|s| s.as_str()).collect()
+    }
+    fn cadences(&self) -> [&'static str; 4] {
+        ["none", "weekly", "monthly", "every_working_days"]
+    }
+    /// The target rows to show: those typed plus blank ones to fill.
+    fn target_rows(&self) -> Vec<(String, String, String)> {
+        let mut rows = self.v.targets.clone();
+        rows.resize(rows.len().max(1) + 2, Default::default());
+        rows
+    }
+    fn action(&self) -> String {
+        match self.item_id {
+            Some(id) => format!("/items/{id}/edit"),
+            None => "/items/new".into(),
+        }
+    }
+}
+
+async fn leaders(s: &AppState, user: &PageUser) -> Vec<UserView> {
+    s.services
+        .list_users(&user.actor)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|u| u.active && u.roles.contains(&Role::Leader))
+        .collect()
+}
+
+async fn show_form(
+    s: &AppState,
+    user: PageUser,
+    item_id: Option<i64>,
+    v: ItemValues,
+    errs: Errs,
+) -> Response {
+    let status = if errs.any() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let leaders = leaders(s, &user).await;
+    let page = ItemForm {
+        lang: user.lang,
+        user,
+        item_id,
+        v,
+        leaders,
+        errs,
+    };
+    (status, render(&page)).into_response()
+}
+
+/// `GET /items/new`.
+pub(crate) async fn new_item(State(s): State<AppState>, user: PageUser) -> Response {
+    if !user.is_supervisor() {
+        return crate::AppError::Service(ServiceError::Forbidden).into_response();
+    }
+    let v = ItemValues {
+        source: "meeting".into(),
+        category: "central_work".into(),
+        priority: "normal".into(),
+        cadence: "none".into(),
+        ..ItemValues::default()
+    };
+    show_form(&s, user, None, v, Errs::default()).await
+}
+
+/// `GET /items/{id}/edit`.
+pub(crate) async fn edit_item(State(s): State<AppState>, user: PageUser, Id(id): Id) -> Response {
+    match s.services.item_detail(&user.actor, id).await {
+        Ok(d) if d.actions.contains(&"edit") => {
+            show_form(
+                &s,
+                user,
+                Some(id),
+                ItemValues::from_detail(&d),
+                Errs::default(),
+            )
+            .await
+        }
+        Ok(_) => crate::AppError::Service(ServiceError::Forbidden).into_response(),
+        Err(e) => crate::AppError::from(e).into_response(),
+    }
+}
+
+/// `POST /items/new` and `POST /items/{id}/edit`.
+async fn save(s: AppState, user: PageUser, item_id: Option<i64>, body: Bytes) -> Response {
+    let f = Fields::parse(&body);
+    if let Some(r) = user.refuse_csrf(f.get("csrf")) {
+        return r;
+    }
+    let lang = user.lang;
+    let v = ItemValues::from_form(&f);
+    let mut errs = Errs::default();
+    let input = v.input(&mut errs, lang);
+    let now = ducha_service::now();
+    if errs.any() {
+        // Show the domain's own messages for the other fields too, not one error at a time.
+        let today = s.services.today(now);
+        if let Err(e) = ItemSpec::parse(&input, today, &s.services.calendar()) {
+            for f in &e.0 {
+                if !errs.has(&f.field) {
+                    errs.add(&f.field, f.key, lang);
+                }
+            }
+        }
+        return show_form(&s, user, item_id, v, errs).await;
+    }
+    let r = match item_id {
+        None => s
+            .services
+            .create_item(&user.actor, &input, now)
+            .await
+            .map(|c| (c.id, "created")),
+        Some(id) => s
+            .services
+            .edit_item(&user.actor, id, v.version, &input, now)
+            .await
+            .map(|_| (id, "saved")),
+    };
+    match r {
+        Ok((id, done)) => Redirect::to(&format!("/items/{id}?done={done}")).into_response(),
+        Err(ServiceError::Invalid(e)) => {
+            let errs = Errs::from_validation(&e, lang);
+            show_form(&s, user, item_id, v, errs).await
+        }
+        Err(ServiceError::Rule(rule)) => {
+            show_form(&s, user, item_id, v, Errs::general(rule.key(), lang)).await
+        }
+        Err(e) => crate::AppError::from(e).into_response(),
+    }
+}
+
+pub(crate) async fn create(State(s): State<AppState>, user: PageUser, body: Bytes) -> Response {
+    save(s, user, None, body).await
+}
+
+pub(crate) async fn update(
+    State(s): State<AppState>,
+    user: PageUser,
+    Id(id): Id,
+    body: Bytes,
+) -> Response {
+    save(s, user, Some(id), body).await
+}
+
+#[derive(Template)]
+#[template(path = "dispatch.html")]
+pub(crate) struct DispatchForm {
+    lang: Lang,
+    user: PageUser,
+    d: ItemDetail,
+    /// The assignment being handed down; none when dispatching the item.
+    parent: Option<ducha_service::AssignmentView>,
+    units: Vec<UnitView>,
+    /// The root of the picker: units strictly below it are offered.
+    root_depth: usize,
+    lead: Vec<i64>,
+    co: Vec<i64>,
+    instructions: String,
+    deadline: String,
+    errs: Errs,
+}
+
+impl Page for DispatchForm {
+    fn lang(&self) -> Lang {
+        self.lang
+    }
+}
+
+impl DispatchForm {
+    fn action(&self) -> String {
+        match &self.parent {
+            Some(a) => format!("/assignments/{}/decompose", a.id),
+            None => format!("/items/{}/dispatch", self.d.id),
+        }
+    }
+    fn is_lead(&self, id: &i64) -> bool {
+        self.lead.contains(id)
+    }
+    fn is_co(&self, id: &i64) -> bool {
+        self.co.contains(id)
+    }
+    fn indent(&self, depth: &usize) -> usize {
+        depth.saturating_sub(self.root_depth + 1) * 18
+    }
+    fn deadline_default(&self) -> String {
+        self.parent
+            .as_ref()
+            .map_or(self.d.deadline, |a| a.deadline)
+            .to_string()
+    }
+}
+
+/// Which item or assignment a dispatch form is for.
+#[derive(Debug, Deserialize)]
+pub(crate) struct ItemQuery {
+    #[serde(default)]
+    item: i64,
+}
+
+/// Units strictly below `root` in the visible tree, in tree order.
+fn below(units: Vec<UnitView>, root: i64) -> Vec<UnitView> {
+    let mut inside = vec![root];
+    units
+        .into_iter()
+        .filter(|u| {
+            let keep = u.parent_id.is_some_and(|p| inside.contains(&p));
+            if keep {
+                inside.push(u.id);
+            }
+            keep
+        })
+        .collect()
+}
+
+async fn dispatch_form(
+    s: &AppState,
+    user: PageUser,
+    d: ItemDetail,
+    parent: Option<ducha_service::AssignmentView>,
+    picked: (Vec<i64>, Vec<i64>, String, String),
+    errs: Errs,
+) -> Response {
+    let all = s.services.list_units(&user.actor).await.unwrap_or_default();
+    let root = match &parent {
+        Some(a) => a.unit_id,
+        None => s
+            .services
+            .me(&user.actor)
+            .await
+            .map_or(user.actor.unit_id.0, |m| m.jurisdiction_unit_id),
+    };
+    let root_depth = all.iter().find(|u| u.id == root).map_or(0, |u| u.depth);
+    let units = below(all, root);
+    let status = if errs.any() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let (lead, co, instructions, deadline) = picked;
+    let page = DispatchForm {
+        lang: user.lang,
+        user,
+        d,
+        parent,
+        units,
+        root_depth,
+        lead,
+        co,
+        instructions,
+        deadline,
+        errs,
+    };
+    (status, render(&page)).into_response()
+}
+
+/// `GET /items/{id}/dispatch`.
+pub(crate) async fn dispatch_page(
+    State(s): State<AppState>,
+    user: PageUser,
+    Id(id): Id,
+) -> Response {
+    match s.services.item_detail(&user.actor, id).await {
+        Ok(d) if d.actions.contains(&"dispatch") => {
+            let empty = (vec![], vec![], String::new(), String::new());
+            dispatch_form(&s, user, d, None, empty, Errs::default()).await
+        }
+        Ok(_) => crate::AppError::Service(ServiceError::Forbidden).into_response(),
+        Err(e) => crate::AppError::from(e).into_response(),
+    }
+}
+
+/// The assignment `id` of `item` as the user sees it, when they may hand it down.
+async fn decomposable(
+    s: &AppState,
+    user: &PageUser,
+    item: i64,
+    id: i64,
+) -> Result<(ItemDetail, ducha_service::AssignmentView), Response> {
+    let d = s
+        .services
+        .item_detail(&user.actor, item)
+        .await
+        .map_err(|e| crate::AppError::from(e).into_response())?;
+    let a = d
+        .assignments
+        .iter()
+        .find(|a| a.id == id && a.actions.contains(&"decompose"))
+        .cloned()
+        .ok_or_else(|| crate::AppError::Service(ServiceError::NotFound).into_response())?;
+    Ok((d, a))
+}
+
+/// `GET /assignments/{id}/decompose?item=`.
+pub(crate) async fn decompose_page(
+    State(s): State<AppState>,
+    user: PageUser,
+    Id(id): Id,
+    Query(q): Query<ItemQuery>,
+) -> Response {
+    match decomposable(&s, &user, q.item, id).await {
+        Ok((d, a)) => {
+            let empty = (vec![], vec![], String::new(), String::new());
+            dispatch_form(&s, user, d, Some(a), empty, Errs::default()).await
+        }
+        Err(r) => r,
+    }
+}
+
+/// Reads the picked units of a dispatch form into the use case's input.
+fn picked(
+    f: &Fields,
+    errs: &mut Errs,
+    lang: Lang,
+) -> (DispatchInput, (Vec<i64>, Vec<i64>, String, String)) {
+    let ids =
+        |name: &str| -> Vec<i64> { f.all(name).iter().filter_map(|v| v.parse().ok()).collect() };
+    let lead = ids("lead");
+    let co: Vec<i64> = ids("co")
+        .into_iter()
+        .filter(|c| !lead.contains(c))
+        .collect();
+    let instructions = f.get("instructions").to_string();
+    let deadline_text = f.get("deadline").trim().to_string();
+    let deadline = match deadline_text.as_str() {
+        "" => None,
+        d => d
+            .parse()
+            .map_err(|_| errs.add("deadline", "validation.invalid_value", lang))
+            .ok(),
+    };
+    if lead.is_empty() {
+        errs.add("lead", "ui.pick_lead", lang);
+    }
+    let one = |unit_id: i64, role: &str| AssignmentInput {
+        unit_id,
+        role: role.into(),
+        deadline,
+        deadline_working_days: None,
+        targets: None,
+        instructions: instructions.clone(),
+        responsible_user_id: None,
+    };
+    let assignments = lead
+        .iter()
+        .map(|u| one(*u, "lead"))
+        .chain(co.iter().map(|u| one(*u, "co")))
+        .collect();
+    (
+        DispatchInput { assignments },
+        (lead, co, instructions, deadline_text),
+    )
+}
+
+/// `POST /items/{id}/dispatch`.
+pub(crate) async fn dispatch(
+    State(s): State<AppState>,
+    user: PageUser,
+    Id(id): Id,
+    body: Bytes,
+) -> Response {
+    let f = Fields::parse(&body);
+    if let Some(r) = user.refuse_csrf(f.get("csrf")) {
+        return r;
+    }
+    let lang = user.lang;
+    let mut errs = Errs::default();
+    let (input, kept) = picked(&f, &mut errs, lang);
+    let r = if errs.any() {
+        Err(None)
+    } else {
+        s.services
+            .dispatch_item(&user.actor, id, &input, ducha_service::now())
+            .await
+            .map_err(Some)
+    };
+    match r {
+        Ok(_) => Redirect::to(&format!("/items/{id}?done=dispatched")).into_response(),
+        Err(e) => {
+            let errs = match e {
+                None => errs,
+                Some(ServiceError::Invalid(v)) => Errs::from_validation(&v, lang),
+                Some(ServiceError::Rule(rule)) => Errs::general(rule.key(), lang),
+                Some(e) => return crate::AppError::from(e).into_response(),
+            };
+            match s.services.item_detail(&user.actor, id).await {
+                Ok(d) => dispatch_form(&s, user, d, None, kept, errs).await,
+                Err(e) => crate::AppError::from(e).into_response(),
+            }
+        }
+    }
+}
+
+/// `POST /assignments/{id}/decompose`.
+pub(crate) async fn decompose(
+    State(s): State<AppState>,
+    user: PageUser,
+    Id(id): Id,
+    body: Bytes,
+) -> Response {
+    let f = Fields::parse(&body);
+    if let Some(r) = user.refuse_csrf(f.get("csrf")) {
+        return r;
+    }
+    let lang = user.lang;
+    let item: i64 = f.get("item").parse().unwrap_or(0);
+    let mut errs = Errs::default();
+    let (input, kept) = picked(&f, &mut errs, lang);
+    let r = if errs.any() {
+        Err(None)
+    } else {
+        s.services
+            .decompose_assignment(&user.actor, id, &input, ducha_service::now())
+            .await
+            .map_err(Some)
+    };
+    match r {
+        Ok(_) => Redirect::to(&format!("/items/{item}?done=decomposed")).into_response(),
+        Err(e) => {
+            let errs = match e {
+                None => errs,
+                Some(ServiceError::Invalid(v)) => Errs::from_validation(&v, lang),
+                Some(ServiceError::Rule(rule)) => Errs::general(rule.key(), lang),
+                Some(e) => return crate::AppError::from(e).into_response(),
+            };
+            match decomposable(&s, &user, item, id).await {
+                Ok((d, a)) => dispatch_form(&s, user, d, Some(a), kept, errs).await,
+                Err(r) => r,
+            }
+        }
+    }
+}
