@@ -70,6 +70,7 @@ pub(crate) fn user_view(u: &UserRow) -> UserView {
         unit_id: u.unit_id,
         roles: u.roles.0.clone(),
         active: u.active,
+        locked_until: u.locked_until,
     }
 }
 
@@ -324,14 +325,18 @@ impl Services {
         })
     }
 
-    /// Units the actor may see (their jurisdiction for supervisors, leaders and admins).
+    /// Units the actor may see (their jurisdiction for supervisors, leaders and the system and
+    /// security admins).
     pub async fn list_units(&self, actor: &Actor) -> ServiceResult<Vec<UnitView>> {
-        let root = if actor.has(Role::SystemAdmin) {
+        // The security admin reads the tree as it reads the users: to tell accounts apart by
+        // their unit. Reading it changes nothing, so the separation of duties holds.
+        let admin_ok = actor.has(Role::SystemAdmin) || actor.has(Role::SecurityAdmin);
+        ensure(!actor.roles.iter().all(|r| r.is_admin()) || admin_ok)?;
+        let root = if admin_ok {
             &actor.jurisdiction
         } else {
             actor.visibility_root()
         };
-        ensure(!actor.roles.iter().all(|r| r.is_admin()) || actor.has(Role::SystemAdmin))?;
         Ok(self
             .store
             .units_under(root)

@@ -41,6 +41,8 @@ pub struct UserView {
     pub roles: Vec<Role>,
     /// May log in.
     pub active: bool,
+    /// Login is refused until then after too many failed attempts (past: no longer locked).
+    pub locked_until: Option<DateTime<Utc>>,
 }
 
 /// The logged-in user.

@@ -1,6 +1,7 @@
 //! Server-rendered pages (askama templates, htmx for partial updates, assets compiled in).
 //! Every page but the login page is wrapped in `shell.html`: sidebar, top bar, toast.
 
+mod admin;
 mod clock;
 mod evidence;
 mod form;
@@ -61,6 +62,17 @@ pub fn router() -> Router<AppState> {
         .route("/notices/{id}", get(clock::notice))
         .route("/notices/{id}/acknowledge", post(clock::acknowledge))
         .route("/calendar", get(clock::calendar).post(clock::load_calendar))
+        .route("/admin", get(admin::page))
+        .route("/admin/units", get(admin::back).post(admin::add_unit))
+        .route("/admin/users", get(admin::back).post(admin::add_user))
+        .route(
+            "/admin/users/{id}/password",
+            get(admin::back).post(admin::reset_password),
+        )
+        .route(
+            "/admin/users/{id}/unlock",
+            get(admin::back).post(admin::unlock),
+        )
         .route("/evidence/{id}", get(evidence::file))
         .route("/evidence/{id}/thumb", get(evidence::thumb))
         .route("/lang/{tag}", get(set_lang))

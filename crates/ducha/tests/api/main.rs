@@ -8,6 +8,8 @@
 //!   the named leader's approval;
 //! - `evidence`: evidence files uploaded, stored once, checked by content, carried by reports
 //!   into the chain, reused, and downloaded only by those who may see them;
+//! - `admin_pages`: the organisation & users page as a browser uses it: the tree, the users,
+//!   the admin forms with their inline translated errors, and who may use them;
 //! - `audit`: tampering with the event log directly in the database, caught by the real
 //!   `ducha audit verify`;
 //! - `props`: random command sequences against the use cases, checking the chain's invariants;
@@ -20,6 +22,7 @@
 mod helpers;
 
 mod admin;
+mod admin_pages;
 mod audit;
 mod bad_input;
 mod clock;
