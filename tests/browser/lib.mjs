@@ -170,6 +170,8 @@ export async function login(page, user, { password = PASSWORD } = {}) {
 export async function shot(page, name) {
   const device = deviceOf.get(page.context()) ?? 'desktop';
   await page.evaluate(() => document.fonts.ready);
+  // A full-page picture taken while scrolled shows the sticky top bar mid-page.
+  await page.evaluate(() => window.scrollTo(0, 0));
   const file = path.join(ARTEFACTS, `${name}-${device}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;

@@ -13,6 +13,7 @@ async function waitForLang(page, tag) {
 
 scenario('switching to English and back changes the visible texts', async ({ page }) => {
   await login(page, USERS.supervisor);
+  await page.goto('/items');
   await page.getByRole('heading', { name: TEXT.items.zh }).waitFor();
   await waitForLang(page, 'zh-CN');
 

@@ -25,11 +25,14 @@ scenario('the login page is in Chinese and shows a wrong password inline', async
   assert.equal(await page.getByLabel(TEXT.password.zh).inputValue(), '');
 });
 
-scenario('a correct login lands on the item register', async ({ page }) => {
+scenario('a correct login lands on the workbench, then the register', async ({ page }) => {
   await page.goto('/');
   assert.equal(new URL(page.url()).pathname, '/login', 'the site asks to log in first');
   await login(page, USERS.supervisor);
-  assert.equal(new URL(page.url()).pathname, '/items');
+  assert.equal(new URL(page.url()).pathname, '/workbench');
+  await page.getByRole('heading', { name: /^您好/ }).waitFor();
+  await page.getByRole('link', { name: TEXT.items.zh }).first().click();
+  await page.waitForURL(/\/items$/);
   await page.getByRole('heading', { name: TEXT.items.zh }).waitFor();
   assert.match(await page.title(), new RegExp(TEXT.items.zh));
   // The city's supervisor sees the register's items, each linking to its page.

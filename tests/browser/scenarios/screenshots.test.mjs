@@ -30,6 +30,9 @@ for (const device of ['desktop', 'phone']) {
     await photograph('login');
 
     await login(page, USERS.supervisor);
+    await page.getByRole('heading', { name: /^您好/ }).waitFor();
+    await photograph('workbench');
+    await page.goto('/items');
     await page.getByRole('heading', { name: TEXT.items.zh }).waitFor();
     await photograph('register');
 

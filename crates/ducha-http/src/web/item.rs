@@ -41,6 +41,8 @@ pub(crate) struct ItemPage {
     errs: Errs,
     /// Show every report and event, not only the latest.
     all: bool,
+    /// What was typed into the form shown open, to refill it.
+    typed: Fields,
 }
 
 /// Reports and events shown before "show all".
@@ -84,6 +86,15 @@ impl ItemPage {
 
     fn more(&self) -> bool {
         !self.all && (self.d.reports.len() > LATEST || self.d.timeline.len() > LATEST)
+    }
+
+    /// The value typed into field `name` of the open form `form-id`.
+    fn typed(&self, form: &str, id: &i64, name: &str) -> &str {
+        if self.is_open_at(form, id) {
+            self.typed.get(name)
+        } else {
+            ""
+        }
     }
 
     fn is_open_at(&self, form: &str, id: &i64) -> bool {
@@ -214,6 +225,7 @@ async fn load(
         open,
         errs,
         all,
+        typed: Fields::default(),
     })
 }
 
@@ -245,8 +257,7 @@ pub(crate) async fn page(
 async fn outcome<T>(
     s: &AppState,
     user: PageUser,
-    item_id: i64,
-    form: String,
+    (item_id, form, typed): (i64, String, Fields),
     done: &str,
     r: Result<T, ServiceError>,
 ) -> Response {
@@ -263,7 +274,10 @@ async fn outcome<T>(
         Err(e) => return crate::AppError::from(e).into_response(),
     };
     match load(s, user, item_id, form, errs).await {
-        Ok(p) => (status, render(&p)).into_response(),
+        Ok(mut p) => {
+            p.typed = typed;
+            (status, render(&p)).into_response()
+        }
         Err(r) => r,
     }
 }
@@ -311,7 +325,7 @@ pub(crate) async fn item_step(
         "close" => ("closed", sv.close_item(a, id, comment, now()).await),
         _ => return crate::AppError::Service(ServiceError::NotFound).into_response(),
     };
-    outcome(&s, user, id, format!("item-{step}"), done, r).await
+    outcome(&s, user, (id, format!("item-{step}"), f), done, r).await
 }
 
 /// `POST /assignments/{id}/{step}`: sign, refuse, extend, help.
@@ -385,14 +399,22 @@ pub(crate) async fn assignment_step(
     };
     let form = format!("{step}-{id}");
     if errs.any() {
-        return reshow(&s, user, item_of(&f), form, errs).await;
+        return reshow(&s, user, (item_of(&f), form, f), errs).await;
     }
-    outcome(&s, user, item_of(&f), form, done, r).await
+    outcome(&s, user, (item_of(&f), form, f), done, r).await
 }
 
-async fn reshow(s: &AppState, user: PageUser, item: i64, form: String, errs: Errs) -> Response {
+async fn reshow(
+    s: &AppState,
+    user: PageUser,
+    (item, form, typed): (i64, String, Fields),
+    errs: Errs,
+) -> Response {
     match load(s, user, item, form, errs).await {
-        Ok(p) => (StatusCode::UNPROCESSABLE_ENTITY, render(&p)).into_response(),
+        Ok(mut p) => {
+            p.typed = typed;
+            (StatusCode::UNPROCESSABLE_ENTITY, render(&p)).into_response()
+        }
         Err(r) => r,
     }
 }
@@ -494,7 +516,7 @@ pub(crate) async fn report(
         .filter_map(|v| v.parse().ok())
         .collect();
     if errs.any() {
-        return reshow(&s, user, item, form, errs).await;
+        return reshow(&s, user, (item, form, f), errs).await;
     }
     // New files are kept even when the report is refused: the unit can pick them next time.
     for (name, bytes) in files {
@@ -513,7 +535,7 @@ pub(crate) async fn report(
         }
     }
     if errs.any() {
-        return reshow(&s, user, item, form, errs).await;
+        return reshow(&s, user, (item, form, f), errs).await;
     }
     let completion = f.get("kind") == "completion";
     let input = ReportInput {
@@ -533,7 +555,7 @@ pub(crate) async fn report(
     } else {
         "reported"
     };
-    outcome(&s, user, item, form, done, r).await
+    outcome(&s, user, (item, form, f), done, r).await
 }
 
 /// `POST /reports/{id}/review`.
@@ -619,5 +641,6 @@ async fn decide(
         ),
         _ => return crate::AppError::Service(ServiceError::NotFound).into_response(),
     };
-    outcome(&s, user, item_of(&f), format!("{what}-{id}"), done, r).await
+    let item = item_of(&f);
+    outcome(&s, user, (item, format!("{what}-{id}"), f), done, r).await
 }
