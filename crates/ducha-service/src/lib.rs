@@ -13,10 +13,12 @@ pub mod evidence;
 pub mod items;
 pub mod org;
 mod views;
+pub mod workbench;
 
 pub use context::{Config, Services};
 pub use error::{ServiceError, ServiceResult};
 pub use views::*;
+pub use workbench::{WorkAssignment, WorkReport, WorkRequest, Workbench};
 
 /// The current instant at the precision both stores keep (microseconds).
 pub fn now() -> chrono::DateTime<chrono::Utc> {

@@ -143,8 +143,15 @@ pub trait EventStore: Send + Sync {
 }
 
 /// Everything a backend provides.
-pub trait Store: OrgStore + SessionStore + ItemStore + EventStore + ClockStore + EvidenceStore {}
-impl<T: OrgStore + SessionStore + ItemStore + EventStore + ClockStore + EvidenceStore> Store for T {}
+pub trait Store:
+    OrgStore + SessionStore + ItemStore + EventStore + ClockStore + EvidenceStore + WorkbenchStore
+{
+}
+impl<
+    T: OrgStore + SessionStore + ItemStore + EventStore + ClockStore + EvidenceStore + WorkbenchStore,
+> Store for T
+{
+}
 
 /// Evidence files (佐证材料). An upload is a plain insert outside the chain, like a session:
 /// the file means nothing until a report cites it, and that report's event carries the
@@ -279,6 +286,56 @@ pub trait ClockStore: Send + Sync {
     ) -> StoreResult<()>;
     /// Every job.
     async fn jobs(&self) -> StoreResult<Vec<JobRow>>;
+}
+
+/// The workbench (工作台): what waits for a user, each list one bounded read of an indexed
+/// range — the user's unit, the pending rows, or an index kept in urgency order.
+#[async_trait]
+pub trait WorkbenchStore: Send + Sync {
+    /// Items of a state within a jurisdiction, earliest deadline first.
+    async fn work_items(&self, q: &WorkItems<'_>) -> StoreResult<Vec<ItemRow>>;
+    /// One unit's open assignments of dispatched items, of a kind, earliest deadline first.
+    async fn unit_work(
+        &self,
+        unit_id: i64,
+        which: UnitWork,
+        limit: i64,
+    ) -> StoreResult<Vec<WorkRow>>;
+    /// Assignments within a subtree waiting on their unit (pending, signed or in progress)
+    /// that are silent since before `quiet_before` (no report, signing or dispatch since) or
+    /// red, longest silent first.
+    async fn stalled_assignments(
+        &self,
+        root: &UnitPath,
+        quiet_before: DateTime<Utc>,
+        limit: i64,
+    ) -> StoreResult<Vec<WorkRow>>;
+    /// Completion reports waiting for review by the level above, oldest first.
+    async fn completions_waiting(
+        &self,
+        above: Above<'_>,
+        limit: i64,
+    ) -> StoreResult<Vec<WorkReportRow>>;
+    /// Pending extension requests the level above decides, oldest first.
+    async fn extensions_waiting(
+        &self,
+        above: Above<'_>,
+        limit: i64,
+    ) -> StoreResult<Vec<WorkRequestRow>>;
+    /// Pending refusals the level above decides, oldest first.
+    async fn refusals_waiting(
+        &self,
+        above: Above<'_>,
+        limit: i64,
+    ) -> StoreResult<Vec<WorkRequestRow>>;
+    /// Unanswered help requests to a unit, oldest first; with `owner_scope`, only on items the
+    /// unit registered within that jurisdiction.
+    async fn help_waiting(
+        &self,
+        unit_id: i64,
+        owner_scope: Option<&UnitPath>,
+        limit: i64,
+    ) -> StoreResult<Vec<WorkRequestRow>>;
 }
 
 /// The filters of the item register; every filter is optional.

@@ -8,6 +8,7 @@ mod evidence;
 mod items;
 mod org;
 mod session;
+mod workbench;
 
 use crate::AppState;
 use axum::Router;
@@ -74,6 +75,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(items::reject))
         .routes(routes!(items::dispatch))
         .routes(routes!(items::close))
+        .routes(routes!(workbench::workbench))
         .routes(routes!(assignments::sign))
         .routes(routes!(assignments::refuse))
         .routes(routes!(assignments::decompose))

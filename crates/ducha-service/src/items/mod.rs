@@ -10,3 +10,4 @@ mod list;
 pub use dispatch::{AssignmentInput, DispatchInput};
 pub(crate) use dispatch::{Parent, dispatch_parent};
 pub use list::ListInput;
+pub(crate) use list::summary;

@@ -3,10 +3,12 @@
 mod clock;
 mod evidence;
 mod requests;
+mod workbench;
 
 pub use clock::*;
 pub use evidence::*;
 pub use requests::*;
+pub use workbench::*;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use ducha_domain::assignment::{AssignmentRole, AssignmentState};

@@ -14,6 +14,8 @@ use crate::StoreError;
 mod clock;
 mod evidence;
 mod reads;
+#[doc(hidden)]
+pub mod workbench;
 mod writes;
 use ducha_domain::org::UnitPath;
 
@@ -296,6 +298,7 @@ macro_rules! impl_sql_store {
             $crate::__sql_writes!($store, $db);
             $crate::__sql_clock!($store, $db);
             $crate::__sql_evidence!($store, $db);
+            $crate::__sql_workbench!($store, $db);
         }
     };
 }

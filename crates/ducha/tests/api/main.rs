@@ -10,6 +10,8 @@
 //!   into the chain, reused, and downloaded only by those who may see them;
 //! - `admin_pages`: the organisation & users page as a browser uses it: the tree, the users,
 //!   the admin forms with their inline translated errors, and who may use them;
+//! - `workbench`: what waits for each role along a chain, over time, and never another
+//!   county's work;
 //! - `audit`: tampering with the event log directly in the database, caught by the real
 //!   `ducha audit verify`;
 //! - `props`: random command sequences against the use cases, checking the chain's invariants;
@@ -41,3 +43,4 @@ mod rerouting;
 mod scheduler;
 mod visibility;
 mod webhooks;
+mod workbench;
