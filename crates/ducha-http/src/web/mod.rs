@@ -10,6 +10,7 @@ mod item_form;
 mod items;
 mod login;
 mod user;
+mod workbench;
 
 use crate::AppState;
 use askama::Template;
@@ -24,7 +25,7 @@ use ducha_domain::i18n::{Lang, t};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(|| async { Redirect::to("/workbench") }))
-        .route("/workbench", get(|| async { Redirect::to("/items") }))
+        .route("/workbench", get(workbench::page))
         .route(
             "/items/new",
             get(item_form::new_item).post(item_form::create),
