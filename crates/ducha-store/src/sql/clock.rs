@@ -100,11 +100,13 @@ macro_rules! __sql_clock {
             }
 
             async fn light_counts(&self, root: &UnitPath) -> StoreResult<Vec<(i64, i64, i64)>> {
+                // Grouped in the order of the covering index `assignments_unit_light`, so the
+                // counts stream off the index without a sort.
                 let mut d = Dynamic::default();
                 let r = d.subtree("unit_path", root);
                 d.sql = format!(
                     "SELECT unit_id, light, COUNT(*) FROM assignments WHERE {r} \
-                     AND light IS NOT NULL GROUP BY unit_id, light"
+                     AND light IS NOT NULL GROUP BY unit_path, unit_id, light"
                 );
                 fetch_all(self, d).await
             }
