@@ -206,6 +206,13 @@ pub(crate) const UI: &[(&str, &str, &str)] = &[
         "Approve and hand to (optional)",
     ),
     (
+        "ui.no_assignments",
+        "尚未交办，交办后这里显示责任链。",
+        "Not dispatched yet; the responsibility chain shows here once it is.",
+    ),
+    ("ui.refusal", "拒收申请", "Refusal"),
+    ("ui.unread", "未读", "unread"),
+    (
         "ui.no_actions",
         "当前无需您办理。",
         "Nothing for you to do here.",
@@ -336,7 +343,7 @@ pub(crate) const UI: &[(&str, &str, &str)] = &[
     ),
     ("toast.unlocked", "账号已解锁。", "Account unlocked."),
     // Workbench.
-    ("wb.hello", "您好", "Hello"),
+    ("wb.hello", "您好，{name}", "Hello, {name}"),
     ("wb.to_submit", "待提交审批的草稿", "Drafts to submit"),
     ("wb.to_dispatch", "待交办", "Approved, to dispatch"),
     ("wb.red_items", "红灯事项", "Red items"),

@@ -45,6 +45,9 @@ pub(crate) struct ItemPage {
     typed: Fields,
 }
 
+/// Largest text field of the report form (the report's own limits are far lower).
+const MAX_TEXT_FIELD: usize = 256 * 1024;
+
 /// Reports and events shown before "show all".
 const LATEST: usize = 20;
 
@@ -276,10 +279,16 @@ async fn outcome<T>(
     match load(s, user, item_id, form, errs).await {
         Ok(mut p) => {
             p.typed = typed;
-            (status, render(&p)).into_response()
+            (status, stay_on(item_id), render(&p)).into_response()
         }
         Err(r) => r,
     }
+}
+
+/// Keeps the address bar on the item page when a form comes back with errors (htmx would
+/// otherwise show the POST-only action's address, which a reload cannot open).
+fn stay_on(item_id: i64) -> [(&'static str, String); 1] {
+    [("hx-replace-url", format!("/items/{item_id}"))]
 }
 
 fn now() -> chrono::DateTime<chrono::Utc> {
@@ -295,6 +304,16 @@ fn checked(user: &PageUser, body: &[u8]) -> Result<Fields, Box<Response>> {
     }
 }
 
+/// The numeric id of an action's path and its form, CSRF checked; a bad id is a 404.
+fn checked_at(user: &PageUser, id: &str, body: &[u8]) -> Result<(i64, Fields), Box<Response>> {
+    let Ok(id) = id.parse::<i64>() else {
+        return Err(Box::new(
+            crate::AppError::Service(ServiceError::NotFound).into_response(),
+        ));
+    };
+    Ok((id, checked(user, body)?))
+}
+
 /// The item an action on an assignment or request returns to (only used for the redirect;
 /// the use case checks the user may act).
 fn item_of(f: &Fields) -> i64 {
@@ -308,11 +327,8 @@ pub(crate) async fn item_step(
     Path((id, step)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
-    let Ok(id) = id.parse::<i64>() else {
-        return crate::AppError::Service(ServiceError::NotFound).into_response();
-    };
-    let f = match checked(&user, &body) {
-        Ok(f) => f,
+    let (id, f) = match checked_at(&user, &id, &body) {
+        Ok(v) => v,
         Err(r) => return *r,
     };
     let comment = f.get("comment");
@@ -335,11 +351,8 @@ pub(crate) async fn assignment_step(
     Path((id, step)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
-    let Ok(id) = id.parse::<i64>() else {
-        return crate::AppError::Service(ServiceError::NotFound).into_response();
-    };
-    let f = match checked(&user, &body) {
-        Ok(f) => f,
+    let (id, f) = match checked_at(&user, &id, &body) {
+        Ok(v) => v,
         Err(r) => return *r,
     };
     let sv = &s.services;
@@ -413,7 +426,7 @@ async fn reshow(
     match load(s, user, item, form, errs).await {
         Ok(mut p) => {
             p.typed = typed;
-            (StatusCode::UNPROCESSABLE_ENTITY, render(&p)).into_response()
+            (StatusCode::UNPROCESSABLE_ENTITY, stay_on(item), render(&p)).into_response()
         }
         Err(r) => r,
     }
@@ -447,10 +460,21 @@ pub(crate) async fn report(
         };
         let name = field.name().unwrap_or("").to_string();
         if name != "files" {
-            if let Ok(v) = field.text().await {
-                total += v.len() as u64;
-                f.0.push((name, v));
+            // Text fields are small; a huge one is refused before it fills memory.
+            let mut text = Vec::new();
+            loop {
+                match field.chunk().await {
+                    Ok(Some(chunk)) if text.len() + chunk.len() <= MAX_TEXT_FIELD => {
+                        text.extend_from_slice(&chunk);
+                    }
+                    Ok(None) => break,
+                    Ok(Some(_)) | Err(_) => {
+                        return crate::AppError::TooLarge.into_response();
+                    }
+                }
             }
+            total += text.len() as u64;
+            f.0.push((name, String::from_utf8_lossy(&text).into_owned()));
             continue;
         }
         let filename = field.file_name().unwrap_or("").to_string();
@@ -556,6 +580,19 @@ pub(crate) async fn report(
         "reported"
     };
     outcome(&s, user, (item, form, f), done, r).await
+}
+
+/// `GET` of an item action's address (a reload, or a return after logging in): the item.
+pub(crate) async fn item_step_page(Path((id, _)): Path<(String, String)>) -> Response {
+    match id.parse::<i64>() {
+        Ok(id) => Redirect::to(&format!("/items/{id}")).into_response(),
+        Err(_) => crate::AppError::Service(ServiceError::NotFound).into_response(),
+    }
+}
+
+/// `GET` of an assignment's or request's action address: the workbench, which links to it.
+pub(crate) async fn action_page() -> Response {
+    Redirect::to("/workbench").into_response()
 }
 
 /// `POST /reports/{id}/review`.

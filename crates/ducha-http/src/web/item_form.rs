@@ -546,6 +546,17 @@ fn picked(
     )
 }
 
+/// The messages to show with a refused dispatch or decomposition (the form's own, or the use
+/// case's), or the error page when it was not the form's fault.
+fn shown_again(e: Option<ServiceError>, errs: Errs, lang: Lang) -> Result<Errs, Box<Response>> {
+    match e {
+        None => Ok(errs),
+        Some(ServiceError::Invalid(v)) => Ok(Errs::from_validation(&v, lang)),
+        Some(ServiceError::Rule(rule)) => Ok(Errs::general(rule.key(), lang)),
+        Some(e) => Err(Box::new(crate::AppError::from(e).into_response())),
+    }
+}
+
 /// `POST /items/{id}/dispatch`.
 pub(crate) async fn dispatch(
     State(s): State<AppState>,
@@ -571,11 +582,9 @@ pub(crate) async fn dispatch(
     match r {
         Ok(_) => Redirect::to(&format!("/items/{id}?done=dispatched")).into_response(),
         Err(e) => {
-            let errs = match e {
-                None => errs,
-                Some(ServiceError::Invalid(v)) => Errs::from_validation(&v, lang),
-                Some(ServiceError::Rule(rule)) => Errs::general(rule.key(), lang),
-                Some(e) => return crate::AppError::from(e).into_response(),
+            let errs = match shown_again(e, errs, lang) {
+                Ok(errs) => errs,
+                Err(r) => return *r,
             };
             match s.services.item_detail(&user.actor, id).await {
                 Ok(d) => dispatch_form(&s, user, d, None, kept, errs).await,
@@ -611,11 +620,9 @@ pub(crate) async fn decompose(
     match r {
         Ok(_) => Redirect::to(&format!("/items/{item}?done=decomposed")).into_response(),
         Err(e) => {
-            let errs = match e {
-                None => errs,
-                Some(ServiceError::Invalid(v)) => Errs::from_validation(&v, lang),
-                Some(ServiceError::Rule(rule)) => Errs::general(rule.key(), lang),
-                Some(e) => return crate::AppError::from(e).into_response(),
+            let errs = match shown_again(e, errs, lang) {
+                Ok(errs) => errs,
+                Err(r) => return *r,
             };
             match decomposable(&s, &user, item, id).await {
                 Ok((d, a)) => dispatch_form(&s, user, d, Some(a), kept, errs).await,

@@ -38,20 +38,40 @@ pub fn router() -> Router<AppState> {
             "/items/{id}/dispatch",
             get(item_form::dispatch_page).post(item_form::dispatch),
         )
-        .route("/items/{id}/{step}", post(item::item_step))
+        .route(
+            "/items/{id}/{step}",
+            get(item::item_step_page).post(item::item_step),
+        )
         .route(
             "/assignments/{id}/decompose",
             get(item_form::decompose_page).post(item_form::decompose),
         )
         .route(
             "/assignments/{id}/report",
-            post(item::report).layer(axum::extract::DefaultBodyLimit::disable()),
+            get(item::action_page)
+                .post(item::report)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
         )
-        .route("/assignments/{id}/{step}", post(item::assignment_step))
-        .route("/reports/{id}/review", post(item::review))
-        .route("/extensions/{id}/decide", post(item::decide_extension))
-        .route("/refusals/{id}/decide", post(item::decide_refusal))
-        .route("/help/{id}/answer", post(item::answer_help))
+        .route(
+            "/assignments/{id}/{step}",
+            get(item::action_page).post(item::assignment_step),
+        )
+        .route(
+            "/reports/{id}/review",
+            get(item::action_page).post(item::review),
+        )
+        .route(
+            "/extensions/{id}/decide",
+            get(item::action_page).post(item::decide_extension),
+        )
+        .route(
+            "/refusals/{id}/decide",
+            get(item::action_page).post(item::decide_refusal),
+        )
+        .route(
+            "/help/{id}/answer",
+            get(item::action_page).post(item::answer_help),
+        )
         .route("/login", get(login::page).post(login::submit))
         .route("/logout", post(login::logout))
         .route("/items", get(items::page))

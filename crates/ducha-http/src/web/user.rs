@@ -6,6 +6,7 @@ use crate::auth::{SESSION_COOKIE, cookie_value};
 use crate::error::request_lang;
 use axum::extract::{FromRequestParts, OriginalUri};
 use axum::http::request::Parts;
+use axum::http::{Method, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use ducha_domain::i18n::{Lang, catalogue_key};
 use ducha_domain::org::{Actor, Role};
@@ -35,8 +36,26 @@ impl FromRequestParts<AppState> for PageUser {
             .get::<OriginalUri>()
             .map_or(&parts.uri, |o| &o.0)
             .clone();
+        // A form posted after the session ended returns to the page it was on: its own
+        // address only takes POSTs.
+        let from = if parts.method == Method::GET || parts.method == Method::HEAD {
+            None
+        } else {
+            parts
+                .headers
+                .get(header::REFERER)
+                .and_then(|r| r.to_str().ok())
+                .and_then(|r| r.split_once("://"))
+                .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_string()))
+        };
         let login = |expired: bool| {
-            let next = uri.path_and_query().map_or("/workbench", |p| p.as_str());
+            let next = match &from {
+                Some(page) => page.as_str(),
+                None if parts.method == Method::GET => {
+                    uri.path_and_query().map_or("/workbench", |p| p.as_str())
+                }
+                None => "/workbench",
+            };
             let next = form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>();
             let flag = if expired { "expired=1&" } else { "" };
             Redirect::to(&format!("/login?{flag}next={next}")).into_response()

@@ -65,7 +65,13 @@ impl WorkbenchPage {
     /// The units with the most red, then yellow, lights: where attention is due first.
     fn top_units(&self) -> Vec<&ducha_service::clock::UnitLights> {
         let mut v: Vec<_> = self.w.unit_lights.iter().collect();
-        v.sort_by_key(|u| (std::cmp::Reverse(u.red), std::cmp::Reverse(u.yellow), u.unit_id));
+        v.sort_by_key(|u| {
+            (
+                std::cmp::Reverse(u.red),
+                std::cmp::Reverse(u.yellow),
+                u.unit_id,
+            )
+        });
         v.truncate(TOP_UNITS);
         v
     }

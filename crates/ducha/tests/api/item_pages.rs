@@ -317,6 +317,29 @@ async fn item_pages(app: &TestApp) {
         .map(|x| x["state"].clone());
     assert_eq!(town_state, Some("done".into()));
 
+    // An action's address opened by GET (a reload after an error, a return after logging in)
+    // shows the item instead of a bare 405.
+    let (status, html) = sup.page(&format!("/items/{item}/approve")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("页面登记的事项"), "back on the item page");
+    // A form posted after the session ended returns, after login, to the page it was on.
+    let raw = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .build()
+        .expect("client");
+    let resp = raw
+        .post(format!("{}/assignments/{a}/sign", app.base))
+        .header("referer", format!("{}/items/{item}", app.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("csrf=gone")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let to = resp.headers()["location"].to_str().expect("location");
+    assert!(to.contains(&format!("next=%2Fitems%2F{item}")), "{to}");
+
     // A liaison in English sees the same page in English.
     county.page("/lang/en").await;
     let (_, html) = county.page(&format!("/items/{item}")).await;
