@@ -39,7 +39,7 @@ pub struct Workbench {
     pub to_submit: Vec<ItemSummary>,
     /// Supervisor: approved items, to dispatch.
     pub to_dispatch: Vec<ItemSummary>,
-    /// Supervisor: dispatched items whose light is red, earliest deadline first.
+    /// Supervisor and leader: dispatched items whose light is red, earliest deadline first.
     pub red_items: Vec<ItemSummary>,
     /// Supervisor: assignments in the jurisdiction waiting on their unit that have been silent
     /// for ten working days or more (no report, signing or dispatch since), or whose light is
@@ -241,6 +241,10 @@ impl Services {
                     .map(|r| work_assignment(r, None))
                     .collect(),
             );
+        }
+        if actor.has(Role::Leader) && !actor.has(Role::Supervisor) {
+            // Red items are the ones a leader decides on: a meeting, a summons, more hands.
+            supervised.2 = items(ItemState::Dispatched, Some(Light::Red.rank()), None).await?;
         }
         let mut led = Default::default();
         if actor.has(Role::Leader) {

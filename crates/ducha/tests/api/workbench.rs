@@ -481,9 +481,10 @@ async fn time_passes(app: &TestApp) {
     assert_eq!(w["stalled"][0]["light"], "red");
     assert_eq!(w["stalled"][0]["light_reason"], "overdue");
     assert_eq!(w["stalled"][0]["unit_name"], "西山县");
-    // The leader watches lights by unit, not the supervisor's lists.
+    // The leader watches lights by unit and the red items to decide on, not the
+    // supervisor's working lists.
     let l = wb(&leader).await;
-    assert_eq!(l["red_items"], json!([]));
+    assert_eq!(list(&l, "red_items", "id"), [short]);
     assert_eq!(l["stalled"], json!([]));
     let b = l["unit_lights"]
         .as_array()
