@@ -2,10 +2,11 @@
 //! errors shown beside the fields, the chain's steps from the item page, the dispatch and
 //! decompose pickers, and what a unit outside the chain gets.
 
-use crate::helpers::{Session, TestApp, in_days};
+use crate::helpers::{Session, TestApp, dispatched_item, draft_item, in_days};
 use reqwest::StatusCode;
+use serde_json::json;
 
-crate::on_both_backends!(item_pages);
+crate::on_both_backends!(item_pages, requests_from_pages);
 
 /// The ids of the register's items, by title, as the API lists them.
 async fn find(who: &Session, title: &str) -> Option<i64> {
@@ -358,4 +359,186 @@ impl Map3 for (StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
     fn map3(self) -> (StatusCode, String) {
         (self.0, String::from_utf8_lossy(&self.2).into_owned())
     }
+}
+
+/// The steps the lifecycle story does not take, each from its page: sending a draft back and
+/// editing it, refusing and deciding the refusal, an extension asked and granted, help asked
+/// and answered.
+async fn requests_from_pages(app: &TestApp) {
+    let o = &app.org;
+    let sup = app.login("sup").await;
+    let leader = app.login("leader").await;
+    let county = app.login("county_a").await;
+    let dept = app.login("dept").await;
+
+    // The leader sends a draft back with a reason; the supervisor edits and resubmits it.
+    let draft = draft_item(&sup, "退回再改的事项", in_days(40)).await;
+    sup.form_page(&format!("/items/{draft}/submit"), &[]).await;
+    let (status, html) = leader
+        .form_page(&format!("/items/{draft}/reject"), &[])
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a reason is required"
+    );
+    assert_eq!(
+        html.matches("class=\"err\"").count(),
+        1,
+        "only the reject box says so"
+    );
+    let (status, html) = leader
+        .form_page(
+            &format!("/items/{draft}/reject"),
+            &[("comment", "目标不够具体")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("已退回修改"));
+    let (status, html) = sup.page(&format!("/items/{draft}/edit")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("value=\"退回再改的事项\""),
+        "the form shows the draft"
+    );
+    let version = sup.get(&format!("/items/{draft}")).await.ok()["version"].to_string();
+    let deadline = in_days(45).to_string();
+    let (status, html) = sup
+        .form_page(
+            &format!("/items/{draft}/edit"),
+            &[
+                ("version", &version),
+                ("title", "退回再改的事项（已细化）"),
+                ("source", "meeting"),
+                ("category", "central_work"),
+                ("deadline", &deadline),
+                ("cadence", "none"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("已保存"));
+    assert_eq!(
+        sup.get(&format!("/items/{draft}")).await.ok()["title"],
+        "退回再改的事项（已细化）"
+    );
+
+    // A wrongly routed assignment is refused from the page, and the refusal decided there.
+    let (item, ids) = dispatched_item(
+        &sup,
+        &leader,
+        "页面上的申请",
+        in_days(30),
+        json!([
+            { "unit_id": o.county_a, "role": "lead" },
+            { "unit_id": o.dept, "role": "co" },
+        ]),
+    )
+    .await;
+    let item_s = item.to_string();
+    let (a, d) = (ids[0], ids[1]);
+    let (status, html) = dept
+        .form_page(
+            &format!("/assignments/{d}/refuse"),
+            &[("item", &item_s), ("reason", "")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains(&format!("id=\"refuse-{d}\" open")),
+        "the refusal stays open"
+    );
+    let (status, html) = dept
+        .form_page(
+            &format!("/assignments/{d}/refuse"),
+            &[("item", &item_s), ("reason", "不属于本局职责")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("拒收申请已提交上级"));
+    let refusal = sup.get(&format!("/items/{item}")).await.ok()["refusals"][0]["id"]
+        .as_i64()
+        .expect("refusal");
+    let (status, html) = sup
+        .form_page(
+            &format!("/refusals/{refusal}/decide"),
+            &[
+                ("item", &item_s),
+                ("verdict", "approve"),
+                ("comment", "同意"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("已审批"));
+    let detail = sup.get(&format!("/items/{item}")).await.ok();
+    assert_eq!(detail["refusals"][0]["state"], "approved");
+
+    // The county signs, asks for an extension and for help; both are answered from pages.
+    county
+        .form_page(&format!("/assignments/{a}/sign"), &[("item", &item_s)])
+        .await;
+    let (status, html) = county
+        .form_page(
+            &format!("/assignments/{a}/extend"),
+            &[
+                ("item", &item_s),
+                ("deadline", "明天"),
+                ("reason", "雨季停工"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "not a date");
+    assert!(html.contains("雨季停工"), "the reason typed is kept");
+    let later = in_days(50).to_string();
+    let (status, html) = county
+        .form_page(
+            &format!("/assignments/{a}/extend"),
+            &[
+                ("item", &item_s),
+                ("deadline", &later),
+                ("reason", "雨季停工"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("延期申请已提交"));
+    let ext = sup.get(&format!("/items/{item}")).await.ok()["extensions"][0]["id"]
+        .as_i64()
+        .expect("extension");
+    let (status, _) = sup
+        .form_page(
+            &format!("/extensions/{ext}/decide"),
+            &[("item", &item_s), ("verdict", "approve")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let detail = sup.get(&format!("/items/{item}")).await.ok();
+    assert_eq!(detail["extensions"][0]["state"], "approved");
+    let to = o.dept.to_string();
+    let (status, html) = county
+        .form_page(
+            &format!("/assignments/{a}/help"),
+            &[
+                ("item", &item_s),
+                ("to_unit", &to),
+                ("text", "请协调用地审批"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("协调请求已发送"));
+    let help = county.get(&format!("/items/{item}")).await.ok()["help_requests"][0]["id"]
+        .as_i64()
+        .expect("help request");
+    let (status, html) = dept
+        .form_page(
+            &format!("/help/{help}/answer"),
+            &[("item", &item_s), ("answer", "已协调自然资源局")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("已答复"));
+    let detail = county.get(&format!("/items/{item}")).await.ok();
+    assert_eq!(detail["help_requests"][0]["answer"], "已协调自然资源局");
 }
