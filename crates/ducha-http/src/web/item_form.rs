@@ -557,6 +557,72 @@ fn shown_again(e: Option<ServiceError>, errs: Errs, lang: Lang) -> Result<Errs, 
     }
 }
 
+/// Where a dispatch form hands the work: the item itself (交办), or an assignment of it
+/// handed down to the units below (分解交办).
+#[derive(Clone, Copy)]
+enum HandTo {
+    Item(i64),
+    Assignment(i64),
+}
+
+/// Dispatches or decomposes from the picker's form; a refused form comes back as it was sent.
+async fn hand_out(s: AppState, user: PageUser, to: HandTo, body: Bytes) -> Response {
+    let f = Fields::parse(&body);
+    if let Some(r) = user.refuse_csrf(f.get("csrf")) {
+        return r;
+    }
+    let lang = user.lang;
+    let item = match to {
+        HandTo::Item(id) => id,
+        HandTo::Assignment(_) => f.get("item").parse().unwrap_or(0),
+    };
+    let mut errs = Errs::default();
+    let (input, kept) = picked(&f, &mut errs, lang);
+    let now = ducha_service::now();
+    let r = if errs.any() {
+        Err(None)
+    } else {
+        match to {
+            HandTo::Item(id) => s.services.dispatch_item(&user.actor, id, &input, now).await,
+            HandTo::Assignment(id) => {
+                s.services
+                    .decompose_assignment(&user.actor, id, &input, now)
+                    .await
+            }
+        }
+        .map_err(Some)
+    };
+    let e = match r {
+        Ok(_) => {
+            let done = match to {
+                HandTo::Item(_) => "dispatched",
+                HandTo::Assignment(_) => "decomposed",
+            };
+            return Redirect::to(&format!("/items/{item}?done={done}")).into_response();
+        }
+        Err(e) => e,
+    };
+    let errs = match shown_again(e, errs, lang) {
+        Ok(errs) => errs,
+        Err(r) => return *r,
+    };
+    let page = match to {
+        HandTo::Item(id) => s
+            .services
+            .item_detail(&user.actor, id)
+            .await
+            .map(|d| (d, None))
+            .map_err(|e| crate::AppError::from(e).into_response()),
+        HandTo::Assignment(id) => decomposable(&s, &user, item, id)
+            .await
+            .map(|(d, a)| (d, Some(a))),
+    };
+    match page {
+        Ok((d, parent)) => dispatch_form(&s, user, d, parent, kept, errs).await,
+        Err(r) => r,
+    }
+}
+
 /// `POST /items/{id}/dispatch`.
 pub(crate) async fn dispatch(
     State(s): State<AppState>,
@@ -564,34 +630,7 @@ pub(crate) async fn dispatch(
     Id(id): Id,
     body: Bytes,
 ) -> Response {
-    let f = Fields::parse(&body);
-    if let Some(r) = user.refuse_csrf(f.get("csrf")) {
-        return r;
-    }
-    let lang = user.lang;
-    let mut errs = Errs::default();
-    let (input, kept) = picked(&f, &mut errs, lang);
-    let r = if errs.any() {
-        Err(None)
-    } else {
-        s.services
-            .dispatch_item(&user.actor, id, &input, ducha_service::now())
-            .await
-            .map_err(Some)
-    };
-    match r {
-        Ok(_) => Redirect::to(&format!("/items/{id}?done=dispatched")).into_response(),
-        Err(e) => {
-            let errs = match shown_again(e, errs, lang) {
-                Ok(errs) => errs,
-                Err(r) => return *r,
-            };
-            match s.services.item_detail(&user.actor, id).await {
-                Ok(d) => dispatch_form(&s, user, d, None, kept, errs).await,
-                Err(e) => crate::AppError::from(e).into_response(),
-            }
-        }
-    }
+    hand_out(s, user, HandTo::Item(id), body).await
 }
 
 /// `POST /assignments/{id}/decompose`.
@@ -601,33 +640,5 @@ pub(crate) async fn decompose(
     Id(id): Id,
     body: Bytes,
 ) -> Response {
-    let f = Fields::parse(&body);
-    if let Some(r) = user.refuse_csrf(f.get("csrf")) {
-        return r;
-    }
-    let lang = user.lang;
-    let item: i64 = f.get("item").parse().unwrap_or(0);
-    let mut errs = Errs::default();
-    let (input, kept) = picked(&f, &mut errs, lang);
-    let r = if errs.any() {
-        Err(None)
-    } else {
-        s.services
-            .decompose_assignment(&user.actor, id, &input, ducha_service::now())
-            .await
-            .map_err(Some)
-    };
-    match r {
-        Ok(_) => Redirect::to(&format!("/items/{item}?done=decomposed")).into_response(),
-        Err(e) => {
-            let errs = match shown_again(e, errs, lang) {
-                Ok(errs) => errs,
-                Err(r) => return *r,
-            };
-            match decomposable(&s, &user, item, id).await {
-                Ok((d, a)) => dispatch_form(&s, user, d, Some(a), kept, errs).await,
-                Err(r) => r,
-            }
-        }
-    }
+    hand_out(s, user, HandTo::Assignment(id), body).await
 }
