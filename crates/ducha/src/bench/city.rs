@@ -68,6 +68,16 @@ pub struct City {
     pub reportable: Vec<(i64, String)>,
     /// API tokens of readers for the list benchmark: supervisor, county and township liaisons.
     pub readers: Vec<String>,
+    /// The supervisor's user id.
+    pub sup: i64,
+    /// The leader's user id.
+    pub lead: i64,
+    /// The counties, in order.
+    pub counties: Vec<i64>,
+    /// Each township with its county.
+    pub townships: Vec<(i64, i64)>,
+    /// Each target unit's liaison (user id).
+    pub liaison: HashMap<i64, i64>,
 }
 
 const TOPICS: &[&str] = &[
@@ -173,7 +183,7 @@ pub async fn build(s: &Services, args: &BenchArgs) -> anyhow::Result<City> {
             "township",
         )
         .await?;
-        townships.push(t);
+        townships.push((t, counties[i % counties.len()]));
         targets.push(t);
     }
     let sup = user(s, &hash, "sup".into(), office, "supervisor").await?;
@@ -185,6 +195,7 @@ pub async fn build(s: &Services, args: &BenchArgs) -> anyhow::Result<City> {
             user(s, &hash, format!("liaison{u}"), u, "liaison").await?,
         );
     }
+    let (sup_id, lead_id) = (sup, lead);
     let (sup, lead) = (
         s.actor(sup).await.map_err(err)?,
         s.actor(lead).await.map_err(err)?,
@@ -272,7 +283,7 @@ pub async fn build(s: &Services, args: &BenchArgs) -> anyhow::Result<City> {
     for &c in counties.iter().take(5) {
         readers.push(token_for(liaison[&c]).await?);
     }
-    for &t in townships.iter().take(10) {
+    for &(t, _) in townships.iter().take(10) {
         readers.push(token_for(liaison[&t]).await?);
     }
     let (events, _, _) = s.store.chain_head().await?;
@@ -287,5 +298,10 @@ pub async fn build(s: &Services, args: &BenchArgs) -> anyhow::Result<City> {
         },
         reportable,
         readers,
+        sup: sup_id,
+        lead: lead_id,
+        counties,
+        townships,
+        liaison,
     })
 }

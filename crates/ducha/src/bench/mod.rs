@@ -1,10 +1,12 @@
 //! `ducha bench`: builds a deterministic synthetic city through the real use cases, then
-//! measures report submissions through the HTTP API, item-list latency, and the database's raw
-//! single-row insert limit on the same settings — all in one run, per backend. With
+//! measures report submissions through the HTTP API, item-list latency, the render time of the
+//! register and item pages, and the database's raw single-row insert limit on the same
+//! settings — all in one run, per backend. With
 //! `--sweep-assignments N` it measures the daily sweep instead (see [`sweep`]).
 
 mod city;
 mod load;
+mod pages;
 mod sweep;
 mod sweep_city;
 mod sweep_history;
@@ -35,6 +37,9 @@ pub struct BenchArgs {
     /// Item-list queries to time.
     #[arg(long, default_value_t = 600)]
     pub list_queries: usize,
+    /// Timed requests per page and user in the page-render phase.
+    #[arg(long, default_value_t = 200)]
+    pub page_samples: usize,
     /// Single-row insert transactions for the raw limit.
     #[arg(long, default_value_t = 20_000)]
     pub raw_inserts: u32,
@@ -97,6 +102,8 @@ pub struct Results {
     pub reports: load::Throughput,
     /// Item-list latency through the API.
     pub item_list: Latency,
+    /// Server time of the register and item pages.
+    pub pages: pages::PageTimes,
     /// Single-row insert transactions per second.
     pub raw_inserts_per_second: f64,
     /// Report submissions per second ÷ raw inserts per second.
@@ -149,8 +156,8 @@ pub async fn run(cfg: Config, args: BenchArgs) -> anyhow::Result<()> {
 /// The results as a table, one column per backend.
 fn print_table(all: &[Results]) {
     let row = |name: &str, f: &dyn Fn(&Results) -> String| {
-        let cells: Vec<String> = all.iter().map(|r| format!("{:>14}", f(r))).collect();
-        println!("{name:<44}{}", cells.join(""));
+        let cells: Vec<String> = all.iter().map(|r| format!("{:>18}", f(r))).collect();
+        println!("{name:<60}{}", cells.join(""));
     };
     row("", &|r| r.backend.to_string());
     row("units / assignments", &|r| {
@@ -172,6 +179,19 @@ fn print_table(all: &[Results]) {
     row("item list p95 ms", &|r| {
         format!("{:.1}", r.item_list.p95_ms)
     });
+    if let Some(first) = all.first() {
+        for (n, p) in first.pages.pages.iter().enumerate() {
+            let name = format!("{}, {} p50/p95/p99 ms", p.page, p.user);
+            row(&name, &|r| {
+                r.pages.pages.get(n).map_or(String::new(), |p| {
+                    format!(
+                        "{:.1}/{:.1}/{:.1}",
+                        p.latency.p50_ms, p.latency.p95_ms, p.latency.p99_ms
+                    )
+                })
+            });
+        }
+    }
     row("raw single-row inserts per second", &|r| {
         format!("{:.0}", r.raw_inserts_per_second)
     });
@@ -207,6 +227,8 @@ async fn one(
         "[{name}] item list through the API ({} queries): p50 {:.1} ms, p95 {:.1} ms",
         item_list.count, item_list.p50_ms, item_list.p95_ms
     );
+    eprintln!("[{name}] page render times (in-process) …");
+    let pages = pages::run(&services, &city, args.page_samples).await?;
     let raw = backend.raw_insert_rate(args.raw_inserts).await?;
     let ratio = reports.per_second / raw;
     eprintln!(
@@ -218,6 +240,7 @@ async fn one(
         city: city.stats,
         reports,
         item_list,
+        pages,
         raw_inserts_per_second: raw,
         ratio_to_raw: ratio,
     })
