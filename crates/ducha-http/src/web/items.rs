@@ -177,6 +177,13 @@ fn label_key(field: &str) -> &'static str {
     }
 }
 
+/// A filter that was ignored, translated.
+struct FilterError {
+    field: String,
+    label: &'static str,
+    message: &'static str,
+}
+
 #[derive(Template)]
 #[template(path = "items.html", blocks = ["results"])]
 struct ItemsPage {
@@ -184,8 +191,8 @@ struct ItemsPage {
     user: PageUser,
     /// The filters as asked, for the form.
     f: Filters,
-    /// (field, translated message) of each filter that was ignored.
-    errors: Vec<(String, String)>,
+    /// The filters that were ignored.
+    errors: Vec<FilterError>,
     sources: Vec<&'static str>,
     categories: Vec<&'static str>,
     states: Vec<&'static str>,
@@ -225,8 +232,16 @@ impl ItemsPage {
     fn err(&self, field: &str) -> Option<&str> {
         self.errors
             .iter()
-            .find(|(f, _)| f == field)
-            .map(|(_, m)| m.as_str())
+            .find(|e| e.field == field)
+            .map(|e| e.message)
+    }
+
+    /// "label: message" in the page's language.
+    fn named(&self, e: &FilterError) -> String {
+        match self.lang {
+            Lang::ZhCn => format!("{}：{}", e.label, e.message),
+            Lang::En => format!("{}: {}", e.label, e.message),
+        }
     }
 
     /// The class of a filter's field.
@@ -306,10 +321,10 @@ pub(crate) async fn page(
         errors: invalid
             .0
             .iter()
-            .map(|e| {
-                let label = ducha_domain::i18n::t(label_key(&e.field), lang);
-                let msg = ducha_domain::i18n::t(e.key, lang);
-                (e.field.clone(), format!("{label}: {msg}"))
+            .map(|e| FilterError {
+                field: e.field.clone(),
+                label: ducha_domain::i18n::t(label_key(&e.field), lang),
+                message: ducha_domain::i18n::t(e.key, lang),
             })
             .collect(),
         sources: Source::ALL.iter().map(|v| v.as_str()).collect(),

@@ -386,19 +386,19 @@ async fn invalid_filters_are_shown_on_the_page(app: &TestApp) {
     register(app).await;
     let sup = Browser::login(app, "sup").await;
     for (path, message) in [
-        ("/items?state=bogus", "状态: 不是可选的值"),
-        ("/items?after=garbage", "分页位置: 分页游标无效"),
-        ("/items?sort=oldest", "排序: 不是可选的值"),
-        ("/items?unit_id=abc", "承办单位: 取值类型或格式错误"),
+        ("/items?state=bogus", "状态：不是可选的值"),
+        ("/items?after=garbage", "分页位置：分页游标无效"),
+        ("/items?sort=oldest", "排序：不是可选的值"),
+        ("/items?unit_id=abc", "承办单位：取值类型或格式错误"),
         (
             "/items?deadline_from=2026-13-01",
-            "截止日期自: 取值类型或格式错误",
+            "截止日期自：取值类型或格式错误",
         ),
-        ("/items?deadline_to=0001-01-01", "截止日期至: 超出允许范围"),
-        ("/items?limit=0", "每页条数: 超出允许范围"),
+        ("/items?deadline_to=0001-01-01", "截止日期至：超出允许范围"),
+        ("/items?limit=0", "每页条数：超出允许范围"),
         (
             "/items?unit_id=999999",
-            "承办单位: 单位不存在或不在管辖范围内",
+            "承办单位：单位不存在或不在管辖范围内",
         ),
     ] {
         let (status, html) = sup.page(path).await;
@@ -414,6 +414,12 @@ async fn invalid_filters_are_shown_on_the_page(app: &TestApp) {
         // Ignored, the rest of the register is shown.
         assert_eq!(titles(&html).len(), 9, "{path}");
     }
+    // Beside the field, the message alone.
+    let (_, html) = sup.page("/items?state=bogus").await;
+    assert!(
+        html.contains("<div class=\"err\">不是可选的值</div>"),
+        "{html}"
+    );
     // Several at once; the valid filters still apply.
     let long = "停".repeat(101);
     let (status, html) = sup
@@ -423,9 +429,9 @@ async fn invalid_filters_are_shown_on_the_page(app: &TestApp) {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     for m in [
-        "状态: 不是可选的值",
-        "亮灯: 不是可选的值",
-        "标题或文号: 内容过长",
+        "状态：不是可选的值",
+        "亮灯：不是可选的值",
+        "标题或文号：内容过长",
     ] {
         assert!(html.contains(m), "no {m}");
     }
