@@ -110,6 +110,13 @@ pub trait ItemStore: Send + Sync {
     async fn report(&self, id: i64) -> StoreResult<Option<ReportRow>>;
     /// Reports of an item, oldest first.
     async fn reports_of_item(&self, item_id: i64) -> StoreResult<Vec<ReportRow>>;
+    /// The `latest` reports of an item plus every one awaiting review, oldest first (a page
+    /// of a busy item reads these, not its whole history).
+    async fn recent_reports_of_item(
+        &self,
+        item_id: i64,
+        latest: i64,
+    ) -> StoreResult<Vec<ReportRow>>;
     /// One help request.
     async fn help_request(&self, id: i64) -> StoreResult<Option<HelpRequestRow>>;
     /// Help requests of an item.
@@ -134,6 +141,8 @@ pub trait EventStore: Send + Sync {
     async fn commit(&self, change: Change) -> StoreResult<Committed>;
     /// Events of an item, in order.
     async fn item_events(&self, item_id: i64) -> StoreResult<Vec<EventRecord>>;
+    /// The `latest` events of an item, in order.
+    async fn recent_item_events(&self, item_id: i64, latest: i64) -> StoreResult<Vec<EventRecord>>;
     /// Events with `seq > after`, in order, at most `limit`.
     async fn events_after(&self, after: i64, limit: i64) -> StoreResult<Vec<EventRecord>>;
     /// The chain's recorded head (seq, hash) and hash algorithm.

@@ -183,11 +183,11 @@ async fn load(
     id: i64,
     open: String,
     errs: Errs,
+    all: bool,
 ) -> Result<ItemPage, Response> {
-    let all = false;
     let d = s
         .services
-        .item_detail(&user.actor, id)
+        .item_detail_recent(&user.actor, id, (!all).then_some(LATEST as i64 + 1))
         .await
         .map_err(|e| crate::AppError::from(e).into_response())?;
     let wants = |x: &str| d.assignments.iter().any(|a| a.actions.contains(&x));
@@ -246,11 +246,17 @@ pub(crate) async fn page(
     Id(id): Id,
     axum::extract::Query(q): axum::extract::Query<AllQuery>,
 ) -> Response {
-    match load(&s, user, id, String::new(), Errs::default()).await {
-        Ok(mut p) => {
-            p.all = q.all.is_some();
-            render(&p)
-        }
+    match load(
+        &s,
+        user,
+        id,
+        String::new(),
+        Errs::default(),
+        q.all.is_some(),
+    )
+    .await
+    {
+        Ok(p) => render(&p),
         Err(r) => r,
     }
 }
@@ -276,7 +282,7 @@ async fn outcome<T>(
         Err(ServiceError::Rule(rule)) => (StatusCode::CONFLICT, Errs::general(rule.key(), lang)),
         Err(e) => return crate::AppError::from(e).into_response(),
     };
-    match load(s, user, item_id, form, errs).await {
+    match load(s, user, item_id, form, errs, false).await {
         Ok(mut p) => {
             p.typed = typed;
             (status, stay_on(item_id), render(&p)).into_response()
@@ -423,7 +429,7 @@ async fn reshow(
     (item, form, typed): (i64, String, Fields),
     errs: Errs,
 ) -> Response {
-    match load(s, user, item, form, errs).await {
+    match load(s, user, item, form, errs, false).await {
         Ok(mut p) => {
             p.typed = typed;
             (StatusCode::UNPROCESSABLE_ENTITY, stay_on(item), render(&p)).into_response()

@@ -75,6 +75,17 @@ fn assignment_actions(
 impl Services {
     /// Everything about an item that the actor may see.
     pub async fn item_detail(&self, actor: &Actor, item_id: i64) -> ServiceResult<ItemDetail> {
+        self.item_detail_recent(actor, item_id, None).await
+    }
+
+    /// [`Self::item_detail`] with only the `latest` reports (plus those awaiting review) and
+    /// events when given: what a page of a busy item shows before "show all".
+    pub async fn item_detail_recent(
+        &self,
+        actor: &Actor,
+        item_id: i64,
+        latest: Option<i64>,
+    ) -> ServiceResult<ItemDetail> {
         let (item, all) = self.visible_item(actor, item_id).await?;
         let scope = &item.scope_path.0;
         let oversees = actor.supervises(scope) || actor.leads(scope);
@@ -103,11 +114,17 @@ impl Services {
             set
         };
         let (reports, helps, exts, refusals, events) = (
-            self.store.reports_of_item(item_id).await?,
+            match latest {
+                Some(n) => self.store.recent_reports_of_item(item_id, n).await?,
+                None => self.store.reports_of_item(item_id).await?,
+            },
             self.store.help_requests_of_item(item_id).await?,
             self.store.extensions_of_item(item_id).await?,
             self.store.refusals_of_item(item_id).await?,
-            self.store.item_events(item_id).await?,
+            match latest {
+                Some(n) => self.store.recent_item_events(item_id, n).await?,
+                None => self.store.item_events(item_id).await?,
+            },
         );
         let mut unit_ids: Vec<i64> = all.iter().map(|a| a.unit_id).collect();
         unit_ids.extend(helps.iter().map(|h| h.to_unit_id));

@@ -228,6 +228,22 @@ macro_rules! __sql_reads {
             async fn reports_of_item(&self, item_id: i64) -> StoreResult<Vec<ReportRow>> {
                 of_item(self, REPORT_COLS, "reports", item_id).await
             }
+            async fn recent_reports_of_item(
+                &self,
+                item_id: i64,
+                latest: i64,
+            ) -> StoreResult<Vec<ReportRow>> {
+                sqlx::query_as::<$db, ReportRow>(sql(format!(
+                    "SELECT {REPORT_COLS} FROM reports WHERE item_id = $1 AND (state = 'pending' \
+                     OR id IN (SELECT id FROM reports WHERE item_id = $1 ORDER BY id DESC LIMIT $2)) \
+                     ORDER BY id"
+                )))
+                .bind(item_id)
+                .bind(latest)
+                .fetch_all(self.reader())
+                .await
+                .map_err(err)
+            }
             async fn help_request(&self, id: i64) -> StoreResult<Option<HelpRequestRow>> {
                 by_id(self, HELP_COLS, "help_requests", id).await
             }

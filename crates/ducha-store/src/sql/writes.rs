@@ -603,6 +603,21 @@ macro_rules! __sql_writes {
             .map_err(err)?;
             Ok(rows.into_iter().map(Into::into).collect())
         }
+        async fn recent_item_events(
+            &self,
+            item_id: i64,
+            latest: i64,
+        ) -> StoreResult<Vec<EventRecord>> {
+            let rows = sqlx::query_as::<$db, EventRow>(sql(format!(
+                "SELECT {EVENT_COLS} FROM events WHERE item_id = $1 ORDER BY seq DESC LIMIT $2"
+            )))
+            .bind(item_id)
+            .bind(latest)
+            .fetch_all(self.reader())
+            .await
+            .map_err(err)?;
+            Ok(rows.into_iter().rev().map(Into::into).collect())
+        }
         async fn events_after(&self, after: i64, limit: i64) -> StoreResult<Vec<EventRecord>> {
             let rows = sqlx::query_as::<$db, EventRow>(sql(format!(
                 "SELECT {EVENT_COLS} FROM events WHERE seq > $1 ORDER BY seq LIMIT $2"
