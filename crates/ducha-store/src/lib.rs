@@ -47,6 +47,10 @@ pub trait OrgStore: Send + Sync {
     async fn unit(&self, id: i64) -> StoreResult<Option<UnitRow>>;
     /// Units by id, in any order.
     async fn units(&self, ids: &[i64]) -> StoreResult<Vec<UnitRow>>;
+    /// The names of these units, as (id, name): what a page shows of most units it lists.
+    async fn unit_names(&self, ids: &[i64]) -> StoreResult<Vec<(i64, String)>>;
+    /// The display names of these users, as (id, name).
+    async fn user_names(&self, ids: &[i64]) -> StoreResult<Vec<(i64, String)>>;
     /// Every unit of a subtree, ordered by path.
     async fn units_under(&self, root: &UnitPath) -> StoreResult<Vec<UnitRow>>;
     /// One user.

@@ -113,43 +113,39 @@ impl Services {
             }
             set
         };
-        let (reports, helps, exts, refusals, events) = (
-            match latest {
-                Some(n) => self.store.recent_reports_of_item(item_id, n).await?,
-                None => self.store.reports_of_item(item_id).await?,
+        // Independent reads, side by side: a busy item's page waits for the slowest, not the sum.
+        let store = &self.store;
+        let (reports, helps, exts, refusals, events) = tokio::try_join!(
+            async {
+                match latest {
+                    Some(n) => store.recent_reports_of_item(item_id, n).await,
+                    None => store.reports_of_item(item_id).await,
+                }
             },
-            self.store.help_requests_of_item(item_id).await?,
-            self.store.extensions_of_item(item_id).await?,
-            self.store.refusals_of_item(item_id).await?,
-            match latest {
-                Some(n) => self.store.recent_item_events(item_id, n).await?,
-                None => self.store.item_events(item_id).await?,
+            store.help_requests_of_item(item_id),
+            store.extensions_of_item(item_id),
+            store.refusals_of_item(item_id),
+            async {
+                match latest {
+                    Some(n) => store.recent_item_events(item_id, n).await,
+                    None => store.item_events(item_id).await,
+                }
             },
-        );
+        )?;
         let mut unit_ids: Vec<i64> = all.iter().map(|a| a.unit_id).collect();
         unit_ids.extend(helps.iter().map(|h| h.to_unit_id));
         unit_ids.extend(events.iter().filter_map(|e| e.actor_unit));
         unit_ids.sort_unstable();
         unit_ids.dedup();
-        let units: HashMap<i64, String> = self
-            .store
-            .units(&unit_ids)
-            .await?
-            .into_iter()
-            .map(|u| (u.id, u.name))
-            .collect();
         let mut user_ids: Vec<i64> = all.iter().filter_map(|a| a.responsible_user_id).collect();
         user_ids.extend(reports.iter().map(|r| r.author_id));
         user_ids.extend(events.iter().filter_map(|e| e.actor_user));
         user_ids.sort_unstable();
         user_ids.dedup();
-        let users: HashMap<i64, String> = self
-            .store
-            .users(&user_ids)
-            .await?
-            .into_iter()
-            .map(|u| (u.id, u.display_name))
-            .collect();
+        let (units, users) =
+            tokio::try_join!(store.unit_names(&unit_ids), store.user_names(&user_ids))?;
+        let units: HashMap<i64, String> = units.into_iter().collect();
+        let users: HashMap<i64, String> = users.into_iter().collect();
         let by_id: HashMap<i64, &AssignmentRow> = all.iter().map(|a| (a.id, a)).collect();
         let parent = |a: &AssignmentRow| a.parent_id.and_then(|p| by_id.get(&p).copied());
         let level_above = |aid: i64| {

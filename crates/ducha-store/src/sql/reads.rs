@@ -11,6 +11,20 @@ macro_rules! __sql_reads {
             async fn unit(&self, id: i64) -> StoreResult<Option<UnitRow>> {
                 by_id(self, UNIT_COLS, "units", id).await
             }
+            async fn unit_names(&self, ids: &[i64]) -> StoreResult<Vec<(i64, String)>> {
+                if ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                fetch_all(self, ids_query("id, name", "units", ids)).await
+            }
+
+            async fn user_names(&self, ids: &[i64]) -> StoreResult<Vec<(i64, String)>> {
+                if ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                fetch_all(self, ids_query("id, display_name", "users", ids)).await
+            }
+
             async fn units(&self, ids: &[i64]) -> StoreResult<Vec<UnitRow>> {
                 if ids.is_empty() {
                     return Ok(Vec::new());
