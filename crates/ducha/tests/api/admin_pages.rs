@@ -2,7 +2,7 @@
 //! table, the forms that add units and users, reset a password and lift a lock, their inline
 //! translated errors, and who may use them (三员分立; nobody else).
 
-use crate::helpers::{PASSWORD, TestApp};
+use crate::helpers::{PASSWORD, Session, TestApp};
 use ducha_domain::i18n::{Lang, t};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -19,82 +19,37 @@ crate::on_both_backends!(
 /// A password that passes the policy, other than the seeded one.
 const FRESH: &str = "Fresh2026ducha";
 
-/// A browser: the cookie session of a login, its CSRF token, and what a browser sends.
-struct Browser {
-    client: reqwest::Client,
-    base: String,
-    csrf: String,
-}
+/// A browser: the shared test session, asking for pages as a browser does.
+struct Browser(Session);
 
 impl Browser {
     async fn login(app: &TestApp, username: &str) -> Browser {
-        ducha_notify::install_crypto();
-        let client = reqwest::Client::builder()
-            .cookie_store(true)
-            .no_proxy()
-            .build()
-            .expect("client");
-        let res = client
-            .post(format!("{}/api/v1/auth/login", app.base))
-            .json(&json!({ "username": username, "password": PASSWORD }))
-            .send()
-            .await
-            .expect("login");
-        assert_eq!(res.status(), StatusCode::OK, "login of {username}");
-        let body: Value = res.json().await.expect("login body");
-        Browser {
-            client,
-            base: app.base.clone(),
-            csrf: body["csrf_token"].as_str().expect("csrf_token").to_string(),
-        }
+        Browser(app.login(username).await)
     }
 
     /// `GET path` as a page: status and HTML.
     async fn page(&self, path: &str) -> (StatusCode, String) {
-        let res = self
-            .client
-            .get(format!("{}{path}", self.base))
-            .header("accept", "text/html")
-            .send()
-            .await
-            .expect("request");
-        (res.status(), res.text().await.expect("page"))
+        let (status, _, body) = self.0.fetch(path, &[("accept", "text/html")]).await;
+        (status, String::from_utf8_lossy(&body).into_owned())
     }
 
     /// Posts a form (with the session's CSRF token when `csrf`) and follows the redirect:
     /// the final status and HTML.
     async fn post(&self, path: &str, fields: &[(&str, &str)], csrf: bool) -> (StatusCode, String) {
+        if csrf {
+            return self.0.form_page(path, fields).await;
+        }
         let mut url = reqwest::Url::parse("http://x/").expect("url");
         url.query_pairs_mut().extend_pairs(fields);
-        if csrf {
-            url.query_pairs_mut().append_pair("csrf", &self.csrf);
-        }
-        let body = url.query().unwrap_or("").to_string();
-        let res = self
-            .client
-            .post(format!("{}{path}", self.base))
-            .header("accept", "text/html")
-            .header("origin", &self.base)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(body)
-            .send()
+        let body = url.query().unwrap_or("").as_bytes().to_vec();
+        self.0
+            .post_page(path, "application/x-www-form-urlencoded", body)
             .await
-            .expect("request");
-        (res.status(), res.text().await.expect("page"))
     }
 
-    /// Clicks the English link on the admin page: the `lang` cookie is set and the browser
-    /// comes back to the page it was on.
+    /// Clicks the English link: the `lang` cookie is set for the pages that follow.
     async fn english(&self) {
-        let res = self
-            .client
-            .get(format!("{}/lang/en", self.base))
-            .header("accept", "text/html")
-            .header("referer", format!("{}/admin", self.base))
-            .send()
-            .await
-            .expect("request");
-        assert_eq!(res.url().path(), "/admin");
+        self.0.page("/lang/en").await;
     }
 }
 

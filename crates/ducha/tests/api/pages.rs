@@ -2,7 +2,7 @@
 //! the filters, what a liaison sees, invalid filters shown on the page, the htmx results block,
 //! and the .xlsx export of the same view read back with calamine.
 
-use crate::helpers::{PASSWORD, Session, TestApp, dispatched_item, in_days, today};
+use crate::helpers::{Session, TestApp, dispatched_item, in_days, today};
 use calamine::{Data, DataType, Reader, Xlsx};
 use chrono::NaiveDate;
 use reqwest::StatusCode;
@@ -17,53 +17,25 @@ crate::on_both_backends!(
     export_is_the_filtered_view
 );
 
-/// A browser: a cookie session made by logging in, sending what a browser or htmx sends.
-struct Browser {
-    client: reqwest::Client,
-    base: String,
-    lang: &'static str,
-}
+/// A browser: the shared test session, asking for pages as a browser or htmx does.
+struct Browser(Session);
 
 impl Browser {
     async fn login(app: &TestApp, username: &str) -> Browser {
-        ducha_notify::install_crypto();
-        let client = reqwest::Client::builder()
-            .cookie_store(true)
-            .no_proxy()
-            .build()
-            .expect("client");
-        let res = client
-            .post(format!("{}/api/v1/auth/login", app.base))
-            .json(&json!({ "username": username, "password": PASSWORD }))
-            .send()
-            .await
-            .expect("login");
-        assert_eq!(res.status(), StatusCode::OK, "login of {username}");
-        Browser {
-            client,
-            base: app.base.clone(),
-            lang: "zh-CN",
-        }
+        Browser(app.login(username).await)
     }
 
-    fn english(mut self) -> Browser {
-        self.lang = "en";
+    /// Switches to English with the page's language link (the `lang` cookie).
+    async fn english(self) -> Browser {
+        self.0.page("/lang/en").await;
         self
     }
 
     /// `GET path` with `headers`: status, headers, body.
     async fn get(&self, path: &str, headers: &[(&str, &str)]) -> (StatusCode, HeaderMap, Vec<u8>) {
-        let mut req = self
-            .client
-            .get(format!("{}{path}", self.base))
-            .header("accept", "text/html")
-            .header("accept-language", self.lang);
-        for (k, v) in headers {
-            req = req.header(*k, *v);
-        }
-        let res = req.send().await.expect("request");
-        let (status, h) = (res.status(), res.headers().clone());
-        (status, h, res.bytes().await.expect("body").to_vec())
+        let mut all = vec![("accept", "text/html")];
+        all.extend_from_slice(headers);
+        self.0.fetch(path, &all).await
     }
 
     /// The register page at `path`: status and HTML.
@@ -440,7 +412,7 @@ async fn invalid_filters_are_shown_on_the_page(app: &TestApp) {
     let (status, block) = sup.results("/items?after=nx").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(block.contains("分页游标无效") && titles(&block).len() == 9);
-    let en = Browser::login(app, "sup").await.english();
+    let en = Browser::login(app, "sup").await.english().await;
     let (_, html) = en.page("/items?after=zzz").await;
     assert!(
         html.contains("Page position: Invalid page cursor"),
@@ -550,7 +522,7 @@ async fn export_is_the_filtered_view(app: &TestApp) {
     assert!(range.get((1, 9)).is_some_and(|c| c.is_datetime()));
 
     // The whole register in English, whatever page the link was copied from.
-    let en = Browser::login(app, "sup").await.english();
+    let en = Browser::login(app, "sup").await.english().await;
     let (status, headers, body) = en.get("/items/export.xlsx?limit=1&after=n1", &[]).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
