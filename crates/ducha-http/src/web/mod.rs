@@ -3,12 +3,14 @@
 
 mod admin;
 mod clock;
+mod dispatch;
 mod evidence;
 mod form;
 mod item;
 mod item_form;
 mod items;
 mod login;
+mod report;
 mod user;
 mod workbench;
 
@@ -36,7 +38,7 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/items/{id}/dispatch",
-            get(item_form::dispatch_page).post(item_form::dispatch),
+            get(dispatch::dispatch_page).post(dispatch::dispatch),
         )
         .route(
             "/items/{id}/{step}",
@@ -44,12 +46,12 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/assignments/{id}/decompose",
-            get(item_form::decompose_page).post(item_form::decompose),
+            get(dispatch::decompose_page).post(dispatch::decompose),
         )
         .route(
             "/assignments/{id}/report",
             get(item::action_page)
-                .post(item::report)
+                .post(report::report)
                 .layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .route(
