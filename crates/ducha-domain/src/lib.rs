@@ -3,6 +3,7 @@
 //! Architecture Invariant: this crate does no IO and never reads the clock. Time (`now`, `today`)
 //! and the working-day calendar are arguments, so every rule is deterministic and testable.
 
+pub mod analytics;
 pub mod assignment;
 pub mod calendar;
 pub mod chain;

@@ -23,3 +23,49 @@ pub fn bounded(
     }
     s.to_string()
 }
+
+/// Similarity of two texts in `[0, 1]`: the Jaccard index of their character bigrams, with
+/// whitespace and punctuation left out (Chinese needs no word segmentation for this). Two empty
+/// texts are identical; an empty and a non-empty one share nothing.
+pub fn similarity(a: &str, b: &str) -> f64 {
+    fn bigrams(s: &str) -> std::collections::BTreeSet<(char, char)> {
+        let cs: Vec<char> = s.chars().filter(|c| c.is_alphanumeric()).collect();
+        match cs.len() {
+            0 => Default::default(),
+            1 => [(cs[0], '\0')].into_iter().collect(),
+            _ => cs.windows(2).map(|w| (w[0], w[1])).collect(),
+        }
+    }
+    let (x, y) = (bigrams(a), bigrams(b));
+    if x.is_empty() && y.is_empty() {
+        return 1.0;
+    }
+    let common = x.intersection(&y).count();
+    common as f64 / (x.len() + y.len() - common) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::similarity;
+
+    #[test]
+    fn similarity_sees_through_punctuation_and_small_edits() {
+        let parent = "请于12月15日前完成老旧小区改造120户，按月报送进展。";
+        assert!((similarity(parent, parent) - 1.0).abs() < 1e-9);
+        assert!(similarity(parent, "请于12月15日前完成老旧小区改造120户 按月报送进展") > 0.95);
+        assert!(
+            similarity(
+                parent,
+                "转发：请于12月15日前完成老旧小区改造120户，按月报送进展。"
+            ) > 0.8
+        );
+        assert!(
+            similarity(
+                parent,
+                "龙潭镇负责石桥村、青溪村60户改造，12月10日前完成入户摸排。"
+            ) < 0.4
+        );
+        assert_eq!(similarity("", ""), 1.0);
+        assert_eq!(similarity("", parent), 0.0);
+    }
+}
