@@ -481,6 +481,7 @@ fn catalogue() -> &'static std::collections::HashMap<&'static str, (&'static str
         MESSAGES
             .iter()
             .chain(crate::i18n_ui::UI)
+            .chain(crate::i18n_analytics::ANALYTICS)
             .map(|(k, zh, en)| (*k, (*zh, *en)))
             .collect()
     })
@@ -495,6 +496,44 @@ pub fn t(key: &str, lang: Lang) -> &str {
             Lang::En => *en,
         })
         .unwrap_or(key)
+}
+
+/// `template` with each `{name}` replaced by `args[name]` (strings as they are, numbers
+/// without a needless `.0`); unknown names stay as written.
+pub fn fill(template: &str, args: &serde_json::Value) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) => {
+                let name = &after[..close];
+                match args.get(name) {
+                    Some(serde_json::Value::String(s)) => out.push_str(s),
+                    Some(serde_json::Value::Number(n)) => match n.as_f64() {
+                        Some(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
+                            out.push_str(&format!("{}", f as i64));
+                        }
+                        _ => out.push_str(&n.to_string()),
+                    },
+                    Some(v) if !v.is_null() => out.push_str(&v.to_string()),
+                    _ => {
+                        out.push('{');
+                        out.push_str(name);
+                        out.push('}');
+                    }
+                }
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The catalogue's own copy of `key`, for keys built at run time (`toast.{action}`).
@@ -574,8 +613,41 @@ mod tests {
     }
 
     #[test]
+    fn analytics_labels_are_translated_and_filled() {
+        use crate::analytics::findings::{FindingGroup, FindingKind};
+        use crate::analytics::hops::Hop;
+        use crate::analytics::lost::LostReason;
+        for k in FindingKind::ALL {
+            assert!(knows(&format!("finding_kind.{k}")), "{k}");
+            assert!(knows(&format!("finding.{k}")), "{k}");
+        }
+        for g in FindingGroup::ALL {
+            assert!(knows(&format!("finding_group.{g}")), "{g}");
+        }
+        for h in Hop::ALL {
+            assert!(knows(&format!("hop.{h}")), "{h}");
+        }
+        for r in LostReason::ALL {
+            assert!(knows(&format!("lost_reason.{r}")), "{r}");
+        }
+        let args = serde_json::json!({ "target": "改造户数", "given": 110.0, "parent": 120, "unit": "户" });
+        assert_eq!(
+            fill(t("finding.target_shrunk", Lang::ZhCn), &args),
+            "目标“改造户数”下达合计110户，低于本级目标120户"
+        );
+        assert_eq!(
+            fill("{a} {b} {", &serde_json::json!({ "a": 1.5 })),
+            "1.5 {b} {"
+        );
+    }
+
+    #[test]
     fn keys_are_unique() {
-        let all: Vec<_> = MESSAGES.iter().chain(crate::i18n_ui::UI).collect();
+        let all: Vec<_> = MESSAGES
+            .iter()
+            .chain(crate::i18n_ui::UI)
+            .chain(crate::i18n_analytics::ANALYTICS)
+            .collect();
         assert_eq!(catalogue().len(), all.len(), "a key is defined twice");
         for (k, zh, en) in all {
             assert!(!zh.is_empty() && !en.is_empty(), "{k}");

@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod chain;
 pub mod error;
 pub mod i18n;
+mod i18n_analytics;
 mod i18n_ui;
 pub mod ids;
 pub mod item;

@@ -33,6 +33,8 @@ pub struct Config {
     pub notify: crate::clock::NotifySettings,
     /// Evidence files: where they are kept, how large they may be.
     pub evidence: crate::evidence::EvidenceSettings,
+    /// Thresholds of the chain analytics' findings.
+    pub analytics: ducha_domain::analytics::AnalyticsRules,
 }
 
 impl Default for Config {
@@ -48,6 +50,7 @@ impl Default for Config {
             notice_number_prefix: "督催".into(),
             notify: Default::default(),
             evidence: Default::default(),
+            analytics: Default::default(),
         }
     }
 }

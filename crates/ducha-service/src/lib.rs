@@ -3,6 +3,7 @@
 //! Every command takes the acting user and `now`, checks visibility (a foreign item is
 //! "not found"), then the role, then the domain rule, and commits its rows with exactly one event.
 
+pub mod analytics;
 pub mod assignments;
 pub mod audit;
 pub mod auth;

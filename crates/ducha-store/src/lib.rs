@@ -10,6 +10,7 @@ pub use rows::*;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
+use ducha_domain::analytics::hops::HopFacts;
 use ducha_domain::chain::{EventDraft, EventRecord, HashAlgo};
 use ducha_domain::item::{Category, ItemState, Source};
 use ducha_domain::org::UnitPath;
@@ -157,13 +158,78 @@ pub trait EventStore: Send + Sync {
 
 /// Everything a backend provides.
 pub trait Store:
-    OrgStore + SessionStore + ItemStore + EventStore + ClockStore + EvidenceStore + WorkbenchStore
+    OrgStore
+    + SessionStore
+    + ItemStore
+    + EventStore
+    + ClockStore
+    + EvidenceStore
+    + WorkbenchStore
+    + AnalyticsStore
 {
 }
 impl<
-    T: OrgStore + SessionStore + ItemStore + EventStore + ClockStore + EvidenceStore + WorkbenchStore,
+    T: OrgStore
+        + SessionStore
+        + ItemStore
+        + EventStore
+        + ClockStore
+        + EvidenceStore
+        + WorkbenchStore
+        + AnalyticsStore,
 > Store for T
 {
+}
+
+/// Chain analytics (链条分析): hop facts, the hop log, the stall map's sums and kept
+/// findings. They are a cache of the event log: written by [`EventStore::commit`] with the
+/// event that causes them ([`Update::Hop`], [`Update::HopDone`], [`Insert::Finding`],
+/// [`Update::ResolveFindings`]; a new assignment's facts with [`Insert::Assignment`]), and
+/// replaced whole by a rebuild.
+#[async_trait]
+pub trait AnalyticsStore: Send + Sync {
+    /// One assignment's hop facts.
+    async fn hop_facts(&self, assignment_id: i64) -> StoreResult<Option<HopFacts>>;
+    /// The hop facts of an item's assignments.
+    async fn hop_facts_of_item(&self, item_id: i64) -> StoreResult<Vec<HopFacts>>;
+    /// Kept findings of an item (resolved ones too), oldest first.
+    async fn findings_of_item(&self, item_id: i64) -> StoreResult<Vec<FindingRow>>;
+    /// Unresolved kept findings against units of a subtree, highest score first.
+    async fn findings_under(&self, q: &FindingQuery) -> StoreResult<Vec<FindingRow>>;
+    /// The stall map's cells: from the sums when no source or category is asked, else from
+    /// the hop log.
+    async fn stall_cells(&self, q: &StallQuery) -> StoreResult<Vec<StallCell>>;
+    /// The stall map's cells from the hop log, whatever the filters (the sums' cross-check).
+    async fn stall_cells_from_log(&self, q: &StallQuery) -> StoreResult<Vec<StallCell>>;
+    /// Units of a subtree with assignments waiting to be signed.
+    async fn unsigned_under(&self, q: &StallQuery) -> StoreResult<Vec<UnsignedRow>>;
+    /// Open assignments of a subtree that may be stalled: waiting on their unit with a
+    /// deadline on or before `due_by`, or co-units that never reported, dispatched before
+    /// `co_before`.
+    async fn silence_candidates(
+        &self,
+        root: &UnitPath,
+        due_by: NaiveDate,
+        co_before: DateTime<Utc>,
+    ) -> StoreResult<Vec<OpenAssignmentRow>>;
+    /// Unanswered help requests asked before `before` of units within a subtree or on items
+    /// registered there.
+    async fn unanswered_help(
+        &self,
+        root: &UnitPath,
+        before: DateTime<Utc>,
+    ) -> StoreResult<Vec<HelpRequestRow>>;
+    /// What a rebuild starts from: every assignment's static facts, by id.
+    async fn assignment_statics(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<AssignmentStatic>>;
+    /// Every derived table as stored, in a stable order.
+    async fn analytics_tables(&self) -> StoreResult<AnalyticsTables>;
+    /// Replaces every derived table with `tables` in one transaction, if the chain head is
+    /// still `head_seq` (else `Conflict`: events came in meanwhile).
+    async fn replace_analytics(&self, head_seq: i64, tables: &AnalyticsTables) -> StoreResult<()>;
 }
 
 /// Evidence files (佐证材料). An upload is a plain insert outside the chain, like a session:
@@ -439,6 +505,18 @@ pub enum Update {
         /// The item.
         item_id: i64,
     },
+    /// Patches an assignment's hop facts.
+    Hop(ducha_domain::analytics::hops::Patch),
+    /// Adds a finished hop to its holder's sums and the hop log.
+    HopDone(ducha_domain::analytics::hops::StatAdd),
+    /// Resolves an assignment's unresolved share findings (judged again by a later
+    /// decomposition).
+    ResolveFindings {
+        /// The decomposing unit's assignment.
+        assignment_id: i64,
+        /// When.
+        at: DateTime<Utc>,
+    },
     /// Adds or replaces calendar overrides.
     Calendar(Vec<ducha_domain::calendar::CalendarEntry>),
     /// Lifts a user's login lock and clears the failure count.
@@ -485,6 +563,8 @@ pub enum Insert {
         /// When.
         created_at: DateTime<Utc>,
     },
+    /// A finding judged by this change; written after the event, which it cites.
+    Finding(ducha_domain::analytics::findings::FindingDraft),
     /// An in-app notification.
     Notification(NewNotification),
     /// A delivery.

@@ -184,7 +184,6 @@ impl HopFacts {
         HopKey {
             assignment_id: self.assignment_id,
             unit_id: self.unit_id,
-            reviewer_unit_id: self.reviewer_unit_id,
             month: self.month.clone(),
         }
     }
@@ -247,8 +246,6 @@ pub struct HopKey {
     pub assignment_id: i64,
     /// The assigned unit (holds sign, decompose, first report).
     pub unit_id: i64,
-    /// The level above (holds review, decision, extension and refusal decisions).
-    pub reviewer_unit_id: i64,
     /// The month of dispatch.
     pub month: String,
 }
@@ -324,9 +321,12 @@ pub struct Patch {
     pub patch: HopPatch,
 }
 
-/// One more finished hop for a unit's sums: `n += 1`, `days += days`, `max = max(max, days)`.
+/// One more finished hop for a unit's sums: `n += 1`, `days += days`, `max = max(max, days)`;
+/// also one line of the hop log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StatAdd {
+    /// The assignment whose hop it was.
+    pub assignment_id: i64,
     /// The unit that held the hop.
     pub unit_id: i64,
     /// The month of the assignment's dispatch.
@@ -335,6 +335,8 @@ pub struct StatAdd {
     pub hop: Hop,
     /// Working days.
     pub days: i64,
+    /// Why lost days are charged (for [`Hop::Lost`]).
+    pub reason: Option<crate::analytics::lost::LostReason>,
 }
 
 /// What one event changes in the derived tables.
@@ -355,7 +357,9 @@ impl Derived {
             }],
             stats: stat
                 .map(|(unit_id, hop, days)| StatAdd {
+                    assignment_id: k.assignment_id,
                     unit_id,
+                    reason: None,
                     month: k.month.clone(),
                     hop,
                     days,
@@ -430,11 +434,13 @@ pub fn reported(
     d
 }
 
-/// A report submitted at `submitted_at` was reviewed at `at`; an accepted completion brings
-/// the assignment's deadline in force (for its lateness).
+/// A report submitted at `submitted_at` was reviewed at `at` by `reviewer` (the level above);
+/// an accepted completion brings the assignment's deadline in force (for its lateness) and its
+/// dispatch time.
 pub fn reviewed(
     cal: &WorkCalendar,
     k: &HopKey,
+    reviewer: i64,
     kind: ReportKind,
     submitted_at: DateTime<Utc>,
     at: DateTime<Utc>,
@@ -445,7 +451,7 @@ pub fn reviewed(
         ReportKind::Progress => Derived::one(
             k,
             HopPatch::Reviewed { days },
-            Some((k.reviewer_unit_id, Hop::Review, days)),
+            Some((reviewer, Hop::Review, days)),
         ),
         ReportKind::Completion => {
             let completed = accepted.map(|(deadline, dispatched_at)| Completion {
@@ -456,7 +462,7 @@ pub fn reviewed(
             Derived::one(
                 k,
                 HopPatch::Decided { days, completed },
-                Some((k.reviewer_unit_id, Hop::Decision, days)),
+                Some((reviewer, Hop::Decision, days)),
             )
         }
     }
@@ -492,7 +498,6 @@ mod tests {
         HopKey {
             assignment_id: 7,
             unit_id: 20,
-            reviewer_unit_id: 10,
             month: "2026-09".into(),
         }
     }
@@ -516,6 +521,7 @@ mod tests {
         let r = reviewed(
             &cal,
             &key(),
+            10,
             ReportKind::Progress,
             at(10, 9),
             at(10, 12),
@@ -574,6 +580,7 @@ mod tests {
         let d = reviewed(
             &cal,
             &f.key(),
+            10,
             ReportKind::Completion,
             at(9, 21),
             at(9, 23),

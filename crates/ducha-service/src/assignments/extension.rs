@@ -1,10 +1,12 @@
 //! Ask for an extension (延期申请) before the deadline; the level above decides.
 
 use super::DecisionInput;
+use crate::analytics::hop_key;
 use crate::context::Subject;
 use crate::error::{ServiceError, ServiceResult, ensure};
 use crate::{Created, Done, Services};
 use chrono::{DateTime, NaiveDate, Utc};
+use ducha_domain::analytics::hops::{self, Hop};
 use ducha_domain::assignment::{AssignmentCommand, assignment_transition, check_extension};
 use ducha_domain::chain::EventKind;
 use ducha_domain::item::ItemState;
@@ -117,7 +119,18 @@ impl Services {
         x.decided_by = Some(actor.user_id.0);
         x.decided_at = Some(now);
         x.comment.clone_from(&comment);
-        let mut updates = vec![Update::Extension(x.clone())];
+        let reviewer = parent.as_ref().map_or(item.owner_unit_id, |p| p.unit_id);
+        let hops = hops::waited(
+            &self.calendar(),
+            &hop_key(&a),
+            Hop::Extension,
+            reviewer,
+            x.created_at,
+            now,
+        );
+        let mut updates: Vec<Update> = std::iter::once(Update::Extension(x.clone()))
+            .chain(crate::analytics::updates(hops))
+            .collect();
         if input.approve {
             if !a.state.is_open() {
                 return Err(Rule::AssignmentState.into());

@@ -1,9 +1,11 @@
 //! Ask for coordination (协调申请); while unanswered, the responsibility moves to the asked unit.
 
+use crate::analytics::{hop_key, updates};
 use crate::context::Subject;
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Created, Done, HelpRequestView, Services};
 use chrono::{DateTime, Utc};
+use ducha_domain::analytics::hops::{self, Hop};
 use ducha_domain::assignment::{AssignmentCommand, assignment_transition};
 use ducha_domain::chain::EventKind;
 use ducha_domain::item::ItemState;
@@ -108,6 +110,19 @@ impl Services {
         let mut e = ValidationErrors::default();
         let answer = bounded(&mut e, "text", answer, true, 2000);
         e.into_result(())?;
+        let asking = self
+            .store
+            .assignment(h.assignment_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let hops = hops::waited(
+            &self.calendar(),
+            &hop_key(&asking),
+            Hop::Help,
+            h.to_unit_id,
+            h.created_at,
+            now,
+        );
         h.answer = Some(answer.clone());
         h.answered_by = Some(actor.user_id.0);
         h.answered_at = Some(now);
@@ -124,7 +139,9 @@ impl Services {
                 },
                 serde_json::json!({ "help_id": help_id, "answer": answer,
                     "waited_seconds": waited_seconds }),
-                vec![Update::Help(h)],
+                std::iter::once(Update::Help(h))
+                    .chain(updates(hops))
+                    .collect(),
                 vec![],
             )
             .await?;

@@ -1,11 +1,13 @@
 //! Refuse a wrongly routed assignment (申请退回) within the window; the level above decides.
 
 use super::{RefusalDecisionInput, TextInput};
+use crate::analytics::{hop_key, updates};
 use crate::context::Subject;
 use crate::error::{ServiceError, ServiceResult, ensure};
 use crate::items::{AssignmentInput, Parent, dispatch_parent};
 use crate::{Created, Services};
 use chrono::{DateTime, Utc};
+use ducha_domain::analytics::hops::{self, Hop};
 use ducha_domain::assignment::{AssignmentCommand, assignment_transition, check_refusal_window};
 use ducha_domain::calendar::china_date;
 use ducha_domain::chain::EventKind;
@@ -103,6 +105,15 @@ impl Services {
             (AssignmentCommand::RejectRefusal, EventKind::RefusalRejected)
         };
         a.state = assignment_transition(a.state, cmd)?;
+        let reviewer = parent.as_ref().map_or(item.owner_unit_id, |p| p.unit_id);
+        let hops = hops::waited(
+            &self.calendar(),
+            &hop_key(&a),
+            Hop::Refusal,
+            reviewer,
+            r.created_at,
+            now,
+        );
         let replacement = match (input.approve, input.reassign_to) {
             (true, Some(unit_id)) => {
                 let siblings = self.store.assignments_of_item(a.item_id).await?;
@@ -157,7 +168,10 @@ impl Services {
                 Subject::assignment(&a),
                 serde_json::json!({ "refusal_id": refusal_id, "comment": comment,
                     "reassign_to": input.reassign_to }),
-                vec![Update::Refusal(r), Update::Assignment(a.clone())],
+                [Update::Refusal(r), Update::Assignment(a.clone())]
+                    .into_iter()
+                    .chain(updates(hops))
+                    .collect(),
                 replacement.into_iter().map(Insert::Assignment).collect(),
             )
             .await?;

@@ -1,9 +1,11 @@
 //! Report progress (进展反馈) or request completion (申请办结).
 
+use crate::analytics::{hop_key, updates};
 use crate::context::Subject;
 use crate::error::ServiceResult;
 use crate::{Created, Services};
 use chrono::{DateTime, Utc};
+use ducha_domain::analytics::hops;
 use ducha_domain::assignment::{AssignmentCommand, assignment_transition, check_children_finished};
 use ducha_domain::chain::EventKind;
 use ducha_domain::org::Actor;
@@ -38,6 +40,14 @@ impl Services {
                 .collect();
             check_children_finished(&children)?;
         }
+        let hops = hops::reported(
+            &self.calendar(),
+            &hop_key(&a),
+            a.last_report_at.is_none(),
+            spec.kind,
+            a.signed_at.unwrap_or(a.dispatched_at),
+            now,
+        );
         if spec.percent.is_some() {
             a.progress = spec.percent;
         }
@@ -58,7 +68,9 @@ impl Services {
                 EventKind::ReportSubmitted,
                 Subject::assignment(&a),
                 payload,
-                vec![Update::Assignment(a.clone())],
+                std::iter::once(Update::Assignment(a.clone()))
+                    .chain(updates(hops))
+                    .collect(),
                 vec![Insert::Report(NewReport {
                     assignment_id,
                     item_id: a.item_id,

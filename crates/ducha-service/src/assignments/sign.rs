@@ -1,9 +1,11 @@
 //! Sign for an assignment (签收), naming the responsible person.
 
+use crate::analytics::{hop_key, updates};
 use crate::context::Subject;
 use crate::error::ServiceResult;
 use crate::{Done, Services};
 use chrono::{DateTime, Utc};
+use ducha_domain::analytics::hops;
 use ducha_domain::assignment::{AssignmentCommand, assignment_transition};
 use ducha_domain::chain::EventKind;
 use ducha_domain::org::Actor;
@@ -46,6 +48,7 @@ impl Services {
         }
         a.responsible_user_id = Some(responsible);
         a.signed_at = Some(now);
+        let hops = hops::signed(&self.calendar(), &hop_key(&a), a.dispatched_at, now);
         let dwell_seconds = (now - a.dispatched_at).num_seconds();
         let c = self
             .commit(
@@ -55,7 +58,9 @@ impl Services {
                 Subject::assignment(&a),
                 serde_json::json!({ "responsible_user_id": responsible,
                     "dwell_seconds": dwell_seconds, "parent_id": a.parent_id }),
-                vec![Update::Assignment(a)],
+                std::iter::once(Update::Assignment(a))
+                    .chain(updates(hops))
+                    .collect(),
                 vec![],
             )
             .await?;

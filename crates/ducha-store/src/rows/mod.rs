@@ -1,10 +1,12 @@
 //! Rows as both backends store them. Enums are stored by name, lists as JSON text.
 
+mod analytics;
 mod clock;
 mod evidence;
 mod requests;
 mod workbench;
 
+pub use analytics::*;
 pub use clock::*;
 pub use evidence::*;
 pub use requests::*;

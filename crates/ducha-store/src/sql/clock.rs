@@ -568,6 +568,7 @@ macro_rules! __sql_clock {
                     Arg::Time(v) => q.bind(v),
                     Arg::OptText(v) => q.bind(v),
                     Arg::OptI64(v) => q.bind(v),
+                    Arg::OptTime(v) => q.bind(v),
                 };
             }
             Ok(q.execute(ex).await.map_err(err)?.rows_affected())

@@ -11,6 +11,8 @@
 
 use crate::StoreError;
 
+#[doc(hidden)]
+pub mod analytics;
 mod clock;
 mod evidence;
 mod reads;
@@ -40,6 +42,8 @@ pub enum Arg {
     OptText(Option<String>),
     /// Integer or NULL.
     OptI64(Option<i64>),
+    /// Instant or NULL.
+    OptTime(Option<chrono::DateTime<chrono::Utc>>),
 }
 
 /// A statement with its arguments, built step by step.
@@ -251,6 +255,7 @@ macro_rules! impl_sql_store {
                         Arg::Time(v) => q.bind(v),
                         Arg::OptText(v) => q.bind(v),
                         Arg::OptI64(v) => q.bind(v),
+                        Arg::OptTime(v) => q.bind(v),
                     };
                 }
                 q.fetch_all(store.reader()).await.map_err(err)
@@ -299,6 +304,7 @@ macro_rules! impl_sql_store {
             $crate::__sql_clock!($store, $db);
             $crate::__sql_evidence!($store, $db);
             $crate::__sql_workbench!($store, $db);
+            $crate::__sql_analytics!($store, $db);
         }
     };
 }

@@ -184,6 +184,11 @@ macro_rules! __sql_writes {
                 }
                 return Ok(());
             }
+            Update::Hop(p) => return apply_hop_patch(tx, p).await,
+            Update::HopDone(st) => return apply_hop_done(tx, st).await,
+            Update::ResolveFindings { assignment_id, at } => {
+                return resolve_findings(tx, *assignment_id, *at).await;
+            }
             Update::Unlock { user_id } => sqlx::query::<$db>(
                 "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1",
             )
@@ -312,6 +317,9 @@ macro_rules! __sql_writes {
                 .await
                 .map_err(err)?
             }
+            Insert::Finding(_) => {
+                return Err(StoreError::Other("a finding is written after its event".into()));
+            }
             Insert::Notification(n) => insert_notification(tx, n, None).await?,
             Insert::Outbox(o) => insert_outbox(tx, o, None).await?,
             Insert::Unit(u) => {
@@ -389,7 +397,8 @@ macro_rules! __sql_writes {
                 ev.item_id.get_or_insert(id);
                 id
             }
-            Insert::Assignment(a) => sqlx::query_scalar::<$db, i64>(
+            Insert::Assignment(a) => {
+                let id = sqlx::query_scalar::<$db, i64>(
                 "INSERT INTO assignments (item_id, parent_id, unit_id, unit_path, role, \
                  responsible_user_id, deadline, original_deadline, targets, instructions, \
                  state, dispatched_at, dispatched_by, light, light_reason) VALUES ($1, $2, \
@@ -410,7 +419,10 @@ macro_rules! __sql_writes {
             .bind(&a.light_reason)
             .fetch_one(&mut **tx)
             .await
-            .map_err(err)?,
+            .map_err(err)?;
+                insert_hop_facts(tx, id, a).await?;
+                id
+            }
             Insert::Report(r) => {
                 let id = sqlx::query_scalar::<$db, i64>(
                     "INSERT INTO reports (assignment_id, item_id, author_id, kind, text, \
@@ -570,9 +582,17 @@ macro_rules! __sql_writes {
         // Item light roll-ups run last, when the change's assignments are written.
         let (roll_ups, updates): (Vec<_>, Vec<_>) =
             updates.into_iter().partition(|u| matches!(u, Update::ItemLight { .. }));
+        // Derived analytics rows are written after the event, under the chain's lock, so the
+        // hop log's order is the events' order on every backend.
+        let (derived, updates): (Vec<_>, Vec<_>) = updates.into_iter().partition(|u| {
+            matches!(u, Update::Hop(_) | Update::HopDone(_) | Update::ResolveFindings { .. })
+        });
         for u in &updates {
             apply_update(tx, u, &mut event).await?;
         }
+        // Findings cite the event, so they are written after it (and are not among `ids`).
+        let (findings, inserts): (Vec<_>, Vec<_>) =
+            inserts.into_iter().partition(|i| matches!(i, Insert::Finding(_)));
         let mut ids = Vec::with_capacity(inserts.len());
         let mut last_notice = None;
         for i in &inserts {
@@ -585,6 +605,14 @@ macro_rules! __sql_writes {
             event.payload["ids"] = serde_json::json!(ids);
         }
         let (rec, algo) = append_event(tx, &event, cached).await?;
+        for u in &derived {
+            apply_update(tx, u, &mut event).await?;
+        }
+        for f in &findings {
+            if let Insert::Finding(f) = f {
+                insert_finding(tx, f, rec.seq, None).await?;
+            }
+        }
         Ok((Committed { ids, event: rec }, algo))
     }
 

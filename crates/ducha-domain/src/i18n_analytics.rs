@@ -1,0 +1,225 @@
+//! Message catalogue of the chain analytics: hops, findings (with `{name}` placeholders filled
+//! from a finding's arguments by [`crate::i18n::fill`]), lost-day reasons and the pages'
+//! labels.
+
+pub(crate) const ANALYTICS: &[(&str, &str, &str)] = &[
+    // Hops.
+    ("hop.sign", "签收", "Signing"),
+    ("hop.decompose", "分解交办", "Decomposition"),
+    ("hop.first_report", "首次报送", "First report"),
+    ("hop.review", "进展审核", "Report review"),
+    ("hop.decision", "办结验收", "Completion decision"),
+    ("hop.help", "协调答复", "Help answer"),
+    ("hop.extension", "延期审批", "Extension decision"),
+    ("hop.refusal", "退回裁定", "Refusal decision"),
+    ("hop.lost", "误时（逾期责任）", "Lost days charged"),
+    ("hop.work", "办理", "Working"),
+    // Lost-day reasons.
+    (
+        "lost_reason.help",
+        "协调申请未答复",
+        "help request unanswered",
+    ),
+    (
+        "lost_reason.review",
+        "办结申请待验收",
+        "completion awaiting decision",
+    ),
+    (
+        "lost_reason.refusal",
+        "退回申请待裁定",
+        "refusal awaiting decision",
+    ),
+    (
+        "lost_reason.upstream",
+        "上级压件后才交办",
+        "held above before passing down",
+    ),
+    ("lost_reason.own", "本单位", "the unit's own"),
+    // Finding groups and kinds.
+    ("finding_group.stall", "肠梗阻", "Stalls (肠梗阻)"),
+    ("finding_group.dilution", "中途变味", "Dilution (中途变味)"),
+    ("finding_group.overload", "层层加码", "Overload (层层加码)"),
+    ("finding_group.forwarding", "转发了事", "Forwarding only"),
+    ("finding_kind.stall", "久拖不动", "No action"),
+    ("finding_kind.late_handoff", "压件后交办", "Late hand-off"),
+    ("finding_kind.co_silent", "配合单位未报送", "Silent co-unit"),
+    (
+        "finding_kind.help_unanswered",
+        "协调申请未答复",
+        "Help unanswered",
+    ),
+    (
+        "finding_kind.target_dropped",
+        "目标未下达",
+        "Target dropped",
+    ),
+    ("finding_kind.target_shrunk", "目标打折扣", "Target shrunk"),
+    (
+        "finding_kind.accepted_short",
+        "未达标即验收",
+        "Accepted short of target",
+    ),
+    (
+        "finding_kind.target_raised",
+        "目标层层加码",
+        "Target raised",
+    ),
+    (
+        "finding_kind.deadline_squeezed",
+        "期限层层压缩",
+        "Deadline squeezed",
+    ),
+    (
+        "finding_kind.forward_only",
+        "以文件落实文件",
+        "Forwarded only",
+    ),
+    // Finding messages.
+    (
+        "finding.stall",
+        "自{since}起{quiet}个工作日无任何动作，距截止仅剩{left}个工作日",
+        "No action for {quiet} working days since {since}; {left} working days to the deadline",
+    ),
+    (
+        "finding.stall_overdue",
+        "自{since}起{quiet}个工作日无任何动作，已超期{overdue}个工作日",
+        "No action for {quiet} working days since {since}; {overdue} working days overdue",
+    ),
+    (
+        "finding.late_handoff",
+        "持有{held}个工作日（本级期限共{window}个工作日）才向下交办，下级仅剩{left}个工作日",
+        "Kept the work {held} of its {window} working days before passing it down; the units below got {left}",
+    ),
+    (
+        "finding.co_silent",
+        "作为配合单位，交办{days}个工作日来未向牵头单位报送任何进展",
+        "A co-unit that has not reported to the lead in {days} working days",
+    ),
+    (
+        "finding.help_unanswered",
+        "{from_unit}于{since}提出的协调申请，{days}个工作日未答复",
+        "Has not answered the help request {from_unit} made on {since} for {days} working days",
+    ),
+    (
+        "finding.target_dropped",
+        "目标“{target}”未分解给任何下级单位",
+        "Target “{target}” was handed to no unit below",
+    ),
+    (
+        "finding.target_shrunk",
+        "目标“{target}”下达合计{given}{unit}，低于本级目标{parent}{unit}",
+        "Target “{target}”: {given} {unit} handed down, less than its own {parent} {unit}",
+    ),
+    (
+        "finding.target_raised",
+        "目标“{target}”下达{given}{unit}，高于本级目标{parent}{unit}",
+        "Target “{target}”: {given} {unit} handed down, more than its own {parent} {unit}",
+    ),
+    (
+        "finding.deadline_squeezed",
+        "给{child_unit}的期限为{child_deadline}，比本级期限{parent_deadline}压缩{squeezed}个工作日",
+        "Gave {child_unit} until {child_deadline}, {squeezed} working days short of its own {parent_deadline}",
+    ),
+    (
+        "finding.forward_only",
+        "签收后{minutes}分钟即原文转发给{children}个下级单位，未提出本级措施和目标",
+        "Passed on to {children} units {minutes} minutes after signing, in the same words, with nothing of its own",
+    ),
+    (
+        "finding.accepted_short",
+        "未达目标即验收通过（{gaps}），验收单位：{reviewer_unit}；理由：{reason}",
+        "Accepted short of its targets ({gaps}) by {reviewer_unit}; reason: {reason}",
+    ),
+    (
+        "finding.gap_percent",
+        "进度{reached}%",
+        "progress {reached}%",
+    ),
+    (
+        "finding.gap_target",
+        "{name}完成{reached}/{target}{unit}",
+        "{name} {reached}/{target} {unit}",
+    ),
+    (
+        "finding.gap_unreported",
+        "{name}未报送",
+        "{name} not reported",
+    ),
+    // Rules.
+    (
+        "rule.shortfall_reason",
+        "目标未全部完成或进度未达100%，验收通过须在意见中说明理由",
+        "Targets are not all met or progress is below 100 %: give the reason for accepting in the comment",
+    ),
+    // Pages.
+    ("ui.analytics", "链条分析", "Chain analytics"),
+    ("ui.stall_map", "梗阻热力图", "Stall map"),
+    ("ui.findings", "问题线索", "Findings"),
+    ("ui.chain_title", "责任链用时", "The chain's working days"),
+    (
+        "ui.chain_hint",
+        "各环节用时按法定工作日计算；进行中的环节显示已用天数。",
+        "Working days per hop; a running hop shows the days so far.",
+    ),
+    ("ui.dwell", "环节用时（工作日）", "Working days per hop"),
+    ("ui.so_far", "至今", "so far"),
+    ("ui.lost_days", "误时", "Lost days"),
+    ("ui.lost_split", "误时责任", "Who lost the days"),
+    ("ui.held_by", "持有单位", "Held by"),
+    ("ui.timeline_held", "谁在何时持有", "Who held it when"),
+    (
+        "ui.findings_here",
+        "本事项问题线索",
+        "Findings on this item",
+    ),
+    (
+        "ui.no_findings",
+        "未发现梗阻或变味问题。",
+        "No stalls or dilution found.",
+    ),
+    ("ui.finding_rule", "规则", "Rule"),
+    ("ui.finding_unit", "责任单位", "Unit"),
+    ("ui.finding_item", "事项", "Item"),
+    ("ui.finding_fact", "事实", "Facts"),
+    ("ui.finding_score", "严重度", "Severity"),
+    ("ui.finding_evidence", "依据", "Evidence"),
+    ("ui.finding_event", "事件 #{seq}", "Event #{seq}"),
+    ("ui.finding_group_all", "全部类别", "All kinds"),
+    ("ui.level", "层级", "Level"),
+    ("ui.level_all", "全部层级", "All levels"),
+    ("ui.level_n", "第{n}级", "Level {n}"),
+    ("ui.period", "交办月份", "Dispatched in"),
+    ("ui.period_from", "起", "From"),
+    ("ui.period_to", "止", "To"),
+    ("ui.avg_days", "平均", "Average"),
+    ("ui.max_days", "最长", "Longest"),
+    ("ui.count", "次数", "Count"),
+    ("ui.unsigned_now", "当前待签收", "Waiting to sign now"),
+    ("ui.unsigned_oldest", "最久", "oldest"),
+    (
+        "ui.stall_map_hint",
+        "按单位统计各环节平均用时（工作日），颜色越深用时越长；点击单位查看明细。",
+        "Average working days per hop by unit; darker is longer. Click a unit for its assignments.",
+    ),
+    ("ui.stall_units", "单位", "Units"),
+    ("ui.total_lost", "误时合计", "Lost days charged"),
+    (
+        "ui.drill_assignments",
+        "该单位的交办",
+        "This unit's assignments",
+    ),
+    ("ui.export_xlsx", "导出 Excel", "Export to Excel"),
+    ("ui.filter", "筛选", "Filter"),
+    (
+        "ui.gap_title",
+        "验收前请核对差距",
+        "Check the shortfall before deciding",
+    ),
+    (
+        "ui.gap_hint",
+        "以下目标未达成；如仍验收通过，须在意见中说明理由，并记入问题线索。",
+        "These targets are not met; accepting anyway needs a reason in the comment and is recorded as a finding.",
+    ),
+    ("ui.target_share", "下达目标", "Targets handed down"),
+];

@@ -1,0 +1,667 @@
+//! The chain analytics' SQL: the derived rows a commit writes beside its event, the reads of
+//! the chain view, the stall map and the findings, and a rebuild's bulk replacement.
+
+/// Column triples of `stall_stats`, in [`Hop::MAP`](ducha_domain::analytics::hops::Hop::MAP)
+/// order.
+pub const STALL_HOPS: [&str; 9] = [
+    "sign",
+    "decompose",
+    "first_report",
+    "review",
+    "decision",
+    "help",
+    "extension",
+    "refusal",
+    "lost",
+];
+
+/// The stall map's sums per unit, `SUM(n), SUM(days), MAX(max)` for each hop of
+/// [`STALL_HOPS`] after the unit id.
+pub fn stall_sum_columns() -> String {
+    STALL_HOPS
+        .iter()
+        .map(|h| {
+            format!(
+                "CAST(SUM({h}_n) AS BIGINT), CAST(SUM({h}_days) AS BIGINT), \
+                 CAST(MAX({h}_max) AS BIGINT)"
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The depth of a unit path column in SQL (`/1/5/` is 2), as [`UnitPath::depth`] counts it.
+///
+/// [`UnitPath::depth`]: ducha_domain::org::UnitPath::depth
+pub fn depth_sql(col: &str) -> String {
+    format!("(LENGTH({col}) - LENGTH(REPLACE({col}, '/', '')) - 1)")
+}
+
+/// Implements the analytics writes and `AnalyticsStore` inside the module that
+/// [`impl_sql_store!`](crate::impl_sql_store) generates; not for direct use.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __sql_analytics {
+    ($store:ty, $db:ty) => {
+        use $crate::reexport::ducha_domain::analytics::findings::FindingDraft;
+        use $crate::reexport::ducha_domain::analytics::hops::{Hop, HopFacts, HopPatch, Patch, StatAdd};
+        use $crate::sql::analytics::{STALL_HOPS, depth_sql, stall_sum_columns};
+
+        const FINDING_COLS: &str = "f.id, f.kind, f.item_id, f.assignment_id, f.unit_id, \
+            f.unit_path, f.subject, f.score, f.args, f.event_seq, f.found_at, f.resolved_at";
+
+        /// Writes the hop facts of a new assignment with its static columns.
+        async fn insert_hop_facts(tx: &mut Tx, id: i64, a: &NewAssignment) -> StoreResult<()> {
+            let path = a.unit_path.as_str();
+            sqlx::query::<$db>(
+                "INSERT INTO hop_facts (assignment_id, item_id, unit_id, unit_path, level, \
+                 parent_id, reviewer_unit_id, source, category, month, dispatched_at) \
+                 SELECT $1, i.id, $3, $4, $5, $6, COALESCE((SELECT p.unit_id FROM assignments p \
+                 WHERE p.id = $6), i.owner_unit_id), i.source, i.category, $7, $8 \
+                 FROM items i WHERE i.id = $2",
+            )
+            .bind(id)
+            .bind(a.item_id)
+            .bind(a.unit_id)
+            .bind(path)
+            .bind($crate::reexport::ducha_domain::analytics::hops::depth(path))
+            .bind(a.parent_id)
+            .bind($crate::reexport::ducha_domain::analytics::hops::month_of(a.dispatched_at))
+            .bind(a.dispatched_at)
+            .execute(&mut **tx)
+            .await
+            .map_err(err)?;
+            Ok(())
+        }
+
+        /// Applies a patch of hop facts, as [`HopFacts::apply`] does. A missing row (a
+        /// database not yet rebuilt) changes nothing: derived data never blocks a write.
+        async fn apply_hop_patch(tx: &mut Tx, p: &Patch) -> StoreResult<()> {
+            let id = p.assignment_id;
+            let q = match p.patch {
+                HopPatch::Signed { at, days } => sqlx::query::<$db>(
+                    "UPDATE hop_facts SET signed_at = $2, sign_days = $3 WHERE assignment_id = $1",
+                )
+                .bind(id)
+                .bind(at)
+                .bind(days),
+                HopPatch::Decomposed { at, days } => sqlx::query::<$db>(
+                    "UPDATE hop_facts SET decomposed_at = COALESCE(decomposed_at, $2), \
+                     decompose_days = CASE WHEN decomposed_at IS NULL THEN $3 \
+                     ELSE decompose_days END WHERE assignment_id = $1",
+                )
+                .bind(id)
+                .bind(at)
+                .bind(days),
+                HopPatch::Reported { at, days } => sqlx::query::<$db>(
+                    "UPDATE hop_facts SET first_report_at = COALESCE(first_report_at, $2), \
+                     first_report_days = CASE WHEN first_report_at IS NULL THEN $3 \
+                     ELSE first_report_days END WHERE assignment_id = $1",
+                )
+                .bind(id)
+                .bind(at)
+                .bind(days),
+                HopPatch::CompletionRequested { at } => sqlx::query::<$db>(
+                    "UPDATE hop_facts SET completion_requested_at = $2 WHERE assignment_id = $1",
+                )
+                .bind(id)
+                .bind(at),
+                HopPatch::Reviewed { days } => sqlx::query::<$db>(
+                    "UPDATE hop_facts SET review_days = review_days + $2, reviews = reviews + 1 \
+                     WHERE assignment_id = $1",
+                )
+                .bind(id)
+                .bind(days),
+                HopPatch::Decided { days, completed } => sqlx::query::<$db>(
+                    "UPDATE hop_facts SET decision_days = decision_days + $2, \
+                     decisions = decisions + 1, completion_requested_at = NULL, \
+                     completed_at = COALESCE($3, completed_at), \
+                     done_days = COALESCE($4, done_days), late_days = COALESCE($5, late_days) \
+                     WHERE assignment_id = $1",
+                )
+                .bind(id)
+                .bind(days)
+                .bind(completed.map(|c| c.at))
+                .bind(completed.map(|c| c.done_days))
+                .bind(completed.map(|c| c.late_days)),
+                HopPatch::Waited { hop, days } => {
+                    let set = match hop {
+                        Hop::Help => "help_days = help_days + $2, helps = helps + 1",
+                        Hop::Extension => "extension_days = extension_days + $2",
+                        _ => "refusal_days = refusal_days + $2",
+                    };
+                    sqlx::query::<$db>(sql(format!(
+                        "UPDATE hop_facts SET {set} WHERE assignment_id = $1"
+                    )))
+                    .bind(id)
+                    .bind(days)
+                }
+            };
+            q.execute(&mut **tx).await.map_err(err)?;
+            Ok(())
+        }
+
+        /// Adds a finished hop to its holder's sums and to the hop log.
+        async fn apply_hop_done(tx: &mut Tx, s: &StatAdd) -> StoreResult<()> {
+            let h = s.hop.as_str();
+            let depth = depth_sql("path");
+            sqlx::query::<$db>(sql(format!(
+                "INSERT INTO stall_stats (unit_id, month, unit_path, level, {h}_n, {h}_days, \
+                 {h}_max) SELECT id, $2, path, {depth}, 1, $3, $3 FROM units WHERE id = $1 \
+                 ON CONFLICT (unit_id, month) DO UPDATE SET {h}_n = stall_stats.{h}_n + 1, \
+                 {h}_days = stall_stats.{h}_days + excluded.{h}_days, \
+                 {h}_max = CASE WHEN excluded.{h}_max > stall_stats.{h}_max \
+                 THEN excluded.{h}_max ELSE stall_stats.{h}_max END"
+            )))
+            .bind(s.unit_id)
+            .bind(&s.month)
+            .bind(s.days)
+            .execute(&mut **tx)
+            .await
+            .map_err(err)?;
+            sqlx::query::<$db>(
+                "INSERT INTO hop_log (assignment_id, unit_id, hop, days, reason) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(s.assignment_id)
+            .bind(s.unit_id)
+            .bind(h)
+            .bind(s.days)
+            .bind(s.reason.map(|r| r.as_str()))
+            .execute(&mut **tx)
+            .await
+            .map_err(err)?;
+            Ok(())
+        }
+
+        /// Resolves the unresolved share findings of a decomposing unit's assignment.
+        async fn resolve_findings(tx: &mut Tx, assignment_id: i64, at: DateTime<Utc>) -> StoreResult<()> {
+            sqlx::query::<$db>(
+                "UPDATE findings SET resolved_at = $2 WHERE assignment_id = $1 \
+                 AND resolved_at IS NULL \
+                 AND kind IN ('target_dropped', 'target_shrunk', 'target_raised')",
+            )
+            .bind(assignment_id)
+            .bind(at)
+            .execute(&mut **tx)
+            .await
+            .map_err(err)?;
+            Ok(())
+        }
+
+        /// Keeps a finding, citing the event that caused it.
+        async fn insert_finding(
+            tx: &mut Tx,
+            f: &FindingDraft,
+            seq: i64,
+            resolved_at: Option<DateTime<Utc>>,
+        ) -> StoreResult<()> {
+            sqlx::query::<$db>(
+                "INSERT INTO findings (kind, item_id, assignment_id, unit_id, unit_path, \
+                 subject, score, args, event_seq, found_at, resolved_at) SELECT $1, $2, $3, \
+                 $4, u.path, $5, $6, $7, $8, $9, $10 FROM units u WHERE u.id = $4",
+            )
+            .bind(f.kind.as_str())
+            .bind(f.item_id)
+            .bind(f.assignment_id)
+            .bind(f.unit_id)
+            .bind(&f.subject)
+            .bind(f.score)
+            .bind(f.args.to_string())
+            .bind(seq)
+            .bind(f.at)
+            .bind(resolved_at)
+            .execute(&mut **tx)
+            .await
+            .map_err(err)?;
+            Ok(())
+        }
+
+        /// Filters of the stall map on `hop_facts` alias `f`, unit path `path_col`.
+        fn stall_filters(d: &mut Dynamic, q: &StallQuery, path_col: &str, level_sql: &str) -> String {
+            let mut w = d.subtree(path_col, &q.root);
+            if let Some(l) = q.level {
+                w += &format!(" AND {level_sql} = {}", d.arg(Arg::I64(l)));
+            }
+            if let Some(m) = &q.month_from {
+                w += &format!(" AND f.month >= {}", d.arg(Arg::Text(m.clone())));
+            }
+            if let Some(m) = &q.month_to {
+                w += &format!(" AND f.month <= {}", d.arg(Arg::Text(m.clone())));
+            }
+            if let Some(s) = &q.source {
+                w += &format!(" AND f.source = {}", d.arg(Arg::Text(s.clone())));
+            }
+            if let Some(c) = &q.category {
+                w += &format!(" AND f.category = {}", d.arg(Arg::Text(c.clone())));
+            }
+            w
+        }
+
+        /// Writes rows with multi-row INSERTs of `chunk` rows.
+        async fn bulk<T>(
+            tx: &mut Tx,
+            table: &str,
+            cols: &str,
+            rows: &[T],
+            chunk: usize,
+            mut args: impl FnMut(&T, &mut Dynamic) -> String,
+        ) -> StoreResult<()> {
+            for part in rows.chunks(chunk) {
+                let mut d = Dynamic::default();
+                let values: Vec<String> = part.iter().map(|r| args(r, &mut d)).collect();
+                d.sql = format!("INSERT INTO {table} ({cols}) VALUES {}", values.join(", "));
+                execute(&mut **tx, d).await?;
+            }
+            Ok(())
+        }
+
+        #[async_trait]
+        impl AnalyticsStore for $store {
+            async fn hop_facts(&self, assignment_id: i64) -> StoreResult<Option<HopFacts>> {
+                let row = sqlx::query_as::<$db, HopFactsRow>(sql(format!(
+                    "SELECT {HOP_FACTS_COLS} FROM hop_facts WHERE assignment_id = $1"
+                )))
+                .bind(assignment_id)
+                .fetch_optional(self.reader())
+                .await
+                .map_err(err)?;
+                Ok(row.map(Into::into))
+            }
+
+            async fn hop_facts_of_item(&self, item_id: i64) -> StoreResult<Vec<HopFacts>> {
+                let rows = sqlx::query_as::<$db, HopFactsRow>(sql(format!(
+                    "SELECT {HOP_FACTS_COLS} FROM hop_facts WHERE item_id = $1 \
+                     ORDER BY assignment_id"
+                )))
+                .bind(item_id)
+                .fetch_all(self.reader())
+                .await
+                .map_err(err)?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn findings_of_item(&self, item_id: i64) -> StoreResult<Vec<FindingRow>> {
+                sqlx::query_as::<$db, FindingRow>(sql(format!(
+                    "SELECT {FINDING_COLS} FROM findings f WHERE f.item_id = $1 ORDER BY f.id"
+                )))
+                .bind(item_id)
+                .fetch_all(self.reader())
+                .await
+                .map_err(err)
+            }
+
+            async fn findings_under(&self, q: &FindingQuery) -> StoreResult<Vec<FindingRow>> {
+                let mut d = Dynamic::default();
+                let r = d.subtree("f.unit_path", &q.root);
+                let mut w = format!("f.resolved_at IS NULL AND {r}");
+                if let Some(s) = &q.source {
+                    w += &format!(" AND i.source = {}", d.arg(Arg::Text(s.clone())));
+                }
+                if let Some(c) = &q.category {
+                    w += &format!(" AND i.category = {}", d.arg(Arg::Text(c.clone())));
+                }
+                let l = d.arg(Arg::I64(q.limit.clamp(1, 5000)));
+                d.sql = format!(
+                    "SELECT {FINDING_COLS} FROM findings f JOIN items i ON i.id = f.item_id \
+                     WHERE {w} ORDER BY f.score DESC, f.id LIMIT {l}"
+                );
+                fetch_all(self, d).await
+            }
+
+            async fn stall_cells(&self, q: &StallQuery) -> StoreResult<Vec<StallCell>> {
+                if q.source.is_some() || q.category.is_some() {
+                    return self.stall_cells_from_log(q).await;
+                }
+                let mut d = Dynamic::default();
+                let mut w = d.subtree("unit_path", &q.root);
+                if let Some(l) = q.level {
+                    w += &format!(" AND level = {}", d.arg(Arg::I64(l)));
+                }
+                if let Some(m) = &q.month_from {
+                    w += &format!(" AND month >= {}", d.arg(Arg::Text(m.clone())));
+                }
+                if let Some(m) = &q.month_to {
+                    w += &format!(" AND month <= {}", d.arg(Arg::Text(m.clone())));
+                }
+                d.sql = format!(
+                    "SELECT unit_id, {} FROM stall_stats WHERE {w} GROUP BY unit_id",
+                    stall_sum_columns()
+                );
+                let mut qq = sqlx::query::<$db>(sql(d.sql));
+                for a in d.args {
+                    qq = match a {
+                        Arg::Text(s) => qq.bind(s),
+                        Arg::I64(v) => qq.bind(v),
+                        Arg::Date(v) => qq.bind(v),
+                        Arg::Time(v) => qq.bind(v),
+                        Arg::OptText(v) => qq.bind(v),
+                        Arg::OptI64(v) => qq.bind(v),
+                        Arg::OptTime(v) => qq.bind(v),
+                    };
+                }
+                let rows = qq.fetch_all(self.reader()).await.map_err(err)?;
+                let mut out = Vec::new();
+                for row in rows {
+                    use sqlx::Row;
+                    let unit_id: i64 = row.try_get(0).map_err(err)?;
+                    for (k, hop) in STALL_HOPS.iter().enumerate() {
+                        let n: Option<i64> = row.try_get(1 + 3 * k).map_err(err)?;
+                        let days: Option<i64> = row.try_get(2 + 3 * k).map_err(err)?;
+                        let max: Option<i64> = row.try_get(3 + 3 * k).map_err(err)?;
+                        let n = n.unwrap_or(0);
+                        if n > 0 {
+                            out.push(StallCell {
+                                unit_id,
+                                hop: (*hop).to_string(),
+                                n,
+                                days: days.unwrap_or(0),
+                                max: max.unwrap_or(0),
+                            });
+                        }
+                    }
+                }
+                Ok(out)
+            }
+
+            async fn stall_cells_from_log(&self, q: &StallQuery) -> StoreResult<Vec<StallCell>> {
+                let mut d = Dynamic::default();
+                let w = stall_filters(&mut d, q, "u.path", &depth_sql("u.path"));
+                d.sql = format!(
+                    "SELECT l.unit_id, l.hop, COUNT(*), CAST(SUM(l.days) AS BIGINT), \
+                     CAST(MAX(l.days) AS BIGINT) FROM hop_log l \
+                     JOIN hop_facts f ON f.assignment_id = l.assignment_id \
+                     JOIN units u ON u.id = l.unit_id WHERE {w} GROUP BY l.unit_id, l.hop"
+                );
+                let rows: Vec<(i64, String, i64, i64, i64)> = fetch_all(self, d).await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(unit_id, hop, n, days, max)| StallCell {
+                        unit_id,
+                        hop,
+                        n,
+                        days,
+                        max,
+                    })
+                    .collect())
+            }
+
+            async fn unsigned_under(&self, q: &StallQuery) -> StoreResult<Vec<UnsignedRow>> {
+                let mut d = Dynamic::default();
+                let w = stall_filters(&mut d, q, "f.unit_path", "f.level");
+                d.sql = format!(
+                    "SELECT f.unit_id, COUNT(*), MIN(f.dispatched_at) FROM assignments a \
+                     JOIN hop_facts f ON f.assignment_id = a.id \
+                     WHERE a.state = 'pending' AND {w} GROUP BY f.unit_id"
+                );
+                fetch_all(self, d).await
+            }
+
+            async fn silence_candidates(
+                &self,
+                root: &UnitPath,
+                due_by: $crate::reexport::chrono::NaiveDate,
+                co_before: DateTime<Utc>,
+            ) -> StoreResult<Vec<OpenAssignmentRow>> {
+                let mut d = Dynamic::default();
+                let r = d.subtree("a.unit_path", root);
+                let due = d.arg(Arg::Date(due_by));
+                let co = d.arg(Arg::Time(co_before));
+                d.sql = format!(
+                    "SELECT a.id, a.item_id, a.unit_id, a.role, a.state, a.deadline, \
+                     a.dispatched_at, a.signed_at, a.last_report_at, h.decomposed_at \
+                     FROM assignments a LEFT JOIN hop_facts h ON h.assignment_id = a.id \
+                     WHERE {r} AND a.state IN ('pending', 'signed', 'in_progress') \
+                     AND (a.deadline <= {due} OR (a.role = 'co' AND a.last_report_at IS NULL \
+                     AND a.dispatched_at < {co})) ORDER BY a.id"
+                );
+                fetch_all(self, d).await
+            }
+
+            async fn unanswered_help(
+                &self,
+                root: &UnitPath,
+                before: DateTime<Utc>,
+            ) -> StoreResult<Vec<HelpRequestRow>> {
+                let mut d = Dynamic::default();
+                let by_unit = d.subtree("u.path", root);
+                let by_scope = d.subtree("i.scope_path", root);
+                let b = d.arg(Arg::Time(before));
+                let cols = HELP_COLS
+                    .split(", ")
+                    .map(|c| format!("h.{}", c.trim()))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                d.sql = format!(
+                    "SELECT {cols} FROM help_requests h JOIN units u ON u.id = h.to_unit_id \
+                     JOIN items i ON i.id = h.item_id WHERE h.answered_at IS NULL \
+                     AND h.created_at < {b} AND i.state = 'dispatched' \
+                     AND ({by_unit} OR {by_scope}) ORDER BY h.id"
+                );
+                fetch_all(self, d).await
+            }
+
+            async fn assignment_statics(
+                &self,
+                after: i64,
+                limit: i64,
+            ) -> StoreResult<Vec<AssignmentStatic>> {
+                sqlx::query_as::<$db, AssignmentStatic>(
+                    "SELECT a.id, a.item_id, a.parent_id, a.unit_id, a.unit_path, a.role, \
+                     a.dispatched_at, a.targets, i.source, i.category, i.owner_unit_id, \
+                     i.title FROM assignments a JOIN items i ON i.id = a.item_id \
+                     WHERE a.id > $1 ORDER BY a.id LIMIT $2",
+                )
+                .bind(after)
+                .bind(limit)
+                .fetch_all(self.reader())
+                .await
+                .map_err(err)
+            }
+
+            async fn analytics_tables(&self) -> StoreResult<AnalyticsTables> {
+                let facts = sqlx::query_as::<$db, HopFactsRow>(sql(format!(
+                    "SELECT {HOP_FACTS_COLS} FROM hop_facts ORDER BY assignment_id"
+                )))
+                .fetch_all(self.reader())
+                .await
+                .map_err(err)?
+                .into_iter()
+                .map(Into::into)
+                .collect();
+                let log = sqlx::query_as::<$db, HopLogRow>(
+                    "SELECT assignment_id, unit_id, hop, days, reason FROM hop_log ORDER BY id",
+                )
+                .fetch_all(self.reader())
+                .await
+                .map_err(err)?;
+                let cols = STALL_HOPS
+                    .iter()
+                    .map(|h| format!("{h}_n, {h}_days, {h}_max"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let rows = sqlx::query::<$db>(sql(format!(
+                    "SELECT unit_id, month, {cols} FROM stall_stats ORDER BY unit_id, month"
+                )))
+                .fetch_all(self.reader())
+                .await
+                .map_err(err)?;
+                let mut stats = Vec::new();
+                for row in rows {
+                    use sqlx::Row;
+                    let unit_id: i64 = row.try_get(0).map_err(err)?;
+                    let month: String = row.try_get(1).map_err(err)?;
+                    for (k, hop) in STALL_HOPS.iter().enumerate() {
+                        let n: i64 = row.try_get(2 + 3 * k).map_err(err)?;
+                        if n > 0 {
+                            stats.push(StatRow {
+                                unit_id,
+                                month: month.clone(),
+                                hop: (*hop).to_string(),
+                                n,
+                                days: row.try_get(3 + 3 * k).map_err(err)?,
+                                max: row.try_get(4 + 3 * k).map_err(err)?,
+                            });
+                        }
+                    }
+                }
+                stats.sort_by(|a, b| (a.unit_id, &a.month, &a.hop).cmp(&(b.unit_id, &b.month, &b.hop)));
+                let findings = sqlx::query_as::<$db, FindingRow>(sql(format!(
+                    "SELECT {FINDING_COLS} FROM findings f ORDER BY f.id"
+                )))
+                .fetch_all(self.reader())
+                .await
+                .map_err(err)?
+                .into_iter()
+                .map(|f| KeptFinding {
+                    draft: FindingDraft {
+                        kind: f.kind,
+                        item_id: f.item_id,
+                        assignment_id: f.assignment_id,
+                        unit_id: f.unit_id,
+                        subject: f.subject,
+                        score: f.score,
+                        args: f.args.0,
+                        at: f.found_at,
+                    },
+                    event_seq: f.event_seq,
+                    resolved_at: f.resolved_at,
+                })
+                .collect();
+                Ok(AnalyticsTables {
+                    facts,
+                    log,
+                    stats,
+                    findings,
+                })
+            }
+
+            async fn replace_analytics(
+                &self,
+                head_seq: i64,
+                t: &AnalyticsTables,
+            ) -> StoreResult<()> {
+                let mut tx = self.writer().begin().await.map_err(err)?;
+                // Takes the write lock every commit takes, then checks nothing came in.
+                sqlx::query::<$db>("UPDATE event_chain SET seq = seq WHERE id = 1")
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(err)?;
+                let seq: i64 = sqlx::query_scalar::<$db, i64>(
+                    "SELECT seq FROM event_chain WHERE id = 1",
+                )
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(err)?;
+                if seq != head_seq {
+                    return Err(StoreError::Conflict(format!(
+                        "the chain moved from {head_seq} to {seq} during the rebuild"
+                    )));
+                }
+                for table in ["findings", "hop_log", "stall_stats", "hop_facts"] {
+                    sqlx::query::<$db>(sql(format!("DELETE FROM {table}")))
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(err)?;
+                }
+                bulk(&mut tx, "hop_facts", HOP_FACTS_COLS, &t.facts, 400, |f, d| {
+                    let v = [
+                        d.arg(Arg::I64(f.assignment_id)),
+                        d.arg(Arg::I64(f.item_id)),
+                        d.arg(Arg::I64(f.unit_id)),
+                        d.arg(Arg::Text(f.unit_path.clone())),
+                        d.arg(Arg::I64(f.level)),
+                        d.arg(Arg::OptI64(f.parent_id)),
+                        d.arg(Arg::I64(f.reviewer_unit_id)),
+                        d.arg(Arg::Text(f.source.clone())),
+                        d.arg(Arg::Text(f.category.clone())),
+                        d.arg(Arg::Text(f.month.clone())),
+                        d.arg(Arg::Time(f.dispatched_at)),
+                        d.arg(Arg::OptTime(f.signed_at)),
+                        d.arg(Arg::OptI64(f.sign_days)),
+                        d.arg(Arg::OptTime(f.decomposed_at)),
+                        d.arg(Arg::OptI64(f.decompose_days)),
+                        d.arg(Arg::OptTime(f.first_report_at)),
+                        d.arg(Arg::OptI64(f.first_report_days)),
+                        d.arg(Arg::OptTime(f.completion_requested_at)),
+                        d.arg(Arg::I64(f.review_days)),
+                        d.arg(Arg::I64(f.reviews)),
+                        d.arg(Arg::I64(f.decision_days)),
+                        d.arg(Arg::I64(f.decisions)),
+                        d.arg(Arg::I64(f.help_days)),
+                        d.arg(Arg::I64(f.helps)),
+                        d.arg(Arg::I64(f.extension_days)),
+                        d.arg(Arg::I64(f.refusal_days)),
+                        d.arg(Arg::OptTime(f.completed_at)),
+                        d.arg(Arg::OptI64(f.done_days)),
+                        d.arg(Arg::OptI64(f.late_days)),
+                    ];
+                    format!("({})", v.join(", "))
+                })
+                .await?;
+                bulk(&mut tx, "hop_log", "assignment_id, unit_id, hop, days, reason", &t.log, 2000, |l, d| {
+                    let v = [
+                        d.arg(Arg::I64(l.assignment_id)),
+                        d.arg(Arg::I64(l.unit_id)),
+                        d.arg(Arg::Text(l.hop.clone())),
+                        d.arg(Arg::I64(l.days)),
+                        d.arg(Arg::OptText(l.reason.clone())),
+                    ];
+                    format!("({})", v.join(", "))
+                })
+                .await?;
+                // The sums pivoted into one row per unit and month, with the unit's path.
+                let paths: std::collections::HashMap<i64, String> =
+                    sqlx::query_as::<$db, (i64, String)>("SELECT id, path FROM units")
+                        .fetch_all(&mut *tx)
+                        .await
+                        .map_err(err)?
+                        .into_iter()
+                        .collect();
+                let mut wide: std::collections::BTreeMap<(i64, &str), [i64; 27]> =
+                    std::collections::BTreeMap::new();
+                for s in &t.stats {
+                    let k = STALL_HOPS.iter().position(|h| *h == s.hop).ok_or_else(|| {
+                        StoreError::Other(format!("unknown hop {}", s.hop).into())
+                    })?;
+                    let row = wide.entry((s.unit_id, s.month.as_str())).or_insert([0; 27]);
+                    row[3 * k] = s.n;
+                    row[3 * k + 1] = s.days;
+                    row[3 * k + 2] = s.max;
+                }
+                let wide: Vec<_> = wide.into_iter().collect();
+                let cols = STALL_HOPS
+                    .iter()
+                    .map(|h| format!("{h}_n, {h}_days, {h}_max"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let cols = format!("unit_id, month, unit_path, level, {cols}");
+                let mut missing = None;
+                bulk(&mut tx, "stall_stats", &cols, &wide, 400, |((unit, month), sums), d| {
+                    let path = paths.get(unit).cloned().unwrap_or_else(|| {
+                        missing = Some(*unit);
+                        String::new()
+                    });
+                    let mut v = vec![
+                        d.arg(Arg::I64(*unit)),
+                        d.arg(Arg::Text((*month).to_string())),
+                        d.arg(Arg::I64($crate::reexport::ducha_domain::analytics::hops::depth(&path))),
+                        d.arg(Arg::Text(path)),
+                    ];
+                    v.swap(2, 3);
+                    v.extend(sums.iter().map(|x| d.arg(Arg::I64(*x))));
+                    format!("({})", v.join(", "))
+                })
+                .await?;
+                if let Some(unit) = missing {
+                    return Err(StoreError::Other(format!("sums of unknown unit {unit}").into()));
+                }
+                for f in &t.findings {
+                    insert_finding(&mut tx, &f.draft, f.event_seq, f.resolved_at).await?;
+                }
+                tx.commit().await.map_err(err)?;
+                Ok(())
+            }
+        }
+    };
+}
