@@ -16,6 +16,7 @@ pub mod org;
 mod views;
 pub mod workbench;
 
+pub use analytics::FindingView;
 pub use context::{Config, Services};
 pub use error::{ServiceError, ServiceResult};
 pub use views::*;

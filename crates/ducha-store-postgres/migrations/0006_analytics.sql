@@ -34,6 +34,8 @@ CREATE TABLE hop_facts (
     late_days BIGINT
 );
 CREATE INDEX hop_facts_item ON hop_facts (item_id);
+CREATE INDEX hop_facts_unit ON hop_facts (unit_id, dispatched_at);
+CREATE INDEX hop_facts_reviewer ON hop_facts (reviewer_unit_id, dispatched_at);
 
 -- Every finished hop, charged to the unit that held it (lost days with the reason).
 CREATE TABLE hop_log (
@@ -80,6 +82,9 @@ CREATE TABLE findings (
     found_at TIMESTAMPTZ NOT NULL,
     resolved_at TIMESTAMPTZ
 );
+-- The units waiting to sign (the stall map's live column).
+CREATE INDEX assignments_unsigned ON assignments (unit_path) WHERE state = 'pending';
+
 CREATE INDEX findings_open ON findings (unit_path, score) WHERE resolved_at IS NULL;
 CREATE INDEX findings_item ON findings (item_id);
 CREATE INDEX findings_assignment ON findings (assignment_id);

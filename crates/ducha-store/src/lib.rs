@@ -219,6 +219,14 @@ pub trait AnalyticsStore: Send + Sync {
         root: &UnitPath,
         before: DateTime<Utc>,
     ) -> StoreResult<Vec<HelpRequestRow>>;
+    /// The hop facts of the assignments a unit held, as the assigned unit or as the level
+    /// above, newest first, at most `limit`.
+    async fn hop_facts_of_unit(&self, unit_id: i64, limit: i64) -> StoreResult<Vec<HopFacts>>;
+    /// Number, title, source and category of these items.
+    async fn item_titles(&self, ids: &[i64]) -> StoreResult<Vec<ItemTitle>>;
+    /// How many assignments have no hop facts (a database from before the analytics, or
+    /// one restored without them).
+    async fn analytics_missing(&self) -> StoreResult<i64>;
     /// What a rebuild starts from: every assignment's static facts, by id.
     async fn assignment_statics(
         &self,

@@ -206,6 +206,32 @@ impl Config {
         if e.dir.as_os_str().is_empty() || !(1..=1024 * 1024 * 1024).contains(&e.max_bytes) {
             bail!("service.evidence: dir must be set and max_bytes must be 1 to 1073741824");
         }
+        let a = &self.service.analytics;
+        let days = [
+            a.stall_quiet_days,
+            a.stall_near_days,
+            a.handoff_min_days,
+            a.handoff_allowance_days,
+            a.squeeze_min_days,
+            a.co_silent_days,
+            a.help_answer_days,
+        ];
+        let shares = [
+            a.handoff_share,
+            a.dilution_tolerance,
+            a.raise_share,
+            a.squeeze_share,
+            a.forward_similarity,
+        ];
+        if days.iter().any(|d| !(0..=250).contains(d))
+            || shares.iter().any(|s| !(0.0..=1.0).contains(s))
+            || !(0..=1440).contains(&a.forward_minutes)
+        {
+            bail!(
+                "service.analytics: day thresholds must be 0–250, shares 0–1 and \
+                 forward_minutes 0–1440"
+            );
+        }
         if self.scheduler.lease_seconds < 1 || self.scheduler.tick_ms < 10 {
             bail!("scheduler: lease_seconds must be at least 1 and tick_ms at least 10");
         }
@@ -267,6 +293,33 @@ red_working_days = 5
 summon_after_reds = 3
 # Red notices one assignment gets at most; the last stays open until it is met
 max_reds_per_assignment = 3
+
+[service.analytics]
+# Chain analytics (链条分析): the thresholds of each finding. Working days unless said.
+# A stall: no action for stall_quiet_days while the deadline is stall_near_days away or past
+stall_quiet_days = 10
+stall_near_days = 10
+# A late hand-off: kept more than handoff_share of its own time (and at least
+# handoff_min_days) before passing the work down
+handoff_share = 0.5
+handoff_min_days = 5
+# Days a unit may take to pass work down before they count against it when the unit below
+# finishes late
+handoff_allowance_days = 3
+# Dilution: shares handed down below the target by more than this fraction
+dilution_tolerance = 0.02
+# 层层加码: shares above the target by more than raise_share, or a deadline cut by more than
+# squeeze_share of the time left (and at least squeeze_min_days)
+raise_share = 0.2
+squeeze_share = 0.3
+squeeze_min_days = 5
+# Forwarding only: passed down within forward_minutes of signing, the text at least this
+# similar to the unit's own (character bigrams), nothing of its own added
+forward_minutes = 60
+forward_similarity = 0.8
+# A co-unit silent this long after dispatch; a help request unanswered longer than this
+co_silent_days = 15
+help_answer_days = 3
 
 [service.evidence]
 # Evidence files (佐证材料), stored once per content under dir/sha256/; every node of a

@@ -1,5 +1,6 @@
 //! `ducha` — the integrated supervision & follow-up platform (整合督查督办平台).
 
+mod analytics;
 mod audit;
 mod backend;
 mod bench;
@@ -95,6 +96,11 @@ enum Command {
         #[command(subcommand)]
         command: JobsCommand,
     },
+    /// Chain analytics (链条分析): the derived tables of hops and findings.
+    Analytics {
+        #[command(subcommand)]
+        command: AnalyticsCommand,
+    },
     /// Measure throughput and latency on a synthetic city.
     Bench(bench::BenchArgs),
 }
@@ -142,6 +148,18 @@ enum JobsCommand {
     List {
         #[command(flatten)]
         db: DbArg,
+    },
+}
+
+#[derive(Subcommand)]
+enum AnalyticsCommand {
+    /// Replay the event log into the hop facts, the stall map's sums and the findings.
+    Rebuild {
+        #[command(flatten)]
+        db: DbArg,
+        /// Compare the stored tables with the replay instead of writing; exit 1 if they differ.
+        #[arg(long)]
+        check: bool,
     },
 }
 
@@ -366,6 +384,7 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
         }
         Command::Calendar { command } => return jobs::calendar(cfg, command).await,
         Command::Jobs { command } => return jobs::jobs(cfg, command).await,
+        Command::Analytics { command } => return analytics::run(cfg, command).await,
         Command::Bench(args) => bench::run(cfg, args).await?,
     }
     Ok(0)

@@ -26,6 +26,13 @@ pub async fn run(
         .init_calendar(ducha_service::now())
         .await
         .map_err(|e| anyhow::anyhow!("cannot load the calendar: {e}"))?;
+    if services
+        .ensure_analytics()
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot rebuild the chain analytics: {e}"))?
+    {
+        tracing::info!("chain analytics rebuilt from the event log");
+    }
     let listener = tokio::net::TcpListener::bind(&cfg.http.listen).await?;
     let addr = listener.local_addr()?;
     let state = AppState {

@@ -6,15 +6,42 @@
 //! rows a command reads were written by earlier events, whose facts the rebuild tracks as it
 //! replays them), so the derived tables are a cache of the log; a test proves it.
 
+mod chain;
+mod findings;
 mod rebuild;
+mod stall_map;
 
+pub use chain::{CHAIN_HOPS, ChainHop, ChainRow, ChainView, HeldSpan, LostShareView};
+pub use findings::{FindingView, FindingsInput};
 pub use rebuild::{RebuildProgress, RebuildStats};
+pub use stall_map::{StallCellView, StallMap, StallMapInput, StallUnit, UnitHopRow};
 
 use chrono::{DateTime, Utc};
 use ducha_domain::analytics::hops::{Derived, Hop, HopKey, StatAdd, month_of, working_days};
 use ducha_domain::analytics::lost::{LostInput, LostReason, Wait, split_lost};
 use ducha_domain::calendar::WorkCalendar;
 use ducha_store::{AssignmentRow, Update};
+
+/// The instant of a China-local date and time.
+pub(crate) fn china_instant(d: chrono::NaiveDate, t: chrono::NaiveTime) -> DateTime<Utc> {
+    (d.and_time(t) - chrono::Duration::hours(8)).and_utc()
+}
+
+/// Parses an optional enum filter, recording an unknown value under `field`.
+pub(crate) fn parse_choice<T: std::str::FromStr>(
+    e: &mut ducha_domain::ValidationErrors,
+    field: &str,
+    raw: Option<&str>,
+) -> Option<T> {
+    let raw = raw.map(str::trim).filter(|s| !s.is_empty())?;
+    match T::from_str(raw) {
+        Ok(v) => Some(v),
+        Err(_) => {
+            e.add(field, "validation.unknown_choice");
+            None
+        }
+    }
+}
 
 /// The key an assignment's hops are summed under.
 pub(crate) fn hop_key(a: &AssignmentRow) -> HopKey {

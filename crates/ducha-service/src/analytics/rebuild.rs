@@ -497,6 +497,16 @@ impl Services {
         &self,
         progress: RebuildProgress<'_>,
     ) -> ServiceResult<RebuildStats> {
+        self.replay_analytics(progress, true).await.map(|(s, _)| s)
+    }
+
+    /// Replays the log; writes the tables when `write`, and returns them either way with the
+    /// figures (a dry run checks the stored tables against the log).
+    pub async fn replay_analytics(
+        &self,
+        progress: RebuildProgress<'_>,
+        write: bool,
+    ) -> ServiceResult<(RebuildStats, AnalyticsTables)> {
         let cal = self.calendar();
         let mut st = State {
             cal: &cal,
@@ -534,15 +544,18 @@ impl Services {
             }
             after = after.min(head);
             let tables = st.tables();
+            let stats = RebuildStats {
+                assignments: tables.facts.len(),
+                events: st.events,
+                hops: tables.log.len(),
+                findings: tables.findings.len(),
+            };
+            if !write {
+                return Ok((stats, tables));
+            }
+            progress("writing", 0, 0);
             match self.store.replace_analytics(head, &tables).await {
-                Ok(()) => {
-                    return Ok(RebuildStats {
-                        assignments: tables.facts.len(),
-                        events: st.events,
-                        hops: tables.log.len(),
-                        findings: tables.findings.len(),
-                    });
-                }
+                Ok(()) => return Ok((stats, tables)),
                 Err(StoreError::Conflict(_)) => continue,
                 Err(e) => return Err(e.into()),
             }
@@ -550,6 +563,16 @@ impl Services {
         Err(ServiceError::Store(StoreError::Conflict(
             "events keep arriving: run the rebuild when the system is quieter".into(),
         )))
+    }
+
+    /// Rebuilds the derived tables when some assignment has none (the first start after an
+    /// upgrade); returns whether it did.
+    pub async fn ensure_analytics(&self) -> ServiceResult<bool> {
+        if self.store.analytics_missing().await? == 0 {
+            return Ok(false);
+        }
+        self.rebuild_analytics(&mut |_, _, _| {}).await?;
+        Ok(true)
     }
 
     /// Every derived analytics table as stored (for the rebuild's equality test and audits).

@@ -15,8 +15,39 @@ use ducha_domain::requests::RequestState;
 use ducha_store::{AssignmentRow, ItemRow};
 use std::collections::{HashMap, HashSet};
 
+/// What of an item's chain the actor sees: the assignments of its own subtree (all of them
+/// for those who oversee the item), and those plus the chain above them, shown for context.
+pub(crate) fn visible_sets(
+    actor: &Actor,
+    item: &ItemRow,
+    all: &[AssignmentRow],
+) -> (HashSet<i64>, HashSet<i64>) {
+    let scope = &item.scope_path.0;
+    let oversees = actor.supervises(scope) || actor.leads(scope);
+    let own: HashSet<i64> = all
+        .iter()
+        .filter(|a| oversees || actor.sees(&a.unit_path.0))
+        .map(|a| a.id)
+        .collect();
+    if oversees {
+        return (own.clone(), own);
+    }
+    let by_id: HashMap<i64, &AssignmentRow> = all.iter().map(|a| (a.id, a)).collect();
+    let mut set = HashSet::new();
+    for a in all.iter().filter(|a| actor.sees(&a.unit_path.0)) {
+        let mut cur = Some(a);
+        while let Some(c) = cur {
+            if !set.insert(c.id) {
+                break;
+            }
+            cur = c.parent_id.and_then(|p| by_id.get(&p).copied());
+        }
+    }
+    (own, set)
+}
+
 /// Orders assignments depth-first, parents before children, siblings by id.
-fn depth_first(all: &[AssignmentRow]) -> Vec<(&AssignmentRow, usize)> {
+pub(crate) fn depth_first(all: &[AssignmentRow]) -> Vec<(&AssignmentRow, usize)> {
     fn walk<'a>(
         all: &'a [AssignmentRow],
         parent: Option<i64>,
@@ -89,30 +120,7 @@ impl Services {
         let (item, all) = self.visible_item(actor, item_id).await?;
         let scope = &item.scope_path.0;
         let oversees = actor.supervises(scope) || actor.leads(scope);
-        // What the unit's own subtree holds: its reports, requests and events are shown.
-        let own: HashSet<i64> = all
-            .iter()
-            .filter(|a| oversees || actor.sees(&a.unit_path.0))
-            .map(|a| a.id)
-            .collect();
-        // Plus the chain above it, shown in the tree for context only.
-        let visible: HashSet<i64> = if oversees {
-            own.clone()
-        } else {
-            // Own subtree, plus the chain above it for context.
-            let by_id: HashMap<i64, &AssignmentRow> = all.iter().map(|a| (a.id, a)).collect();
-            let mut set = HashSet::new();
-            for a in all.iter().filter(|a| actor.sees(&a.unit_path.0)) {
-                let mut cur = Some(a);
-                while let Some(c) = cur {
-                    if !set.insert(c.id) {
-                        break;
-                    }
-                    cur = c.parent_id.and_then(|p| by_id.get(&p).copied());
-                }
-            }
-            set
-        };
+        let (own, visible) = visible_sets(actor, &item, &all);
         // Independent reads, side by side: a busy item's page waits for the slowest, not the sum.
         let store = &self.store;
         let (reports, helps, exts, refusals, events) = tokio::try_join!(

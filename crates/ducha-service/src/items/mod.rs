@@ -7,6 +7,7 @@ mod detail;
 mod dispatch;
 mod list;
 
+pub(crate) use detail::{depth_first, visible_sets};
 pub use dispatch::{AssignmentInput, DispatchInput};
 pub(crate) use dispatch::{Parent, dispatch_parent};
 pub use list::ListInput;

@@ -149,6 +149,21 @@ pub struct StallCell {
     pub max: i64,
 }
 
+/// What a list shows of an item.
+#[derive(Debug, Clone, Default, sqlx::FromRow)]
+pub struct ItemTitle {
+    /// Id.
+    pub id: i64,
+    /// Official number.
+    pub number: Option<String>,
+    /// Title.
+    pub title: String,
+    /// Source name.
+    pub source: String,
+    /// Category name.
+    pub category: String,
+}
+
 /// What part of the stall map to read.
 #[derive(Debug, Clone)]
 pub struct StallQuery {

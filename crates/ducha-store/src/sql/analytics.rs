@@ -441,6 +441,46 @@ macro_rules! __sql_analytics {
                 fetch_all(self, d).await
             }
 
+            async fn hop_facts_of_unit(&self, unit_id: i64, limit: i64) -> StoreResult<Vec<HopFacts>> {
+                let rows = sqlx::query_as::<$db, HopFactsRow>(sql(format!(
+                    "SELECT {HOP_FACTS_COLS} FROM hop_facts WHERE unit_id = $1 \
+                     UNION SELECT {HOP_FACTS_COLS} FROM hop_facts WHERE reviewer_unit_id = $1 \
+                     ORDER BY dispatched_at DESC, assignment_id DESC LIMIT $2"
+                )))
+                .bind(unit_id)
+                .bind(limit.clamp(1, 1000))
+                .fetch_all(self.reader())
+                .await
+                .map_err(err)?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn item_titles(&self, ids: &[i64]) -> StoreResult<Vec<ItemTitle>> {
+                if ids.is_empty() {
+                    return Ok(vec![]);
+                }
+                let mut out = Vec::with_capacity(ids.len());
+                for part in ids.chunks(500) {
+                    let mut d = Dynamic::default();
+                    let list = d.list(part);
+                    d.sql = format!(
+                        "SELECT id, number, title, source, category FROM items WHERE id IN {list}"
+                    );
+                    out.extend(fetch_all::<ItemTitle>(self, d).await?);
+                }
+                Ok(out)
+            }
+
+            async fn analytics_missing(&self) -> StoreResult<i64> {
+                sqlx::query_scalar::<$db, i64>(
+                    "SELECT COUNT(*) FROM assignments a WHERE NOT EXISTS \
+                     (SELECT 1 FROM hop_facts h WHERE h.assignment_id = a.id)",
+                )
+                .fetch_one(self.reader())
+                .await
+                .map_err(err)
+            }
+
             async fn assignment_statics(
                 &self,
                 after: i64,
