@@ -4,6 +4,7 @@
 //! Architecture Invariant: handlers only translate HTTP to use cases in `ducha-service` and back;
 //! no rule of the domain is decided here.
 
+mod analytics;
 mod api;
 mod auth;
 mod error;

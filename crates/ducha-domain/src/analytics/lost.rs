@@ -1,7 +1,7 @@
 //! Responsibility for lost days (误时责任): the working days a late assignment lost, split
 //! among the units that held it. Supervise matters, not people, and do not blame the
-//! grassroots: days the unit spent waiting on others — an unanswered help request, a
-//! completion request or refusal waiting for the level above — count against those others,
+//! grassroots: days the unit spent waiting on others — a help request not yet answered, the
+//! completion request the level above sat on before accepting it — count against those others,
 //! and days the level above kept the work before passing it down count against it beyond a
 //! short allowance. Only what remains is the unit's own.
 
@@ -13,10 +13,8 @@ str_enum!(
     LostReason {
         /// The unit asked for help had not answered.
         Help = "help",
-        /// The level above had not decided a completion request.
+        /// The level above had not decided the completion request it then accepted.
         Review = "review",
-        /// The level above had not decided a refusal.
-        Refusal = "refusal",
         /// The level above kept the work before passing it down.
         Upstream = "upstream",
         /// The unit's own.

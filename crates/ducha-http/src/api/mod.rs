@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`, documented by OpenAPI.
 
+mod analytics;
 mod assignments;
 mod audit;
 mod clock;
@@ -37,6 +38,8 @@ use utoipa_axum::routes;
         (name = "org", description = "Units and users"),
         (name = "audit", description = "The tamper-evident event log"),
         (name = "clock", description = "Working-day calendar, urge notices, inbox, deliveries"),
+        (name = "analytics", description = "Chain analytics (链条分析): dwell per hop, the stall \
+            map, findings of stalls (肠梗阻) and dilution (中途变味)"),
         (name = "evidence", description = "Evidence files (佐证材料): upload once, attach to reports, reuse; \
             download at `/evidence/{id}` and `/evidence/{id}/thumb`"),
     )
@@ -107,6 +110,10 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(clock::outbox))
         .routes(routes!(clock::retry))
         .routes(routes!(evidence::reusable))
+        .routes(routes!(analytics::chain))
+        .routes(routes!(analytics::findings))
+        .routes(routes!(analytics::stall_map))
+        .routes(routes!(analytics::unit_assignments))
         // The upload reads its own, larger limit from the settings (see `evidence::upload`).
         .merge(
             OpenApiRouter::new()

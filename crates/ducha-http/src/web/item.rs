@@ -8,6 +8,7 @@ use super::form::{Errs, Fields};
 use super::user::PageUser;
 use super::{Page, render};
 use crate::AppState;
+use crate::analytics::FindingOut;
 use crate::extract::Id;
 use askama::Template;
 use axum::body::Bytes;
@@ -16,6 +17,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use ducha_domain::i18n::Lang;
 use ducha_domain::report::Verdict;
+use ducha_service::analytics::{ChainRow, ChainView};
 use ducha_service::assignments::{
     DecisionInput, ExtensionInput, HelpInput, RefusalDecisionInput, ReviewInput, SignInput,
     TextInput,
@@ -43,6 +45,10 @@ pub(crate) struct ItemPage {
     all: bool,
     /// What was typed into the form shown open, to refill it.
     typed: Fields,
+    /// Working days per hop, who held what when, lost days.
+    chain: ChainView,
+    /// Findings on the item, with their messages.
+    findings: Vec<FindingOut>,
 }
 
 /// Reports and events shown before "show all".
@@ -166,6 +172,36 @@ impl ItemPage {
         self.t(key).replace("{n}", &n.to_string())
     }
 
+    /// The chain figures of an assignment.
+    fn chain_row(&self, id: &i64) -> Option<&ChainRow> {
+        self.chain.rows.iter().find(|c| c.assignment_id == *id)
+    }
+
+    /// A percentage for a style attribute.
+    fn pct(&self, v: &f64) -> String {
+        format!("{:.2}", v.clamp(0.0, 100.0))
+    }
+
+    /// The hop a timeline span stands for.
+    fn span_hop<'a>(&self, what: &'a str) -> &'a str {
+        what
+    }
+
+    /// How far a completion request falls short of its assignment's targets.
+    fn gaps(&self, r: &ducha_service::ReportView) -> Vec<ducha_domain::analytics::targets::Gap> {
+        if r.kind != ducha_domain::report::ReportKind::Completion {
+            return vec![];
+        }
+        let targets = self
+            .d
+            .assignments
+            .iter()
+            .find(|a| a.id == r.assignment_id)
+            .map(|a| a.targets.as_slice())
+            .unwrap_or_default();
+        ducha_domain::analytics::targets::completion_gaps(targets, &r.metrics, r.percent)
+    }
+
     fn key_event(&self, kind: &str) -> bool {
         matches!(
             kind,
@@ -215,7 +251,16 @@ async fn load(
             reusable.insert(a.id, list);
         }
     }
+    let (chain, findings) = match s.services.chain_view(&user.actor, id, now()).await {
+        Ok(mut c) => {
+            let f = crate::analytics::findings_out(std::mem::take(&mut c.findings), user.lang);
+            (c, f)
+        }
+        Err(e) => return Err(crate::AppError::from(e).into_response()),
+    };
     Ok(ItemPage {
+        chain,
+        findings,
         lang: user.lang,
         user,
         d,

@@ -2,6 +2,7 @@
 //! Every page but the login page is wrapped in `shell.html`: sidebar, top bar, toast.
 
 mod admin;
+mod analytics;
 mod clock;
 mod dispatch;
 mod evidence;
@@ -96,12 +97,26 @@ pub fn router() -> Router<AppState> {
             "/admin/users/{id}/unlock",
             get(admin::back).post(admin::unlock),
         )
+        .route("/analytics", get(analytics::stall_map))
+        .route("/analytics/stall-map", get(analytics::stall_map))
+        .route(
+            "/analytics/stall-map/export.xlsx",
+            get(analytics::stall_map_xlsx),
+        )
+        .route("/analytics/units/{id}", get(analytics::unit_page))
+        .route("/analytics/findings", get(analytics::findings_page))
+        .route(
+            "/analytics/findings/export.xlsx",
+            get(analytics::findings_xlsx),
+        )
         .route("/evidence/{id}", get(evidence::file))
         .route("/evidence/{id}/thumb", get(evidence::thumb))
         .route("/lang/{tag}", get(set_lang))
         .route("/static/app.css", get(css))
         .route("/static/app.js", get(app_js))
         .route("/static/htmx.min.js", get(htmx_js))
+        .route("/static/charts.js", get(charts_js))
+        .route("/static/echarts.min.js", get(echarts_js))
 }
 
 /// Translation helpers shared by page templates.
@@ -230,6 +245,20 @@ async fn htmx_js() -> Response {
     asset(
         "text/javascript; charset=utf-8",
         include_str!("../../static/htmx.min.js"),
+    )
+}
+
+async fn charts_js() -> Response {
+    asset(
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/charts.js"),
+    )
+}
+
+async fn echarts_js() -> Response {
+    asset(
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/echarts.min.js"),
     )
 }
 

@@ -102,6 +102,11 @@ impl PageUser {
         self.actor.has(Role::Supervisor)
     }
 
+    /// Reads the chain analytics of its jurisdiction or unit (everyone but the admins).
+    pub(crate) fn sees_analytics(&self) -> bool {
+        !self.actor.roles.iter().all(|r| r.is_admin())
+    }
+
     /// Manages units and users.
     pub(crate) fn is_admin(&self) -> bool {
         self.actor.has(Role::SystemAdmin) || self.actor.has(Role::SecurityAdmin)

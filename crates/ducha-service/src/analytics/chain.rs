@@ -154,18 +154,20 @@ impl Services {
         let (item, all) = self.visible_item(actor, item_id).await?;
         let (own, visible) = visible_sets(actor, &item, &all);
         let store = &self.store;
-        let (facts, kept, helps, exts, refusals) = tokio::try_join!(
+        let (facts, kept, helps, exts, refusals, charged) = tokio::try_join!(
             store.hop_facts_of_item(item_id),
             store.findings_of_item(item_id),
             store.help_requests_of_item(item_id),
             store.extensions_of_item(item_id),
             store.refusals_of_item(item_id),
+            store.lost_of_item(item_id),
         )?;
         let facts: HashMap<i64, HopFacts> =
             facts.into_iter().map(|f| (f.assignment_id, f)).collect();
         let mut unit_ids: Vec<i64> = all.iter().map(|a| a.unit_id).collect();
         unit_ids.extend(helps.iter().map(|h| h.to_unit_id));
         unit_ids.push(item.owner_unit_id);
+        unit_ids.extend(charged.iter().map(|l| l.unit_id));
         unit_ids.sort_unstable();
         unit_ids.dedup();
         let names: HashMap<i64, String> = store.unit_names(&unit_ids).await?.into_iter().collect();
@@ -307,7 +309,23 @@ impl Services {
                         to: h.answered_at.filter(|t| *t <= end_at),
                     })
                     .collect();
-                let lost = if late > 0 {
+                let lost = if done_at.is_some() {
+                    // As charged when the completion was accepted.
+                    charged
+                        .iter()
+                        .filter(|l| l.assignment_id == a.id)
+                        .map(|l| LostShareView {
+                            unit_id: l.unit_id,
+                            unit_name: name(l.unit_id),
+                            days: l.days,
+                            reason: l
+                                .reason
+                                .as_deref()
+                                .and_then(|r| r.parse().ok())
+                                .unwrap_or(LostReason::Own),
+                        })
+                        .collect()
+                } else if late > 0 {
                     let key = super::hop_key(a);
                     let parent = a.parent_id.and_then(|p| by_id.get(&p));
                     let facts = LateFacts {
@@ -317,9 +335,7 @@ impl Services {
                         upstream: parent.map(|p| (p.unit_id, p.dispatched_at)),
                         dispatched_at: a.dispatched_at,
                         helps: &spans_helps,
-                        decision_days: f.map_or(0, |f| f.decision_days)
-                            + completion.map_or(0, running_from),
-                        refusal_days: f.map_or(0, |f| f.refusal_days),
+                        decision_days: completion.map_or(0, running_from),
                     };
                     lost_stats(&cal, allowance, &facts, end_at)
                         .into_iter()

@@ -38,6 +38,10 @@ pub struct FindingsInput {
     /// At most this many (default 200, at most 2,000).
     #[serde(default)]
     pub limit: Option<i64>,
+    /// `mixed` (default): the worst finding of each kind first, then the second of each, …,
+    /// so no kind of trouble hides behind another; `score`: highest score first.
+    #[serde(default)]
+    pub order: Option<String>,
 }
 
 /// A finding as a list shows it.
@@ -139,8 +143,11 @@ pub(crate) fn silence(
     let mut out = Vec::new();
     for a in open {
         let f = open_facts(a, excused);
-        out.extend(findings::stall(cal, rules, &f, today));
-        out.extend(findings::co_silent(cal, rules, &f, today));
+        // A co-unit that never reported is named for that, not twice for the same silence.
+        match findings::co_silent(cal, rules, &f, today) {
+            Some(c) => out.push(c),
+            None => out.extend(findings::stall(cal, rules, &f, today)),
+        }
     }
     for h in helps.iter().filter(|h| h.answered_at.is_none()) {
         let f = HelpFacts {
@@ -207,6 +214,14 @@ impl Services {
             "category",
             input.category.as_deref(),
         );
+        let mixed = match input.order.as_deref().map(str::trim) {
+            None | Some("" | "mixed") => true,
+            Some("score") => false,
+            Some(_) => {
+                e.add("order", "validation.unknown_choice");
+                true
+            }
+        };
         let root = self.scope_root(actor, input.unit_id).await?;
         e.into_result(())?;
         let limit = input.limit.unwrap_or(200).clamp(1, 2000);
@@ -238,7 +253,7 @@ impl Services {
         }
         let wanted =
             |k: FindingKind| kind.is_none_or(|x| x == k) && group.is_none_or(|g| g == k.group());
-        let mut all: Vec<(Option<&FindingRow>, FindingDraft)> = kept
+        let mut all: Vec<Listed<'_>> = kept
             .iter()
             .filter(|f| wanted(f.kind))
             .map(|f| (Some(f), draft_of(f)))
@@ -254,6 +269,20 @@ impl Services {
                 .then(a.1.at.cmp(&b.1.at))
                 .then(a.1.assignment_id.cmp(&b.1.assignment_id))
         });
+        if mixed {
+            let mut seen: HashMap<FindingKind, usize> = HashMap::new();
+            let mut ranked: Vec<(usize, usize, Listed<'_>)> = all
+                .into_iter()
+                .enumerate()
+                .map(|(i, f)| {
+                    let n = seen.entry(f.1.kind).or_default();
+                    *n += 1;
+                    (*n, i, f)
+                })
+                .collect();
+            ranked.sort_by_key(|(n, i, _)| (*n, *i));
+            all = ranked.into_iter().map(|(_, _, f)| f).collect();
+        }
         all.truncate(usize::try_from(limit).unwrap_or(200));
         self.finding_views(all).await
     }
@@ -305,7 +334,7 @@ impl Services {
     /// Views of findings with names resolved.
     pub(crate) async fn finding_views(
         &self,
-        all: Vec<(Option<&FindingRow>, FindingDraft)>,
+        all: Vec<Listed<'_>>,
     ) -> ServiceResult<Vec<FindingView>> {
         let mut units: Vec<i64> = Vec::new();
         for (_, f) in &all {
@@ -364,6 +393,9 @@ impl Services {
             .collect())
     }
 }
+
+/// A finding to list: the kept row it came from (none when judged today) and the finding.
+pub(crate) type Listed<'a> = (Option<&'a FindingRow>, FindingDraft);
 
 /// A kept finding as the rules produced it.
 pub(crate) fn draft_of(f: &FindingRow) -> FindingDraft {

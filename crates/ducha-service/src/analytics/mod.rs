@@ -14,7 +14,7 @@ mod stall_map;
 pub use chain::{CHAIN_HOPS, ChainHop, ChainRow, ChainView, HeldSpan, LostShareView};
 pub use findings::{FindingView, FindingsInput};
 pub use rebuild::{RebuildProgress, RebuildStats};
-pub use stall_map::{StallCellView, StallMap, StallMapInput, StallUnit, UnitHopRow};
+pub use stall_map::{StallCellView, StallMap, StallMapInput, StallUnit, UnitHopRow, UnitHops};
 
 use chrono::{DateTime, Utc};
 use ducha_domain::analytics::hops::{Derived, Hop, HopKey, StatAdd, month_of, working_days};
@@ -86,10 +86,9 @@ pub(crate) struct LateFacts<'a> {
     pub dispatched_at: DateTime<Utc>,
     /// Its help requests, oldest first.
     pub helps: &'a [HelpSpan],
-    /// Working days its completion requests waited for the level above, this one included.
+    /// Working days the completion request being accepted (or still waiting) has waited for
+    /// the level above; earlier, returned requests were the unit's to redo.
     pub decision_days: i64,
-    /// Working days its refusals waited.
-    pub refusal_days: i64,
 }
 
 /// The lost-day shares of a late assignment at `at`, as hop-log lines charged to each unit.
@@ -112,11 +111,6 @@ pub(crate) fn lost_stats(
         unit_id: f.reviewer,
         days: f.decision_days,
         reason: LostReason::Review,
-    });
-    waits.push(Wait {
-        unit_id: f.reviewer,
-        days: f.refusal_days,
-        reason: LostReason::Refusal,
     });
     let input = LostInput {
         unit_id: f.key.unit_id,

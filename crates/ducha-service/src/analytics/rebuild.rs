@@ -455,8 +455,7 @@ impl State<'_> {
                     upstream,
                     dispatched_at: dispatched,
                     helps: &r.helps,
-                    decision_days: r.facts.decision_days + this,
-                    refusal_days: r.facts.refusal_days,
+                    decision_days: this,
                 };
                 lost = lost_stats(cal, self.rules.handoff_allowance_days, &facts, e.at);
             }

@@ -95,6 +95,18 @@ pub struct StallMap {
     pub units: Vec<StallUnit>,
 }
 
+/// The assignments behind a unit's figures.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UnitHops {
+    /// The unit.
+    pub unit_id: i64,
+    /// Its name.
+    pub unit_name: String,
+    /// Its assignments, newest first (at most 200).
+    pub rows: Vec<UnitHopRow>,
+}
+
 /// An assignment behind a unit's figures.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -250,13 +262,14 @@ impl Services {
         actor: &Actor,
         unit_id: i64,
         now: DateTime<Utc>,
-    ) -> ServiceResult<Vec<UnitHopRow>> {
+    ) -> ServiceResult<UnitHops> {
         self.scope_root(actor, Some(unit_id)).await?;
         let facts = self.store.hop_facts_of_unit(unit_id, 200).await?;
         let mut items: Vec<i64> = facts.iter().map(|f| f.item_id).collect();
         items.sort_unstable();
         items.dedup();
         let mut units: Vec<i64> = facts.iter().map(|f| f.unit_id).collect();
+        units.push(unit_id);
         units.sort_unstable();
         units.dedup();
         let (titles, names) = tokio::try_join!(
@@ -269,7 +282,7 @@ impl Services {
             .collect();
         let names: HashMap<i64, String> = names.into_iter().collect();
         let cal = self.calendar();
-        Ok(facts
+        let rows = facts
             .into_iter()
             .map(|f: HopFacts| {
                 let (number, title) = titles.get(&f.item_id).cloned().unwrap_or_default();
@@ -294,6 +307,11 @@ impl Services {
                     late_days: f.late_days,
                 }
             })
-            .collect())
+            .collect();
+        Ok(UnitHops {
+            unit_id,
+            unit_name: names.get(&unit_id).cloned().unwrap_or_default(),
+            rows,
+        })
     }
 }

@@ -64,7 +64,6 @@ impl Services {
             findings::accepted_short(item.id, a.id, a.unit_id, reviewer, &gaps, reason, now);
         let late = hops::days_late(&cal, a.deadline, self.today(now));
         if late > 0 {
-            let facts = self.store.hop_facts(a.id).await?;
             let helps: Vec<HelpSpan> = self
                 .store
                 .help_requests_of_item(item.id)
@@ -85,8 +84,7 @@ impl Services {
                 upstream: parent.map(|p| (p.unit_id, p.dispatched_at)),
                 dispatched_at: a.dispatched_at,
                 helps: &helps,
-                decision_days: facts.as_ref().map_or(0, |f| f.decision_days) + this,
-                refusal_days: facts.as_ref().map_or(0, |f| f.refusal_days),
+                decision_days: this,
             };
             out.extend(
                 lost_stats(

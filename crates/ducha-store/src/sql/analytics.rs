@@ -281,6 +281,18 @@ macro_rules! __sql_analytics {
                 Ok(rows.into_iter().map(Into::into).collect())
             }
 
+            async fn lost_of_item(&self, item_id: i64) -> StoreResult<Vec<HopLogRow>> {
+                sqlx::query_as::<$db, HopLogRow>(
+                    "SELECT l.assignment_id, l.unit_id, l.hop, l.days, l.reason FROM hop_log l \
+                     JOIN hop_facts f ON f.assignment_id = l.assignment_id \
+                     WHERE f.item_id = $1 AND l.hop = 'lost' ORDER BY l.id",
+                )
+                .bind(item_id)
+                .fetch_all(self.reader())
+                .await
+                .map_err(err)
+            }
+
             async fn findings_of_item(&self, item_id: i64) -> StoreResult<Vec<FindingRow>> {
                 sqlx::query_as::<$db, FindingRow>(sql(format!(
                     "SELECT {FINDING_COLS} FROM findings f WHERE f.item_id = $1 ORDER BY f.id"

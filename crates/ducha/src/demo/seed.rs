@@ -11,6 +11,7 @@ mod items;
 mod names;
 mod plan;
 mod sim;
+mod story;
 mod text;
 mod work;
 
@@ -403,6 +404,7 @@ pub async fn seed(services: &Services, today: NaiveDate) -> anyhow::Result<Strin
     } = b;
     let plans = plan::plans(&org, &cal, &mut rng, day0, today)?;
     let mut sim = sim::Sim::new(services, &org, plans, rng, clock, today);
+    sim.plan_story();
     sim.run().await?;
     let (events, _, _) = services.store.chain_head().await?;
     let count = |k: UnitKind| org.units.iter().filter(|u| u.kind == k).count();

@@ -361,7 +361,12 @@ pub(crate) fn plans(
             ret: !open && rng.chance(0.25),
             ext,
             refuse: rng.chance(0.14).then(|| rng.chance(0.5)),
-            help: rng.chance(0.22).then(|| rng.chance(0.65)),
+            // Every help request of the random history gets its answer (the draw is kept so the
+            // rest of the history stays as it was); the one left unanswered is the story's.
+            help: rng.chance(0.22).then(|| {
+                rng.chance(0.65);
+                true
+            }),
             stall: (open && rng.chance(0.4)).then(|| match rng.below(3) {
                 0 => Stall::NeverSign,
                 1 => Stall::SlowSign,

@@ -43,6 +43,8 @@ pub(super) enum Act {
     AnswerHelp(i64, i64),
     /// A unit acknowledges (签收) an urge notice: (notice, user).
     AckNotice(i64, i64),
+    /// A step of the chain-analytics story (see `story`).
+    Story(usize),
 }
 
 /// How one assignment's unit behaves.
@@ -88,6 +90,8 @@ pub(crate) struct Sim<'a> {
     rejected: Vec<bool>,
     pub(super) assignments: usize,
     failures: Vec<String>,
+    /// The story's items by key.
+    pub(super) story: HashMap<&'static str, i64>,
 }
 
 impl<'a> Sim<'a> {
@@ -125,6 +129,7 @@ impl<'a> Sim<'a> {
             rejected: vec![false; n],
             assignments: 0,
             failures: vec![],
+            story: HashMap::new(),
         }
     }
 
@@ -355,6 +360,7 @@ impl<'a> Sim<'a> {
             Act::Resubmit(p) => self.resubmit(p).await,
             Act::Dispatch(p) => self.dispatch(p).await,
             Act::Close(p) => self.close(p).await,
+            Act::Story(i) => self.story_step(i).await,
             Act::AckNotice(n, user) => {
                 // Met or escalated before anyone got to it: nothing to acknowledge.
                 let open = self
@@ -467,22 +473,20 @@ impl<'a> Sim<'a> {
         Ok(())
     }
 
-    /// Splits targets among `n` lead units; `None` when a single lead inherits them. Now and then
-    /// a level adds a margin (层层加码) or loses some (dilution), as real chains do.
+    /// Splits targets among `n` lead units; `None` when a single lead inherits them. The shares
+    /// add up to the whole (the dilution and 层层加码 the demo shows are the story's).
     pub(super) fn split(&mut self, targets: &[Target], n: usize) -> Vec<Option<Vec<Target>>> {
         if n <= 1 || targets.is_empty() {
             return vec![None; n];
         }
-        let factor = match self.rng.float() {
-            x if x < 0.07 => 1.15,
-            x if x < 0.12 => 0.8,
-            _ => 1.0,
-        };
+        self.rng.float();
+        let factor = 1.0;
         let weights: Vec<f64> = (0..n).map(|_| 0.6 + 0.8 * self.rng.float()).collect();
         let sum: f64 = weights.iter().sum();
         let mut out = vec![Vec::new(); n];
         for t in targets {
-            let rate = matches!(t.unit.as_str(), "%" | "个工作日" | "天" | "件");
+            let rate = ducha_domain::analytics::targets::kind_of(&t.unit)
+                != ducha_domain::analytics::targets::TargetKind::Amount;
             let total = t.value * factor;
             let whole = t.value.fract() == 0.0 && total >= n as f64;
             let mut given = 0.0;

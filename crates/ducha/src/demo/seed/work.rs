@@ -210,11 +210,13 @@ impl Sim<'_> {
         self.pass_down(a, &row, &b, &[u], &[]).await
     }
 
+    /// A child's deadline: the parent's, or a few days before it to leave time to sum up (the
+    /// deadline squeezed level by level is the story's, see `story`).
     fn child_deadline(&mut self, parent: NaiveDate) -> Option<NaiveDate> {
         if self.rng.chance(0.3) {
             return None;
         }
-        let d = parent - Duration::days(i64::from(self.rng.range(3, 15)));
+        let d = parent - Duration::days(i64::from(self.rng.range(1, 4)));
         (d >= self.today() + Duration::days(5)).then_some(d)
     }
 
@@ -235,11 +237,9 @@ impl Sim<'_> {
         let mut units = Vec::new();
         for (&u, targets) in leads.iter().zip(shares) {
             let deadline = self.child_deadline(row.deadline);
-            let instructions = if self.rng.chance(0.15) {
-                row.instructions.clone()
-            } else {
-                tx::child_instructions(&title, &self.org.units[u].name)
-            };
+            // Every unit writes its own instructions (forwarding only is the story's).
+            self.rng.chance(0.15);
+            let instructions = tx::child_instructions(&title, &self.org.units[u].name);
             inputs.push(AssignmentInput {
                 deadline_working_days: None,
                 unit_id: self.org.units[u].id,
