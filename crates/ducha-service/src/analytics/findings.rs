@@ -70,6 +70,8 @@ pub struct FindingView {
     pub unit_id: i64,
     /// Its name.
     pub unit_name: String,
+    /// What within the assignment it is about (a target's name, a unit below), or empty.
+    pub subject: String,
     /// Severity (roughly working days lost or percentage points off).
     pub score: i64,
     /// The message key (`finding.{kind}`, or `finding.stall_overdue`).
@@ -382,6 +384,7 @@ impl Services {
                     assignment_id: f.assignment_id,
                     unit_id: f.unit_id,
                     unit_name: names.get(&f.unit_id).cloned().unwrap_or_default(),
+                    subject: f.subject.clone(),
                     score: f.score,
                     message_key: message_key(f.kind, &f.args),
                     args,

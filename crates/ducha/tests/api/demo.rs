@@ -138,4 +138,91 @@ async fn demo_city_shows_the_clock_at_work() {
     .expect("typed rows");
     assert!(typed.len() > 300, "{} open assignments", typed.len());
     assert_eq!(format!("{packed:?}"), format!("{typed:?}"));
+
+    // The chain analytics of the demo: the tables the commands kept equal a replay of the
+    // log (the real `ducha analytics rebuild --check`), and the findings list names the
+    // story's culprits among its first twenty, with nothing the story did not put there.
+    let check = tokio::task::spawn_blocking({
+        let db = format!("sqlite://{}", data.join("ducha-demo.db").display());
+        move || {
+            std::process::Command::new(env!("CARGO_BIN_EXE_ducha"))
+                .args(["analytics", "rebuild", "--check", "--database", &db])
+                .env("RUST_LOG", "warn")
+                .output()
+                .expect("run the ducha binary")
+        }
+    })
+    .await
+    .expect("join");
+    let said = String::from_utf8_lossy(&check.stdout);
+    assert!(check.status.success() && said.starts_with("OK"), "{said}");
+    let services = ducha_service::Services::new(
+        std::sync::Arc::new(store),
+        ducha_service::Config::default(),
+        WorkCalendar::china(),
+    );
+    let sup = services
+        .store
+        .user_by_name("zf.ducha1")
+        .await
+        .expect("user")
+        .expect("zf.ducha1");
+    let sup = services.actor(sup.id).await.expect("actor");
+    // The afternoon of the demo's today, 2026-11-27.
+    let now = DateTime::parse_from_rfc3339("2026-11-27T17:00:00+08:00")
+        .expect("time")
+        .with_timezone(&Utc);
+    let found = services
+        .findings(&sup, &Default::default(), now)
+        .await
+        .expect("findings");
+    let top: Vec<(String, &str, String)> = found
+        .iter()
+        .take(20)
+        .map(|f| (f.unit_name.clone(), f.kind.as_str(), f.item_title.clone()))
+        .collect();
+    for (unit, kind, item) in [
+        ("松岭县", "late_handoff", "农村危房改造动态清零"),
+        ("白石镇", "target_shrunk", "农村户厕改造提质"),
+        ("龙潭镇", "accepted_short", "农村户厕改造提质"),
+        ("市生态环境局", "forward_only", "秋冬季大气污染防治攻坚"),
+        (
+            "白河县农业农村局",
+            "help_unanswered",
+            "农村饮水安全巩固提升",
+        ),
+        ("枫林市", "target_raised", "公共充电设施建设"),
+        ("枫林市", "deadline_squeezed", "公共充电设施建设"),
+    ] {
+        assert!(
+            top.iter()
+                .any(|(u, k, i)| u == unit && *k == kind && i == item),
+            "{unit} {kind} on {item} is not among the first 20: {top:#?}"
+        );
+    }
+    // Dilution, 层层加码 and forwarding come only from the story; silence is judged by rule.
+    let story = [
+        "农村危房改造动态清零",
+        "农村户厕改造提质",
+        "秋冬季大气污染防治攻坚",
+        "农村饮水安全巩固提升",
+        "公共充电设施建设",
+    ];
+    for (unit, kind, item) in &top {
+        let silence = matches!(
+            *kind,
+            "stall" | "co_silent" | "help_unanswered" | "late_handoff"
+        );
+        assert!(
+            silence || story.contains(&item.as_str()),
+            "{unit} {kind} on {item}: not the story's"
+        );
+    }
+    // The help finding's township is not blamed for the stall it waits out.
+    assert!(
+        !found
+            .iter()
+            .any(|f| f.unit_name == "长滩镇" && f.item_title == "农村饮水安全巩固提升"),
+        "长滩镇 waits on 白河县农业农村局"
+    );
 }

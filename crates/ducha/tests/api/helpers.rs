@@ -323,6 +323,8 @@ pub struct TestApp {
     pub db: Db,
     /// The seeded tree.
     pub org: Org,
+    /// The use cases the server runs, for stories that need a fixed clock.
+    pub services: Services,
     /// A supervisor session that watches the state around rejected commands.
     observer: Session,
     server: tokio::task::JoinHandle<std::io::Result<()>>,
@@ -373,6 +375,7 @@ pub async fn spawn_app_with(db: Db, config: Config) -> TestApp {
         base,
         db,
         org,
+        services,
         observer,
         server,
     }

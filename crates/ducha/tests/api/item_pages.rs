@@ -301,10 +301,26 @@ async fn item_pages(app: &TestApp) {
         .find(|r| r["state"] == "pending")
         .and_then(|r| r["id"].as_i64())
         .expect("second report");
+    // The completion gives no value for the item's target: the reviewer sees the gap, and
+    // accepting needs a reason.
+    let (_, page) = county.page(&format!("/items/{item}")).await;
+    assert!(page.contains("验收前请核对差距"), "the gap is shown");
     let (status, html) = county
         .form_page(
             &format!("/reports/{r2}/review"),
             &[("item", &item_s), ("verdict", "approve")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("验收通过须在意见中说明理由"), "{html}");
+    let (status, html) = county
+        .form_page(
+            &format!("/reports/{r2}/review"),
+            &[
+                ("item", &item_s),
+                ("verdict", "approve"),
+                ("comment", "照片与台账一致，同意办结。"),
+            ],
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{html}");

@@ -209,7 +209,9 @@ async fn full_lifecycle(app: &TestApp) {
         assignment(&sup.get(&path("")).await.ok(), sub1)["progress"],
         40
     );
-    let completion = json!({ "text": "已全部完成", "completion": true });
+    // Completion reports give the target's value: accepting one short of it needs a reason.
+    let completion = json!({ "text": "已全部完成", "completion": true,
+                             "metrics": [{ "name": "新增停车泊位", "value": 2000 }] });
     let first = id(&step(
         "report.submitted",
         a1.post(&format!("/assignments/{sub1}/reports"), completion.clone())

@@ -25,6 +25,7 @@ mod helpers;
 
 mod admin;
 mod admin_pages;
+mod analytics;
 mod audit;
 mod bad_input;
 mod clock;

@@ -15,7 +15,8 @@ async fn complete(who: &Session, reviewer: &Session, asg: i64) {
     let r = id(&who
         .post(
             &format!("/assignments/{asg}/reports"),
-            json!({ "text": "已全部完成", "completion": true }),
+            json!({ "text": "已全部完成", "completion": true,
+                    "metrics": [{ "name": "改造排水管网", "value": 12 }] }),
         )
         .await
         .ok());
