@@ -177,8 +177,8 @@ pub(crate) const ANALYTICS: &[(&str, &str, &str)] = &[
     ("ui.kept", "事件触发", "on an event"),
     (
         "ui.findings_hint",
-        "问题线索由规则从事件日志中自动发现，每条注明规则、阈值和依据的事件；默认各类别轮流排列，避免某一类问题淹没其他问题。",
-        "Findings are derived by rules from the event log; each names its rule, thresholds and the events behind it. By default each kind takes its turn so one kind of trouble cannot hide another.",
+        "问题线索由规则从事件日志中自动发现，每条注明规则、阈值和依据的事件；默认各类别轮流排列，避免某一类问题淹没其他问题。页面显示前100条，导出 Excel 可得全部。",
+        "Findings are derived by rules from the event log; each names its rule, thresholds and the events behind it. By default each kind takes its turn so one kind of trouble cannot hide another. The page shows the first 100; the Excel export has them all.",
     ),
     ("ui.lost_days", "误时", "Days late"),
     ("ui.lost_split", "误时责任", "Who lost the days"),

@@ -14,6 +14,9 @@ use ducha_service::ServiceError;
 use ducha_service::analytics::FindingsInput;
 use serde::Deserialize;
 
+/// Findings a page shows; the export has them all.
+const PAGE_ROWS: i64 = 100;
+
 /// The findings list's filters as typed.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub(crate) struct FindingsQuery {
@@ -101,7 +104,7 @@ pub(crate) async fn findings_page(
     let lang = user.lang;
     let r = s
         .services
-        .findings(&user.actor, &q.input(200), ducha_service::now())
+        .findings(&user.actor, &q.input(PAGE_ROWS), ducha_service::now())
         .await;
     let mut page = FindingsPage {
         lang,
