@@ -195,6 +195,7 @@ pub(crate) const ANALYTICS: &[(&str, &str, &str)] = &[
         "No stalls or dilution found.",
     ),
     ("ui.finding_rule", "规则", "Rule"),
+    ("ui.finding_group", "问题类型", "Kind of trouble"),
     ("ui.finding_unit", "责任单位", "Unit"),
     ("ui.finding_item", "事项", "Item"),
     ("ui.finding_fact", "事实", "Facts"),

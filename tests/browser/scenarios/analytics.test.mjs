@@ -52,7 +52,7 @@ scenario('the findings list names the culprits, and an item shows its chain', as
   await assertFitsWidth(page);
   await shot(page, 'findings');
   // Filter to dilution only.
-  await page.getByLabel('规则').first().selectOption('dilution');
+  await page.getByLabel('问题类型').selectOption('dilution');
   await page.getByRole('button', { name: '筛选' }).click();
   await page.waitForURL(/group=dilution/);
   const kinds = await page.locator('table.findings-table tbody tr').evaluateAll(

@@ -184,7 +184,7 @@ async fn demo_city_shows_the_clock_at_work() {
     for (unit, kind, item) in [
         ("松岭县", "late_handoff", "农村危房改造动态清零"),
         ("白石镇", "target_shrunk", "农村户厕改造提质"),
-        ("龙潭镇", "accepted_short", "农村户厕改造提质"),
+        ("白石村", "accepted_short", "农村户厕改造提质"),
         ("市生态环境局", "forward_only", "秋冬季大气污染防治攻坚"),
         (
             "白河县农业农村局",
