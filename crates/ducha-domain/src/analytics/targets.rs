@@ -27,6 +27,47 @@ pub fn kind_of(unit: &str) -> TargetKind {
     }
 }
 
+/// The `i`th of `k` even shares of `targets`: amounts are split (whole numbers stay whole, the
+/// last share takes the remainder, so the shares add up to the whole); rates and time limits
+/// are handed on as they are.
+pub fn even_share(targets: &[Target], k: usize, i: usize) -> Vec<Target> {
+    let k = k.max(1);
+    targets
+        .iter()
+        .map(|t| {
+            let value = match kind_of(&t.unit) {
+                TargetKind::Amount if k > 1 => {
+                    let whole = t.value.fract() == 0.0;
+                    let step = |v: f64| {
+                        if whole {
+                            v.floor()
+                        } else {
+                            (v * 10.0).floor() / 10.0
+                        }
+                    };
+                    let share = step(t.value / k as f64);
+                    if i + 1 == k {
+                        let rest = t.value - share * (k - 1) as f64;
+                        if whole {
+                            rest.round()
+                        } else {
+                            (rest * 10.0).round() / 10.0
+                        }
+                    } else {
+                        share
+                    }
+                }
+                _ => t.value,
+            };
+            Target {
+                name: t.name.clone(),
+                unit: t.unit.clone(),
+                value,
+            }
+        })
+        .collect()
+}
+
 /// How the units below were given a parent target.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "issue", rename_all = "snake_case")]
@@ -247,6 +288,28 @@ mod tests {
             compare_shares(&parent[..1], &[&e], true, &rules),
             vec![raised(&parent[0], 150.0)]
         );
+    }
+
+    #[test]
+    fn even_shares_add_up_to_the_whole() {
+        let ts = [
+            t("改造户数", "户", 121.0),
+            t("满意率", "%", 90.0),
+            t("资金", "万元", 10.5),
+        ];
+        let shares: Vec<Vec<Target>> = (0..3).map(|i| even_share(&ts, 3, i)).collect();
+        let sum = |n: usize| shares.iter().map(|s| s[n].value).sum::<f64>();
+        assert_eq!(shares[0][0].value, 40.0);
+        assert_eq!(shares[2][0].value, 41.0);
+        assert!((sum(0) - 121.0).abs() < 1e-9 && (sum(2) - 10.5).abs() < 1e-9);
+        assert!(
+            shares.iter().all(|s| s[1].value == 90.0),
+            "rates are handed on"
+        );
+        let rules = AnalyticsRules::default();
+        let refs: Vec<&[Target]> = shares.iter().map(Vec::as_slice).collect();
+        assert!(compare_shares(&ts, &refs, true, &rules).is_empty());
+        assert_eq!(even_share(&ts, 1, 0), ts.to_vec());
     }
 
     #[test]

@@ -4,6 +4,7 @@ use crate::context::Subject;
 use crate::error::{ServiceResult, ensure};
 use crate::{Created, Services};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use ducha_domain::analytics::targets::even_share;
 use ducha_domain::assignment::{AssignmentRole, check_child_deadline};
 use ducha_domain::chain::EventKind;
 use ducha_domain::item::{ItemCommand, Target, item_transition, parse_targets};
@@ -31,7 +32,8 @@ pub struct AssignmentInput {
     /// Deadline as N working days from this dispatch (1–500), instead of a date.
     #[serde(default)]
     pub deadline_working_days: Option<u32>,
-    /// Targets; a lead inherits the parent's when absent.
+    /// Targets; when absent a lead gets an even share of the parent's (amounts split among the
+    /// leads given none, rates and time limits as they are), a co-unit none.
     #[serde(default)]
     pub targets: Option<Vec<Target>>,
     /// What is asked of the unit.
@@ -84,6 +86,13 @@ impl Services {
             return Err(e.into());
         }
         let ids: Vec<i64> = inputs.iter().map(|i| i.unit_id).collect();
+        // Leads given no targets share the parent's evenly (one lead takes them whole).
+        let sharing: Vec<usize> = inputs
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| i.targets.is_none() && i.role == "lead")
+            .map(|(n, _)| n)
+            .collect();
         let units = self.store.units(&ids).await?;
         let mut seen = std::collections::HashSet::new();
         let mut out = Vec::new();
@@ -124,7 +133,10 @@ impl Services {
             }
             let targets = match (&input.targets, role) {
                 (Some(t), _) => parse_targets(&mut e, &f("targets"), t),
-                (None, Ok(AssignmentRole::Lead)) => parent.targets.to_vec(),
+                (None, Ok(AssignmentRole::Lead)) => {
+                    let nth = sharing.iter().position(|&n| n == i).unwrap_or(0);
+                    even_share(parent.targets, sharing.len(), nth)
+                }
                 (None, _) => Vec::new(),
             };
             let instructions =
