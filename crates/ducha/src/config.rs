@@ -409,5 +409,13 @@ mod tests {
                 .to_string()
                 .contains("database.url")
         );
+        let mut c = Config::default();
+        c.service.analytics.handoff_share = 1.5;
+        assert!(
+            c.validate()
+                .expect_err("bad")
+                .to_string()
+                .contains("service.analytics")
+        );
     }
 }
