@@ -4,6 +4,7 @@
 //! and the working-day calendar are arguments, so every rule is deterministic and testable.
 
 pub mod analytics;
+pub mod assessment;
 pub mod assignment;
 pub mod calendar;
 pub mod chain;

@@ -1,0 +1,385 @@
+//! The scoring engine: facts and a rule set in, each unit's lines and total out.
+//!
+//! Points are kept in hundredths (`i64`) and every order is fixed, so a score recomputed from
+//! the same facts and rule version is the same, byte for byte.
+
+use super::rules::{FactKind, RuleSet};
+use crate::item::Priority;
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// A fact a rule may score, with the events behind it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Fact {
+    /// What happened.
+    pub kind: FactKind,
+    /// The unit it counts for (or against).
+    pub unit_id: i64,
+    /// The item.
+    pub item_id: i64,
+    /// The unit's assignment, if the fact is about one.
+    pub assignment_id: Option<i64>,
+    /// The unit was a co-unit (配合单位) on it.
+    pub co: bool,
+    /// The item's priority.
+    pub priority: Priority,
+    /// How many (working days for [`FactKind::LateDay`], else 1).
+    pub quantity: i64,
+    /// The events behind it (sequence numbers), the first being the one that decided it.
+    pub events: Vec<i64>,
+    /// The day it happened.
+    pub on: NaiveDate,
+}
+
+/// One line of a score card.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Line {
+    /// A stable key (rule, assignment, first event): what an appeal names.
+    pub key: String,
+    /// The rule.
+    pub rule_id: String,
+    /// The fact it scored.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub fact: FactKind,
+    /// The unit.
+    pub unit_id: i64,
+    /// The item.
+    pub item_id: i64,
+    /// The assignment.
+    pub assignment_id: Option<i64>,
+    /// Scored as a co-unit.
+    pub co: bool,
+    /// How many (days for a per-day rule).
+    pub quantity: i64,
+    /// Points in hundredths after caps and appeals (−1000 is −10 points).
+    pub points: i64,
+    /// Points in hundredths before caps.
+    pub raw: i64,
+    /// Voided by an accepted appeal.
+    pub voided: bool,
+    /// The events behind it.
+    pub events: Vec<i64>,
+    /// The day of the fact.
+    pub on: NaiveDate,
+}
+
+/// A unit's score for a period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UnitScore {
+    /// The unit.
+    pub unit_id: i64,
+    /// The base, in hundredths.
+    pub base: i64,
+    /// The total, in hundredths.
+    pub total: i64,
+    /// Lines, in the order of their facts.
+    pub lines: Vec<Line>,
+    /// Thresholds reached in the calendar year (their ids).
+    pub flags: Vec<String>,
+}
+
+/// Hundredths of `x`, rounded half away from zero.
+fn cents(x: f64) -> i64 {
+    (x * 100.0).round() as i64
+}
+
+/// Scores `units` (every unit appears, facts or not) from `facts` of the period under `rules`.
+/// Lines whose key is in `voided` count zero; `year` counts each unit's facts by kind in the
+/// calendar year so far, for the thresholds.
+pub fn score(
+    rules: &RuleSet,
+    units: &[i64],
+    facts: &[Fact],
+    voided: &BTreeSet<String>,
+    year: &HashMap<(i64, FactKind), u32>,
+) -> Vec<UnitScore> {
+    let mut sorted: Vec<&Fact> = facts.iter().collect();
+    sorted.sort_by(|a, b| {
+        (
+            a.unit_id,
+            a.on,
+            a.events.first(),
+            a.kind.as_str(),
+            a.assignment_id,
+        )
+            .cmp(&(
+                b.unit_id,
+                b.on,
+                b.events.first(),
+                b.kind.as_str(),
+                b.assignment_id,
+            ))
+    });
+    let mut lines: BTreeMap<i64, Vec<Line>> = units.iter().map(|u| (*u, Vec::new())).collect();
+    let mut per_item: HashMap<(i64, &str, i64), i64> = HashMap::new();
+    let mut per_period: HashMap<(i64, &str), i64> = HashMap::new();
+    for f in sorted {
+        for r in rules.rules.iter().filter(|r| r.fact == f.kind) {
+            if f.co && !r.co_units {
+                continue;
+            }
+            let mut x = r.points;
+            if f.kind == FactKind::LateDay {
+                x *= f.quantity as f64;
+            }
+            if r.weighted {
+                x *= rules.weights.of(f.priority);
+            }
+            if f.co {
+                x *= rules.co_share;
+            }
+            let raw = cents(x);
+            let key = format!(
+                "{}:{}:{}",
+                r.id,
+                f.assignment_id.unwrap_or(f.item_id),
+                f.events.first().copied().unwrap_or(0)
+            );
+            let voided_line = voided.contains(&key);
+            let mut points = if voided_line { 0 } else { raw };
+            let mut clamp = |used: &mut i64, cap: Option<f64>| {
+                if let Some(cap) = cap {
+                    let room = (cents(cap) - used.abs()).max(0);
+                    points = points.signum() * points.abs().min(room);
+                }
+            };
+            let item_used = per_item
+                .entry((f.unit_id, r.id.as_str(), f.item_id))
+                .or_default();
+            clamp(item_used, r.cap_per_item);
+            let period_used = per_period.entry((f.unit_id, r.id.as_str())).or_default();
+            clamp(period_used, r.cap_per_period);
+            *per_item
+                .entry((f.unit_id, r.id.as_str(), f.item_id))
+                .or_default() += points;
+            *per_period.entry((f.unit_id, r.id.as_str())).or_default() += points;
+            lines.entry(f.unit_id).or_default().push(Line {
+                key,
+                rule_id: r.id.clone(),
+                fact: f.kind,
+                unit_id: f.unit_id,
+                item_id: f.item_id,
+                assignment_id: f.assignment_id,
+                co: f.co,
+                quantity: f.quantity,
+                points,
+                raw,
+                voided: voided_line,
+                events: f.events.clone(),
+                on: f.on,
+            });
+        }
+    }
+    let base = cents(rules.base);
+    lines
+        .into_iter()
+        .map(|(unit_id, lines)| {
+            let total = base + lines.iter().map(|l| l.points).sum::<i64>();
+            let flags = rules
+                .thresholds
+                .iter()
+                .filter(|t| year.get(&(unit_id, t.fact)).copied().unwrap_or(0) >= t.count)
+                .map(|t| t.id.clone())
+                .collect();
+            UnitScore {
+                unit_id,
+                base,
+                total,
+                lines,
+                flags,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assessment::rules::{Rule, Threshold, Weights};
+
+    fn rule(id: &str, fact: FactKind, points: f64) -> Rule {
+        Rule {
+            id: id.into(),
+            fact,
+            points,
+            cap_per_item: None,
+            cap_per_period: None,
+            co_units: true,
+            weighted: true,
+            name: String::new(),
+        }
+    }
+
+    fn set(rules: Vec<Rule>) -> RuleSet {
+        RuleSet {
+            version: "t".into(),
+            title: String::new(),
+            base: 100.0,
+            co_share: 0.5,
+            weights: Weights::default(),
+            early_days: 5,
+            help_answer_days: 3,
+            rules,
+            thresholds: vec![Threshold {
+                id: "no-awards".into(),
+                fact: FactKind::Summons,
+                count: 2,
+                effect: String::new(),
+            }],
+        }
+    }
+
+    fn fact(kind: FactKind, unit: i64, item: i64, seq: i64) -> Fact {
+        Fact {
+            kind,
+            unit_id: unit,
+            item_id: item,
+            assignment_id: Some(item * 10 + unit),
+            co: false,
+            priority: Priority::Normal,
+            quantity: 1,
+            events: vec![seq],
+            on: NaiveDate::from_ymd_opt(2026, 10, 1 + u32::try_from(seq % 20).unwrap_or(0))
+                .expect("date"),
+        }
+    }
+
+    fn total(s: &[UnitScore], unit: i64) -> i64 {
+        s.iter().find(|u| u.unit_id == unit).map_or(0, |u| u.total)
+    }
+
+    /// (case, rules, facts, unit, expected total in hundredths)
+    #[test]
+    fn the_rules_table() {
+        let late_day = |cap: Option<f64>| {
+            let mut r = rule("late-day", FactKind::LateDay, -0.5);
+            r.cap_per_item = cap;
+            r
+        };
+        let days = |n: i64, seq: i64| Fact {
+            quantity: n,
+            ..fact(FactKind::LateDay, 1, 7, seq)
+        };
+        let cases: Vec<(&str, Vec<Rule>, Vec<Fact>, i64)> = vec![
+            (
+                "a lead's missed report costs 10",
+                vec![rule("m", FactKind::MissedReport, -10.0)],
+                vec![fact(FactKind::MissedReport, 1, 7, 1)],
+                9000,
+            ),
+            (
+                "a co-unit pays half",
+                vec![rule("u", FactKind::Unfinished, -5.0)],
+                vec![Fact {
+                    co: true,
+                    ..fact(FactKind::Unfinished, 1, 7, 1)
+                }],
+                10000 - 250,
+            ),
+            (
+                "an urgent item weighs 1.5",
+                vec![rule("m", FactKind::MissedReport, -10.0)],
+                vec![Fact {
+                    priority: Priority::Urgent,
+                    ..fact(FactKind::MissedReport, 1, 7, 1)
+                }],
+                10000 - 1500,
+            ),
+            (
+                "days late are per day, capped per item",
+                vec![late_day(Some(5.0))],
+                vec![days(4, 1), days(9, 2)],
+                10000 - 500,
+            ),
+            (
+                "without a cap every day counts",
+                vec![late_day(None)],
+                vec![days(4, 1), days(9, 2)],
+                10000 - 650,
+            ),
+            (
+                "a period cap bounds a bonus",
+                vec![{
+                    let mut r = rule("p", FactKind::BulletinPraise, 1.0);
+                    r.cap_per_period = Some(2.0);
+                    r
+                }],
+                (1..=5)
+                    .map(|s| fact(FactKind::BulletinPraise, 1, s, s))
+                    .collect(),
+                10200,
+            ),
+            (
+                "a rule that spares co-units",
+                vec![{
+                    let mut r = rule("e", FactKind::EarlyCompletion, 0.5);
+                    r.co_units = false;
+                    r
+                }],
+                vec![Fact {
+                    co: true,
+                    ..fact(FactKind::EarlyCompletion, 1, 7, 1)
+                }],
+                10000,
+            ),
+            (
+                "an unweighted rule ignores priority",
+                vec![{
+                    let mut r = rule("s", FactKind::Summons, -3.0);
+                    r.weighted = false;
+                    r
+                }],
+                vec![Fact {
+                    priority: Priority::Urgent,
+                    ..fact(FactKind::Summons, 1, 7, 1)
+                }],
+                9700,
+            ),
+            (
+                "another unit's help request is charged to the unit asked",
+                vec![rule("h", FactKind::HelpLate, -1.0)],
+                vec![fact(FactKind::HelpLate, 2, 7, 1)],
+                10000,
+            ),
+        ];
+        for (case, rules, facts, want) in cases {
+            let s = score(
+                &set(rules),
+                &[1, 2],
+                &facts,
+                &BTreeSet::new(),
+                &HashMap::new(),
+            );
+            assert_eq!(total(&s, 1), want, "{case}");
+        }
+    }
+
+    #[test]
+    fn appeals_void_a_line_and_thresholds_flag_the_year() {
+        let rules = set(vec![rule("m", FactKind::MissedReport, -10.0)]);
+        let facts = vec![
+            fact(FactKind::MissedReport, 1, 7, 1),
+            fact(FactKind::MissedReport, 1, 8, 2),
+        ];
+        let s = score(&rules, &[1], &facts, &BTreeSet::new(), &HashMap::new());
+        let key = s[0].lines[1].key.clone();
+        assert_eq!(key, "m:81:2");
+        let voided = BTreeSet::from([key]);
+        let year = HashMap::from([((1, FactKind::Summons), 2)]);
+        let s2 = score(&rules, &[1], &facts, &voided, &year);
+        assert_eq!(s2[0].total, 9000);
+        assert!(s2[0].lines[1].voided && s2[0].lines[1].raw == -1000);
+        assert_eq!(s2[0].flags, vec!["no-awards".to_string()]);
+        // The same facts in another order give the same card, byte for byte.
+        let mut reversed = facts.clone();
+        reversed.reverse();
+        let s3 = score(&rules, &[1], &reversed, &voided, &year);
+        assert_eq!(
+            serde_json::to_string(&s2).expect("json"),
+            serde_json::to_string(&s3).expect("json")
+        );
+    }
+}
