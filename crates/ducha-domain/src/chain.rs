@@ -71,6 +71,16 @@ str_enum!(
         NoticeMet = "notice.met",
         /// A notice was closed with its finished assignment.
         NoticeClosed = "notice.closed",
+        /// A jurisdiction loaded an assessment rule set.
+        RulesLoaded = "assessment.rules_loaded",
+        /// A unit appealed a line of its score card (申辩).
+        ScoreAppealed = "assessment.appealed",
+        /// The office accepted an appeal: the line is voided.
+        AppealAccepted = "assessment.appeal_accepted",
+        /// The office rejected an appeal.
+        AppealRejected = "assessment.appeal_rejected",
+        /// A period's scores were finalised; nothing in them changes afterwards.
+        ScoresFinalized = "assessment.finalized",
     }
 );
 

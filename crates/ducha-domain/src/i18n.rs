@@ -482,6 +482,7 @@ fn catalogue() -> &'static std::collections::HashMap<&'static str, (&'static str
             .iter()
             .chain(crate::i18n_ui::UI)
             .chain(crate::i18n_analytics::ANALYTICS)
+            .chain(crate::i18n_assessment::ASSESSMENT)
             .map(|(k, zh, en)| (*k, (*zh, *en)))
             .collect()
     })
@@ -647,6 +648,7 @@ mod tests {
             .iter()
             .chain(crate::i18n_ui::UI)
             .chain(crate::i18n_analytics::ANALYTICS)
+            .chain(crate::i18n_assessment::ASSESSMENT)
             .collect();
         assert_eq!(catalogue().len(), all.len(), "a key is defined twice");
         for (k, zh, en) in all {

@@ -11,6 +11,7 @@ pub mod chain;
 pub mod error;
 pub mod i18n;
 mod i18n_analytics;
+mod i18n_assessment;
 mod i18n_ui;
 pub mod ids;
 pub mod item;

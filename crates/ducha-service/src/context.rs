@@ -35,6 +35,8 @@ pub struct Config {
     pub evidence: crate::evidence::EvidenceSettings,
     /// Thresholds of the chain analytics' findings.
     pub analytics: ducha_domain::analytics::AnalyticsRules,
+    /// The assessment (平时成绩).
+    pub assessment: crate::assessment::AssessmentSettings,
 }
 
 impl Default for Config {
@@ -51,6 +53,7 @@ impl Default for Config {
             notify: Default::default(),
             evidence: Default::default(),
             analytics: Default::default(),
+            assessment: Default::default(),
         }
     }
 }

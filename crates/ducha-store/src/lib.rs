@@ -166,6 +166,7 @@ pub trait Store:
     + EvidenceStore
     + WorkbenchStore
     + AnalyticsStore
+    + AssessmentStore
 {
 }
 impl<
@@ -176,9 +177,55 @@ impl<
         + ClockStore
         + EvidenceStore
         + WorkbenchStore
-        + AnalyticsStore,
+        + AnalyticsStore
+        + AssessmentStore,
 > Store for T
 {
+}
+
+/// The assessment (平时成绩): the facts of a period, rule sets, finalised periods and appeals.
+/// Rule sets, finalised periods and appeals are written by [`EventStore::commit`] with their
+/// event ([`Insert::RuleSet`], [`Insert::ScorePeriod`], [`Insert::Appeal`],
+/// [`Update::Appeal`]); a finalised period is never written again.
+#[async_trait]
+pub trait AssessmentStore: Send + Sync {
+    /// One source's facts of a period within a subtree.
+    async fn facts(&self, q: &FactQuery, source: FactSource) -> StoreResult<Vec<FactRow>>;
+    /// A jurisdiction's rule sets, latest first.
+    async fn rule_sets(&self, scope_unit_id: i64) -> StoreResult<Vec<RuleSetRow>>;
+    /// A finalised period, if it is.
+    async fn score_period(
+        &self,
+        scope_unit_id: i64,
+        period: &str,
+    ) -> StoreResult<Option<ScorePeriodRow>>;
+    /// A jurisdiction's finalised periods.
+    async fn score_periods(&self, scope_unit_id: i64) -> StoreResult<Vec<ScorePeriodRow>>;
+    /// Every unit's total of a finalised period.
+    async fn score_totals(&self, period_id: i64) -> StoreResult<Vec<ScoreTotalRow>>;
+    /// The lines of a finalised period (one unit's, or all).
+    async fn score_lines(
+        &self,
+        period_id: i64,
+        unit_id: Option<i64>,
+    ) -> StoreResult<Vec<ScoreLineRow>>;
+    /// Appeals of a jurisdiction (of one period, pending ones only when asked).
+    async fn appeals(
+        &self,
+        scope_unit_id: i64,
+        period: Option<&str>,
+        pending_only: bool,
+    ) -> StoreResult<Vec<AppealRow>>;
+    /// One appeal.
+    async fn appeal(&self, id: i64) -> StoreResult<Option<AppealRow>>;
+    /// Assignments with a responsible person in a subtree that were open at some time in
+    /// `[from, to)`.
+    async fn cadre_rows(
+        &self,
+        root: &UnitPath,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<CadreRow>>;
 }
 
 /// Chain analytics (链条分析): hop facts, the hop log, the stall map's sums and kept
@@ -527,6 +574,8 @@ pub enum Update {
         /// When.
         at: DateTime<Utc>,
     },
+    /// An appeal's decision.
+    Appeal(AppealRow),
     /// Adds or replaces calendar overrides.
     Calendar(Vec<ducha_domain::calendar::CalendarEntry>),
     /// Lifts a user's login lock and clears the failure count.
@@ -573,6 +622,12 @@ pub enum Insert {
         /// When.
         created_at: DateTime<Utc>,
     },
+    /// A rule set of the assessment.
+    RuleSet(NewRuleSet),
+    /// A finalised period with every unit's total and lines.
+    ScorePeriod(NewScorePeriod),
+    /// An appeal against a line.
+    Appeal(NewAppeal),
     /// A finding judged by this change; written after the event, which it cites.
     Finding(ducha_domain::analytics::findings::FindingDraft),
     /// An in-app notification.

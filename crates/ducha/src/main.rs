@@ -1,6 +1,7 @@
 //! `ducha` — the integrated supervision & follow-up platform (整合督查督办平台).
 
 mod analytics;
+mod assessment;
 mod audit;
 mod backend;
 mod bench;
@@ -101,6 +102,11 @@ enum Command {
         #[command(subcommand)]
         command: AnalyticsCommand,
     },
+    /// The assessment (平时成绩): rule sets per jurisdiction.
+    Assessment {
+        #[command(subcommand)]
+        command: AssessmentCommand,
+    },
     /// Measure throughput and latency on a synthetic city.
     Bench(bench::BenchArgs),
 }
@@ -160,6 +166,51 @@ enum AnalyticsCommand {
         /// Compare the stored tables with the replay instead of writing; exit 1 if they differ.
         #[arg(long)]
         check: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum AssessmentCommand {
+    /// The rule sets (考核细则) of a jurisdiction.
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum RulesCommand {
+    /// Print the shipped default rule set (a starting point for a jurisdiction's own).
+    Default,
+    /// Load a rule set (TOML) for a jurisdiction; a version is loaded once.
+    Load {
+        #[command(flatten)]
+        db: DbArg,
+        /// The jurisdiction's unit id (the root when absent).
+        #[arg(long)]
+        scope: Option<i64>,
+        /// The TOML file.
+        file: PathBuf,
+    },
+    /// List a jurisdiction's rule sets, the one in force first.
+    List {
+        #[command(flatten)]
+        db: DbArg,
+        /// The jurisdiction's unit id (the root when absent).
+        #[arg(long)]
+        scope: Option<i64>,
+    },
+    /// Show what changed between two versions (`default` is the shipped set).
+    Diff {
+        #[command(flatten)]
+        db: DbArg,
+        /// The jurisdiction's unit id (the root when absent).
+        #[arg(long)]
+        scope: Option<i64>,
+        /// The older version.
+        from: String,
+        /// The newer version.
+        to: String,
     },
 }
 
@@ -385,6 +436,7 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Calendar { command } => return jobs::calendar(cfg, command).await,
         Command::Jobs { command } => return jobs::jobs(cfg, command).await,
         Command::Analytics { command } => return analytics::run(cfg, command).await,
+        Command::Assessment { command } => return assessment::run(cfg, command).await,
         Command::Bench(args) => bench::run(cfg, args).await?,
     }
     Ok(0)

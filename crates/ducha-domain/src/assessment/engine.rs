@@ -33,7 +33,7 @@ pub struct Fact {
 }
 
 /// One line of a score card.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Line {
     /// A stable key (rule, assignment, first event): what an appeal names.

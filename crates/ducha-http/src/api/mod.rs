@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, documented by OpenAPI.
 
 mod analytics;
+mod assessment;
 mod assignments;
 mod audit;
 mod clock;
@@ -40,6 +41,9 @@ use utoipa_axum::routes;
         (name = "clock", description = "Working-day calendar, urge notices, inbox, deliveries"),
         (name = "analytics", description = "Chain analytics (链条分析): dwell per hop, the stall \
             map, findings of stalls (肠梗阻) and dilution (中途变味)"),
+        (name = "assessment", description = "Continuous grades (平时成绩): rankings, score cards \
+            whose every line links to its events, appeals (申辩), finalising, the cadre record and \
+            rule sets"),
         (name = "evidence", description = "Evidence files (佐证材料): upload once, attach to reports, reuse; \
             download at `/evidence/{id}` and `/evidence/{id}/thumb`"),
     )
@@ -114,6 +118,13 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(analytics::findings))
         .routes(routes!(analytics::stall_map))
         .routes(routes!(analytics::unit_assignments))
+        .routes(routes!(assessment::scores))
+        .routes(routes!(assessment::card))
+        .routes(routes!(assessment::appeals, assessment::appeal))
+        .routes(routes!(assessment::decide))
+        .routes(routes!(assessment::finalize))
+        .routes(routes!(assessment::cadres))
+        .routes(routes!(assessment::rules, assessment::load_rules))
         // The upload reads its own, larger limit from the settings (see `evidence::upload`).
         .merge(
             OpenApiRouter::new()

@@ -1,12 +1,14 @@
 //! Rows as both backends store them. Enums are stored by name, lists as JSON text.
 
 mod analytics;
+mod assessment;
 mod clock;
 mod evidence;
 mod requests;
 mod workbench;
 
 pub use analytics::*;
+pub use assessment::*;
 pub use clock::*;
 pub use evidence::*;
 pub use requests::*;

@@ -13,6 +13,8 @@ use crate::StoreError;
 
 #[doc(hidden)]
 pub mod analytics;
+#[doc(hidden)]
+pub mod assessment;
 mod clock;
 mod evidence;
 mod reads;
@@ -305,6 +307,7 @@ macro_rules! impl_sql_store {
             $crate::__sql_evidence!($store, $db);
             $crate::__sql_workbench!($store, $db);
             $crate::__sql_analytics!($store, $db);
+            $crate::__sql_assessment!($store, $db);
         }
     };
 }

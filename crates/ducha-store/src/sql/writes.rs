@@ -184,6 +184,7 @@ macro_rules! __sql_writes {
                 }
                 return Ok(());
             }
+            Update::Appeal(a) => return one_row(update_appeal(tx, a).await?, "appeal"),
             Update::Hop(p) => return apply_hop_patch(tx, p).await,
             Update::HopDone(st) => return apply_hop_done(tx, st).await,
             Update::ResolveFindings { assignment_id, at } => {
@@ -316,6 +317,9 @@ macro_rules! __sql_writes {
                 .fetch_one(&mut **tx)
                 .await
                 .map_err(err)?
+            }
+            Insert::RuleSet(_) | Insert::ScorePeriod(_) | Insert::Appeal(_) => {
+                insert_assessment(tx, i).await?
             }
             Insert::Finding(_) => {
                 return Err(StoreError::Other("a finding is written after its event".into()));

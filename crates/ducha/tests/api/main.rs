@@ -26,6 +26,7 @@ mod helpers;
 mod admin;
 mod admin_pages;
 mod analytics;
+mod assessment;
 mod audit;
 mod bad_input;
 mod clock;

@@ -1,0 +1,136 @@
+//! The cadre record (干部履职记录): per responsible person, the items they answered for in a
+//! period and how each went — a factual record for the organisation department, not a score
+//! and not a ranking.
+
+use super::Period;
+use crate::Services;
+use crate::error::{ServiceError, ServiceResult};
+use chrono::{DateTime, Utc};
+use ducha_domain::org::Actor;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// One item a responsible person answered for.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CadreItem {
+    /// Item.
+    pub item_id: i64,
+    /// Its number.
+    pub item_number: Option<String>,
+    /// Its title.
+    pub item_title: String,
+    /// The unit.
+    pub unit_name: String,
+    /// `on_time`, `late`, `open_overdue` or `in_hand`.
+    pub outcome: String,
+    /// Working days late.
+    pub late_days: i64,
+    /// Deadline in force.
+    pub deadline: chrono::NaiveDate,
+}
+
+/// A responsible person's record for a period.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CadreRecord {
+    /// The person.
+    pub user_id: i64,
+    /// Their name.
+    pub name: String,
+    /// Items, with outcomes.
+    pub items: Vec<CadreItem>,
+    /// Finished on time.
+    pub on_time: usize,
+    /// Finished late.
+    pub late: usize,
+    /// Open past the deadline at the period's end.
+    pub open_overdue: usize,
+    /// Still in hand within the deadline.
+    pub in_hand: usize,
+    /// Working days late, summed.
+    pub late_days: i64,
+}
+
+impl Services {
+    /// The cadre record of a jurisdiction's responsible persons for a period (its
+    /// supervisors and leaders).
+    pub async fn cadre_records(
+        &self,
+        actor: &Actor,
+        scope_unit_id: Option<i64>,
+        period: &str,
+        now: DateTime<Utc>,
+    ) -> ServiceResult<Vec<CadreRecord>> {
+        let period = Period::parse(period)?;
+        let (_, root) = self.assessment_scope(actor, scope_unit_id).await?;
+        if !Self::reads_assessment(actor, &root) {
+            return Err(ServiceError::Forbidden);
+        }
+        let (from, to) = period.instants();
+        let rows = self.store.cadre_rows(&root, from, to).await?;
+        let end = period.last_day().min(self.today(now));
+        let mut items: Vec<i64> = rows.iter().map(|r| r.item_id).collect();
+        items.sort_unstable();
+        items.dedup();
+        let mut users: Vec<i64> = rows.iter().map(|r| r.user_id).collect();
+        users.sort_unstable();
+        users.dedup();
+        let mut units: Vec<i64> = rows.iter().map(|r| r.unit_id).collect();
+        units.sort_unstable();
+        units.dedup();
+        let (titles, names, unit_names) = tokio::try_join!(
+            self.store.item_titles(&items),
+            self.store.user_names(&users),
+            self.store.unit_names(&units)
+        )?;
+        let titles: HashMap<i64, (Option<String>, String)> = titles
+            .into_iter()
+            .map(|t| (t.id, (t.number, t.title)))
+            .collect();
+        let names: HashMap<i64, String> = names.into_iter().collect();
+        let unit_names: HashMap<i64, String> = unit_names.into_iter().collect();
+        let cal = self.calendar();
+        let mut out: BTreeMap<i64, CadreRecord> = BTreeMap::new();
+        for r in rows {
+            let done = r.completed_at.filter(|t| *t < to);
+            let (outcome, late_days) = match done {
+                Some(_) if r.late_days.unwrap_or(0) > 0 => ("late", r.late_days.unwrap_or(0)),
+                Some(_) => ("on_time", 0),
+                None if r.deadline < end => (
+                    "open_overdue",
+                    cal.working_days_between(r.deadline, end).max(0),
+                ),
+                None => ("in_hand", 0),
+            };
+            let rec = out.entry(r.user_id).or_insert_with(|| CadreRecord {
+                user_id: r.user_id,
+                name: names.get(&r.user_id).cloned().unwrap_or_default(),
+                items: vec![],
+                on_time: 0,
+                late: 0,
+                open_overdue: 0,
+                in_hand: 0,
+                late_days: 0,
+            });
+            match outcome {
+                "late" => rec.late += 1,
+                "on_time" => rec.on_time += 1,
+                "open_overdue" => rec.open_overdue += 1,
+                _ => rec.in_hand += 1,
+            }
+            rec.late_days += late_days;
+            let (number, title) = titles.get(&r.item_id).cloned().unwrap_or_default();
+            rec.items.push(CadreItem {
+                item_id: r.item_id,
+                item_number: number,
+                item_title: title,
+                unit_name: unit_names.get(&r.unit_id).cloned().unwrap_or_default(),
+                outcome: outcome.into(),
+                late_days,
+                deadline: r.deadline,
+            });
+        }
+        Ok(out.into_values().collect())
+    }
+}

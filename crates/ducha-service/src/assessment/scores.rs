@@ -1,0 +1,401 @@
+//! The scores of a period: the ranking of a jurisdiction's units and each unit's score card,
+//! computed from the facts for an open period and read as stored for a final one.
+
+use super::{Period, assessed};
+use crate::Services;
+use crate::error::{ServiceError, ServiceResult};
+use chrono::{DateTime, Utc};
+use ducha_domain::assessment::{Line, RuleSet, UnitScore, score};
+use ducha_domain::org::{Actor, UnitPath};
+use serde::Serialize;
+use std::collections::{BTreeSet, HashMap};
+
+/// A unit's place in the ranking.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UnitRank {
+    /// Unit.
+    pub unit_id: i64,
+    /// Its name.
+    pub unit_name: String,
+    /// Its depth in the tree.
+    pub level: i64,
+    /// Score.
+    pub total: f64,
+    /// Place (1 = best; equal scores share a place).
+    pub rank: usize,
+    /// Place in the period before.
+    pub previous_rank: Option<usize>,
+    /// Deductions, summed (negative).
+    pub deductions: f64,
+    /// Bonuses, summed.
+    pub bonuses: f64,
+    /// Lines on the card.
+    pub lines: usize,
+    /// Thresholds reached this year.
+    pub flags: Vec<String>,
+}
+
+/// The ranking of a period.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ScoreBoard {
+    /// The jurisdiction.
+    pub scope_unit_id: i64,
+    /// Its name.
+    pub scope_name: String,
+    /// The period.
+    pub period: String,
+    /// Finalised: nothing changes any more.
+    pub is_final: bool,
+    /// When it was finalised.
+    pub finalized_at: Option<DateTime<Utc>>,
+    /// The rule set's version.
+    pub rules_version: String,
+    /// Units, best first.
+    pub units: Vec<UnitRank>,
+    /// Appeals still to decide.
+    pub pending_appeals: usize,
+    /// Whether the reader may finalise it now.
+    pub can_finalize: bool,
+}
+
+/// A line as a score card shows it.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CardLine {
+    /// The line.
+    #[serde(flatten)]
+    pub line: Line,
+    /// The rule's name.
+    pub rule_name: String,
+    /// Points (negative for a deduction).
+    pub value: f64,
+    /// The item's number.
+    pub item_number: Option<String>,
+    /// The item's title.
+    pub item_title: String,
+    /// The appeal against it, if any: `pending`, `accepted` or `rejected`.
+    pub appeal: Option<String>,
+}
+
+/// A unit's score card.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ScoreCard {
+    /// The jurisdiction.
+    pub scope_unit_id: i64,
+    /// The period.
+    pub period: String,
+    /// Finalised.
+    pub is_final: bool,
+    /// The rule set's version.
+    pub rules_version: String,
+    /// The unit.
+    pub unit_id: i64,
+    /// Its name.
+    pub unit_name: String,
+    /// Base.
+    pub base: f64,
+    /// Score.
+    pub total: f64,
+    /// Lines, in the order of their facts.
+    pub lines: Vec<CardLine>,
+    /// Thresholds reached this year.
+    pub flags: Vec<String>,
+    /// Whether the reader may appeal its lines now.
+    pub can_appeal: bool,
+}
+
+pub(crate) fn points(hundredths: i64) -> f64 {
+    hundredths as f64 / 100.0
+}
+
+/// A period's scores and the rule set version they come from.
+pub(crate) struct Scored {
+    pub version: String,
+    pub units: Vec<UnitScore>,
+    pub finalized_at: Option<DateTime<Utc>>,
+    pub rules: RuleSet,
+}
+
+impl Services {
+    /// The rule set in force in a jurisdiction: the latest loaded, else the shipped default.
+    pub(crate) async fn rules_in_force(&self, scope_unit_id: i64) -> ServiceResult<RuleSet> {
+        Ok(match self.store.rule_sets(scope_unit_id).await?.first() {
+            Some(r) => RuleSet::parse(&r.body).unwrap_or_else(|_| RuleSet::default_set()),
+            None => RuleSet::default_set(),
+        })
+    }
+
+    /// The units a jurisdiction assesses.
+    pub(crate) async fn assessed_units(
+        &self,
+        scope_unit_id: i64,
+        root: &UnitPath,
+    ) -> ServiceResult<Vec<ducha_store::UnitRow>> {
+        Ok(self
+            .store
+            .units_under(root)
+            .await?
+            .into_iter()
+            .filter(|u| u.id != scope_unit_id && assessed(u.kind))
+            .collect())
+    }
+
+    /// The scores of a period: stored when final, computed otherwise.
+    pub(crate) async fn scored(
+        &self,
+        scope_unit_id: i64,
+        root: &UnitPath,
+        period: &Period,
+    ) -> ServiceResult<Scored> {
+        if let Some(p) = self.store.score_period(scope_unit_id, &period.name).await? {
+            let totals = self.store.score_totals(p.id).await?;
+            let mut lines: HashMap<i64, Vec<Line>> = HashMap::new();
+            for l in self.store.score_lines(p.id, None).await? {
+                let line: Line = serde_json::from_str(&l.line).map_err(|e| {
+                    ServiceError::Store(ducha_store::StoreError::Other(Box::new(e)))
+                })?;
+                lines.entry(l.unit_id).or_default().push(line);
+            }
+            let units = totals
+                .into_iter()
+                .map(|t| UnitScore {
+                    unit_id: t.unit_id,
+                    base: t.base,
+                    total: t.total,
+                    lines: lines.remove(&t.unit_id).unwrap_or_default(),
+                    flags: t.flags.0,
+                })
+                .collect();
+            return Ok(Scored {
+                version: p.rules_version,
+                units,
+                finalized_at: Some(p.finalized_at),
+                rules: self.rules_in_force(scope_unit_id).await?,
+            });
+        }
+        let rules = self.rules_in_force(scope_unit_id).await?;
+        let units: Vec<i64> = self
+            .assessed_units(scope_unit_id, root)
+            .await?
+            .iter()
+            .map(|u| u.id)
+            .collect();
+        let facts = self.period_facts(root, period, &rules, None).await?;
+        let year = self.year_counts(root, period, &rules).await?;
+        let voided: BTreeSet<String> = self
+            .store
+            .appeals(scope_unit_id, None, false)
+            .await?
+            .into_iter()
+            .filter(|a| a.state == "accepted")
+            .map(|a| a.line_key)
+            .collect();
+        let facts: Vec<_> = facts
+            .into_iter()
+            .filter(|f| units.contains(&f.unit_id))
+            .collect();
+        Ok(Scored {
+            version: rules.version.clone(),
+            units: score(&rules, &units, &facts, &voided, &year),
+            finalized_at: None,
+            rules,
+        })
+    }
+
+    /// The ranking of a jurisdiction's units for a period (supervisors and leaders), at one
+    /// level of the tree when asked.
+    pub async fn score_board(
+        &self,
+        actor: &Actor,
+        scope_unit_id: Option<i64>,
+        period: &str,
+        level: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> ServiceResult<ScoreBoard> {
+        let period = Period::parse(period)?;
+        let (scope, root) = self.assessment_scope(actor, scope_unit_id).await?;
+        if !Self::reads_assessment(actor, &root) {
+            return Err(ServiceError::Forbidden);
+        }
+        let scored = self.scored(scope, &root, &period).await?;
+        let previous = match period.previous() {
+            Some(p) => Some(self.scored(scope, &root, &p).await?),
+            None => None,
+        };
+        let units = self.assessed_units(scope, &root).await?;
+        let info: HashMap<i64, (String, i64)> = units
+            .iter()
+            .map(|u| {
+                (
+                    u.id,
+                    (u.name.clone(), i64::try_from(u.path.0.depth()).unwrap_or(0)),
+                )
+            })
+            .collect();
+        let in_level = |u: &i64| level.is_none_or(|l| info.get(u).is_some_and(|i| i.1 == l));
+        let ranks = |s: &[UnitScore]| -> HashMap<i64, usize> {
+            let mut v: Vec<&UnitScore> = s.iter().filter(|u| in_level(&u.unit_id)).collect();
+            v.sort_by(|a, b| b.total.cmp(&a.total).then(a.unit_id.cmp(&b.unit_id)));
+            let mut out = HashMap::new();
+            let mut last = (i64::MIN, 0);
+            for (i, u) in v.iter().enumerate() {
+                let place = if u.total == last.0 { last.1 } else { i + 1 };
+                last = (u.total, place);
+                out.insert(u.unit_id, place);
+            }
+            out
+        };
+        let now_ranks = ranks(&scored.units);
+        let before = previous
+            .as_ref()
+            .map(|p| ranks(&p.units))
+            .unwrap_or_default();
+        let mut list: Vec<UnitRank> = scored
+            .units
+            .iter()
+            .filter(|u| in_level(&u.unit_id))
+            .map(|u| UnitRank {
+                unit_id: u.unit_id,
+                unit_name: info
+                    .get(&u.unit_id)
+                    .map(|i| i.0.clone())
+                    .unwrap_or_default(),
+                level: info.get(&u.unit_id).map_or(0, |i| i.1),
+                total: points(u.total),
+                rank: now_ranks.get(&u.unit_id).copied().unwrap_or(0),
+                previous_rank: before.get(&u.unit_id).copied(),
+                deductions: points(u.lines.iter().map(|l| l.points.min(0)).sum()),
+                bonuses: points(u.lines.iter().map(|l| l.points.max(0)).sum()),
+                lines: u.lines.len(),
+                flags: u.flags.clone(),
+            })
+            .collect();
+        list.sort_by(|a, b| a.rank.cmp(&b.rank).then(a.unit_id.cmp(&b.unit_id)));
+        let pending = self
+            .store
+            .appeals(scope, Some(&period.name), true)
+            .await?
+            .len();
+        let scope_name = self
+            .store
+            .unit(scope)
+            .await?
+            .map(|u| u.name)
+            .unwrap_or_default();
+        let is_final = scored.finalized_at.is_some();
+        Ok(ScoreBoard {
+            scope_unit_id: scope,
+            scope_name,
+            period: period.name.clone(),
+            is_final,
+            finalized_at: scored.finalized_at,
+            rules_version: scored.version,
+            units: list,
+            pending_appeals: pending,
+            can_finalize: !is_final
+                && Self::runs_assessment(actor, &root)
+                && period.end <= self.today(now)
+                && !self.within_appeal_window(&period, now)
+                && pending == 0,
+        })
+    }
+
+    /// A unit's score card for a period: for the jurisdiction's supervisors and leaders, and
+    /// for the unit's own people (and those above it).
+    pub async fn score_card(
+        &self,
+        actor: &Actor,
+        scope_unit_id: Option<i64>,
+        unit_id: i64,
+        period: &str,
+        now: DateTime<Utc>,
+    ) -> ServiceResult<ScoreCard> {
+        let period = Period::parse(period)?;
+        let (scope, root) = self.assessment_scope(actor, scope_unit_id).await?;
+        let unit = self
+            .store
+            .unit(unit_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let sees = Self::reads_assessment(actor, &root) || actor.sees(&unit.path.0);
+        if !sees || !unit.path.0.is_strictly_below(&root) {
+            return Err(ServiceError::NotFound);
+        }
+        let scored = self.scored(scope, &root, &period).await?;
+        let card = scored
+            .units
+            .into_iter()
+            .find(|u| u.unit_id == unit_id)
+            .ok_or(ServiceError::NotFound)?;
+        let mut items: Vec<i64> = card.lines.iter().map(|l| l.item_id).collect();
+        items.sort_unstable();
+        items.dedup();
+        let titles: HashMap<i64, (Option<String>, String)> = self
+            .store
+            .item_titles(&items)
+            .await?
+            .into_iter()
+            .map(|t| (t.id, (t.number, t.title)))
+            .collect();
+        let appeals: HashMap<String, String> = self
+            .store
+            .appeals(scope, Some(&period.name), false)
+            .await?
+            .into_iter()
+            .filter(|a| a.unit_id == unit_id)
+            .map(|a| (a.line_key, a.state))
+            .collect();
+        let rule_names: HashMap<&str, &str> = scored
+            .rules
+            .rules
+            .iter()
+            .map(|r| (r.id.as_str(), r.name.as_str()))
+            .collect();
+        let is_final = scored.finalized_at.is_some();
+        let lines = card
+            .lines
+            .into_iter()
+            .map(|l| {
+                let (number, title) = titles.get(&l.item_id).cloned().unwrap_or_default();
+                CardLine {
+                    rule_name: rule_names
+                        .get(l.rule_id.as_str())
+                        .copied()
+                        .unwrap_or("")
+                        .to_string(),
+                    value: points(l.points),
+                    item_number: number,
+                    item_title: title,
+                    appeal: appeals.get(&l.key).cloned(),
+                    line: l,
+                }
+            })
+            .collect();
+        Ok(ScoreCard {
+            scope_unit_id: scope,
+            period: period.name.clone(),
+            is_final,
+            rules_version: scored.version,
+            unit_id,
+            unit_name: unit.name,
+            base: points(card.base),
+            total: points(card.total),
+            lines,
+            flags: card.flags,
+            can_appeal: !is_final
+                && actor.acts_for(ducha_domain::UnitId(unit_id))
+                && self.within_appeal_window(&period, now),
+        })
+    }
+
+    /// Whether `now` is no later than the appeal window after `period`.
+    pub(crate) fn within_appeal_window(&self, period: &Period, now: DateTime<Utc>) -> bool {
+        let last = self
+            .calendar()
+            .add_working_days(period.last_day(), self.config.assessment.appeal_days);
+        self.today(now) <= last
+    }
+}

@@ -1,0 +1,372 @@
+//! The assessment's SQL: the facts of a period from the rows the other parts keep (each with
+//! the event behind it), rule sets, finalised periods and appeals.
+
+/// The columns every fact query returns, in [`FactRow`](crate::FactRow) order.
+pub const FACT_COLS: &str = "unit_id, item_id, assignment_id, role, priority, at, seq, quantity, \
+    what, deadline, until";
+
+/// The event of kind `kinds` on `assignment` at `at`, as a correlated subquery.
+pub fn event_at(assignment: &str, at: &str, kinds: &str) -> String {
+    format!(
+        "(SELECT e.seq FROM events e WHERE e.assignment_id = {assignment} AND e.at = {at} \
+         AND e.kind IN ({kinds}) ORDER BY e.seq LIMIT 1)"
+    )
+}
+
+/// Implements `AssessmentStore` inside the module that
+/// [`impl_sql_store!`](crate::impl_sql_store) generates; not for direct use.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __sql_assessment {
+    ($store:ty, $db:ty) => {
+        use $crate::sql::assessment::{FACT_COLS, event_at};
+
+        const APPEAL_COLS: &str = "id, scope_unit_id, period, unit_id, line_key, reason, \
+            evidence, state, created_by, created_at, decided_by, decided_at, comment, version";
+
+        /// The SELECT of one source's facts, `$1`/`$2` the period's instants, `$3` its last day.
+        fn fact_sql(source: FactSource, d: &mut Dynamic, root: &UnitPath) -> String {
+            let null_int = "CAST(NULL AS BIGINT)";
+            let null_date = "CAST(NULL AS DATE)";
+            let null_time = "CAST(NULL AS TIMESTAMP)";
+            let notice_event = event_at(
+                "n.assignment_id",
+                "n.issued_at",
+                "'notice.issued', 'notice.escalated'",
+            );
+            match source {
+                FactSource::Notices => {
+                    let r = d.subtree("n.unit_path", root);
+                    format!(
+                        "SELECT n.unit_id, n.item_id, n.assignment_id, a.role, i.priority, \
+                         n.issued_at AS at, {notice_event} AS seq, {null_int} AS quantity, \
+                         n.level || ':' || n.cause AS what, {null_date} AS deadline, \
+                         {null_time} AS until FROM notices n \
+                         JOIN assignments a ON a.id = n.assignment_id \
+                         JOIN items i ON i.id = n.item_id \
+                         WHERE n.issued_at >= $1 AND n.issued_at < $2 AND {r}"
+                    )
+                }
+                FactSource::Summonses => {
+                    let r = d.subtree("n.unit_path", root);
+                    format!(
+                        "SELECT s.unit_id, n.item_id, n.assignment_id, a.role, i.priority, \
+                         s.created_at AS at, {notice_event} AS seq, {null_int} AS quantity, \
+                         'summons' AS what, {null_date} AS deadline, {null_time} AS until \
+                         FROM summons s JOIN notices n ON n.id = s.notice_id \
+                         JOIN assignments a ON a.id = n.assignment_id \
+                         JOIN items i ON i.id = n.item_id \
+                         WHERE s.created_at >= $1 AND s.created_at < $2 AND {r}"
+                    )
+                }
+                FactSource::Returns => {
+                    let r = d.subtree("a.unit_path", root);
+                    let ev = event_at("r.assignment_id", "r.reviewed_at", "'report.returned'");
+                    format!(
+                        "SELECT a.unit_id, r.item_id, r.assignment_id, a.role, i.priority, \
+                         r.reviewed_at AS at, {ev} AS seq, {null_int} AS quantity, \
+                         r.kind AS what, {null_date} AS deadline, {null_time} AS until \
+                         FROM reports r JOIN assignments a ON a.id = r.assignment_id \
+                         JOIN items i ON i.id = r.item_id WHERE r.state = 'returned' \
+                         AND r.reviewed_at >= $1 AND r.reviewed_at < $2 AND {r}"
+                    )
+                }
+                FactSource::Completions => {
+                    let r = d.subtree("f.unit_path", root);
+                    let ev = event_at("f.assignment_id", "f.completed_at", "'report.accepted'");
+                    format!(
+                        "SELECT f.unit_id, f.item_id, f.assignment_id, a.role, i.priority, \
+                         f.completed_at AS at, {ev} AS seq, f.late_days AS quantity, \
+                         CAST(NULL AS TEXT) AS what, a.deadline AS deadline, \
+                         {null_time} AS until FROM hop_facts f \
+                         JOIN assignments a ON a.id = f.assignment_id \
+                         JOIN items i ON i.id = f.item_id \
+                         WHERE f.completed_at >= $1 AND f.completed_at < $2 AND {r}"
+                    )
+                }
+                FactSource::LostDays => {
+                    let r = d.subtree("u.path", root);
+                    let ev = event_at("f.assignment_id", "f.completed_at", "'report.accepted'");
+                    format!(
+                        "SELECT l.unit_id, f.item_id, f.assignment_id, \
+                         CASE WHEN l.unit_id = a.unit_id THEN a.role END AS role, i.priority, \
+                         f.completed_at AS at, {ev} AS seq, l.days AS quantity, \
+                         l.reason AS what, {null_date} AS deadline, {null_time} AS until \
+                         FROM hop_log l JOIN hop_facts f ON f.assignment_id = l.assignment_id \
+                         JOIN assignments a ON a.id = f.assignment_id \
+                         JOIN items i ON i.id = f.item_id JOIN units u ON u.id = l.unit_id \
+                         WHERE l.hop = 'lost' AND f.completed_at >= $1 \
+                         AND f.completed_at < $2 AND {r}"
+                    )
+                }
+                FactSource::Unfinished => {
+                    let r = d.subtree("a.unit_path", root);
+                    format!(
+                        "SELECT a.unit_id, a.item_id, a.id AS assignment_id, a.role, \
+                         i.priority, a.dispatched_at AS at, (SELECT MAX(e.seq) FROM events e \
+                         WHERE e.assignment_id = a.id AND e.at < $2) AS seq, \
+                         {null_int} AS quantity, CAST(NULL AS TEXT) AS what, \
+                         a.deadline AS deadline, {null_time} AS until FROM assignments a \
+                         JOIN items i ON i.id = a.item_id \
+                         LEFT JOIN hop_facts f ON f.assignment_id = a.id \
+                         WHERE a.dispatched_at < $2 AND a.deadline < $3 \
+                         AND a.state <> 'withdrawn' \
+                         AND (f.completed_at IS NULL OR f.completed_at >= $2) AND {r}"
+                    )
+                }
+                FactSource::Help => {
+                    let r = d.subtree("u.path", root);
+                    let ev = event_at("h.assignment_id", "h.created_at", "'help.requested'");
+                    format!(
+                        "SELECT h.to_unit_id AS unit_id, h.item_id, h.assignment_id, \
+                         CAST(NULL AS TEXT) AS role, i.priority, h.created_at AS at, \
+                         {ev} AS seq, {null_int} AS quantity, CAST(NULL AS TEXT) AS what, \
+                         {null_date} AS deadline, h.answered_at AS until \
+                         FROM help_requests h JOIN units u ON u.id = h.to_unit_id \
+                         JOIN items i ON i.id = h.item_id WHERE h.created_at < $2 \
+                         AND (h.answered_at IS NULL OR h.answered_at >= $1) AND {r}"
+                    )
+                }
+                FactSource::Findings => {
+                    let r = d.subtree("f.unit_path", root);
+                    format!(
+                        "SELECT f.unit_id, f.item_id, f.assignment_id, \
+                         CASE WHEN f.unit_id = a.unit_id THEN a.role END AS role, i.priority, \
+                         f.found_at AS at, f.event_seq AS seq, {null_int} AS quantity, \
+                         f.kind AS what, {null_date} AS deadline, {null_time} AS until \
+                         FROM findings f JOIN assignments a ON a.id = f.assignment_id \
+                         JOIN items i ON i.id = f.item_id \
+                         WHERE f.found_at >= $1 AND f.found_at < $2 \
+                         AND (f.resolved_at IS NULL OR f.resolved_at >= $2) AND {r}"
+                    )
+                }
+            }
+        }
+
+        /// Writes a rule set, a finalised period or an appeal; returns the new row's id.
+        async fn insert_assessment(tx: &mut Tx, i: &Insert) -> StoreResult<i64> {
+            match i {
+                Insert::RuleSet(r) => sqlx::query_scalar::<$db, i64>(
+                    "INSERT INTO rule_sets (scope_unit_id, version, title, body, loaded_by, \
+                     loaded_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                )
+                .bind(r.scope_unit_id)
+                .bind(&r.version)
+                .bind(&r.title)
+                .bind(&r.body)
+                .bind(r.loaded_by)
+                .bind(r.loaded_at)
+                .fetch_one(&mut **tx)
+                .await
+                .map_err(err),
+                Insert::ScorePeriod(p) => {
+                    let id = sqlx::query_scalar::<$db, i64>(
+                        "INSERT INTO score_periods (scope_unit_id, period, rules_version, \
+                         digest, finalized_by, finalized_at) VALUES ($1, $2, $3, $4, $5, $6) \
+                         RETURNING id",
+                    )
+                    .bind(p.scope_unit_id)
+                    .bind(&p.period)
+                    .bind(&p.rules_version)
+                    .bind(&p.digest)
+                    .bind(p.finalized_by)
+                    .bind(p.finalized_at)
+                    .fetch_one(&mut **tx)
+                    .await
+                    .map_err(err)?;
+                    let totals: Vec<_> = p.units.iter().collect();
+                    bulk(tx, "score_totals", "period_id, unit_id, base, total, flags", &totals, 500, |u, d| {
+                        let v = [
+                            d.arg(Arg::I64(id)),
+                            d.arg(Arg::I64(u.0)),
+                            d.arg(Arg::I64(u.1)),
+                            d.arg(Arg::I64(u.2)),
+                            d.arg(Arg::Text(u.3.clone())),
+                        ];
+                        format!("({})", v.join(", "))
+                    })
+                    .await?;
+                    let lines: Vec<(i64, i64, &String)> = p
+                        .units
+                        .iter()
+                        .flat_map(|u| (0_i64..).zip(&u.4).map(move |(n, l)| (u.0, n, l)))
+                        .collect();
+                    bulk(tx, "score_lines", "period_id, unit_id, position, line", &lines, 500, |l, d| {
+                        let v = [
+                            d.arg(Arg::I64(id)),
+                            d.arg(Arg::I64(l.0)),
+                            d.arg(Arg::I64(l.1)),
+                            d.arg(Arg::Text(l.2.clone())),
+                        ];
+                        format!("({})", v.join(", "))
+                    })
+                    .await?;
+                    Ok(id)
+                }
+                Insert::Appeal(a) => sqlx::query_scalar::<$db, i64>(
+                    "INSERT INTO score_appeals (scope_unit_id, period, unit_id, line_key, \
+                     reason, evidence, state, created_by, created_at) VALUES ($1, $2, $3, $4, \
+                     $5, $6, 'pending', $7, $8) RETURNING id",
+                )
+                .bind(a.scope_unit_id)
+                .bind(&a.period)
+                .bind(a.unit_id)
+                .bind(&a.line_key)
+                .bind(&a.reason)
+                .bind(Json(&a.evidence).text())
+                .bind(a.created_by)
+                .bind(a.created_at)
+                .fetch_one(&mut **tx)
+                .await
+                .map_err(err),
+                _ => Err(StoreError::Other("not an assessment row".into())),
+            }
+        }
+
+        /// Records an appeal's decision, checked against the version it was read at.
+        async fn update_appeal(tx: &mut Tx, a: &AppealRow) -> StoreResult<u64> {
+            Ok(sqlx::query::<$db>(
+                "UPDATE score_appeals SET state = $2, decided_by = $3, decided_at = $4, \
+                 comment = $5, version = version + 1 WHERE id = $1 AND version = $6",
+            )
+            .bind(a.id)
+            .bind(&a.state)
+            .bind(a.decided_by)
+            .bind(a.decided_at)
+            .bind(&a.comment)
+            .bind(a.version)
+            .execute(&mut **tx)
+            .await
+            .map_err(err)?
+            .rows_affected())
+        }
+
+        #[async_trait]
+        impl AssessmentStore for $store {
+            async fn facts(
+                &self,
+                q: &FactQuery,
+                source: FactSource,
+            ) -> StoreResult<Vec<FactRow>> {
+                let mut d = Dynamic::default();
+                d.arg(Arg::Time(q.from));
+                d.arg(Arg::Time(q.to));
+                d.arg(Arg::Date(q.last_day));
+                let body = fact_sql(source, &mut d, &q.root);
+                d.sql = format!("SELECT {FACT_COLS} FROM ({body}) x");
+                fetch_all(self, d).await
+            }
+
+            async fn rule_sets(&self, scope_unit_id: i64) -> StoreResult<Vec<RuleSetRow>> {
+                sqlx::query_as::<$db, RuleSetRow>(
+                    "SELECT id, scope_unit_id, version, title, body, loaded_by, loaded_at \
+                     FROM rule_sets WHERE scope_unit_id = $1 ORDER BY id DESC",
+                )
+                .bind(scope_unit_id)
+                .fetch_all(self.reader())
+                .await
+                .map_err(err)
+            }
+
+            async fn score_period(
+                &self,
+                scope_unit_id: i64,
+                period: &str,
+            ) -> StoreResult<Option<ScorePeriodRow>> {
+                sqlx::query_as::<$db, ScorePeriodRow>(
+                    "SELECT id, scope_unit_id, period, rules_version, digest, finalized_by, \
+                     finalized_at FROM score_periods WHERE scope_unit_id = $1 AND period = $2",
+                )
+                .bind(scope_unit_id)
+                .bind(period)
+                .fetch_optional(self.reader())
+                .await
+                .map_err(err)
+            }
+
+            async fn score_periods(&self, scope_unit_id: i64) -> StoreResult<Vec<ScorePeriodRow>> {
+                sqlx::query_as::<$db, ScorePeriodRow>(
+                    "SELECT id, scope_unit_id, period, rules_version, digest, finalized_by, \
+                     finalized_at FROM score_periods WHERE scope_unit_id = $1 ORDER BY period",
+                )
+                .bind(scope_unit_id)
+                .fetch_all(self.reader())
+                .await
+                .map_err(err)
+            }
+
+            async fn score_totals(&self, period_id: i64) -> StoreResult<Vec<ScoreTotalRow>> {
+                sqlx::query_as::<$db, ScoreTotalRow>(
+                    "SELECT unit_id, base, total, flags FROM score_totals WHERE period_id = $1 \
+                     ORDER BY unit_id",
+                )
+                .bind(period_id)
+                .fetch_all(self.reader())
+                .await
+                .map_err(err)
+            }
+
+            async fn score_lines(
+                &self,
+                period_id: i64,
+                unit_id: Option<i64>,
+            ) -> StoreResult<Vec<ScoreLineRow>> {
+                sqlx::query_as::<$db, ScoreLineRow>(
+                    "SELECT unit_id, position, line FROM score_lines WHERE period_id = $1 \
+                     AND ($2 IS NULL OR unit_id = $2) ORDER BY unit_id, position",
+                )
+                .bind(period_id)
+                .bind(unit_id)
+                .fetch_all(self.reader())
+                .await
+                .map_err(err)
+            }
+
+            async fn appeals(
+                &self,
+                scope_unit_id: i64,
+                period: Option<&str>,
+                pending_only: bool,
+            ) -> StoreResult<Vec<AppealRow>> {
+                sqlx::query_as::<$db, AppealRow>(sql(format!(
+                    "SELECT {APPEAL_COLS} FROM score_appeals WHERE scope_unit_id = $1 \
+                     AND ($2 IS NULL OR period = $2) AND ($3 = 0 OR state = 'pending') \
+                     ORDER BY id"
+                )))
+                .bind(scope_unit_id)
+                .bind(period)
+                .bind(i64::from(pending_only))
+                .fetch_all(self.reader())
+                .await
+                .map_err(err)
+            }
+
+            async fn appeal(&self, id: i64) -> StoreResult<Option<AppealRow>> {
+                by_id(self, APPEAL_COLS, "score_appeals", id).await
+            }
+
+            async fn cadre_rows(
+                &self,
+                root: &UnitPath,
+                from: DateTime<Utc>,
+                to: DateTime<Utc>,
+            ) -> StoreResult<Vec<CadreRow>> {
+                let mut d = Dynamic::default();
+                let r = d.subtree("a.unit_path", root);
+                let from = d.arg(Arg::Time(from));
+                let to = d.arg(Arg::Time(to));
+                d.sql = format!(
+                    "SELECT a.responsible_user_id AS user_id, a.id AS assignment_id, a.item_id, \
+                     a.unit_id, a.state, a.deadline, a.dispatched_at, f.completed_at, \
+                     f.late_days FROM assignments a \
+                     LEFT JOIN hop_facts f ON f.assignment_id = a.id \
+                     WHERE a.responsible_user_id IS NOT NULL AND {r} \
+                     AND a.dispatched_at < {to} \
+                     AND (f.completed_at IS NULL OR f.completed_at >= {from}) \
+                     AND a.state <> 'withdrawn' ORDER BY a.responsible_user_id, a.id"
+                );
+                fetch_all(self, d).await
+            }
+        }
+    };
+}
