@@ -3,6 +3,7 @@
 
 mod admin;
 mod analytics;
+mod assessment;
 mod clock;
 mod dispatch;
 mod evidence;
@@ -97,6 +98,23 @@ pub fn router() -> Router<AppState> {
             "/admin/users/{id}/unlock",
             get(admin::back).post(admin::unlock),
         )
+        .route("/assessment", get(assessment::board))
+        .route("/assessment/export.xlsx", get(assessment::scores_xlsx))
+        .route(
+            "/assessment/finalize",
+            get(assessment::board).post(assessment::finalize),
+        )
+        .route("/assessment/units/{id}", get(assessment::card))
+        .route(
+            "/assessment/units/{id}/appeal",
+            get(assessment::card).post(assessment::appeal),
+        )
+        .route("/assessment/appeals", get(assessment::appeals))
+        .route(
+            "/assessment/appeals/{id}/decide",
+            get(assessment::appeals).post(assessment::decide),
+        )
+        .route("/assessment/cadres", get(assessment::cadres))
         .route("/analytics", get(analytics::stall_map))
         .route("/analytics/stall-map", get(analytics::stall_map))
         .route(

@@ -107,6 +107,11 @@ impl PageUser {
         !self.actor.roles.iter().all(|r| r.is_admin())
     }
 
+    /// Reads the assessment's ranking (supervisors and leaders; units open their own card).
+    pub(crate) fn reads_scores(&self) -> bool {
+        self.actor.has(Role::Supervisor) || self.actor.has(Role::Leader)
+    }
+
     /// Manages units and users.
     pub(crate) fn is_admin(&self) -> bool {
         self.actor.has(Role::SystemAdmin) || self.actor.has(Role::SecurityAdmin)

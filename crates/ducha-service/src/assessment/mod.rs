@@ -139,8 +139,8 @@ impl Period {
 
 impl Services {
     /// The jurisdiction whose assessment the actor reads or runs: the one asked, if the actor
-    /// may see it, else the actor's own (a supervisor's or leader's), or, for a unit's people,
-    /// the nearest jurisdiction above their unit (the one that assesses it).
+    /// is within it or oversees it; else the actor's own (a supervisor's or leader's); else,
+    /// for a unit's people, the top of the tree (the city's assessment).
     pub(crate) async fn assessment_scope(
         &self,
         actor: &Actor,
@@ -166,12 +166,12 @@ impl Services {
             .units(&ids.iter().map(|u| u.0).collect::<Vec<_>>())
             .await?;
         let kind_of = |id: UnitId| units.iter().find(|u| u.id == id.0);
-        let pick = ids.iter().rev().filter_map(|id| kind_of(*id)).find(|u| {
-            u.kind.is_jurisdiction()
-                && (oversees && u.path.0 == actor.jurisdiction
-                    || !oversees && u.id != actor.unit_id.0)
-        });
-        let u = pick
+        let own = ids
+            .iter()
+            .rev()
+            .filter_map(|id| kind_of(*id))
+            .find(|u| oversees && u.kind.is_jurisdiction() && u.path.0 == actor.jurisdiction);
+        let u = own
             .or_else(|| ids.first().and_then(|id| kind_of(*id)))
             .ok_or(ServiceError::NotFound)?;
         Ok((u.id, u.path.0.clone()))

@@ -324,12 +324,65 @@ impl Services {
         if !sees || !unit.path.0.is_strictly_below(&root) {
             return Err(ServiceError::NotFound);
         }
-        let scored = self.scored(scope, &root, &period).await?;
+        let mut scored = self.scored(scope, &root, &period).await?;
         let card = scored
             .units
-            .into_iter()
-            .find(|u| u.unit_id == unit_id)
+            .iter()
+            .position(|u| u.unit_id == unit_id)
+            .map(|i| scored.units.swap_remove(i))
             .ok_or(ServiceError::NotFound)?;
+        self.card_of(actor, scope, &period, &scored, card, unit.name, now)
+            .await
+    }
+
+    /// Every unit's card of a period at once (the export), for supervisors and leaders.
+    pub async fn score_cards(
+        &self,
+        actor: &Actor,
+        scope_unit_id: Option<i64>,
+        period: &str,
+        now: DateTime<Utc>,
+    ) -> ServiceResult<Vec<ScoreCard>> {
+        let period = Period::parse(period)?;
+        let (scope, root) = self.assessment_scope(actor, scope_unit_id).await?;
+        if !Self::reads_assessment(actor, &root) {
+            return Err(ServiceError::Forbidden);
+        }
+        let mut scored = self.scored(scope, &root, &period).await?;
+        let names: HashMap<i64, String> = self
+            .assessed_units(scope, &root)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.name))
+            .collect();
+        let units = std::mem::take(&mut scored.units);
+        let mut out = Vec::with_capacity(units.len());
+        for u in units {
+            let name = names.get(&u.unit_id).cloned().unwrap_or_default();
+            out.push(
+                self.card_of(actor, scope, &period, &scored, u, name, now)
+                    .await?,
+            );
+        }
+        Ok(out)
+    }
+
+    /// A card with its names, appeals and whether the reader may appeal.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the parts a card is made of, each read once"
+    )]
+    async fn card_of(
+        &self,
+        actor: &Actor,
+        scope: i64,
+        period: &Period,
+        scored: &Scored,
+        card: UnitScore,
+        unit_name: String,
+        now: DateTime<Utc>,
+    ) -> ServiceResult<ScoreCard> {
+        let unit_id = card.unit_id;
         let mut items: Vec<i64> = card.lines.iter().map(|l| l.item_id).collect();
         items.sort_unstable();
         items.dedup();
@@ -378,16 +431,16 @@ impl Services {
             scope_unit_id: scope,
             period: period.name.clone(),
             is_final,
-            rules_version: scored.version,
+            rules_version: scored.version.clone(),
             unit_id,
-            unit_name: unit.name,
+            unit_name,
             base: points(card.base),
             total: points(card.total),
             lines,
             flags: card.flags,
             can_appeal: !is_final
                 && actor.acts_for(ducha_domain::UnitId(unit_id))
-                && self.within_appeal_window(&period, now),
+                && self.within_appeal_window(period, now),
         })
     }
 

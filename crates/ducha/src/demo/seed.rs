@@ -10,6 +10,7 @@ mod behave;
 mod items;
 mod names;
 mod plan;
+mod scores;
 mod sim;
 mod story;
 mod text;
@@ -405,6 +406,7 @@ pub async fn seed(services: &Services, today: NaiveDate) -> anyhow::Result<Strin
     let plans = plan::plans(&org, &cal, &mut rng, day0, today)?;
     let mut sim = sim::Sim::new(services, &org, plans, rng, clock, today);
     sim.plan_story();
+    sim.plan_scores();
     sim.run().await?;
     let (events, _, _) = services.store.chain_head().await?;
     let count = |k: UnitKind| org.units.iter().filter(|u| u.kind == k).count();

@@ -218,6 +218,69 @@ async fn demo_city_shows_the_clock_at_work() {
             "{unit} {kind} on {item}: not the story's"
         );
     }
+    // The assessment: two months final, the latest open with appeals waiting; every point on
+    // every card links to events of the log.
+    let ro = SqlitePoolOptions::new()
+        .connect(&url)
+        .await
+        .expect("open the demo database");
+    let seqs: std::collections::HashSet<i64> = sqlx::query_scalar("SELECT seq FROM events")
+        .fetch_all(&ro)
+        .await
+        .expect("events")
+        .into_iter()
+        .collect();
+    let mut lines = 0;
+    let mut finals = 0;
+    for period in ["2026-09", "2026-10", "2026-11"] {
+        let board = services
+            .score_board(&sup, None, period, None, now)
+            .await
+            .expect("board");
+        finals += usize::from(board.is_final);
+        let cards = services
+            .score_cards(&sup, None, period, now)
+            .await
+            .expect("cards");
+        assert_eq!(cards.len(), board.units.len());
+        for card in &cards {
+            let u = &card;
+            let sum: f64 = card.lines.iter().map(|l| l.value).sum();
+            assert!(
+                (card.base + sum - card.total).abs() < 1e-6,
+                "{period} {}",
+                u.unit_name
+            );
+            for l in &card.lines {
+                lines += 1;
+                assert!(
+                    !l.line.events.is_empty(),
+                    "{period} {} {:?}",
+                    u.unit_name,
+                    l.line
+                );
+                for e in &l.line.events {
+                    assert!(seqs.contains(e), "{period}: event {e} of {:?}", l.line);
+                }
+            }
+        }
+    }
+    assert_eq!(finals, 2, "September and October are final");
+    assert!(lines > 100, "{lines} lines");
+    let pending = services
+        .score_appeals(&sup, None, Some("2026-11"))
+        .await
+        .expect("appeals");
+    assert!(pending.iter().filter(|a| a.state == "pending").count() >= 2);
+    for period in ["2026-09", "2026-10"] {
+        let decided = services
+            .score_appeals(&sup, None, Some(period))
+            .await
+            .expect("appeals");
+        let states: BTreeSet<&str> = decided.iter().map(|a| a.state.as_str()).collect();
+        assert_eq!(states, ["accepted", "rejected"].into(), "{period}");
+    }
+
     // The help finding's township is not blamed for the stall it waits out.
     assert!(
         !found

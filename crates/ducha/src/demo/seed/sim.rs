@@ -45,6 +45,8 @@ pub(super) enum Act {
     AckNotice(i64, i64),
     /// A step of the chain-analytics story (see `story`).
     Story(usize),
+    /// A step of the assessment (see `scores`).
+    Assess(super::scores::Assess),
 }
 
 /// How one assignment's unit behaves.
@@ -361,6 +363,7 @@ impl<'a> Sim<'a> {
             Act::Dispatch(p) => self.dispatch(p).await,
             Act::Close(p) => self.close(p).await,
             Act::Story(i) => self.story_step(i).await,
+            Act::Assess(step) => self.assess(step).await,
             Act::AckNotice(n, user) => {
                 // Met or escalated before anyone got to it: nothing to acknowledge.
                 let open = self
