@@ -14,10 +14,10 @@ use ducha_domain::i18n::t;
 use ducha_service::ServiceError;
 use ducha_service::assessment::{AppealDecisionInput, AppealInput};
 
-fn checked(user: &PageUser, body: &[u8]) -> Result<Fields, Response> {
+fn checked(user: &PageUser, body: &[u8]) -> Result<Fields, Box<Response>> {
     let f = Fields::parse(body);
     match user.refuse_csrf(f.get("csrf")) {
-        Some(r) => Err(r),
+        Some(r) => Err(Box::new(r)),
         None => Ok(f),
     }
 }
@@ -55,7 +55,7 @@ pub(crate) async fn appeal(
     };
     let f = match checked(&user, &body) {
         Ok(f) => f,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let input = AppealInput {
         scope_unit_id: f.get("scope").parse().ok(),
@@ -101,7 +101,7 @@ pub(crate) async fn decide(
     };
     let f = match checked(&user, &body) {
         Ok(f) => f,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let input = AppealDecisionInput {
         accept: f.get("verdict") == "accept",
@@ -128,7 +128,7 @@ pub(crate) async fn decide(
 pub(crate) async fn finalize(State(s): State<AppState>, user: PageUser, body: Bytes) -> Response {
     let f = match checked(&user, &body) {
         Ok(f) => f,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let r = s
         .services
