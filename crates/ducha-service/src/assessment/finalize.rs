@@ -49,7 +49,7 @@ impl Services {
         {
             return Err(ValidationErrors::single("period", "rule.appeals_pending").into());
         }
-        let scored = self.scored(scope, &root, &period).await?;
+        let scored = self.scored(scope, &root, &period, self.today(now)).await?;
         let text = serde_json::to_string(&scored.units)
             .map_err(|e| ServiceError::Store(ducha_store::StoreError::Other(Box::new(e))))?;
         let digest = ducha_domain::chain::hex(&sha2::Sha256::digest(text.as_bytes()));

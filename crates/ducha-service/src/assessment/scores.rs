@@ -144,11 +144,13 @@ impl Services {
     }
 
     /// The scores of a period: stored when final, computed otherwise.
+    /// A period not over yet is judged as of `today` (what is overdue now, not at its end).
     pub(crate) async fn scored(
         &self,
         scope_unit_id: i64,
         root: &UnitPath,
         period: &Period,
+        today: chrono::NaiveDate,
     ) -> ServiceResult<Scored> {
         if let Some(p) = self.store.score_period(scope_unit_id, &period.name).await? {
             let totals = self.store.score_totals(p.id).await?;
@@ -183,8 +185,16 @@ impl Services {
             .iter()
             .map(|u| u.id)
             .collect();
-        let facts = self.period_facts(root, period, &rules, None).await?;
-        let year = self.year_counts(root, period, &rules).await?;
+        let so_far = match today.succ_opt() {
+            Some(next) if next < period.end && next > period.first => Period {
+                name: period.name.clone(),
+                first: period.first,
+                end: next,
+            },
+            _ => period.clone(),
+        };
+        let facts = self.period_facts(root, &so_far, &rules, None).await?;
+        let year = self.year_counts(root, &so_far, &rules).await?;
         let voided: BTreeSet<String> = self
             .store
             .appeals(scope_unit_id, None, false)
@@ -220,9 +230,9 @@ impl Services {
         if !Self::reads_assessment(actor, &root) {
             return Err(ServiceError::Forbidden);
         }
-        let scored = self.scored(scope, &root, &period).await?;
+        let scored = self.scored(scope, &root, &period, self.today(now)).await?;
         let previous = match period.previous() {
-            Some(p) => Some(self.scored(scope, &root, &p).await?),
+            Some(p) => Some(self.scored(scope, &root, &p, self.today(now)).await?),
             None => None,
         };
         let units = self.assessed_units(scope, &root).await?;
@@ -314,17 +324,22 @@ impl Services {
         now: DateTime<Utc>,
     ) -> ServiceResult<ScoreCard> {
         let period = Period::parse(period)?;
-        let (scope, root) = self.assessment_scope(actor, scope_unit_id).await?;
         let unit = self
             .store
             .unit(unit_id)
             .await?
             .ok_or(ServiceError::NotFound)?;
+        let (mut scope, mut root) = self.assessment_scope(actor, scope_unit_id).await?;
+        // A head's own jurisdiction does not assess itself: its card is the tree's.
+        if scope_unit_id.is_none() && !unit.path.0.is_strictly_below(&root) {
+            let top = unit.path.0.ids().first().map(|u| u.0);
+            (scope, root) = self.assessment_scope(actor, top).await?;
+        }
         let sees = Self::reads_assessment(actor, &root) || actor.sees(&unit.path.0);
         if !sees || !unit.path.0.is_strictly_below(&root) {
             return Err(ServiceError::NotFound);
         }
-        let mut scored = self.scored(scope, &root, &period).await?;
+        let mut scored = self.scored(scope, &root, &period, self.today(now)).await?;
         let card = scored
             .units
             .iter()
@@ -348,7 +363,7 @@ impl Services {
         if !Self::reads_assessment(actor, &root) {
             return Err(ServiceError::Forbidden);
         }
-        let mut scored = self.scored(scope, &root, &period).await?;
+        let mut scored = self.scored(scope, &root, &period, self.today(now)).await?;
         let names: HashMap<i64, String> = self
             .assessed_units(scope, &root)
             .await?

@@ -1,0 +1,51 @@
+// The assessment (平时成绩) as the office and a unit meet it: the ranking of a final month, a
+// unit's card whose every line links to its events, a county appealing a deduction of the open
+// month, and the office deciding it in the queue.
+
+import assert from 'node:assert/strict';
+import { USERS, assertFitsWidth, login, scenario, shot } from '../lib.mjs';
+
+scenario('the office ranks a final month and decides an appeal', async ({ page }) => {
+  await login(page, USERS.supervisor);
+  await page.getByRole('link', { name: '平时成绩' }).click();
+  await page.getByRole('heading', { level: 1, name: /^平时成绩/ }).waitFor();
+  // September is final: pick it.
+  await page.getByLabel('考核期间').selectOption('2026-09');
+  await page.getByRole('button', { name: '查看' }).click();
+  await page.getByText('已定稿').first().waitFor();
+  const rows = page.locator('table.ranking tbody tr');
+  assert.ok((await rows.count()) > 10, 'units are ranked');
+  await assertFitsWidth(page);
+  await shot(page, 'assessment-ranking');
+  // A card: every line names its events.
+  await rows.last().getByRole('link').click();
+  await page.getByRole('heading', { level: 1, name: /成绩单/ }).waitFor();
+  const lines = page.locator('table.score-lines tbody tr');
+  const n = await lines.count();
+  assert.ok(n > 0, 'the card has lines');
+  for (let i = 0; i < n; i += 1) {
+    assert.ok((await lines.nth(i).locator('a.event-link').count()) > 0, `line ${i} links an event`);
+  }
+  await shot(page, 'assessment-card');
+  // The appeals queue has the open month's appeals; the office rejects one with a reason.
+  await page.goto('/assessment/appeals');
+  const pending = page.locator('section.appeal', { hasText: '待裁定' }).first();
+  await pending.waitFor();
+  await pending.getByLabel('意见').fill('经核实，扣分事实清楚。');
+  await pending.getByRole('button', { name: '申辩不成立' }).click();
+  await page.getByText('申辩已裁定').waitFor();
+});
+
+scenario('a county appeals a deduction on its own card', async ({ page }) => {
+  await login(page, USERS.yunxiLiaison);
+  // The county's liaison opens the city's card of its county from the sidebar.
+  await page.getByRole('link', { name: '本单位成绩单' }).click();
+  await page.getByRole('heading', { level: 1, name: /云溪县 · 成绩单/ }).waitFor();
+  const open = page.locator('table.score-lines tbody tr details').first();
+  if ((await open.count()) === 0) return; // nothing left to appeal this month
+  await open.locator('summary').click();
+  await open.getByLabel('申辩理由').fill('该督办单对应事项已按期报送，请核实。');
+  await open.getByRole('button', { name: '申辩' }).click();
+  await page.getByText('申辩已提交').waitFor();
+  await assertFitsWidth(page);
+});
