@@ -65,11 +65,12 @@ impl DispatchForm {
     }
 }
 
-/// Which item or assignment a dispatch form is for.
+/// Which item an assignment's decompose form is for; found from the assignment when the
+/// address does not say (an address typed or kept without its query).
 #[derive(Debug, Deserialize)]
 pub(crate) struct ItemQuery {
     #[serde(default)]
-    item: i64,
+    item: Option<i64>,
 }
 
 /// Units strictly below `root` in the visible tree, in tree order.
@@ -144,18 +145,28 @@ pub(crate) async fn dispatch_page(
     }
 }
 
-/// The assignment `id` of `item` as the user sees it, when they may hand it down.
+/// The assignment `id` as the user sees it, with its item, when they may hand it down. The
+/// item is looked up from the assignment unless the address named it.
 async fn decomposable(
     s: &AppState,
     user: &PageUser,
-    item: i64,
+    item: Option<i64>,
     id: i64,
 ) -> Result<(ItemDetail, ducha_service::AssignmentView), Response> {
+    let fail = |e: ServiceError| crate::AppError::from(e).into_response();
+    let item = match item {
+        Some(item) => item,
+        None => s
+            .services
+            .assignment_item(&user.actor, id)
+            .await
+            .map_err(fail)?,
+    };
     let d = s
         .services
         .item_detail(&user.actor, item)
         .await
-        .map_err(|e| crate::AppError::from(e).into_response())?;
+        .map_err(fail)?;
     let a = d
         .assignments
         .iter()
@@ -254,7 +265,10 @@ async fn hand_out(s: AppState, user: PageUser, to: HandTo, body: Bytes) -> Respo
     let lang = user.lang;
     let item = match to {
         HandTo::Item(id) => id,
-        HandTo::Assignment(_) => f.get("item").parse().unwrap_or(0),
+        HandTo::Assignment(id) => match s.services.assignment_item(&user.actor, id).await {
+            Ok(item) => item,
+            Err(e) => return crate::AppError::from(e).into_response(),
+        },
     };
     let mut errs = Errs::default();
     let (input, kept) = picked(&f, &mut errs, lang);
@@ -293,13 +307,25 @@ async fn hand_out(s: AppState, user: PageUser, to: HandTo, body: Bytes) -> Respo
             .await
             .map(|d| (d, None))
             .map_err(|e| crate::AppError::from(e).into_response()),
-        HandTo::Assignment(id) => decomposable(&s, &user, item, id)
+        HandTo::Assignment(id) => decomposable(&s, &user, Some(item), id)
             .await
             .map(|(d, a)| (d, Some(a))),
     };
     match page {
-        Ok((d, parent)) => dispatch_form(&s, user, d, parent, kept, errs).await,
+        Ok((d, parent)) => {
+            let form = dispatch_form(&s, user, d, parent, kept, errs).await;
+            ([("hx-replace-url", form_address(to, item))], form).into_response()
+        }
         Err(r) => r,
+    }
+}
+
+/// The address of the form a refused dispatch or decomposition is shown again at: htmx would
+/// otherwise leave the POST-only action's address in the bar, which a reload cannot open.
+fn form_address(to: HandTo, item: i64) -> String {
+    match to {
+        HandTo::Item(id) => format!("/items/{id}/dispatch"),
+        HandTo::Assignment(id) => format!("/assignments/{id}/decompose?item={item}"),
     }
 }
 

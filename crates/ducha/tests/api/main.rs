@@ -10,6 +10,7 @@
 //!   into the chain, reused, and downloaded only by those who may see them;
 //! - `admin_pages`: the organisation & users page as a browser uses it: the tree, the users,
 //!   the admin forms with their inline translated errors, and who may use them;
+//! - `dispatch_pages`: the dispatch and decompose forms as a browser posts them;
 //! - `workbench`: what waits for each role along a chain, over time, and never another
 //!   county's work;
 //! - `audit`: tampering with the event log directly in the database, caught by the real
@@ -30,6 +31,7 @@ mod bad_input;
 mod clock;
 mod delivery;
 mod demo;
+mod dispatch_pages;
 mod evidence;
 mod fixes;
 mod item_pages;
