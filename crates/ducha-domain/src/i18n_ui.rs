@@ -381,6 +381,25 @@ pub(crate) const UI: &[(&str, &str, &str)] = &[
         "Nothing waiting for you.",
     ),
     ("wb.empty_list", "无", "None"),
+    ("wb.overdue", "已逾期", "Overdue"),
+    (
+        "wb.progress_to_review",
+        "待审核的进展报送",
+        "Progress reports to review",
+    ),
+    (
+        "wb.shown_of",
+        "显示前 {shown} 项，共 {n} 项",
+        "Showing the first {shown} of {n}",
+    ),
+    (
+        "wb.shown_of_at_least",
+        "显示前 {shown} 项，共 {n} 项以上",
+        "Showing the first {shown} of {n} or more",
+    ),
+    ("wb.see_all", "查看全部", "See all"),
+    ("wb.total_at_least", "共 {n} 项以上", "{n} or more"),
+    ("wb.report_due", "应报日期", "report due"),
     // Enum labels the pages show.
     ("category.central_work", "中心工作", "Central work"),
     ("category.livelihood", "民生实事", "Livelihood"),

@@ -12,6 +12,7 @@ mod items;
 mod login;
 mod report;
 mod user;
+mod work_list;
 mod workbench;
 
 use crate::AppState;
@@ -28,6 +29,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(|| async { Redirect::to("/workbench") }))
         .route("/workbench", get(workbench::page))
+        .route("/workbench/{list}", get(work_list::page))
         .route(
             "/items/new",
             get(item_form::new_item).post(item_form::create),

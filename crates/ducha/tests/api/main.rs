@@ -13,6 +13,8 @@
 //! - `dispatch_pages`: the dispatch and decompose forms as a browser posts them;
 //! - `workbench`: what waits for each role along a chain, over time, and never another
 //!   county's work;
+//! - `workbench_lists`: each list's true total and the whole list behind it, overdue work
+//!   apart from what is due soon, progress reports for the level that reviews them;
 //! - `audit`: tampering with the event log directly in the database, caught by the real
 //!   `ducha audit verify`;
 //! - `props`: random command sequences against the use cases, checking the chain's invariants;
@@ -46,3 +48,4 @@ mod scheduler;
 mod visibility;
 mod webhooks;
 mod workbench;
+mod workbench_lists;
