@@ -11,6 +11,7 @@ mod item_form;
 mod items;
 mod login;
 mod report;
+mod shares;
 mod user;
 mod work_list;
 mod workbench;
