@@ -170,6 +170,11 @@ pub(crate) const UI: &[(&str, &str, &str)] = &[
         "Targets to hand down: ",
     ),
     (
+        "ui.shares_own_hint",
+        "上级未设量化指标；可为单位增加本级指标。",
+        "Nothing measurable to hand down; a unit may get targets of its own.",
+    ),
+    (
         "ui.shares_pick_first",
         "先在上方选择单位，再为每个单位分配指标。",
         "Pick the units above, then give each its share.",
