@@ -133,21 +133,14 @@ impl Services {
         };
         e.into_result(())?;
         let desk = Desk::new(self, actor, now);
-        let (rows, next) = self.read_list(&desk, list, after, limit).await?;
-        let total = if after.is_none() && next.is_none() {
-            WorkTotal {
-                count: i64::try_from(rows.len()).unwrap_or(i64::MAX),
-                at_least: false,
-            }
-        } else {
-            self.count_list(&desk, list).await?
-        };
+        let page = self.read_list(&desk, list, after, limit).await?;
+        let total = self.total_of(&desk, list, after.is_none(), &page).await?;
         Ok(WorkListPage {
             list,
-            kind: rows.kind(),
-            rows,
+            kind: page.rows.kind(),
+            rows: page.rows,
             total,
-            next_cursor: next.map(write),
+            next_cursor: page.next.map(write),
         })
     }
 }

@@ -59,6 +59,35 @@ pub(super) enum Cursor {
     Owed(OwedKey),
 }
 
+/// A page of a list as read.
+pub(super) struct ListPage {
+    pub rows: WorkRows,
+    /// Where the next page starts, when there is one.
+    pub next: Option<Cursor>,
+    /// The list's total, when reading the page established it.
+    pub total: Option<WorkTotal>,
+}
+
+impl ListPage {
+    fn of(rows: WorkRows, next: Option<Cursor>) -> Self {
+        ListPage {
+            rows,
+            next,
+            total: None,
+        }
+    }
+}
+
+/// The total of the reports owed: `at_least` when the unit's working assignments were not all
+/// read, or the owed ones reach the cap.
+fn owed_total(owed: usize, complete: bool) -> WorkTotal {
+    let count = i64::try_from(owed).unwrap_or(COUNT_CAP);
+    WorkTotal {
+        count: count.min(COUNT_CAP),
+        at_least: !complete || count >= COUNT_CAP,
+    }
+}
+
 /// Who asks, and when: what every list is read against.
 pub(super) struct Desk<'a> {
     actor: &'a Actor,
@@ -181,15 +210,16 @@ fn last_working_day_before(cal: &WorkCalendar, today: NaiveDate) -> NaiveDate {
 }
 
 impl Services {
-    /// A page of `list`: at most `limit` rows after `after`, and the cursor of the last row
-    /// when more follow. A list the user's roles do not apply to is empty.
+    /// A page of `list`: at most `limit` rows after `after`, the cursor of the last row when
+    /// more follow, and the list's total when reading it told. A list the user's roles do not
+    /// apply to is empty.
     pub(super) async fn read_list(
         &self,
         desk: &Desk<'_>,
         list: WorkListName,
         after: Option<Cursor>,
         limit: i64,
-    ) -> ServiceResult<(WorkRows, Option<Cursor>)> {
+    ) -> ServiceResult<ListPage> {
         use WorkListName as L;
         let s = &*self.store;
         let after_store = match after {
@@ -218,18 +248,19 @@ impl Services {
                             .map(|r| Cursor::Store(After::Date(r.deadline, r.id)))
                     })
                     .flatten();
-                (WorkRows::Items(rows.iter().map(summary).collect()), next)
+                ListPage::of(WorkRows::Items(rows.iter().map(summary).collect()), next)
             }
             L::ToReport => {
                 let from = match after {
                     Some(Cursor::Owed(k)) => Some(k),
                     _ => None,
                 };
-                let owed = if applies {
-                    self.owed(desk).await?.0
+                let (owed, complete) = if applies {
+                    self.owed(desk).await?
                 } else {
-                    Vec::new()
+                    (Vec::new(), true)
                 };
+                let total = owed_total(owed.len(), complete);
                 let mut page: Vec<_> = owed
                     .into_iter()
                     .filter(|(k, _)| from.is_none_or(|f| *k > f))
@@ -243,7 +274,11 @@ impl Services {
                     .into_iter()
                     .map(|(k, r)| work_assignment(r, k.due()))
                     .collect();
-                (WorkRows::Assignments(rows), next)
+                ListPage {
+                    rows: WorkRows::Assignments(rows),
+                    next,
+                    total: Some(total),
+                }
             }
             L::Stalled | L::ToSign | L::ToDecompose | L::Overdue | L::DueSoon | L::Returned => {
                 let mut rows: Vec<WorkRow> = match (applies, list, desk.unit) {
@@ -269,7 +304,7 @@ impl Services {
                     })
                     .flatten();
                 let rows = rows.into_iter().map(|r| work_assignment(r, None)).collect();
-                (WorkRows::Assignments(rows), next)
+                ListPage::of(WorkRows::Assignments(rows), next)
             }
             L::ReportsToReview | L::ProgressToReview => {
                 let kind = match list {
@@ -292,7 +327,7 @@ impl Services {
                             .map(|r| Cursor::Store(After::Time(r.submitted_at, r.id)))
                     })
                     .flatten();
-                (
+                ListPage::of(
                     WorkRows::Reports(rows.into_iter().map(work_report).collect()),
                     next,
                 )
@@ -324,11 +359,30 @@ impl Services {
                         })
                     })
                     .flatten();
-                (
+                ListPage::of(
                     WorkRows::Requests(rows.into_iter().map(work_request).collect()),
                     next,
                 )
             }
+        })
+    }
+
+    /// The total of `list` of which `page` was read (`first`: its first page): the page
+    /// itself when it is the whole list, the total reading it told, or else the count.
+    pub(super) async fn total_of(
+        &self,
+        desk: &Desk<'_>,
+        list: WorkListName,
+        first: bool,
+        page: &ListPage,
+    ) -> ServiceResult<WorkTotal> {
+        Ok(match page.total {
+            Some(t) => t,
+            None if first && page.next.is_none() => WorkTotal {
+                count: i64::try_from(page.rows.len()).unwrap_or(i64::MAX),
+                at_least: false,
+            },
+            None => self.count_list(desk, list).await?,
         })
     }
 
@@ -352,11 +406,7 @@ impl Services {
             L::ToReport => {
                 // Computed from the unit's working assignments, read up to the cap.
                 let (owed, complete) = self.owed(desk).await?;
-                let count = i64::try_from(owed.len()).unwrap_or(cap);
-                return Ok(WorkTotal {
-                    count: count.min(cap),
-                    at_least: !complete || count >= cap,
-                });
+                return Ok(owed_total(owed.len(), complete));
             }
             L::Stalled => {
                 let list = WorkList::Stalled(&desk.actor.jurisdiction, desk.quiet_before());

@@ -352,16 +352,9 @@ impl Services {
     ) -> ServiceResult<Vec<(WorkListName, WorkRows, WorkTotal)>> {
         let mut out = Vec::with_capacity(lists.len());
         for list in lists {
-            let (rows, more) = self.read_list(desk, *list, None, LIMIT).await?;
-            let total = if more.is_some() {
-                self.count_list(desk, *list).await?
-            } else {
-                WorkTotal {
-                    count: i64::try_from(rows.len()).unwrap_or(i64::MAX),
-                    at_least: false,
-                }
-            };
-            out.push((*list, rows, total));
+            let page = self.read_list(desk, *list, None, LIMIT).await?;
+            let total = self.total_of(desk, *list, true, &page).await?;
+            out.push((*list, page.rows, total));
         }
         Ok(out)
     }

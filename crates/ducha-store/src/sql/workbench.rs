@@ -53,15 +53,23 @@ struct Key<'a> {
 }
 
 /// Finishes a list's statement over `from_where` (the tables and the conditions): the `cols`
-/// of the page that follows the keyset position in `k`'s order, or the bounded count.
+/// of the page that follows the keyset position in `k`'s order, or the bounded count. The count
+/// keeps the list's order, so that both engines walk the list's index and stop at the cap
+/// (unordered, PostgreSQL would rather hash-join every assignment with the pending rows).
 fn finish(d: &mut Dynamic, shape: Shape, cols: &str, from_where: &str, k: Key<'_>) -> String {
+    let Key { key, id } = k;
+    let order = match key {
+        Some(key) => format!("{key}, {id}"),
+        None => id.to_string(),
+    };
     match shape {
         Shape::Count(cap) => {
             let cap = d.arg(Arg::I64(cap.clamp(1, 100_000)));
-            format!("SELECT COUNT(*) FROM (SELECT 1 FROM {from_where} LIMIT {cap}) c")
+            format!(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM {from_where} ORDER BY {order} LIMIT {cap}) c"
+            )
         }
         Shape::Page(span) => {
-            let Key { key, id } = k;
             let after = match (span.after, key) {
                 (None, _) => String::new(),
                 (Some(After::Id(last)), _)
@@ -70,10 +78,6 @@ fn finish(d: &mut Dynamic, shape: Shape, cols: &str, from_where: &str, k: Key<'_
                 }
                 (Some(After::Date(v, last)), Some(key)) => keyset(d, key, Arg::Date(v), id, last),
                 (Some(After::Time(v, last)), Some(key)) => keyset(d, key, Arg::Time(v), id, last),
-            };
-            let order = match key {
-                Some(key) => format!("{key}, {id}"),
-                None => id.to_string(),
             };
             let l = d.arg(Arg::I64(span.limit.clamp(1, 1000)));
             format!("SELECT {cols} FROM {from_where}{after} ORDER BY {order} LIMIT {l}")
