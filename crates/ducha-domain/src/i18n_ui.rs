@@ -158,6 +158,35 @@ pub(crate) const UI: &[(&str, &str, &str)] = &[
         "Deadline for the unit (default: the item's)",
     ),
     ("ui.sub_units", "下级单位", "Units below"),
+    ("ui.shares", "指标分解", "Targets handed down"),
+    (
+        "ui.shares_hint",
+        "按所选单位平均预填，可逐项修改；未修改的数值自动分摊余下部分。留空表示不向该单位下达该项指标；也可为单位增加本级指标。",
+        "Prefilled with an even split among the units picked; change any value, and the values you have not changed share what is left. Leave a value blank to hand that target to no one there; a unit may also get targets of its own.",
+    ),
+    (
+        "ui.shares_of_parent",
+        "上级指标：",
+        "Targets to hand down: ",
+    ),
+    (
+        "ui.shares_own_hint",
+        "上级未设量化指标；可为单位增加本级指标。",
+        "Nothing measurable to hand down; a unit may get targets of its own.",
+    ),
+    (
+        "ui.shares_pick_first",
+        "先在上方选择单位，再为每个单位分配指标。",
+        "Pick the units above, then give each its share.",
+    ),
+    (
+        "ui.shares_split",
+        "按所选单位分配指标",
+        "Split the targets among the units picked",
+    ),
+    ("ui.own_target", "本单位指标", "A target of its own"),
+    ("ui.unit_targets", "本单位指标：", "This unit's targets: "),
+    ("ui.add_target", "＋ 增加指标", "+ Add a target"),
     // Item actions.
     ("ui.actions", "办理", "Actions"),
     ("ui.submit_for_approval", "提交审批", "Submit for approval"),
@@ -381,6 +410,25 @@ pub(crate) const UI: &[(&str, &str, &str)] = &[
         "Nothing waiting for you.",
     ),
     ("wb.empty_list", "无", "None"),
+    ("wb.overdue", "已逾期", "Overdue"),
+    (
+        "wb.progress_to_review",
+        "待审核的进展报送",
+        "Progress reports to review",
+    ),
+    (
+        "wb.shown_of",
+        "显示前 {shown} 项，共 {n} 项",
+        "Showing the first {shown} of {n}",
+    ),
+    (
+        "wb.shown_of_at_least",
+        "显示前 {shown} 项，共 {n} 项以上",
+        "Showing the first {shown} of {n} or more",
+    ),
+    ("wb.see_all", "查看全部", "See all"),
+    ("wb.total_at_least", "共 {n} 项以上", "{n} or more"),
+    ("wb.report_due", "应报日期", "report due"),
     // Enum labels the pages show.
     ("category.central_work", "中心工作", "Central work"),
     ("category.livelihood", "民生实事", "Livelihood"),

@@ -21,7 +21,10 @@ pub use analytics::FindingView;
 pub use context::{Config, Services};
 pub use error::{ServiceError, ServiceResult};
 pub use views::*;
-pub use workbench::{WorkAssignment, WorkReport, WorkRequest, Workbench};
+pub use workbench::{
+    WorkAssignment, WorkListInput, WorkListName, WorkListPage, WorkReport, WorkRequest, WorkRows,
+    WorkTotal, Workbench,
+};
 
 /// The current instant at the precision both stores keep (microseconds).
 pub fn now() -> chrono::DateTime<chrono::Utc> {

@@ -425,53 +425,59 @@ pub trait ClockStore: Send + Sync {
 }
 
 /// The workbench (工作台): what waits for a user, each list one bounded read of an indexed
-/// range — the user's unit, the pending rows, or an index kept in urgency order.
+/// range — the user's unit, the pending rows, or an index kept in urgency order — a page at a
+/// time, and counted by the same range up to a cap.
 #[async_trait]
 pub trait WorkbenchStore: Send + Sync {
-    /// Items of a state within a jurisdiction, earliest deadline first.
-    async fn work_items(&self, q: &WorkItems<'_>) -> StoreResult<Vec<ItemRow>>;
-    /// One unit's open assignments of dispatched items, of a kind, earliest deadline first.
+    /// Items of a state within a jurisdiction, earliest deadline first (keyset: date).
+    async fn work_items(&self, q: &WorkItems<'_>, span: Span) -> StoreResult<Vec<ItemRow>>;
+    /// One unit's open assignments of dispatched items, of a kind, earliest deadline first
+    /// (keyset: date).
     async fn unit_work(
         &self,
         unit_id: i64,
         which: UnitWork,
-        limit: i64,
+        span: Span,
     ) -> StoreResult<Vec<WorkRow>>;
     /// Assignments within a subtree waiting on their unit (pending, signed or in progress)
     /// that are silent since before `quiet_before` (no report, signing or dispatch since) or
-    /// red, longest silent first.
+    /// red, longest silent first (keyset: instant).
     async fn stalled_assignments(
         &self,
         root: &UnitPath,
         quiet_before: DateTime<Utc>,
-        limit: i64,
+        span: Span,
     ) -> StoreResult<Vec<WorkRow>>;
-    /// Completion reports waiting for review by the level above, oldest first.
-    async fn completions_waiting(
+    /// Reports of a kind waiting for review by the level above, oldest first (keyset:
+    /// instant); progress reports only while the work is not done.
+    async fn reports_waiting(
         &self,
         above: Above<'_>,
-        limit: i64,
+        kind: ducha_domain::report::ReportKind,
+        span: Span,
     ) -> StoreResult<Vec<WorkReportRow>>;
-    /// Pending extension requests the level above decides, oldest first.
+    /// Pending extension requests the level above decides, oldest first (keyset: instant).
     async fn extensions_waiting(
         &self,
         above: Above<'_>,
-        limit: i64,
+        span: Span,
     ) -> StoreResult<Vec<WorkRequestRow>>;
-    /// Pending refusals the level above decides, oldest first.
+    /// Pending refusals the level above decides, oldest first (keyset: instant).
     async fn refusals_waiting(
         &self,
         above: Above<'_>,
-        limit: i64,
+        span: Span,
     ) -> StoreResult<Vec<WorkRequestRow>>;
-    /// Unanswered help requests to a unit, oldest first; with `owner_scope`, only on items the
-    /// unit registered within that jurisdiction.
+    /// Unanswered help requests to a unit, oldest first (keyset: id); with `owner_scope`, only
+    /// on items the unit registered within that jurisdiction.
     async fn help_waiting(
         &self,
         unit_id: i64,
         owner_scope: Option<&UnitPath>,
-        limit: i64,
+        span: Span,
     ) -> StoreResult<Vec<WorkRequestRow>>;
+    /// How many rows a list holds, counting no further than `cap`.
+    async fn count_work(&self, list: WorkList<'_>, cap: i64) -> StoreResult<i64>;
 }
 
 /// The filters of the item register; every filter is optional.

@@ -83,6 +83,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(items::dispatch))
         .routes(routes!(items::close))
         .routes(routes!(workbench::workbench))
+        .routes(routes!(workbench::work_list))
         .routes(routes!(assignments::sign))
         .routes(routes!(assignments::refuse))
         .routes(routes!(assignments::decompose))

@@ -13,7 +13,9 @@ mod item_form;
 mod items;
 mod login;
 mod report;
+mod shares;
 mod user;
+mod work_list;
 mod workbench;
 
 use crate::AppState;
@@ -30,6 +32,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(|| async { Redirect::to("/workbench") }))
         .route("/workbench", get(workbench::page))
+        .route("/workbench/{list}", get(work_list::page))
         .route(
             "/items/new",
             get(item_form::new_item).post(item_form::create),

@@ -123,7 +123,7 @@ impl PageUser {
         let current = match section {
             "new" => p == "/items/new",
             "items" => (p == "/items" || p.starts_with("/items/")) && p != "/items/new",
-            "workbench" => p == "/workbench" || p == "/",
+            "workbench" => p == "/workbench" || p == "/" || p.starts_with("/workbench/"),
             other => p
                 .strip_prefix('/')
                 .is_some_and(|rest| rest.starts_with(other)),

@@ -9,7 +9,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use ducha_domain::i18n::Lang;
-use ducha_service::Workbench;
+use ducha_service::{WorkTotal, Workbench};
 
 /// Units shown in the workbench's lights table.
 const TOP_UNITS: usize = 12;
@@ -29,29 +29,69 @@ impl Page for WorkbenchPage {
 }
 
 impl WorkbenchPage {
-    /// The count tiles: (anchor, label key, count, urgent), only the lists that apply.
-    fn tiles(&self) -> Vec<(&'static str, &'static str, usize, bool)> {
-        let w = &self.w;
+    /// The count tiles: (anchor, label key, total as shown, urgent), only the lists that hold
+    /// something.
+    fn tiles(&self) -> Vec<(&'static str, &'static str, String, bool)> {
         [
-            ("to_approve", w.to_approve.len(), true),
-            ("to_sign", w.to_sign.len(), true),
-            ("returned", w.returned.len(), true),
-            ("reports_to_review", w.reports_to_review.len(), true),
-            ("extensions_to_decide", w.extensions_to_decide.len(), true),
-            ("refusals_to_decide", w.refusals_to_decide.len(), true),
-            ("help_to_answer", w.help_to_answer.len(), false),
-            ("to_decompose", w.to_decompose.len(), false),
-            ("to_report", w.to_report.len(), false),
-            ("due_soon", w.due_soon.len(), false),
-            ("to_submit", w.to_submit.len(), false),
-            ("to_dispatch", w.to_dispatch.len(), true),
-            ("red_items", w.red_items.len(), true),
-            ("stalled", w.stalled.len(), false),
+            ("to_approve", true),
+            ("to_sign", true),
+            ("overdue", true),
+            ("returned", true),
+            ("reports_to_review", true),
+            ("progress_to_review", false),
+            ("extensions_to_decide", true),
+            ("refusals_to_decide", true),
+            ("help_to_answer", false),
+            ("to_decompose", false),
+            ("to_report", false),
+            ("due_soon", false),
+            ("to_submit", false),
+            ("to_dispatch", true),
+            ("red_items", true),
+            ("stalled", false),
         ]
         .into_iter()
-        .filter(|(_, n, _)| *n > 0)
-        .map(|(k, n, hot)| (k, wb_key(k), n, hot))
+        .filter(|(k, _)| self.total(k).count > 0)
+        .map(|(k, hot)| (k, wb_key(k), self.count(k), hot))
         .collect()
+    }
+
+    fn total(&self, list: &str) -> WorkTotal {
+        self.w.totals.get(list).copied().unwrap_or_default()
+    }
+
+    /// A list's total as its badge shows it: `57`, or `1000+` where counting stopped.
+    fn count(&self, list: &str) -> String {
+        let t = self.total(list);
+        if t.at_least {
+            format!("{}+", t.count)
+        } else {
+            t.count.to_string()
+        }
+    }
+
+    /// Whether a list holds more than the `shown` rows.
+    fn more(&self, list: &str, shown: &usize) -> bool {
+        let t = self.total(list);
+        t.at_least || t.count > i64::try_from(*shown).unwrap_or(i64::MAX)
+    }
+
+    /// "Showing the first 20 of 57".
+    fn shown_of(&self, list: &str, shown: &usize) -> String {
+        let t = self.total(list);
+        let key = if t.at_least {
+            "wb.shown_of_at_least"
+        } else {
+            "wb.shown_of"
+        };
+        self.t(key)
+            .replace("{shown}", &shown.to_string())
+            .replace("{n}", &t.count.to_string())
+    }
+
+    /// Where the whole of a list is shown.
+    fn all_href(&self, list: &str) -> String {
+        super::work_list::all_href(list)
     }
 
     fn all_clear(&self) -> bool {

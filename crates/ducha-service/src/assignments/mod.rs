@@ -74,6 +74,16 @@ impl Services {
         Ok((item, a))
     }
 
+    /// The item of an assignment the actor may see (a page address that names only the
+    /// assignment finds its item by it).
+    pub async fn assignment_item(&self, actor: &Actor, assignment_id: i64) -> ServiceResult<i64> {
+        Ok(self
+            .visible_assignment(actor, assignment_id)
+            .await?
+            .1
+            .item_id)
+    }
+
     /// Whether the actor answers for `unit` on this item: its liaison or head, or a supervisor
     /// when the unit is the item's supervision office.
     pub(crate) fn answers_for(&self, actor: &Actor, item: &ItemRow, unit: i64) -> bool {

@@ -60,7 +60,7 @@ impl WorkRow {
     }
 }
 
-/// A completion report waiting for review, with names.
+/// A report waiting for review, with names.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct WorkReportRow {
     /// Report.
@@ -124,8 +124,6 @@ pub struct WorkItems<'a> {
     pub light: Option<i64>,
     /// Only those this leader approves: named to them, or to no one.
     pub approver: Option<i64>,
-    /// At most this many, earliest deadline first.
-    pub limit: i64,
 }
 
 /// Which of a unit's open assignments (of dispatched items).
@@ -138,8 +136,12 @@ pub enum UnitWork {
     ToDecompose,
     /// Signed or in progress.
     Working,
-    /// Not yet handed up (pending, signed or in progress) with a deadline on or before the date.
+    /// Not yet handed up (pending, signed or in progress) with a deadline on or before the
+    /// date: overdue when the date is the last working day before today.
     DueBy(NaiveDate),
+    /// Not yet handed up with a deadline after the first date and on or before the second:
+    /// due soon, not overdue.
+    DueBetween(NaiveDate, NaiveDate),
     /// Signed or in progress after a completion was returned.
     Returned,
 }
@@ -152,4 +154,54 @@ pub enum Above<'a> {
     Unit(i64),
     /// Requests on top-level assignments of items registered within this subtree.
     Scope(&'a UnitPath),
+}
+
+/// Where a page of a workbench list starts: after the row with this sort key and id. Each list
+/// has one kind of key: dates for deadlines, instants for silence, submission and asking, or
+/// the id alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum After {
+    /// After (date, id).
+    Date(NaiveDate, i64),
+    /// After (instant, id).
+    Time(DateTime<Utc>, i64),
+    /// After this id.
+    Id(i64),
+}
+
+/// One page of a workbench list: at most `limit` rows, after `after` when given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    /// Where the page starts; the first page when none.
+    pub after: Option<After>,
+    /// At most this many rows.
+    pub limit: i64,
+}
+
+impl Span {
+    /// The first `limit` rows.
+    pub fn first(limit: i64) -> Self {
+        Span { after: None, limit }
+    }
+}
+
+/// A workbench list, as [`crate::WorkbenchStore::count_work`] counts it: the same rows the
+/// list's read returns page by page.
+#[derive(Debug, Clone, Copy)]
+pub enum WorkList<'a> {
+    /// Items of a state (`work_items`).
+    Items(&'a WorkItems<'a>),
+    /// A unit's assignments (`unit_work`).
+    Unit(i64, UnitWork),
+    /// Stalled or red assignments within a subtree, silent since before the instant
+    /// (`stalled_assignments`).
+    Stalled(&'a UnitPath, DateTime<Utc>),
+    /// Reports of a kind waiting for review (`reports_waiting`).
+    Reports(Above<'a>, ReportKind),
+    /// Extension requests to decide (`extensions_waiting`).
+    Extensions(Above<'a>),
+    /// Refusals to decide (`refusals_waiting`).
+    Refusals(Above<'a>),
+    /// Help requests to a unit, unanswered (`help_waiting`).
+    Help(i64, Option<&'a UnitPath>),
 }

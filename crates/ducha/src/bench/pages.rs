@@ -1,7 +1,8 @@
-//! Page render times: the register page (`/items`) and the item page (`/items/{id}`) requested
-//! through the whole application router in this process with `tower::ServiceExt::oneshot` —
-//! middleware, session lookup, use cases, queries and templates, up to the last byte of the
-//! body — without sockets, so the figure is server time. Pages are asked for by URL, so the
+//! Page render times: the register page (`/items`), the item page (`/items/{id}`) and the
+//! workbench (`/workbench`, and one whole list of it) requested through the whole application
+//! router in this process with `tower::ServiceExt::oneshot` — middleware, session lookup, use
+//! cases, queries and templates, up to the last byte of the body — without sockets, so the
+//! figure is server time. Pages are asked for by URL, so the
 //! measurement follows whichever handler serves them.
 
 use super::Latency;
@@ -32,7 +33,7 @@ const WARM_UP: usize = 10;
 #[derive(Debug, Serialize)]
 pub struct PageTiming {
     /// What was requested: `register`, `register, filter + keyword`, `item page, typical`,
-    /// `item page, largest trees`.
+    /// `item page, largest trees`, `workbench`, `workbench, a whole list`.
     pub page: &'static str,
     /// `supervisor` (sees the whole city) or `county liaison`.
     pub user: &'static str,
@@ -276,11 +277,18 @@ pub async fn run(s: &Services, city: &City, samples: usize) -> anyhow::Result<Pa
             "/items?state=dispatched&q=%E6%95%B4%E6%B2%BB".to_string(),
             "/items?light=green&q=%E5%81%9C%E8%BD%A6&sort=deadline".to_string(),
         ];
+        // The workbench counts every list longer than it shows; a whole list pages through it.
+        let whole = match who {
+            "supervisor" => "/workbench/progress_to_review",
+            _ => "/workbench/to_sign",
+        };
         for (page, paths) in [
             ("register", register),
             ("register, filter + keyword", filtered),
             ("item page, typical", typical),
             ("item page, largest trees", largest),
+            ("workbench", vec!["/workbench".to_string()]),
+            ("workbench, a whole list", vec![whole.to_string()]),
         ] {
             let (latency, bytes) = measure(&app, &cookie, &paths, samples).await?;
             eprintln!(

@@ -709,6 +709,33 @@ impl Session {
             .await
     }
 
+    /// `POST {path}` of a web form as htmx sends a boosted one (`HX-Request`), with the
+    /// session's token: the final status, headers and page after redirects.
+    pub async fn htmx_form(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> (StatusCode, reqwest::header::HeaderMap, String) {
+        let mut url = Url::parse("http://x/").expect("url");
+        url.query_pairs_mut()
+            .extend_pairs(fields)
+            .append_pair("csrf", &self.csrf);
+        let resp = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("origin", &self.base)
+            .header("hx-request", "true")
+            .header("hx-boosted", "true")
+            .header("accept-language", self.lang.tag())
+            .body(url.query().unwrap_or("").to_string())
+            .send()
+            .await
+            .expect("request");
+        let (status, headers) = (resp.status(), resp.headers().clone());
+        (status, headers, resp.text().await.expect("page body"))
+    }
+
     /// `POST {path}` of a web page with a raw body of `content_type`: the final status and page
     /// after redirects.
     pub async fn post_page(

@@ -10,8 +10,11 @@
 //!   into the chain, reused, and downloaded only by those who may see them;
 //! - `admin_pages`: the organisation & users page as a browser uses it: the tree, the users,
 //!   the admin forms with their inline translated errors, and who may use them;
+//! - `dispatch_pages`: the dispatch and decompose forms as a browser posts them;
 //! - `workbench`: what waits for each role along a chain, over time, and never another
 //!   county's work;
+//! - `workbench_lists`: each list's true total and the whole list behind it, overdue work
+//!   apart from what is due soon, progress reports for the level that reviews them;
 //! - `audit`: tampering with the event log directly in the database, caught by the real
 //!   `ducha audit verify`;
 //! - `props`: random command sequences against the use cases, checking the chain's invariants;
@@ -32,6 +35,7 @@ mod bad_input;
 mod clock;
 mod delivery;
 mod demo;
+mod dispatch_pages;
 mod evidence;
 mod fixes;
 mod item_pages;
@@ -46,3 +50,4 @@ mod scheduler;
 mod visibility;
 mod webhooks;
 mod workbench;
+mod workbench_lists;

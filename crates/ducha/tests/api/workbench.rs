@@ -28,23 +28,25 @@ fn list(wb: &Value, name: &str, key: &str) -> Vec<i64> {
 }
 
 /// The lists of assignments (by `assignment_id`).
-const ASSIGNMENT_LISTS: [&str; 6] = [
+const ASSIGNMENT_LISTS: [&str; 7] = [
     "stalled",
     "to_sign",
     "to_decompose",
     "to_report",
+    "overdue",
     "due_soon",
     "returned",
 ];
 /// The lists of reports and requests (by `id` / `report_id`).
-const REQUEST_LISTS: [&str; 4] = [
+const REQUEST_LISTS: [&str; 5] = [
     "reports_to_review",
+    "progress_to_review",
     "extensions_to_decide",
     "refusals_to_decide",
     "help_to_answer",
 ];
 /// Every list.
-const ALL_LISTS: [&str; 16] = [
+const ALL_LISTS: [&str; 18] = [
     "to_submit",
     "to_dispatch",
     "red_items",
@@ -54,9 +56,11 @@ const ALL_LISTS: [&str; 16] = [
     "to_sign",
     "to_decompose",
     "to_report",
+    "overdue",
     "due_soon",
     "returned",
     "reports_to_review",
+    "progress_to_review",
     "extensions_to_decide",
     "refusals_to_decide",
     "help_to_answer",
@@ -516,6 +520,15 @@ async fn caps_and_admins(app: &TestApp) {
         list(&w, "to_submit", "id"),
         drafts[..20],
         "the 20 earliest deadlines, earliest first"
+    );
+    assert_eq!(
+        w["totals"]["to_submit"],
+        json!({ "count": 21, "at_least": false }),
+        "the true total, not the shown 20"
+    );
+    assert_eq!(
+        w["totals"]["to_sign"],
+        json!({ "count": 0, "at_least": false })
     );
 
     // Admin accounts have no work here; a caller without a session is refused.
