@@ -85,6 +85,8 @@ struct BoardPage {
     user: PageUser,
     period: String,
     periods: Vec<String>,
+    level: String,
+    levels: Vec<i64>,
     board: Option<ScoreBoard>,
     error: Option<String>,
 }
@@ -108,6 +110,18 @@ impl BoardPage {
     fn sel(&self, v: &str) -> &'static str {
         if v == self.period { "selected" } else { "" }
     }
+
+    fn sel_level(&self, l: &i64) -> &'static str {
+        if l.to_string() == self.level {
+            "selected"
+        } else {
+            ""
+        }
+    }
+
+    fn level_label(&self, l: &i64) -> String {
+        self.t("ui.level_n").replace("{n}", &l.to_string())
+    }
 }
 
 /// `GET /assessment`: the ranking of a period.
@@ -128,8 +142,11 @@ pub(crate) async fn board(
         )
         .await;
     let lang = user.lang;
+    let root = i64::try_from(user.actor.jurisdiction.depth()).unwrap_or(1);
     let mut page = BoardPage {
         lang,
+        level: q.level.trim().to_string(),
+        levels: (root + 1..root + 4).collect(),
         user,
         period,
         periods: periods(),

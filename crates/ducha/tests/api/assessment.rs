@@ -363,9 +363,13 @@ async fn october_scored_by_hand(app: &TestApp) {
     let text = ducha_domain::assessment::rules::DEFAULT_RULES
         .replace("version = \"2026.1\"", "version = \"2026.2\"")
         .replace(
-            "points = -1.0\nname = \"收到橙色预警督办单\"",
-            "points = -4.0\nname = \"收到橙色预警督办单\"",
+            "fact = \"orange_notice\"\npoints = -1.0\n",
+            "fact = \"orange_notice\"\npoints = -4.0\n",
         );
+    assert!(
+        text.contains("points = -4.0"),
+        "the new version changes a rule"
+    );
     s.load_rule_set(Some(&sup), o.city, &text, now)
         .await
         .expect("load");
