@@ -81,6 +81,30 @@ str_enum!(
         AppealRejected = "assessment.appeal_rejected",
         /// A period's scores were finalised; nothing in them changes afterwards.
         ScoresFinalized = "assessment.finalized",
+        /// A seat of the leading group was filled (a member body and its liaison, or a person).
+        SeatFilled = "joint.seat_filled",
+        /// A joint meeting was scheduled, with its attendees and proposed agenda.
+        MeetingScheduled = "joint.meeting_scheduled",
+        /// The office edited a meeting's agenda.
+        AgendaEdited = "joint.agenda_edited",
+        /// A meeting's pre-read pack was generated and sent to its attendees.
+        PackSent = "joint.pack_sent",
+        /// A meeting was held.
+        MeetingHeld = "joint.meeting_held",
+        /// A meeting's decision was recorded against an agenda line.
+        MeetingDecided = "joint.decided",
+        /// A body filed a planned inspection; overlaps found are proposed as merges.
+        InspectionFiled = "joint.inspection_filed",
+        /// The office approved an inspection awaiting approval.
+        InspectionApproved = "joint.inspection_approved",
+        /// The office rejected an inspection.
+        InspectionRejected = "joint.inspection_rejected",
+        /// The lead body merged another body's plan into its joint inspection.
+        InspectionsMerged = "joint.inspections_merged",
+        /// The lead body declined a proposed merge, with a reason.
+        MergeDeclined = "joint.merge_declined",
+        /// An inspection's findings were recorded; each became a rectification item.
+        InspectionDone = "joint.inspection_done",
     }
 );
 

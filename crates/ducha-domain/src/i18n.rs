@@ -483,6 +483,7 @@ fn catalogue() -> &'static std::collections::HashMap<&'static str, (&'static str
             .chain(crate::i18n_ui::UI)
             .chain(crate::i18n_analytics::ANALYTICS)
             .chain(crate::i18n_assessment::ASSESSMENT)
+            .chain(crate::i18n_joint::JOINT)
             .map(|(k, zh, en)| (*k, (*zh, *en)))
             .collect()
     })
@@ -649,6 +650,7 @@ mod tests {
             .chain(crate::i18n_ui::UI)
             .chain(crate::i18n_analytics::ANALYTICS)
             .chain(crate::i18n_assessment::ASSESSMENT)
+            .chain(crate::i18n_joint::JOINT)
             .collect();
         assert_eq!(catalogue().len(), all.len(), "a key is defined twice");
         for (k, zh, en) in all {

@@ -208,6 +208,9 @@ pub struct Actor {
     /// The subtree a supervisor or leader oversees: the nearest government level at or above
     /// the user's unit (a city supervision office oversees the whole city).
     pub jurisdiction: UnitPath,
+    /// Whether the user's unit holds a body seat of its jurisdiction's leading group (联席会议
+    /// 成员单位): it reads the jurisdiction's whole register, and writes only its own.
+    pub member_body: bool,
 }
 
 impl Actor {
@@ -222,14 +225,20 @@ impl Actor {
         self.unit_id == unit && (self.has(Role::Liaison) || self.has(Role::UnitHead))
     }
 
-    /// The root of what this actor may read: the jurisdiction for supervisors and leaders, the
-    /// own unit's subtree for everyone else.
+    /// The root of what this actor may read: the jurisdiction for supervisors, leaders and
+    /// member bodies, the own unit's subtree for everyone else.
     pub fn visibility_root(&self) -> &UnitPath {
-        if self.has(Role::Supervisor) || self.has(Role::Leader) {
+        if self.oversees() {
             &self.jurisdiction
         } else {
             &self.unit_path
         }
+    }
+
+    /// Whether the actor reads the whole jurisdiction: supervisors, leaders and the member
+    /// bodies of the leading group.
+    pub fn oversees(&self) -> bool {
+        self.has(Role::Supervisor) || self.has(Role::Leader) || self.member_body
     }
 
     /// Whether the actor may see something placed at `path`.

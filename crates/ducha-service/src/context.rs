@@ -37,6 +37,8 @@ pub struct Config {
     pub analytics: ducha_domain::analytics::AnalyticsRules,
     /// The assessment (平时成绩).
     pub assessment: crate::assessment::AssessmentSettings,
+    /// Integrated supervision: burden budgets, overlap similarity, the pre-read pack.
+    pub joint: crate::joint::JointSettings,
 }
 
 impl Default for Config {
@@ -54,6 +56,7 @@ impl Default for Config {
             evidence: Default::default(),
             analytics: Default::default(),
             assessment: Default::default(),
+            joint: Default::default(),
         }
     }
 }
@@ -249,6 +252,7 @@ pub(crate) fn actor_from(row: ActorRow) -> ServiceResult<Actor> {
         unit_path: row.unit_path.0,
         roles: row.roles.0,
         jurisdiction: row.jurisdiction_path.0,
+        member_body: row.member_body,
     })
 }
 

@@ -13,6 +13,7 @@ mod context;
 mod error;
 pub mod evidence;
 pub mod items;
+pub mod joint;
 pub mod org;
 mod views;
 pub mod workbench;

@@ -167,6 +167,7 @@ pub trait Store:
     + WorkbenchStore
     + AnalyticsStore
     + AssessmentStore
+    + JointStore
 {
 }
 impl<
@@ -178,9 +179,56 @@ impl<
         + EvidenceStore
         + WorkbenchStore
         + AnalyticsStore
-        + AssessmentStore,
+        + AssessmentStore
+        + JointStore,
 > Store for T
 {
+}
+
+/// Integrated supervision (整合督查资源): the leading group's seats, joint meetings and the
+/// inspection register. Written by [`EventStore::commit`] with their event ([`Insert::Joint`],
+/// [`Update::Joint`]).
+#[async_trait]
+pub trait JointStore: Send + Sync {
+    /// A jurisdiction's seats, in position order.
+    async fn seats(&self, scope_unit_id: i64) -> StoreResult<Vec<SeatRow>>;
+    /// The body seats a unit holds (in any jurisdiction).
+    async fn seats_of_unit(&self, unit_id: i64) -> StoreResult<Vec<SeatRow>>;
+    /// A jurisdiction's meetings, latest first.
+    async fn meetings(&self, scope_unit_id: i64) -> StoreResult<Vec<MeetingRow>>;
+    /// One meeting.
+    async fn meeting(&self, id: i64) -> StoreResult<Option<MeetingRow>>;
+    /// A meeting's attendees' seats.
+    async fn attendees(&self, meeting_id: i64) -> StoreResult<Vec<SeatRow>>;
+    /// A meeting's agenda, in order (removed lines included).
+    async fn agenda(&self, meeting_id: i64) -> StoreResult<Vec<AgendaLineRow>>;
+    /// A meeting's decisions, in order.
+    async fn decisions(&self, meeting_id: i64) -> StoreResult<Vec<DecisionRow>>;
+    /// The decisions that created or changed an item.
+    async fn item_decisions(&self, item_id: i64) -> StoreResult<Vec<DecisionRow>>;
+    /// A meeting's pre-read pack (JSON) and when it was made.
+    async fn pack(&self, meeting_id: i64) -> StoreResult<Option<(String, DateTime<Utc>)>>;
+    /// Planned meetings held on or before `by` whose pack has not gone out.
+    async fn meetings_due_for_pack(&self, by: NaiveDate) -> StoreResult<Vec<MeetingRow>>;
+    /// Inspections of a jurisdiction, by window.
+    async fn inspections(&self, q: &InspectionQuery) -> StoreResult<Vec<InspectionRow>>;
+    /// One inspection.
+    async fn inspection(&self, id: i64) -> StoreResult<Option<InspectionRow>>;
+    /// The target units of some inspections.
+    async fn inspection_targets(&self, ids: &[i64]) -> StoreResult<Vec<InspectionTargetRow>>;
+    /// The overlaps that involve some inspections.
+    async fn overlaps(&self, ids: &[i64]) -> StoreResult<Vec<OverlapRow>>;
+    /// One overlap.
+    async fn overlap(&self, id: i64) -> StoreResult<Option<OverlapRow>>;
+    /// An inspection's findings.
+    async fn inspection_findings(
+        &self,
+        inspection_id: i64,
+    ) -> StoreResult<Vec<InspectionFindingRow>>;
+    /// The finding an item rectifies, if it does.
+    async fn item_finding(&self, item_id: i64) -> StoreResult<Option<InspectionFindingRow>>;
+    /// Items by id (any order).
+    async fn items_by_id(&self, ids: &[i64]) -> StoreResult<Vec<ItemRow>>;
 }
 
 /// The assessment (平时成绩): the facts of a period, rule sets, finalised periods and appeals.
@@ -582,6 +630,8 @@ pub enum Update {
     },
     /// An appeal's decision.
     Appeal(AppealRow),
+    /// Integrated supervision's rows.
+    Joint(JointUpdate),
     /// Adds or replaces calendar overrides.
     Calendar(Vec<ducha_domain::calendar::CalendarEntry>),
     /// Lifts a user's login lock and clears the failure count.
@@ -636,6 +686,8 @@ pub enum Insert {
     Appeal(NewAppeal),
     /// A finding judged by this change; written after the event, which it cites.
     Finding(ducha_domain::analytics::findings::FindingDraft),
+    /// Integrated supervision's rows.
+    Joint(JointInsert),
     /// An in-app notification.
     Notification(NewNotification),
     /// A delivery.

@@ -17,6 +17,7 @@ pub use inbox::{Inbox, NotificationView};
 pub use jobs::{Clock, JobName, Scheduler, SchedulerSettings};
 pub(crate) use notices::notice_view;
 pub use notices::{NoticeDetail, NoticeInput, NoticeView, SummonsView};
+pub(crate) use notify::addressed;
 pub use notify::{NotifyPrefs, NotifySettings, OutboxMessage, Robot};
 pub use outbox::{DeliverOutcome, DigestOutcome, OutboxView};
 pub use summary::UnitLights;

@@ -48,6 +48,8 @@ pub struct SweepOutcome {
     pub closed: u64,
     /// Summonses recommended.
     pub summonses: u64,
+    /// Joint meetings' pre-read packs sent.
+    pub packs: u64,
 }
 
 /// Rows read per page.
@@ -192,6 +194,7 @@ impl Services {
             )
             .await?;
         }
+        out.packs = self.send_due_packs(now).await?;
         // Urge notices are working-day business: on a day off only the lights move.
         if !self.calendar().is_working_day(today) {
             return Ok(out);

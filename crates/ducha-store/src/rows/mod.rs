@@ -4,6 +4,7 @@ mod analytics;
 mod assessment;
 mod clock;
 mod evidence;
+mod joint;
 mod requests;
 mod workbench;
 
@@ -11,6 +12,7 @@ pub use analytics::*;
 pub use assessment::*;
 pub use clock::*;
 pub use evidence::*;
+pub use joint::*;
 pub use requests::*;
 pub use workbench::*;
 
@@ -112,6 +114,8 @@ pub struct ActorRow {
     /// The unit's jurisdiction path.
     #[sqlx(try_from = "String")]
     pub jurisdiction_path: PathCol,
+    /// The unit holds a body seat of a leading group.
+    pub member_body: bool,
 }
 
 /// A session with its user, resolved in one query.

@@ -58,7 +58,8 @@ macro_rules! __sql_writes {
                 "UPDATE assignments SET responsible_user_id = $2, deadline = $3, \
                  state = $4, signed_at = $5, completed_at = $6, returned_count = $7, \
                  progress = $8, last_report_at = $9, returned_open = $11, light = $12, \
-                 light_reason = $13, version = version + 1 WHERE id = $1 AND version = $10",
+                 light_reason = $13, role = $14, version = version + 1 \
+                 WHERE id = $1 AND version = $10",
             )
             .bind(r.id)
             .bind(r.responsible_user_id)
@@ -73,6 +74,7 @@ macro_rules! __sql_writes {
             .bind(r.returned_open)
             .bind(r.light)
             .bind(&r.light_reason)
+            .bind(r.role.as_str())
             .execute(&mut **tx)
             .await,
             Update::Report(r) => sqlx::query::<$db>(
@@ -185,6 +187,7 @@ macro_rules! __sql_writes {
                 return Ok(());
             }
             Update::Appeal(a) => return one_row(update_appeal(tx, a).await?, "appeal"),
+            Update::Joint(j) => return update_joint(tx, j).await,
             Update::Hop(p) => return apply_hop_patch(tx, p).await,
             Update::HopDone(st) => return apply_hop_done(tx, st).await,
             Update::ResolveFindings { assignment_id, at } => {
@@ -255,6 +258,7 @@ macro_rules! __sql_writes {
         i: &Insert,
         ev: &mut EventDraft,
         last_notice: &mut Option<i64>,
+        last_joint: &mut Option<i64>,
     ) -> StoreResult<i64> {
         let id = match i {
             Insert::Notice(n) => {
@@ -321,6 +325,7 @@ macro_rules! __sql_writes {
             Insert::RuleSet(_) | Insert::ScorePeriod(_) | Insert::Appeal(_) => {
                 insert_assessment(tx, i).await?
             }
+            Insert::Joint(j) => insert_joint(tx, j, last_joint).await?,
             Insert::Finding(_) => {
                 return Err(StoreError::Other("a finding is written after its event".into()));
             }
@@ -599,8 +604,9 @@ macro_rules! __sql_writes {
             inserts.into_iter().partition(|i| matches!(i, Insert::Finding(_)));
         let mut ids = Vec::with_capacity(inserts.len());
         let mut last_notice = None;
+        let mut last_joint = None;
         for i in &inserts {
-            ids.push(apply_insert(tx, i, &mut event, &mut last_notice).await?);
+            ids.push(apply_insert(tx, i, &mut event, &mut last_notice, &mut last_joint).await?);
         }
         for u in &roll_ups {
             apply_update(tx, u, &mut event).await?;
