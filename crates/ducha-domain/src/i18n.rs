@@ -644,6 +644,54 @@ mod tests {
     }
 
     #[test]
+    fn joint_labels_are_translated() {
+        use crate::joint::inspections::{InspectionState, Method, OverlapKind, OverlapState};
+        use crate::joint::{BodyKind, DecisionKind, MeetingState, Position};
+        let mut keys = Vec::new();
+        keys.extend(BodyKind::ALL.iter().map(|c| format!("body_kind.{c}")));
+        keys.extend(Position::ALL.iter().map(|c| format!("position.{c}")));
+        keys.extend(
+            MeetingState::ALL
+                .iter()
+                .map(|c| format!("meeting_state.{c}")),
+        );
+        keys.extend(
+            DecisionKind::ALL
+                .iter()
+                .map(|c| format!("decision_kind.{c}")),
+        );
+        keys.extend(Method::ALL.iter().map(|c| format!("method.{c}")));
+        keys.extend(
+            InspectionState::ALL
+                .iter()
+                .map(|c| format!("inspection_state.{c}")),
+        );
+        keys.extend(OverlapKind::ALL.iter().map(|c| format!("overlap_kind.{c}")));
+        keys.extend(
+            OverlapState::ALL
+                .iter()
+                .map(|c| format!("overlap_state.{c}")),
+        );
+        for k in keys {
+            assert!(knows(&k), "{k}");
+        }
+        let why = crate::joint::agenda::Why::Stall {
+            unit: "白石镇".into(),
+            finding: "late_handoff".into(),
+            days: 7,
+            more: 0,
+        };
+        assert_eq!(
+            why.text(Lang::ZhCn),
+            format!(
+                "白石镇：{}，7个工作日",
+                t("finding_kind.late_handoff", Lang::ZhCn)
+            )
+        );
+        assert!(!why.text(Lang::En).contains('{'));
+    }
+
+    #[test]
     fn keys_are_unique() {
         let all: Vec<_> = MESSAGES
             .iter()

@@ -21,6 +21,9 @@ pub enum Why {
         finding: String,
         /// Working days lost or waiting.
         days: i64,
+        /// Further findings of this kind on the item.
+        #[serde(default, skip_serializing_if = "is_zero")]
+        more: i64,
     },
     /// An escalated urge notice still open.
     Notice {
@@ -30,6 +33,9 @@ pub enum Why {
         level: String,
         /// Its number.
         number: String,
+        /// Further open notices on the item.
+        #[serde(default, skip_serializing_if = "is_zero")]
+        more: i64,
     },
     /// A summons recommended after consecutive red notices.
     Summons {
@@ -37,6 +43,9 @@ pub enum Why {
         unit: String,
         /// Reds in the run.
         reds: i64,
+        /// Further summonses on the item.
+        #[serde(default, skip_serializing_if = "is_zero")]
+        more: i64,
     },
     /// A help request unanswered for `days` working days.
     Help {
@@ -46,7 +55,14 @@ pub enum Why {
         to: String,
         /// Working days waiting.
         days: i64,
+        /// Further unanswered requests on the item.
+        #[serde(default, skip_serializing_if = "is_zero")]
+        more: i64,
     },
+}
+
+fn is_zero(n: &i64) -> bool {
+    *n == 0
 }
 
 impl Why {
@@ -56,7 +72,7 @@ impl Why {
         match self {
             Why::Summons { reds, .. } => 400 + (*reds).min(9) * 10,
             Why::Notice { level, .. } if level == "red" => 300,
-            Why::Notice { .. } => 220,
+            Why::Notice { .. } => 190,
             Why::RedItem { days } => 200 + (*days).clamp(0, 99),
             Why::Stall { days, .. } => 120 + (*days).clamp(0, 79),
             Why::Help { days, .. } => 100 + (*days).clamp(0, 19),
@@ -84,7 +100,35 @@ impl Why {
         if let Why::Notice { level, .. } = self {
             args["level"] = t(&format!("notice.{level}"), lang).into();
         }
-        fill(t(self.key(), lang), &args)
+        let mut text = fill(t(self.key(), lang), &args);
+        if self.more() > 0 {
+            text.push_str(&fill(
+                t("agenda.more", lang),
+                &serde_json::json!({ "n": self.more() }),
+            ));
+        }
+        text
+    }
+
+    /// Further reasons of the same kind folded into this one.
+    pub fn more(&self) -> i64 {
+        match self {
+            Why::RedItem { .. } => 0,
+            Why::Stall { more, .. }
+            | Why::Notice { more, .. }
+            | Why::Summons { more, .. }
+            | Why::Help { more, .. } => *more,
+        }
+    }
+
+    fn set_more(&mut self, n: i64) {
+        match self {
+            Why::RedItem { .. } => {}
+            Why::Stall { more, .. }
+            | Why::Notice { more, .. }
+            | Why::Summons { more, .. }
+            | Why::Help { more, .. } => *more = n,
+        }
     }
 
     /// The short name of the reason's kind (stored with the agenda line).
@@ -111,7 +155,10 @@ pub struct Proposed {
 }
 
 /// Ranks `(item, reason)` pairs into at most `limit` lines: one per item, heaviest first, ties
-/// by item id; the same input gives the same agenda.
+/// by item id; the same input gives the same agenda. Each kind of reason shows once per line, its
+/// strongest, with how many more of that kind there are; a line weighs its strongest reason plus
+/// a tenth of the strongest of each other kind, so a pile of one kind does not outweigh a worse
+/// trouble.
 pub fn propose(candidates: Vec<(i64, Why)>, limit: usize) -> Vec<Proposed> {
     let mut by_item: BTreeMap<i64, Vec<Why>> = BTreeMap::new();
     for (item, why) in candidates {
@@ -122,12 +169,25 @@ pub fn propose(candidates: Vec<(i64, Why)>, limit: usize) -> Vec<Proposed> {
     }
     let mut lines: Vec<Proposed> = by_item
         .into_iter()
-        .map(|(item_id, mut reasons)| {
-            reasons.sort_by(|a, b| {
+        .map(|(item_id, mut all)| {
+            all.sort_by(|a, b| {
                 b.weight()
                     .cmp(&a.weight())
                     .then_with(|| a.key().cmp(b.key()))
+                    .then_with(|| {
+                        a.text(crate::i18n::Lang::ZhCn)
+                            .cmp(&b.text(crate::i18n::Lang::ZhCn))
+                    })
             });
+            let mut reasons: Vec<Why> = Vec::new();
+            for w in all.iter() {
+                if !reasons.iter().any(|r| r.kind() == w.kind()) {
+                    let mut first = w.clone();
+                    let n = all.iter().filter(|x| x.kind() == w.kind()).count() as i64;
+                    first.set_more(n - 1);
+                    reasons.push(first);
+                }
+            }
             let weight =
                 reasons[0].weight() + reasons[1..].iter().map(|r| r.weight() / 10).sum::<i64>();
             Proposed {
@@ -149,8 +209,9 @@ mod tests {
     fn stall(days: i64) -> Why {
         Why::Stall {
             unit: "白石镇".into(),
-            finding: "finding.late_handoff".into(),
+            finding: "late_handoff".into(),
             days,
+            more: 0,
         }
     }
 
@@ -167,6 +228,7 @@ mod tests {
                         from: "龙潭镇".into(),
                         to: "云溪县".into(),
                         days: 6,
+                        more: 0,
                     },
                 ),
                 (7, stall(12)),
@@ -182,6 +244,25 @@ mod tests {
     }
 
     #[test]
+    fn a_pile_of_one_kind_shows_once_and_does_not_outweigh_worse_trouble() {
+        let notice = |n: i64| Why::Notice {
+            unit: format!("单位{n}"),
+            level: "orange".into(),
+            number: format!("督催〔2026〕{n}号"),
+            more: 0,
+        };
+        let mut c: Vec<(i64, Why)> = (1..=30).map(|n| (5, notice(n))).collect();
+        c.push((6, Why::RedItem { days: 3 }));
+        let lines = propose(c, 10);
+        assert_eq!(lines[0].item_id, 6, "red outranks thirty orange notices");
+        let five = &lines[1];
+        assert_eq!(five.reasons.len(), 1);
+        assert_eq!(five.reasons[0].more(), 29);
+        assert_eq!(five.weight, 190);
+        assert!(five.reasons[0].text(crate::i18n::Lang::ZhCn).contains("29"));
+    }
+
+    #[test]
     fn summons_outranks_everything_and_the_limit_holds() {
         let mut c: Vec<(i64, Why)> = (1..=30).map(|i| (i, Why::RedItem { days: i })).collect();
         c.push((
@@ -189,6 +270,7 @@ mod tests {
             Why::Summons {
                 unit: "松岭县".into(),
                 reds: 3,
+                more: 0,
             },
         ));
         let lines = propose(c, 5);
@@ -204,7 +286,8 @@ mod tests {
             Why::Help {
                 from: String::new(),
                 to: String::new(),
-                days: 400
+                days: 400,
+                more: 0,
             }
             .weight()
                 < stall(0).weight()

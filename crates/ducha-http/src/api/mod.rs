@@ -2,6 +2,8 @@
 
 mod analytics;
 mod assessment;
+mod joint;
+pub(crate) use joint::docx;
 mod assignments;
 mod audit;
 mod clock;
@@ -44,6 +46,9 @@ use utoipa_axum::routes;
         (name = "assessment", description = "Continuous grades (平时成绩): rankings, score cards \
             whose every line links to its events, appeals (申辩), finalising, the cadre record and \
             rule sets"),
+        (name = "joint", description = "Integrated supervision (整合督查资源): the leading group, \
+            joint meetings with their proposed agenda, pre-read pack, decisions and minutes, and \
+            one inspection register across bodies with overlaps, merges and each unit's burden"),
         (name = "evidence", description = "Evidence files (佐证材料): upload once, attach to reports, reuse; \
             download at `/evidence/{id}` and `/evidence/{id}/thumb`"),
     )
@@ -126,6 +131,21 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(assessment::finalize))
         .routes(routes!(assessment::cadres))
         .routes(routes!(assessment::rules, assessment::load_rules))
+        .routes(routes!(joint::group))
+        .routes(routes!(joint::fill_seat))
+        .routes(routes!(joint::meetings, joint::schedule))
+        .routes(routes!(joint::meeting))
+        .routes(routes!(joint::edit_agenda))
+        .routes(routes!(joint::hold))
+        .routes(routes!(joint::decide))
+        .routes(routes!(joint::pack))
+        .routes(routes!(joint::minutes))
+        .routes(routes!(joint::inspections, joint::file))
+        .routes(routes!(joint::waiting))
+        .routes(routes!(joint::inspection))
+        .routes(routes!(joint::decide_inspection))
+        .routes(routes!(joint::findings))
+        .routes(routes!(joint::answer))
         // The upload reads its own, larger limit from the settings (see `evidence::upload`).
         .merge(
             OpenApiRouter::new()

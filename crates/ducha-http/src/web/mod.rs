@@ -11,6 +11,7 @@ mod form;
 mod item;
 mod item_form;
 mod items;
+mod joint;
 mod login;
 mod report;
 mod shares;
@@ -118,6 +119,42 @@ pub fn router() -> Router<AppState> {
             get(assessment::appeals).post(assessment::decide),
         )
         .route("/assessment/cadres", get(assessment::cadres))
+        .route("/joint", get(joint::overview))
+        .route("/joint/seats", get(joint::overview).post(joint::seat))
+        .route(
+            "/joint/meetings",
+            get(joint::overview).post(joint::schedule),
+        )
+        .route("/joint/meetings/{id}", get(joint::meeting))
+        .route(
+            "/joint/meetings/{id}/agenda",
+            get(joint::meeting).post(joint::edit_agenda),
+        )
+        .route(
+            "/joint/meetings/{id}/hold",
+            get(joint::meeting).post(joint::hold),
+        )
+        .route(
+            "/joint/meetings/{id}/decisions",
+            get(joint::meeting).post(joint::decision),
+        )
+        .route("/joint/meetings/{id}/pack", get(joint::pack))
+        .route("/joint/meetings/{id}/minutes.docx", get(joint::minutes))
+        .route(
+            "/joint/inspections",
+            get(joint::inspections).post(joint::file),
+        )
+        .route("/joint/inspections/new", get(joint::new_plan))
+        .route("/joint/inspections/{id}", get(joint::inspection))
+        .route(
+            "/joint/inspections/{id}/decide",
+            get(joint::inspection).post(joint::decide_inspection),
+        )
+        .route(
+            "/joint/inspections/{id}/findings",
+            get(joint::inspection).post(joint::findings),
+        )
+        .route("/joint/overlaps/{id}/answer", post(joint::answer))
         .route("/analytics", get(analytics::stall_map))
         .route("/analytics/stall-map", get(analytics::stall_map))
         .route(

@@ -112,6 +112,12 @@ impl PageUser {
         self.actor.has(Role::Supervisor) || self.actor.has(Role::Leader)
     }
 
+    /// Reads the jurisdiction's joint meetings and inspection register (supervisors, leaders
+    /// and the member bodies of the leading group).
+    pub(crate) fn oversees(&self) -> bool {
+        self.actor.oversees()
+    }
+
     /// Manages units and users.
     pub(crate) fn is_admin(&self) -> bool {
         self.actor.has(Role::SystemAdmin) || self.actor.has(Role::SecurityAdmin)

@@ -60,13 +60,18 @@ impl Services {
             if f.kind == FindingKind::HelpUnanswered {
                 continue; // read below, with both units named
             }
-            let days = f.args.get("days").and_then(|d| d.as_i64()).unwrap_or(0);
+            // The working days the finding counts: waiting, quiet, or held before handing on.
+            let days = ["days", "quiet", "held"]
+                .iter()
+                .find_map(|k| f.args.get(*k).and_then(serde_json::Value::as_i64))
+                .unwrap_or(0);
             c.push((
                 f.item_id,
                 Why::Stall {
                     unit: f.unit_name.clone(),
                     finding: f.kind.as_str().into(),
                     days,
+                    more: 0,
                 },
             ));
         }
@@ -100,6 +105,7 @@ impl Services {
                     unit: name(n.unit_id),
                     level: n.level.as_str().into(),
                     number: n.number.clone(),
+                    more: 0,
                 },
             ));
         }
@@ -110,6 +116,7 @@ impl Services {
                     Why::Summons {
                         unit: name(s.unit_id),
                         reds: s.reds,
+                        more: 0,
                     },
                 ));
             }
@@ -123,6 +130,7 @@ impl Services {
                         from: name(h.from_unit_id),
                         to: name(h.to_unit_id),
                         days,
+                        more: 0,
                     },
                 ));
             }

@@ -17,8 +17,8 @@ pub use burden::{BurdenView, QuarterInput, UnitBurden, WeekCell};
 pub use decisions::{DecisionInput, DecisionView};
 pub use group::{GroupView, SeatInput, SeatView};
 pub use inspections::{
-    AnswerInput, FiledView, FindingInput, FindingsInput, InspectionDecisionInput, InspectionView,
-    OverlapView,
+    AnswerInput, FiledView, FindingInput, FindingRef, FindingsInput, InspectionDecisionInput,
+    InspectionView, OverlapView, UnitRef,
 };
 pub use meetings::{
     AgendaEditInput, AgendaLineView, HoldInput, MeetingInput, MeetingSummary, MeetingView,

@@ -8,6 +8,7 @@
 mod asks;
 mod behave;
 mod items;
+mod joint;
 mod names;
 mod plan;
 mod scores;
@@ -407,6 +408,7 @@ pub async fn seed(services: &Services, today: NaiveDate) -> anyhow::Result<Strin
     let mut sim = sim::Sim::new(services, &org, plans, rng, clock, today);
     sim.plan_story();
     sim.plan_scores();
+    sim.plan_joint();
     sim.run().await?;
     let (events, _, _) = services.store.chain_head().await?;
     let count = |k: UnitKind| org.units.iter().filter(|u| u.kind == k).count();

@@ -248,7 +248,8 @@ async fn joint_meeting_and_inspection_register(app: &TestApp) {
         Why::Help {
             from: "西山县".into(),
             to: "市住建局".into(),
-            days: 9
+            days: 9,
+            more: 0,
         }
     );
     assert_eq!(

@@ -47,6 +47,8 @@ pub(super) enum Act {
     Story(usize),
     /// A step of the assessment (see `scores`).
     Assess(super::scores::Assess),
+    /// A step of integrated supervision (see `joint`).
+    Joint(super::joint::JointStep),
 }
 
 /// How one assignment's unit behaves.
@@ -339,6 +341,11 @@ impl<'a> Sim<'a> {
         self.queue.insert((at, self.seq), act);
     }
 
+    /// Drops the cached actors (a unit's seat in the leading group changes what it reads).
+    pub(super) fn forget_actors(&mut self) {
+        self.actors.clear();
+    }
+
     pub(super) async fn actor(&mut self, user: i64) -> anyhow::Result<Actor> {
         if let Some(a) = self.actors.get(&user) {
             return Ok(a.clone());
@@ -364,6 +371,7 @@ impl<'a> Sim<'a> {
             Act::Close(p) => self.close(p).await,
             Act::Story(i) => self.story_step(i).await,
             Act::Assess(step) => self.assess(step).await,
+            Act::Joint(step) => self.joint_step(step).await,
             Act::AckNotice(n, user) => {
                 // Met or escalated before anyone got to it: nothing to acknowledge.
                 let open = self

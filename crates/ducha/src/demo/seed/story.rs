@@ -309,7 +309,7 @@ const SHTJJ_OWN: &str = "请市生态环境局牵头，制定秋冬季大气污�
 
 impl Sim<'_> {
     /// `n` working days before the demo's today.
-    fn day_before(&self, n: u32) -> NaiveDate {
+    pub(super) fn day_before(&self, n: u32) -> NaiveDate {
         let cal = self.s.calendar();
         let mut d = self.end;
         let mut left = n;
@@ -348,7 +348,7 @@ impl Sim<'_> {
         self.actor(u.id).await
     }
 
-    fn unit_id(&self, code: &str) -> anyhow::Result<i64> {
+    pub(super) fn unit_id(&self, code: &str) -> anyhow::Result<i64> {
         let i = self
             .org
             .unit(code)
