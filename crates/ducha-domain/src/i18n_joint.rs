@@ -68,7 +68,7 @@ pub(crate) const JOINT: &[(&str, &str, &str)] = &[
     ),
     (
         "agenda.notice",
-        "{unit}的{level}督办单{number}尚未落实",
+        "{unit}的{level}单{number}尚未落实",
         "{unit}'s {level} notice {number} not yet met",
     ),
     (
@@ -571,5 +571,6 @@ pub(crate) const JOINT: &[(&str, &str, &str)] = &[
     ("ui.rectification_item", "整改事项", "Rectification item"),
     ("ui.inspection_topic", "检查主题", "Topic"),
     ("ui.chain", "责任链条", "Chain"),
+    ("ui.inspected_units", "检查对象", "Units inspected"),
     ("ui.latest_reports", "最新进展", "Latest reports"),
 ];

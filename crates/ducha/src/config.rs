@@ -232,6 +232,9 @@ impl Config {
                  forward_minutes 0–1440"
             );
         }
+        if let Err(m) = self.service.joint.validate() {
+            bail!("{m}");
+        }
         if self.scheduler.lease_seconds < 1 || self.scheduler.tick_ms < 10 {
             bail!("scheduler: lease_seconds must be at least 1 and tick_ms at least 10");
         }
@@ -320,6 +323,23 @@ forward_similarity = 0.8
 # A co-unit silent this long after dispatch; a help request unanswered longer than this
 co_silent_days = 15
 help_answer_days = 3
+
+[service.joint]
+# Integrated supervision (整合督查资源). Plans in the same quarter overlap when their topics are
+# at least this similar (character bigrams, 0–1)
+topic_similarity = 0.5
+# Working days before a joint meeting when its pre-read pack goes to the attendees
+pack_days = 2
+# Lines the proposed agenda holds at most
+agenda_lines = 15
+
+[service.joint.budgets]
+# What a unit may bear per quarter (基层减负): inspections visiting it, days of inspectors on
+# site, forms to fill in; a plan that would exceed them waits for the office's approval
+township = { visits = 3, days = 5, forms = 6 }
+village = { visits = 2, days = 3, forms = 4 }
+county = { visits = 6, days = 10, forms = 12 }
+department = { visits = 6, days = 10, forms = 12 }
 
 [service.evidence]
 # Evidence files (佐证材料), stored once per content under dir/sha256/; every node of a
@@ -417,5 +437,16 @@ mod tests {
                 .to_string()
                 .contains("service.analytics")
         );
+        let mut c = Config::default();
+        c.service.joint.budgets.township.visits = 0;
+        assert!(
+            c.validate()
+                .expect_err("bad")
+                .to_string()
+                .contains("service.joint.budgets")
+        );
+        let mut c = Config::default();
+        c.service.joint.topic_similarity = 0.0;
+        assert!(c.validate().is_err());
     }
 }

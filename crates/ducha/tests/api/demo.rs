@@ -288,4 +288,113 @@ async fn demo_city_shows_the_clock_at_work() {
             .any(|f| f.unit_name == "长滩镇" && f.item_title == "农村饮水安全巩固提升"),
         "长滩镇 waits on 白河县农业农村局"
     );
+
+    // Integrated supervision: the leading group sits; the next meeting's proposed agenda lists
+    // the red and stalled items with their reasons; a decision of the last one became an item
+    // dispatched through the chain; its minutes open in LibreOffice.
+    let group = services.leading_group(&sup).await.expect("group");
+    assert!(
+        group.seats.len() >= 9,
+        "head, deputy, two offices, five bodies"
+    );
+    let meetings = services.meetings(&sup).await.expect("meetings");
+    let next = meetings
+        .iter()
+        .find(|m| m.state == "planned")
+        .expect("an upcoming meeting");
+    assert!(next.held_on > now.date_naive(), "it is still to come");
+    let next = services.meeting(&sup, next.id, now).await.expect("next");
+    assert!(next.lines.len() >= 5, "{} lines", next.lines.len());
+    let kinds: BTreeSet<&str> = next
+        .lines
+        .iter()
+        .flat_map(|l| l.reasons.iter().map(|r| r.kind()))
+        .collect();
+    for k in ["red_item", "stall"] {
+        assert!(
+            kinds.contains(k),
+            "the agenda gives {k} as a reason: {kinds:?}"
+        );
+    }
+    for l in &next.lines {
+        assert!(
+            !l.reasons.is_empty(),
+            "line {} says why it is there",
+            l.title
+        );
+        assert!(l.item_id.is_some());
+    }
+    let held = meetings
+        .iter()
+        .find(|m| m.state == "held")
+        .expect("a held meeting");
+    let held = services.meeting(&sup, held.id, now).await.expect("held");
+    let decided: Vec<_> = held.lines.iter().flat_map(|l| &l.decisions).collect();
+    let made = decided
+        .iter()
+        .find(|d| d.kind == "new_item")
+        .and_then(|d| d.item_id)
+        .expect("a decision that became an item");
+    let item = services
+        .store
+        .item(made)
+        .await
+        .expect("read")
+        .expect("item");
+    assert_eq!(item.state.as_str(), "dispatched");
+    assert!(item.number.is_some());
+    let chain = services
+        .store
+        .assignments_of_item(made)
+        .await
+        .expect("chain");
+    assert!(
+        chain.iter().all(|a| a.signed_at.is_some()),
+        "its units signed"
+    );
+    assert!(decided.iter().any(|d| d.kind == "deadline"));
+    let (_, docx) = services
+        .minutes_docx(&sup, held.meeting.id, ducha_domain::i18n::Lang::ZhCn, now)
+        .await
+        .expect("minutes");
+    crate::office::check_docx_text(
+        &docx,
+        &["联席会议纪要", item.number.as_deref().unwrap_or("?")],
+    );
+
+    // The quarter's plans: one merged, one declined with a reason, a township over its budget,
+    // an unplanned visit waiting, findings turned into rectification items under way.
+    let q = ducha_service::joint::QuarterInput {
+        quarter: Some("2026-Q4".into()),
+    };
+    let b = services.burden(&sup, &q, now).await.expect("burden");
+    let states: Vec<&str> = b.inspections.iter().map(|i| i.state.as_str()).collect();
+    assert!(states.contains(&"merged") && states.contains(&"pending") && states.contains(&"done"));
+    let overlaps: Vec<_> = b.inspections.iter().flat_map(|i| &i.overlaps).collect();
+    assert!(overlaps.iter().any(|o| o.state == "merged"));
+    assert!(
+        overlaps
+            .iter()
+            .any(|o| o.state == "declined" && !o.reason.is_empty())
+    );
+    assert!(
+        b.units
+            .iter()
+            .any(|u| u.name == "双河乡" && u.over.contains(&"visits".to_string())),
+        "双河乡 is over its budget"
+    );
+    let done = b
+        .inspections
+        .iter()
+        .find(|i| i.state == "done")
+        .expect("done");
+    let done = services.inspection(&sup, done.id, now).await.expect("done");
+    assert_eq!(done.findings.len(), 2);
+    for f in &done.findings {
+        assert_eq!(
+            f.item_state, "dispatched",
+            "{} rectifies under the chain",
+            f.text
+        );
+    }
 }

@@ -5,17 +5,18 @@
 //! two bodies overlapping at once, merged and declined, the burden counted before and after,
 //! over-budget and unplanned plans waiting for the office, findings turned into items.
 
-use crate::helpers::{PASSWORD, TestApp};
+use crate::helpers::{PASSWORD, TestApp, in_days};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use ducha_domain::i18n::Lang;
 use ducha_domain::joint::agenda::Why;
 use ducha_service::joint::{FiledView, QuarterInput};
 use ducha_service::org::{UnitInput, UserInput};
 use ducha_service::{ServiceError, Services};
+use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-crate::on_both_backends!(joint_meeting_and_inspection_register);
+crate::on_both_backends!(joint_meeting_and_inspection_register, joint_pages_and_api);
 
 /// China time on a day of 2026.
 fn at(m: u32, d: u32, h: u32) -> DateTime<Utc> {
@@ -710,4 +711,207 @@ async fn joint_meeting_and_inspection_register(app: &TestApp) {
             .map(|f| f.inspection_id),
         Some(a.id)
     );
+}
+
+/// The same through the API and the pages: translated refusals that change nothing, the
+/// office's forms, a body filing by form and seeing its overlap at once, the merge by form, and
+/// what others may not see.
+async fn joint_pages_and_api(app: &TestApp) {
+    let s = &app.services;
+    let o = &app.org;
+    let sup = app.login("sup").await;
+    let town = app.login("town_a1").await;
+    let (jw_unit, jw_user) = body(s, o.city, "市纪委监委", "jw.liaison").await;
+    let (sj_unit, sj_user) = body(s, o.city, "市审计局", "sj.liaison").await;
+
+    // Refused seats: translated, nothing written.
+    let before = app.head_seq().await;
+    sup.post("/joint/seats", json!({ "position": "chief" }))
+        .await
+        .error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation.unknown_choice",
+        );
+    let raw = sup.post_raw("/joint/seats", "{not json").await;
+    assert_eq!(raw.status, StatusCode::BAD_REQUEST, "{}", raw.body);
+    town.post(
+        "/joint/seats",
+        json!({ "position": "member", "unit_id": jw_unit,
+                                     "body_kind": "audit" }),
+    )
+    .await
+    .error(StatusCode::FORBIDDEN, "error.forbidden");
+    assert_eq!(app.head_seq().await, before, "nothing was written");
+    for seat in [
+        json!({ "position": "head", "user_id": o.users.leader }),
+        json!({ "position": "office", "unit_id": o.office, "body_kind": "party_office",
+                "user_id": o.users.sup }),
+        json!({ "position": "member", "unit_id": jw_unit, "body_kind": "discipline",
+                "user_id": jw_user }),
+        json!({ "position": "member", "unit_id": sj_unit, "body_kind": "audit",
+                "user_id": sj_user }),
+    ] {
+        sup.post("/joint/seats", seat).await.ok();
+    }
+    let group = sup.get("/joint/group").await.ok();
+    assert_eq!(group["seats"].as_array().map(Vec::len), Some(4));
+
+    // The pages: the office sees its forms; a township is refused.
+    let (status, html) = sup.page("/joint").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("领导小组") && html.contains("action=\"/joint/meetings\""));
+    assert_eq!(town.page("/joint").await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        sup.page("/joint/meetings/99999").await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        sup.page("/joint/inspections/abc").await.0,
+        StatusCode::NOT_FOUND
+    );
+
+    // Scheduling by form: a missing day is refused on the page, in words; without the token,
+    // refused outright.
+    let (status, html) = sup
+        .form_page(
+            "/joint/meetings",
+            &[("title", "第1次联席会议"), ("held_on", "")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains(ducha_domain::i18n::t("validation.required", Lang::ZhCn)));
+    assert_eq!(
+        sup.form(
+            "/joint/meetings",
+            &[("title", "x"), ("held_on", &in_days(5).to_string())],
+            false
+        )
+        .await,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(app.head_seq().await, before + 4, "four seats, nothing else");
+    let (status, html) = sup
+        .form_page(
+            "/joint/meetings",
+            &[
+                ("title", "第1次联席会议"),
+                ("held_on", &in_days(5).to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("第1次联席会议")
+            && html.contains(ducha_domain::i18n::t("toast.meeting_scheduled", Lang::ZhCn))
+    );
+    let meetings = sup.get("/joint/meetings").await.ok();
+    let m = meetings[0]["id"].as_i64().expect("id");
+    sup.post(&format!("/joint/meetings/{m}/hold"), json!({}))
+        .await
+        .error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation.meeting_not_yet",
+        );
+    let (status, _, _) = sup
+        .fetch(&format!("/api/v1/joint/meetings/{m}/minutes.docx"), &[])
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "no minutes before it is held"
+    );
+
+    // A body files by form; bad input comes back on the form with its values.
+    let jw = app.login("jw.liaison").await;
+    let (status, html) = jw
+        .form_page(
+            "/joint/inspections",
+            &[
+                ("topic", "作风检查"),
+                ("method", "onsite"),
+                ("window_from", "2026-13-01"),
+                ("window_to", ""),
+                ("people", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("value=\"作风检查\""),
+        "the form keeps what was typed"
+    );
+    assert!(html.contains(ducha_domain::i18n::t("validation.date", Lang::ZhCn)));
+    let (from, to) = (in_days(10).to_string(), in_days(12).to_string());
+    let a1 = o.town_a1.to_string();
+    let (status, _) = jw
+        .form_page(
+            "/joint/inspections",
+            &[
+                ("topic", "基层作风建设检查"),
+                ("method", "onsite"),
+                ("window_from", &from),
+                ("window_to", &to),
+                ("targets", &a1),
+                ("people", "3"),
+                ("days_on_site", "1"),
+                ("forms", "1"),
+                ("annual", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    // The second body's plan of the same township: the overlap shows at once, with the merge.
+    let sj = app.login("sj.liaison").await;
+    let (status, html) = sj
+        .form_page(
+            "/joint/inspections",
+            &[
+                ("topic", "专项资金审计"),
+                ("method", "onsite"),
+                ("window_from", &from),
+                ("window_to", &to),
+                ("targets", &a1),
+                ("people", "2"),
+                ("annual", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(ducha_domain::i18n::t(
+        "toast.inspection_overlaps",
+        Lang::ZhCn
+    )));
+    assert!(html.contains(ducha_domain::i18n::t(
+        "overlap_kind.same_target",
+        Lang::ZhCn
+    )));
+    let q = sup.get("/joint/inspections?quarter=2026-Q9").await;
+    q.error(StatusCode::UNPROCESSABLE_ENTITY, "validation.quarter");
+    let cal = sup.get("/joint/inspections").await.ok();
+    let plans = cal["inspections"].as_array().expect("plans");
+    let later = plans
+        .iter()
+        .find(|p| p["topic"] == "专项资金审计")
+        .expect("the audit");
+    let overlap = later["overlaps"][0]["id"].as_i64().expect("overlap");
+    let lead = later["overlaps"][0]["lead_id"].as_i64().expect("lead");
+    assert_eq!(
+        cal["units"][0]["load"]["visits"], 2,
+        "东城A1镇 visited twice"
+    );
+    // The lead body merges by form; the township's burden falls to one visit.
+    let (status, html) = jw
+        .form_page(
+            &format!("/joint/overlaps/{overlap}/answer"),
+            &[("answer", "merge"), ("from", &lead.to_string())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(ducha_domain::i18n::t("toast.merged", Lang::ZhCn)));
+    let cal = sup.get("/joint/inspections").await.ok();
+    assert_eq!(cal["units"][0]["load"]["visits"], 1);
+    // A township never sees the register's plans.
+    town.get(&format!("/joint/inspections/{lead}"))
+        .await
+        .error(StatusCode::NOT_FOUND, "error.not_found");
 }
