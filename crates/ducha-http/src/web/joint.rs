@@ -276,6 +276,7 @@ struct CalendarPage {
     user: PageUser,
     b: BurdenView,
     can_file: bool,
+    mine: bool,
 }
 
 impl Page for CalendarPage {
@@ -329,11 +330,13 @@ pub(crate) async fn inspections(
                 user,
                 b,
                 can_file,
+                mine: q.mine,
             })
         }
         Err(ducha_service::ServiceError::Invalid(_)) => {
             let mut q = q;
             q.quarter = None;
+            q.mine = false;
             Box::pin(inspections(State(s), user, Query(q))).await
         }
         Err(e) => crate::AppError::from(e).into_response(),

@@ -433,3 +433,52 @@ impl Services {
         Ok((updates, inserts))
     }
 }
+
+/// Where an item came from in integrated supervision: a meeting's decision or an inspection's
+/// finding, with the page that shows it.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OriginView {
+    /// `meeting` or `inspection`.
+    pub kind: String,
+    /// The meeting's title or the inspection's topic.
+    pub label: String,
+    /// Its page.
+    pub link: String,
+    /// The unit found wanting (an inspection's finding), to dispatch the item to.
+    pub unit_id: Option<i64>,
+}
+
+impl Services {
+    /// The meeting decisions and inspection findings an item came from or was changed by.
+    pub async fn item_origins(&self, actor: &Actor, item_id: i64) -> ServiceResult<Vec<OriginView>> {
+        self.visible_item(actor, item_id).await?;
+        let mut out = Vec::new();
+        let mut seen = Vec::new();
+        for d in self.store.item_decisions(item_id).await? {
+            if seen.contains(&d.meeting_id) {
+                continue;
+            }
+            seen.push(d.meeting_id);
+            if let Some(m) = self.store.meeting(d.meeting_id).await? {
+                out.push(OriginView {
+                    kind: "meeting".into(),
+                    label: m.title,
+                    link: format!("/joint/meetings/{}#line-{}", m.id, d.line_id),
+                    unit_id: None,
+                });
+            }
+        }
+        if let Some(f) = self.store.item_finding(item_id).await?
+            && let Some(i) = self.store.inspection(f.inspection_id).await?
+        {
+            out.push(OriginView {
+                kind: "inspection".into(),
+                label: i.topic,
+                link: format!("/joint/inspections/{}", i.id),
+                unit_id: Some(f.unit_id),
+            });
+        }
+        Ok(out)
+    }
+}

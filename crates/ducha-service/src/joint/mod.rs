@@ -14,7 +14,7 @@ mod minutes;
 mod pack;
 
 pub use burden::{BurdenView, QuarterInput, UnitBurden, WeekCell};
-pub use decisions::{DecisionInput, DecisionView};
+pub use decisions::{DecisionInput, DecisionView, OriginView};
 pub use group::{GroupView, SeatInput, SeatView};
 pub use inspections::{
     AnswerInput, FiledView, FindingInput, FindingRef, FindingsInput, InspectionDecisionInput,

@@ -468,6 +468,7 @@ async fn joint_meeting_and_inspection_register(app: &TestApp) {
     let now = at(11, 30, 9);
     let q4 = QuarterInput {
         quarter: Some("2026-Q4".into()),
+        mine: false,
     };
     let a: FiledView = s
         .file_inspection(
@@ -546,6 +547,22 @@ async fn joint_meeting_and_inspection_register(app: &TestApp) {
     assert_eq!(
         s.inspection(&sup, b.id, now).await.expect("B").state,
         "merged"
+    );
+    // 市审计局's own plans include the joint inspection it supports.
+    let mine = s
+        .burden(
+            &sj,
+            &QuarterInput {
+                quarter: Some("2026-Q4".into()),
+                mine: true,
+            },
+            now,
+        )
+        .await
+        .expect("mine");
+    assert_eq!(
+        mine.inspections.iter().map(|i| i.id).collect::<Vec<_>>(),
+        vec![a.id, b.id]
     );
     // A similar topic in the quarter, no shared unit: declined with a reason.
     let d_plan = s
@@ -711,6 +728,14 @@ async fn joint_meeting_and_inspection_register(app: &TestApp) {
             .map(|f| f.inspection_id),
         Some(a.id)
     );
+    let origins = s.item_origins(&sup, made.id).await.expect("origins");
+    assert_eq!(origins.len(), 1);
+    assert_eq!(
+        origins[0].unit_id,
+        Some(o.town_a1),
+        "dispatch goes to the unit found wanting"
+    );
+    assert_eq!(origins[0].link, format!("/joint/inspections/{}", a.id));
 }
 
 /// The same through the API and the pages: translated refusals that change nothing, the
