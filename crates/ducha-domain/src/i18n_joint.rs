@@ -573,8 +573,16 @@ pub(crate) const JOINT: &[(&str, &str, &str)] = &[
     ("ui.chain", "责任链条", "Chain"),
     ("ui.all_bodies", "全部单位", "All bodies"),
     ("ui.my_body_plans", "本单位计划", "My body's plans"),
-    ("origin.meeting", "联席会议议定：", "Decided by the joint meeting: "),
-    ("origin.inspection", "督查检查发现问题整改：", "Rectifies a finding of the inspection: "),
+    (
+        "origin.meeting",
+        "联席会议议定：",
+        "Decided by the joint meeting: ",
+    ),
+    (
+        "origin.inspection",
+        "督查检查发现问题整改：",
+        "Rectifies a finding of the inspection: ",
+    ),
     ("ui.inspected_units", "检查对象", "Units inspected"),
     ("ui.latest_reports", "最新进展", "Latest reports"),
 ];

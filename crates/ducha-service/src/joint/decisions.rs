@@ -451,7 +451,11 @@ pub struct OriginView {
 
 impl Services {
     /// The meeting decisions and inspection findings an item came from or was changed by.
-    pub async fn item_origins(&self, actor: &Actor, item_id: i64) -> ServiceResult<Vec<OriginView>> {
+    pub async fn item_origins(
+        &self,
+        actor: &Actor,
+        item_id: i64,
+    ) -> ServiceResult<Vec<OriginView>> {
         self.visible_item(actor, item_id).await?;
         let mut out = Vec::new();
         let mut seen = Vec::new();
