@@ -105,6 +105,8 @@ str_enum!(
         MergeDeclined = "joint.merge_declined",
         /// An inspection's findings were recorded; each became a rectification item.
         InspectionDone = "joint.inspection_done",
+        /// The filing body or the office withdrew a plan before it was carried out.
+        InspectionWithdrawn = "joint.inspection_withdrawn",
     }
 );
 

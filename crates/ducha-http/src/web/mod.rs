@@ -154,6 +154,10 @@ pub fn router() -> Router<AppState> {
             "/joint/inspections/{id}/findings",
             get(joint::inspection).post(joint::findings),
         )
+        .route(
+            "/joint/inspections/{id}/withdraw",
+            get(joint::inspection).post(joint::withdraw),
+        )
         .route("/joint/overlaps/{id}/answer", post(joint::answer))
         .route("/analytics", get(analytics::stall_map))
         .route("/analytics/stall-map", get(analytics::stall_map))
