@@ -180,6 +180,27 @@ async fn october_scored_by_hand(app: &TestApp) {
         }
     }
 
+    // On the card page each event links to its own entry of the item's timeline.
+    let web = app.login("county_a").await;
+    let (status, html) = web
+        .page(&format!("/assessment/units/{}?period=2026-10", o.county_a))
+        .await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    let (status, timeline) = web.page(&format!("/items/{item}?all=1")).await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    for l in &card.lines {
+        for seq in &l.line.events {
+            assert!(
+                html.contains(&format!("href=\"/items/{item}?all=1#event-{seq}\"")),
+                "the card links to event {seq}"
+            );
+            assert!(
+                timeline.contains(&format!("id=\"event-{seq}\"")),
+                "the timeline has an anchor for event {seq}"
+            );
+        }
+    }
+
     // Appeals: the return is voided, the orange warning stands.
     let key = |f: FactKind| {
         card.lines
