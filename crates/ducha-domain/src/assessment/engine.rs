@@ -251,7 +251,7 @@ mod tests {
         s.iter().find(|u| u.unit_id == unit).map_or(0, |u| u.total)
     }
 
-    /// (case, rules, facts, unit, expected total in hundredths)
+    /// (case, rules, facts, expected totals of units 1 and 2 in hundredths)
     #[test]
     fn the_rules_table() {
         let late_day = |cap: Option<f64>| {
@@ -263,12 +263,13 @@ mod tests {
             quantity: n,
             ..fact(FactKind::LateDay, 1, 7, seq)
         };
-        let cases: Vec<(&str, Vec<Rule>, Vec<Fact>, i64)> = vec![
+        type Case = (&'static str, Vec<Rule>, Vec<Fact>, [i64; 2]);
+        let cases: Vec<Case> = vec![
             (
                 "a lead's missed report costs 10",
                 vec![rule("m", FactKind::MissedReport, -10.0)],
                 vec![fact(FactKind::MissedReport, 1, 7, 1)],
-                9000,
+                [9000, 10000],
             ),
             (
                 "a co-unit pays half",
@@ -277,7 +278,7 @@ mod tests {
                     co: true,
                     ..fact(FactKind::Unfinished, 1, 7, 1)
                 }],
-                10000 - 250,
+                [10000 - 250, 10000],
             ),
             (
                 "an urgent item weighs 1.5",
@@ -286,19 +287,19 @@ mod tests {
                     priority: Priority::Urgent,
                     ..fact(FactKind::MissedReport, 1, 7, 1)
                 }],
-                10000 - 1500,
+                [10000 - 1500, 10000],
             ),
             (
                 "days late are per day, capped per item",
                 vec![late_day(Some(5.0))],
                 vec![days(4, 1), days(9, 2)],
-                10000 - 500,
+                [10000 - 500, 10000],
             ),
             (
                 "without a cap every day counts",
                 vec![late_day(None)],
                 vec![days(4, 1), days(9, 2)],
-                10000 - 650,
+                [10000 - 650, 10000],
             ),
             (
                 "a period cap bounds a bonus",
@@ -310,7 +311,7 @@ mod tests {
                 (1..=5)
                     .map(|s| fact(FactKind::BulletinPraise, 1, s, s))
                     .collect(),
-                10200,
+                [10200, 10000],
             ),
             (
                 "a rule that spares co-units",
@@ -323,7 +324,7 @@ mod tests {
                     co: true,
                     ..fact(FactKind::EarlyCompletion, 1, 7, 1)
                 }],
-                10000,
+                [10000, 10000],
             ),
             (
                 "an unweighted rule ignores priority",
@@ -336,13 +337,42 @@ mod tests {
                     priority: Priority::Urgent,
                     ..fact(FactKind::Summons, 1, 7, 1)
                 }],
-                9700,
+                [9700, 10000],
             ),
             (
-                "another unit's help request is charged to the unit asked",
+                "a help request answered late costs the unit asked, not the asker",
                 vec![rule("h", FactKind::HelpLate, -1.0)],
-                vec![fact(FactKind::HelpLate, 2, 7, 1)],
-                10000,
+                // Unit 1 asked unit 2 on its assignment of item 7: the fact is unit 2's.
+                vec![Fact {
+                    assignment_id: Some(71),
+                    ..fact(FactKind::HelpLate, 2, 7, 1)
+                }],
+                [10000, 9900],
+            ),
+            (
+                "days waited on the unit asked are its, the rest the late unit's own",
+                vec![late_day(None)],
+                vec![
+                    Fact {
+                        assignment_id: Some(71),
+                        ..days(2, 3)
+                    },
+                    Fact {
+                        unit_id: 2,
+                        assignment_id: Some(71),
+                        ..days(4, 3)
+                    },
+                ],
+                [10000 - 100, 10000 - 200],
+            ),
+            (
+                "a co-unit's own late days count at the co-unit share",
+                vec![late_day(None)],
+                vec![Fact {
+                    co: true,
+                    ..days(4, 1)
+                }],
+                [10000 - 100, 10000],
             ),
         ];
         for (case, rules, facts, want) in cases {
@@ -353,7 +383,7 @@ mod tests {
                 &BTreeSet::new(),
                 &HashMap::new(),
             );
-            assert_eq!(total(&s, 1), want, "{case}");
+            assert_eq!([total(&s, 1), total(&s, 2)], want, "{case}");
         }
     }
 
