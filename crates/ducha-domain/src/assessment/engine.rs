@@ -86,6 +86,39 @@ fn cents(x: f64) -> i64 {
     (x * 100.0).round() as i64
 }
 
+/// The key of the line `rule_id` makes of `f`: what an appeal names.
+pub fn line_key(rule_id: &str, f: &Fact) -> String {
+    format!(
+        "{}:{}:{}",
+        rule_id,
+        f.assignment_id.unwrap_or(f.item_id),
+        f.events.first().copied().unwrap_or(0)
+    )
+}
+
+/// How many facts of each kind each unit had, for the thresholds: a fact every one of whose
+/// lines an accepted appeal voided does not count (the appeal found it was not the unit's).
+pub fn year_counts(
+    rules: &RuleSet,
+    facts: &[Fact],
+    voided: &BTreeSet<String>,
+) -> HashMap<(i64, FactKind), u32> {
+    let mut counts = HashMap::new();
+    for f in facts {
+        let mut keys = rules
+            .rules
+            .iter()
+            .filter(|r| r.fact == f.kind)
+            .map(|r| line_key(&r.id, f))
+            .peekable();
+        if keys.peek().is_some() && keys.all(|k| voided.contains(&k)) {
+            continue;
+        }
+        *counts.entry((f.unit_id, f.kind)).or_insert(0) += 1;
+    }
+    counts
+}
+
 /// Scores `units` (every unit appears, facts or not) from `facts` of the period under `rules`.
 /// Lines whose key is in `voided` count zero; `year` counts each unit's facts by kind in the
 /// calendar year so far, for the thresholds.
@@ -132,12 +165,7 @@ pub fn score(
                 x *= rules.co_share;
             }
             let raw = cents(x);
-            let key = format!(
-                "{}:{}:{}",
-                r.id,
-                f.assignment_id.unwrap_or(f.item_id),
-                f.events.first().copied().unwrap_or(0)
-            );
+            let key = line_key(&r.id, f);
             let voided_line = voided.contains(&key);
             let mut points = if voided_line { 0 } else { raw };
             let mut clamp = |used: &mut i64, cap: Option<f64>| {
@@ -385,6 +413,33 @@ mod tests {
             );
             assert_eq!([total(&s, 1), total(&s, 2)], want, "{case}");
         }
+    }
+
+    #[test]
+    fn a_fact_voided_on_appeal_does_not_count_towards_a_threshold() {
+        let rules = set(vec![rule("s", FactKind::Summons, -3.0)]);
+        let facts = vec![
+            fact(FactKind::Summons, 1, 7, 1),
+            fact(FactKind::Summons, 1, 8, 2),
+        ];
+        let none = BTreeSet::new();
+        let year = year_counts(&rules, &facts, &none);
+        assert_eq!(year.get(&(1, FactKind::Summons)), Some(&2));
+        let s = score(&rules, &[1], &facts, &none, &year);
+        assert_eq!(s[0].flags, vec!["no-awards".to_string()]);
+        // The office accepted the appeal against the second summons: one stands, no flag.
+        let voided = BTreeSet::from([line_key("s", &facts[1])]);
+        let year = year_counts(&rules, &facts, &voided);
+        assert_eq!(year.get(&(1, FactKind::Summons)), Some(&1));
+        assert!(
+            score(&rules, &[1], &facts, &voided, &year)[0]
+                .flags
+                .is_empty()
+        );
+        // A threshold counts facts no rule scores (no line to appeal): both count.
+        let unscored = set(vec![]);
+        let year = year_counts(&unscored, &facts, &voided);
+        assert_eq!(year.get(&(1, FactKind::Summons)), Some(&2));
     }
 
     #[test]

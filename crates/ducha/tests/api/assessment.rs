@@ -401,6 +401,12 @@ async fn october_scored_by_hand(app: &TestApp) {
     s.finalize_scores(&sup, None, "2026-10", late)
         .await
         .expect("finalise");
+    let final_card = serde_json::to_string(
+        &s.score_cards(&sup, None, "2026-10", late)
+            .await
+            .expect("cards"),
+    )
+    .expect("json");
     let before = serde_json::to_string(
         &s.score_board(&sup, None, "2026-10", None, late)
             .await
@@ -484,7 +490,12 @@ async fn october_scored_by_hand(app: &TestApp) {
         .replace(
             "fact = \"orange_notice\"\npoints = -1.0\n",
             "fact = \"orange_notice\"\npoints = -4.0\n",
+        )
+        .replace(
+            "name = \"收到橙色预警督办单\"",
+            "name = \"橙色预警督办单（新）\"",
         );
+    assert!(text.contains("（新）"), "the new version renames a rule");
     assert!(
         text.contains("points = -4.0"),
         "the new version changes a rule"
@@ -500,6 +511,15 @@ async fn october_scored_by_hand(app: &TestApp) {
         oct.rules_version, "2026.1",
         "a final period keeps its rules"
     );
+    // Every card of the final period is as it was, byte for byte: points and rule names.
+    let after_rules = serde_json::to_string(
+        &s.score_cards(&sup, None, "2026-10", late)
+            .await
+            .expect("cards"),
+    )
+    .expect("json");
+    assert_eq!(final_card, after_rules, "a final period never changes");
+    assert!(final_card.contains("收到橙色预警督办单"));
     let nov = s
         .score_card(&sup, None, o.dept, "2026-11", at(11, 12, 9))
         .await
