@@ -119,6 +119,47 @@ pub fn year_counts(
     counts
 }
 
+/// The lost days of each unit on each item counted once: one [`FactKind::LateDay`] fact per
+/// unit and item, of the most days charged on any one assignment (with every event behind
+/// them). The days a unit held the work before passing it down delayed every unit below at
+/// once, and its own lateness on the item is those same days: summing the assignments'
+/// charges would count them again for each.
+fn lost_days_once(facts: &[Fact]) -> Vec<Fact> {
+    let mut out: Vec<Fact> = Vec::with_capacity(facts.len());
+    let mut at: HashMap<(i64, i64), usize> = HashMap::new();
+    for f in facts {
+        if f.kind != FactKind::LateDay {
+            out.push(f.clone());
+            continue;
+        }
+        let Some(&i) = at.get(&(f.unit_id, f.item_id)) else {
+            at.insert((f.unit_id, f.item_id), out.len());
+            out.push(f.clone());
+            continue;
+        };
+        let kept = &mut out[i];
+        let rank = |x: &Fact| {
+            (
+                std::cmp::Reverse(x.quantity),
+                x.on,
+                x.events.first().copied(),
+                x.assignment_id,
+                x.co,
+            )
+        };
+        let mut events: Vec<i64> = kept.events.iter().chain(&f.events).copied().collect();
+        if rank(f) < rank(kept) {
+            *kept = f.clone();
+        }
+        let first = kept.events.first().copied();
+        events.sort_unstable();
+        events.dedup();
+        events.retain(|e| Some(*e) != first);
+        kept.events = first.into_iter().chain(events).collect();
+    }
+    out
+}
+
 /// Scores `units` (every unit appears, facts or not) from `facts` of the period under `rules`.
 /// Lines whose key is in `voided` count zero; `year` counts each unit's facts by kind in the
 /// calendar year so far, for the thresholds.
@@ -129,7 +170,8 @@ pub fn score(
     voided: &BTreeSet<String>,
     year: &HashMap<(i64, FactKind), u32>,
 ) -> Vec<UnitScore> {
-    let mut sorted: Vec<&Fact> = facts.iter().collect();
+    let merged = lost_days_once(facts);
+    let mut sorted: Vec<&Fact> = merged.iter().collect();
     sorted.sort_by(|a, b| {
         (
             a.unit_id,
@@ -137,6 +179,8 @@ pub fn score(
             a.events.first(),
             a.kind.as_str(),
             a.assignment_id,
+            a.quantity,
+            a.co,
         )
             .cmp(&(
                 b.unit_id,
@@ -144,8 +188,13 @@ pub fn score(
                 b.events.first(),
                 b.kind.as_str(),
                 b.assignment_id,
+                b.quantity,
+                b.co,
             ))
     });
+    // Two facts may make the same key (two findings of one decomposition, say): the later
+    // ones get `:2`, `:3` …, so every line of a card has a key of its own to appeal.
+    let mut keys: HashMap<(i64, String), u32> = HashMap::new();
     let mut lines: BTreeMap<i64, Vec<Line>> = units.iter().map(|u| (*u, Vec::new())).collect();
     let mut per_item: HashMap<(i64, &str, i64), i64> = HashMap::new();
     let mut per_period: HashMap<(i64, &str), i64> = HashMap::new();
@@ -165,7 +214,12 @@ pub fn score(
                 x *= rules.co_share;
             }
             let raw = cents(x);
-            let key = line_key(&r.id, f);
+            let mut key = line_key(&r.id, f);
+            let n = keys.entry((f.unit_id, key.clone())).or_default();
+            *n += 1;
+            if *n > 1 {
+                key = format!("{key}:{n}");
+            }
             let voided_line = voided.contains(&key);
             let mut points = if voided_line { 0 } else { raw };
             let mut clamp = |used: &mut i64, cap: Option<f64>| {
@@ -320,14 +374,40 @@ mod tests {
             (
                 "days late are per day, capped per item",
                 vec![late_day(Some(5.0))],
-                vec![days(4, 1), days(9, 2)],
+                vec![days(12, 1)],
                 [10000 - 500, 10000],
             ),
             (
                 "without a cap every day counts",
                 vec![late_day(None)],
-                vec![days(4, 1), days(9, 2)],
-                [10000 - 650, 10000],
+                vec![days(12, 1)],
+                [10000 - 600, 10000],
+            ),
+            (
+                "a unit's lost days on an item count once, the longest charge",
+                // The county held the work: 4 days charged through one township's assignment,
+                // 9 through another's, the same days.
+                vec![late_day(None)],
+                vec![
+                    Fact {
+                        assignment_id: Some(72),
+                        ..days(4, 1)
+                    },
+                    Fact {
+                        assignment_id: Some(73),
+                        ..days(9, 2)
+                    },
+                ],
+                [10000 - 450, 10000],
+            ),
+            (
+                "two findings of one decomposition are two lines",
+                vec![rule("d", FactKind::Dilution, -3.0)],
+                vec![
+                    fact(FactKind::Dilution, 1, 7, 4),
+                    fact(FactKind::Dilution, 1, 7, 4),
+                ],
+                [10000 - 600, 10000],
             ),
             (
                 "a period cap bounds a bonus",
@@ -440,6 +520,39 @@ mod tests {
         let unscored = set(vec![]);
         let year = year_counts(&unscored, &facts, &voided);
         assert_eq!(year.get(&(1, FactKind::Summons)), Some(&2));
+    }
+
+    #[test]
+    fn every_line_of_a_card_has_a_key_of_its_own() {
+        let rules = set(vec![
+            rule("d", FactKind::Dilution, -3.0),
+            rule("l", FactKind::LateDay, -0.5),
+        ]);
+        let lost = |assignment, n, seq| Fact {
+            assignment_id: Some(assignment),
+            quantity: n,
+            ..fact(FactKind::LateDay, 1, 7, seq)
+        };
+        let facts = vec![
+            // A target shrunk and another dropped, by one decomposition (event 4).
+            fact(FactKind::Dilution, 1, 7, 4),
+            fact(FactKind::Dilution, 1, 7, 4),
+            // The county's own lateness and the days charged to it through a township's.
+            lost(71, 3, 9),
+            lost(72, 5, 8),
+        ];
+        let s = score(&rules, &[1], &facts, &BTreeSet::new(), &HashMap::new());
+        let keys: Vec<&str> = s[0].lines.iter().map(|l| l.key.as_str()).collect();
+        assert_eq!(keys, vec!["d:71:4", "d:71:4:2", "l:72:8"]);
+        let late = &s[0].lines[2];
+        assert_eq!(
+            (late.quantity, late.points, late.events.clone()),
+            (5, -250, vec![8, 9])
+        );
+        // Voiding one of the twin lines leaves the other.
+        let voided = BTreeSet::from(["d:71:4:2".to_string()]);
+        let s = score(&rules, &[1], &facts, &voided, &HashMap::new());
+        assert_eq!(s[0].total, 10000 - 300 - 250);
     }
 
     #[test]
