@@ -111,10 +111,15 @@ macro_rules! __sql_assessment {
                 }
                 FactSource::Unfinished => {
                     let r = d.subtree("a.unit_path", root);
+                    // The assignment's latest event before the period's end; for one nobody
+                    // acted on, the dispatch or decomposition that created it (an event of
+                    // the item, not of the assignment).
                     format!(
                         "SELECT a.unit_id, a.item_id, a.id AS assignment_id, a.role, \
-                         i.priority, a.dispatched_at AS at, (SELECT MAX(e.seq) FROM events e \
-                         WHERE e.assignment_id = a.id AND e.at < $2) AS seq, \
+                         i.priority, a.dispatched_at AS at, COALESCE((SELECT MAX(e.seq) \
+                         FROM events e WHERE e.assignment_id = a.id AND e.at < $2), \
+                         (SELECT MIN(e.seq) FROM events e WHERE e.item_id = a.item_id \
+                         AND e.at >= a.dispatched_at)) AS seq, \
                          {null_int} AS quantity, CAST(NULL AS TEXT) AS what, \
                          a.deadline AS deadline, {null_time} AS until FROM assignments a \
                          JOIN items i ON i.id = a.item_id \

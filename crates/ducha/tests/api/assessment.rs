@@ -239,6 +239,26 @@ async fn october_scored_by_hand(app: &TestApp) {
     let best = board.units.first().expect("units");
     assert_eq!((best.rank, best.total), (1, 100.0));
 
+    // Every line of every card links to events of its item, 市住建局's unfinished part too
+    // (nobody acted on it: its event is the dispatch that created it).
+    for c in s
+        .score_cards(&sup, None, "2026-10", now)
+        .await
+        .expect("cards")
+    {
+        for l in &c.lines {
+            let of_item = s.store.item_events(l.line.item_id).await.expect("events");
+            assert!(!l.line.events.is_empty(), "{} {:?}", c.unit_name, l.line);
+            for seq in &l.line.events {
+                assert!(
+                    of_item.iter().any(|e| e.seq == *seq),
+                    "{seq} of {:?}",
+                    l.line
+                );
+            }
+        }
+    }
+
     // The county's card: every line names its rule and the event behind it.
     let card = s
         .score_card(&county, None, o.county_a, "2026-10", now)
