@@ -502,8 +502,33 @@ async fn october_scored_by_hand(app: &TestApp) {
         .load_rule_set(Some(&sup), o.city, "version = 1", now)
         .await;
     match bad {
-        Err(ServiceError::Invalid(v)) => assert_eq!(v.0[0].key, "validation.rule_set"),
+        Err(ServiceError::Invalid(v)) => assert_eq!(v.0[0].key, "validation.rule_set_syntax"),
         other => panic!("{other:?}"),
+    }
+    // Through the API, the message names the rule and the field, in the reader's language.
+    let office = app.login("sup").await;
+    let negative = ducha_domain::assessment::rules::DEFAULT_RULES
+        .replace("cap_per_item = 20.0", "cap_per_item = -20.0");
+    for (session, says) in [
+        (
+            office.clone(),
+            "规则“missed-report”的 cap_per_item 须为数字",
+        ),
+        (
+            office.english(),
+            "Rule \"missed-report\": cap_per_item must be a number",
+        ),
+    ] {
+        let e = session
+            .post("/assessment/rules", json!({ "rules": negative }))
+            .await
+            .error(
+                reqwest::StatusCode::UNPROCESSABLE_ENTITY,
+                "validation.rule_set_rule_value",
+            );
+        let message = e["message"].as_str().unwrap_or_default();
+        assert!(message.contains(says), "{message}");
+        assert_eq!(e["fields"][0]["field"], "rules");
     }
     let text = ducha_domain::assessment::rules::DEFAULT_RULES
         .replace("version = \"2026.1\"", "version = \"2026.2\"")
