@@ -511,6 +511,46 @@ async fn analytics_api_and_pages(app: &TestApp) {
         .ok();
     assert_eq!(drill["rows"][0]["item_id"], json!(item));
     assert_eq!(drill["rows"][0]["signing"], json!(true));
+    // An assignment refused and withdrawn is no longer the unit's: it leaves the unit's
+    // figures and its drill-down, and is not waiting to be signed.
+    let county_b = app.login("county_b").await;
+    let (_, refused) = crate::helpers::dispatched_item(
+        &sup,
+        &leader,
+        "背街小巷改造",
+        crate::helpers::in_days(30),
+        json!([{ "unit_id": o.county_b, "role": "lead" }]),
+    )
+    .await;
+    let refusal = crate::helpers::id(
+        &county_b
+            .post(
+                &format!("/assignments/{}/refuse", refused[0]),
+                json!({ "text": "该事项不属于本县职责" }),
+            )
+            .await
+            .ok(),
+    );
+    sup.post(
+        &format!("/refusals/{refusal}/decide"),
+        json!({ "approve": true, "comment": "情况属实，予以退回" }),
+    )
+    .await
+    .ok();
+    let drill = sup
+        .get(&format!("/analytics/units/{}/assignments", o.county_b))
+        .await
+        .ok();
+    assert_eq!(drill["rows"], json!([]), "the withdrawn assignment is gone");
+    let map = sup.get("/analytics/stall-map").await.ok();
+    assert!(
+        map["units"]
+            .as_array()
+            .expect("units")
+            .iter()
+            .all(|u| u["unit_id"] != json!(o.county_b)),
+        "{map}"
+    );
     let admin = app.login("sysadmin").await;
     admin
         .get("/analytics/findings")
