@@ -568,6 +568,36 @@ async fn analytics_api_and_pages(app: &TestApp) {
         assert_eq!(status, StatusCode::OK, "{path}");
         assert!(html.contains("链条分析"), "{path}");
     }
+    // A township's tabs on the analytics and assessment pages lead to pages it may read,
+    // never to a refusal.
+    let mut tabs = Vec::new();
+    for path in [
+        "/analytics/stall-map".to_string(),
+        "/analytics/findings".to_string(),
+        "/assessment/appeals".to_string(),
+        format!("/assessment/units/{}", o.town_b1),
+    ] {
+        let (status, html) = town.page(&path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        let mut rest = html.as_str();
+        while let Some(start) = rest.find("<nav class=\"tabs\"") {
+            let end = rest[start..]
+                .find("</nav>")
+                .map_or(rest.len(), |e| start + e);
+            for part in rest[start..end].split("href=\"").skip(1) {
+                let href = part.split('"').next().unwrap_or_default();
+                if !tabs.iter().any(|t: &(String, String)| t.1 == href) {
+                    tabs.push((path.clone(), href.to_string()));
+                }
+            }
+            rest = &rest[end..];
+        }
+    }
+    assert!(tabs.len() >= 4, "{tabs:?}");
+    for (on, href) in &tabs {
+        let (status, _) = town.page(href).await;
+        assert_eq!(status, StatusCode::OK, "the tab {href} on {on}");
+    }
     let (status, html) = sup.page("/analytics/stall-map?level=abc").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let message = ducha_domain::i18n::t("validation.invalid_value", ducha_domain::i18n::Lang::ZhCn);
