@@ -392,7 +392,12 @@ async fn chain_analytics_by_hand(app: &TestApp) {
         .findings(&b1, &FindingsInput::default(), now)
         .await
         .expect("findings of B1");
-    assert!(mine.iter().all(|f| f.unit_id == o.town_b1), "{mine:?}");
+    let mine: Vec<(&str, i64)> = mine.iter().map(|f| (f.kind.as_str(), f.unit_id)).collect();
+    assert_eq!(
+        mine,
+        vec![(FindingKind::AcceptedShort.as_str(), o.town_b1)],
+        "B1 sees its own finding and nothing above it"
+    );
 
     // The stall map: the county's own hops, the decision it held as the level above, and
     // the four lost days charged to it.
