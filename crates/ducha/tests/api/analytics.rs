@@ -446,6 +446,39 @@ async fn chain_analytics_by_hand(app: &TestApp) {
         .await
         .expect("filtered");
     assert!(livelihood.units.iter().all(|x| x.unit_id != o.county_b));
+    assert!(
+        livelihood.units.iter().any(|x| x.unit_id == o.county_a),
+        "{livelihood:#?}"
+    );
+    // The other filters narrow the same map: a level, the months of dispatch, a source.
+    let counties = s
+        .stall_map(&w.sup, &input(json!({ "level": 2 })), now)
+        .await
+        .expect("level");
+    assert!(counties.units.iter().any(|x| x.unit_id == o.county_a));
+    assert!(counties.units.iter().all(|x| x.level == 2), "{counties:#?}");
+    let later = s
+        .stall_map(&w.sup, &input(json!({ "from": "2026-11" })), now)
+        .await
+        .expect("months");
+    assert!(
+        later.units.is_empty(),
+        "nothing was dispatched after October"
+    );
+    let sept = s
+        .stall_map(
+            &w.sup,
+            &input(json!({ "from": "2026-09", "to": "2026-10" })),
+            now,
+        )
+        .await
+        .expect("months");
+    assert_eq!(sept.total_units, map.total_units);
+    let none = s
+        .stall_map(&w.sup, &input(json!({ "source": "cppcc_proposal" })), now)
+        .await
+        .expect("source");
+    assert!(none.units.is_empty(), "{none:#?}");
 
     // A replay of the log gives the same tables as the commands kept.
     let stored = s.analytics_tables().await.expect("stored");
