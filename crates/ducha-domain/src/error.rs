@@ -11,6 +11,11 @@ pub struct FieldError {
     pub field: String,
     /// Message key, e.g. `validation.required`.
     pub key: &'static str,
+    /// What the message names (`{rule}`, `{field}` …), filled in when translated; null when
+    /// the message has none.
+    #[serde(skip_serializing_if = "serde_json::Value::is_null")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub args: serde_json::Value,
 }
 
 /// All invalid fields of one input; never empty when returned as an error.
@@ -23,7 +28,21 @@ impl ValidationErrors {
         self.0.push(FieldError {
             field: field.into(),
             key,
+            args: serde_json::Value::Null,
         });
+    }
+
+    /// A single-field error whose message names `args`.
+    pub fn single_with(
+        field: impl Into<String>,
+        key: &'static str,
+        args: serde_json::Value,
+    ) -> Self {
+        Self(vec![FieldError {
+            field: field.into(),
+            key,
+            args,
+        }])
     }
 
     /// Returns `Ok(v)` when no error was recorded.

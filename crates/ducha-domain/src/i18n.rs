@@ -500,6 +500,15 @@ pub fn t(key: &str, lang: Lang) -> &str {
         .unwrap_or(key)
 }
 
+/// A field error's message in `lang`, with its arguments filled in.
+pub fn field_message(e: &crate::FieldError, lang: Lang) -> String {
+    if e.args.is_null() {
+        t(e.key, lang).to_string()
+    } else {
+        fill(t(e.key, lang), &e.args)
+    }
+}
+
 /// `template` with each `{name}` replaced by `args[name]` (strings as they are, numbers
 /// without a needless `.0`); unknown names stay as written.
 pub fn fill(template: &str, args: &serde_json::Value) -> String {

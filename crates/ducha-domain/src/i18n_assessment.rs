@@ -99,9 +99,39 @@ pub(crate) const ASSESSMENT: &[(&str, &str, &str)] = &[
         "A period is 2026-10, 2026-Q4 or 2026",
     ),
     (
-        "validation.rule_set",
-        "考核细则有误：{0}",
-        "The rule set is wrong: {0}",
+        "validation.rule_set_syntax",
+        "考核细则格式有误（第 {line} 行）：{detail}",
+        "The rule set is not valid TOML of the expected shape (line {line}): {detail}",
+    ),
+    (
+        "validation.rule_set_version",
+        "考核细则的版本号（{field}）须为 1–40 个字母、数字或“.”“-”“_”",
+        "The rule set's version ({field}) must be 1–40 letters, digits, '.', '-' or '_'",
+    ),
+    (
+        "validation.rule_set_range",
+        "考核细则的 {field} 须在 {range} 之间",
+        "The rule set's {field} must be within {range}",
+    ),
+    (
+        "validation.rule_set_too_many",
+        "考核细则至多 {rules} 条规则、{thresholds} 个阈值",
+        "A rule set has at most {rules} rules and {thresholds} thresholds",
+    ),
+    (
+        "validation.rule_set_rule_id",
+        "规则编号“{rule}”为空或重复",
+        "The rule id \"{rule}\" is empty or repeated",
+    ),
+    (
+        "validation.rule_set_rule_value",
+        "规则“{rule}”的 {field} 须为数字（上限不小于 0）",
+        "Rule \"{rule}\": {field} must be a number (a cap at least 0)",
+    ),
+    (
+        "validation.rule_set_threshold",
+        "阈值“{threshold}”的编号不能为空，{field} 至少为 1",
+        "Threshold \"{threshold}\": the id may not be empty and {field} must be at least 1",
     ),
     (
         "validation.unknown_line",

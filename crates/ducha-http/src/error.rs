@@ -80,6 +80,10 @@ pub struct FieldMessage {
     pub key: &'static str,
     /// Translated message.
     pub message: String,
+    /// What the message names (a rule, a field, a line), already filled into `message`.
+    #[serde(skip_serializing_if = "serde_json::Value::is_null")]
+    #[schema(value_type = Object)]
+    pub args: serde_json::Value,
 }
 
 impl ErrorInfo {
@@ -88,14 +92,23 @@ impl ErrorInfo {
             error: ErrorDetail {
                 code: self.code,
                 key: self.key,
-                message: t(self.key, lang).to_string(),
+                // The first field's message, with what it names, when it is the error's.
+                message: self
+                    .fields
+                    .first()
+                    .filter(|f| f.key == self.key)
+                    .map_or_else(
+                        || t(self.key, lang).to_string(),
+                        |f| ducha_domain::i18n::field_message(f, lang),
+                    ),
                 fields: self
                     .fields
                     .iter()
                     .map(|f| FieldMessage {
                         field: f.field.clone(),
                         key: f.key,
-                        message: t(f.key, lang).to_string(),
+                        message: ducha_domain::i18n::field_message(f, lang),
+                        args: f.args.clone(),
                     })
                     .collect(),
                 operation_id: self.operation_id.clone(),

@@ -449,7 +449,10 @@ pub(crate) fn explain(e: ducha_service::ServiceError) -> anyhow::Error {
         ducha_service::ServiceError::Invalid(v) => {
             let lines: Vec<String> =
                 v.0.iter()
-                    .map(|f| format!("{}: {}", f.field, t(f.key, Lang::ZhCn)))
+                    .map(|f| {
+                        let m = ducha_domain::i18n::field_message(f, Lang::ZhCn);
+                        format!("{}: {m}", f.field)
+                    })
                     .collect();
             anyhow::anyhow!("invalid input: {}", lines.join("; "))
         }

@@ -38,14 +38,38 @@ scenario('the office ranks a final month and decides an appeal', async ({ page }
 
 scenario('a county appeals a deduction on its own card', async ({ page }) => {
   await login(page, USERS.yunxiLiaison);
-  // The county's liaison opens the city's card of its county from the sidebar.
+  // The county's liaison opens the city's card of its county from the sidebar …
   await page.getByRole('link', { name: '本单位成绩单' }).click();
   await page.getByRole('heading', { level: 1, name: /云溪县 · 成绩单/ }).waitFor();
-  const open = page.locator('table.score-lines tbody tr details').first();
-  if ((await open.count()) === 0) return; // nothing left to appeal this month
+  // … for the demo's open month (seeded as of 2026-11-27), whatever month it is now.
+  const card = new URL(page.url());
+  card.searchParams.set('period', '2026-11');
+  await page.goto(card.pathname + card.search);
+  await page.getByRole('heading', { level: 1, name: '云溪县 · 成绩单 · 2026-11' }).waitFor();
+  await page.getByText('未定稿').first().waitFor();
+  const lines = page.locator('table.score-lines tbody tr');
+  const deductions = lines.filter({ has: page.locator('strong.neg') });
+  assert.ok((await deductions.count()) > 0, 'the open month has deductions');
+  const forms = lines.locator('details');
+  // The server keeps today's clock: the window to appeal November closes five working days
+  // after it (7 December 2026). While open, every deduction not yet appealed offers the form;
+  // after, none does.
+  const hint = page.getByText('可在期末后5个工作日内申辩');
+  if ((await hint.count()) === 0) {
+    assert.equal(await forms.count(), 0, 'no appeal after the window');
+    return;
+  }
+  const offered = await forms.count();
+  assert.ok(offered > 0, 'a deduction to appeal');
+  const waiting = lines.filter({ hasText: '待裁定' });
+  const before = await waiting.count();
+  const open = forms.first();
   await open.locator('summary').click();
   await open.getByLabel('申辩理由').fill('该督办单对应事项已按期报送，请核实。');
   await open.getByRole('button', { name: '申辩' }).click();
   await page.getByText('申辩已提交').waitFor();
+  // The line now waits for the office, and offers no second appeal.
+  assert.equal(await waiting.count(), before + 1, 'the appealed line waits for the office');
+  assert.equal(await forms.count(), offered - 1, 'one form fewer');
   await assertFitsWidth(page);
 });

@@ -130,6 +130,9 @@ pub struct ParentFacts<'a> {
     pub text: &'a str,
     /// Whether it reported before.
     pub reported: bool,
+    /// Whether it passed work down before: only the first hand-off can be a late one (a
+    /// later decomposition adds or replaces a unit below, it does not hold the work).
+    pub decomposed_before: bool,
 }
 
 /// A child of a decomposition, as the rules read it.
@@ -174,7 +177,8 @@ pub fn decomposition(
     let window = cal.working_days_between(start, parent.deadline);
     let held = working_days(cal, parent.dispatched_at, at);
     let left = cal.working_days_between(today, parent.deadline).max(0);
-    if window > 0
+    if !parent.decomposed_before
+        && window > 0
         && held >= rules.handoff_min_days
         && held as f64 > rules.handoff_share * window as f64
     {
@@ -473,6 +477,7 @@ mod tests {
             targets: &targets,
             text: "完成老旧小区改造120户",
             reported: false,
+            decomposed_before: false,
         };
         let a = [t("改造户数", "户", 60.0)];
         let b = [t("改造户数", "户", 60.0)];
@@ -501,6 +506,17 @@ mod tests {
         assert_eq!(found[0].args["left"], 3);
         // Passed down on the third day: nothing to find.
         assert!(decomposition(&cal, &rules, &parent, &kids, &kids, at(12, 4, 10, 0)).is_empty());
+        // Passed down on the third day, and on the tenth a unit added below: the second
+        // decomposition is no hand-off of the work, so no late hand-off either.
+        let again = ParentFacts {
+            decomposed_before: true,
+            ..parent.clone()
+        };
+        let late = decomposition(&cal, &rules, &again, &kids, &kids[1..], at(12, 14, 10, 0));
+        assert!(
+            late.iter().all(|f| f.kind != FindingKind::LateHandoff),
+            "{late:?}"
+        );
     }
 
     #[test]
@@ -519,6 +535,7 @@ mod tests {
             targets: &targets,
             text,
             reported: false,
+            decomposed_before: false,
         };
         // Signed at 15:00, passed on at 15:12 with the same words and targets.
         let copy = ChildFacts {

@@ -86,6 +86,80 @@ fn cents(x: f64) -> i64 {
     (x * 100.0).round() as i64
 }
 
+/// The key of the line `rule_id` makes of `f`: what an appeal names.
+pub fn line_key(rule_id: &str, f: &Fact) -> String {
+    format!(
+        "{}:{}:{}",
+        rule_id,
+        f.assignment_id.unwrap_or(f.item_id),
+        f.events.first().copied().unwrap_or(0)
+    )
+}
+
+/// How many facts of each kind each unit had, for the thresholds: a fact every one of whose
+/// lines an accepted appeal voided does not count (the appeal found it was not the unit's).
+pub fn year_counts(
+    rules: &RuleSet,
+    facts: &[Fact],
+    voided: &BTreeSet<String>,
+) -> HashMap<(i64, FactKind), u32> {
+    let mut counts = HashMap::new();
+    for f in facts {
+        let mut keys = rules
+            .rules
+            .iter()
+            .filter(|r| r.fact == f.kind)
+            .map(|r| line_key(&r.id, f))
+            .peekable();
+        if keys.peek().is_some() && keys.all(|k| voided.contains(&k)) {
+            continue;
+        }
+        *counts.entry((f.unit_id, f.kind)).or_insert(0) += 1;
+    }
+    counts
+}
+
+/// The lost days of each unit on each item counted once: one [`FactKind::LateDay`] fact per
+/// unit and item, of the most days charged on any one assignment (with every event behind
+/// them). The days a unit held the work before passing it down delayed every unit below at
+/// once, and its own lateness on the item is those same days: summing the assignments'
+/// charges would count them again for each.
+fn lost_days_once(facts: &[Fact]) -> Vec<Fact> {
+    let mut out: Vec<Fact> = Vec::with_capacity(facts.len());
+    let mut at: HashMap<(i64, i64), usize> = HashMap::new();
+    for f in facts {
+        if f.kind != FactKind::LateDay {
+            out.push(f.clone());
+            continue;
+        }
+        let Some(&i) = at.get(&(f.unit_id, f.item_id)) else {
+            at.insert((f.unit_id, f.item_id), out.len());
+            out.push(f.clone());
+            continue;
+        };
+        let kept = &mut out[i];
+        let rank = |x: &Fact| {
+            (
+                std::cmp::Reverse(x.quantity),
+                x.on,
+                x.events.first().copied(),
+                x.assignment_id,
+                x.co,
+            )
+        };
+        let mut events: Vec<i64> = kept.events.iter().chain(&f.events).copied().collect();
+        if rank(f) < rank(kept) {
+            *kept = f.clone();
+        }
+        let first = kept.events.first().copied();
+        events.sort_unstable();
+        events.dedup();
+        events.retain(|e| Some(*e) != first);
+        kept.events = first.into_iter().chain(events).collect();
+    }
+    out
+}
+
 /// Scores `units` (every unit appears, facts or not) from `facts` of the period under `rules`.
 /// Lines whose key is in `voided` count zero; `year` counts each unit's facts by kind in the
 /// calendar year so far, for the thresholds.
@@ -96,7 +170,8 @@ pub fn score(
     voided: &BTreeSet<String>,
     year: &HashMap<(i64, FactKind), u32>,
 ) -> Vec<UnitScore> {
-    let mut sorted: Vec<&Fact> = facts.iter().collect();
+    let merged = lost_days_once(facts);
+    let mut sorted: Vec<&Fact> = merged.iter().collect();
     sorted.sort_by(|a, b| {
         (
             a.unit_id,
@@ -104,6 +179,8 @@ pub fn score(
             a.events.first(),
             a.kind.as_str(),
             a.assignment_id,
+            a.quantity,
+            a.co,
         )
             .cmp(&(
                 b.unit_id,
@@ -111,8 +188,13 @@ pub fn score(
                 b.events.first(),
                 b.kind.as_str(),
                 b.assignment_id,
+                b.quantity,
+                b.co,
             ))
     });
+    // Two facts may make the same key (two findings of one decomposition, say): the later
+    // ones get `:2`, `:3` …, so every line of a card has a key of its own to appeal.
+    let mut keys: HashMap<(i64, String), u32> = HashMap::new();
     let mut lines: BTreeMap<i64, Vec<Line>> = units.iter().map(|u| (*u, Vec::new())).collect();
     let mut per_item: HashMap<(i64, &str, i64), i64> = HashMap::new();
     let mut per_period: HashMap<(i64, &str), i64> = HashMap::new();
@@ -132,12 +214,12 @@ pub fn score(
                 x *= rules.co_share;
             }
             let raw = cents(x);
-            let key = format!(
-                "{}:{}:{}",
-                r.id,
-                f.assignment_id.unwrap_or(f.item_id),
-                f.events.first().copied().unwrap_or(0)
-            );
+            let mut key = line_key(&r.id, f);
+            let n = keys.entry((f.unit_id, key.clone())).or_default();
+            *n += 1;
+            if *n > 1 {
+                key = format!("{key}:{n}");
+            }
             let voided_line = voided.contains(&key);
             let mut points = if voided_line { 0 } else { raw };
             let mut clamp = |used: &mut i64, cap: Option<f64>| {
@@ -251,7 +333,7 @@ mod tests {
         s.iter().find(|u| u.unit_id == unit).map_or(0, |u| u.total)
     }
 
-    /// (case, rules, facts, unit, expected total in hundredths)
+    /// (case, rules, facts, expected totals of units 1 and 2 in hundredths)
     #[test]
     fn the_rules_table() {
         let late_day = |cap: Option<f64>| {
@@ -263,12 +345,13 @@ mod tests {
             quantity: n,
             ..fact(FactKind::LateDay, 1, 7, seq)
         };
-        let cases: Vec<(&str, Vec<Rule>, Vec<Fact>, i64)> = vec![
+        type Case = (&'static str, Vec<Rule>, Vec<Fact>, [i64; 2]);
+        let cases: Vec<Case> = vec![
             (
                 "a lead's missed report costs 10",
                 vec![rule("m", FactKind::MissedReport, -10.0)],
                 vec![fact(FactKind::MissedReport, 1, 7, 1)],
-                9000,
+                [9000, 10000],
             ),
             (
                 "a co-unit pays half",
@@ -277,7 +360,7 @@ mod tests {
                     co: true,
                     ..fact(FactKind::Unfinished, 1, 7, 1)
                 }],
-                10000 - 250,
+                [10000 - 250, 10000],
             ),
             (
                 "an urgent item weighs 1.5",
@@ -286,19 +369,45 @@ mod tests {
                     priority: Priority::Urgent,
                     ..fact(FactKind::MissedReport, 1, 7, 1)
                 }],
-                10000 - 1500,
+                [10000 - 1500, 10000],
             ),
             (
                 "days late are per day, capped per item",
                 vec![late_day(Some(5.0))],
-                vec![days(4, 1), days(9, 2)],
-                10000 - 500,
+                vec![days(12, 1)],
+                [10000 - 500, 10000],
             ),
             (
                 "without a cap every day counts",
                 vec![late_day(None)],
-                vec![days(4, 1), days(9, 2)],
-                10000 - 650,
+                vec![days(12, 1)],
+                [10000 - 600, 10000],
+            ),
+            (
+                "a unit's lost days on an item count once, the longest charge",
+                // The county held the work: 4 days charged through one township's assignment,
+                // 9 through another's, the same days.
+                vec![late_day(None)],
+                vec![
+                    Fact {
+                        assignment_id: Some(72),
+                        ..days(4, 1)
+                    },
+                    Fact {
+                        assignment_id: Some(73),
+                        ..days(9, 2)
+                    },
+                ],
+                [10000 - 450, 10000],
+            ),
+            (
+                "two findings of one decomposition are two lines",
+                vec![rule("d", FactKind::Dilution, -3.0)],
+                vec![
+                    fact(FactKind::Dilution, 1, 7, 4),
+                    fact(FactKind::Dilution, 1, 7, 4),
+                ],
+                [10000 - 600, 10000],
             ),
             (
                 "a period cap bounds a bonus",
@@ -310,7 +419,7 @@ mod tests {
                 (1..=5)
                     .map(|s| fact(FactKind::BulletinPraise, 1, s, s))
                     .collect(),
-                10200,
+                [10200, 10000],
             ),
             (
                 "a rule that spares co-units",
@@ -323,7 +432,7 @@ mod tests {
                     co: true,
                     ..fact(FactKind::EarlyCompletion, 1, 7, 1)
                 }],
-                10000,
+                [10000, 10000],
             ),
             (
                 "an unweighted rule ignores priority",
@@ -336,13 +445,42 @@ mod tests {
                     priority: Priority::Urgent,
                     ..fact(FactKind::Summons, 1, 7, 1)
                 }],
-                9700,
+                [9700, 10000],
             ),
             (
-                "another unit's help request is charged to the unit asked",
+                "a help request answered late costs the unit asked, not the asker",
                 vec![rule("h", FactKind::HelpLate, -1.0)],
-                vec![fact(FactKind::HelpLate, 2, 7, 1)],
-                10000,
+                // Unit 1 asked unit 2 on its assignment of item 7: the fact is unit 2's.
+                vec![Fact {
+                    assignment_id: Some(71),
+                    ..fact(FactKind::HelpLate, 2, 7, 1)
+                }],
+                [10000, 9900],
+            ),
+            (
+                "days waited on the unit asked are its, the rest the late unit's own",
+                vec![late_day(None)],
+                vec![
+                    Fact {
+                        assignment_id: Some(71),
+                        ..days(2, 3)
+                    },
+                    Fact {
+                        unit_id: 2,
+                        assignment_id: Some(71),
+                        ..days(4, 3)
+                    },
+                ],
+                [10000 - 100, 10000 - 200],
+            ),
+            (
+                "a co-unit's own late days count at the co-unit share",
+                vec![late_day(None)],
+                vec![Fact {
+                    co: true,
+                    ..days(4, 1)
+                }],
+                [10000 - 100, 10000],
             ),
         ];
         for (case, rules, facts, want) in cases {
@@ -353,8 +491,68 @@ mod tests {
                 &BTreeSet::new(),
                 &HashMap::new(),
             );
-            assert_eq!(total(&s, 1), want, "{case}");
+            assert_eq!([total(&s, 1), total(&s, 2)], want, "{case}");
         }
+    }
+
+    #[test]
+    fn a_fact_voided_on_appeal_does_not_count_towards_a_threshold() {
+        let rules = set(vec![rule("s", FactKind::Summons, -3.0)]);
+        let facts = vec![
+            fact(FactKind::Summons, 1, 7, 1),
+            fact(FactKind::Summons, 1, 8, 2),
+        ];
+        let none = BTreeSet::new();
+        let year = year_counts(&rules, &facts, &none);
+        assert_eq!(year.get(&(1, FactKind::Summons)), Some(&2));
+        let s = score(&rules, &[1], &facts, &none, &year);
+        assert_eq!(s[0].flags, vec!["no-awards".to_string()]);
+        // The office accepted the appeal against the second summons: one stands, no flag.
+        let voided = BTreeSet::from([line_key("s", &facts[1])]);
+        let year = year_counts(&rules, &facts, &voided);
+        assert_eq!(year.get(&(1, FactKind::Summons)), Some(&1));
+        assert!(
+            score(&rules, &[1], &facts, &voided, &year)[0]
+                .flags
+                .is_empty()
+        );
+        // A threshold counts facts no rule scores (no line to appeal): both count.
+        let unscored = set(vec![]);
+        let year = year_counts(&unscored, &facts, &voided);
+        assert_eq!(year.get(&(1, FactKind::Summons)), Some(&2));
+    }
+
+    #[test]
+    fn every_line_of_a_card_has_a_key_of_its_own() {
+        let rules = set(vec![
+            rule("d", FactKind::Dilution, -3.0),
+            rule("l", FactKind::LateDay, -0.5),
+        ]);
+        let lost = |assignment, n, seq| Fact {
+            assignment_id: Some(assignment),
+            quantity: n,
+            ..fact(FactKind::LateDay, 1, 7, seq)
+        };
+        let facts = vec![
+            // A target shrunk and another dropped, by one decomposition (event 4).
+            fact(FactKind::Dilution, 1, 7, 4),
+            fact(FactKind::Dilution, 1, 7, 4),
+            // The county's own lateness and the days charged to it through a township's.
+            lost(71, 3, 9),
+            lost(72, 5, 8),
+        ];
+        let s = score(&rules, &[1], &facts, &BTreeSet::new(), &HashMap::new());
+        let keys: Vec<&str> = s[0].lines.iter().map(|l| l.key.as_str()).collect();
+        assert_eq!(keys, vec!["d:71:4", "d:71:4:2", "l:72:8"]);
+        let late = &s[0].lines[2];
+        assert_eq!(
+            (late.quantity, late.points, late.events.clone()),
+            (5, -250, vec![8, 9])
+        );
+        // Voiding one of the twin lines leaves the other.
+        let voided = BTreeSet::from(["d:71:4:2".to_string()]);
+        let s = score(&rules, &[1], &facts, &voided, &HashMap::new());
+        assert_eq!(s[0].total, 10000 - 300 - 250);
     }
 
     #[test]

@@ -166,15 +166,33 @@ fn help_days() -> i64 {
     3
 }
 
-/// Why a rule set was refused.
+/// Why a rule set was refused: a message key and what it names (the rule, the field, the
+/// line), so the message can be translated with them filled in.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum RuleSetError {
-    /// Not valid TOML of the expected shape.
-    #[error("{0}")]
-    Syntax(String),
-    /// A value out of its range, named.
-    #[error("{0}")]
-    Invalid(String),
+#[error("{key} {args}")]
+pub struct RuleSetError {
+    /// Message key, `validation.rule_set_…`.
+    pub key: &'static str,
+    /// What the message names.
+    pub args: serde_json::Value,
+}
+
+impl RuleSetError {
+    fn new(key: &'static str, args: serde_json::Value) -> Self {
+        Self { key, args }
+    }
+
+    /// Not valid TOML of the expected shape: the parser's words and the line.
+    fn syntax(e: &toml::de::Error, text: &str) -> Self {
+        let line = e
+            .span()
+            .and_then(|s| text.get(..s.start))
+            .map_or(0, |before| before.matches('\n').count() + 1);
+        Self::new(
+            "validation.rule_set_syntax",
+            serde_json::json!({ "line": line, "detail": e.message() }),
+        )
+    }
 }
 
 /// The default rule set (PRODUCT.md §5), documented line by line in the file.
@@ -183,7 +201,7 @@ pub const DEFAULT_RULES: &str = include_str!("../../data/assessment-default.toml
 impl RuleSet {
     /// Parses and checks a rule set.
     pub fn parse(text: &str) -> Result<Self, RuleSetError> {
-        let set: RuleSet = toml::from_str(text).map_err(|e| RuleSetError::Syntax(e.to_string()))?;
+        let set: RuleSet = toml::from_str(text).map_err(|e| RuleSetError::syntax(&e, text))?;
         set.check()?;
         Ok(set)
     }
@@ -205,7 +223,8 @@ impl RuleSet {
     }
 
     fn check(&self) -> Result<(), RuleSetError> {
-        let bad = |m: String| Err(RuleSetError::Invalid(m));
+        use serde_json::json;
+        let bad = |key, args| Err(RuleSetError::new(key, args));
         let v = self.version.trim();
         if v.is_empty()
             || v.len() > 40
@@ -213,42 +232,81 @@ impl RuleSet {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || ".-_".contains(c))
         {
-            return bad("version: 1–40 letters, digits, '.', '-' or '_'".into());
+            return bad("validation.rule_set_version", json!({ "field": "version" }));
         }
         let finite = |x: f64| x.is_finite() && x.abs() <= 10_000.0;
-        if !finite(self.base) || !(0.0..=1.0).contains(&self.co_share) {
-            return bad("base must be a number and co_share 0–1".into());
+        if !finite(self.base) {
+            return bad(
+                "validation.rule_set_range",
+                json!({ "field": "base", "range": "-10000–10000" }),
+            );
+        }
+        if !(0.0..=1.0).contains(&self.co_share) {
+            return bad(
+                "validation.rule_set_range",
+                json!({ "field": "co_share", "range": "0–1" }),
+            );
         }
         let w = self.weights;
-        if [w.normal, w.high, w.urgent]
-            .iter()
-            .any(|x| !(0.0..=10.0).contains(x))
-        {
-            return bad("weights must be 0–10".into());
+        for (field, x) in [
+            ("weights.normal", w.normal),
+            ("weights.high", w.high),
+            ("weights.urgent", w.urgent),
+        ] {
+            if !(0.0..=10.0).contains(&x) {
+                return bad(
+                    "validation.rule_set_range",
+                    json!({ "field": field, "range": "0–10" }),
+                );
+            }
         }
-        if !(0..=250).contains(&self.early_days) || !(0..=250).contains(&self.help_answer_days) {
-            return bad("early_days and help_answer_days must be 0–250".into());
+        for (field, x) in [
+            ("early_days", self.early_days),
+            ("help_answer_days", self.help_answer_days),
+        ] {
+            if !(0..=250).contains(&x) {
+                return bad(
+                    "validation.rule_set_range",
+                    json!({ "field": field, "range": "0–250" }),
+                );
+            }
+        }
+        if self.rules.len() > 200 || self.thresholds.len() > 50 {
+            return bad(
+                "validation.rule_set_too_many",
+                json!({ "rules": 200, "thresholds": 50 }),
+            );
         }
         let mut ids = std::collections::HashSet::new();
         for r in &self.rules {
             if r.id.trim().is_empty() || !ids.insert(r.id.as_str()) {
-                return bad(format!("rule id {:?} is empty or repeated", r.id));
+                return bad("validation.rule_set_rule_id", json!({ "rule": r.id }));
             }
-            let caps = [r.cap_per_item, r.cap_per_period];
-            if !finite(r.points) || caps.iter().flatten().any(|c| !finite(*c) || *c < 0.0) {
-                return bad(format!(
-                    "rule {}: points and caps must be numbers, caps ≥ 0",
-                    r.id
-                ));
+            if !finite(r.points) {
+                return bad(
+                    "validation.rule_set_rule_value",
+                    json!({ "rule": r.id, "field": "points" }),
+                );
+            }
+            for (field, cap) in [
+                ("cap_per_item", r.cap_per_item),
+                ("cap_per_period", r.cap_per_period),
+            ] {
+                if cap.is_some_and(|c| !finite(c) || c < 0.0) {
+                    return bad(
+                        "validation.rule_set_rule_value",
+                        json!({ "rule": r.id, "field": field }),
+                    );
+                }
             }
         }
         for t in &self.thresholds {
-            if t.count == 0 || t.id.trim().is_empty() {
-                return bad(format!("threshold {:?}: count must be at least 1", t.id));
+            if t.id.trim().is_empty() || t.count == 0 {
+                return bad(
+                    "validation.rule_set_threshold",
+                    json!({ "threshold": t.id, "field": "count" }),
+                );
             }
-        }
-        if self.rules.len() > 200 || self.thresholds.len() > 50 {
-            return bad("at most 200 rules and 50 thresholds".into());
         }
         Ok(())
     }
@@ -280,31 +338,64 @@ mod tests {
 
     #[test]
     fn bad_sets_are_named() {
-        let bad = [
+        let head = "version = \"1\"\nbase = 100\nco_share = 0.5\n";
+        let rule = |id: &str, extra: &str| {
+            format!("[[rules]]\nid = \"{id}\"\nfact = \"summons\"\npoints = -1\n{extra}")
+        };
+        let bad: Vec<(String, &str, serde_json::Value)> = vec![
             (
-                "version = \"\"\nbase = 100\nco_share = 0.5\nrules = []",
-                "version",
+                "version = \"\"\nbase = 100\nco_share = 0.5\nrules = []".into(),
+                "validation.rule_set_version",
+                serde_json::json!({ "field": "version" }),
             ),
             (
-                "version = \"1\"\nbase = 100\nco_share = 2\nrules = []",
-                "co_share",
+                "version = \"1\"\nbase = 100\nco_share = 2\nrules = []".into(),
+                "validation.rule_set_range",
+                serde_json::json!({ "field": "co_share", "range": "0–1" }),
             ),
             (
-                "version = \"1\"\nbase = 100\nco_share = 0.5\n[[rules]]\nid = \"a\"\nfact = \"summons\"\npoints = -1\n[[rules]]\nid = \"a\"\nfact = \"summons\"\npoints = -1",
-                "repeated",
+                format!("{head}{}{}", rule("a", ""), rule("a", "")),
+                "validation.rule_set_rule_id",
+                serde_json::json!({ "rule": "a" }),
             ),
             (
-                "version = \"1\"\nbase = 100\nco_share = 0.5\nrules = []\nbogus = 1",
-                "bogus",
+                format!(
+                    "{head}{}{}",
+                    rule("a", ""),
+                    rule("b", "cap_per_period = -3\n")
+                ),
+                "validation.rule_set_rule_value",
+                serde_json::json!({ "rule": "b", "field": "cap_per_period" }),
             ),
             (
-                "version = \"1\"\nbase = 100\nco_share = 0.5\n[[rules]]\nid = \"a\"\nfact = \"nonsense\"\npoints = 1",
-                "nonsense",
+                format!(
+                    "{head}rules = []\n[[thresholds]]\nid = \"t\"\nfact = \"summons\"\ncount = 0\neffect = \"\"\n"
+                ),
+                "validation.rule_set_threshold",
+                serde_json::json!({ "threshold": "t", "field": "count" }),
             ),
         ];
-        for (text, says) in bad {
-            let e = RuleSet::parse(text).expect_err(text).to_string();
-            assert!(e.contains(says), "{e} should name {says}");
+        for (text, key, args) in bad {
+            let e = RuleSet::parse(&text).expect_err(&text);
+            assert_eq!((e.key, e.args), (key, args), "{text}");
+        }
+        // Syntax: the parser's words and the line they are about.
+        for (text, line, says) in [
+            (format!("{head}rules = []\nbogus = 1"), 5, "bogus"),
+            (
+                format!("{head}{}", rule("a", "").replace("summons", "nonsense")),
+                6,
+                "nonsense",
+            ),
+        ] {
+            let e = RuleSet::parse(&text).expect_err(&text);
+            assert_eq!(e.key, "validation.rule_set_syntax");
+            assert_eq!(e.args["line"], line, "{text}: {}", e.args);
+            assert!(
+                e.args["detail"].as_str().is_some_and(|d| d.contains(says)),
+                "{}",
+                e.args
+            );
         }
     }
 }

@@ -70,7 +70,7 @@ impl Errs {
             list: v
                 .0
                 .iter()
-                .map(|f| (f.field.clone(), t(f.key, lang).to_string()))
+                .map(|f| (f.field.clone(), ducha_domain::i18n::field_message(f, lang)))
                 .collect(),
             ..Errs::default()
         }

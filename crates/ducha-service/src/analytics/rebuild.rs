@@ -357,6 +357,7 @@ impl State<'_> {
             targets: &r.targets,
             text,
             reported: r.facts.first_report_at.is_some(),
+            decomposed_before: !first,
         };
         let new: Vec<ChildFacts<'_>> = children
             .iter()

@@ -24,7 +24,8 @@ pub struct CadreItem {
     pub unit_name: String,
     /// `on_time`, `late`, `open_overdue` or `in_hand`.
     pub outcome: String,
-    /// Working days late.
+    /// Working days late that were the unit's own (days charged to units it waited on are
+    /// left out).
     pub late_days: i64,
     /// Deadline in force.
     pub deadline: chrono::NaiveDate,
@@ -48,7 +49,7 @@ pub struct CadreRecord {
     pub open_overdue: usize,
     /// Still in hand within the deadline.
     pub in_hand: usize,
-    /// Working days late, summed.
+    /// Working days late that were the units' own, summed.
     pub late_days: i64,
 }
 
@@ -95,7 +96,9 @@ impl Services {
         for r in rows {
             let done = r.completed_at.filter(|t| *t < to);
             let (outcome, late_days) = match done {
-                Some(_) if r.late_days.unwrap_or(0) > 0 => ("late", r.late_days.unwrap_or(0)),
+                // Late, but only the days charged to the unit itself are the person's: days
+                // it waited on an unanswered help request or the level above are not.
+                Some(_) if r.late_days.unwrap_or(0) > 0 => ("late", r.own_late_days),
                 Some(_) => ("on_time", 0),
                 None if r.deadline < end => (
                     "open_overdue",

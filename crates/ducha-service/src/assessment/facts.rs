@@ -142,12 +142,13 @@ impl Services {
     }
 
     /// How many facts of each kind the thresholds count each unit had in the calendar year
-    /// up to the end of `period`.
+    /// up to the end of `period`, leaving out those an accepted appeal voided.
     pub(crate) async fn year_counts(
         &self,
         root: &UnitPath,
         period: &Period,
         rules: &RuleSet,
+        voided: &BTreeSet<String>,
     ) -> ServiceResult<HashMap<(i64, FactKind), u32>> {
         let counted: Vec<FactKind> = rules.thresholds.iter().map(|t| t.fact).collect();
         if counted.is_empty() {
@@ -175,11 +176,8 @@ impl Services {
                 });
             }
         }
-        let mut counts = HashMap::new();
-        for f in self.period_facts(root, &year, &all, Some(&counted)).await? {
-            *counts.entry((f.unit_id, f.kind)).or_insert(0) += 1;
-        }
-        Ok(counts)
+        let facts = self.period_facts(root, &year, &all, Some(&counted)).await?;
+        Ok(ducha_domain::assessment::year_counts(&all, &facts, voided))
     }
 }
 

@@ -39,7 +39,7 @@ impl Services {
         }
         let set = RuleSet::parse(text).map_err(|e| {
             tracing::info!(error = %e, "a rule set was refused");
-            ServiceError::Invalid(ValidationErrors::single("rules", "validation.rule_set"))
+            ServiceError::Invalid(ValidationErrors::single_with("rules", e.key, e.args))
         })?;
         let c = self
             .commit(

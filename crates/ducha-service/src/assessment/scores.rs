@@ -128,6 +128,32 @@ impl Services {
         })
     }
 
+    /// The rule set a final period was scored with: the one of that version in force when it
+    /// was finalised (its rules' names stay on the cards after a new version is loaded).
+    async fn rules_of_version(
+        &self,
+        scope_unit_id: i64,
+        version: &str,
+        finalized_at: DateTime<Utc>,
+    ) -> ServiceResult<RuleSet> {
+        let stored = self
+            .store
+            .rule_sets(scope_unit_id)
+            .await?
+            .into_iter()
+            .filter(|r| r.loaded_at <= finalized_at)
+            .find(|r| r.version == version)
+            .and_then(|r| RuleSet::parse(&r.body).ok());
+        if let Some(set) = stored {
+            return Ok(set);
+        }
+        let shipped = RuleSet::default_set();
+        if shipped.version == version {
+            return Ok(shipped);
+        }
+        self.rules_in_force(scope_unit_id).await
+    }
+
     /// The units a jurisdiction assesses.
     pub(crate) async fn assessed_units(
         &self,
@@ -171,11 +197,14 @@ impl Services {
                     flags: t.flags.0,
                 })
                 .collect();
+            let rules = self
+                .rules_of_version(scope_unit_id, &p.rules_version, p.finalized_at)
+                .await?;
             return Ok(Scored {
                 version: p.rules_version,
                 units,
                 finalized_at: Some(p.finalized_at),
-                rules: self.rules_in_force(scope_unit_id).await?,
+                rules,
             });
         }
         let rules = self.rules_in_force(scope_unit_id).await?;
@@ -194,7 +223,6 @@ impl Services {
             _ => period.clone(),
         };
         let facts = self.period_facts(root, &so_far, &rules, None).await?;
-        let year = self.year_counts(root, &so_far, &rules).await?;
         let voided: BTreeSet<String> = self
             .store
             .appeals(scope_unit_id, None, false)
@@ -203,6 +231,7 @@ impl Services {
             .filter(|a| a.state == "accepted")
             .map(|a| a.line_key)
             .collect();
+        let year = self.year_counts(root, &so_far, &rules, &voided).await?;
         let facts: Vec<_> = facts
             .into_iter()
             .filter(|f| units.contains(&f.unit_id))

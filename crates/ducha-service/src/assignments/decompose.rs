@@ -53,6 +53,7 @@ impl Services {
             targets: &a.targets.0,
             text,
             reported: a.last_report_at.is_some(),
+            decomposed_before: !earlier.is_empty(),
         };
         let new: Vec<ChildFacts<'_>> = new
             .iter()

@@ -242,4 +242,6 @@ pub struct CadreRow {
     pub completed_at: Option<DateTime<Utc>>,
     /// Working days late at completion.
     pub late_days: Option<i64>,
+    /// Of those, the days charged to the unit itself (not to the units it waited on).
+    pub own_late_days: i64,
 }

@@ -454,10 +454,13 @@ macro_rules! __sql_analytics {
             }
 
             async fn hop_facts_of_unit(&self, unit_id: i64, limit: i64) -> StoreResult<Vec<HopFacts>> {
+                // A withdrawn assignment (a refusal upheld) is no longer anyone's work.
+                let live = "NOT EXISTS (SELECT 1 FROM assignments w WHERE \
+                    w.id = hop_facts.assignment_id AND w.state = 'withdrawn')";
                 let rows = sqlx::query_as::<$db, HopFactsRow>(sql(format!(
-                    "SELECT {HOP_FACTS_COLS} FROM hop_facts WHERE unit_id = $1 \
+                    "SELECT {HOP_FACTS_COLS} FROM hop_facts WHERE unit_id = $1 AND {live} \
                      UNION SELECT {HOP_FACTS_COLS} FROM hop_facts WHERE reviewer_unit_id = $1 \
-                     ORDER BY dispatched_at DESC, assignment_id DESC LIMIT $2"
+                     AND {live} ORDER BY dispatched_at DESC, assignment_id DESC LIMIT $2"
                 )))
                 .bind(unit_id)
                 .bind(limit.clamp(1, 1000))

@@ -13,13 +13,22 @@ pub fn event_at(assignment: &str, at: &str, kinds: &str) -> String {
     )
 }
 
+/// The working days of `assignment`'s lateness charged to `unit` (its own share; days charged
+/// to the units it waited on are theirs), as a correlated subquery.
+pub fn own_lost(assignment: &str, unit: &str) -> String {
+    format!(
+        "CAST((SELECT COALESCE(SUM(l.days), 0) FROM hop_log l WHERE l.assignment_id = \
+         {assignment} AND l.hop = 'lost' AND l.unit_id = {unit}) AS BIGINT)"
+    )
+}
+
 /// Implements `AssessmentStore` inside the module that
 /// [`impl_sql_store!`](crate::impl_sql_store) generates; not for direct use.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __sql_assessment {
     ($store:ty, $db:ty) => {
-        use $crate::sql::assessment::{FACT_COLS, event_at};
+        use $crate::sql::assessment::{FACT_COLS, event_at, own_lost};
 
         const APPEAL_COLS: &str = "id, scope_unit_id, period, unit_id, line_key, reason, \
             evidence, state, created_by, created_at, decided_by, decided_at, comment, version";
@@ -93,9 +102,10 @@ macro_rules! __sql_assessment {
                 FactSource::Completions => {
                     let r = d.subtree("f.unit_path", root);
                     let ev = event_at("f.assignment_id", "f.completed_at", "'report.accepted'");
+                    let own = own_lost("f.assignment_id", "f.unit_id");
                     format!(
                         "SELECT f.unit_id, f.item_id, f.assignment_id, a.role, i.priority, \
-                         f.completed_at AS at, {ev} AS seq, f.late_days AS quantity, \
+                         f.completed_at AS at, {ev} AS seq, {own} AS quantity, \
                          CAST(NULL AS TEXT) AS what, a.deadline AS deadline, \
                          {null_time} AS until FROM hop_facts f \
                          JOIN assignments a ON a.id = f.assignment_id \
@@ -120,10 +130,15 @@ macro_rules! __sql_assessment {
                 }
                 FactSource::Unfinished => {
                     let r = d.subtree("a.unit_path", root);
+                    // The assignment's latest event before the period's end; for one nobody
+                    // acted on, the dispatch or decomposition that created it (an event of
+                    // the item, not of the assignment).
                     format!(
                         "SELECT a.unit_id, a.item_id, a.id AS assignment_id, a.role, \
-                         i.priority, a.dispatched_at AS at, (SELECT MAX(e.seq) FROM events e \
-                         WHERE e.assignment_id = a.id AND e.at < $2) AS seq, \
+                         i.priority, a.dispatched_at AS at, COALESCE((SELECT MAX(e.seq) \
+                         FROM events e WHERE e.assignment_id = a.id AND e.at < $2), \
+                         (SELECT MIN(e.seq) FROM events e WHERE e.item_id = a.item_id \
+                         AND e.at >= a.dispatched_at)) AS seq, \
                          {null_int} AS quantity, CAST(NULL AS TEXT) AS what, \
                          a.deadline AS deadline, {null_time} AS until FROM assignments a \
                          JOIN items i ON i.id = a.item_id \
@@ -374,10 +389,11 @@ macro_rules! __sql_assessment {
                 let r = d.subtree("a.unit_path", root);
                 let from = d.arg(Arg::Time(from));
                 let to = d.arg(Arg::Time(to));
+                let own = own_lost("a.id", "a.unit_id");
                 d.sql = format!(
                     "SELECT a.responsible_user_id AS user_id, a.id AS assignment_id, a.item_id, \
                      a.unit_id, a.state, a.deadline, a.dispatched_at, f.completed_at, \
-                     f.late_days FROM assignments a \
+                     f.late_days, {own} AS own_late_days FROM assignments a \
                      LEFT JOIN hop_facts f ON f.assignment_id = a.id \
                      WHERE a.responsible_user_id IS NOT NULL AND {r} \
                      AND a.dispatched_at < {to} \

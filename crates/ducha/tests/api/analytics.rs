@@ -392,7 +392,12 @@ async fn chain_analytics_by_hand(app: &TestApp) {
         .findings(&b1, &FindingsInput::default(), now)
         .await
         .expect("findings of B1");
-    assert!(mine.iter().all(|f| f.unit_id == o.town_b1), "{mine:?}");
+    let mine: Vec<(&str, i64)> = mine.iter().map(|f| (f.kind.as_str(), f.unit_id)).collect();
+    assert_eq!(
+        mine,
+        vec![(FindingKind::AcceptedShort.as_str(), o.town_b1)],
+        "B1 sees its own finding and nothing above it"
+    );
 
     // The stall map: the county's own hops, the decision it held as the level above, and
     // the four lost days charged to it.
@@ -441,6 +446,39 @@ async fn chain_analytics_by_hand(app: &TestApp) {
         .await
         .expect("filtered");
     assert!(livelihood.units.iter().all(|x| x.unit_id != o.county_b));
+    assert!(
+        livelihood.units.iter().any(|x| x.unit_id == o.county_a),
+        "{livelihood:#?}"
+    );
+    // The other filters narrow the same map: a level, the months of dispatch, a source.
+    let counties = s
+        .stall_map(&w.sup, &input(json!({ "level": 2 })), now)
+        .await
+        .expect("level");
+    assert!(counties.units.iter().any(|x| x.unit_id == o.county_a));
+    assert!(counties.units.iter().all(|x| x.level == 2), "{counties:#?}");
+    let later = s
+        .stall_map(&w.sup, &input(json!({ "from": "2026-11" })), now)
+        .await
+        .expect("months");
+    assert!(
+        later.units.is_empty(),
+        "nothing was dispatched after October"
+    );
+    let sept = s
+        .stall_map(
+            &w.sup,
+            &input(json!({ "from": "2026-09", "to": "2026-10" })),
+            now,
+        )
+        .await
+        .expect("months");
+    assert_eq!(sept.total_units, map.total_units);
+    let none = s
+        .stall_map(&w.sup, &input(json!({ "source": "cppcc_proposal" })), now)
+        .await
+        .expect("source");
+    assert!(none.units.is_empty(), "{none:#?}");
 
     // A replay of the log gives the same tables as the commands kept.
     let stored = s.analytics_tables().await.expect("stored");
@@ -511,6 +549,46 @@ async fn analytics_api_and_pages(app: &TestApp) {
         .ok();
     assert_eq!(drill["rows"][0]["item_id"], json!(item));
     assert_eq!(drill["rows"][0]["signing"], json!(true));
+    // An assignment refused and withdrawn is no longer the unit's: it leaves the unit's
+    // figures and its drill-down, and is not waiting to be signed.
+    let county_b = app.login("county_b").await;
+    let (_, refused) = crate::helpers::dispatched_item(
+        &sup,
+        &leader,
+        "背街小巷改造",
+        crate::helpers::in_days(30),
+        json!([{ "unit_id": o.county_b, "role": "lead" }]),
+    )
+    .await;
+    let refusal = crate::helpers::id(
+        &county_b
+            .post(
+                &format!("/assignments/{}/refuse", refused[0]),
+                json!({ "text": "该事项不属于本县职责" }),
+            )
+            .await
+            .ok(),
+    );
+    sup.post(
+        &format!("/refusals/{refusal}/decide"),
+        json!({ "approve": true, "comment": "情况属实，予以退回" }),
+    )
+    .await
+    .ok();
+    let drill = sup
+        .get(&format!("/analytics/units/{}/assignments", o.county_b))
+        .await
+        .ok();
+    assert_eq!(drill["rows"], json!([]), "the withdrawn assignment is gone");
+    let map = sup.get("/analytics/stall-map").await.ok();
+    assert!(
+        map["units"]
+            .as_array()
+            .expect("units")
+            .iter()
+            .all(|u| u["unit_id"] != json!(o.county_b)),
+        "{map}"
+    );
     let admin = app.login("sysadmin").await;
     admin
         .get("/analytics/findings")
@@ -527,6 +605,36 @@ async fn analytics_api_and_pages(app: &TestApp) {
         let (status, html) = sup.page(path).await;
         assert_eq!(status, StatusCode::OK, "{path}");
         assert!(html.contains("链条分析"), "{path}");
+    }
+    // A township's tabs on the analytics and assessment pages lead to pages it may read,
+    // never to a refusal.
+    let mut tabs = Vec::new();
+    for path in [
+        "/analytics/stall-map".to_string(),
+        "/analytics/findings".to_string(),
+        "/assessment/appeals".to_string(),
+        format!("/assessment/units/{}", o.town_b1),
+    ] {
+        let (status, html) = town.page(&path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        let mut rest = html.as_str();
+        while let Some(start) = rest.find("<nav class=\"tabs\"") {
+            let end = rest[start..]
+                .find("</nav>")
+                .map_or(rest.len(), |e| start + e);
+            for part in rest[start..end].split("href=\"").skip(1) {
+                let href = part.split('"').next().unwrap_or_default();
+                if !tabs.iter().any(|t: &(String, String)| t.1 == href) {
+                    tabs.push((path.clone(), href.to_string()));
+                }
+            }
+            rest = &rest[end..];
+        }
+    }
+    assert!(tabs.len() >= 4, "{tabs:?}");
+    for (on, href) in &tabs {
+        let (status, _) = town.page(href).await;
+        assert_eq!(status, StatusCode::OK, "the tab {href} on {on}");
     }
     let (status, html) = sup.page("/analytics/stall-map?level=abc").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);

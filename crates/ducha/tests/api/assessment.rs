@@ -123,6 +123,70 @@ async fn october_scored_by_hand(app: &TestApp) {
         .expect("accept")
         .event_seq;
 
+    // 西山县 gets a second item, due Tue 20 Oct too. On Mon 12 Oct it asks 市住建局 to
+    // coordinate; nobody answers. Its completion, asked and accepted Thu 22 Oct, is two working
+    // days late (21–22): both spent waiting on 市住建局, so none are 西山县's own.
+    let item2 = s
+        .create_item(
+            &sup,
+            &input(json!({ "title": "老旧管网改造", "source": "meeting",
+                           "category": "livelihood", "deadline": day(10, 20) })),
+            at(10, 9, 9),
+        )
+        .await
+        .expect("create")
+        .id;
+    s.submit_item(&sup, item2, at(10, 9, 9))
+        .await
+        .expect("submit");
+    s.approve_item(&leader, item2, "", at(10, 9, 9))
+        .await
+        .expect("approve");
+    let west = s
+        .dispatch_item(
+            &sup,
+            item2,
+            &input(json!({ "assignments": [{ "unit_id": o.county_b, "role": "lead" }] })),
+            at(10, 9, 10),
+        )
+        .await
+        .expect("dispatch")
+        .ids[0];
+    let county_b = actor(u.county_b).await;
+    s.sign_assignment(&county_b, west, &input(json!({})), at(10, 9, 11))
+        .await
+        .expect("sign");
+    let asked = s
+        .request_help(
+            &county_b,
+            west,
+            &input(json!({ "text": "需市住建局协调管材供应", "to_unit_id": o.dept })),
+            at(10, 12, 9),
+        )
+        .await
+        .expect("help")
+        .event_seq;
+    let west_done = s
+        .submit_report(
+            &county_b,
+            west,
+            &input(json!({ "text": "已完成", "completion": true })),
+            at(10, 22, 10),
+        )
+        .await
+        .expect("completion")
+        .id;
+    let west_accepted = s
+        .review_report(
+            &sup,
+            west_done,
+            &input(json!({ "verdict": "accept" })),
+            at(10, 22, 15),
+        )
+        .await
+        .expect("accept")
+        .event_seq;
+
     // October, scored on Mon 2 Nov.
     let now = at(11, 2, 9);
     let board = s
@@ -142,12 +206,58 @@ async fn october_scored_by_hand(app: &TestApp) {
     };
     // 东城县: 100 − 1 (orange) − 5 (returned) − 1 (late) − 2 × 0.5 (its own late days) = 92.
     assert_eq!(total(o.county_a), Some(92.0));
-    // 市住建局, a co-unit that never finished, past due at the month's end: 100 − 5 × ½.
-    assert_eq!(total(o.dept), Some(97.5));
+    // 市住建局, a co-unit that never finished, past due at the month's end: 100 − 5 × ½;
+    // and for 西山县's help request it left unanswered: −1, and the two days 西山县 lost
+    // waiting on it, −2 × 0.5.
+    assert_eq!(total(o.dept), Some(95.5));
+    // 西山县 finished late, but not by a day of its own: no deduction at all.
+    assert_eq!(total(o.county_b), Some(100.0));
+    let west_card = s
+        .score_card(&sup, None, o.county_b, "2026-10", now)
+        .await
+        .expect("card");
+    assert!(west_card.lines.is_empty(), "{:?}", west_card.lines);
+    let dept_card = s
+        .score_card(&sup, None, o.dept, "2026-10", now)
+        .await
+        .expect("card");
+    let dept_lines: Vec<(FactKind, i64, f64, Vec<i64>)> = dept_card
+        .lines
+        .iter()
+        .filter(|l| l.line.item_id == item2)
+        .map(|l| (l.line.fact, l.line.quantity, l.value, l.line.events.clone()))
+        .collect();
+    assert_eq!(
+        dept_lines,
+        vec![
+            (FactKind::HelpLate, 1, -1.0, vec![asked]),
+            (FactKind::LateDay, 2, -1.0, vec![west_accepted]),
+        ]
+    );
     assert_eq!(total(o.town_a1), Some(100.0));
     assert_eq!(total(o.office), None, "supervision bodies are not assessed");
     let best = board.units.first().expect("units");
     assert_eq!((best.rank, best.total), (1, 100.0));
+
+    // Every line of every card links to events of its item, 市住建局's unfinished part too
+    // (nobody acted on it: its event is the dispatch that created it).
+    for c in s
+        .score_cards(&sup, None, "2026-10", now)
+        .await
+        .expect("cards")
+    {
+        for l in &c.lines {
+            let of_item = s.store.item_events(l.line.item_id).await.expect("events");
+            assert!(!l.line.events.is_empty(), "{} {:?}", c.unit_name, l.line);
+            for seq in &l.line.events {
+                assert!(
+                    of_item.iter().any(|e| e.seq == *seq),
+                    "{seq} of {:?}",
+                    l.line
+                );
+            }
+        }
+    }
 
     // The county's card: every line names its rule and the event behind it.
     let card = s
@@ -176,6 +286,27 @@ async fn october_scored_by_hand(app: &TestApp) {
                 events.iter().any(|e| e.seq == *seq),
                 "event {seq} of {:?}",
                 l.line
+            );
+        }
+    }
+
+    // On the card page each event links to its own entry of the item's timeline.
+    let web = app.login("county_a").await;
+    let (status, html) = web
+        .page(&format!("/assessment/units/{}?period=2026-10", o.county_a))
+        .await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    let (status, timeline) = web.page(&format!("/items/{item}?all=1")).await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    for l in &card.lines {
+        for seq in &l.line.events {
+            assert!(
+                html.contains(&format!("href=\"/items/{item}?all=1#event-{seq}\"")),
+                "the card links to event {seq}"
+            );
+            assert!(
+                timeline.contains(&format!("id=\"event-{seq}\"")),
+                "the timeline has an anchor for event {seq}"
             );
         }
     }
@@ -290,6 +421,12 @@ async fn october_scored_by_hand(app: &TestApp) {
     s.finalize_scores(&sup, None, "2026-10", late)
         .await
         .expect("finalise");
+    let final_card = serde_json::to_string(
+        &s.score_cards(&sup, None, "2026-10", late)
+            .await
+            .expect("cards"),
+    )
+    .expect("json");
     let before = serde_json::to_string(
         &s.score_board(&sup, None, "2026-10", None, late)
             .await
@@ -350,22 +487,60 @@ async fn october_scored_by_hand(app: &TestApp) {
         .iter()
         .find(|c| c.user_id == u.county_a)
         .expect("the signer's record");
-    assert_eq!((mine.late, mine.late_days), (1, 3));
+    // Three working days late, one of them the office's (it took a day to decide): two are
+    // the county's own.
+    assert_eq!((mine.late, mine.late_days), (1, 2));
+    // 西山县's person finished late only for waiting on 市住建局: no day of their own.
+    let west = cadres
+        .iter()
+        .find(|c| c.user_id == u.county_b)
+        .expect("西山县's record");
+    assert_eq!((west.late, west.late_days), (1, 0));
 
     // Rule sets: a bad one is refused whole; a new version is in force for open periods only.
     let bad = s
         .load_rule_set(Some(&sup), o.city, "version = 1", now)
         .await;
     match bad {
-        Err(ServiceError::Invalid(v)) => assert_eq!(v.0[0].key, "validation.rule_set"),
+        Err(ServiceError::Invalid(v)) => assert_eq!(v.0[0].key, "validation.rule_set_syntax"),
         other => panic!("{other:?}"),
+    }
+    // Through the API, the message names the rule and the field, in the reader's language.
+    let office = app.login("sup").await;
+    let negative = ducha_domain::assessment::rules::DEFAULT_RULES
+        .replace("cap_per_item = 20.0", "cap_per_item = -20.0");
+    for (session, says) in [
+        (
+            office.clone(),
+            "规则“missed-report”的 cap_per_item 须为数字",
+        ),
+        (
+            office.english(),
+            "Rule \"missed-report\": cap_per_item must be a number",
+        ),
+    ] {
+        let e = session
+            .post("/assessment/rules", json!({ "rules": negative }))
+            .await
+            .error(
+                reqwest::StatusCode::UNPROCESSABLE_ENTITY,
+                "validation.rule_set_rule_value",
+            );
+        let message = e["message"].as_str().unwrap_or_default();
+        assert!(message.contains(says), "{message}");
+        assert_eq!(e["fields"][0]["field"], "rules");
     }
     let text = ducha_domain::assessment::rules::DEFAULT_RULES
         .replace("version = \"2026.1\"", "version = \"2026.2\"")
         .replace(
             "fact = \"orange_notice\"\npoints = -1.0\n",
             "fact = \"orange_notice\"\npoints = -4.0\n",
+        )
+        .replace(
+            "name = \"收到橙色预警督办单\"",
+            "name = \"橙色预警督办单（新）\"",
         );
+    assert!(text.contains("（新）"), "the new version renames a rule");
     assert!(
         text.contains("points = -4.0"),
         "the new version changes a rule"
@@ -381,6 +556,15 @@ async fn october_scored_by_hand(app: &TestApp) {
         oct.rules_version, "2026.1",
         "a final period keeps its rules"
     );
+    // Every card of the final period is as it was, byte for byte: points and rule names.
+    let after_rules = serde_json::to_string(
+        &s.score_cards(&sup, None, "2026-10", late)
+            .await
+            .expect("cards"),
+    )
+    .expect("json");
+    assert_eq!(final_card, after_rules, "a final period never changes");
+    assert!(final_card.contains("收到橙色预警督办单"));
     let nov = s
         .score_card(&sup, None, o.dept, "2026-11", at(11, 12, 9))
         .await

@@ -9,15 +9,16 @@ use ducha_store_sqlite::{Durability, SqliteStore};
 use sqlx::sqlite::SqlitePoolOptions;
 use std::collections::BTreeSet;
 
-#[tokio::test]
-async fn demo_city_shows_the_clock_at_work() {
+/// Seeds the demo city as of `as_of` with the real `ducha demo --seed-only`; its directory
+/// (kept while the guard lives) and the data directory in it.
+async fn seed_demo(as_of: &'static str) -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().expect("temporary directory");
     let data = dir.path().join("demo");
     let out = tokio::task::spawn_blocking({
         let data = data.clone();
         move || {
             std::process::Command::new(env!("CARGO_BIN_EXE_ducha"))
-                .args(["demo", "--seed-only", "--as-of", "2026-11-27", "--data-dir"])
+                .args(["demo", "--seed-only", "--as-of", as_of, "--data-dir"])
                 .arg(&data)
                 .env("RUST_LOG", "warn")
                 .output()
@@ -31,6 +32,114 @@ async fn demo_city_shows_the_clock_at_work() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    (dir, data)
+}
+
+/// The findings the story kept, exactly: (unit, kind, item), one per finding.
+const STORY_KEPT: [(&str, &str, &str); 7] = [
+    ("市生态环境局", "forward_only", "秋冬季大气污染防治攻坚"),
+    ("松岭县", "late_handoff", "农村危房改造动态清零"),
+    ("枫林市", "deadline_squeezed", "公共充电设施建设"),
+    ("枫林市", "deadline_squeezed", "公共充电设施建设"),
+    ("枫林市", "target_raised", "公共充电设施建设"),
+    ("白石村", "accepted_short", "农村户厕改造提质"),
+    ("白石镇", "target_shrunk", "农村户厕改造提质"),
+];
+
+/// The story's unanswered help request, judged on the day.
+const STORY_HELP: (&str, &str, &str) = (
+    "白河县农业农村局",
+    "help_unanswered",
+    "农村饮水安全巩固提升",
+);
+
+/// The demo city's findings list at `now`, checked against the story: every finding caused by
+/// an event (a hand-off, a share, a deadline, a forwarding, a completion accepted short) is
+/// exactly one of the story's, the story's unanswered help request is the only one, and the
+/// first twenty name every culprit with nothing else but silence judged by its rule (the
+/// background's silent units stall and never report).
+async fn story_findings(
+    services: &ducha_service::Services,
+    sup: &ducha_domain::org::Actor,
+    now: DateTime<Utc>,
+) -> Vec<ducha_service::analytics::FindingView> {
+    let input = ducha_service::analytics::FindingsInput {
+        limit: Some(2000),
+        ..Default::default()
+    };
+    let found = services.findings(sup, &input, now).await.expect("findings");
+    let row = |f: &ducha_service::analytics::FindingView| {
+        (f.unit_name.clone(), f.kind.as_str(), f.item_title.clone())
+    };
+    let mut kept: Vec<(String, &str, String)> = found.iter().filter(|f| !f.live).map(row).collect();
+    kept.sort();
+    let mut story: Vec<(String, &str, String)> = STORY_KEPT
+        .iter()
+        .map(|(u, k, i)| ((*u).to_string(), *k, (*i).to_string()))
+        .collect();
+    story.sort();
+    assert_eq!(
+        kept, story,
+        "{now}: the kept findings are the story's, exactly"
+    );
+    let helps: Vec<_> = found
+        .iter()
+        .filter(|f| f.kind.as_str() == "help_unanswered")
+        .map(row)
+        .collect();
+    let help = (
+        STORY_HELP.0.to_string(),
+        STORY_HELP.1,
+        STORY_HELP.2.to_string(),
+    );
+    assert_eq!(helps, vec![help.clone()], "{now}: unanswered help requests");
+    let top: Vec<(String, &str, String)> = found.iter().take(20).map(row).collect();
+    for culprit in story.iter().chain([&help]) {
+        assert!(
+            top.contains(culprit),
+            "{now}: {culprit:?} is not among the first 20: {top:#?}"
+        );
+    }
+    for (f, r) in found.iter().take(20).zip(&top) {
+        let silence = f.live && matches!(f.kind.as_str(), "stall" | "co_silent");
+        assert!(
+            silence || story.contains(r) || *r == help,
+            "{now}: {r:?} is not the story's"
+        );
+    }
+    found
+}
+
+#[tokio::test]
+async fn demo_city_names_the_story_culprits_across_a_holiday() {
+    // Seeded as of the second Friday after the National Day holiday (1–7 October 2026, with
+    // Saturday 10 October worked): the story's working days run across it.
+    let (_dir, data) = seed_demo("2026-10-16").await;
+    let url = format!("sqlite://{}", data.join("ducha-demo.db").display());
+    let store = SqliteStore::open(&url, Durability::Normal)
+        .await
+        .expect("open the store");
+    let services = ducha_service::Services::new(
+        std::sync::Arc::new(store),
+        ducha_service::Config::default(),
+        WorkCalendar::china(),
+    );
+    let sup = services
+        .store
+        .user_by_name("zf.ducha1")
+        .await
+        .expect("user")
+        .expect("zf.ducha1");
+    let sup = services.actor(sup.id).await.expect("actor");
+    let now = DateTime::parse_from_rfc3339("2026-10-16T17:00:00+08:00")
+        .expect("time")
+        .with_timezone(&Utc);
+    story_findings(&services, &sup, now).await;
+}
+
+#[tokio::test]
+async fn demo_city_shows_the_clock_at_work() {
+    let (_dir, data) = seed_demo("2026-11-27").await;
     let url = format!("sqlite://{}?mode=ro", data.join("ducha-demo.db").display());
     let db = SqlitePoolOptions::new()
         .connect(&url)
@@ -172,52 +281,7 @@ async fn demo_city_shows_the_clock_at_work() {
     let now = DateTime::parse_from_rfc3339("2026-11-27T17:00:00+08:00")
         .expect("time")
         .with_timezone(&Utc);
-    let found = services
-        .findings(&sup, &Default::default(), now)
-        .await
-        .expect("findings");
-    let top: Vec<(String, &str, String)> = found
-        .iter()
-        .take(20)
-        .map(|f| (f.unit_name.clone(), f.kind.as_str(), f.item_title.clone()))
-        .collect();
-    for (unit, kind, item) in [
-        ("松岭县", "late_handoff", "农村危房改造动态清零"),
-        ("白石镇", "target_shrunk", "农村户厕改造提质"),
-        ("白石村", "accepted_short", "农村户厕改造提质"),
-        ("市生态环境局", "forward_only", "秋冬季大气污染防治攻坚"),
-        (
-            "白河县农业农村局",
-            "help_unanswered",
-            "农村饮水安全巩固提升",
-        ),
-        ("枫林市", "target_raised", "公共充电设施建设"),
-        ("枫林市", "deadline_squeezed", "公共充电设施建设"),
-    ] {
-        assert!(
-            top.iter()
-                .any(|(u, k, i)| u == unit && *k == kind && i == item),
-            "{unit} {kind} on {item} is not among the first 20: {top:#?}"
-        );
-    }
-    // Dilution, 层层加码 and forwarding come only from the story; silence is judged by rule.
-    let story = [
-        "农村危房改造动态清零",
-        "农村户厕改造提质",
-        "秋冬季大气污染防治攻坚",
-        "农村饮水安全巩固提升",
-        "公共充电设施建设",
-    ];
-    for (unit, kind, item) in &top {
-        let silence = matches!(
-            *kind,
-            "stall" | "co_silent" | "help_unanswered" | "late_handoff"
-        );
-        assert!(
-            silence || story.contains(&item.as_str()),
-            "{unit} {kind} on {item}: not the story's"
-        );
-    }
+    let found = story_findings(&services, &sup, now).await;
     // The assessment: two months final, the latest open with appeals waiting; every point on
     // every card links to events of the log.
     let ro = SqlitePoolOptions::new()

@@ -495,22 +495,39 @@ impl Resp {
         );
         let e = &self.body["error"];
         assert_eq!(e["key"], key, "{}: {}", self.what, self.body);
-        assert_translated(e, self.lang);
+        // The error's message is its first field's when the keys agree, arguments and all.
+        let first = &e["fields"][0];
+        let args = if first["key"] == e["key"] {
+            &first["args"]
+        } else {
+            &Value::Null
+        };
+        assert_translated(e, self.lang, args);
         for f in e["fields"].as_array().into_iter().flatten() {
-            assert_translated(f, self.lang);
+            assert_translated(f, self.lang, &f["args"]);
         }
         e.clone()
     }
 }
 
-/// A message must be the catalogue's text for its key in `lang`, never the bare key.
+/// A message must be the catalogue's text for its key in `lang` with `args` filled in, never
+/// the bare key nor a placeholder left empty.
 #[track_caller]
-fn assert_translated(v: &Value, lang: Lang) {
+fn assert_translated(v: &Value, lang: Lang, args: &Value) {
     let key = v["key"].as_str().expect("error key");
     let message = v["message"].as_str().expect("error message");
     assert!(knows(key), "message key {key} has no translation");
-    assert_eq!(message, t(key, lang), "message of {key} in {lang:?}");
+    let want = if args.is_null() {
+        t(key, lang).to_string()
+    } else {
+        ducha_domain::i18n::fill(t(key, lang), args)
+    };
+    assert_eq!(message, want, "message of {key} in {lang:?}");
     assert_ne!(message, key);
+    assert!(
+        !message.contains("{0}"),
+        "an unfilled placeholder in {message}"
+    );
 }
 
 /// The field errors of a 422 as `(field, key)` pairs.

@@ -3,7 +3,7 @@
 //! changes nothing; every accepted one appends exactly one event; the invariants of the
 //! responsibility chain hold after every step; and the event chain always verifies.
 
-use crate::helpers::{Db, Org, in_days, seed};
+use crate::helpers::{Db, Org, seed};
 use chrono::Days;
 use ducha_domain::assignment::AssignmentState as S;
 use ducha_domain::calendar::WorkCalendar;
@@ -159,6 +159,25 @@ impl Snapshot {
     }
 }
 
+/// The clock of a case: the first step on Tuesday 29 September 2026, 09:00 China time, each
+/// later one `STEP_HOURS` on, so a case of 20–30 steps runs across the National Day holiday
+/// (1–7 October, with Saturday 10 October worked) and past the item's deadline: the hop
+/// facts, lost days and findings the property compares are counted in working days.
+fn case_start() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339("2026-09-29T09:00:00+08:00")
+        .expect("time")
+        .with_timezone(&chrono::Utc)
+}
+
+/// Hours between two steps of a case.
+const STEP_HOURS: i64 = 11;
+
+/// The item's deadline, Thursday 8 October 2026, the first working day after the holiday:
+/// completions accepted in a case's last steps are late.
+fn deadline() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 10, 8).expect("date")
+}
+
 /// An id that exists nowhere.
 const NOWHERE: i64 = 987_654_321;
 
@@ -187,6 +206,9 @@ fn input<T: DeserializeOwned>(v: Value) -> T {
 
 /// Which command kinds succeeded how often, over the whole run.
 static SUCCEEDED: Mutex<BTreeMap<&'static str, u32>> = Mutex::new(BTreeMap::new());
+
+/// Hops of the whole run that took working days, by hop (the clock moves, so they must).
+static DWELL: Mutex<BTreeMap<String, u32>> = Mutex::new(BTreeMap::new());
 
 struct World {
     services: Services,
@@ -220,10 +242,14 @@ impl World {
     }
 
     /// Runs one step; the kind name on success.
-    async fn run(&self, s: &Snapshot, step: &Step) -> Result<&'static str, ServiceError> {
+    async fn run(
+        &self,
+        s: &Snapshot,
+        step: &Step,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<&'static str, ServiceError> {
         let sv = &self.services;
         let o = &self.org;
-        let now = ducha_service::now();
         let asg: Vec<i64> = s.assignments.iter().map(|a| a.id).collect();
         // Assignments where the command fits the state (picked mostly, so that sequences
         // progress), and all of them (sometimes, to try commands out of turn).
@@ -298,7 +324,7 @@ impl World {
                     _ if u < 4 => below[u % below.len()],
                     _ => anywhere[u],
                 };
-                let parent = s.assignment(a).map_or(in_days(30), |x| x.deadline);
+                let parent = s.assignment(a).map_or(deadline(), |x| x.deadline);
                 let deadline = offset.map(|d| {
                     if d >= 0 {
                         parent + Days::new(d.unsigned_abs())
@@ -344,7 +370,7 @@ impl World {
             }
             Cmd::Extend { a, days } => {
                 let a = pick_request(&working, &asg, *a);
-                let current = s.assignment(a).map_or(in_days(30), |x| x.deadline);
+                let current = s.assignment(a).map_or(deadline(), |x| x.deadline);
                 let to = if *days >= 0 {
                     current + Days::new(days.unsigned_abs())
                 } else {
@@ -686,14 +712,14 @@ async fn run_case(steps: Vec<Step>) {
     let services = Services::new(store.clone(), Config::default(), WorkCalendar::china());
     let org = seed(&services).await;
     let u = &org.users;
-    let now = ducha_service::now();
+    let now = case_start();
     let sup = services.actor(u.sup).await.expect("sup");
     let leader = services.actor(u.leader).await.expect("leader");
     let item = services
         .create_item(
             &sup,
             &input(json!({ "title": "随机事项", "source": "meeting",
-                           "category": "central_work", "deadline": in_days(30) })),
+                           "category": "central_work", "deadline": deadline() })),
             now,
         )
         .await
@@ -749,9 +775,10 @@ async fn run_case(steps: Vec<Step>) {
         users,
         liaison,
     };
-    for step in &steps {
+    for (i, step) in (1_i64..).zip(&steps) {
         let before = Snapshot::take(store.as_ref(), item).await;
-        let outcome = world.run(&before, step).await;
+        let at = now + chrono::Duration::hours(STEP_HOURS * i);
+        let outcome = world.run(&before, step, at).await;
         let after = Snapshot::take(store.as_ref(), item).await;
         match outcome {
             Ok(kind) => {
@@ -784,6 +811,10 @@ async fn run_case(steps: Vec<Step>) {
         stored, replayed,
         "rebuild differs from the incremental tables"
     );
+    let mut dwell = DWELL.lock().expect("stats");
+    for l in stored.log.iter().filter(|l| l.days > 0) {
+        *dwell.entry(l.hop.clone()).or_default() += 1;
+    }
 }
 
 #[test]
@@ -793,7 +824,10 @@ fn random_lifecycle_commands_keep_the_invariants() {
         failure_persistence: None,
         ..RunnerConfig::default()
     };
-    let mut runner = TestRunner::new(config);
+    // A fixed seed as well as a fixed clock: the run is the same on every machine, so what it
+    // must have exercised (below) is there every time.
+    let rng = proptest::test_runner::TestRng::deterministic_rng(config.rng_algorithm);
+    let mut runner = TestRunner::new_with_rng(config, rng);
     let result = runner.run(&steps(), |steps| {
         tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -822,6 +856,15 @@ fn random_lifecycle_commands_keep_the_invariants() {
         assert!(
             succeeded.get(kind).copied().unwrap_or(0) > 0,
             "no accepted {kind} in the whole run: {succeeded:?}"
+        );
+    }
+    // The rebuild was compared on hops that took working days, lateness among them.
+    let dwell = DWELL.lock().expect("stats").clone();
+    eprintln!("hops that took working days: {dwell:?}");
+    for hop in ["sign", "review", "decision", "lost"] {
+        assert!(
+            dwell.get(hop).copied().unwrap_or(0) > 0,
+            "no {hop} hop took a working day in the whole run: {dwell:?}"
         );
     }
 }

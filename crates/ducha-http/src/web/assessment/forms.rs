@@ -35,7 +35,7 @@ fn message(user: &PageUser, e: &ServiceError) -> Option<(StatusCode, String)> {
         ServiceError::Invalid(v) => v.0.first().map(|f| {
             (
                 StatusCode::UNPROCESSABLE_ENTITY,
-                t(f.key, user.lang).to_string(),
+                ducha_domain::i18n::field_message(f, user.lang),
             )
         }),
         ServiceError::Rule(r) => Some((StatusCode::CONFLICT, t(r.key(), user.lang).to_string())),

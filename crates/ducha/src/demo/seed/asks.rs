@@ -105,7 +105,10 @@ impl Sim<'_> {
         };
         let c = self.s.request_help(&actor, a, &input, self.now()).await?;
         if b.help == Some(true) {
-            let at = self.wd(1, 5);
+            // Answered within the working days the rule allows: the one help request left
+            // unanswered is the story's.
+            let days = self.s.config.analytics.help_answer_days;
+            let at = self.wd(1, u32::try_from(days).unwrap_or(1).max(1));
             self.sched(at, Act::AnswerHelp(c.id, to));
         }
         Ok(())

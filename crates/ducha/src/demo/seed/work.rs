@@ -110,7 +110,16 @@ impl Sim<'_> {
             .await?;
         if !b.silent && !self.org.units[b.unit].children.is_empty() {
             let at = self.wd(0, 2);
-            self.sched(at, Act::Decompose(a));
+            // The background passes work down in good time: a late hand-off is the story's
+            // (松岭县). A unit that signed too late for that does the work itself.
+            match self.last_prompt_handoff(&row) {
+                Some(last) if at.date() <= last => self.sched(at, Act::Decompose(a)),
+                Some(_) => {
+                    let at = self.cur + Duration::minutes(20);
+                    self.sched(at, Act::Decompose(a));
+                }
+                None => {}
+            }
         }
         if !b.silent {
             let at = self.report_time(&row).await?;
@@ -130,6 +139,19 @@ impl Sim<'_> {
             self.sched(at, Act::Complete(a, 0));
         }
         Ok(())
+    }
+
+    /// The last day the assignment's unit can pass it down without a late hand-off finding
+    /// (the rule's thresholds), or `None` when that day has gone.
+    fn last_prompt_handoff(&self, row: &AssignmentRow) -> Option<NaiveDate> {
+        let cal = self.s.calendar();
+        let rules = &self.s.config.analytics;
+        let start = china_date(row.dispatched_at);
+        let window = cal.working_days_between(start, row.deadline);
+        let share_days = (rules.handoff_share * window as f64).floor() as i64;
+        let held = (rules.handoff_min_days - 1).max(share_days);
+        let last = cal.add_working_days(start, u32::try_from(held.max(0)).unwrap_or(0));
+        (last >= self.today()).then_some(last)
     }
 
     async fn refuse(&mut self, a: i64) -> anyhow::Result<()> {
