@@ -916,6 +916,20 @@ async fn joint_pages_and_api(app: &TestApp) {
             StatusCode::UNPROCESSABLE_ENTITY,
             "validation.meeting_not_yet",
         );
+    // A decision form without a usable line answers at the top of the page, in words.
+    let before = app.head_seq().await;
+    let (status, html) = sup
+        .form_page(
+            &format!("/joint/meetings/{m}/decisions"),
+            &[("line_id", "abc"), ("kind", "note"), ("text", "x")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("class=\"alert error\""),
+        "the refusal is shown"
+    );
+    assert_eq!(app.head_seq().await, before, "nothing written");
     let (status, _, _) = sup
         .fetch(&format!("/api/v1/joint/meetings/{m}/minutes.docx"), &[])
         .await;

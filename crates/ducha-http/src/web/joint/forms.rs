@@ -206,7 +206,12 @@ pub(crate) async fn decision(
         Err(r) => return *r,
     };
     let line = opt_id(&f, "line_id").unwrap_or_default();
-    let form = format!("decide-{line}");
+    // A line the page does not show (or no line at all) answers at the top of the page.
+    let form = if line > 0 {
+        format!("decide-{line}")
+    } else {
+        "page".to_string()
+    };
     let r = match date(&f, "deadline") {
         Ok(deadline) => {
             let input = DecisionInput {
@@ -414,7 +419,11 @@ pub(crate) async fn answer(
             } else {
                 "merge_declined"
             };
-            Redirect::to(&format!("/joint/inspections/{back}?done={done}")).into_response()
+            if back == 0 {
+                Redirect::to(&format!("/joint/inspections?done={done}")).into_response()
+            } else {
+                Redirect::to(&format!("/joint/inspections/{back}?done={done}")).into_response()
+            }
         }
         Err(e) => match refused(&format!("answer-{id}"), &e, user.lang) {
             Some(r) => inspection_page(&s, user, back, Some(r)).await,
