@@ -435,6 +435,12 @@ async fn demo_city_shows_the_clock_at_work() {
     let b = services.burden(&sup, &q, now).await.expect("burden");
     let states: Vec<&str> = b.inspections.iter().map(|i| i.state.as_str()).collect();
     assert!(states.contains(&"merged") && states.contains(&"pending") && states.contains(&"done"));
+    let withdrawn = b
+        .inspections
+        .iter()
+        .find(|i| i.state == "cancelled")
+        .expect("a plan its body withdrew");
+    assert!(!withdrawn.comment.is_empty(), "with its reason");
     let overlaps: Vec<_> = b.inspections.iter().flat_map(|i| &i.overlaps).collect();
     assert!(overlaps.iter().any(|o| o.state == "merged"));
     assert!(

@@ -25,7 +25,7 @@ use ducha_service::assignments::SignInput;
 use ducha_service::items::{AssignmentInput, DispatchInput};
 use ducha_service::joint::{
     AnswerInput, DecisionInput, FindingInput, FindingsInput, HoldInput, InspectionDecisionInput,
-    MeetingInput, SeatInput,
+    MeetingInput, SeatInput, WithdrawInput,
 };
 
 /// One step of the demo's integrated supervision.
@@ -58,6 +58,8 @@ pub(super) enum JointStep {
     Answer(&'static str, bool),
     /// The office approves the plan of this topic.
     Approve(&'static str),
+    /// The body that filed the plan of this topic withdraws it (login, topic).
+    Withdraw(&'static str, &'static str),
     ScheduleNext,
 }
 
@@ -93,6 +95,7 @@ const P_LAW: &str = "优化营商环境条例实施情况执法检查";
 const P_SUPERVISE: &str = "优化营商环境条例实施情况民主监督";
 const P_OVER: &str = "村级财务公开情况检查";
 const P_UNPLANNED: &str = "群众反映集中问题暗访";
+const P_WITHDRAWN: &str = "森林防火责任落实情况检查";
 
 impl Sim<'_> {
     fn at_time(d: NaiveDate, h: u32, m: u32) -> NaiveDateTime {
@@ -152,6 +155,22 @@ impl Sim<'_> {
                 ),
             ),
             (Self::at_time(b(self, 10), 10, 15), J::Answer(P_FUNDS, true)),
+            (
+                Self::at_time(b(self, 10), 16, 0),
+                J::File(
+                    "jw.liaison",
+                    P_WITHDRAWN,
+                    "onsite",
+                    15,
+                    16,
+                    &["taohua"],
+                    true,
+                ),
+            ),
+            (
+                Self::at_time(b(self, 3), 11, 0),
+                J::Withdraw("jw.liaison", P_WITHDRAWN),
+            ),
             (
                 Self::at_time(b(self, 9), 9, 0),
                 J::File("rd.liaison", P_LAW, "onsite", 8, 12, &["swj", "fgw"], true),
@@ -521,6 +540,14 @@ impl Sim<'_> {
                     },
                 };
                 self.s.answer_overlap(&actor, o.id, &input, now).await?;
+            }
+            JointStep::Withdraw(login, topic) => {
+                let actor = self.fresh(login).await?;
+                let id = self.plan_of(&sup, topic).await?;
+                let input = WithdrawInput {
+                    reason: "与巡察工作时间冲突，并入下季度计划统筹开展。".into(),
+                };
+                self.s.withdraw_inspection(&actor, id, &input, now).await?;
             }
             JointStep::Approve(topic) => {
                 let id = self.plan_of(&sup, topic).await?;
