@@ -105,12 +105,13 @@ pub fn diff(old: &str, new: &str) -> Vec<String> {
         if i < a.len() && j < b.len() && a[i] == b[j] {
             i += 1;
             j += 1;
-        } else if j < b.len() && (i == a.len() || lcs[i][j + 1] >= lcs[i + 1][j]) {
-            out.push(format!("+{}", b[j]));
-            j += 1;
-        } else {
+        } else if i < a.len() && (j == b.len() || lcs[i + 1][j] >= lcs[i][j + 1]) {
+            // On a tie the old line goes first, as diff(1) shows a changed line.
             out.push(format!("-{}", a[i]));
             i += 1;
+        } else {
+            out.push(format!("+{}", b[j]));
+            j += 1;
         }
     }
     out
