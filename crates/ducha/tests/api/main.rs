@@ -45,6 +45,7 @@ mod listing;
 mod office;
 mod pages;
 mod permissions;
+mod proposals;
 mod props;
 mod requests;
 mod rerouting;
