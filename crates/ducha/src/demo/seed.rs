@@ -9,6 +9,7 @@ mod asks;
 mod behave;
 mod items;
 mod joint;
+mod proposals;
 mod names;
 mod plan;
 mod scores;
@@ -409,6 +410,7 @@ pub async fn seed(services: &Services, today: NaiveDate) -> anyhow::Result<Strin
     sim.plan_story();
     sim.plan_scores();
     sim.plan_joint();
+    sim.plan_proposals();
     sim.run().await?;
     let (events, _, _) = services.store.chain_head().await?;
     let count = |k: UnitKind| org.units.iter().filter(|u| u.kind == k).count();
