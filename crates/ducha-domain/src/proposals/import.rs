@@ -77,10 +77,26 @@ impl ProposalSpec {
 const COLUMNS: [(&str, &[&str]); 6] = [
     ("number", &["编号", "号", "序号", "number", "no"]),
     ("title", &["标题", "题目", "案由", "title"]),
-    ("proposers", &["提出人", "领衔人", "代表", "委员", "proposers", "proposer"]),
-    ("group", &["代表团", "界别", "代表团/界别", "group", "delegation", "sector"]),
+    (
+        "proposers",
+        &["提出人", "领衔人", "代表", "委员", "proposers", "proposer"],
+    ),
+    (
+        "group",
+        &[
+            "代表团",
+            "界别",
+            "代表团/界别",
+            "group",
+            "delegation",
+            "sector",
+        ],
+    ),
     ("category", &["类别", "分类", "category"]),
-    ("body", &["内容", "正文", "建议内容", "提案内容", "text", "body"]),
+    (
+        "body",
+        &["内容", "正文", "建议内容", "提案内容", "text", "body"],
+    ),
 ];
 
 /// A number as a spreadsheet gives it: `12`, `12.0`, `第12号`, `建议第12号`.
@@ -111,7 +127,10 @@ pub fn parse_sheet(
     let mut col = [None; 6];
     for (i, h) in header.iter().enumerate() {
         let h = h.trim().to_lowercase();
-        if let Some(k) = COLUMNS.iter().position(|(_, names)| names.contains(&h.as_str())) {
+        if let Some(k) = COLUMNS
+            .iter()
+            .position(|(_, names)| names.contains(&h.as_str()))
+        {
             col[k].get_or_insert(i);
         }
     }
@@ -135,7 +154,11 @@ pub fn parse_sheet(
             errors.add(format!("{prefix}number"), "proposal.bad_number");
         }
         let input = ProposalInput {
-            number: if raw_number.is_empty() { None } else { number.or(Some(0)) },
+            number: if raw_number.is_empty() {
+                None
+            } else {
+                number.or(Some(0))
+            },
             title: cell(r, 1),
             proposers: cell(r, 2),
             group: cell(r, 3),
@@ -174,9 +197,23 @@ mod tests {
     fn a_good_list_reads_in_order() {
         let rows = vec![
             row(&["编号", "标题", "提出人", "代表团", "类别", "内容"]),
-            row(&["1", "关于增设公交站点的建议", "张三", "东城代表团", "城乡建设", "…"]),
+            row(&[
+                "1",
+                "关于增设公交站点的建议",
+                "张三",
+                "东城代表团",
+                "城乡建设",
+                "…",
+            ]),
             row(&["", "", "", "", "", ""]),
-            row(&["建议第2号", "关于学校午餐的建议", "李四、王五", "", "教育", ""]),
+            row(&[
+                "建议第2号",
+                "关于学校午餐的建议",
+                "李四、王五",
+                "",
+                "教育",
+                "",
+            ]),
             row(&["3.0", "关于路灯的建议", "赵六", "", "", ""]),
         ];
         let specs = parse_sheet(&rows, &[]).expect("list");

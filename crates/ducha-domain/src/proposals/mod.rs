@@ -154,7 +154,10 @@ mod tests {
     #[test]
     fn one_dissatisfied_reply_sends_it_back() {
         use Satisfaction::*;
-        assert_eq!(after_satisfaction(&[Satisfied, Basic]), ProposalState::Closed);
+        assert_eq!(
+            after_satisfaction(&[Satisfied, Basic]),
+            ProposalState::Closed
+        );
         assert_eq!(
             after_satisfaction(&[Satisfied, Dissatisfied]),
             ProposalState::Handling

@@ -68,7 +68,10 @@ impl Page for SessionsPage {
 
 impl SessionsPage {
     fn errors(&self) -> Vec<String> {
-        self.refused.as_ref().map(Refused::messages).unwrap_or_default()
+        self.refused
+            .as_ref()
+            .map(Refused::messages)
+            .unwrap_or_default()
     }
 }
 
@@ -77,7 +80,11 @@ pub(crate) async fn sessions(State(s): State<AppState>, user: PageUser) -> Respo
     sessions_page(&s, user, None).await
 }
 
-pub(crate) async fn sessions_page(s: &AppState, user: PageUser, refused: Option<Refused>) -> Response {
+pub(crate) async fn sessions_page(
+    s: &AppState,
+    user: PageUser,
+    refused: Option<Refused>,
+) -> Response {
     let sessions = match s.services.proposal_sessions(&user.actor).await {
         Ok(v) => v,
         Err(e) => return crate::AppError::from(e).into_response(),

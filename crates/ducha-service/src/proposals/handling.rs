@@ -6,9 +6,9 @@ use crate::context::Subject;
 use crate::error::{ServiceError, ServiceResult, ensure};
 use crate::{Created, Done, Services};
 use chrono::{DateTime, NaiveDate, Utc};
+use ducha_domain::UnitId;
 use ducha_domain::assignment::{AssignmentCommand as C, AssignmentRole, assignment_transition};
 use ducha_domain::chain::EventKind;
-use ducha_domain::UnitId;
 use ducha_domain::org::Actor;
 use ducha_domain::proposals::clock::{RoundClock, check_extension, on_time};
 use ducha_domain::proposals::{ContactMode, ExtensionState, ProposalState};
@@ -325,7 +325,11 @@ impl Services {
 
 /// Moves a unit's assignment to done through the lifecycle (signing it on the way if the unit
 /// had not): its part of the suggestion is finished.
-pub(crate) fn finish(a: &mut AssignmentRow, actor: &Actor, now: DateTime<Utc>) -> ServiceResult<()> {
+pub(crate) fn finish(
+    a: &mut AssignmentRow,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> ServiceResult<()> {
     let mut state = a.state;
     if state == ducha_domain::assignment::AssignmentState::Pending {
         state = assignment_transition(state, C::Sign)?;

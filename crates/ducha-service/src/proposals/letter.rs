@@ -91,7 +91,10 @@ impl Services {
         }
         if !r.commitment.is_empty() {
             let due = r.commitment_due.map(date).unwrap_or_default();
-            doc = doc.add_paragraph(para(&format!("我们承诺：{}（{}前完成）。", r.commitment, due)));
+            doc = doc.add_paragraph(para(&format!(
+                "我们承诺：{}（{}前完成）。",
+                r.commitment, due
+            )));
         }
         doc = doc
             .add_paragraph(para("感谢您对我们工作的关心和支持。"))
@@ -101,19 +104,16 @@ impl Services {
                     .align(AlignmentType::Right)
                     .add_run(run(&unit, BODY_FONT, 32)),
             )
-            .add_paragraph(
-                Paragraph::new()
-                    .align(AlignmentType::Right)
-                    .add_run(run(&date(r.replied_on), BODY_FONT, 32)),
-            );
+            .add_paragraph(Paragraph::new().align(AlignmentType::Right).add_run(run(
+                &date(r.replied_on),
+                BODY_FONT,
+                32,
+            )));
         let mut out = std::io::Cursor::new(Vec::new());
         doc.build().pack(&mut out).map_err(|e| {
             ServiceError::Store(ducha_store::StoreError::Other(e.to_string().into()))
         })?;
-        let name = format!(
-            "reply-{}-{}-{}.docx",
-            s.session.year, p.number, r.round
-        );
+        let name = format!("reply-{}-{}-{}.docx", s.session.year, p.number, r.round);
         Ok((name, out.into_inner()))
     }
 }

@@ -109,7 +109,10 @@ impl Services {
         let unit = actor.unit_id.0;
         if let Some(item) = p.item_id {
             let all = self.store.assignments_of_item(item).await?;
-            if all.iter().any(|a| a.parent_id.is_none() && a.unit_id == unit) {
+            if all
+                .iter()
+                .any(|a| a.parent_id.is_none() && a.unit_id == unit)
+            {
                 return Ok(true);
             }
         }

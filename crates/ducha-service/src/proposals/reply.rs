@@ -8,6 +8,7 @@ use crate::context::Subject;
 use crate::error::{ServiceError, ServiceResult, ensure};
 use crate::{Created, Done, Services};
 use chrono::{DateTime, NaiveDate, Utc};
+use ducha_domain::ValidationErrors;
 use ducha_domain::assignment::AssignmentRole;
 use ducha_domain::chain::EventKind;
 use ducha_domain::item::{ItemCommand, item_transition};
@@ -17,7 +18,6 @@ use ducha_domain::proposals::{
     Grade, ProposalState, Satisfaction, after_satisfaction, format_number, needs_commitment,
 };
 use ducha_domain::text::bounded;
-use ducha_domain::ValidationErrors;
 use ducha_store::{Insert, ProposalInsert, ProposalUpdate, ReplyRow, Update};
 use serde::Deserialize;
 
@@ -83,18 +83,18 @@ impl Services {
         }
         e.into_result(())?;
         let grade = grade.unwrap_or(Grade::D);
-        let co_open = all.iter().any(|x| {
-            x.parent_id.is_none() && x.role == AssignmentRole::Co && x.state.is_open()
-        });
+        let co_open = all
+            .iter()
+            .any(|x| x.parent_id.is_none() && x.role == AssignmentRole::Co && x.state.is_open());
         if co_open {
             return Err(ValidationErrors::single("text", "proposal.opinions_pending").into());
         }
         let due = p.reply_due.ok_or(ServiceError::NotFound)?;
         finish(&mut a, actor, now)?;
         let mut updates = vec![Update::Assignment(a.clone())];
-        let leads_open = all.iter().any(|x| {
-            x.parent_id.is_none() && x.id != a.id && x.state.is_open()
-        });
+        let leads_open = all
+            .iter()
+            .any(|x| x.parent_id.is_none() && x.id != a.id && x.state.is_open());
         if !leads_open {
             item.state = item_transition(item.state, ItemCommand::Close)?;
             item.closed_at = Some(now);

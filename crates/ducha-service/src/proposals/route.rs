@@ -114,7 +114,11 @@ impl Services {
     async fn check_units(&self, ids: &[i64], s: &Scoped) -> ServiceResult<()> {
         let found = self.store.units(ids).await?;
         for (k, u) in ids.iter().enumerate() {
-            let field = if k == 0 { "lead_unit_id" } else { "co_unit_ids" };
+            let field = if k == 0 {
+                "lead_unit_id"
+            } else {
+                "co_unit_ids"
+            };
             if !found
                 .iter()
                 .any(|f| f.id == *u && f.path.0.is_strictly_below(&s.path))

@@ -82,15 +82,17 @@ impl Services {
                 serde_json::json!({ "kind": kind, "name": name, "year": year,
                     "return_days": days }),
                 vec![],
-                vec![Insert::Proposal(ProposalInsert::Session(NewProposalSession {
-                    scope_unit_id: scope,
-                    kind: kind.as_str().into(),
-                    name,
-                    year: i64::from(year),
-                    return_days: i64::from(days),
-                    created_by: actor.user_id.0,
-                    created_at: now,
-                }))],
+                vec![Insert::Proposal(ProposalInsert::Session(
+                    NewProposalSession {
+                        scope_unit_id: scope,
+                        kind: kind.as_str().into(),
+                        name,
+                        year: i64::from(year),
+                        return_days: i64::from(days),
+                        created_by: actor.user_id.0,
+                        created_at: now,
+                    },
+                ))],
             )
             .await?;
         Ok(Created {

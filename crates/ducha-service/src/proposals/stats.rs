@@ -116,7 +116,10 @@ impl Services {
         add(&mut whole, &replies.iter().collect::<Vec<_>>());
         // A unit's suggestions: those it leads in the current round or replied to.
         let mut of_unit: BTreeMap<i64, HashSet<i64>> = BTreeMap::new();
-        for u in units.iter().filter(|u| u.role == "lead" && u.state != "withdrawn") {
+        for u in units
+            .iter()
+            .filter(|u| u.role == "lead" && u.state != "withdrawn")
+        {
             of_unit.entry(u.unit_id).or_default().insert(u.proposal_id);
         }
         for r in &replies {

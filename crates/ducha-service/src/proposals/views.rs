@@ -1,9 +1,9 @@
 //! What the pages and the API show of sessions and suggestions.
 
 use super::handling::round_clock;
+use crate::Services;
 use crate::error::ServiceResult;
 use crate::joint::scope_of;
-use crate::Services;
 use chrono::NaiveDate;
 use ducha_domain::light::Light;
 use ducha_domain::org::Actor;
@@ -116,7 +116,8 @@ pub struct ProposalDetail {
 }
 
 fn light_name(rank: Option<i64>) -> Option<String> {
-    rank.and_then(Light::from_rank).map(|l| l.as_str().to_string())
+    rank.and_then(Light::from_rank)
+        .map(|l| l.as_str().to_string())
 }
 
 fn line(
@@ -162,10 +163,7 @@ fn line(
         units: parts,
         reply_due: p.reply_due,
         grades: last.iter().map(|r| r.grade.clone()).collect(),
-        satisfaction: last
-            .iter()
-            .filter_map(|r| r.satisfaction.clone())
-            .collect(),
+        satisfaction: last.iter().filter_map(|r| r.satisfaction.clone()).collect(),
     }
 }
 
@@ -179,7 +177,11 @@ impl Services {
     /// A session with the suggestions the actor may see: all for the office, leaders and
     /// member bodies (人大, 政协 and the other bodies of the leading group); a handling unit's
     /// own otherwise.
-    pub async fn proposal_session(&self, actor: &Actor, session_id: i64) -> ServiceResult<SessionView> {
+    pub async fn proposal_session(
+        &self,
+        actor: &Actor,
+        session_id: i64,
+    ) -> ServiceResult<SessionView> {
         let s = self.visible_session(actor, session_id).await?;
         let rows = self.store.proposals_of_session(session_id).await?;
         let units = self.store.proposal_units(session_id).await?;
@@ -206,7 +208,11 @@ impl Services {
     }
 
     /// One suggestion with its clock, opinions, replies and communication.
-    pub async fn proposal_detail(&self, actor: &Actor, proposal_id: i64) -> ServiceResult<ProposalDetail> {
+    pub async fn proposal_detail(
+        &self,
+        actor: &Actor,
+        proposal_id: i64,
+    ) -> ServiceResult<ProposalDetail> {
         let (s, p) = self.visible_proposal(actor, proposal_id).await?;
         let units: Vec<ProposalUnitRow> = self
             .store

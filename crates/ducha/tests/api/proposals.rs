@@ -10,7 +10,7 @@ use ducha_service::{ServiceError, Services};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-crate::on_both_backends!(suggestion_clock_walk, session_list_import);
+crate::on_both_backends!(suggestion_clock_walk, session_list_import, proposal_pages);
 
 /// China time on a day.
 fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
@@ -39,7 +39,12 @@ fn invalid(r: Result<impl std::fmt::Debug, ServiceError>, key: &str) {
 }
 
 /// The light of a unit's part in the suggestion's current round.
-async fn light(s: &Services, actor: &ducha_domain::org::Actor, id: i64, unit: i64) -> Option<String> {
+async fn light(
+    s: &Services,
+    actor: &ducha_domain::org::Actor,
+    id: i64,
+    unit: i64,
+) -> Option<String> {
     let d = s.proposal_detail(actor, id).await.expect("detail");
     d.line
         .units
@@ -71,8 +76,10 @@ async fn suggestion_clock_walk(app: &TestApp) {
     let session = s
         .open_proposal_session(
             &sup,
-            &input(json!({ "kind": "suggestion", "name": "市十七届人大六次会议",
-                           "year": 2026, "return_days": 5 })),
+            &input(
+                json!({ "kind": "suggestion", "name": "市十七届人大六次会议",
+                           "year": 2026, "return_days": 5 }),
+            ),
             at(2026, 6, 20, 9),
         )
         .await
@@ -132,7 +139,13 @@ async fn suggestion_clock_walk(app: &TestApp) {
     assert_eq!(clock.co_due, Some(day(2026, 8, 3)));
     assert_eq!(clock.reply_due, day(2026, 10, 8));
     assert_eq!(clock.extension_limit, day(2026, 11, 2));
-    let item = app.services.store.item(item1).await.expect("item").expect("item");
+    let item = app
+        .services
+        .store
+        .item(item1)
+        .await
+        .expect("item")
+        .expect("item");
     assert_eq!(item.source.as_str(), "npc_suggestion");
     assert_eq!(item.deadline, day(2026, 10, 8));
     let parts = &d.line.units;
@@ -166,8 +179,13 @@ async fn suggestion_clock_walk(app: &TestApp) {
     .await
     .expect("return within the window");
     invalid(
-        s.refuse_assignment(&dept, a_dept, &input(json!({ "text": "晚了" })), at(2026, 7, 9, 9))
-            .await,
+        s.refuse_assignment(
+            &dept,
+            a_dept,
+            &input(json!({ "text": "晚了" })),
+            at(2026, 7, 9, 9),
+        )
+        .await,
         "rule.refusal_window_passed",
     );
     // The office upholds it and reassigns the lead to 东城县.
@@ -212,16 +230,30 @@ async fn suggestion_clock_walk(app: &TestApp) {
         .notices_of_item(item1)
         .await
         .expect("notices");
-    assert!(notices.iter().any(|n| n.assignment_id == a_dept), "{notices:?}");
+    assert!(
+        notices.iter().any(|n| n.assignment_id == a_dept),
+        "{notices:?}"
+    );
     let opinion = s
-        .send_opinion(&dept, id, &input(json!({ "text": "同意增设，配合规划选址" })), at(2026, 8, 4, 10))
+        .send_opinion(
+            &dept,
+            id,
+            &input(json!({ "text": "同意增设，配合规划选址" })),
+            at(2026, 8, 4, 10),
+        )
         .await
         .expect("opinion");
     assert!(opinion.id > 0);
     let d = s.proposal_detail(&sup, id).await.expect("detail");
     assert!(!d.opinions[0].on_time, "sent a day late");
     invalid(
-        s.send_opinion(&dept, id, &input(json!({ "text": "again" })), at(2026, 8, 4, 11)).await,
+        s.send_opinion(
+            &dept,
+            id,
+            &input(json!({ "text": "again" })),
+            at(2026, 8, 4, 11),
+        )
+        .await,
         "proposal.not_your_part",
     );
     s.record_contact(
@@ -262,12 +294,23 @@ async fn suggestion_clock_walk(app: &TestApp) {
         .await,
         "proposal.extension_once",
     );
-    s.decide_proposal_extension(&sup, id, &input(json!({ "approve": true })), at(2026, 9, 30, 11))
-        .await
-        .expect("approve");
+    s.decide_proposal_extension(
+        &sup,
+        id,
+        &input(json!({ "approve": true })),
+        at(2026, 9, 30, 11),
+    )
+    .await
+    .expect("approve");
     let d = s.proposal_detail(&sup, id).await.expect("detail");
     assert_eq!(d.row.reply_due, Some(day(2026, 11, 2)));
-    let item = app.services.store.item(item1).await.expect("item").expect("item");
+    let item = app
+        .services
+        .store
+        .item(item1)
+        .await
+        .expect("item")
+        .expect("item");
     assert_eq!(item.deadline, day(2026, 11, 2));
     // After 8 October the reply is not late: the extension moved the lead's deadline.
     s.sweep(at(2026, 10, 9, 1)).await.expect("sweep");
@@ -288,9 +331,11 @@ async fn suggestion_clock_walk(app: &TestApp) {
         .reply_proposal(
             &county_a,
             id,
-            &input(json!({ "text": "已列入明年公交线网优化计划。", "grade": "b",
+            &input(
+                json!({ "text": "已列入明年公交线网优化计划。", "grade": "b",
                            "commitment": "2027年上半年增设两处站点",
-                           "commitment_due": "2027-06-30" })),
+                           "commitment_due": "2027-06-30" }),
+            ),
             at(2026, 10, 30, 9),
         )
         .await
@@ -299,7 +344,13 @@ async fn suggestion_clock_walk(app: &TestApp) {
     let d = s.proposal_detail(&sup, id).await.expect("detail");
     assert_eq!(d.row.state, "replied");
     assert!(d.replies[0].on_time);
-    let item = app.services.store.item(item1).await.expect("item").expect("item");
+    let item = app
+        .services
+        .store
+        .item(item1)
+        .await
+        .expect("item")
+        .expect("item");
     assert_eq!(item.state.as_str(), "closed");
     let (name, docx) = s.reply_docx(&sup, id, reply1).await.expect("docx");
     assert!(name.ends_with(".docx") && docx.starts_with(b"PK"));
@@ -333,7 +384,11 @@ async fn suggestion_clock_walk(app: &TestApp) {
     let item2 = d.row.item_id.expect("round 2 item");
     assert_ne!(item2, item1);
     assert_eq!(
-        d.line.units.iter().map(|p| (p.unit_id, p.role.as_str())).collect::<Vec<_>>(),
+        d.line
+            .units
+            .iter()
+            .map(|p| (p.unit_id, p.role.as_str()))
+            .collect::<Vec<_>>(),
         [(o.county_a, "lead")]
     );
 
@@ -364,22 +419,46 @@ async fn suggestion_clock_walk(app: &TestApp) {
     assert!(r2.on_time);
     let follow = r2.follow_item_id.expect("commitment item");
     let (fi, fa) = (
-        app.services.store.item(follow).await.expect("item").expect("item"),
-        app.services.store.assignments_of_item(follow).await.expect("assignments"),
+        app.services
+            .store
+            .item(follow)
+            .await
+            .expect("item")
+            .expect("item"),
+        app.services
+            .store
+            .assignments_of_item(follow)
+            .await
+            .expect("assignments"),
     );
     assert_eq!(fi.deadline, day(2026, 12, 31));
     assert_eq!(fi.state.as_str(), "dispatched");
-    assert_eq!((fa[0].unit_id, fa[0].deadline), (o.county_a, day(2026, 12, 31)));
+    assert_eq!(
+        (fa[0].unit_id, fa[0].deadline),
+        (o.county_a, day(2026, 12, 31))
+    );
 
     // The statistics, counted here from the rows.
     let st = s.proposal_stats(&sup, session).await.expect("stats");
     assert_eq!(
-        (st.whole.total, st.whole.replies, st.whole.on_time, st.whole.rehandled),
+        (
+            st.whole.total,
+            st.whole.replies,
+            st.whole.on_time,
+            st.whole.rehandled
+        ),
         (1, 2, 2, 1)
     );
-    assert_eq!((st.whole.grades.b, st.whole.satisfied, st.whole.dissatisfied), (1, 1, 0));
+    assert_eq!(
+        (st.whole.grades.b, st.whole.satisfied, st.whole.dissatisfied),
+        (1, 1, 0)
+    );
     assert_eq!(st.whole.on_time_rate, Some(100.0));
-    let a = st.units.iter().find(|l| l.unit_id == Some(o.county_a)).expect("county a");
+    let a = st
+        .units
+        .iter()
+        .find(|l| l.unit_id == Some(o.county_a))
+        .expect("county a");
     assert_eq!((a.total, a.replied, a.rehandled), (1, 1, 1));
     // A handling unit does not read the whole session's statistics.
     assert!(s.proposal_stats(&county_a, session).await.is_err());
@@ -389,7 +468,10 @@ async fn suggestion_clock_walk(app: &TestApp) {
 pub fn sheet(rows: &[Vec<String>]) -> Vec<u8> {
     let mut book = rust_xlsxwriter::Workbook::new();
     let ws = book.add_worksheet();
-    for (c, h) in ["编号", "标题", "提出人", "代表团", "类别", "内容"].iter().enumerate() {
+    for (c, h) in ["编号", "标题", "提出人", "代表团", "类别", "内容"]
+        .iter()
+        .enumerate()
+    {
         ws.write_string(0, c as u16, *h).expect("header");
     }
     for (r, row) in rows.iter().enumerate() {
@@ -470,15 +552,25 @@ async fn session_list_import(app: &TestApp) {
         ]
     );
     assert_eq!(app.head_seq().await, head);
-    assert_eq!(s.proposal_session(&sup, session).await.expect("s").lines.len(), 300);
+    assert_eq!(
+        s.proposal_session(&sup, session)
+            .await
+            .expect("s")
+            .lines
+            .len(),
+        300
+    );
     invalid(
-        s.import_proposals(&sup, session, b"not a spreadsheet", now).await,
+        s.import_proposals(&sup, session, b"not a spreadsheet", now)
+            .await,
         "proposal.import_unreadable",
     );
 
     // Route six, reply with every grade, rate them; the statistics match counts made here.
     let ids: Vec<i64> = v_ids(s, &sup, session).await[..6].to_vec();
-    let units = [o.county_a, o.county_b, o.dept, o.county_a, o.county_b, o.dept];
+    let units = [
+        o.county_a, o.county_b, o.dept, o.county_a, o.county_b, o.dept,
+    ];
     for (k, id) in ids.iter().enumerate() {
         s.route_proposal(
             &sup,
@@ -494,12 +586,18 @@ async fn session_list_import(app: &TestApp) {
     for (k, id) in ids.iter().enumerate().take(5) {
         let who = s.actor(users[k % 3]).await.expect("actor");
         // The fifth answers late, after 16 June.
-        let when = if k == 4 { at(2026, 6, 18, 9) } else { at(2026, 5, 6, 9) };
+        let when = if k == 4 {
+            at(2026, 6, 18, 9)
+        } else {
+            at(2026, 5, 6, 9)
+        };
         s.reply_proposal(
             &who,
             *id,
-            &input(json!({ "text": "答复", "grade": grades[k], "commitment": "承诺",
-                           "commitment_due": "2026-12-31" })),
+            &input(
+                json!({ "text": "答复", "grade": grades[k], "commitment": "承诺",
+                           "commitment_due": "2026-12-31" }),
+            ),
             when,
         )
         .await
@@ -525,9 +623,8 @@ async fn session_list_import(app: &TestApp) {
         rounds_again += i64::from(d.row.round > 1);
         replies.extend(d.replies);
     }
-    let count = |f: &dyn Fn(&ducha_store::ReplyRow) -> bool| {
-        replies.iter().filter(|r| f(r)).count() as i64
-    };
+    let count =
+        |f: &dyn Fn(&ducha_store::ReplyRow) -> bool| replies.iter().filter(|r| f(r)).count() as i64;
     let w = &stats.whole;
     assert_eq!(w.total, 300);
     assert_eq!(w.replies, count(&|_| true));
@@ -575,4 +672,171 @@ async fn v_ids(s: &Services, actor: &ducha_domain::org::Actor, session: i64) -> 
         .iter()
         .map(|l| l.id)
         .collect()
+}
+
+/// A multipart body with the session's token and one .xlsx file.
+fn multipart(csrf: &str, file: &[u8]) -> (String, Vec<u8>) {
+    let b = "ducha-test-boundary";
+    let mut body = format!(
+        "--{b}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{b}\r\n\
+         Content-Disposition: form-data; name=\"file\"; filename=\"list.xlsx\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{b}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={b}"), body)
+}
+
+async fn proposal_pages(app: &TestApp) {
+    let o = &app.org;
+    let sup = app.login("sup").await;
+    let (code, html) = sup
+        .form_page(
+            "/proposals",
+            &[
+                ("kind", "suggestion"),
+                ("name", "市十七届人大六次会议"),
+                ("return_days", "9"),
+            ],
+        )
+        .await;
+    assert_eq!(code, reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("退回时限应为3至7个工作日"), "{html}");
+    let (code, html) = sup
+        .form_page(
+            "/proposals",
+            &[
+                ("kind", "suggestion"),
+                ("name", "市十七届人大六次会议"),
+                ("return_days", "5"),
+            ],
+        )
+        .await;
+    assert_eq!(code, reqwest::StatusCode::OK);
+    assert!(html.contains("批次已建立"));
+    let session = app
+        .services
+        .proposal_sessions(&app.services.actor(o.users.sup).await.expect("a"))
+        .await
+        .expect("sessions")[0]
+        .id;
+    // A list with bad rows: the page names each, nothing is registered.
+    let mut rows: Vec<Vec<String>> = (1..=5).map(good_row).collect();
+    rows[1][1].clear();
+    rows[3][0] = "1".into();
+    let (ct, body) = multipart(&sup.csrf, &sheet(&rows));
+    let (code, html) = sup
+        .post_page(&format!("/proposals/sessions/{session}/import"), &ct, body)
+        .await;
+    assert_eq!(code, reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("第3行 标题：此项必填"), "{html}");
+    assert!(html.contains("第5行 编号：编号在本批次中重复"), "{html}");
+    let (_, html) = sup.page(&format!("/proposals/sessions/{session}")).await;
+    assert!(!html.contains("data-number=\"1\""));
+    // The good list imports; one suggestion is routed and replied through the pages.
+    let rows: Vec<Vec<String>> = (1..=5).map(good_row).collect();
+    let (ct, body) = multipart(&sup.csrf, &sheet(&rows));
+    let (code, html) = sup
+        .post_page(&format!("/proposals/sessions/{session}/import"), &ct, body)
+        .await;
+    assert_eq!(code, reqwest::StatusCode::OK);
+    assert_eq!(html.matches("data-number=").count(), 5);
+    let v = app
+        .services
+        .proposal_session(&app.services.actor(o.users.sup).await.expect("a"), session)
+        .await
+        .expect("session");
+    let id = v.lines[0].id;
+    let lead = o.county_a.to_string();
+    let (code, html) = sup
+        .form_page(
+            &format!("/proposals/{id}/route"),
+            &[("mode", "joint"), ("lead_unit_id", &lead)],
+        )
+        .await;
+    assert_eq!(code, reqwest::StatusCode::OK, "{html}");
+    assert!(html.contains("已交办"));
+    let county = app.login("county_a").await;
+    let (code, html) = county
+        .form_page(
+            &format!("/proposals/{id}/reply"),
+            &[("grade", "b"), ("text", "列入计划")],
+        )
+        .await;
+    assert_eq!(code, reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("B类答复须写明承诺事项和完成时限"), "{html}");
+    let (code, html) = county
+        .form_page(
+            &format!("/proposals/{id}/reply"),
+            &[("grade", "a"), ("text", "已解决")],
+        )
+        .await;
+    assert_eq!(code, reqwest::StatusCode::OK, "{html}");
+    assert!(html.contains("A类（已解决或基本解决）") && html.contains("答复函（Word）"));
+    let reply = app
+        .services
+        .proposal_detail(&app.services.actor(o.users.sup).await.expect("a"), id)
+        .await
+        .expect("detail")
+        .replies[0]
+        .id;
+    let (code, html) = sup
+        .form_page(
+            &format!("/proposals/{id}/rate"),
+            &[
+                ("reply_id", &reply.to_string()),
+                ("satisfaction", "satisfied"),
+            ],
+        )
+        .await;
+    assert_eq!(code, reqwest::StatusCode::OK, "{html}");
+    assert!(html.contains("class=\"satisfaction\">满意"));
+    let (code, _, docx) = sup
+        .fetch(&format!("/proposals/{id}/replies/{reply}/letter.docx"), &[])
+        .await;
+    assert_eq!(code, reqwest::StatusCode::OK);
+    assert!(docx.starts_with(b"PK"));
+    // Another county's liaison finds nothing there.
+    let other = app.login("county_b").await;
+    assert_eq!(
+        other.page(&format!("/proposals/{id}")).await.0,
+        reqwest::StatusCode::NOT_FOUND
+    );
+
+    // The statistics page and its .xlsx show the counts made from the rows.
+    let (code, html) = sup
+        .page(&format!("/proposals/sessions/{session}/stats"))
+        .await;
+    assert_eq!(code, reqwest::StatusCode::OK);
+    let row = html.split("data-unit=\"all\"").nth(1).expect("whole row");
+    for (k, v) in [
+        ("total", "5"),
+        ("replied", "1"),
+        ("replies", "1"),
+        ("on_time", "1"),
+        ("a", "1"),
+        ("satisfied", "1"),
+        ("rehandled", "0"),
+    ] {
+        assert!(
+            row.contains(&format!("data-k=\"{k}\">{v}<")),
+            "{k} in {row}"
+        );
+    }
+    let (code, _, xlsx) = sup
+        .fetch(&format!("/proposals/sessions/{session}/stats.xlsx"), &[])
+        .await;
+    assert_eq!(code, reqwest::StatusCode::OK);
+    use calamine::Reader;
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(xlsx)).expect("xlsx");
+    let range = book.worksheet_range_at(0).expect("sheet").expect("sheet");
+    let whole: Vec<String> = range
+        .rows()
+        .nth(1)
+        .expect("row")
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(&whole[..5], ["市十七届人大六次会议", "5", "1", "1", "1"]);
 }

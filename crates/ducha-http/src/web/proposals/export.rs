@@ -42,7 +42,10 @@ pub(crate) async fn stats_xlsx(State(s): State<AppState>, user: PageUser, Id(id)
         for (c, k) in HEAD.iter().chain(["pp.rehandled"].iter()).enumerate() {
             ws.write_with_format(0, u16::try_from(c).unwrap_or(0), t(k, lang), &h)?;
         }
-        for (r, l) in std::iter::once(&st.whole).chain(st.units.iter()).enumerate() {
+        for (r, l) in std::iter::once(&st.whole)
+            .chain(st.units.iter())
+            .enumerate()
+        {
             let row = u32::try_from(r + 1).unwrap_or(u32::MAX);
             ws.write(row, 0, &l.name)?;
             let nums = [

@@ -55,7 +55,11 @@ fn opt_id(f: &Fields, name: &str) -> Option<i64> {
 }
 
 /// `POST /proposals`: the office opens a session.
-pub(crate) async fn open_session(State(s): State<AppState>, user: PageUser, body: Bytes) -> Response {
+pub(crate) async fn open_session(
+    State(s): State<AppState>,
+    user: PageUser,
+    body: Bytes,
+) -> Response {
     let f = match checked(&user, &body) {
         Ok(f) => f,
         Err(r) => return *r,
@@ -71,8 +75,11 @@ pub(crate) async fn open_session(State(s): State<AppState>, user: PageUser, body
         .open_proposal_session(&user.actor, &input, ducha_service::now())
         .await
     {
-        Ok(c) => Redirect::to(&format!("/proposals/sessions/{}?done=proposal_session", c.id))
-            .into_response(),
+        Ok(c) => Redirect::to(&format!(
+            "/proposals/sessions/{}?done=proposal_session",
+            c.id
+        ))
+        .into_response(),
         Err(e) => match refused("session", &e, user.lang) {
             Some(r) => sessions_page(&s, user, Some(r)).await,
             None => crate::AppError::from(e).into_response(),
@@ -109,8 +116,9 @@ pub(crate) async fn register(
         .register_proposal(&user.actor, id, &input, ducha_service::now())
         .await
     {
-        Ok(c) => Redirect::to(&format!("/proposals/{}?done=proposal_registered", c.id))
-            .into_response(),
+        Ok(c) => {
+            Redirect::to(&format!("/proposals/{}?done=proposal_registered", c.id)).into_response()
+        }
         Err(e) => match refused("register", &e, user.lang) {
             Some(r) => session_page(&s, user, id, Some(r)).await,
             None => crate::AppError::from(e).into_response(),
@@ -197,19 +205,38 @@ pub(crate) async fn act(
                 &RouteInput {
                     mode: f.get("mode").into(),
                     lead_unit_id: opt_id(&f, "lead_unit_id"),
-                    co_unit_ids: f.all("co_unit_ids").iter().filter_map(|v| v.parse().ok()).collect(),
+                    co_unit_ids: f
+                        .all("co_unit_ids")
+                        .iter()
+                        .filter_map(|v| v.parse().ok())
+                        .collect(),
                 },
                 now,
             )
             .await
             .map(|_| ()),
         "opinion" => sv
-            .send_opinion(a, id, &OpinionInput { text: f.get("text").into() }, now)
+            .send_opinion(
+                a,
+                id,
+                &OpinionInput {
+                    text: f.get("text").into(),
+                },
+                now,
+            )
             .await
             .map(|_| ()),
         "extension" => match date(&f, "to") {
             Ok(to) => sv
-                .ask_proposal_extension(a, id, &ExtensionInput { to, reason: f.get("reason").into() }, now)
+                .ask_proposal_extension(
+                    a,
+                    id,
+                    &ExtensionInput {
+                        to,
+                        reason: f.get("reason").into(),
+                    },
+                    now,
+                )
                 .await
                 .map(|_| ()),
             Err(e) => Err(e),

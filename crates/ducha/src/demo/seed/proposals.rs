@@ -22,14 +22,70 @@ const SESSIONS: [(&str, &str); 2] = [
 
 /// Each session's suggestions: (title, proposers, group, category, lead, co-units).
 const LIST: [(&str, &str, &str, &str, &str, &[&str]); 8] = [
-    ("关于加快老旧小区加装电梯的建议", "陈建华、刘敏", "云溪代表团", "城乡建设", "zjj", &[]),
-    ("关于优化中心城区公交线网的建议", "周晓明", "市直代表团", "交通", "jtj", &[]),
-    ("关于推进义务教育集团化办学的建议", "李婉清、王强", "青山代表团", "教育", "jyj", &["czj"]),
-    ("关于加强农村饮用水安全保障的建议", "赵德胜", "农业界", "农业农村", "slj", &[]),
-    ("关于规范校外培训机构管理的建议", "孙丽", "教育界", "教育", "jyj", &[]),
-    ("关于增设社区嵌入式养老服务站的建议", "吴芳、郑伟", "社会福利界", "民政", "mzj", &[]),
-    ("关于治理城区噪声扰民的建议", "冯涛", "云溪代表团", "生态环境", "sthjj", &[]),
-    ("关于支持专精特新企业融资的建议", "何静", "经济界", "工业经济", "czj", &[]),
+    (
+        "关于加快老旧小区加装电梯的建议",
+        "陈建华、刘敏",
+        "云溪代表团",
+        "城乡建设",
+        "zjj",
+        &[],
+    ),
+    (
+        "关于优化中心城区公交线网的建议",
+        "周晓明",
+        "市直代表团",
+        "交通",
+        "jtj",
+        &[],
+    ),
+    (
+        "关于推进义务教育集团化办学的建议",
+        "李婉清、王强",
+        "青山代表团",
+        "教育",
+        "jyj",
+        &["czj"],
+    ),
+    (
+        "关于加强农村饮用水安全保障的建议",
+        "赵德胜",
+        "农业界",
+        "农业农村",
+        "slj",
+        &[],
+    ),
+    (
+        "关于规范校外培训机构管理的建议",
+        "孙丽",
+        "教育界",
+        "教育",
+        "jyj",
+        &[],
+    ),
+    (
+        "关于增设社区嵌入式养老服务站的建议",
+        "吴芳、郑伟",
+        "社会福利界",
+        "民政",
+        "mzj",
+        &[],
+    ),
+    (
+        "关于治理城区噪声扰民的建议",
+        "冯涛",
+        "云溪代表团",
+        "生态环境",
+        "sthjj",
+        &[],
+    ),
+    (
+        "关于支持专精特新企业融资的建议",
+        "何静",
+        "经济界",
+        "工业经济",
+        "czj",
+        &[],
+    ),
 ];
 
 /// One step of the demo's suggestions.
@@ -56,7 +112,10 @@ impl Sim<'_> {
     pub(super) fn plan_proposals(&mut self) {
         use ProposalStep as P;
         let at = |s: &Self, n: u32, h: u32| {
-            NaiveDateTime::new(s.day_before(n), NaiveTime::from_hms_opt(h, 10, 0).unwrap_or_default())
+            NaiveDateTime::new(
+                s.day_before(n),
+                NaiveTime::from_hms_opt(h, 10, 0).unwrap_or_default(),
+            )
         };
         let mut plan = vec![(at(self, 82, 10), P::Register)];
         for n in 2..=7 {
@@ -97,7 +156,12 @@ impl Sim<'_> {
         let mut out = Vec::new();
         for s in self.s.proposal_sessions(sup).await? {
             let v = self.s.proposal_session(sup, s.id).await?;
-            out.extend(v.lines.iter().filter(|l| l.number == n as i64).map(|l| l.id));
+            out.extend(
+                v.lines
+                    .iter()
+                    .filter(|l| l.number == n as i64)
+                    .map(|l| l.id),
+            );
         }
         Ok(out)
     }
@@ -129,7 +193,13 @@ impl Sim<'_> {
                             proposers: (*who).into(),
                             group: (*group).into(),
                             category: (*cat).into(),
-                            body: format!("{}。建议有关部门加强统筹，明确时间表和责任单位，切实回应群众关切。", LIST[k].0.trim_start_matches("关于").trim_end_matches("的建议")),
+                            body: format!(
+                                "{}。建议有关部门加强统筹，明确时间表和责任单位，切实回应群众关切。",
+                                LIST[k]
+                                    .0
+                                    .trim_start_matches("关于")
+                                    .trim_end_matches("的建议")
+                            ),
                         };
                         self.s.register_proposal(&sup, id, &input, now).await?;
                     }
@@ -140,7 +210,10 @@ impl Sim<'_> {
                 let input = RouteInput {
                     mode: "joint".into(),
                     lead_unit_id: Some(self.unit_id(lead)?),
-                    co_unit_ids: co.iter().map(|c| self.unit_id(c)).collect::<Result<_, _>>()?,
+                    co_unit_ids: co
+                        .iter()
+                        .map(|c| self.unit_id(c))
+                        .collect::<Result<_, _>>()?,
                 };
                 for id in self.both(&sup, n).await? {
                     self.s.route_proposal(&sup, id, &input, now).await?;
@@ -164,8 +237,13 @@ impl Sim<'_> {
                     let input = ReplyInput {
                         text: reply_text(grade).into(),
                         grade: grade.into(),
-                        commitment: if b { "年底前完成首批试点并向代表委员通报".into() } else { String::new() },
-                        commitment_due: b.then(|| today.checked_add_days(Days::new(60)).unwrap_or(today)),
+                        commitment: if b {
+                            "年底前完成首批试点并向代表委员通报".into()
+                        } else {
+                            String::new()
+                        },
+                        commitment_due: b
+                            .then(|| today.checked_add_days(Days::new(60)).unwrap_or(today)),
                     };
                     self.s.reply_proposal(&who, id, &input, now).await?;
                 }
@@ -192,7 +270,10 @@ impl Sim<'_> {
                     let d = self.s.proposal_detail(&sup, id).await?;
                     let due = d.row.reply_due.context("due")?;
                     let limit = d.row.extension_limit.context("limit")?;
-                    let to = due.checked_add_days(Days::new(25)).unwrap_or(due).min(limit);
+                    let to = due
+                        .checked_add_days(Days::new(25))
+                        .unwrap_or(due)
+                        .min(limit);
                     let input = ExtensionInput {
                         to: Some(to),
                         reason: "涉及多部门联合论证，需待规划调整方案批复后答复。".into(),
@@ -211,7 +292,9 @@ impl Sim<'_> {
                     let d = self.s.proposal_detail(&sup, id).await?;
                     let a = d.line.units.first().context("unit")?.assignment_id;
                     let input = TextInput {
-                        text: "企业融资支持属金融监管和工信部门职责，建议改由市工业和信息化局主办。".into(),
+                        text:
+                            "企业融资支持属金融监管和工信部门职责，建议改由市工业和信息化局主办。"
+                                .into(),
                     };
                     self.s.refuse_assignment(&who, a, &input, now).await?;
                 }
@@ -223,9 +306,15 @@ impl Sim<'_> {
 
 fn reply_text(grade: &str) -> &'static str {
     match grade {
-        "a" => "经认真研究，您提出的问题已基本解决：相关点位已完成建设并投入使用，后续将持续做好运行维护。",
-        "b" => "您的建议很有针对性，我们已将其列入本年度工作计划，正在组织实施，预计年底前完成首批试点。",
-        "c" => "您的建议很有价值，但受资金和用地条件限制，目前暂难全部实施，我们将积极创造条件逐步解决。",
+        "a" => {
+            "经认真研究，您提出的问题已基本解决：相关点位已完成建设并投入使用，后续将持续做好运行维护。"
+        }
+        "b" => {
+            "您的建议很有针对性，我们已将其列入本年度工作计划，正在组织实施，预计年底前完成首批试点。"
+        }
+        "c" => {
+            "您的建议很有价值，但受资金和用地条件限制，目前暂难全部实施，我们将积极创造条件逐步解决。"
+        }
         _ => "您的建议对我们改进工作很有参考价值，我们将在今后制定相关政策时认真研究吸纳。",
     }
 }
