@@ -14,14 +14,24 @@ use ducha_service::proposals::{
     SessionInput,
 };
 
-/// The sessions: (kind, name, office login).
+/// The sessions: (kind, name).
 const SESSIONS: [(&str, &str); 2] = [
     ("suggestion", "市十七届人大六次会议"),
     ("proposal", "市政协十四届五次会议"),
 ];
 
-/// Each session's suggestions: (title, proposers, group, category, lead, co-units).
-const LIST: [(&str, &str, &str, &str, &str, &[&str]); 8] = [
+/// A suggestion of the demo: (title, proposers, group, category, lead, co-units).
+type Entry = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+);
+
+/// Each session's suggestions.
+const LIST: [Entry; 8] = [
     (
         "关于加快老旧小区加装电梯的建议",
         "陈建华、刘敏",
