@@ -105,6 +105,8 @@ str_enum!(
         MergeDeclined = "joint.merge_declined",
         /// An inspection's findings were recorded; each became a rectification item.
         InspectionDone = "joint.inspection_done",
+        /// The filing body or the office withdrew a plan before it was carried out.
+        InspectionWithdrawn = "joint.inspection_withdrawn",
         /// The office opened a session's list of suggestions or proposals.
         ProposalSessionOpened = "proposal.session_opened",
         /// Suggestions were registered (one by hand, or a whole imported list).

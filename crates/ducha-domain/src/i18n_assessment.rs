@@ -156,7 +156,6 @@ pub(crate) const ASSESSMENT: &[(&str, &str, &str)] = &[
         "对扣分有异议的，可在期末后5个工作日内申辩，由督查室裁定。",
         "A unit may appeal a deduction up to five working days after the period; the office decides.",
     ),
-    ("ui.decide", "裁定", "Decide"),
     ("ui.accept_appeal", "申辩成立", "Accept"),
     ("ui.reject_appeal", "申辩不成立", "Reject"),
     ("ui.no_appeals", "暂无申辩。", "No appeals."),

@@ -51,11 +51,24 @@ pub(crate) const JOINT: &[(&str, &str, &str)] = &[
     ),
     ("event.joint.merge_declined", "不予合并", "Merge declined"),
     (
+        "event.joint.inspection_withdrawn",
+        "撤销督查检查计划",
+        "Inspection plan withdrawn",
+    ),
+    (
+        "toast.inspection_withdrawn",
+        "计划已撤销。",
+        "The plan was withdrawn.",
+    ),
+    ("ui.withdraw_plan", "撤销计划", "Withdraw the plan"),
+    ("ui.withdraw_reason", "撤销原因", "Why it is withdrawn"),
+    (
         "event.joint.inspection_done",
         "督查检查发现问题转办",
         "Inspection findings turned into items",
     ),
     // Agenda reasons.
+    ("agenda.red_light", "亮红灯", "Red light"),
     (
         "agenda.red_item",
         "已逾期{days}个工作日（红灯）",
@@ -69,7 +82,7 @@ pub(crate) const JOINT: &[(&str, &str, &str)] = &[
     (
         "agenda.notice",
         "{unit}的{level}单{number}尚未落实",
-        "{unit}'s {level} notice {number} not yet met",
+        "{unit}: {level} {number} not yet met",
     ),
     (
         "agenda.summons",
@@ -571,6 +584,21 @@ pub(crate) const JOINT: &[(&str, &str, &str)] = &[
     ("ui.rectification_item", "整改事项", "Rectification item"),
     ("ui.inspection_topic", "检查主题", "Topic"),
     ("ui.chain", "责任链条", "Chain"),
+    ("ui.colon", "：", ": "),
+    ("ui.lparen", "（", " ("),
+    ("ui.rparen", "）", ")"),
+    ("ui.all_bodies", "全部单位", "All bodies"),
+    ("ui.my_body_plans", "本单位计划", "My body's plans"),
+    (
+        "origin.meeting",
+        "联席会议议定：",
+        "Decided by the joint meeting: ",
+    ),
+    (
+        "origin.inspection",
+        "督查检查发现问题整改：",
+        "Rectifies a finding of the inspection: ",
+    ),
     ("ui.inspected_units", "检查对象", "Units inspected"),
     ("ui.latest_reports", "最新进展", "Latest reports"),
 ];

@@ -271,7 +271,7 @@ pub(crate) const PROPOSALS: &[(&str, &str, &str)] = &[
     ("pp.by_unit", "按承办单位", "By unit"),
     ("pp.total", "总数", "Total"),
     ("pp.replied", "已答复件数", "Suggestions replied"),
-    ("pp.replies", "答复次数", "Replies"),
+    ("pp.reply_count", "答复次数", "Replies"),
     ("pp.on_time_rate", "按时答复率", "On-time reply rate"),
     ("pp.rehandled", "重新办理", "Handled again"),
     ("pp.export", "导出Excel", "Export .xlsx"),

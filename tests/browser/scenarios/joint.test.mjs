@@ -38,6 +38,7 @@ scenario('the office edits the next agenda and a decision becomes a dispatched i
   await page.goto('/joint');
   await page.getByRole('link', { name: /第四季度/ }).click();
   await page.getByRole('link', { name: '会议纪要（Word）' }).waitFor();
+  await shot(page, 'joint-meeting');
   const line = page.locator('li.agenda-line').filter({ hasNot: page.locator('.decisions') }).first();
   await line.locator('summary', { hasText: '记录议定事项' }).click();
   await line.getByLabel('决定类型').selectOption('new_item');
@@ -63,6 +64,10 @@ scenario('two bodies plan the same township: the overlap shows at once and is me
     await page.getByLabel('结束日期').fill(to);
     await page.getByPlaceholder('搜索单位名称…').fill('梅岭镇');
     await page.locator('#p-units label', { hasText: '梅岭镇' }).locator('input').check();
+    // Unticked unless the body says so: an unplanned visit waits for the office.
+    const annual = page.locator('input[name=annual]');
+    assert.equal(await annual.isChecked(), false);
+    await annual.check();
     await page.getByRole('button', { name: '报备检查计划' }).click();
   };
   await login(page, 'rd.liaison');
@@ -88,6 +93,10 @@ scenario('two bodies plan the same township: the overlap shows at once and is me
   await page.getByRole('button', { name: '合并为联合督查' }).click();
   await page.getByText('已合并为联合督查').first().waitFor();
   await page.getByText('联合：市政协办公室').waitFor();
+  // The quarter's calendar at desktop width: every township's visits, days and forms by week.
+  await page.goto('/joint/inspections?quarter=2026-Q4');
+  await page.locator('tr.over', { hasText: '双河乡' }).waitFor();
+  await shot(page, 'joint-calendar');
 });
 
 scenario('the planning calendar shows the burden on a phone', { device: 'phone' }, async ({ page }) => {

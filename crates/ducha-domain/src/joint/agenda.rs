@@ -66,6 +66,17 @@ fn is_zero(n: &i64) -> bool {
 }
 
 impl Why {
+    /// The unit this reason is against, if it names one (a help request: the unit asked).
+    pub fn unit(&self) -> Option<&str> {
+        match self {
+            Why::RedItem { .. } => None,
+            Why::Stall { unit, .. } | Why::Notice { unit, .. } | Why::Summons { unit, .. } => {
+                Some(unit)
+            }
+            Why::Help { to, .. } => Some(to),
+        }
+    }
+
     /// How much this reason weighs: a summons above an open red notice above an overdue item
     /// above a stall above an unanswered help request; longer waits weigh more, within a band.
     pub fn weight(&self) -> i64 {
@@ -82,6 +93,8 @@ impl Why {
     /// The message key that explains it.
     pub fn key(&self) -> &'static str {
         match self {
+            // Red on its last day (or red for an overdue hop below it): no "0 days overdue".
+            Why::RedItem { days: 0 } => "agenda.red_light",
             Why::RedItem { .. } => "agenda.red_item",
             Why::Stall { .. } => "agenda.stall",
             Why::Notice { .. } => "agenda.notice",

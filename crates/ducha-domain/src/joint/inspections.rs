@@ -146,6 +146,9 @@ impl InspectionSpec {
             e.add("window_to", "rule.deadline_in_past");
         } else if (i.window_to - i.window_from).num_days() > 92 {
             e.add("window_to", "validation.window_too_long");
+        } else if (i.window_from - today).num_days() > 366 * 2 {
+            // Plans are filed for this year and the next, not for decades ahead.
+            e.add("window_from", "validation.out_of_range");
         }
         let mut targets = i.target_unit_ids.clone();
         targets.sort_unstable();

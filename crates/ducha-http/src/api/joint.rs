@@ -13,7 +13,7 @@ use ducha_domain::joint::inspections::InspectionInput;
 use ducha_service::joint::{
     AgendaEditInput, AnswerInput, BurdenView, DecisionInput, FiledView, FindingsInput, GroupView,
     HoldInput, InspectionDecisionInput, InspectionView, MeetingInput, MeetingSummary, MeetingView,
-    PackView, QuarterInput, SeatInput,
+    PackView, QuarterInput, SeatInput, WithdrawInput,
 };
 use ducha_service::{Created, Done};
 
@@ -264,6 +264,23 @@ pub(crate) async fn decide_inspection(
     Ok(Json(
         s.services
             .decide_inspection(&auth.actor, id, &input, ducha_service::now())
+            .await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/joint/inspections/{id}/withdraw", tag = "joint",
+    params(("id" = i64, Path)), request_body = WithdrawInput,
+    responses((status = 200, body = Done), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn withdraw_inspection(
+    State(s): State<AppState>,
+    auth: Auth,
+    Id(id): Id,
+    ApiJson(input): ApiJson<WithdrawInput>,
+) -> Result<Json<Done>, AppError> {
+    Ok(Json(
+        s.services
+            .withdraw_inspection(&auth.actor, id, &input, ducha_service::now())
             .await?,
     ))
 }

@@ -144,6 +144,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(joint::waiting))
         .routes(routes!(joint::inspection))
         .routes(routes!(joint::decide_inspection))
+        .routes(routes!(joint::withdraw_inspection))
         .routes(routes!(joint::findings))
         .routes(routes!(joint::answer))
         // The upload reads its own, larger limit from the settings (see `evidence::upload`).

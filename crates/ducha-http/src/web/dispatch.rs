@@ -260,7 +260,11 @@ pub(crate) async fn dispatch_page(
         .await
     {
         Ok(d) if d.actions.contains(&"dispatch") => {
-            let p = fresh(&d, None);
+            let mut p = fresh(&d, None);
+            // A rectification item goes to the unit its finding named.
+            if let Ok(origins) = s.services.item_origins(&user.actor, id).await {
+                p.lead.extend(origins.iter().filter_map(|o| o.unit_id));
+            }
             dispatch_form(&s, user, (d, None), p, Errs::default()).await
         }
         Ok(_) => crate::AppError::Service(ServiceError::Forbidden).into_response(),

@@ -49,6 +49,8 @@ pub(crate) struct ItemPage {
     chain: ChainView,
     /// Findings on the item, with their messages.
     findings: Vec<FindingOut>,
+    /// The meeting decisions and inspection findings it came from.
+    origins: Vec<ducha_service::joint::OriginView>,
 }
 
 /// Reports and events shown before "show all".
@@ -258,9 +260,15 @@ async fn load(
         }
         Err(e) => return Err(crate::AppError::from(e).into_response()),
     };
+    let origins = s
+        .services
+        .item_origins(&user.actor, id)
+        .await
+        .unwrap_or_default();
     Ok(ItemPage {
         chain,
         findings,
+        origins,
         lang: user.lang,
         user,
         d,

@@ -7,6 +7,7 @@ mod forms;
 
 pub(crate) use forms::{
     answer, decide_inspection, decision, edit_agenda, file, findings, hold, schedule, seat,
+    withdraw,
 };
 
 use super::form::Errs;
@@ -276,6 +277,7 @@ struct CalendarPage {
     user: PageUser,
     b: BurdenView,
     can_file: bool,
+    mine: bool,
 }
 
 impl Page for CalendarPage {
@@ -307,12 +309,25 @@ impl CalendarPage {
     }
 }
 
+/// The calendar page's query as typed.
+#[derive(Debug, Default, serde::Deserialize)]
+pub(crate) struct CalendarQuery {
+    quarter: Option<String>,
+    mine: Option<String>,
+}
+
 /// `GET /joint/inspections`: the quarter's planning calendar.
 pub(crate) async fn inspections(
     State(s): State<AppState>,
     user: PageUser,
-    Query(q): Query<QuarterInput>,
+    Query(raw): Query<CalendarQuery>,
 ) -> Response {
+    // A page's query never fails on a stray value: `mine=1`, `mine=on` and `mine=true` all
+    // narrow the list; anything else shows every body's plans.
+    let q = QuarterInput {
+        quarter: raw.quarter,
+        mine: matches!(raw.mine.as_deref(), Some("1" | "true" | "on")),
+    };
     match s
         .services
         .burden(&user.actor, &q, ducha_service::now())
@@ -329,12 +344,11 @@ pub(crate) async fn inspections(
                 user,
                 b,
                 can_file,
+                mine: q.mine,
             })
         }
         Err(ducha_service::ServiceError::Invalid(_)) => {
-            let mut q = q;
-            q.quarter = None;
-            Box::pin(inspections(State(s), user, Query(q))).await
+            Box::pin(inspections(State(s), user, Query(CalendarQuery::default()))).await
         }
         Err(e) => crate::AppError::from(e).into_response(),
     }
@@ -475,7 +489,9 @@ pub(crate) async fn new_plan(State(s): State<AppState>, user: PageUser) -> Respo
         &s,
         user,
         PlanForm {
-            annual: true,
+            // In the annual plan only when the filer says so: an unplanned one needs the
+            // office's approval (一事一报).
+            annual: false,
             people: "3".into(),
             days_on_site: "1".into(),
             forms: "1".into(),

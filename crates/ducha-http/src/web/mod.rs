@@ -155,6 +155,10 @@ pub fn router() -> Router<AppState> {
             "/joint/inspections/{id}/findings",
             get(joint::inspection).post(joint::findings),
         )
+        .route(
+            "/joint/inspections/{id}/withdraw",
+            get(joint::inspection).post(joint::withdraw),
+        )
         .route("/joint/overlaps/{id}/answer", post(joint::answer))
         .merge(proposals_routes())
         .route("/analytics", get(analytics::stall_map))

@@ -21,6 +21,9 @@ pub struct QuarterInput {
     /// `2026-Q4` (default: this quarter).
     #[serde(default)]
     pub quarter: Option<String>,
+    /// List only the reader's own body's plans (those it files or supports).
+    #[serde(default)]
+    pub mine: bool,
 }
 
 /// One week of a unit's row in the calendar.
@@ -225,9 +228,13 @@ impl Services {
                 })
                 .collect();
         }
-        let inspections = self
+        let mut inspections = self
             .inspection_views(actor, rows, &path, now, false)
             .await?;
+        if input.mine {
+            let me = actor.unit_id.0;
+            inspections.retain(|i| i.body_unit_id == me || i.supporting.iter().any(|u| u.id == me));
+        }
         let prev = if q.1 == 1 {
             (q.0 - 1, 4)
         } else {

@@ -8,15 +8,19 @@ use crate::{Created, Services};
 use chrono::{DateTime, NaiveDate, Utc};
 use ducha_domain::assignment::AssignmentRole;
 use ducha_domain::chain::EventKind;
-use ducha_domain::item::{ItemCommand, ItemInput, item_transition};
+use ducha_domain::item::{ItemCommand, ItemInput, ItemSpec, item_transition};
 use ducha_domain::joint::{DecisionKind, MeetingState};
 use ducha_domain::org::{Actor, UnitPath};
 use ducha_domain::text::bounded;
 use ducha_domain::{Rule, ValidationErrors};
 use ducha_store::{
-    AgendaLineRow, Insert, ItemRow, JointInsert, MeetingRow, NewDecision, NewNotification, Update,
+    AgendaLineRow, AssignmentRow, Insert, ItemRow, JointInsert, MeetingRow, NewDecision,
+    NewNotification, Update,
 };
 use serde::{Deserialize, Serialize};
+
+/// Co-units a meeting may name for one new item.
+const MAX_CO_UNITS: usize = 20;
 
 /// A decision to record.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -175,17 +179,28 @@ impl Services {
                         ValidationErrors::single("deadline", "rule.deadline_in_past").into(),
                     );
                 }
+                if chrono::Datelike::year(&new) > chrono::Datelike::year(&today) + 10 {
+                    return Err(
+                        ValidationErrors::single("deadline", "validation.out_of_range").into(),
+                    );
+                }
                 if item.state != ducha_domain::item::ItemState::Dispatched {
                     return Err(Rule::ItemState.into());
                 }
                 let old = item.deadline;
                 item.deadline = new;
-                for mut a in all
-                    .into_iter()
-                    .filter(|a| a.parent_id.is_none() && a.state.is_open())
-                {
-                    if a.deadline == old || a.deadline > new {
-                        a.deadline = new;
+                // The whole open chain moves with the item: a later deadline shifts every
+                // open hop by the same days (never past the new one), an earlier one pulls in
+                // every hop that would now end after it.
+                let shift = new.signed_duration_since(old);
+                for mut a in all.into_iter().filter(|a| a.state.is_open()) {
+                    let moved = if shift > chrono::TimeDelta::zero() {
+                        (a.deadline + shift).min(new)
+                    } else {
+                        a.deadline.min(new)
+                    };
+                    if moved != a.deadline {
+                        a.deadline = moved;
                         updates.push(Update::Assignment(a));
                     }
                 }
@@ -207,16 +222,21 @@ impl Services {
             DecisionKind::Summons => {
                 let unit = match input.unit_id {
                     Some(u) => u,
-                    None => line_item
-                        .as_ref()
-                        .and_then(|(_, all)| {
-                            all.iter()
-                                .find(|a| a.parent_id.is_none() && a.role == AssignmentRole::Lead)
-                                .map(|a| a.unit_id)
-                        })
-                        .ok_or_else(|| {
-                            ValidationErrors::single("unit_id", "validation.required")
-                        })?,
+                    None => match self.culprit_of(&line, line_item.as_ref()).await? {
+                        Some(u) => u,
+                        None => line_item
+                            .as_ref()
+                            .and_then(|(_, all)| {
+                                all.iter()
+                                    .find(|a| {
+                                        a.parent_id.is_none() && a.role == AssignmentRole::Lead
+                                    })
+                                    .map(|a| a.unit_id)
+                            })
+                            .ok_or_else(|| {
+                                ValidationErrors::single("unit_id", "validation.required")
+                            })?,
+                    },
                 };
                 let u = self
                     .store
@@ -275,6 +295,26 @@ impl Services {
         })
     }
 
+    /// The unit an agenda line's first reason names, when it holds an assignment of the
+    /// line's item: the one a summons without a named unit is for.
+    async fn culprit_of(
+        &self,
+        line: &AgendaLineRow,
+        item: Option<&(ItemRow, Vec<AssignmentRow>)>,
+    ) -> ServiceResult<Option<i64>> {
+        let Some((_, all)) = item else {
+            return Ok(None);
+        };
+        let names = self.unit_names(all.iter().map(|a| a.unit_id)).await?;
+        Ok(line.reasons.0.iter().find_map(|w| {
+            let named = w.unit()?;
+            names
+                .iter()
+                .find(|(_, n)| n.as_str() == named)
+                .map(|(id, _)| *id)
+        }))
+    }
+
     /// Registers the item a meeting decided, approves it by the meeting's authority and
     /// dispatches it to its lead and co-units.
     #[allow(clippy::too_many_arguments, reason = "the decision's parts, read once")]
@@ -296,6 +336,9 @@ impl Services {
         if input.unit_id.is_none() {
             e.add("unit_id", "validation.required");
         }
+        if input.co_unit_ids.len() > MAX_CO_UNITS {
+            e.add("co_unit_ids", "validation.too_many");
+        }
         e.into_result(())?;
         let mut units = vec![input.unit_id.unwrap_or_default()];
         units.extend(&input.co_unit_ids);
@@ -312,25 +355,22 @@ impl Services {
                 return Err(ValidationErrors::single(field, "rule.duplicate_unit").into());
             }
         }
-        let created = self
-            .create_item(
-                actor,
-                &ItemInput {
-                    title,
-                    description: format!("{}（{}第{}次联席会议议定）", text, m.year, m.number),
-                    source: "meeting".into(),
-                    category: "central_work".into(),
-                    priority: Some("high".into()),
-                    targets: vec![],
-                    deadline: input.deadline,
-                    deadline_working_days: None,
-                    cadence: None,
-                    leader_id: m.chair_user_id,
-                    public: false,
-                },
-                now,
-            )
-            .await?;
+        let item = ItemInput {
+            title,
+            description: format!("{}（{}第{}次联席会议议定）", text, m.year, m.number),
+            source: "meeting".into(),
+            category: "central_work".into(),
+            priority: Some("high".into()),
+            targets: vec![],
+            deadline: input.deadline,
+            deadline_working_days: None,
+            cadence: None,
+            leader_id: m.chair_user_id,
+            public: false,
+        };
+        // Checked whole before anything is written, so a refused decision leaves no item.
+        ItemSpec::parse(&item, self.today(now), &self.calendar())?;
+        let created = self.create_item(actor, &item, now).await?;
         let (mut item, _) = self.visible_item(actor, created.id).await?;
         item.state = item_transition(item.state, ItemCommand::Submit)?;
         item.state = item_transition(item.state, ItemCommand::Approve)?;
@@ -431,5 +471,58 @@ impl Services {
             inserts.extend(new.into_iter().map(Insert::Assignment));
         }
         Ok((updates, inserts))
+    }
+}
+
+/// Where an item came from in integrated supervision: a meeting's decision or an inspection's
+/// finding, with the page that shows it.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OriginView {
+    /// `meeting` or `inspection`.
+    pub kind: String,
+    /// The meeting's title or the inspection's topic.
+    pub label: String,
+    /// Its page.
+    pub link: String,
+    /// The unit found wanting (an inspection's finding), to dispatch the item to.
+    pub unit_id: Option<i64>,
+}
+
+impl Services {
+    /// The meeting decisions and inspection findings an item came from or was changed by.
+    pub async fn item_origins(
+        &self,
+        actor: &Actor,
+        item_id: i64,
+    ) -> ServiceResult<Vec<OriginView>> {
+        self.visible_item(actor, item_id).await?;
+        let mut out = Vec::new();
+        let mut seen = Vec::new();
+        for d in self.store.item_decisions(item_id).await? {
+            if seen.contains(&d.meeting_id) {
+                continue;
+            }
+            seen.push(d.meeting_id);
+            if let Some(m) = self.store.meeting(d.meeting_id).await? {
+                out.push(OriginView {
+                    kind: "meeting".into(),
+                    label: m.title,
+                    link: format!("/joint/meetings/{}#line-{}", m.id, d.line_id),
+                    unit_id: None,
+                });
+            }
+        }
+        if let Some(f) = self.store.item_finding(item_id).await?
+            && let Some(i) = self.store.inspection(f.inspection_id).await?
+        {
+            out.push(OriginView {
+                kind: "inspection".into(),
+                label: i.topic,
+                link: format!("/joint/inspections/{}", i.id),
+                unit_id: Some(f.unit_id),
+            });
+        }
+        Ok(out)
     }
 }

@@ -174,7 +174,9 @@ impl Services {
             .store
             .unit(unit_id)
             .await?
-            .filter(|u| u.path.0.is_within(&path))
+            // A member body belongs to the jurisdiction itself, not to a county or township
+            // under it: a seat opens the whole jurisdiction's register to its unit.
+            .filter(|u| u.jurisdiction_path.0 == path)
             .ok_or_else(|| ValidationErrors::single("unit_id", "validation.unknown_unit"))?;
         let c = self
             .commit(

@@ -12,12 +12,12 @@ use crate::error::{ServiceError, ServiceResult, ensure};
 use crate::{Created, Done, Services};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use ducha_domain::chain::EventKind;
-use ducha_domain::item::ItemInput;
+use ducha_domain::item::{ItemInput, ItemSpec};
 use ducha_domain::joint::inspections::{
     InspectionInput, InspectionSpec, InspectionState, OverlapState, Plan, overlaps, quarter_bounds,
     quarter_of,
 };
-use ducha_domain::org::{Actor, Role, UnitPath};
+use ducha_domain::org::{Actor, Role, UnitKind, UnitPath};
 use ducha_domain::text::bounded;
 use ducha_domain::{Rule, ValidationErrors};
 use ducha_store::{
@@ -137,6 +137,8 @@ pub struct InspectionView {
     pub can_decide: bool,
     /// The reader may record its findings.
     pub can_record: bool,
+    /// The reader may withdraw it (the filing body or the office, before it is carried out).
+    pub can_withdraw: bool,
 }
 
 /// What filing returns: the plan, its overlaps and its targets' burden.
@@ -208,7 +210,7 @@ fn plan_of(r: &InspectionRow, targets: &HashMap<i64, Vec<i64>>) -> Plan {
     }
 }
 
-fn state(r: &InspectionRow) -> InspectionState {
+pub(super) fn state(r: &InspectionRow) -> InspectionState {
     r.state.parse().unwrap_or(InspectionState::Cancelled)
 }
 
@@ -253,9 +255,11 @@ impl Services {
         let spec = InspectionSpec::parse(input, today)?;
         let units = self.store.units(&spec.targets).await?;
         if units.len() != spec.targets.len()
-            || units
-                .iter()
-                .any(|u| !u.path.0.is_within(&path) || u.path.0 == path)
+            || units.iter().any(|u| {
+                !u.path.0.is_within(&path)
+                    || u.path.0 == path
+                    || matches!(u.kind, UnitKind::City | UnitKind::SupervisionBody)
+            })
         {
             return Err(
                 ValidationErrors::single("target_unit_ids", "validation.unknown_unit").into(),
@@ -379,7 +383,7 @@ impl Services {
 
     /// A plan the actor may read: the jurisdiction's overseers (never the units inspected:
     /// an unannounced visit stays unannounced).
-    async fn visible_inspection(
+    pub(super) async fn visible_inspection(
         &self,
         actor: &Actor,
         id: i64,
@@ -532,6 +536,7 @@ impl Services {
                         .unwrap_or_default(),
                     can_decide: office && st == InspectionState::Pending,
                     can_record: office && st == InspectionState::Approved && r.window_from <= today,
+                    can_withdraw: st.open() && Self::may_withdraw(actor, path, r.body_unit_id),
                 }
             })
             .collect())
@@ -654,6 +659,15 @@ impl Services {
                 inspection_id: lead.id,
                 unit_ids: t.get(&support_id).cloned().unwrap_or_default(),
             }));
+            // One visit instead of two, but the supporting body's work comes along: the
+            // window covers both, the stay is the longer, the people and forms add up.
+            let mut joint = lead.clone();
+            joint.window_from = joint.window_from.min(support.window_from);
+            joint.window_to = joint.window_to.max(support.window_to);
+            joint.days_on_site = joint.days_on_site.max(support.days_on_site);
+            joint.people += support.people;
+            joint.forms += support.forms;
+            updates.push(Update::Joint(JointUpdate::Inspection(joint)));
             support.state = InspectionState::Merged.as_str().into();
             support.merged_into = Some(lead.id);
             updates.push(Update::Joint(JointUpdate::Inspection(support)));
@@ -700,7 +714,8 @@ impl Services {
                 ValidationErrors::single("findings", "validation.inspection_not_started").into(),
             );
         }
-        if input.findings.is_empty() || input.findings.len() > 20 {
+        // None at all is a result too: the inspection found nothing to rectify.
+        if input.findings.len() > 20 {
             return Err(ValidationErrors::single("findings", "validation.findings_count").into());
         }
         let targets = self
@@ -725,7 +740,6 @@ impl Services {
                 e.add(format!("findings[{k}].deadline"), "rule.deadline_in_past");
             }
         }
-        e.into_result(())?;
         let names = self
             .unit_names(
                 input
@@ -736,42 +750,49 @@ impl Services {
             )
             .await?;
         let body = names.get(&r.body_unit_id).cloned().unwrap_or_default();
-        let mut inserts = Vec::new();
-        let mut item_ids = Vec::new();
-        for (f, text) in input.findings.iter().zip(&texts) {
+        // Every rectification item is checked before the first is written: a bad row
+        // anywhere leaves the register as it was.
+        let mut items = Vec::new();
+        for (k, (f, text)) in input.findings.iter().zip(&texts).enumerate() {
             let unit = names.get(&f.unit_id).cloned().unwrap_or_default();
             let title: String = format!("{}整改：{}", unit, r.topic)
                 .chars()
                 .take(200)
                 .collect();
-            let created = self
-                .create_item(
-                    actor,
-                    &ItemInput {
-                        title,
-                        description: format!(
-                            "{text}\n（{body}“{}”督查检查发现，{}至{}；整改责任单位：{unit}）",
-                            r.topic, r.window_from, r.window_to
-                        ),
-                        source: "inspection_finding".into(),
-                        category: "central_work".into(),
-                        priority: Some("high".into()),
-                        targets: vec![],
-                        deadline: Some(f.deadline),
-                        deadline_working_days: None,
-                        cadence: None,
-                        leader_id: None,
-                        public: false,
-                    },
-                    now,
-                )
-                .await?;
+            let item = ItemInput {
+                title,
+                description: format!(
+                    "{text}\n（{body}“{}”督查检查发现，{}至{}；整改责任单位：{unit}）",
+                    r.topic, r.window_from, r.window_to
+                ),
+                source: "inspection_finding".into(),
+                category: "central_work".into(),
+                priority: Some("high".into()),
+                targets: vec![],
+                deadline: Some(f.deadline),
+                deadline_working_days: None,
+                cadence: None,
+                leader_id: None,
+                public: false,
+            };
+            if let Err(bad) = ItemSpec::parse(&item, today, &self.calendar()) {
+                for fe in bad.0 {
+                    e.add(format!("findings[{k}].{}", fe.field), fe.key);
+                }
+            }
+            items.push((f.unit_id, text.clone(), item));
+        }
+        e.into_result(())?;
+        let mut inserts = Vec::new();
+        let mut item_ids = Vec::new();
+        for (unit_id, text, item) in items {
+            let created = self.create_item(actor, &item, now).await?;
             self.submit_item(actor, created.id, now).await?;
             item_ids.push(created.id);
             inserts.push(Insert::Joint(JointInsert::Finding {
                 inspection_id: id,
-                unit_id: f.unit_id,
-                text: text.clone(),
+                unit_id,
+                text,
                 item_id: created.id,
                 created_at: now,
             }));
@@ -792,7 +813,7 @@ impl Services {
             )
             .await?;
         Ok(Created {
-            id: item_ids[0],
+            id: item_ids.first().copied().unwrap_or(id),
             ids: item_ids,
             event_seq: c.event.seq,
         })

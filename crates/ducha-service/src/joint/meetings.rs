@@ -193,8 +193,12 @@ impl Services {
         let mut e = ValidationErrors::default();
         let title = bounded(&mut e, "title", &input.title, true, 200);
         let place = bounded(&mut e, "place", &input.place, false, 200);
-        if input.held_on < self.today(now) {
-            e.add("held_on", "rule.deadline_in_past");
+        let today = self.today(now);
+        if input.held_on < today {
+            e.add("held_on", "validation.date_in_past");
+        } else if input.held_on > today + chrono::Days::new(366) {
+            // A meeting is planned within the year ahead.
+            e.add("held_on", "validation.out_of_range");
         }
         e.into_result(())?;
         let seats = self.store.seats(scope).await?;
@@ -215,9 +219,16 @@ impl Services {
         let chair = match input.chair_user_id {
             Some(id) => {
                 let u = self.store.user(id).await?;
+                // A leader of this jurisdiction: the meeting's new items are approved in the
+                // chair's name.
+                let unit = match &u {
+                    Some(u) => self.store.unit(u.unit_id).await?,
+                    None => None,
+                };
                 let ok = u
                     .as_ref()
-                    .is_some_and(|u| u.active && u.roles.0.contains(&Role::Leader));
+                    .is_some_and(|u| u.active && u.roles.0.contains(&Role::Leader))
+                    && unit.is_some_and(|un| un.path.0.is_within(&path));
                 if !ok {
                     return Err(ValidationErrors::single(
                         "chair_user_id",

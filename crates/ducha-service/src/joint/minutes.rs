@@ -115,7 +115,13 @@ impl Services {
             .iter()
             .map(|s| match &s.user_name {
                 Some(p) if s.position == "head" || s.position == "deputy" => {
-                    format!("{}（{}）", p, tr(&format!("position.{}", s.position)))
+                    format!(
+                        "{}{}{}{}",
+                        p,
+                        tr("ui.lparen"),
+                        tr(&format!("position.{}", s.position)),
+                        tr("ui.rparen")
+                    )
                 }
                 _ => s.unit_name.clone(),
             })

@@ -2,7 +2,7 @@
 //! (`group.rs`), the joint meeting with its proposed agenda, decisions, pre-read pack and
 //! minutes (`meetings.rs`, `agenda.rs`, `decisions.rs`, `pack.rs`, `minutes.rs`), and one
 //! inspection register across bodies with overlaps, merges, burden and approvals
-//! (`inspections.rs`, `burden.rs`).
+//! (`inspections.rs`, `withdraw.rs`, `burden.rs`).
 
 mod agenda;
 mod burden;
@@ -12,9 +12,10 @@ mod inspections;
 mod meetings;
 mod minutes;
 mod pack;
+mod withdraw;
 
 pub use burden::{BurdenView, QuarterInput, UnitBurden, WeekCell};
-pub use decisions::{DecisionInput, DecisionView};
+pub use decisions::{DecisionInput, DecisionView, OriginView};
 pub use group::{GroupView, SeatInput, SeatView};
 pub use inspections::{
     AnswerInput, FiledView, FindingInput, FindingRef, FindingsInput, InspectionDecisionInput,
@@ -24,6 +25,7 @@ pub use meetings::{
     AgendaEditInput, AgendaLineView, HoldInput, MeetingInput, MeetingSummary, MeetingView,
 };
 pub use pack::{PackLine, PackView};
+pub use withdraw::WithdrawInput;
 
 use crate::Services;
 use crate::error::{ServiceError, ServiceResult};

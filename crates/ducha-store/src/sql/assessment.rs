@@ -48,7 +48,10 @@ macro_rules! __sql_assessment {
                     )
                 }
                 FactSource::Summonses => {
+                    // The clock's summonses (three reds in a row) and those a joint meeting
+                    // decided (约谈), both against the unit summoned.
                     let r = d.subtree("n.unit_path", root);
+                    let m = d.subtree("u.path", root);
                     format!(
                         "SELECT s.unit_id, n.item_id, n.assignment_id, a.role, i.priority, \
                          s.created_at AS at, {notice_event} AS seq, {null_int} AS quantity, \
@@ -56,7 +59,23 @@ macro_rules! __sql_assessment {
                          FROM summons s JOIN notices n ON n.id = s.notice_id \
                          JOIN assignments a ON a.id = n.assignment_id \
                          JOIN items i ON i.id = n.item_id \
-                         WHERE s.created_at >= $1 AND s.created_at < $2 AND {r}"
+                         WHERE s.created_at >= $1 AND s.created_at < $2 AND {r} \
+                         UNION ALL \
+                         SELECT d.unit_id, d.item_id, \
+                         (SELECT a.id FROM assignments a WHERE a.item_id = d.item_id \
+                          AND a.unit_id = d.unit_id ORDER BY a.id LIMIT 1), \
+                         (SELECT a.role FROM assignments a WHERE a.item_id = d.item_id \
+                          AND a.unit_id = d.unit_id ORDER BY a.id LIMIT 1), \
+                         i.priority, d.created_at AS at, \
+                         (SELECT e.seq FROM events e WHERE e.item_id = d.item_id \
+                          AND e.at = d.created_at AND e.kind = 'joint.decided' \
+                          ORDER BY e.seq LIMIT 1) AS seq, \
+                         {null_int} AS quantity, 'summons' AS what, {null_date} AS deadline, \
+                         {null_time} AS until \
+                         FROM meeting_decisions d JOIN units u ON u.id = d.unit_id \
+                         JOIN items i ON i.id = d.item_id \
+                         WHERE d.kind = 'summons' AND d.created_at >= $1 \
+                         AND d.created_at < $2 AND {m}"
                     )
                 }
                 FactSource::Returns => {

@@ -276,8 +276,9 @@ macro_rules! __sql_joint {
                 .await,
                 JointUpdate::Inspection(i) => sqlx::query::<$db>(
                     "UPDATE inspections SET state = $2, flags = $3, merged_into = $4, \
-                     decided_by = $5, decided_at = $6, comment = $7, version = version + 1 \
-                     WHERE id = $1 AND version = $8",
+                     decided_by = $5, decided_at = $6, comment = $7, window_from = $9, \
+                     window_to = $10, people = $11, days_on_site = $12, forms = $13, \
+                     version = version + 1 WHERE id = $1 AND version = $8",
                 )
                 .bind(i.id)
                 .bind(&i.state)
@@ -287,6 +288,11 @@ macro_rules! __sql_joint {
                 .bind(i.decided_at)
                 .bind(&i.comment)
                 .bind(i.version)
+                .bind(i.window_from)
+                .bind(i.window_to)
+                .bind(i.people)
+                .bind(i.days_on_site)
+                .bind(i.forms)
                 .execute(&mut **tx)
                 .await,
                 JointUpdate::AddTargets { inspection_id, unit_ids } => {

@@ -224,7 +224,9 @@ macro_rules! impl_sql_store {
             const UNIT_COLS: &str = "id, parent_id, name, kind, path, jurisdiction_path, sort";
             const ACTOR_COLS: &str = "u.id AS user_id, u.unit_id, u.roles, u.active, \
                 un.path AS unit_path, un.jurisdiction_path, EXISTS (SELECT 1 FROM joint_seats js \
-                WHERE js.unit_id = u.unit_id AND js.position IN ('office', 'member')) AS member_body";
+                JOIN units sc ON sc.id = js.scope_unit_id WHERE js.unit_id = u.unit_id \
+                AND sc.path = un.jurisdiction_path AND js.position IN ('office', 'member')) \
+                AS member_body";
             const USER_COLS: &str = "id, username, display_name, unit_id, roles, password_hash, \
                 phone, email, active, failed_logins, locked_until, notify_prefs";
             const ASSIGNMENT_COLS: &str = "id, item_id, parent_id, unit_id, unit_path, role, \

@@ -366,6 +366,7 @@ async fn demo_city_shows_the_clock_at_work() {
     // an unplanned visit waiting, findings turned into rectification items under way.
     let q = ducha_service::joint::QuarterInput {
         quarter: Some("2026-Q4".into()),
+        mine: false,
     };
     let b = services.burden(&sup, &q, now).await.expect("burden");
     let states: Vec<&str> = b.inspections.iter().map(|i| i.state.as_str()).collect();

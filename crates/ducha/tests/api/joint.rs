@@ -178,6 +178,18 @@ async fn joint_meeting_and_inspection_register(app: &TestApp) {
         .await,
         "rule.responsible_not_in_unit",
     );
+    // A county is not a member body of the city's group: a seat would open the city's
+    // register to it.
+    invalid(
+        s.fill_seat(
+            &sup,
+            &input(json!({ "position": "member", "unit_id": o.county_a,
+                           "body_kind": "department" })),
+            at(11, 4, 9),
+        )
+        .await,
+        "validation.unknown_unit",
+    );
     for seat in [
         json!({ "position": "head", "user_id": u.leader }),
         json!({ "position": "office", "unit_id": o.office, "body_kind": "party_office",
@@ -468,6 +480,7 @@ async fn joint_meeting_and_inspection_register(app: &TestApp) {
     let now = at(11, 30, 9);
     let q4 = QuarterInput {
         quarter: Some("2026-Q4".into()),
+        mine: false,
     };
     let a: FiledView = s
         .file_inspection(
@@ -543,9 +556,31 @@ async fn joint_meeting_and_inspection_register(app: &TestApp) {
         vec![sj_unit]
     );
     assert_eq!(joint.targets.len(), 3);
+    // The audit's work comes along: both windows, both teams, both sets of forms.
+    assert_eq!(
+        (joint.window_from, joint.window_to),
+        (day(12, 7), day(12, 15))
+    );
+    assert_eq!((joint.people, joint.days_on_site, joint.forms), (8, 1, 4));
     assert_eq!(
         s.inspection(&sup, b.id, now).await.expect("B").state,
         "merged"
+    );
+    // 市审计局's own plans include the joint inspection it supports.
+    let mine = s
+        .burden(
+            &sj,
+            &QuarterInput {
+                quarter: Some("2026-Q4".into()),
+                mine: true,
+            },
+            now,
+        )
+        .await
+        .expect("mine");
+    assert_eq!(
+        mine.inspections.iter().map(|i| i.id).collect::<Vec<_>>(),
+        vec![a.id, b.id]
     );
     // A similar topic in the quarter, no shared unit: declined with a reason.
     let d_plan = s
@@ -602,19 +637,15 @@ async fn joint_meeting_and_inspection_register(app: &TestApp) {
         (c_view.state.as_str(), c_view.overlaps[0].state.as_str()),
         ("approved", "declined")
     );
-    // 东城A2镇 may bear 3 visits a quarter: the fourth waits for the office.
+    // 东城A2镇 may bear 3 visits a quarter: the fourth waits for the office. (These two ask
+    // for no forms: the joint inspection's four, with the audit's, already count.)
     for (k, (f, t)) in [(day(12, 16), day(12, 16)), (day(12, 17), day(12, 17))]
         .iter()
         .enumerate()
     {
-        let filed = s
-            .file_inspection(
-                &sj,
-                &plan(&format!("财政资金审计{k}"), *f, *t, &[o.town_a2], true),
-                now,
-            )
-            .await
-            .expect("file");
+        let mut p = plan(&format!("财政资金审计{k}"), *f, *t, &[o.town_a2], true);
+        p.forms = 0;
+        let filed = s.file_inspection(&sj, &p, now).await.expect("file");
         assert_eq!(filed.state, "approved");
     }
     let over = s
@@ -692,6 +723,22 @@ async fn joint_meeting_and_inspection_register(app: &TestApp) {
         s.record_findings(&sup, a.id, &finding, at(12, 4, 9)).await,
         "validation.inspection_not_started",
     );
+    // A bad row anywhere refuses the whole record: no rectification item is written.
+    let items_before = s.list_items(&sup, &Default::default()).await.expect("list");
+    invalid(
+        s.record_findings(
+            &sup,
+            a.id,
+            &input(json!({ "findings": [
+                { "unit_id": o.town_a1, "text": "台账不全。", "deadline": day(12, 31) },
+                { "unit_id": o.town_a2, "text": "隐患未整改。", "deadline": "2099-01-20" }] })),
+            at(12, 9, 9),
+        )
+        .await,
+        "validation.out_of_range",
+    );
+    let items_after = s.list_items(&sup, &Default::default()).await.expect("list");
+    assert_eq!(items_before.items.len(), items_after.items.len());
     let made = s
         .record_findings(&sup, a.id, &finding, at(12, 9, 9))
         .await
@@ -710,6 +757,63 @@ async fn joint_meeting_and_inspection_register(app: &TestApp) {
             .expect("read")
             .map(|f| f.inspection_id),
         Some(a.id)
+    );
+    let origins = s.item_origins(&sup, made.id).await.expect("origins");
+    assert_eq!(origins.len(), 1);
+    assert_eq!(
+        origins[0].unit_id,
+        Some(o.town_a1),
+        "dispatch goes to the unit found wanting"
+    );
+    assert_eq!(origins[0].link, format!("/joint/inspections/{}", a.id));
+
+    // A plan its body drops is withdrawn with a reason, and stops weighing on the township.
+    let now = at(12, 9, 10);
+    let load = |b: &ducha_service::joint::BurdenView| burden_of(&b.units, o.town_b1);
+    let was = load(&s.burden(&sup, &q4, now).await.expect("burden"));
+    let dropped: FiledView = s
+        .file_inspection(
+            &sj,
+            &plan(
+                "审计整改回头看",
+                day(12, 21),
+                day(12, 22),
+                &[o.town_b1],
+                true,
+            ),
+            now,
+        )
+        .await
+        .expect("file");
+    assert_eq!(
+        load(&s.burden(&sup, &q4, now).await.expect("burden")),
+        was + 1
+    );
+    assert!(matches!(
+        s.withdraw_inspection(&jw, dropped.id, &input(json!({ "reason": "x" })), now)
+            .await,
+        Err(ServiceError::Forbidden)
+    ));
+    invalid(
+        s.withdraw_inspection(&sj, dropped.id, &input(json!({})), now)
+            .await,
+        "validation.required",
+    );
+    s.withdraw_inspection(
+        &sj,
+        dropped.id,
+        &input(json!({ "reason": "与巡察时间冲突，改至明年一季度。" })),
+        now,
+    )
+    .await
+    .expect("withdraw");
+    let v = s.inspection(&sup, dropped.id, now).await.expect("plan");
+    assert_eq!((v.state.as_str(), v.can_withdraw), ("cancelled", false));
+    assert_eq!(load(&s.burden(&sup, &q4, now).await.expect("burden")), was);
+    invalid(
+        s.withdraw_inspection(&sj, dropped.id, &input(json!({ "reason": "again" })), now)
+            .await,
+        "validation.inspection_closed",
     );
 }
 
@@ -842,6 +946,16 @@ async fn joint_pages_and_api(app: &TestApp) {
     );
     assert!(html.contains(ducha_domain::i18n::t("validation.date", Lang::ZhCn)));
     let (from, to) = (in_days(10).to_string(), in_days(12).to_string());
+    // The quarter the plans fall in, whatever today is.
+    let quarter = {
+        use chrono::Datelike;
+        let d = in_days(10);
+        format!(
+            "/joint/inspections?quarter={}-Q{}",
+            d.year(),
+            d.month0() / 3 + 1
+        )
+    };
     let a1 = o.town_a1.to_string();
     let (status, _) = jw
         .form_page(
@@ -885,9 +999,18 @@ async fn joint_pages_and_api(app: &TestApp) {
         "overlap_kind.same_target",
         Lang::ZhCn
     )));
+    // A stray value in the page's query is no error page.
+    assert_eq!(
+        sup.page("/joint/inspections?mine=1").await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        sup.page("/joint/inspections?mine=x").await.0,
+        StatusCode::OK
+    );
     let q = sup.get("/joint/inspections?quarter=2026-Q9").await;
     q.error(StatusCode::UNPROCESSABLE_ENTITY, "validation.quarter");
-    let cal = sup.get("/joint/inspections").await.ok();
+    let cal = sup.get(&quarter).await.ok();
     let plans = cal["inspections"].as_array().expect("plans");
     let later = plans
         .iter()
@@ -908,7 +1031,7 @@ async fn joint_pages_and_api(app: &TestApp) {
         .await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains(ducha_domain::i18n::t("toast.merged", Lang::ZhCn)));
-    let cal = sup.get("/joint/inspections").await.ok();
+    let cal = sup.get(&quarter).await.ok();
     assert_eq!(cal["units"][0]["load"]["visits"], 1);
     // A township never sees the register's plans.
     town.get(&format!("/joint/inspections/{lead}"))

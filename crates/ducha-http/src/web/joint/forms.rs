@@ -14,7 +14,7 @@ use ducha_domain::joint::inspections::InspectionInput;
 use ducha_service::ServiceError;
 use ducha_service::joint::{
     AgendaEditInput, AnswerInput, DecisionInput, FindingInput, FindingsInput, HoldInput,
-    InspectionDecisionInput, MeetingInput, SeatInput,
+    InspectionDecisionInput, MeetingInput, SeatInput, WithdrawInput,
 };
 
 fn checked(user: &PageUser, body: &[u8]) -> Result<Fields, Box<Response>> {
@@ -351,6 +351,36 @@ pub(crate) async fn decide_inspection(
         Ok(_) => Redirect::to(&format!("/joint/inspections/{id}?done=inspection_decided"))
             .into_response(),
         Err(e) => match refused("decide", &e, user.lang) {
+            Some(r) => inspection_page(&s, user, id, Some(r)).await,
+            None => crate::AppError::from(e).into_response(),
+        },
+    }
+}
+
+/// `POST /joint/inspections/{id}/withdraw`.
+pub(crate) async fn withdraw(
+    State(s): State<AppState>,
+    user: PageUser,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let (id, f) = match id_of(&id).and_then(|id| checked(&user, &body).map(|f| (id, f))) {
+        Ok(x) => x,
+        Err(r) => return *r,
+    };
+    let input = WithdrawInput {
+        reason: f.get("reason").into(),
+    };
+    match s
+        .services
+        .withdraw_inspection(&user.actor, id, &input, ducha_service::now())
+        .await
+    {
+        Ok(_) => Redirect::to(&format!(
+            "/joint/inspections/{id}?done=inspection_withdrawn"
+        ))
+        .into_response(),
+        Err(e) => match refused("withdraw", &e, user.lang) {
             Some(r) => inspection_page(&s, user, id, Some(r)).await,
             None => crate::AppError::from(e).into_response(),
         },

@@ -15,7 +15,7 @@ const HEAD: [&str; 13] = [
     "pp.unit",
     "pp.total",
     "pp.replied",
-    "pp.replies",
+    "pp.reply_count",
     "pp.on_time",
     "pp.on_time_rate",
     "grade.a",
