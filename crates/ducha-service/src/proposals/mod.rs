@@ -2,13 +2,14 @@
 //! registration with the .xlsx import (`sessions.rs`), routing through a handling item whose
 //! assignments carry the legal clock, so lights and urge notices are the items' own
 //! (`route.rs`), co-units' opinions, extensions and communication records (`handling.rs`),
-//! replies with grades, B-grade commitments turned into items, satisfaction and handling again
+//! returns of a wrongly routed one and the office's decision (`returns.rs`), replies with grades, B-grade commitments turned into items, satisfaction and handling again
 //! (`reply.rs`), the reply letter as .docx (`letter.rs`), the views (`views.rs`) and the
 //! statistics per session and unit (`stats.rs`).
 
 mod handling;
 mod letter;
 mod reply;
+mod returns;
 mod route;
 mod sessions;
 mod stats;
@@ -16,10 +17,11 @@ mod views;
 
 pub use handling::{ContactInput, ExtensionDecisionInput, ExtensionInput, OpinionInput};
 pub use reply::{RateInput, ReplyInput};
+pub use returns::ReturnDecisionInput;
 pub use route::RouteInput;
 pub use sessions::SessionInput;
 pub use stats::{GradeCounts, Stats, StatsLine};
-pub use views::{ProposalDetail, ProposalLine, SessionView, UnitPart};
+pub use views::{ProposalDetail, ProposalFilter, ProposalLine, SessionView, UnitPart};
 
 use crate::Services;
 use crate::error::{ServiceError, ServiceResult};

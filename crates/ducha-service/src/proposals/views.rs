@@ -5,14 +5,15 @@ use crate::Services;
 use crate::error::ServiceResult;
 use crate::joint::scope_of;
 use chrono::NaiveDate;
+use ducha_domain::ValidationErrors;
 use ducha_domain::light::Light;
 use ducha_domain::org::Actor;
 use ducha_domain::proposals::clock::RoundClock;
-use ducha_domain::proposals::{ProposalKind, format_number};
+use ducha_domain::proposals::{ProposalKind, ProposalState, format_number};
 use ducha_store::{
     ContactRow, OpinionRow, ProposalRow, ProposalSessionRow, ProposalUnitRow, ReplyRow,
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A session with its suggestions.
 #[derive(Debug, Clone, Serialize)]
@@ -25,6 +26,21 @@ pub struct SessionView {
     pub office: bool,
     /// The suggestions the reader may see, by number.
     pub lines: Vec<ProposalLine>,
+}
+
+/// Which of a session's suggestions to list; every one when empty.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams, utoipa::ToSchema))]
+pub struct ProposalFilter {
+    /// Only this state: `registered`, `handling`, `replied` or `closed`.
+    #[serde(default)]
+    pub state: Option<String>,
+    /// Only those in whose current round a unit has a part.
+    #[serde(default)]
+    pub unit_id: Option<i64>,
+    /// Only those whose worst open light is this: `green`, `blue`, `yellow` or `red`.
+    #[serde(default)]
+    pub light: Option<String>,
 }
 
 /// One unit's part in a suggestion's current round.
@@ -205,6 +221,35 @@ impl Services {
             office: s.office,
             lines,
         })
+    }
+
+    /// A session's list as `proposal_session` reads it, narrowed by the filter; an unknown
+    /// state or light is refused by name.
+    pub async fn proposal_list(
+        &self,
+        actor: &Actor,
+        session_id: i64,
+        filter: &ProposalFilter,
+    ) -> ServiceResult<SessionView> {
+        let mut e = ValidationErrors::default();
+        let state = filter.state.as_deref().filter(|s| !s.is_empty());
+        if state.is_some_and(|s| s.parse::<ProposalState>().is_err()) {
+            e.add("state", "validation.unknown_choice");
+        }
+        let light = filter.light.as_deref().filter(|s| !s.is_empty());
+        if light.is_some_and(|s| s.parse::<Light>().is_err()) {
+            e.add("light", "validation.unknown_choice");
+        }
+        e.into_result(())?;
+        let mut view = self.proposal_session(actor, session_id).await?;
+        view.lines.retain(|l| {
+            state.is_none_or(|s| l.state == s)
+                && light.is_none_or(|x| l.light.as_deref() == Some(x))
+                && filter
+                    .unit_id
+                    .is_none_or(|u| l.units.iter().any(|p| p.unit_id == u))
+        });
+        Ok(view)
     }
 
     /// One suggestion with its clock, opinions, replies and communication.
