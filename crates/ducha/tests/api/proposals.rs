@@ -354,6 +354,21 @@ async fn suggestion_clock_walk(app: &TestApp) {
     assert_eq!(item.state.as_str(), "closed");
     let (name, docx) = s.reply_docx(&sup, id, reply1).await.expect("docx");
     assert!(name.ends_with(".docx") && docx.starts_with(b"PK"));
+    // The letter as Word reads it and as LibreOffice prints it: grade, title, the deputies
+    // addressed, the reply, the promise with its date, the unit and the day.
+    crate::office::check_docx_text(
+        &docx,
+        &[
+            "B类",
+            "关于市十七届人大六次会议建议第12号的答复",
+            "张三、李四代表：",
+            "您提出的《关于增设城区公交站点的建议》建议收悉",
+            "已列入明年公交线网优化计划。",
+            "我们承诺：2027年上半年增设两处站点（2027年6月30日前完成）。",
+            "东城县",
+            "2026年10月30日",
+        ],
+    );
 
     // The proposer is dissatisfied (Thursday 5 November): no commitment item, and a second
     // round to 东城县 due within a month — Saturday 5 December, so Monday 7 December.
