@@ -9,6 +9,8 @@ use crate::extract::{ApiJson, ApiQuery, Id};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
+use axum::extract::rejection::BytesRejection;
+use axum::http::StatusCode;
 use ducha_domain::proposals::import::ProposalInput;
 use ducha_service::assignments::TextInput;
 use ducha_service::proposals::{
@@ -103,8 +105,16 @@ pub(crate) async fn import(
     State(s): State<AppState>,
     auth: Auth,
     Id(id): Id,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Created>, AppError> {
+    // A list over the limit is the API's translated 413, like every other body.
+    let body = body.map_err(|r| {
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::TooLarge
+        } else {
+            AppError::BadRequest("validation.upload")
+        }
+    })?;
     Ok(Json(
         s.services
             .import_proposals(&auth.actor, id, &body, ducha_service::now())

@@ -86,6 +86,31 @@ async fn proposals_api(app: &TestApp) {
             ("rows[5].number", "proposal.duplicate_number"),
         ],
     );
+    let e = app
+        .rejected(
+            &[],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "proposal.import_unreadable",
+            sup.send(
+                Method::POST,
+                &import,
+                Some("not a spreadsheet".into()),
+                true,
+                &[("content-type", XLSX)],
+            ),
+        )
+        .await;
+    assert_fields(&e, &[("file", "proposal.import_unreadable")]);
+    // A list over the 10 MiB limit is the API's translated 413.
+    sup.send(
+        Method::POST,
+        &import,
+        Some(vec![0u8; 10 * 1024 * 1024 + 1].into()),
+        true,
+        &[("content-type", XLSX)],
+    )
+    .await
+    .error(StatusCode::PAYLOAD_TOO_LARGE, "error.payload_too_large");
     let path = format!("/proposals/sessions/{session}");
     assert!(listed(&sup.get(&path).await.ok()).is_empty());
     // The good list imports; a fourth is registered by hand, a taken number refused by name.
