@@ -107,6 +107,24 @@ str_enum!(
         InspectionDone = "joint.inspection_done",
         /// The filing body or the office withdrew a plan before it was carried out.
         InspectionWithdrawn = "joint.inspection_withdrawn",
+        /// The office opened a session's list of suggestions or proposals.
+        ProposalSessionOpened = "proposal.session_opened",
+        /// Suggestions were registered (one by hand, or a whole imported list).
+        ProposalsRegistered = "proposal.registered",
+        /// A suggestion was routed: its handling item was dispatched and its clock started.
+        ProposalRouted = "proposal.routed",
+        /// A co-unit sent its opinion to the lead unit.
+        ProposalOpinionSent = "proposal.opinion_sent",
+        /// The handling unit asked to extend the reply date.
+        ProposalExtensionAsked = "proposal.extension_asked",
+        /// The office decided an extension.
+        ProposalExtensionDecided = "proposal.extension_decided",
+        /// A unit replied to the proposer, with a grade.
+        ProposalReplied = "proposal.replied",
+        /// A unit recorded its communication with the proposer.
+        ProposalContacted = "proposal.contacted",
+        /// The office entered the proposer's satisfaction; dissatisfied starts another round.
+        ProposalRated = "proposal.rated",
     }
 );
 

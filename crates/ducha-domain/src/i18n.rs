@@ -484,6 +484,7 @@ fn catalogue() -> &'static std::collections::HashMap<&'static str, (&'static str
             .chain(crate::i18n_analytics::ANALYTICS)
             .chain(crate::i18n_assessment::ASSESSMENT)
             .chain(crate::i18n_joint::JOINT)
+            .chain(crate::i18n_proposals::PROPOSALS)
             .map(|(k, zh, en)| (*k, (*zh, *en)))
             .collect()
     })
@@ -708,6 +709,7 @@ mod tests {
             .chain(crate::i18n_analytics::ANALYTICS)
             .chain(crate::i18n_assessment::ASSESSMENT)
             .chain(crate::i18n_joint::JOINT)
+            .chain(crate::i18n_proposals::PROPOSALS)
             .collect();
         assert_eq!(catalogue().len(), all.len(), "a key is defined twice");
         for (k, zh, en) in all {

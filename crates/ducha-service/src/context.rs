@@ -39,6 +39,8 @@ pub struct Config {
     pub assessment: crate::assessment::AssessmentSettings,
     /// Integrated supervision: burden budgets, overlap similarity, the pre-read pack.
     pub joint: crate::joint::JointSettings,
+    /// Suggestions and proposals: the periods of their legal clock.
+    pub proposals: crate::proposals::ProposalSettings,
 }
 
 impl Default for Config {
@@ -57,6 +59,7 @@ impl Default for Config {
             analytics: Default::default(),
             assessment: Default::default(),
             joint: Default::default(),
+            proposals: Default::default(),
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod evidence;
 pub mod items;
 pub mod joint;
 pub mod org;
+pub mod proposals;
 mod views;
 pub mod workbench;
 

@@ -168,6 +168,7 @@ pub trait Store:
     + AnalyticsStore
     + AssessmentStore
     + JointStore
+    + ProposalStore
 {
 }
 impl<
@@ -180,7 +181,8 @@ impl<
         + WorkbenchStore
         + AnalyticsStore
         + AssessmentStore
-        + JointStore,
+        + JointStore
+        + ProposalStore,
 > Store for T
 {
 }
@@ -229,6 +231,33 @@ pub trait JointStore: Send + Sync {
     async fn item_finding(&self, item_id: i64) -> StoreResult<Option<InspectionFindingRow>>;
     /// Items by id (any order).
     async fn items_by_id(&self, ids: &[i64]) -> StoreResult<Vec<ItemRow>>;
+}
+
+/// NPC suggestions and CPPCC proposals: sessions, suggestions, opinions, replies and
+/// communication records. Written by [`EventStore::commit`] with their event
+/// ([`Insert::Proposal`], [`Update::Proposal`]).
+#[async_trait]
+pub trait ProposalStore: Send + Sync {
+    /// A jurisdiction's sessions, latest first.
+    async fn proposal_sessions(&self, scope_unit_id: i64) -> StoreResult<Vec<ProposalSessionRow>>;
+    /// One session.
+    async fn proposal_session(&self, id: i64) -> StoreResult<Option<ProposalSessionRow>>;
+    /// A session's suggestions by number.
+    async fn proposals_of_session(&self, session_id: i64) -> StoreResult<Vec<ProposalRow>>;
+    /// One suggestion.
+    async fn proposal(&self, id: i64) -> StoreResult<Option<ProposalRow>>;
+    /// The suggestion whose current round an item handles.
+    async fn proposal_of_item(&self, item_id: i64) -> StoreResult<Option<ProposalRow>>;
+    /// The top-level assignments of a session's current handling items.
+    async fn proposal_units(&self, session_id: i64) -> StoreResult<Vec<ProposalUnitRow>>;
+    /// Co-units' opinions on some suggestions.
+    async fn proposal_opinions(&self, ids: &[i64]) -> StoreResult<Vec<OpinionRow>>;
+    /// Replies to some suggestions.
+    async fn proposal_replies(&self, ids: &[i64]) -> StoreResult<Vec<ReplyRow>>;
+    /// Communication records of some suggestions.
+    async fn proposal_contacts(&self, ids: &[i64]) -> StoreResult<Vec<ContactRow>>;
+    /// One reply.
+    async fn proposal_reply(&self, id: i64) -> StoreResult<Option<ReplyRow>>;
 }
 
 /// The assessment (平时成绩): the facts of a period, rule sets, finalised periods and appeals.
@@ -632,6 +661,8 @@ pub enum Update {
     Appeal(AppealRow),
     /// Integrated supervision's rows.
     Joint(JointUpdate),
+    /// Suggestions' and proposals' rows.
+    Proposal(ProposalUpdate),
     /// Adds or replaces calendar overrides.
     Calendar(Vec<ducha_domain::calendar::CalendarEntry>),
     /// Lifts a user's login lock and clears the failure count.
@@ -688,6 +719,8 @@ pub enum Insert {
     Finding(ducha_domain::analytics::findings::FindingDraft),
     /// Integrated supervision's rows.
     Joint(JointInsert),
+    /// Suggestions' and proposals' rows.
+    Proposal(ProposalInsert),
     /// An in-app notification.
     Notification(NewNotification),
     /// A delivery.

@@ -235,6 +235,9 @@ impl Config {
         if let Err(m) = self.service.joint.validate() {
             bail!("{m}");
         }
+        if let Err(m) = self.service.proposals.validate() {
+            bail!("service.proposals.{m}");
+        }
         if self.scheduler.lease_seconds < 1 || self.scheduler.tick_ms < 10 {
             bail!("scheduler: lease_seconds must be at least 1 and tick_ms at least 10");
         }
@@ -340,6 +343,18 @@ township = { visits = 3, days = 5, forms = 6 }
 village = { visits = 2, days = 3, forms = 4 }
 county = { visits = 6, days = 10, forms = 12 }
 department = { visits = 6, days = 10, forms = 12 }
+
+[service.proposals]
+# NPC suggestions and CPPCC proposals (人大建议/政协提案). The return window a new session gets
+# (the office chooses 3–7 working days per session)
+return_days = 5
+# Co-units send their opinion to the lead within this many months; the lead replies within
+# reply_months of routing; one extension adds at most extension_months; a dissatisfied
+# proposer's suggestion is answered again within rehandle_months
+co_months = 1
+reply_months = 3
+extension_months = 1
+rehandle_months = 1
 
 [service.evidence]
 # Evidence files (佐证材料), stored once per content under dir/sha256/; every node of a

@@ -11,6 +11,7 @@ mod decisions;
 mod evidence;
 mod items;
 mod org;
+mod proposals;
 mod session;
 mod workbench;
 
@@ -49,6 +50,9 @@ use utoipa_axum::routes;
         (name = "joint", description = "Integrated supervision (整合督查资源): the leading group, \
             joint meetings with their proposed agenda, pre-read pack, decisions and minutes, and \
             one inspection register across bodies with overlaps, merges and each unit's burden"),
+        (name = "proposals", description = "NPC suggestions and CPPCC proposals (人大建议/政协提案): \
+            sessions and their lists, routing with the legal clock, returns, opinions, the one \
+            extension, graded replies, satisfaction and statistics"),
         (name = "evidence", description = "Evidence files (佐证材料): upload once, attach to reports, reuse; \
             download at `/evidence/{id}` and `/evidence/{id}/thumb`"),
     )
@@ -147,6 +151,26 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(joint::withdraw_inspection))
         .routes(routes!(joint::findings))
         .routes(routes!(joint::answer))
+        .routes(routes!(proposals::sessions, proposals::open_session))
+        .routes(routes!(proposals::session))
+        .routes(routes!(proposals::register))
+        .routes(routes!(proposals::statistics))
+        .routes(routes!(proposals::detail))
+        .routes(routes!(proposals::route))
+        .routes(routes!(proposals::return_it))
+        .routes(routes!(proposals::decide_return))
+        .routes(routes!(proposals::opinion))
+        .routes(routes!(proposals::extension))
+        .routes(routes!(proposals::decide_extension))
+        .routes(routes!(proposals::reply))
+        .routes(routes!(proposals::contact))
+        .routes(routes!(proposals::satisfaction))
+        // A session's list may be larger than the default body limit.
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(proposals::import))
+                .layer(axum::extract::DefaultBodyLimit::max(10 * 1024 * 1024)),
+        )
         // The upload reads its own, larger limit from the settings (see `evidence::upload`).
         .merge(
             OpenApiRouter::new()

@@ -13,6 +13,7 @@ mod item_form;
 mod items;
 mod joint;
 mod login;
+mod proposals;
 mod report;
 mod shares;
 mod user;
@@ -159,6 +160,7 @@ pub fn router() -> Router<AppState> {
             get(joint::inspection).post(joint::withdraw),
         )
         .route("/joint/overlaps/{id}/answer", post(joint::answer))
+        .merge(proposals_routes())
         .route("/analytics", get(analytics::stall_map))
         .route("/analytics/stall-map", get(analytics::stall_map))
         .route(
@@ -179,6 +181,27 @@ pub fn router() -> Router<AppState> {
         .route("/static/htmx.min.js", get(htmx_js))
         .route("/static/charts.js", get(charts_js))
         .route("/static/echarts.min.js", get(echarts_js))
+}
+
+/// The pages of suggestions and proposals.
+fn proposals_routes() -> Router<AppState> {
+    use proposals as p;
+    Router::new()
+        .route("/proposals", get(p::sessions).post(p::open_session))
+        .route("/proposals/sessions/{id}", get(p::session))
+        .route("/proposals/sessions/{id}/register", post(p::register))
+        .route("/proposals/sessions/{id}/import", post(p::import))
+        .route("/proposals/sessions/{id}/stats", get(p::stats))
+        .route("/proposals/sessions/{id}/stats.xlsx", get(p::stats_xlsx))
+        .route("/proposals/{id}", get(p::proposal))
+        .route(
+            "/proposals/{id}/{action}",
+            get(p::proposal_action_page).post(p::act),
+        )
+        .route(
+            "/proposals/{id}/replies/{reply}/letter.docx",
+            get(p::letter),
+        )
 }
 
 /// Translation helpers shared by page templates.

@@ -46,7 +46,7 @@ impl Services {
             &self.calendar(),
             china_date(a.dispatched_at),
             self.today(now),
-            self.config.refusal_window_days,
+            self.return_window(a.item_id).await?,
         )?;
         let c = self
             .commit(

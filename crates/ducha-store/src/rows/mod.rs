@@ -5,6 +5,7 @@ mod assessment;
 mod clock;
 mod evidence;
 mod joint;
+mod proposals;
 mod requests;
 mod workbench;
 
@@ -13,6 +14,7 @@ pub use assessment::*;
 pub use clock::*;
 pub use evidence::*;
 pub use joint::*;
+pub use proposals::*;
 pub use requests::*;
 pub use workbench::*;
 

@@ -19,6 +19,7 @@ mod clock;
 mod evidence;
 #[doc(hidden)]
 pub mod joint;
+pub mod proposals;
 mod reads;
 #[doc(hidden)]
 pub mod workbench;
@@ -314,6 +315,7 @@ macro_rules! impl_sql_store {
             $crate::__sql_analytics!($store, $db);
             $crate::__sql_assessment!($store, $db);
             $crate::__sql_joint!($store, $db);
+            $crate::__sql_proposals!($store, $db);
         }
     };
 }

@@ -11,6 +11,7 @@ mod items;
 mod joint;
 mod names;
 mod plan;
+mod proposals;
 mod scores;
 mod sim;
 mod story;
@@ -409,6 +410,7 @@ pub async fn seed(services: &Services, today: NaiveDate) -> anyhow::Result<Strin
     sim.plan_story();
     sim.plan_scores();
     sim.plan_joint();
+    sim.plan_proposals();
     sim.run().await?;
     let (events, _, _) = services.store.chain_head().await?;
     let count = |k: UnitKind| org.units.iter().filter(|u| u.kind == k).count();

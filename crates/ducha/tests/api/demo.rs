@@ -1,6 +1,7 @@
 //! The demo city as a new user meets it: seeded by the real `ducha demo --seed-only`, it shows
 //! all four lights, urge notices of all three colours with escalations and summonses, an inbox
-//! for the printed logins, and a history that keeps to the working-day calendar.
+//! for the printed logins, a history that keeps to the working-day calendar, and a session each
+//! of NPC suggestions and CPPCC proposals in every state.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use ducha_domain::calendar::WorkCalendar;
@@ -466,6 +467,112 @@ async fn demo_city_shows_the_clock_at_work() {
             f.item_state, "dispatched",
             "{} rectifies under the chain",
             f.text
+        );
+    }
+
+    // NPC suggestions and CPPCC proposals: one session of each, every state present — one not
+    // yet routed, one returned as wrongly routed, one extended, replies of every grade, a
+    // dissatisfied deputy's suggestion handled again, a B grade's promise supervised as an
+    // item — and statistics that count them.
+    let sessions = services.proposal_sessions(&sup).await.expect("sessions");
+    let kinds: BTreeSet<&str> = sessions.iter().map(|s| s.kind.as_str()).collect();
+    assert_eq!(kinds, ["proposal", "suggestion"].into());
+    for session in &sessions {
+        let v = services
+            .proposal_session(&sup, session.id)
+            .await
+            .expect("session");
+        let name = &session.name;
+        let states: BTreeSet<&str> = v.lines.iter().map(|l| l.state.as_str()).collect();
+        assert_eq!(
+            states,
+            ["closed", "handling", "registered", "replied"].into(),
+            "{name}"
+        );
+        assert!(
+            v.lines
+                .iter()
+                .flat_map(|l| &l.units)
+                .any(|u| u.state == "refusal_requested"),
+            "{name}: one returned"
+        );
+        let mut grades = BTreeSet::new();
+        let (mut extended, mut again, mut promised) = (false, false, false);
+        for l in &v.lines {
+            let d = services.proposal_detail(&sup, l.id).await.expect("detail");
+            extended |= d.row.ext_state.as_deref() == Some("approved");
+            again |= d.row.round > 1
+                && d.row.state == "handling"
+                && d.replies
+                    .iter()
+                    .any(|r| r.satisfaction.as_deref() == Some("dissatisfied"));
+            for r in &d.replies {
+                grades.insert(r.grade.clone());
+                if let Some(item) = r.follow_item_id {
+                    let item = services
+                        .store
+                        .item(item)
+                        .await
+                        .expect("read")
+                        .expect("item");
+                    promised |= r.grade == "b" && item.state.as_str() == "dispatched";
+                }
+            }
+        }
+        assert!(extended, "{name}: one extended");
+        assert!(
+            again,
+            "{name}: one handled again after a dissatisfied deputy"
+        );
+        assert!(
+            promised,
+            "{name}: a B grade's promise supervised as an item"
+        );
+        assert_eq!(
+            grades,
+            ["a", "b", "c", "d"].map(String::from).into(),
+            "{name}"
+        );
+        let st = services
+            .proposal_stats(&sup, session.id)
+            .await
+            .expect("stats");
+        let w = &st.whole;
+        assert_eq!(w.total, i64::try_from(v.lines.len()).expect("count"));
+        assert!(w.replied >= 5 && w.on_time >= 1, "{name}: {w:?}");
+        assert!(w.on_time_rate.is_some_and(|r| r > 0.0), "{name}: {w:?}");
+        let g = &w.grades;
+        assert!(
+            g.a >= 1 && g.b >= 1 && g.c >= 1 && g.d >= 1,
+            "{name}: {w:?}"
+        );
+        assert!(
+            w.satisfied >= 1 && w.basic >= 1 && w.dissatisfied >= 1 && w.rehandled >= 1,
+            "{name}: {w:?}"
+        );
+        assert!(st.units.len() >= 5, "{name}: the units that handle them");
+        // Each reply belongs to one unit: the units' lines add up to the session's.
+        let sum = |f: fn(&ducha_service::proposals::StatsLine) -> i64| {
+            st.units.iter().map(f).sum::<i64>()
+        };
+        assert_eq!(
+            [
+                sum(|u| u.replies),
+                sum(|u| u.grades.a),
+                sum(|u| u.grades.b),
+                sum(|u| u.grades.c)
+            ],
+            [w.replies, g.a, g.b, g.c],
+            "{name}"
+        );
+        assert_eq!(
+            [
+                sum(|u| u.grades.d),
+                sum(|u| u.satisfied),
+                sum(|u| u.dissatisfied)
+            ],
+            [g.d, w.satisfied, w.dissatisfied],
+            "{name}"
         );
     }
 }

@@ -20,6 +20,8 @@
 //! - `props`: random command sequences against the use cases, checking the chain's invariants;
 //! - `clock`: lights, the notice ladder over simulated days (the real `ducha jobs run-once`),
 //!   hand-issued notices, the inbox, the calendar;
+//! - `proposals_api`: NPC suggestions through the JSON API, bad input named and nothing
+//!   written, another county answered 404;
 //! - `pages`: the register page as a browser and htmx fetch it, and its .xlsx export;
 //! - `scheduler` (PostgreSQL only): two real `ducha serve` processes with the scheduler on, run
 //!   through simulated days, one killed midway; every notice reaches each robot exactly once.
@@ -45,6 +47,8 @@ mod listing;
 mod office;
 mod pages;
 mod permissions;
+mod proposals;
+mod proposals_api;
 mod props;
 mod requests;
 mod rerouting;

@@ -49,6 +49,8 @@ pub(super) enum Act {
     Assess(super::scores::Assess),
     /// A step of integrated supervision (see `joint`).
     Joint(super::joint::JointStep),
+    /// A step of the suggestions and proposals (see `proposals`).
+    Proposal(super::proposals::ProposalStep),
 }
 
 /// How one assignment's unit behaves.
@@ -372,6 +374,7 @@ impl<'a> Sim<'a> {
             Act::Story(i) => self.story_step(i).await,
             Act::Assess(step) => self.assess(step).await,
             Act::Joint(step) => self.joint_step(step).await,
+            Act::Proposal(step) => self.proposal_step(step).await,
             Act::AckNotice(n, user) => {
                 // Met or escalated before anyone got to it: nothing to acknowledge.
                 let open = self
