@@ -497,16 +497,32 @@ async fn report_rounds(
             ) && p.items[a.item as usize].closed_at.is_none()
         })
         .collect();
-    let step = (open.len() / (per * rounds)).max(1);
+    // A warm-up round (not counted) first, then on/off, off/on, on/off, ….
+    let warmup = per.div_ceil(4);
+    let step = (open.len() / (per * rounds + warmup)).max(1);
     let chosen: Vec<usize> = open.iter().step_by(step).copied().collect();
     anyhow::ensure!(
-        chosen.len() >= per * rounds,
+        chosen.len() >= per * rounds + warmup,
         "only {} open assignments for {} reports",
         chosen.len(),
-        per * rounds
+        per * rounds + warmup
     );
+    let (warm, chosen) = chosen.split_at(warmup);
     let off = s.without_hop_facts_for_benchmark();
     let mut out = Vec::new();
+    for &k in warm {
+        let a = &p.assignments[k];
+        let actor = s
+            .actor(p.staff[a.unit as usize].1)
+            .await
+            .map_err(|e| anyhow::anyhow!("actor: {e:?}"))?;
+        let input = ReportInput {
+            text: "本周完成入户走访，整改推进中。".into(),
+            percent: Some(60),
+            ..Default::default()
+        };
+        let _ = s.submit_report(&actor, a.id, &input, now).await;
+    }
     for r in 0..rounds {
         let on = (r % 2 == 0) == (r / 2 % 2 == 0);
         let svc = if on { s.clone() } else { off.clone() };
