@@ -107,6 +107,10 @@ pub struct BenchArgs {
     /// Province benchmark: PostgreSQL only (with `--pg`).
     #[arg(long)]
     pub skip_sqlite: bool,
+    /// Province benchmark: measure on this database, loaded by an earlier run with the same
+    /// sizes (the province is generated again in memory, not written), instead of loading.
+    #[arg(long)]
+    pub reuse: Option<String>,
 }
 
 /// Latency summary in milliseconds.

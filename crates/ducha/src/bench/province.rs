@@ -156,7 +156,17 @@ pub async fn run(cfg: Config, args: BenchArgs) -> anyhow::Result<()> {
         p.events.len()
     );
     let mut all = Vec::new();
-    if !args.skip_sqlite {
+    if let Some(url) = &args.reuse {
+        let mut db = cfg.database.clone();
+        db.url.clone_from(url);
+        let backend = Backend::open_existing(&db).await?;
+        let name = if url.starts_with("sqlite") {
+            "sqlite"
+        } else {
+            "postgres"
+        };
+        all.push(one(name, &backend, &cfg, &args, &p, &hash, generate_seconds).await?);
+    } else if !args.skip_sqlite {
         std::fs::create_dir_all(&args.data_dir)?;
         let file = args.data_dir.join("province.db");
         for suffix in ["", "-wal", "-shm"] {
@@ -168,7 +178,7 @@ pub async fn run(cfg: Config, args: BenchArgs) -> anyhow::Result<()> {
         all.push(one("sqlite", &backend, &cfg, &args, &p, &hash, generate_seconds).await?);
         eprintln!("[sqlite] database kept at {}", file.display());
     }
-    if let Some(url) = &args.pg {
+    if let Some(url) = args.pg.as_ref().filter(|_| args.reuse.is_none()) {
         let mut db = cfg.database.clone();
         db.url = super::city::fresh_pg_database(url).await?;
         let backend = Backend::open(&db).await?;
@@ -214,10 +224,16 @@ async fn one(
         Backend::Sqlite(s) => Sink::Sqlite(s.raw_pool().clone()),
         Backend::Postgres(s) => Sink::Postgres(s.raw_pool().clone()),
     };
-    eprintln!("[{name}] loading …");
     let start = Instant::now();
-    let events = province_sql::load(&sink, p, hash, algo).await?;
-    settle(&sink).await?;
+    let events = if args.reuse.is_some() {
+        let (seq, _, _) = backend.store().chain_head().await?;
+        u64::try_from(seq).unwrap_or(0)
+    } else {
+        eprintln!("[{name}] loading …");
+        let events = province_sql::load(&sink, p, hash, algo).await?;
+        settle(&sink).await?;
+        events
+    };
     let load_seconds = start.elapsed().as_secs_f64();
     let province = ProvinceStats {
         units: p.units.len(),
