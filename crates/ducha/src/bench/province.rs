@@ -598,6 +598,7 @@ async fn report_rounds(
             errors
         );
         out.push(round);
+        anyhow::ensure!(errors == 0, "{errors} report submissions failed");
     }
     Ok(out)
 }

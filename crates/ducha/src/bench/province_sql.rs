@@ -574,6 +574,25 @@ pub async fn load(sink: &Sink, p: &Province, hash: &str, algo: HashAlgo) -> anyh
         rows,
     )
     .await?;
+    // PostgreSQL's id sequences move past the ids written, as inserts would have moved them.
+    if matches!(sink, Sink::Postgres(_)) {
+        for table in [
+            "units",
+            "users",
+            "items",
+            "assignments",
+            "reports",
+            "help_requests",
+            "notices",
+            "summons",
+        ] {
+            sink.exec(&format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
+                 COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+            ))
+            .await?;
+        }
+    }
     Ok(prev.0 as u64)
 }
 
