@@ -73,6 +73,9 @@ pub struct Services {
     pub config: Arc<Config>,
     /// The working-day calendar (replaced when a year is loaded).
     calendar: Arc<std::sync::RwLock<Arc<WorkCalendar>>>,
+    /// Whether commits write the chain analytics' derived rows (always, but for the
+    /// benchmark's A/B measurement of what they cost).
+    hop_facts: bool,
 }
 
 impl std::fmt::Debug for Services {
@@ -90,6 +93,21 @@ impl Services {
             store,
             config: Arc::new(config),
             calendar: Arc::new(std::sync::RwLock::new(Arc::new(calendar))),
+            hop_facts: true,
+        }
+    }
+
+    /// The same services with commits that skip the chain analytics' derived writes (hop-fact
+    /// updates, the stall map's sums, the hop log and findings; a new assignment's hop-facts
+    /// row is still inserted), leaving those tables stale.
+    /// Only for `ducha bench`, to measure what maintaining them costs a commit; nothing else
+    /// may use it (`ducha analytics rebuild` would be needed afterwards).
+    #[doc(hidden)]
+    #[must_use]
+    pub fn without_hop_facts_for_benchmark(&self) -> Self {
+        Self {
+            hop_facts: false,
+            ..self.clone()
         }
     }
 
@@ -140,6 +158,10 @@ impl Services {
         mut inserts: Vec<Insert>,
     ) -> ServiceResult<Committed> {
         self.refresh_lights(now, &mut updates, &mut inserts).await?;
+        if !self.hop_facts {
+            updates.retain(|u| !matches!(u, Update::Hop(_) | Update::HopDone(_)));
+            inserts.retain(|i| !matches!(i, Insert::Finding(_)));
+        }
         let event = EventDraft {
             at: now,
             actor_user: actor.map(|a| a.user_id.0),

@@ -85,6 +85,9 @@ struct State<'a> {
     log: Vec<HopLogRow>,
     sums: StatSums,
     findings: Vec<KeptFinding>,
+    /// Indexes into `findings` of each assignment's share findings, resolved or not (a
+    /// decomposition resolves them; scanning every finding for each was quadratic).
+    shares: HashMap<i64, Vec<usize>>,
     events: u64,
 }
 
@@ -162,12 +165,19 @@ impl State<'_> {
     }
 
     fn keep(&mut self, found: Vec<FindingDraft>, seq: i64) {
-        self.findings
-            .extend(found.into_iter().map(|draft| KeptFinding {
+        for draft in found {
+            if draft.kind.is_share() {
+                self.shares
+                    .entry(draft.assignment_id)
+                    .or_default()
+                    .push(self.findings.len());
+            }
+            self.findings.push(KeptFinding {
                 draft,
                 event_seq: seq,
                 resolved_at: None,
-            }));
+            });
+        }
     }
 
     /// Replays one event, as the command that recorded it derived its rows.
@@ -386,8 +396,9 @@ impl State<'_> {
         let found = findings::decomposition(cal, &self.rules, &parent, &open, &new, e.at);
         let hops = hops::decomposed(cal, key, first, signed, e.at);
         self.apply(hops);
-        for f in &mut self.findings {
-            if f.draft.assignment_id == aid && f.resolved_at.is_none() && f.draft.kind.is_share() {
+        for &k in self.shares.get(&aid).map_or(&[][..], Vec::as_slice) {
+            let f = &mut self.findings[k];
+            if f.resolved_at.is_none() {
                 f.resolved_at = Some(e.at);
             }
         }
@@ -520,6 +531,7 @@ impl Services {
             log: vec![],
             sums: StatSums::new(),
             findings: vec![],
+            shares: HashMap::new(),
             events: 0,
         };
         let mut after = 0;

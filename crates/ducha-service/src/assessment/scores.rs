@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use ducha_domain::assessment::{Line, RuleSet, UnitScore, score};
 use ducha_domain::org::{Actor, UnitPath};
 use serde::Serialize;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// A unit's place in the ranking.
 #[derive(Debug, Clone, Serialize)]
@@ -232,9 +232,10 @@ impl Services {
             .map(|a| a.line_key)
             .collect();
         let year = self.year_counts(root, &so_far, &rules, &voided).await?;
+        let assessed: HashSet<i64> = units.iter().copied().collect();
         let facts: Vec<_> = facts
             .into_iter()
-            .filter(|f| units.contains(&f.unit_id))
+            .filter(|f| assessed.contains(&f.unit_id))
             .collect();
         Ok(Scored {
             version: rules.version.clone(),

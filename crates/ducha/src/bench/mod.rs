@@ -2,11 +2,16 @@
 //! measures report submissions through the HTTP API, item-list latency, the render time of the
 //! register and item pages, and the database's raw single-row insert limit on the same
 //! settings — all in one run, per backend. With
-//! `--sweep-assignments N` it measures the daily sweep instead (see [`sweep`]).
+//! `--sweep-assignments N` it measures the daily sweep instead (see [`sweep`]); with
+//! `--analytics` and/or `--assessment`, chain analytics and assessment over a bulk-loaded
+//! province (see [`province`]).
 
 mod city;
 mod load;
 mod pages;
+mod province;
+mod province_city;
+mod province_sql;
 mod sweep;
 mod sweep_city;
 mod sweep_history;
@@ -58,6 +63,54 @@ pub struct BenchArgs {
     /// The measured day of the sweep benchmark (China time); the next working day follows.
     #[arg(long, default_value = "2026-12-01")]
     pub sweep_day: chrono::NaiveDate,
+    /// Measure chain analytics over a bulk-loaded province instead: the rebuild, the stall
+    /// map, the chain view and report submissions with the hop facts maintained or skipped.
+    #[arg(long)]
+    pub analytics: bool,
+    /// Measure a quarter's assessment scores over the bulk-loaded province (with
+    /// `--analytics`, on the same load).
+    #[arg(long)]
+    pub assessment: bool,
+    /// Units of the province.
+    #[arg(long, default_value_t = 8_000)]
+    pub province_units: usize,
+    /// Assignments of the province.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub province_assignments: usize,
+    /// Events of the province's log (approximately: progress reports are drawn to reach it).
+    #[arg(long, default_value_t = 10_000_000)]
+    pub province_events: usize,
+    /// Assignments of the item whose chain view is timed.
+    #[arg(long, default_value_t = 500)]
+    pub chain_assignments: usize,
+    /// The province's today (China time): the log ends the night before.
+    #[arg(long, default_value = "2026-12-01")]
+    pub province_day: chrono::NaiveDate,
+    /// Rebuilds and assessment rankings to time on the same load.
+    #[arg(long, default_value_t = 3)]
+    pub runs: usize,
+    /// Timed requests per stall map.
+    #[arg(long, default_value_t = 50)]
+    pub map_samples: usize,
+    /// Timed chain views.
+    #[arg(long, default_value_t = 200)]
+    pub chain_samples: usize,
+    /// Report submissions per round of the hop-facts A/B.
+    #[arg(long, default_value_t = 4_000)]
+    pub ab_reports: usize,
+    /// Pairs of rounds (maintained, skipped) of the hop-facts A/B.
+    #[arg(long, default_value_t = 3)]
+    pub ab_rounds: usize,
+    /// The assessment period to rank.
+    #[arg(long, default_value = "2026-Q3")]
+    pub period: String,
+    /// Province benchmark: PostgreSQL only (with `--pg`).
+    #[arg(long)]
+    pub skip_sqlite: bool,
+    /// Province benchmark: measure on this database, loaded by an earlier run with the same
+    /// sizes (the province is generated again in memory, not written), instead of loading.
+    #[arg(long)]
+    pub reuse: Option<String>,
 }
 
 /// Latency summary in milliseconds.
@@ -114,6 +167,9 @@ pub struct Results {
 pub async fn run(cfg: Config, args: BenchArgs) -> anyhow::Result<()> {
     if let Some(n) = args.sweep_assignments {
         return sweep::run(cfg, args, n).await;
+    }
+    if args.analytics || args.assessment {
+        return province::run(cfg, args).await;
     }
     let mut all = Vec::new();
     std::fs::create_dir_all(&args.data_dir)?;
