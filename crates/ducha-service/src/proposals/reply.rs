@@ -78,6 +78,10 @@ impl Services {
             match input.commitment_due {
                 None => e.add("commitment_due", "proposal.commitment_needed"),
                 Some(d) if d <= today => e.add("commitment_due", "validation.date_in_past"),
+                // The promise becomes an item, whose deadline is at most ten years ahead.
+                Some(d) if chrono::Datelike::year(&d) > chrono::Datelike::year(&today) + 10 => {
+                    e.add("commitment_due", "validation.out_of_range")
+                }
                 Some(_) => {}
             }
         }

@@ -194,24 +194,41 @@ impl Services {
 }
 
 /// The first sheet of an .xlsx file as rows of text cells; `None` when it is not one.
+///
+/// Read cell by cell, never as a dense range: a file whose only cells are A1 and XFD1048576
+/// would otherwise ask for seventeen billion cells. Cells right of the last column a list can
+/// use are ignored; a sheet longer than a list may be is cut just past the limit, so the
+/// import still names it as too long.
 fn read_xlsx(bytes: &[u8]) -> Option<Vec<Vec<String>>> {
     use calamine::{Data, Reader, Xlsx};
+    const MAX_COLS: usize = 64;
+    let max_rows = ducha_domain::proposals::import::MAX_ROWS + 10;
     let mut book = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).ok()?;
-    let range = book.worksheet_range_at(0)?.ok()?;
-    Some(
-        range
-            .rows()
-            .map(|r| {
-                r.iter()
-                    .map(|c| match c {
-                        Data::Empty => String::new(),
-                        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e12 => {
-                            format!("{}", *f as i64)
-                        }
-                        other => other.to_string(),
-                    })
-                    .collect()
-            })
-            .collect(),
-    )
+    let name = book.sheet_names().first()?.clone();
+    let mut cells = book.worksheet_cells_reader(&name).ok()?;
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut first_row: Option<usize> = None;
+    while let Some(cell) = cells.next_cell().ok()? {
+        let (r, c) = cell.get_position();
+        let (r, c) = (r as usize, c as usize);
+        let top = *first_row.get_or_insert(r);
+        let r = r.saturating_sub(top);
+        if c >= MAX_COLS || r >= max_rows {
+            continue;
+        }
+        let text = match Data::from(cell.get_value().clone()) {
+            Data::Empty => String::new(),
+            Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e12 => format!("{}", f as i64),
+            other => other.to_string(),
+        };
+        if rows.len() <= r {
+            rows.resize(r + 1, Vec::new());
+        }
+        let row = &mut rows[r];
+        if row.len() <= c {
+            row.resize(c + 1, String::new());
+        }
+        row[c] = text;
+    }
+    Some(rows)
 }

@@ -327,6 +327,20 @@ async fn suggestion_clock_walk(app: &TestApp) {
         .await,
         "proposal.commitment_needed",
     );
+    // A promise too far ahead to become an item is refused now, not when it is rated.
+    invalid(
+        s.reply_proposal(
+            &county_a,
+            id,
+            &input(
+                json!({ "text": "答复", "grade": "b", "commitment": "远期规划",
+                           "commitment_due": "2040-06-30" }),
+            ),
+            at(2026, 10, 30, 9),
+        )
+        .await,
+        "validation.out_of_range",
+    );
     let reply1 = s
         .reply_proposal(
             &county_a,

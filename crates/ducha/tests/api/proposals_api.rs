@@ -101,6 +101,28 @@ async fn proposals_api(app: &TestApp) {
         )
         .await;
     assert_fields(&e, &[("file", "proposal.import_unreadable")]);
+    // A sheet whose stray last cell is XFD1048576 is read cell by cell (a dense read would
+    // ask for seventeen billion cells and abort): its missing header is named as usual.
+    let far = {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let ws = book.add_worksheet();
+        ws.write_string(0, 0, "说明").expect("cell");
+        ws.write_string(1_048_575, 16_383, "x").expect("cell");
+        book.save_to_buffer().expect("xlsx")
+    };
+    app.rejected(
+        &[],
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "proposal.import_header",
+        sup.send(
+            Method::POST,
+            &import,
+            Some(far.into()),
+            true,
+            &[("content-type", XLSX)],
+        ),
+    )
+    .await;
     // A list over the 10 MiB limit is the API's translated 413.
     sup.send(
         Method::POST,
