@@ -2,11 +2,12 @@
 //! (`group.rs`), the joint meeting with its proposed agenda, decisions, pre-read pack and
 //! minutes (`meetings.rs`, `agenda.rs`, `decisions.rs`, `pack.rs`, `minutes.rs`), and one
 //! inspection register across bodies with overlaps, merges, burden and approvals
-//! (`inspections.rs`, `withdraw.rs`, `burden.rs`).
+//! (`inspections.rs`, `findings.rs`, `withdraw.rs`, `burden.rs`).
 
 mod agenda;
 mod burden;
 mod decisions;
+mod findings;
 mod group;
 mod inspections;
 mod meetings;
@@ -16,10 +17,11 @@ mod withdraw;
 
 pub use burden::{BurdenView, QuarterInput, UnitBurden, WeekCell};
 pub use decisions::{DecisionInput, DecisionView, OriginView};
+pub use findings::{FindingInput, FindingsInput};
 pub use group::{GroupView, SeatInput, SeatView};
 pub use inspections::{
-    AnswerInput, FiledView, FindingInput, FindingRef, FindingsInput, InspectionDecisionInput,
-    InspectionView, OverlapView, UnitRef,
+    AnswerInput, FiledView, FindingRef, InspectionDecisionInput, InspectionView, OverlapView,
+    UnitRef,
 };
 pub use meetings::{
     AgendaEditInput, AgendaLineView, HoldInput, MeetingInput, MeetingSummary, MeetingView,
