@@ -154,6 +154,16 @@ pub(crate) const PROPOSALS: &[(&str, &str, &str)] = &[
         "Your unit does not handle this suggestion",
     ),
     (
+        "proposal.no_return_again",
+        "重新办理的建议提案不能退回",
+        "A suggestion handled again cannot be returned",
+    ),
+    (
+        "proposal.reassign_needed",
+        "退回的是唯一的主办单位，同意退回须指定改由哪个单位主办",
+        "This is the only lead unit: upholding its return needs the unit that leads instead",
+    ),
+    (
         "proposal.extension_once",
         "每轮办理只能申请一次延期",
         "One extension per round of handling",

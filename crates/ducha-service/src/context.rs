@@ -7,6 +7,7 @@ use ducha_domain::chain::{EventDraft, EventKind};
 use ducha_domain::org::Actor;
 use ducha_store::{ActorRow, AssignmentRow, Change, Committed, Insert, ItemRow, Store, Update};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Settings of the use cases (part of the layered configuration).
@@ -76,6 +77,34 @@ pub struct Services {
     /// Whether commits write the chain analytics' derived rows (always, but for the
     /// benchmark's A/B measurement of what they cost).
     hop_facts: bool,
+    /// One lock per suggestion, held by the use cases that make items for it (routing,
+    /// rating), so that a form sent twice to this node waits and is then refused instead of
+    /// racing the first (see `proposals::route`).
+    proposal_locks: ProposalLocks,
+}
+
+/// Per-suggestion locks, created on first use and dropped when no one holds or waits for them.
+type ProposalLocks = Arc<std::sync::Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>>;
+
+/// A held suggestion lock; releasing it forgets the lock when no one else wants it.
+pub(crate) struct ProposalGuard {
+    guard: Option<tokio::sync::OwnedMutexGuard<()>>,
+    id: i64,
+    locks: ProposalLocks,
+}
+
+impl Drop for ProposalGuard {
+    fn drop(&mut self) {
+        drop(self.guard.take());
+        let mut map = match self.locks.lock() {
+            Ok(m) => m,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        // Only the map holds it: no one holds or waits.
+        if map.get(&self.id).is_some_and(|l| Arc::strong_count(l) == 1) {
+            map.remove(&self.id);
+        }
+    }
 }
 
 impl std::fmt::Debug for Services {
@@ -94,6 +123,23 @@ impl Services {
             config: Arc::new(config),
             calendar: Arc::new(std::sync::RwLock::new(Arc::new(calendar))),
             hop_facts: true,
+            proposal_locks: Arc::default(),
+        }
+    }
+
+    /// Holds the suggestion's lock until the guard is dropped.
+    pub(crate) async fn lock_proposal(&self, id: i64) -> ProposalGuard {
+        let lock = {
+            let mut map = match self.proposal_locks.lock() {
+                Ok(m) => m,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            map.entry(id).or_default().clone()
+        };
+        ProposalGuard {
+            guard: Some(lock.lock_owned().await),
+            id,
+            locks: self.proposal_locks.clone(),
         }
     }
 

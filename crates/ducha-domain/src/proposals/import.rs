@@ -1,6 +1,8 @@
 //! A suggestion as registered, and a session's list as read from a spreadsheet: the header names
 //! the columns, every row is checked, and one bad row rejects the whole list, each bad row named
-//! (`rows[N].field` with N the spreadsheet's row number).
+//! (`rows[N].field` with N the spreadsheet's row number). A title row above the header (often
+//! merged across the columns) is passed over; a serial number column (序号) is read as the
+//! number only when the list has no number column of its own.
 
 use crate::ValidationErrors;
 use crate::text::bounded;
@@ -75,11 +77,47 @@ impl ProposalSpec {
 
 /// Header words of each column (Chinese and English), in [`ProposalInput`] order.
 const COLUMNS: [(&str, &[&str]); 6] = [
-    ("number", &["编号", "号", "序号", "number", "no"]),
-    ("title", &["标题", "题目", "案由", "title"]),
+    (
+        "number",
+        &[
+            "编号",
+            "号",
+            "建议号",
+            "提案号",
+            "案号",
+            "建议编号",
+            "提案编号",
+            "number",
+            "no",
+        ],
+    ),
+    (
+        "title",
+        &[
+            "标题",
+            "题目",
+            "案由",
+            "建议标题",
+            "提案标题",
+            "名称",
+            "title",
+        ],
+    ),
     (
         "proposers",
-        &["提出人", "领衔人", "代表", "委员", "proposers", "proposer"],
+        &[
+            "提出人",
+            "领衔人",
+            "建议人",
+            "提案人",
+            "提案者",
+            "领衔代表",
+            "领衔委员",
+            "代表",
+            "委员",
+            "proposers",
+            "proposer",
+        ],
     ),
     (
         "group",
@@ -112,31 +150,70 @@ fn read_number(cell: &str) -> Option<i64> {
     plain.parse().ok()
 }
 
-/// Reads a list: the first non-empty row is the header, each later non-empty row a suggestion.
-/// Fully blank rows are skipped; any bad row rejects the whole list. `existing` numbers are
-/// already taken in the session.
-pub fn parse_sheet(
-    rows: &[Vec<String>],
-    existing: &[i64],
-) -> Result<Vec<ProposalSpec>, ValidationErrors> {
-    let blank = |r: &Vec<String>| r.iter().all(|c| c.trim().is_empty());
-    let mut rows = rows.iter().enumerate().filter(|(_, r)| !blank(r));
-    let Some((_, header)) = rows.next() else {
-        return Err(ValidationErrors::single("file", "proposal.import_empty"));
-    };
+/// A serial number column, read as the number only without a number column.
+const SERIAL: [&str; 2] = ["序号", "serial"];
+
+/// How many non-empty rows above the header (a title, a date line) a list may have.
+const ROWS_BEFORE_HEADER: usize = 5;
+
+/// The columns a header row names, by [`COLUMNS`] index; `None` unless it names the number,
+/// the title and the proposers.
+fn header_columns(header: &[String]) -> Option<[Option<usize>; 6]> {
     let mut col = [None; 6];
+    let mut serial = None;
     for (i, h) in header.iter().enumerate() {
-        let h = h.trim().to_lowercase();
+        // Header cells may hold line breaks or spaces inside (标 题).
+        let h: String = h
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_lowercase();
         if let Some(k) = COLUMNS
             .iter()
             .position(|(_, names)| names.contains(&h.as_str()))
         {
             col[k].get_or_insert(i);
+        } else if SERIAL.contains(&h.as_str()) {
+            serial.get_or_insert(i);
         }
     }
-    if col[0].is_none() || col[1].is_none() || col[2].is_none() {
-        return Err(ValidationErrors::single("file", "proposal.import_header"));
+    if col[0].is_none() {
+        col[0] = serial;
     }
+    (col[0].is_some() && col[1].is_some() && col[2].is_some()).then_some(col)
+}
+
+/// Reads a list: the header is the first non-empty row naming the number, title and proposer
+/// columns (rows above it, such as a merged title, are passed over), each later non-empty row
+/// a suggestion. Fully blank rows are skipped; any bad row rejects the whole list. `first_row`
+/// is the spreadsheet's number of `rows[0]` (1 for a sheet read from its top), so errors name
+/// the rows as the spreadsheet numbers them. `existing` numbers are already taken in the
+/// session.
+pub fn parse_sheet(
+    rows: &[Vec<String>],
+    first_row: usize,
+    existing: &[i64],
+) -> Result<Vec<ProposalSpec>, ValidationErrors> {
+    let blank = |r: &Vec<String>| r.iter().all(|c| c.trim().is_empty());
+    let mut rows = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| !blank(r))
+        .peekable();
+    if rows.peek().is_none() {
+        return Err(ValidationErrors::single("file", "proposal.import_empty"));
+    }
+    let mut col = None;
+    for _ in 0..=ROWS_BEFORE_HEADER {
+        let Some((_, r)) = rows.next() else { break };
+        if let Some(c) = header_columns(r) {
+            col = Some(c);
+            break;
+        }
+    }
+    let Some(col) = col else {
+        return Err(ValidationErrors::single("file", "proposal.import_header"));
+    };
     let cell = |r: &Vec<String>, k: usize| -> String {
         col[k]
             .and_then(|i| r.get(i))
@@ -147,7 +224,7 @@ pub fn parse_sheet(
     let mut out = Vec::new();
     let mut seen: std::collections::HashSet<i64> = existing.iter().copied().collect();
     for (i, r) in rows {
-        let prefix = format!("rows[{}].", i + 1);
+        let prefix = format!("rows[{}].", first_row + i);
         let raw_number = cell(r, 0);
         let number = read_number(&raw_number);
         if number.is_none() && !raw_number.is_empty() {
@@ -216,7 +293,7 @@ mod tests {
             ]),
             row(&["3.0", "关于路灯的建议", "赵六", "", "", ""]),
         ];
-        let specs = parse_sheet(&rows, &[]).expect("list");
+        let specs = parse_sheet(&rows, 1, &[]).expect("list");
         let numbers: Vec<i64> = specs.iter().map(|s| s.number).collect();
         assert_eq!(numbers, [1, 2, 3]);
         assert_eq!(specs[1].proposers, "李四、王五");
@@ -232,7 +309,7 @@ mod tests {
             row(&["4", "", ""]),
             row(&["7", "taken before", "张三"]),
         ];
-        let e = parse_sheet(&rows, &[7]).expect_err("rejected");
+        let e = parse_sheet(&rows, 1, &[7]).expect_err("rejected");
         let got: Vec<(&str, &str)> = e.0.iter().map(|f| (f.field.as_str(), f.key)).collect();
         assert_eq!(
             got,
@@ -248,13 +325,51 @@ mod tests {
 
     #[test]
     fn a_list_without_its_columns_or_rows_is_refused() {
-        let e = parse_sheet(&[row(&["a", "b"])], &[]).expect_err("header");
+        let e = parse_sheet(&[row(&["a", "b"])], 1, &[]).expect_err("header");
         assert_eq!(e.0[0].key, "proposal.import_header");
-        let e = parse_sheet(&[row(&["编号", "标题", "提出人"])], &[]).expect_err("empty");
+        let e = parse_sheet(&[row(&["编号", "标题", "提出人"])], 1, &[]).expect_err("empty");
         assert_eq!(e.0[0].key, "proposal.import_empty");
         assert_eq!(
-            parse_sheet(&[], &[]).expect_err("nothing").0[0].key,
+            parse_sheet(&[], 1, &[]).expect_err("nothing").0[0].key,
             "proposal.import_empty"
         );
+    }
+
+    #[test]
+    fn a_list_as_offices_send_it_reads() {
+        // A merged title row and a date line above the header, a serial column beside the
+        // proposal number, the headers of a CPPCC list, and the sheet starting at row 3.
+        let rows = vec![
+            row(&["市政协十四届五次会议提案汇总表", "", "", ""]),
+            row(&["", "", "", "2026年3月"]),
+            row(&["序号", "提案号", "案由", "提案人", "界别"]),
+            row(&[
+                "1",
+                "第15号",
+                "关于加强养老服务的提案",
+                "王五",
+                "社会福利界",
+            ]),
+            row(&["2", "第9号", "", "赵六", "经济界"]),
+        ];
+        let e = parse_sheet(&rows, 3, &[]).expect_err("row 7 has no title");
+        let got: Vec<(&str, &str)> = e.0.iter().map(|f| (f.field.as_str(), f.key)).collect();
+        assert_eq!(got, [("rows[7].title", "validation.required")]);
+        let mut good = rows.clone();
+        good[4][2] = "关于交通的提案".into();
+        let specs = parse_sheet(&good, 3, &[]).expect("list");
+        assert_eq!(
+            specs
+                .iter()
+                .map(|s| (s.number, s.proposers.as_str(), s.group.as_str()))
+                .collect::<Vec<_>>(),
+            [(15, "王五", "社会福利界"), (9, "赵六", "经济界")]
+        );
+        // Without a number column, the serial is the number.
+        let serial = vec![
+            row(&["序号", "标 题", "提出人"]),
+            row(&["1", "关于路灯的建议", "张三"]),
+        ];
+        assert_eq!(parse_sheet(&serial, 1, &[]).expect("list")[0].number, 1);
     }
 }

@@ -95,6 +95,8 @@ impl Services {
         let mut e = ValidationErrors::default();
         let comment = bounded(&mut e, "comment", &input.comment, !input.approve, 2000);
         e.into_result(())?;
+        self.check_proposal_return(&a, input.approve, input.reassign_to)
+            .await?;
         r.state = decide(r.state, input.approve)?;
         r.decided_by = Some(actor.user_id.0);
         r.decided_at = Some(now);

@@ -269,12 +269,11 @@ impl Services {
     ) -> ServiceResult<Created> {
         let (s, p) = self.visible_proposal(actor, proposal_id).await?;
         let handles = match p.item_id {
-            Some(item) => self
-                .store
-                .assignments_of_item(item)
-                .await?
-                .iter()
-                .any(|a| a.parent_id.is_none() && a.unit_id == actor.unit_id.0),
+            Some(item) => self.store.assignments_of_item(item).await?.iter().any(|a| {
+                a.parent_id.is_none()
+                    && a.unit_id == actor.unit_id.0
+                    && a.state != ducha_domain::assignment::AssignmentState::Withdrawn
+            }),
             None => false,
         };
         ensure((handles && actor.acts_for(actor.unit_id)) || s.office)?;

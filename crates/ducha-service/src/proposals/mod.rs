@@ -25,6 +25,7 @@ pub use views::{ProposalDetail, ProposalFilter, ProposalLine, SessionView, UnitP
 
 use crate::Services;
 use crate::error::{ServiceError, ServiceResult};
+use ducha_domain::ValidationErrors;
 use ducha_domain::org::{Actor, UnitPath};
 use ducha_domain::proposals::ProposalKind;
 use ducha_domain::proposals::clock::ClockRules;
@@ -106,34 +107,92 @@ impl Services {
         }
     }
 
-    /// Whether the actor's unit handles the suggestion now or replied to it before.
+    /// Whether the actor's unit, or a unit below it, handles the suggestion now (a part that
+    /// was not withdrawn) or replied to it or sent an opinion before.
     async fn handles(&self, actor: &Actor, p: &ProposalRow) -> ServiceResult<bool> {
-        let unit = actor.unit_id.0;
+        use ducha_domain::assignment::AssignmentState;
         if let Some(item) = p.item_id {
             let all = self.store.assignments_of_item(item).await?;
-            if all
-                .iter()
-                .any(|a| a.parent_id.is_none() && a.unit_id == unit)
-            {
+            if all.iter().any(|a| {
+                a.parent_id.is_none()
+                    && a.state != AssignmentState::Withdrawn
+                    && actor.sees(&a.unit_path.0)
+            }) {
                 return Ok(true);
             }
         }
-        Ok(self
+        let units: Vec<i64> = self
             .store
             .proposal_replies(&[p.id])
             .await?
             .iter()
-            .any(|r| r.unit_id == unit))
+            .map(|r| r.unit_id)
+            .chain(
+                self.store
+                    .proposal_opinions(&[p.id])
+                    .await?
+                    .iter()
+                    .map(|o| o.unit_id),
+            )
+            .collect();
+        if units.is_empty() {
+            return Ok(false);
+        }
+        Ok(self
+            .store
+            .units(&units)
+            .await?
+            .iter()
+            .any(|u| actor.sees(&u.path.0)))
     }
 
     /// The return window of the item's assignments: the session's when the item handles a
-    /// suggestion, the configured refusal window otherwise.
+    /// suggestion's first round, the configured refusal window otherwise. A round of handling
+    /// again (after a dissatisfied proposer) was routed before: it has no return window.
     pub(crate) async fn return_window(&self, item_id: i64) -> ServiceResult<u32> {
-        if let Some(p) = self.store.proposal_of_item(item_id).await?
-            && let Some(s) = self.store.proposal_session(p.session_id).await?
-        {
-            return Ok(u32::try_from(s.return_days).unwrap_or(5));
+        if let Some(p) = self.store.proposal_of_item(item_id).await? {
+            if p.round > 1 {
+                return Err(ValidationErrors::single("text", "proposal.no_return_again").into());
+            }
+            if let Some(s) = self.store.proposal_session(p.session_id).await? {
+                return Ok(u32::try_from(s.return_days).unwrap_or(5));
+            }
         }
         Ok(self.config.refusal_window_days)
+    }
+
+    /// Upholding the return of a suggestion's only open lead needs a unit that leads instead:
+    /// otherwise the suggestion would have no one to reply. Items that handle no suggestion
+    /// pass.
+    pub(crate) async fn check_proposal_return(
+        &self,
+        a: &ducha_store::AssignmentRow,
+        approve: bool,
+        reassign_to: Option<i64>,
+    ) -> ServiceResult<()> {
+        if !approve || reassign_to.is_some() || a.parent_id.is_some() {
+            return Ok(());
+        }
+        if a.role != ducha_domain::assignment::AssignmentRole::Lead
+            || self.store.proposal_of_item(a.item_id).await?.is_none()
+        {
+            return Ok(());
+        }
+        let other_lead = self
+            .store
+            .assignments_of_item(a.item_id)
+            .await?
+            .iter()
+            .any(|x| {
+                x.id != a.id
+                    && x.parent_id.is_none()
+                    && x.role == ducha_domain::assignment::AssignmentRole::Lead
+                    && x.state.is_open()
+            });
+        if other_lead {
+            Ok(())
+        } else {
+            Err(ValidationErrors::single("reassign_to", "proposal.reassign_needed").into())
+        }
     }
 }

@@ -4,6 +4,7 @@
 //! proposer sends the suggestion back for another round with a new clock.
 
 use super::handling::finish;
+use super::route::ItemLink;
 use crate::context::Subject;
 use crate::error::{ServiceError, ServiceResult, ensure};
 use crate::{Created, Done, Services};
@@ -159,6 +160,7 @@ impl Services {
         input: &RateInput,
         now: DateTime<Utc>,
     ) -> ServiceResult<Done> {
+        let _held = self.lock_proposal(proposal_id).await;
         let (s, mut p) = self.visible_proposal(actor, proposal_id).await?;
         ensure(s.office)?;
         let replies = self.store.proposal_replies(&[p.id]).await?;
@@ -183,33 +185,11 @@ impl Services {
         e.into_result(())?;
         let sat = sat.unwrap_or(Satisfaction::Satisfied);
         let today = self.today(now);
-        let mut follow = None;
-        if r.grade == Grade::B.as_str()
-            && !dissatisfied
-            && let Some(due) = r.commitment_due
-        {
-            let title = format!(
-                "{}答复承诺：{}",
-                format_number(s.kind, p.number),
-                r.commitment
-            );
-            let description = format!("{}\n{}\n\n{}", s.session.name, p.title, r.text);
-            let due = due.max(today);
-            follow = Some(
-                self.office_item(
-                    actor,
-                    &s,
-                    p.id,
-                    &title,
-                    &description,
-                    &[(r.unit_id, "lead", due)],
-                    due,
-                    now,
-                )
-                .await?,
-            );
-        }
-        r.follow_item_id = follow.or(r.follow_item_id);
+        // A B grade's promise becomes an item unless the proposer is dissatisfied (the next
+        // round answers again).
+        let promise = (r.grade == Grade::B.as_str() && !dissatisfied)
+            .then_some(r.commitment_due)
+            .flatten();
         r.satisfaction = Some(sat.as_str().into());
         r.satisfaction_note.clone_from(&note);
         r.rated_by = Some(actor.user_id.0);
@@ -245,37 +225,68 @@ impl Services {
                 }
             }
         }
-        if !again_units.is_empty() {
-            let clock = again(&self.calendar(), &self.config.proposals, today);
-            let units: Vec<(i64, &str, NaiveDate)> = again_units
-                .iter()
-                .map(|u| (*u, "lead", clock.reply_due))
-                .collect();
+        // The round's item, the event's subject (a new round's item comes after).
+        let rated_item = p.item_id;
+        let again_clock = (!again_units.is_empty())
+            .then(|| again(&self.calendar(), &self.config.proposals, today));
+        if let Some(clock) = &again_clock {
             let round = p.round + 1;
-            let item = self
-                .handling_item(actor, &s, &p, &units, clock.reply_due, round, now)
-                .await?;
-            super::route::set_clock(&mut p, &clock, item, round);
+            super::route::set_clock(&mut p, clock, None, round);
         }
+        // The rating is committed first and takes the reply and the suggestion (both rows are
+        // versioned): a second submission is refused before any item is made. The items then
+        // link themselves to the reply and the suggestion when they are approved.
         let payload = serde_json::json!({ "proposal_id": p.id, "reply_id": r.id,
-            "round": r.round, "satisfaction": sat, "follow_item_id": follow,
+            "round": r.round, "satisfaction": sat, "commitment_due": promise,
             "again": !again_units.is_empty(), "new_round": p.round, "reply_due": p.reply_due });
-        let mut updates = vec![Update::Proposal(ProposalUpdate::Reply(r))];
-        updates.push(Update::Proposal(ProposalUpdate::Proposal(p.clone())));
         let c = self
             .commit(
                 Some(actor),
                 now,
                 EventKind::ProposalRated,
                 Subject {
-                    item: follow.or(p.item_id),
+                    item: rated_item,
                     ..Subject::default()
                 },
                 payload,
-                updates,
+                vec![
+                    Update::Proposal(ProposalUpdate::Reply(r.clone())),
+                    Update::Proposal(ProposalUpdate::Proposal(p.clone())),
+                ],
                 vec![],
             )
             .await?;
+        r.version += 1;
+        p.version += 1;
+        if let Some(due) = promise {
+            let title = format!(
+                "{}答复承诺：{}",
+                format_number(s.kind, p.number),
+                r.commitment
+            );
+            let description = format!("{}\n{}\n\n{}", s.session.name, p.title, r.text);
+            let due = due.max(today);
+            let unit = r.unit_id;
+            self.office_item(
+                actor,
+                &s,
+                ItemLink::Follow(r),
+                &title,
+                &description,
+                &[(unit, "lead", due)],
+                due,
+                now,
+            )
+            .await?;
+        }
+        if let Some(clock) = again_clock {
+            let units: Vec<(i64, &str, NaiveDate)> = again_units
+                .iter()
+                .map(|u| (*u, "lead", clock.reply_due))
+                .collect();
+            self.handling_item(actor, &s, &p, &units, clock.reply_due, p.round, now)
+                .await?;
+        }
         Ok(Done {
             event_seq: c.event.seq,
         })

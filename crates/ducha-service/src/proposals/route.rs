@@ -10,12 +10,12 @@ use crate::items::{AssignmentInput, DispatchInput};
 use crate::{Created, Services};
 use chrono::{DateTime, NaiveDate, Utc};
 use ducha_domain::chain::EventKind;
-use ducha_domain::item::{ItemCommand, ItemInput, item_transition};
+use ducha_domain::item::{ItemCommand, ItemInput, ItemState, item_transition};
 use ducha_domain::org::Actor;
 use ducha_domain::proposals::clock::{RoundClock, first_round};
 use ducha_domain::proposals::{ProposalState, RoutingMode, format_number};
 use ducha_domain::{Rule, ValidationErrors};
-use ducha_store::{ProposalRow, ProposalUpdate, Update};
+use ducha_store::{ProposalRow, ProposalUpdate, ReplyRow, Update};
 use serde::Deserialize;
 
 /// Where to route a suggestion.
@@ -34,6 +34,14 @@ pub struct RouteInput {
 
 impl Services {
     /// The office routes a registered suggestion; its clock starts today.
+    ///
+    /// The routing is committed first and takes the suggestion (its row is versioned), then
+    /// the round's item is registered, approved with the link to the suggestion and
+    /// dispatched: a second submission of the same form is refused before it writes anything,
+    /// instead of dispatching a second item (on this node it waits for the first, on another
+    /// the suggestion's version refuses it; at worst a draft item is left undispatched). A
+    /// routing cut short before its item was dispatched (the process stopped in between) is
+    /// finished by routing again.
     pub async fn route_proposal(
         &self,
         actor: &Actor,
@@ -41,9 +49,11 @@ impl Services {
         input: &RouteInput,
         now: DateTime<Utc>,
     ) -> ServiceResult<Created> {
+        let _held = self.lock_proposal(proposal_id).await;
         let (s, mut p) = self.visible_proposal(actor, proposal_id).await?;
         ensure(s.office)?;
-        if p.state != ProposalState::Registered.as_str() {
+        let unfinished = self.unfinished_routing(&p).await?;
+        if p.state != ProposalState::Registered.as_str() && unfinished.is_none() {
             return Err(ValidationErrors::single("state", "proposal.not_registered").into());
         }
         let mode = if input.mode.is_empty() {
@@ -82,31 +92,58 @@ impl Services {
         }
         let ids: Vec<i64> = units.iter().map(|u| u.0).collect();
         self.check_units(&ids, &s).await?;
-        let item_id = self
-            .handling_item(actor, &s, &p, &units, clock.reply_due, 1, now)
-            .await?;
-        set_clock(&mut p, &clock, item_id, 1);
+        if let Some(Some(item_id)) = unfinished {
+            // Approved and linked, not dispatched: dispatch it now.
+            let event_seq = self.dispatch_round(actor, item_id, &units, now).await?;
+            return Ok(Created {
+                id: item_id,
+                ids: vec![item_id],
+                event_seq,
+            });
+        }
+        set_clock(&mut p, &clock, None, 1);
         p.mode = Some(mode.as_str().into());
         let c = self
             .commit(
                 Some(actor),
                 now,
                 EventKind::ProposalRouted,
-                Subject::item(item_id),
+                Subject::default(),
                 serde_json::json!({ "proposal_id": p.id, "number": p.number, "mode": mode,
                     "units": units.iter().map(|(u, r, d)| serde_json::json!({
                         "unit_id": u, "role": r, "deadline": d })).collect::<Vec<_>>(),
                     "return_by": clock.return_by, "co_due": clock.co_due,
                     "reply_due": clock.reply_due }),
-                vec![Update::Proposal(ProposalUpdate::Proposal(p))],
+                vec![Update::Proposal(ProposalUpdate::Proposal(p.clone()))],
                 vec![],
             )
+            .await?;
+        p.version += 1;
+        let item_id = self
+            .handling_item(actor, &s, &p, &units, clock.reply_due, 1, now)
             .await?;
         Ok(Created {
             id: item_id,
             ids: vec![item_id],
             event_seq: c.event.seq,
         })
+    }
+
+    /// A routing that was committed but whose item is missing (`Some(None)`) or approved and
+    /// not dispatched (`Some(Some(item))`); `None` for any other suggestion.
+    async fn unfinished_routing(&self, p: &ProposalRow) -> ServiceResult<Option<Option<i64>>> {
+        if p.state != ProposalState::Handling.as_str() || p.round != 1 {
+            return Ok(None);
+        }
+        let Some(item_id) = p.item_id else {
+            return Ok(Some(None));
+        };
+        let approved = self
+            .store
+            .item(item_id)
+            .await?
+            .is_some_and(|i| i.state == ItemState::Approved);
+        Ok(approved.then_some(Some(item_id)))
     }
 
     /// The units exist below the session's jurisdiction, each once (checked before anything
@@ -132,8 +169,9 @@ impl Services {
         Ok(())
     }
 
-    /// Registers a round's handling item, approves it by the office's routing and dispatches
-    /// it to `units` (unit, role, deadline).
+    /// Registers a round's handling item, approves it by the office's routing (linking it to
+    /// `p`, whose row must be as last read: a concurrent change refuses the approval) and
+    /// dispatches it to `units` (unit, role, deadline).
     #[allow(clippy::too_many_arguments, reason = "the round's parts, read once")]
     pub(crate) async fn handling_item(
         &self,
@@ -162,19 +200,29 @@ impl Services {
             },
             p.body
         );
-        self.office_item(actor, s, p.id, &title, &description, units, due, now)
-            .await
+        self.office_item(
+            actor,
+            s,
+            ItemLink::Round(p.clone()),
+            &title,
+            &description,
+            units,
+            due,
+            now,
+        )
+        .await
     }
 
     /// Registers an item for a suggestion (a round's handling, or a B grade's commitment),
-    /// approves it by the office's authority over the suggestion and dispatches it to `units`
+    /// approves it by the office's authority over the suggestion — the approval links it to
+    /// the suggestion or reply, so a second attempt fails there — and dispatches it to `units`
     /// (unit, role, deadline).
     #[allow(clippy::too_many_arguments, reason = "the item's parts, read once")]
     pub(crate) async fn office_item(
         &self,
         actor: &Actor,
         s: &Scoped,
-        proposal_id: i64,
+        link: ItemLink,
         title: &str,
         description: &str,
         units: &[(i64, &str, NaiveDate)],
@@ -205,16 +253,30 @@ impl Services {
         let (mut item, _) = self.visible_item(actor, created.id).await?;
         item.state = item_transition(item.state, ItemCommand::Submit)?;
         item.state = item_transition(item.state, ItemCommand::Approve)?;
+        let proposal_id = link.proposal_id();
         self.commit(
             Some(actor),
             now,
             EventKind::ItemApproved,
             Subject::item(item.id),
             serde_json::json!({ "comment": "", "by_proposal": proposal_id }),
-            vec![Update::Item(item.clone())],
+            vec![Update::Item(item.clone()), link.update(item.id)],
             vec![],
         )
         .await?;
+        self.dispatch_round(actor, item.id, units, now).await?;
+        Ok(item.id)
+    }
+
+    /// Dispatches an approved item of a suggestion to `units` (unit, role, deadline); the
+    /// dispatch's event.
+    async fn dispatch_round(
+        &self,
+        actor: &Actor,
+        item_id: i64,
+        units: &[(i64, &str, NaiveDate)],
+        now: DateTime<Utc>,
+    ) -> ServiceResult<i64> {
         let assignments = units
             .iter()
             .map(|(u, role, d)| AssignmentInput {
@@ -227,7 +289,8 @@ impl Services {
                 responsible_user_id: None,
             })
             .collect();
-        self.dispatch_item(actor, item.id, &DispatchInput { assignments }, now)
+        let c = self
+            .dispatch_item(actor, item_id, &DispatchInput { assignments }, now)
             .await
             .map_err(|e| match e {
                 crate::ServiceError::Rule(Rule::DuplicateUnit) => {
@@ -235,15 +298,45 @@ impl Services {
                 }
                 other => other,
             })?;
-        Ok(item.id)
+        Ok(c.event_seq)
     }
 }
 
-/// Puts a round's clock on the suggestion and starts the round.
-pub(crate) fn set_clock(p: &mut ProposalRow, c: &RoundClock, item_id: i64, round: i64) {
+/// What an item made for a suggestion is linked to, on its approval.
+pub(crate) enum ItemLink {
+    /// The suggestion's round of handling (the row as last read).
+    Round(ProposalRow),
+    /// A B grade's commitment (the reply as last read).
+    Follow(ReplyRow),
+}
+
+impl ItemLink {
+    fn proposal_id(&self) -> i64 {
+        match self {
+            ItemLink::Round(p) => p.id,
+            ItemLink::Follow(r) => r.proposal_id,
+        }
+    }
+
+    fn update(self, item_id: i64) -> Update {
+        match self {
+            ItemLink::Round(mut p) => {
+                p.item_id = Some(item_id);
+                Update::Proposal(ProposalUpdate::Proposal(p))
+            }
+            ItemLink::Follow(mut r) => {
+                r.follow_item_id = Some(item_id);
+                Update::Proposal(ProposalUpdate::Reply(r))
+            }
+        }
+    }
+}
+
+/// Puts a round's clock on the suggestion and starts the round (its item, when known).
+pub(crate) fn set_clock(p: &mut ProposalRow, c: &RoundClock, item_id: Option<i64>, round: i64) {
     p.state = ProposalState::Handling.as_str().into();
     p.round = round;
-    p.item_id = Some(item_id);
+    p.item_id = item_id;
     p.started_on = Some(c.started_on);
     p.return_by = c.return_by;
     p.co_due = c.co_due;

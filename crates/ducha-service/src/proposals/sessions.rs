@@ -132,10 +132,10 @@ impl Services {
         now: DateTime<Utc>,
     ) -> ServiceResult<Created> {
         let s = self.office_session(actor, session_id).await?;
-        let rows = read_xlsx(xlsx)
+        let (first_row, rows) = read_xlsx(xlsx)
             .ok_or_else(|| ValidationErrors::single("file", "proposal.import_unreadable"))?;
         let taken = self.session_numbers(session_id).await?;
-        let specs = parse_sheet(&rows, &taken)?;
+        let specs = parse_sheet(&rows, first_row, &taken)?;
         self.register(actor, &s, specs, now).await
     }
 
@@ -193,13 +193,15 @@ impl Services {
     }
 }
 
-/// The first sheet of an .xlsx file as rows of text cells; `None` when it is not one.
+/// The first sheet of an .xlsx file as rows of text cells from its first row holding a cell,
+/// with that row's number as the spreadsheet shows it (1 for the top); `None` when it is not
+/// an .xlsx file.
 ///
 /// Read cell by cell, never as a dense range: a file whose only cells are A1 and XFD1048576
 /// would otherwise ask for seventeen billion cells. Cells right of the last column a list can
 /// use are ignored; a sheet longer than a list may be is cut just past the limit, so the
 /// import still names it as too long.
-fn read_xlsx(bytes: &[u8]) -> Option<Vec<Vec<String>>> {
+fn read_xlsx(bytes: &[u8]) -> Option<(usize, Vec<Vec<String>>)> {
     use calamine::{Data, Reader, Xlsx};
     const MAX_COLS: usize = 64;
     let max_rows = ducha_domain::proposals::import::MAX_ROWS + 10;
@@ -230,5 +232,5 @@ fn read_xlsx(bytes: &[u8]) -> Option<Vec<Vec<String>>> {
         }
         row[c] = text;
     }
-    Some(rows)
+    Some((first_row.unwrap_or(0) + 1, rows))
 }

@@ -1,15 +1,17 @@
 //! What the pages and the API show of sessions and suggestions.
 
+use super::Scoped;
 use super::handling::round_clock;
 use crate::Services;
 use crate::error::ServiceResult;
 use crate::joint::scope_of;
 use chrono::NaiveDate;
 use ducha_domain::ValidationErrors;
+use ducha_domain::calendar::{WorkCalendar, china_date};
 use ducha_domain::light::Light;
-use ducha_domain::org::Actor;
+use ducha_domain::org::{Actor, UnitPath};
 use ducha_domain::proposals::clock::RoundClock;
-use ducha_domain::proposals::{ProposalKind, ProposalState, format_number};
+use ducha_domain::proposals::{ProposalState, format_number};
 use ducha_store::{
     ContactRow, OpinionRow, ProposalRow, ProposalSessionRow, ProposalUnitRow, ReplyRow,
 };
@@ -61,6 +63,10 @@ pub struct UnitPart {
     pub deadline: NaiveDate,
     /// `green`, `blue`, `yellow`, `red` (none when finished).
     pub light: Option<String>,
+    /// The last day the unit may return it (退回), counted from its own dispatch: a unit
+    /// reassigned after a return has a window of its own. None in a round of handling again
+    /// and once the part is signed or finished.
+    pub return_by: Option<NaiveDate>,
 }
 
 /// A suggestion in a list.
@@ -137,14 +143,18 @@ fn light_name(rank: Option<i64>) -> Option<String> {
 }
 
 fn line(
-    kind: ProposalKind,
+    s: &Scoped,
+    cal: &WorkCalendar,
     p: &ProposalRow,
     units: &[&ProposalUnitRow],
     replies: &[&ReplyRow],
 ) -> ProposalLine {
+    let window = u32::try_from(s.session.return_days).unwrap_or(5);
     let parts: Vec<UnitPart> = units
         .iter()
         .map(|u| UnitPart {
+            return_by: (p.round == 1 && u.state == "pending")
+                .then(|| cal.add_working_days(china_date(u.dispatched_at), window)),
             assignment_id: u.assignment_id,
             unit_id: u.unit_id,
             unit_name: u.unit_name.clone(),
@@ -166,7 +176,7 @@ fn line(
     let last: Vec<&&ReplyRow> = replies.iter().filter(|r| r.round == p.round).collect();
     ProposalLine {
         id: p.id,
-        number_text: format_number(kind, p.number),
+        number_text: format_number(s.kind, p.number),
         number: p.number,
         title: p.title.clone(),
         proposers: p.proposers.clone(),
@@ -184,10 +194,22 @@ fn line(
 }
 
 impl Services {
-    /// The sessions of the actor's jurisdiction, latest first.
+    /// The sessions of the actor's jurisdiction, latest first, and those of the levels above
+    /// in which the actor's unit or one below it has a suggestion to handle (a county liaison
+    /// finds the city's sessions its county handles suggestions of).
     pub async fn proposal_sessions(&self, actor: &Actor) -> ServiceResult<Vec<ProposalSessionRow>> {
-        let (scope, _) = scope_of(actor)?;
-        Ok(self.store.proposal_sessions(scope).await?)
+        let (scope, path) = scope_of(actor)?;
+        let mut out = self.store.proposal_sessions(scope).await?;
+        let ids = path.ids();
+        for above in ids.iter().take(ids.len().saturating_sub(1)) {
+            for s in self.store.proposal_sessions(above.0).await? {
+                if !self.proposal_session(actor, s.id).await?.lines.is_empty() {
+                    out.push(s);
+                }
+            }
+        }
+        out.sort_by(|a, b| b.year.cmp(&a.year).then(b.id.cmp(&a.id)));
+        Ok(out)
     }
 
     /// A session with the suggestions the actor may see: all for the office, leaders and
@@ -203,7 +225,34 @@ impl Services {
         let units = self.store.proposal_units(session_id).await?;
         let ids: Vec<i64> = rows.iter().map(|p| p.id).collect();
         let replies = self.store.proposal_replies(&ids).await?;
-        let mine = actor.unit_id.0;
+        // For a handling unit's list: the suggestions a unit at or below it replied to or
+        // sent an opinion on.
+        let mut answered = std::collections::HashSet::new();
+        if !s.all {
+            let opinions = self.store.proposal_opinions(&ids).await?;
+            let by_unit: Vec<(i64, i64)> = replies
+                .iter()
+                .map(|r| (r.unit_id, r.proposal_id))
+                .chain(opinions.iter().map(|o| (o.unit_id, o.proposal_id)))
+                .collect();
+            if !by_unit.is_empty() {
+                let unit_ids: Vec<i64> = by_unit.iter().map(|(u, _)| *u).collect();
+                let near: std::collections::HashSet<i64> = self
+                    .store
+                    .units(&unit_ids)
+                    .await?
+                    .into_iter()
+                    .filter(|u| actor.sees(&u.path.0))
+                    .map(|u| u.id)
+                    .collect();
+                answered = by_unit
+                    .into_iter()
+                    .filter(|(u, _)| near.contains(u))
+                    .map(|(_, p)| p)
+                    .collect();
+            }
+        }
+        let cal = self.calendar();
         let lines = rows
             .iter()
             .filter_map(|p| {
@@ -211,9 +260,12 @@ impl Services {
                     units.iter().filter(|u| u.proposal_id == p.id).collect();
                 let r: Vec<&ReplyRow> = replies.iter().filter(|r| r.proposal_id == p.id).collect();
                 let visible = s.all
-                    || u.iter().any(|x| x.unit_id == mine)
-                    || r.iter().any(|x| x.unit_id == mine);
-                visible.then(|| line(s.kind, p, &u, &r))
+                    || u.iter().any(|x| {
+                        x.state != "withdrawn"
+                            && actor.sees(&UnitPath::from_stored(x.unit_path.clone()))
+                    })
+                    || answered.contains(&p.id);
+                visible.then(|| line(&s, &cal, p, &u, &r))
             })
             .collect();
         Ok(SessionView {
@@ -289,7 +341,7 @@ impl Services {
         let urefs: Vec<&ProposalUnitRow> = units.iter().collect();
         let rrefs: Vec<&ReplyRow> = replies.iter().collect();
         Ok(ProposalDetail {
-            line: line(s.kind, &p, &urefs, &rrefs),
+            line: line(&s, &self.calendar(), &p, &urefs, &rrefs),
             clock: round_clock(&p),
             session: s.session,
             row: p,

@@ -210,6 +210,8 @@ pub struct ProposalUnitRow {
     pub unit_id: i64,
     /// Unit's name.
     pub unit_name: String,
+    /// Unit's path.
+    pub unit_path: String,
     /// `lead` or `co`.
     pub role: String,
     /// Assignment state.
@@ -218,6 +220,8 @@ pub struct ProposalUnitRow {
     pub deadline: NaiveDate,
     /// Assignment light rank.
     pub light: Option<i64>,
+    /// Dispatched (the start of the unit's return window).
+    pub dispatched_at: DateTime<Utc>,
 }
 
 /// A new row of this part (an id of 0 in `Opinion` … refers to nothing: all ids are known).

@@ -219,7 +219,8 @@ macro_rules! __sql_proposals {
             async fn proposal_units(&self, session_id: i64) -> StoreResult<Vec<ProposalUnitRow>> {
                 sqlx::query_as::<$db, ProposalUnitRow>(
                     "SELECT p.id AS proposal_id, a.id AS assignment_id, a.unit_id, \
-                     un.name AS unit_name, a.role, a.state, a.deadline, a.light \
+                     un.name AS unit_name, un.path AS unit_path, a.role, a.state, a.deadline, \
+                     a.light, a.dispatched_at \
                      FROM proposals p JOIN assignments a ON a.item_id = p.item_id \
                      AND a.parent_id IS NULL JOIN units un ON un.id = a.unit_id \
                      WHERE p.session_id = $1 ORDER BY p.number, a.id",

@@ -10,7 +10,12 @@ use ducha_service::{ServiceError, Services};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-crate::on_both_backends!(suggestion_clock_walk, session_list_import, proposal_pages);
+crate::on_both_backends!(
+    suggestion_clock_walk,
+    session_list_import,
+    proposal_pages,
+    routing_rules
+);
 
 /// China time on a day.
 fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
@@ -205,12 +210,41 @@ async fn suggestion_clock_walk(app: &TestApp) {
     .await
     .expect("reassign");
     assert!(s.proposal_detail(&county_a, id).await.is_ok());
+    // 东城县's own return window runs five working days from its dispatch (Thursday 9 July):
+    // to Thursday 16 July. 西山县, withdrawn, no longer reads the suggestion, records nothing
+    // on it and does not find the session in its list; 东城县 finds the city's session.
+    let d = s.proposal_detail(&sup, id).await.expect("detail");
+    let part_a = d
+        .line
+        .units
+        .iter()
+        .find(|p| p.unit_id == o.county_a)
+        .expect("county a part");
+    assert_eq!(part_a.return_by, Some(day(2026, 7, 16)));
+    assert!(matches!(
+        s.proposal_detail(&county_b, id).await,
+        Err(ServiceError::NotFound)
+    ));
+    assert!(
+        s.record_contact(
+            &county_b,
+            id,
+            &input(json!({ "mode": "phone", "note": "仍在联系" })),
+            at(2026, 7, 9, 11),
+        )
+        .await
+        .is_err()
+    );
+    let listed = |v: Vec<ducha_store::ProposalSessionRow>| v.iter().any(|x| x.id == session);
+    assert!(listed(s.proposal_sessions(&county_a).await.expect("list")));
+    assert!(!listed(s.proposal_sessions(&county_b).await.expect("list")));
 
-    // The co-unit's month on the items' clock: blue or behind pace three working days before
-    // Monday 3 August, red the day after, with an urge notice.
+    // The co-unit's month on the items' clock: green four working days before Monday 3
+    // August, blue from three (Wednesday 29 July), red the day after, with a red urge notice.
+    s.sweep(at(2026, 7, 28, 1)).await.expect("sweep");
+    assert_eq!(light(s, &sup, id, o.dept).await.as_deref(), Some("green"));
     s.sweep(at(2026, 7, 29, 1)).await.expect("sweep");
-    let l = light(s, &sup, id, o.dept).await;
-    assert!(matches!(l.as_deref(), Some("blue" | "yellow")), "{l:?}");
+    assert_eq!(light(s, &sup, id, o.dept).await.as_deref(), Some("blue"));
     // The lead cannot reply before its co-unit's opinion is in.
     invalid(
         s.reply_proposal(
@@ -230,10 +264,13 @@ async fn suggestion_clock_walk(app: &TestApp) {
         .notices_of_item(item1)
         .await
         .expect("notices");
-    assert!(
-        notices.iter().any(|n| n.assignment_id == a_dept),
-        "{notices:?}"
-    );
+    // Urge notices escalate by colour: the first of a run is blue, for the overdue opinion.
+    let urged: Vec<_> = notices
+        .iter()
+        .filter(|n| n.assignment_id == a_dept)
+        .map(|n| (n.level.as_str(), n.cause.as_str(), n.issued_on))
+        .collect();
+    assert_eq!(urged, [("blue", "overdue", day(2026, 8, 4))], "{notices:?}");
     let opinion = s
         .send_opinion(
             &dept,
@@ -264,6 +301,25 @@ async fn suggestion_clock_walk(app: &TestApp) {
     )
     .await
     .expect("contact");
+
+    // The reply is due Thursday 8 October, the first working day after the National Day
+    // holiday: blue from three working days before (Monday 28 September: 29, 30 September
+    // and 8 October), still blue on a holiday (Monday 5 October), never red before it.
+    s.sweep(at(2026, 9, 25, 1)).await.expect("sweep");
+    assert_eq!(
+        light(s, &sup, id, o.county_a).await.as_deref(),
+        Some("green")
+    );
+    s.sweep(at(2026, 9, 28, 1)).await.expect("sweep");
+    assert_eq!(
+        light(s, &sup, id, o.county_a).await.as_deref(),
+        Some("blue")
+    );
+    s.sweep(at(2026, 10, 5, 1)).await.expect("sweep");
+    assert_eq!(
+        light(s, &sup, id, o.county_a).await.as_deref(),
+        Some("blue")
+    );
 
     // One extension of at most a month, before the reply is due, approved by the office.
     invalid(
@@ -312,9 +368,13 @@ async fn suggestion_clock_walk(app: &TestApp) {
         .expect("item")
         .expect("item");
     assert_eq!(item.deadline, day(2026, 11, 2));
-    // After 8 October the reply is not late: the extension moved the lead's deadline.
+    // After 8 October the reply is not late: the extension moved the lead's deadline to 2
+    // November, weeks away.
     s.sweep(at(2026, 10, 9, 1)).await.expect("sweep");
-    assert_ne!(light(s, &sup, id, o.county_a).await.as_deref(), Some("red"));
+    assert_eq!(
+        light(s, &sup, id, o.county_a).await.as_deref(),
+        Some("green")
+    );
 
     // A B-grade reply needs its commitment; given on Friday 30 October, it is on time.
     invalid(
@@ -594,6 +654,61 @@ async fn session_list_import(app: &TestApp) {
             .await,
         "proposal.import_unreadable",
     );
+    // A list as an office sends it: a merged title over the columns, a blank row, the
+    // header on row 3 with a serial column (序号) before the proposal number (提案号) and
+    // 提案人; errors name the rows as the spreadsheet numbers them.
+    let office_list = |title_on_row5: &str| {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let ws = book.add_worksheet();
+        ws.merge_range(
+            0,
+            0,
+            0,
+            3,
+            "市政协十四届五次会议提案目录",
+            &rust_xlsxwriter::Format::new(),
+        )
+        .expect("title");
+        for (c, h) in ["序号", "提案号", "案由", "提案人"].iter().enumerate() {
+            ws.write_string(2, c as u16, *h).expect("header");
+        }
+        for (r, (n, t)) in [(401, "关于养老服务的提案"), (402, title_on_row5)]
+            .iter()
+            .enumerate()
+        {
+            let r = r as u32 + 3;
+            ws.write_number(r, 0, f64::from(r - 2)).expect("serial");
+            ws.write_string(r, 1, format!("第{n}号")).expect("number");
+            ws.write_string(r, 2, *t).expect("title");
+            ws.write_string(r, 3, "委员甲").expect("proposer");
+        }
+        book.save_to_buffer().expect("xlsx")
+    };
+    let err = s
+        .import_proposals(&sup, session, &office_list(""), now)
+        .await
+        .expect_err("row 5 has no title");
+    let ServiceError::Invalid(v) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(
+        v.0.iter()
+            .map(|f| (f.field.as_str(), f.key))
+            .collect::<Vec<_>>(),
+        [("rows[5].title", "validation.required")]
+    );
+    let listed = s
+        .import_proposals(&sup, session, &office_list("关于公交的提案"), now)
+        .await
+        .expect("office list");
+    let v = s.proposal_session(&sup, session).await.expect("session");
+    let numbers: Vec<i64> = v
+        .lines
+        .iter()
+        .filter(|l| listed.ids.contains(&l.id))
+        .map(|l| l.number)
+        .collect();
+    assert_eq!(numbers, [401, 402]);
 
     // Route six, reply with every grade, rate them; the statistics match counts made here.
     let ids: Vec<i64> = v_ids(s, &sup, session).await[..6].to_vec();
@@ -644,53 +759,216 @@ async fn session_list_import(app: &TestApp) {
         .await
         .expect("rate");
     }
+    // The dissatisfied one (the third, 市住建局, C) is handled again; its second reply, an A,
+    // is the unit's final one for it, and satisfies.
+    let d = s.proposal_detail(&sup, ids[2]).await.expect("detail");
+    assert_eq!((d.row.state.as_str(), d.row.round), ("handling", 2));
+    let dept = s.actor(o.users.dept).await.expect("actor");
+    s.reply_proposal(
+        &dept,
+        ids[2],
+        &input(json!({ "text": "重新答复", "grade": "a" })),
+        at(2026, 7, 1, 9),
+    )
+    .await
+    .expect("reply again");
+    let d = s.proposal_detail(&sup, ids[2]).await.expect("detail");
+    let again = d.replies.iter().find(|r| r.round == 2).expect("round 2").id;
+    s.rate_reply(
+        &sup,
+        ids[2],
+        &input(json!({ "reply_id": again, "satisfaction": "satisfied" })),
+        at(2026, 7, 2, 9),
+    )
+    .await
+    .expect("rate again");
+
+    // Counted here from the rows: every suggestion's row, parts and replies.
+    let all = v_ids(s, &sup, session).await;
+    let mut rows = Vec::new();
+    for id in &all {
+        rows.push(s.proposal_detail(&sup, *id).await.expect("detail"));
+    }
+    let expected = expected_stats(&rows);
+    assert_eq!(expected[&None].total, 302);
+    assert_eq!(
+        (expected[&None].replies, expected[&None].on_time),
+        (6, 5),
+        "five first replies (one late) and one again"
+    );
+    assert_eq!(
+        (
+            expected[&None].a,
+            expected[&None].c,
+            expected[&None].rehandled
+        ),
+        (3, 0, 1),
+        "the final replies: the dissatisfied C became an A"
+    );
     let stats = s.proposal_stats(&sup, session).await.expect("stats");
-    let mut replies = Vec::new();
-    let mut rounds_again = 0;
-    for id in &ids {
-        let d = s.proposal_detail(&sup, *id).await.expect("detail");
-        rounds_again += i64::from(d.row.round > 1);
-        replies.extend(d.replies);
+    let got = std::iter::once(&stats.whole)
+        .chain(&stats.units)
+        .map(|l| (l.unit_id, counts_of(l)))
+        .collect::<std::collections::BTreeMap<_, _>>();
+    assert_eq!(got, expected);
+    // The page shows the same figures in every cell of every row.
+    let page = app.login("sup").await;
+    let (code, html) = page
+        .page(&format!("/proposals/sessions/{session}/stats"))
+        .await;
+    assert_eq!(code, reqwest::StatusCode::OK);
+    let mut seen = 0;
+    for (unit, c) in &expected {
+        let key = unit.map_or("all".to_string(), |u| u.to_string());
+        let start = html
+            .find(&format!("<tr data-unit=\"{key}\">"))
+            .unwrap_or_else(|| panic!("row {key} in {html}"));
+        let row = &html[start..start + html[start..].find("</tr>").expect("row end")];
+        for (k, v) in c.cells() {
+            assert!(
+                row.contains(&format!("data-k=\"{k}\">{v}<")),
+                "{k} = {v} in {row}"
+            );
+        }
+        seen += 1;
     }
-    let count =
-        |f: &dyn Fn(&ducha_store::ReplyRow) -> bool| replies.iter().filter(|r| f(r)).count() as i64;
-    let w = &stats.whole;
-    assert_eq!(w.total, 300);
-    assert_eq!(w.replies, count(&|_| true));
-    assert_eq!(w.on_time, count(&|r| r.on_time));
-    assert_eq!((w.replies, w.on_time), (5, 4));
-    assert_eq!(w.on_time_rate, Some(80.0));
-    assert_eq!(
-        (w.grades.a, w.grades.b, w.grades.c, w.grades.d),
-        (
-            count(&|r| r.grade == "a"),
-            count(&|r| r.grade == "b"),
-            count(&|r| r.grade == "c"),
-            count(&|r| r.grade == "d")
-        )
-    );
-    assert_eq!(
-        (w.satisfied, w.basic, w.dissatisfied, w.rehandled),
-        (
-            count(&|r| r.satisfaction.as_deref() == Some("satisfied")),
-            count(&|r| r.satisfaction.as_deref() == Some("basic")),
-            count(&|r| r.satisfaction.as_deref() == Some("dissatisfied")),
-            rounds_again
-        )
-    );
-    assert_eq!(rounds_again, 1);
-    for line in &stats.units {
-        let unit = line.unit_id.expect("unit");
-        let mine: Vec<_> = replies.iter().filter(|r| r.unit_id == unit).collect();
-        assert_eq!(line.replies, mine.len() as i64, "{}", line.name);
-        assert_eq!(
-            line.on_time,
-            mine.iter().filter(|r| r.on_time).count() as i64,
-            "{}",
-            line.name
-        );
+    assert_eq!(seen, 4, "the session and three units");
+    assert_eq!(html.matches("<tr data-unit=").count(), 4);
+}
+
+/// One statistics line's figures.
+#[derive(Debug, Default, Clone, PartialEq)]
+struct Counts {
+    total: i64,
+    replied: i64,
+    replies: i64,
+    on_time: i64,
+    a: i64,
+    b: i64,
+    c: i64,
+    d: i64,
+    satisfied: i64,
+    basic: i64,
+    dissatisfied: i64,
+    rehandled: i64,
+}
+
+impl Counts {
+    /// The page's cells (`data-k`) and what each must show.
+    fn cells(&self) -> Vec<(&'static str, String)> {
+        let rate = if self.replies == 0 {
+            "—".to_string()
+        } else {
+            format!("{:.1}%", self.on_time as f64 * 100.0 / self.replies as f64)
+        };
+        vec![
+            ("total", self.total.to_string()),
+            ("replied", self.replied.to_string()),
+            ("replies", self.replies.to_string()),
+            ("on_time", self.on_time.to_string()),
+            ("rate", rate),
+            ("a", self.a.to_string()),
+            ("b", self.b.to_string()),
+            ("c", self.c.to_string()),
+            ("d", self.d.to_string()),
+            ("satisfied", self.satisfied.to_string()),
+            ("basic", self.basic.to_string()),
+            ("dissatisfied", self.dissatisfied.to_string()),
+            ("rehandled", self.rehandled.to_string()),
+        ]
     }
-    assert_eq!(stats.units.len(), 3);
+}
+
+fn counts_of(l: &ducha_service::proposals::StatsLine) -> Counts {
+    Counts {
+        total: l.total,
+        replied: l.replied,
+        replies: l.replies,
+        on_time: l.on_time,
+        a: l.grades.a,
+        b: l.grades.b,
+        c: l.grades.c,
+        d: l.grades.d,
+        satisfied: l.satisfied,
+        basic: l.basic,
+        dissatisfied: l.dissatisfied,
+        rehandled: l.rehandled,
+    }
+}
+
+/// The statistics as the rules define them, from the suggestions' rows: the whole session
+/// (key `None`) and each unit that leads a suggestion's current round or replied to one.
+/// Replies count every round; grades and satisfaction count each unit's final reply to each
+/// suggestion (its latest round); a suggestion is handled again from its second round.
+fn expected_stats(
+    rows: &[ducha_service::proposals::ProposalDetail],
+) -> std::collections::BTreeMap<Option<i64>, Counts> {
+    use std::collections::{BTreeMap, BTreeSet};
+    let mut out: BTreeMap<Option<i64>, Counts> = BTreeMap::new();
+    let mut of_unit: BTreeMap<Option<i64>, BTreeSet<i64>> = BTreeMap::new();
+    let mut replied: BTreeMap<Option<i64>, BTreeSet<i64>> = BTreeMap::new();
+    let mut again: BTreeMap<Option<i64>, BTreeSet<i64>> = BTreeMap::new();
+    for d in rows {
+        let p = d.row.id;
+        of_unit.entry(None).or_default().insert(p);
+        if d.row.round > 1 {
+            again.entry(None).or_default().insert(p);
+        }
+        for u in d
+            .line
+            .units
+            .iter()
+            .filter(|u| u.role == "lead" && u.state != "withdrawn")
+        {
+            of_unit.entry(Some(u.unit_id)).or_default().insert(p);
+            if d.row.round > 1 {
+                again.entry(Some(u.unit_id)).or_default().insert(p);
+            }
+        }
+        for r in &d.replies {
+            for key in [None, Some(r.unit_id)] {
+                of_unit.entry(key).or_default().insert(p);
+                replied.entry(key).or_default().insert(p);
+                if r.round > 1 {
+                    again.entry(key).or_default().insert(p);
+                }
+                let c = out.entry(key).or_default();
+                c.replies += 1;
+                c.on_time += i64::from(r.on_time);
+            }
+            let latest = d
+                .replies
+                .iter()
+                .filter(|x| x.unit_id == r.unit_id)
+                .map(|x| x.round)
+                .max();
+            if latest != Some(r.round) {
+                continue;
+            }
+            for key in [None, Some(r.unit_id)] {
+                let c = out.entry(key).or_default();
+                match r.grade.as_str() {
+                    "a" => c.a += 1,
+                    "b" => c.b += 1,
+                    "c" => c.c += 1,
+                    _ => c.d += 1,
+                }
+                match r.satisfaction.as_deref() {
+                    Some("satisfied") => c.satisfied += 1,
+                    Some("basic") => c.basic += 1,
+                    Some("dissatisfied") => c.dissatisfied += 1,
+                    _ => {}
+                }
+            }
+        }
+    }
+    for (key, props) in of_unit {
+        let c = out.entry(key).or_default();
+        c.total = props.len() as i64;
+        c.replied = replied.get(&key).map_or(0, |s| s.len() as i64);
+        c.rehandled = again.get(&key).map_or(0, |s| s.len() as i64);
+    }
+    out
 }
 
 async fn v_ids(s: &Services, actor: &ducha_domain::org::Actor, session: i64) -> Vec<i64> {
@@ -838,7 +1116,11 @@ async fn proposal_pages(app: &TestApp) {
         .page(&format!("/proposals/sessions/{session}/stats"))
         .await;
     assert_eq!(code, reqwest::StatusCode::OK);
-    let row = html.split("data-unit=\"all\"").nth(1).expect("whole row");
+    let row = html
+        .split("data-unit=\"all\"")
+        .nth(1)
+        .and_then(|r| r.split("</tr>").next())
+        .expect("whole row");
     for (k, v) in [
         ("total", "5"),
         ("replied", "1"),
@@ -868,4 +1150,151 @@ async fn proposal_pages(app: &TestApp) {
         .map(|c| c.to_string())
         .collect();
     assert_eq!(&whole[..5], ["市十七届人大六次会议", "5", "1", "1", "1"]);
+}
+
+/// Rules of routing and returns: a second submission of the same routing dispatches nothing
+/// more; the return of the only lead is upheld only with a unit that leads instead; a round of
+/// handling again cannot be returned; a unit above the handling unit reads the suggestion.
+async fn routing_rules(app: &TestApp) {
+    let s = &app.services;
+    let o = &app.org;
+    let sup = s.actor(o.users.sup).await.expect("actor");
+    let county_a = s.actor(o.users.county_a).await.expect("actor");
+    let town = s.actor(o.users.town_a1).await.expect("actor");
+    let now = at(2026, 3, 2, 9);
+    let session = s
+        .open_proposal_session(
+            &sup,
+            &input(json!({ "kind": "suggestion", "name": "市十七届人大七次会议", "year": 2027 })),
+            now,
+        )
+        .await
+        .expect("session")
+        .id;
+    let rows: Vec<Vec<String>> = (21..=23).map(good_row).collect();
+    let ids = s
+        .import_proposals(&sup, session, &sheet(&rows), now)
+        .await
+        .expect("import")
+        .ids;
+
+    // The same routing sent twice at once: one is taken, the other refused, one item exists.
+    let route = input::<ducha_service::proposals::RouteInput>(json!({ "lead_unit_id": o.town_a1 }));
+    let (first, second) = tokio::join!(
+        s.route_proposal(&sup, ids[0], &route, now),
+        s.route_proposal(&sup, ids[0], &route, now)
+    );
+    assert_eq!(
+        u8::from(first.is_ok()) + u8::from(second.is_ok()),
+        1,
+        "{first:?} {second:?}"
+    );
+    assert_eq!(
+        app.db
+            .text("SELECT CAST(COUNT(*) AS TEXT) FROM items WHERE title LIKE '建议第21号%'")
+            .await,
+        "1"
+    );
+    let d = s.proposal_detail(&sup, ids[0]).await.expect("detail");
+    assert_eq!(d.line.units.len(), 1);
+    assert_eq!(d.line.units[0].unit_id, o.town_a1);
+    // 东城县, above the township that handles it, reads it and finds the session.
+    assert!(s.proposal_detail(&county_a, ids[0]).await.is_ok());
+    assert!(
+        s.proposal_sessions(&county_a)
+            .await
+            .expect("list")
+            .iter()
+            .any(|x| x.id == session)
+    );
+
+    // The township returns it; upholding the return of the only lead needs a unit instead.
+    let returned = s
+        .return_proposal(
+            &town,
+            ids[0],
+            &input(json!({ "text": "不属本镇职责" })),
+            at(2026, 3, 3, 9),
+        )
+        .await
+        .expect("return")
+        .id;
+    let head = app.head_seq().await;
+    invalid(
+        s.decide_proposal_return(
+            &sup,
+            ids[0],
+            &input(json!({ "refusal_id": returned, "approve": true })),
+            at(2026, 3, 4, 9),
+        )
+        .await,
+        "proposal.reassign_needed",
+    );
+    assert_eq!(
+        app.head_seq().await,
+        head,
+        "a refused decision writes nothing"
+    );
+    s.decide_proposal_return(
+        &sup,
+        ids[0],
+        &input(json!({ "refusal_id": returned, "approve": true, "reassign_to": o.dept })),
+        at(2026, 3, 4, 9),
+    )
+    .await
+    .expect("reassign");
+    // The township, withdrawn, no longer reads it; the department does.
+    assert!(matches!(
+        s.proposal_detail(&town, ids[0]).await,
+        Err(ServiceError::NotFound)
+    ));
+
+    // A dissatisfied proposer's second round cannot be returned.
+    let dept = s.actor(o.users.dept).await.expect("actor");
+    s.reply_proposal(
+        &dept,
+        ids[0],
+        &input(json!({ "text": "答复", "grade": "c" })),
+        at(2026, 3, 20, 9),
+    )
+    .await
+    .expect("reply");
+    let reply = s
+        .proposal_detail(&sup, ids[0])
+        .await
+        .expect("detail")
+        .replies[0]
+        .id;
+    // Rated twice at once: one rating, one second round, one item for it.
+    let rate = input::<ducha_service::proposals::RateInput>(
+        json!({ "reply_id": reply, "satisfaction": "dissatisfied", "note": "未解决" }),
+    );
+    let (first, second) = tokio::join!(
+        s.rate_reply(&sup, ids[0], &rate, at(2026, 3, 25, 9)),
+        s.rate_reply(&sup, ids[0], &rate, at(2026, 3, 25, 9))
+    );
+    assert_eq!(
+        u8::from(first.is_ok()) + u8::from(second.is_ok()),
+        1,
+        "{first:?} {second:?}"
+    );
+    assert_eq!(
+        app.db
+            .text("SELECT CAST(COUNT(*) AS TEXT) FROM items WHERE title LIKE '建议第21号（重新办理）%'")
+            .await,
+        "1"
+    );
+    let d = s.proposal_detail(&sup, ids[0]).await.expect("detail");
+    assert_eq!((d.row.round, d.line.units.len()), (2, 1));
+    assert_eq!(d.line.units[0].return_by, None);
+    invalid(
+        s.return_proposal(
+            &dept,
+            ids[0],
+            &input(json!({ "text": "再次退回" })),
+            at(2026, 3, 26, 9),
+        )
+        .await,
+        "proposal.no_return_again",
+    );
 }
