@@ -155,6 +155,8 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(proposals::session))
         .routes(routes!(proposals::register))
         .routes(routes!(proposals::statistics))
+        .routes(routes!(proposals::statistics_xlsx))
+        .routes(routes!(proposals::letter))
         .routes(routes!(proposals::detail))
         .routes(routes!(proposals::route))
         .routes(routes!(proposals::return_it))

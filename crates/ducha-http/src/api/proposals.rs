@@ -11,6 +11,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
 use axum::http::StatusCode;
+use axum::response::Response;
 use ducha_domain::proposals::import::ProposalInput;
 use ducha_service::assignments::TextInput;
 use ducha_service::proposals::{
@@ -134,6 +135,37 @@ pub(crate) async fn statistics(
     Id(id): Id,
 ) -> Result<Json<Stats>, AppError> {
     Ok(Json(s.services.proposal_stats(&auth.actor, id).await?))
+}
+
+#[utoipa::path(get, path = "/proposals/sessions/{id}/statistics.xlsx", tag = "proposals",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "The statistics as .xlsx (the session, then one \
+        row per unit), in the request's language", content_type =
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+pub(crate) async fn statistics_xlsx(
+    State(s): State<AppState>,
+    auth: Auth,
+    Id(id): Id,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let lang = crate::error::request_lang(&headers);
+    crate::web::proposals::stats_download(&s, &auth.actor, id, lang).await
+}
+
+#[utoipa::path(get, path = "/proposals/{id}/replies/{reply}/letter.docx", tag = "proposals",
+    params(("id" = i64, Path), ("reply" = i64, Path)),
+    responses((status = 200, description = "The reply letter (答复函) as Word", content_type =
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(crate) async fn letter(
+    State(s): State<AppState>,
+    auth: Auth,
+    axum::extract::Path((id, reply)): axum::extract::Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    let (name, bytes) = s.services.reply_docx(&auth.actor, id, reply).await?;
+    Ok(crate::api::docx(bytes, &name))
 }
 
 #[utoipa::path(get, path = "/proposals/{id}", tag = "proposals", params(("id" = i64, Path)),

@@ -13,7 +13,7 @@ mod item_form;
 mod items;
 mod joint;
 mod login;
-mod proposals;
+pub(crate) mod proposals;
 mod report;
 mod shares;
 mod user;

@@ -6,7 +6,7 @@
 mod export;
 mod forms;
 
-pub(crate) use export::stats_xlsx;
+pub(crate) use export::{stats_download, stats_xlsx};
 pub(crate) use forms::{act, import, letter, open_session, register};
 
 use super::form::Errs;

@@ -24,10 +24,9 @@ fn source_of(kind: FactKind) -> Option<FactSource> {
         K::Unfinished => FactSource::Unfinished,
         K::HelpLate => FactSource::Help,
         K::LateHandoff | K::Dilution | K::Overload | K::Forwarding => FactSource::Findings,
-        // Bulletins and NPC/CPPCC handling record no facts yet.
-        K::BulletinPraise | K::BulletinCriticism | K::ProposalLate | K::ProposalDissatisfied => {
-            return None;
-        }
+        K::ProposalLate | K::ProposalDissatisfied => FactSource::Proposals,
+        // Bulletins record no facts yet.
+        K::BulletinPraise | K::BulletinCriticism => return None,
     })
 }
 
@@ -89,6 +88,11 @@ fn kinds_of(
             "target_dropped" | "target_shrunk" | "accepted_short" => vec![(K::Dilution, 1)],
             "target_raised" | "deadline_squeezed" => vec![(K::Overload, 1)],
             "forward_only" => vec![(K::Forwarding, 1)],
+            _ => vec![],
+        },
+        FactSource::Proposals => match what {
+            "late" => vec![(K::ProposalLate, 1)],
+            "dissatisfied" => vec![(K::ProposalDissatisfied, 1)],
             _ => vec![],
         },
     }

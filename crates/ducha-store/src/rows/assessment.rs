@@ -25,6 +25,8 @@ pub enum FactSource {
     Help,
     /// Findings of the chain analytics.
     Findings,
+    /// Replies to NPC suggestions and CPPCC proposals given late, or rated dissatisfied.
+    Proposals,
 }
 
 /// What facts to read.

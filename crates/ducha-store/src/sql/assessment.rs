@@ -174,6 +174,33 @@ macro_rules! __sql_assessment {
                          AND (f.resolved_at IS NULL OR f.resolved_at >= $2) AND {r}"
                     )
                 }
+                FactSource::Proposals => {
+                    // A reply after its due date counts when it is given, a dissatisfied
+                    // proposer when the office enters it; both against the replying unit, on
+                    // the round's item (the reply's event names it).
+                    let r = d.subtree("u.path", root);
+                    let rated = "(SELECT e2.seq FROM events e2 WHERE e2.item_id = e.item_id \
+                         AND e2.kind = 'proposal.rated' AND e2.at = r.rated_at \
+                         ORDER BY e2.seq LIMIT 1)";
+                    let base = "FROM proposal_replies r JOIN units u ON u.id = r.unit_id \
+                         JOIN events e ON e.unit_id = r.unit_id AND e.kind = 'proposal.replied' \
+                         AND e.at = r.created_at \
+                         JOIN assignments a ON a.id = e.assignment_id \
+                         JOIN items i ON i.id = e.item_id";
+                    format!(
+                        "SELECT r.unit_id, e.item_id, e.assignment_id, a.role, i.priority, \
+                         r.created_at AS at, e.seq, {null_int} AS quantity, 'late' AS what, \
+                         r.due AS deadline, {null_time} AS until {base} \
+                         WHERE NOT r.on_time AND r.created_at >= $1 AND r.created_at < $2 \
+                         AND {r} \
+                         UNION ALL \
+                         SELECT r.unit_id, e.item_id, e.assignment_id, a.role, i.priority, \
+                         r.rated_at AS at, {rated} AS seq, {null_int} AS quantity, \
+                         'dissatisfied' AS what, r.due AS deadline, {null_time} AS until \
+                         {base} WHERE r.satisfaction = 'dissatisfied' AND r.rated_at >= $1 \
+                         AND r.rated_at < $2 AND {r}"
+                    )
+                }
             }
         }
 

@@ -834,6 +834,41 @@ async fn session_list_import(app: &TestApp) {
     }
     assert_eq!(seen, 4, "the session and three units");
     assert_eq!(html.matches("<tr data-unit=").count(), 4);
+
+    // The late reply (西山县, 18 June) and the dissatisfied proposer (市住建局, rated 20 June)
+    // count in June's scores under the default rules, each line citing its event.
+    let kind_of = |seq: i64| async move {
+        app.services
+            .store
+            .events_after(seq - 1, 1)
+            .await
+            .expect("event")[0]
+            .kind
+            .as_str()
+            .to_string()
+    };
+    for (unit, fact, event) in [
+        (
+            o.county_b,
+            ducha_domain::assessment::FactKind::ProposalLate,
+            "proposal.replied",
+        ),
+        (
+            o.dept,
+            ducha_domain::assessment::FactKind::ProposalDissatisfied,
+            "proposal.rated",
+        ),
+    ] {
+        let card = s
+            .score_card(&sup, None, unit, "2026-06", at(2026, 7, 3, 9))
+            .await
+            .expect("card");
+        let lines: Vec<_> = card.lines.iter().filter(|l| l.line.fact == fact).collect();
+        assert_eq!(lines.len(), 1, "{fact:?} in {:?}", card.lines);
+        assert_eq!(lines[0].value, -1.0);
+        assert_eq!(lines[0].line.events.len(), 1);
+        assert_eq!(kind_of(lines[0].line.events[0]).await, event);
+    }
 }
 
 /// One statistics line's figures.

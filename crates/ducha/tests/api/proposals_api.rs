@@ -418,6 +418,48 @@ async fn proposals_api(app: &TestApp) {
         .get(&stats_path)
         .await
         .error(StatusCode::FORBIDDEN, "error.forbidden");
+    // The same figures as .xlsx under the API, in the reader's language; the reply letter too.
+    let (code, _, xlsx) = sup.fetch(&format!("/api/v1{stats_path}.xlsx"), &[]).await;
+    assert_eq!(code, StatusCode::OK);
+    use calamine::Reader;
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(xlsx)).expect("xlsx");
+    let range = book.worksheet_range_at(0).expect("sheet").expect("sheet");
+    let cells = |r: usize| -> Vec<String> {
+        range
+            .rows()
+            .nth(r)
+            .expect("row")
+            .iter()
+            .map(|c| c.to_string())
+            .collect()
+    };
+    assert_eq!(cells(0)[..3], ["单位", "总数", "已答复件数"]);
+    assert_eq!(cells(1)[1..5], ["4", "1", "1", "1"]);
+    let (code, _, _) = county_a
+        .fetch(&format!("/api/v1{stats_path}.xlsx"), &[])
+        .await;
+    assert_eq!(code, StatusCode::FORBIDDEN);
+    let (code, headers, docx) = sup
+        .fetch(
+            &format!("/api/v1/proposals/{first}/replies/{reply}/letter.docx"),
+            &[],
+        )
+        .await;
+    assert_eq!(code, StatusCode::OK);
+    assert!(docx.starts_with(b"PK"));
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .is_ok_and(|v| v.contains("wordprocessingml")),
+        "{headers:?}"
+    );
+    let (code, _, _) = county_b
+        .fetch(
+            &format!("/api/v1/proposals/{first}/replies/{reply}/letter.docx"),
+            &[],
+        )
+        .await;
+    assert_eq!(code, StatusCode::NOT_FOUND);
     assert_eq!(
         listed(&sup.get(&format!("{path}?state=registered")).await.ok()),
         [all[2], fourth]
@@ -431,5 +473,11 @@ async fn proposals_api(app: &TestApp) {
         "/api/v1/proposals/{id}/satisfaction",
     ] {
         assert!(doc["paths"][p]["post"].is_object(), "{p}");
+    }
+    for p in [
+        "/api/v1/proposals/sessions/{id}/statistics.xlsx",
+        "/api/v1/proposals/{id}/replies/{reply}/letter.docx",
+    ] {
+        assert!(doc["paths"][p]["get"].is_object(), "{p}");
     }
 }

@@ -7,7 +7,8 @@ use crate::web::user::PageUser;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use ducha_domain::i18n::t;
+use ducha_domain::i18n::{Lang, t};
+use ducha_domain::org::Actor;
 use rust_xlsxwriter::{Format, FormatBorder, Workbook, XlsxError};
 
 /// The columns, by message key.
@@ -28,11 +29,15 @@ const HEAD: [&str; 13] = [
 ];
 
 pub(crate) async fn stats_xlsx(State(s): State<AppState>, user: PageUser, Id(id): Id) -> Response {
-    let st = match s.services.proposal_stats(&user.actor, id).await {
+    stats_download(&s, &user.actor, id, user.lang).await
+}
+
+/// The statistics workbook as a download, in `lang`; the page's and the API's.
+pub(crate) async fn stats_download(s: &AppState, actor: &Actor, id: i64, lang: Lang) -> Response {
+    let st = match s.services.proposal_stats(actor, id).await {
         Ok(st) => st,
         Err(e) => return crate::AppError::from(e).into_response(),
     };
-    let lang = user.lang;
     let name = format!("{}-{}", st.session.name, t("pp.statistics", lang));
     let built = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, XlsxError> {
         let mut wb = Workbook::new();
