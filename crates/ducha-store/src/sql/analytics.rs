@@ -248,17 +248,21 @@ macro_rules! __sql_analytics {
             mut args: impl FnMut(&T, &mut Dynamic) -> String,
         ) -> StoreResult<()> {
             // SQLite looks a `$N` parameter's name up in a list as long as the statement's
-            // parameters, so binding costs the square of their number per statement: keep
-            // SQLite's statements to about 600 parameters (a rebuild's millions of rows spent
-            // most of their time there at 10,000).
-            let chunk = if <$db as sqlx::Database>::NAME == "SQLite" {
+            // parameters, so binding costs the square of their number per statement: SQLite's
+            // statements take anonymous `?`s instead (`args` adds each row's arguments in
+            // column order), and stay under its limit of 32,766 parameters.
+            let sqlite = <$db as sqlx::Database>::NAME == "SQLite";
+            let chunk = if sqlite {
                 let cols = cols.split(',').count().max(1);
-                chunk.min((600 / cols).max(1))
+                chunk.min((30_000 / cols).max(1))
             } else {
                 chunk
             };
             for part in rows.chunks(chunk) {
-                let mut d = Dynamic::default();
+                let mut d = Dynamic {
+                    positional: sqlite,
+                    ..Dynamic::default()
+                };
                 let values: Vec<String> = part.iter().map(|r| args(r, &mut d)).collect();
                 d.sql = format!("INSERT INTO {table} ({cols}) VALUES {}", values.join(", "));
                 execute(&mut **tx, d).await?;
@@ -707,13 +711,13 @@ macro_rules! __sql_analytics {
                         missing = Some(*unit);
                         String::new()
                     });
+                    let level = $crate::reexport::ducha_domain::analytics::hops::depth(&path);
                     let mut v = vec![
                         d.arg(Arg::I64(*unit)),
                         d.arg(Arg::Text((*month).to_string())),
-                        d.arg(Arg::I64($crate::reexport::ducha_domain::analytics::hops::depth(&path))),
                         d.arg(Arg::Text(path)),
+                        d.arg(Arg::I64(level)),
                     ];
-                    v.swap(2, 3);
                     v.extend(sums.iter().map(|x| d.arg(Arg::I64(*x))));
                     format!("({})", v.join(", "))
                 })
