@@ -316,8 +316,8 @@ pub trait AnalyticsStore: Send + Sync {
     async fn hop_facts(&self, assignment_id: i64) -> StoreResult<Option<HopFacts>>;
     /// The hop facts of an item's assignments.
     async fn hop_facts_of_item(&self, item_id: i64) -> StoreResult<Vec<HopFacts>>;
-    /// The lost-day lines charged for an item's late assignments when they were accepted.
-    async fn lost_of_item(&self, item_id: i64) -> StoreResult<Vec<HopLogRow>>;
+    /// The lost-day lines charged for some assignments (an item's) when they were accepted.
+    async fn lost_of_assignments(&self, ids: &[i64]) -> StoreResult<Vec<HopLogRow>>;
     /// Kept findings of an item (resolved ones too), oldest first.
     async fn findings_of_item(&self, item_id: i64) -> StoreResult<Vec<FindingRow>>;
     /// Unresolved kept findings against units of a subtree, highest score first.

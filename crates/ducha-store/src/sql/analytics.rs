@@ -295,16 +295,22 @@ macro_rules! __sql_analytics {
                 Ok(rows.into_iter().map(Into::into).collect())
             }
 
-            async fn lost_of_item(&self, item_id: i64) -> StoreResult<Vec<HopLogRow>> {
-                sqlx::query_as::<$db, HopLogRow>(
-                    "SELECT l.assignment_id, l.unit_id, l.hop, l.days, l.reason FROM hop_log l \
-                     JOIN hop_facts f ON f.assignment_id = l.assignment_id \
-                     WHERE f.item_id = $1 AND l.hop = 'lost' ORDER BY l.id",
-                )
-                .bind(item_id)
-                .fetch_all(self.reader())
-                .await
-                .map_err(err)
+            async fn lost_of_assignments(&self, ids: &[i64]) -> StoreResult<Vec<HopLogRow>> {
+                if ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                // By the assignments' ids rather than a join on the item: PostgreSQL planned
+                // that join as a scan of every hop fact (40 ms for a 500-assignment item).
+                let mut d = Dynamic {
+                    positional: <$db as sqlx::Database>::NAME == "SQLite",
+                    ..Dynamic::default()
+                };
+                let list = d.list(ids);
+                d.sql = format!(
+                    "SELECT assignment_id, unit_id, hop, days, reason FROM hop_log \
+                     WHERE assignment_id IN {list} AND hop = 'lost' ORDER BY id"
+                );
+                fetch_all(self, d).await
             }
 
             async fn findings_of_item(&self, item_id: i64) -> StoreResult<Vec<FindingRow>> {
