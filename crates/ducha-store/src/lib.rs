@@ -322,8 +322,8 @@ pub trait AnalyticsStore: Send + Sync {
     async fn findings_of_item(&self, item_id: i64) -> StoreResult<Vec<FindingRow>>;
     /// Unresolved kept findings against units of a subtree, highest score first.
     async fn findings_under(&self, q: &FindingQuery) -> StoreResult<Vec<FindingRow>>;
-    /// The stall map's cells: from the sums when no source or category is asked, else from
-    /// the hop log.
+    /// The stall map's cells, from the sums (split by source and category when either is
+    /// asked).
     async fn stall_cells(&self, q: &StallQuery) -> StoreResult<Vec<StallCell>>;
     /// The stall map's cells from the hop log, whatever the filters (the sums' cross-check).
     async fn stall_cells_from_log(&self, q: &StallQuery) -> StoreResult<Vec<StallCell>>;
