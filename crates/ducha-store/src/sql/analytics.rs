@@ -448,10 +448,14 @@ macro_rules! __sql_analytics {
             async fn unsigned_under(&self, q: &StallQuery) -> StoreResult<Vec<UnsignedRow>> {
                 let mut d = Dynamic::default();
                 let w = stall_filters(&mut d, q, "f.unit_path", "f.level");
+                // From the few assignments waiting to sign (their partial index) to their hop
+                // facts: CROSS JOIN keeps SQLite from walking every hop fact in unit order for
+                // the GROUP BY instead (2 s for a province's million, against 2 ms).
                 d.sql = format!(
                     "SELECT f.unit_id, COUNT(*), MIN(f.dispatched_at) FROM assignments a \
-                     JOIN hop_facts f ON f.assignment_id = a.id \
-                     WHERE a.state = 'pending' AND {w} GROUP BY f.unit_id"
+                     CROSS JOIN hop_facts f \
+                     WHERE f.assignment_id = a.id AND a.state = 'pending' AND {w} \
+                     GROUP BY f.unit_id"
                 );
                 fetch_all(self, d).await
             }
