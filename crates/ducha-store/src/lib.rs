@@ -316,14 +316,14 @@ pub trait AnalyticsStore: Send + Sync {
     async fn hop_facts(&self, assignment_id: i64) -> StoreResult<Option<HopFacts>>;
     /// The hop facts of an item's assignments.
     async fn hop_facts_of_item(&self, item_id: i64) -> StoreResult<Vec<HopFacts>>;
-    /// The lost-day lines charged for an item's late assignments when they were accepted.
-    async fn lost_of_item(&self, item_id: i64) -> StoreResult<Vec<HopLogRow>>;
+    /// The lost-day lines charged for some assignments (an item's) when they were accepted.
+    async fn lost_of_assignments(&self, ids: &[i64]) -> StoreResult<Vec<HopLogRow>>;
     /// Kept findings of an item (resolved ones too), oldest first.
     async fn findings_of_item(&self, item_id: i64) -> StoreResult<Vec<FindingRow>>;
     /// Unresolved kept findings against units of a subtree, highest score first.
     async fn findings_under(&self, q: &FindingQuery) -> StoreResult<Vec<FindingRow>>;
-    /// The stall map's cells: from the sums when no source or category is asked, else from
-    /// the hop log.
+    /// The stall map's cells, from the sums (split by source and category when either is
+    /// asked).
     async fn stall_cells(&self, q: &StallQuery) -> StoreResult<Vec<StallCell>>;
     /// The stall map's cells from the hop log, whatever the filters (the sums' cross-check).
     async fn stall_cells_from_log(&self, q: &StallQuery) -> StoreResult<Vec<StallCell>>;

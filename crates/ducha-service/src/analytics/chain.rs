@@ -15,7 +15,7 @@ use ducha_domain::assignment::{AssignmentRole, AssignmentState};
 use ducha_domain::calendar::china_date;
 use ducha_domain::org::Actor;
 use ducha_domain::requests::RequestState;
-use ducha_store::{AssignmentRow, OpenAssignmentRow};
+use ducha_store::{AssignmentRow, HelpRequestRow, HopLogRow, OpenAssignmentRow};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 
@@ -154,13 +154,14 @@ impl Services {
         let (item, all) = self.visible_item(actor, item_id).await?;
         let (own, visible) = visible_sets(actor, &item, &all);
         let store = &self.store;
+        let ids: Vec<i64> = all.iter().map(|a| a.id).collect();
         let (facts, kept, helps, exts, refusals, charged) = tokio::try_join!(
             store.hop_facts_of_item(item_id),
             store.findings_of_item(item_id),
             store.help_requests_of_item(item_id),
             store.extensions_of_item(item_id),
             store.refusals_of_item(item_id),
-            store.lost_of_item(item_id),
+            store.lost_of_assignments(&ids),
         )?;
         let facts: HashMap<i64, HopFacts> =
             facts.into_iter().map(|f| (f.assignment_id, f)).collect();
@@ -236,6 +237,20 @@ impl Services {
             .map(|(_, f)| (f.assignment_id, f.kind))
             .collect();
         let findings = self.finding_views(listed).await?;
+        // Per assignment, in their lists' order: looked up once per row instead of scanning
+        // the item's lists for each of its (hundreds of) assignments.
+        let mut helps_of: HashMap<i64, Vec<&HelpRequestRow>> = HashMap::new();
+        for h in &helps {
+            helps_of.entry(h.assignment_id).or_default().push(h);
+        }
+        let mut charged_of: HashMap<i64, Vec<&HopLogRow>> = HashMap::new();
+        for l in &charged {
+            charged_of.entry(l.assignment_id).or_default().push(l);
+        }
+        let mut badges_of: HashMap<i64, Vec<FindingKind>> = HashMap::new();
+        for (id, k) in &badges {
+            badges_of.entry(*id).or_default().push(*k);
+        }
 
         let rows = depth_first(&all)
             .into_iter()
@@ -246,7 +261,7 @@ impl Services {
                 let running_from = |from: DateTime<Utc>| working_days(&cal, from, now);
                 let pending = a.state == AssignmentState::Pending;
                 let working = a.state.is_working();
-                let my_helps: Vec<_> = helps.iter().filter(|h| h.assignment_id == a.id).collect();
+                let my_helps: &[&HelpRequestRow] = helps_of.get(&a.id).map_or(&[], Vec::as_slice);
                 let unanswered: i64 = my_helps
                     .iter()
                     .filter(|h| h.answered_at.is_none())
@@ -311,9 +326,10 @@ impl Services {
                     .collect();
                 let lost = if done_at.is_some() {
                     // As charged when the completion was accepted.
-                    charged
+                    charged_of
+                        .get(&a.id)
+                        .map_or(&[][..], Vec::as_slice)
                         .iter()
-                        .filter(|l| l.assignment_id == a.id)
                         .map(|l| LostShareView {
                             unit_id: l.unit_id,
                             unit_name: name(l.unit_id),
@@ -380,7 +396,7 @@ impl Services {
                         push(reviewer, "decision", c, None);
                     }
                 }
-                for h in &my_helps {
+                for h in my_helps {
                     push(h.to_unit_id, "help", h.created_at, h.answered_at);
                 }
                 ChainRow {
@@ -397,11 +413,7 @@ impl Services {
                     late_days: (late > 0).then_some(late),
                     lost,
                     spans,
-                    findings: badges
-                        .iter()
-                        .filter(|(id, _)| *id == a.id)
-                        .map(|(_, k)| *k)
-                        .collect(),
+                    findings: badges_of.remove(&a.id).unwrap_or_default(),
                 }
             })
             .collect();

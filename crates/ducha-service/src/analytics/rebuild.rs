@@ -13,8 +13,8 @@ use ducha_domain::chain::{EventKind, EventRecord};
 use ducha_domain::item::Target;
 use ducha_domain::report::{MetricValue, ReportKind};
 use ducha_store::{
-    AnalyticsTables, AssignmentStatic, HopLogRow, KeptFinding, StatRow, StatSums, StoreError,
-    add_stat,
+    AnalyticsTables, AssignmentStatic, HopLogRow, KeptFinding, KindStatRow, KindSums, StatRow,
+    StatSums, StoreError, add_kind_stat, add_stat,
 };
 use serde::Deserialize;
 use serde_json::Value;
@@ -84,6 +84,7 @@ struct State<'a> {
     refusals: HashMap<i64, DateTime<Utc>>,
     log: Vec<HopLogRow>,
     sums: StatSums,
+    kind_sums: KindSums,
     findings: Vec<KeptFinding>,
     /// Indexes into `findings` of each assignment's share findings, resolved or not (a
     /// decomposition resolves them; scanning every finding for each was quadratic).
@@ -154,6 +155,10 @@ impl State<'_> {
         }
         for s in d.stats {
             add_stat(&mut self.sums, &s);
+            // As a commit adds it: only for an assignment with hop facts.
+            if let Some(r) = self.assignments.get(&s.assignment_id) {
+                add_kind_stat(&mut self.kind_sums, &s, &r.facts.source, &r.facts.category);
+            }
             self.log.push(HopLogRow {
                 assignment_id: s.assignment_id,
                 unit_id: s.unit_id,
@@ -496,6 +501,22 @@ impl State<'_> {
                     max: *max,
                 })
                 .collect(),
+            kinds: self
+                .kind_sums
+                .iter()
+                .map(
+                    |((unit_id, month, source, category, hop), (n, days, max))| KindStatRow {
+                        unit_id: *unit_id,
+                        month: month.clone(),
+                        source: source.clone(),
+                        category: category.clone(),
+                        hop: hop.clone(),
+                        n: *n,
+                        days: *days,
+                        max: *max,
+                    },
+                )
+                .collect(),
             findings: self.findings.clone(),
         }
     }
@@ -530,6 +551,7 @@ impl Services {
             refusals: HashMap::new(),
             log: vec![],
             sums: StatSums::new(),
+            kind_sums: KindSums::new(),
             findings: vec![],
             shares: HashMap::new(),
             events: 0,

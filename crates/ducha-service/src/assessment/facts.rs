@@ -133,6 +133,9 @@ impl Services {
         };
         let mut out = Vec::new();
         for source in sources {
+            // One source after another: a ranking takes one of the pool's connections per
+            // period (reading the eight at once held every reader of SQLite's pool for
+            // seconds at a province's size, and the waiting requests timed out).
             for r in self.store.facts(&q, source).await? {
                 for (kind, quantity) in kinds_of(source, &r, rules, &cal, period) {
                     if !kinds.contains(kind.as_str()) || quantity <= 0 {

@@ -260,11 +260,18 @@ impl Services {
         if !Self::reads_assessment(actor, &root) {
             return Err(ServiceError::Forbidden);
         }
-        let scored = self.scored(scope, &root, &period, self.today(now)).await?;
-        let previous = match period.previous() {
-            Some(p) => Some(self.scored(scope, &root, &p, self.today(now)).await?),
-            None => None,
-        };
+        // The quarter and the one before it (for the rank change), at once.
+        let before = period.previous();
+        let (scored, previous) =
+            tokio::try_join!(self.scored(scope, &root, &period, self.today(now)), async {
+                match &before {
+                    Some(p) => self
+                        .scored(scope, &root, p, self.today(now))
+                        .await
+                        .map(Some),
+                    None => Ok(None),
+                }
+            })?;
         let units = self.assessed_units(scope, &root).await?;
         let info: HashMap<i64, (String, i64)> = units
             .iter()

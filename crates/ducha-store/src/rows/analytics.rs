@@ -264,6 +264,8 @@ pub struct AnalyticsTables {
     pub log: Vec<HopLogRow>,
     /// The stall map's sums by unit, month and hop.
     pub stats: Vec<StatRow>,
+    /// The same sums split by the item's source and category (the filtered stall map's).
+    pub kinds: Vec<KindStatRow>,
     /// Kept findings in order (without ids).
     pub findings: Vec<KeptFinding>,
 }
@@ -275,6 +277,27 @@ pub struct StatRow {
     pub unit_id: i64,
     /// Month of dispatch.
     pub month: String,
+    /// Hop.
+    pub hop: String,
+    /// How many.
+    pub n: i64,
+    /// Working days.
+    pub days: i64,
+    /// The longest.
+    pub max: i64,
+}
+
+/// The sums of one hop for one unit, month of dispatch, source and category.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KindStatRow {
+    /// Unit.
+    pub unit_id: i64,
+    /// Month of dispatch.
+    pub month: String,
+    /// The item's source.
+    pub source: String,
+    /// The item's category.
+    pub category: String,
     /// Hop.
     pub hop: String,
     /// How many.
@@ -303,6 +326,27 @@ pub type StatSums = std::collections::BTreeMap<(i64, String, String), (i64, i64,
 pub fn add_stat(sums: &mut StatSums, s: &StatAdd) {
     let e = sums
         .entry((s.unit_id, s.month.clone(), s.hop.as_str().to_string()))
+        .or_insert((0, 0, 0));
+    e.0 += 1;
+    e.1 += s.days;
+    e.2 = e.2.max(s.days);
+}
+
+/// The sums of [`StatAdd`]s split by the assignment's item's source and category: by (unit,
+/// month, source, category, hop).
+pub type KindSums =
+    std::collections::BTreeMap<(i64, String, String, String, String), (i64, i64, i64)>;
+
+/// Adds one finished hop of an assignment of an item of `source` and `category` to `sums`.
+pub fn add_kind_stat(sums: &mut KindSums, s: &StatAdd, source: &str, category: &str) {
+    let e = sums
+        .entry((
+            s.unit_id,
+            s.month.clone(),
+            source.to_string(),
+            category.to_string(),
+            s.hop.as_str().to_string(),
+        ))
         .or_insert((0, 0, 0));
     e.0 += 1;
     e.1 += s.days;

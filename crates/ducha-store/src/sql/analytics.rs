@@ -159,6 +159,26 @@ macro_rules! __sql_analytics {
             .execute(&mut **tx)
             .await
             .map_err(err)?;
+            // The same sums by the item's source and category, taken from the hop facts (none
+            // without them, as the hop log's filtered reading has none).
+            sqlx::query::<$db>(sql(format!(
+                "INSERT INTO stall_kinds (unit_id, month, source, category, unit_path, level, \
+                 {h}_n, {h}_days, {h}_max) SELECT u.id, $2, f.source, f.category, u.path, \
+                 {depth}, 1, $3, $3 FROM units u JOIN hop_facts f ON f.assignment_id = $4 \
+                 WHERE u.id = $1 \
+                 ON CONFLICT (unit_id, month, source, category) DO UPDATE SET \
+                 {h}_n = stall_kinds.{h}_n + 1, {h}_days = stall_kinds.{h}_days + excluded.{h}_days, \
+                 {h}_max = CASE WHEN excluded.{h}_max > stall_kinds.{h}_max \
+                 THEN excluded.{h}_max ELSE stall_kinds.{h}_max END",
+                depth = depth_sql("u.path")
+            )))
+            .bind(s.unit_id)
+            .bind(&s.month)
+            .bind(s.days)
+            .bind(s.assignment_id)
+            .execute(&mut **tx)
+            .await
+            .map_err(err)?;
             sqlx::query::<$db>(
                 "INSERT INTO hop_log (assignment_id, unit_id, hop, days, reason) \
                  VALUES ($1, $2, $3, $4, $5)",
@@ -248,17 +268,21 @@ macro_rules! __sql_analytics {
             mut args: impl FnMut(&T, &mut Dynamic) -> String,
         ) -> StoreResult<()> {
             // SQLite looks a `$N` parameter's name up in a list as long as the statement's
-            // parameters, so binding costs the square of their number per statement: keep
-            // SQLite's statements to about 600 parameters (a rebuild's millions of rows spent
-            // most of their time there at 10,000).
-            let chunk = if <$db as sqlx::Database>::NAME == "SQLite" {
+            // parameters, so binding costs the square of their number per statement: SQLite's
+            // statements take anonymous `?`s instead (`args` adds each row's arguments in
+            // column order), and stay under its limit of 32,766 parameters.
+            let sqlite = <$db as sqlx::Database>::NAME == "SQLite";
+            let chunk = if sqlite {
                 let cols = cols.split(',').count().max(1);
-                chunk.min((600 / cols).max(1))
+                chunk.min((30_000 / cols).max(1))
             } else {
                 chunk
             };
             for part in rows.chunks(chunk) {
-                let mut d = Dynamic::default();
+                let mut d = Dynamic {
+                    positional: sqlite,
+                    ..Dynamic::default()
+                };
                 let values: Vec<String> = part.iter().map(|r| args(r, &mut d)).collect();
                 d.sql = format!("INSERT INTO {table} ({cols}) VALUES {}", values.join(", "));
                 execute(&mut **tx, d).await?;
@@ -291,16 +315,22 @@ macro_rules! __sql_analytics {
                 Ok(rows.into_iter().map(Into::into).collect())
             }
 
-            async fn lost_of_item(&self, item_id: i64) -> StoreResult<Vec<HopLogRow>> {
-                sqlx::query_as::<$db, HopLogRow>(
-                    "SELECT l.assignment_id, l.unit_id, l.hop, l.days, l.reason FROM hop_log l \
-                     JOIN hop_facts f ON f.assignment_id = l.assignment_id \
-                     WHERE f.item_id = $1 AND l.hop = 'lost' ORDER BY l.id",
-                )
-                .bind(item_id)
-                .fetch_all(self.reader())
-                .await
-                .map_err(err)
+            async fn lost_of_assignments(&self, ids: &[i64]) -> StoreResult<Vec<HopLogRow>> {
+                if ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                // By the assignments' ids rather than a join on the item: PostgreSQL planned
+                // that join as a scan of every hop fact (40 ms for a 500-assignment item).
+                let mut d = Dynamic {
+                    positional: <$db as sqlx::Database>::NAME == "SQLite",
+                    ..Dynamic::default()
+                };
+                let list = d.list(ids);
+                d.sql = format!(
+                    "SELECT assignment_id, unit_id, hop, days, reason FROM hop_log \
+                     WHERE assignment_id IN {list} AND hop = 'lost' ORDER BY id"
+                );
+                fetch_all(self, d).await
             }
 
             async fn findings_of_item(&self, item_id: i64) -> StoreResult<Vec<FindingRow>> {
@@ -332,11 +362,18 @@ macro_rules! __sql_analytics {
             }
 
             async fn stall_cells(&self, q: &StallQuery) -> StoreResult<Vec<StallCell>> {
-                if q.source.is_some() || q.category.is_some() {
-                    return self.stall_cells_from_log(q).await;
-                }
+                // A source or category filter reads the sums split by them.
+                let filtered = q.source.is_some() || q.category.is_some();
+                let table = if filtered { "stall_kinds" } else { "stall_stats" };
                 let mut d = Dynamic::default();
-                let mut w = d.subtree("unit_path", &q.root);
+                let mut w = String::new();
+                if let Some(s) = &q.source {
+                    w += &format!("source = {} AND ", d.arg(Arg::Text(s.clone())));
+                }
+                if let Some(c) = &q.category {
+                    w += &format!("category = {} AND ", d.arg(Arg::Text(c.clone())));
+                }
+                w += &d.subtree("unit_path", &q.root);
                 if let Some(l) = q.level {
                     w += &format!(" AND level = {}", d.arg(Arg::I64(l)));
                 }
@@ -347,7 +384,7 @@ macro_rules! __sql_analytics {
                     w += &format!(" AND month <= {}", d.arg(Arg::Text(m.clone())));
                 }
                 d.sql = format!(
-                    "SELECT unit_id, {} FROM stall_stats WHERE {w} GROUP BY unit_id",
+                    "SELECT unit_id, {} FROM {table} WHERE {w} GROUP BY unit_id",
                     stall_sum_columns()
                 );
                 let mut qq = sqlx::query::<$db>(sql(d.sql));
@@ -411,10 +448,14 @@ macro_rules! __sql_analytics {
             async fn unsigned_under(&self, q: &StallQuery) -> StoreResult<Vec<UnsignedRow>> {
                 let mut d = Dynamic::default();
                 let w = stall_filters(&mut d, q, "f.unit_path", "f.level");
+                // From the few assignments waiting to sign (their partial index) to their hop
+                // facts: CROSS JOIN keeps SQLite from walking every hop fact in unit order for
+                // the GROUP BY instead (2 s for a province's million, against 2 ms).
                 d.sql = format!(
                     "SELECT f.unit_id, COUNT(*), MIN(f.dispatched_at) FROM assignments a \
-                     JOIN hop_facts f ON f.assignment_id = a.id \
-                     WHERE a.state = 'pending' AND {w} GROUP BY f.unit_id"
+                     CROSS JOIN hop_facts f \
+                     WHERE f.assignment_id = a.id AND a.state = 'pending' AND {w} \
+                     GROUP BY f.unit_id"
                 );
                 fetch_all(self, d).await
             }
@@ -571,6 +612,40 @@ macro_rules! __sql_analytics {
                     }
                 }
                 stats.sort_by(|a, b| (a.unit_id, &a.month, &a.hop).cmp(&(b.unit_id, &b.month, &b.hop)));
+                let rows = sqlx::query::<$db>(sql(format!(
+                    "SELECT unit_id, month, source, category, {cols} FROM stall_kinds \
+                     ORDER BY unit_id, month, source, category"
+                )))
+                .fetch_all(self.reader())
+                .await
+                .map_err(err)?;
+                let mut kinds = Vec::new();
+                for row in rows {
+                    use sqlx::Row;
+                    let unit_id: i64 = row.try_get(0).map_err(err)?;
+                    let month: String = row.try_get(1).map_err(err)?;
+                    let source: String = row.try_get(2).map_err(err)?;
+                    let category: String = row.try_get(3).map_err(err)?;
+                    for (k, hop) in STALL_HOPS.iter().enumerate() {
+                        let n: i64 = row.try_get(4 + 3 * k).map_err(err)?;
+                        if n > 0 {
+                            kinds.push(KindStatRow {
+                                unit_id,
+                                month: month.clone(),
+                                source: source.clone(),
+                                category: category.clone(),
+                                hop: (*hop).to_string(),
+                                n,
+                                days: row.try_get(5 + 3 * k).map_err(err)?,
+                                max: row.try_get(6 + 3 * k).map_err(err)?,
+                            });
+                        }
+                    }
+                }
+                kinds.sort_by(|a, b| {
+                    (a.unit_id, &a.month, &a.source, &a.category, &a.hop)
+                        .cmp(&(b.unit_id, &b.month, &b.source, &b.category, &b.hop))
+                });
                 let findings = sqlx::query_as::<$db, FindingRow>(sql(format!(
                     "SELECT {FINDING_COLS} FROM findings f ORDER BY f.id"
                 )))
@@ -597,6 +672,7 @@ macro_rules! __sql_analytics {
                     facts,
                     log,
                     stats,
+                    kinds,
                     findings,
                 })
             }
@@ -623,7 +699,7 @@ macro_rules! __sql_analytics {
                         "the chain moved from {head_seq} to {seq} during the rebuild"
                     )));
                 }
-                for table in ["findings", "hop_log", "stall_stats", "hop_facts"] {
+                for table in ["findings", "hop_log", "stall_stats", "stall_kinds", "hop_facts"] {
                     sqlx::query::<$db>(sql(format!("DELETE FROM {table}")))
                         .execute(&mut *tx)
                         .await
@@ -707,16 +783,66 @@ macro_rules! __sql_analytics {
                         missing = Some(*unit);
                         String::new()
                     });
+                    let level = $crate::reexport::ducha_domain::analytics::hops::depth(&path);
                     let mut v = vec![
                         d.arg(Arg::I64(*unit)),
                         d.arg(Arg::Text((*month).to_string())),
-                        d.arg(Arg::I64($crate::reexport::ducha_domain::analytics::hops::depth(&path))),
                         d.arg(Arg::Text(path)),
+                        d.arg(Arg::I64(level)),
                     ];
-                    v.swap(2, 3);
                     v.extend(sums.iter().map(|x| d.arg(Arg::I64(*x))));
                     format!("({})", v.join(", "))
                 })
+                .await?;
+                if let Some(unit) = missing {
+                    return Err(StoreError::Other(format!("sums of unknown unit {unit}").into()));
+                }
+                // The sums by source and category, pivoted the same way.
+                let mut wide: std::collections::BTreeMap<(i64, &str, &str, &str), [i64; 27]> =
+                    std::collections::BTreeMap::new();
+                for s in &t.kinds {
+                    let k = STALL_HOPS.iter().position(|h| *h == s.hop).ok_or_else(|| {
+                        StoreError::Other(format!("unknown hop {}", s.hop).into())
+                    })?;
+                    let row = wide
+                        .entry((s.unit_id, s.month.as_str(), s.source.as_str(), s.category.as_str()))
+                        .or_insert([0; 27]);
+                    row[3 * k] = s.n;
+                    row[3 * k + 1] = s.days;
+                    row[3 * k + 2] = s.max;
+                }
+                let wide: Vec<_> = wide.into_iter().collect();
+                let kind_cols = STALL_HOPS
+                    .iter()
+                    .map(|h| format!("{h}_n, {h}_days, {h}_max"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let kind_cols =
+                    format!("unit_id, month, source, category, unit_path, level, {kind_cols}");
+                bulk(
+                    &mut tx,
+                    "stall_kinds",
+                    &kind_cols,
+                    &wide,
+                    400,
+                    |((unit, month, source, category), sums), d| {
+                        let path = paths.get(unit).cloned().unwrap_or_else(|| {
+                            missing = Some(*unit);
+                            String::new()
+                        });
+                        let level = $crate::reexport::ducha_domain::analytics::hops::depth(&path);
+                        let mut v = vec![
+                            d.arg(Arg::I64(*unit)),
+                            d.arg(Arg::Text((*month).to_string())),
+                            d.arg(Arg::Text((*source).to_string())),
+                            d.arg(Arg::Text((*category).to_string())),
+                            d.arg(Arg::Text(path)),
+                            d.arg(Arg::I64(level)),
+                        ];
+                        v.extend(sums.iter().map(|x| d.arg(Arg::I64(*x))));
+                        format!("({})", v.join(", "))
+                    },
+                )
                 .await?;
                 if let Some(unit) = missing {
                     return Err(StoreError::Other(format!("sums of unknown unit {unit}").into()));

@@ -58,13 +58,22 @@ pub struct Dynamic {
     pub sql: String,
     /// Its arguments, `$1` first.
     pub args: Vec<Arg>,
+    /// Placeholders are anonymous `?`s, bound in the order they appear in the text, which
+    /// must then be the order the arguments were added in. SQLite looks a numbered parameter
+    /// up by walking a list of every parameter of the statement, so binding thousands of
+    /// numbered ones costs the square of their number; anonymous ones are not in that list.
+    pub positional: bool,
 }
 
 impl Dynamic {
     /// Adds an argument and returns its placeholder.
     pub fn arg(&mut self, a: Arg) -> String {
         self.args.push(a);
-        format!("${}", self.args.len())
+        if self.positional {
+            "?".to_string()
+        } else {
+            format!("${}", self.args.len())
+        }
     }
 
     /// Appends `col >= low AND col < high` for a subtree.
@@ -294,7 +303,10 @@ macro_rules! impl_sql_store {
             }
 
             fn ids_query(cols: &str, table: &str, ids: &[i64]) -> Dynamic {
-                let mut d = Dynamic::default();
+                let mut d = Dynamic {
+                    positional: <$db as sqlx::Database>::NAME == "SQLite",
+                    ..Dynamic::default()
+                };
                 let list = d.list(ids);
                 d.sql = format!("SELECT {cols} FROM {table} WHERE id IN {list}");
                 d

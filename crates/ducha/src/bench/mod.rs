@@ -111,6 +111,10 @@ pub struct BenchArgs {
     /// sizes (the province is generated again in memory, not written), instead of loading.
     #[arg(long)]
     pub reuse: Option<String>,
+    /// Province benchmark with `--reuse`: keep the derived tables the earlier run rebuilt
+    /// instead of rebuilding them first (to time the reads alone).
+    #[arg(long, requires = "reuse")]
+    pub no_rebuild: bool,
 }
 
 /// Latency summary in milliseconds.

@@ -278,7 +278,11 @@ async fn one(
     };
     // The derived tables: rebuilt from the log (timed when measuring the analytics; the
     // assessment reads them too).
-    let rebuilds = if args.analytics { args.runs.max(1) } else { 1 };
+    let rebuilds = match (args.no_rebuild, args.analytics) {
+        (true, _) => 0,
+        (false, true) => args.runs.max(1),
+        (false, false) => 1,
+    };
     for k in 0..rebuilds {
         let start = Instant::now();
         let s = services

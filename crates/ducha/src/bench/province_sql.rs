@@ -178,11 +178,15 @@ fn targets(value: f64) -> String {
     .unwrap_or_else(|_| "[]".into())
 }
 
-/// The events' secondary indexes, as the first migration makes them.
-const EVENT_INDEXES: [(&str, &str); 3] = [
+/// The events' secondary indexes, as the migrations make them.
+const EVENT_INDEXES: [(&str, &str); 4] = [
     ("events_item", "events (item_id, seq)"),
     ("events_assignment", "events (assignment_id, seq)"),
     ("events_unit", "events (unit_id, seq)"),
+    (
+        "events_assignment_at",
+        "events (assignment_id, at, kind, seq)",
+    ),
 ];
 
 /// Writes the whole province; returns the events written.

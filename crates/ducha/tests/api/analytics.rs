@@ -441,6 +441,28 @@ async fn chain_analytics_by_hand(app: &TestApp) {
     from_sums.sort_by(|a, b| (a.unit_id, &a.hop).cmp(&(b.unit_id, &b.hop)));
     from_log.sort_by(|a, b| (a.unit_id, &a.hop).cmp(&(b.unit_id, &b.hop)));
     assert_eq!(from_sums, from_log);
+    // The filtered maps read the sums split by source and category: the same as the log too.
+    let mut filters: Vec<(Option<String>, Option<String>)> = ducha_domain::item::Source::ALL
+        .iter()
+        .map(|x| (Some(x.as_str().to_string()), None))
+        .collect();
+    filters.push((None, Some("livelihood".into())));
+    filters.push((Some("instruction".into()), Some("livelihood".into())));
+    let mut filtered = 0;
+    for (source, category) in filters {
+        let q = ducha_store::StallQuery {
+            source,
+            category,
+            ..q.clone()
+        };
+        let mut from_sums = s.store.stall_cells(&q).await.expect("sums");
+        let mut from_log = s.store.stall_cells_from_log(&q).await.expect("log");
+        from_sums.sort_by(|a, b| (a.unit_id, &a.hop).cmp(&(b.unit_id, &b.hop)));
+        from_log.sort_by(|a, b| (a.unit_id, &a.hop).cmp(&(b.unit_id, &b.hop)));
+        assert_eq!(from_sums, from_log, "{q:?}");
+        filtered += from_sums.len();
+    }
+    assert!(filtered > 0, "some filter keeps some cells");
     let livelihood = s
         .stall_map(&w.sup, &input(json!({ "category": "livelihood" })), now)
         .await
