@@ -283,6 +283,7 @@ pub(crate) const PROPOSALS: &[(&str, &str, &str)] = &[
     ("pp.replied", "已答复件数", "Suggestions replied"),
     ("pp.reply_count", "答复次数", "Replies"),
     ("pp.on_time_rate", "按时答复率", "On-time reply rate"),
+    ("pp.overdue", "逾期未答复", "Overdue, not replied"),
     ("pp.rehandled", "重新办理", "Handled again"),
     ("pp.export", "导出Excel", "Export .xlsx"),
     ("pp.none", "暂无", "None"),

@@ -134,7 +134,11 @@ pub(crate) async fn statistics(
     auth: Auth,
     Id(id): Id,
 ) -> Result<Json<Stats>, AppError> {
-    Ok(Json(s.services.proposal_stats(&auth.actor, id).await?))
+    Ok(Json(
+        s.services
+            .proposal_stats(&auth.actor, id, ducha_service::now())
+            .await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/proposals/sessions/{id}/statistics.xlsx", tag = "proposals",

@@ -273,7 +273,11 @@ impl StatsPage {
 
 /// `GET /proposals/sessions/{id}/stats`.
 pub(crate) async fn stats(State(s): State<AppState>, user: PageUser, Id(id): Id) -> Response {
-    match s.services.proposal_stats(&user.actor, id).await {
+    match s
+        .services
+        .proposal_stats(&user.actor, id, ducha_service::now())
+        .await
+    {
         Ok(st) => render(&StatsPage {
             lang: user.lang,
             user,

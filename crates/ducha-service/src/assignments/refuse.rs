@@ -46,7 +46,7 @@ impl Services {
             &self.calendar(),
             china_date(a.dispatched_at),
             self.today(now),
-            self.return_window(a.item_id).await?,
+            self.return_window(a.item_id, a.parent_id.is_none()).await?,
         )?;
         let c = self
             .commit(

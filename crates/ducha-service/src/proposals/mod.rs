@@ -146,11 +146,12 @@ impl Services {
             .any(|u| actor.sees(&u.path.0)))
     }
 
-    /// The return window of the item's assignments: the session's when the item handles a
-    /// suggestion's first round, the configured refusal window otherwise. A round of handling
-    /// again (after a dissatisfied proposer) was routed before: it has no return window.
-    pub(crate) async fn return_window(&self, item_id: i64) -> ServiceResult<u32> {
-        if let Some(p) = self.store.proposal_of_item(item_id).await? {
+    /// The return window of the item's assignments: the session's for the units a suggestion's
+    /// first round was routed to, the configured refusal window otherwise (for the parts they
+    /// hand down, too). A round of handling again (after a dissatisfied proposer) goes to units
+    /// that handled it before: they have no return window.
+    pub(crate) async fn return_window(&self, item_id: i64, top_level: bool) -> ServiceResult<u32> {
+        if top_level && let Some(p) = self.store.proposal_of_item(item_id).await? {
             if p.round > 1 {
                 return Err(ValidationErrors::single("text", "proposal.no_return_again").into());
             }

@@ -62,6 +62,7 @@ impl Services {
         input: &ReplyInput,
         now: DateTime<Utc>,
     ) -> ServiceResult<Created> {
+        let _held = self.lock_proposal(proposal_id).await;
         let (_, mut p) = self.visible_proposal(actor, proposal_id).await?;
         let (mut item, mut a, all) = self.own_part(actor, &p, AssignmentRole::Lead).await?;
         let today = self.today(now);
@@ -105,8 +106,11 @@ impl Services {
             item.closed_at = Some(now);
             updates.push(Update::Item(item));
             p.state = ProposalState::Replied.as_str().into();
-            updates.push(Update::Proposal(ProposalUpdate::Proposal(p.clone())));
         }
+        // The suggestion's row is written with every reply (its version checked), so that two
+        // units of a split routing replying at once cannot both see the other open and leave
+        // it handled with every part done: the second is refused and sent again.
+        updates.push(Update::Proposal(ProposalUpdate::Proposal(p.clone())));
         let in_time = on_time(today, due);
         let b = needs_commitment(grade);
         let c = self

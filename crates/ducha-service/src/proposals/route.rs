@@ -74,13 +74,20 @@ impl Services {
         let today = self.today(now);
         let split = mode == RoutingMode::Split;
         let has_co = !split && !input.co_unit_ids.is_empty();
-        let clock = first_round(
+        let mut clock = first_round(
             &self.calendar(),
             &self.config.proposals,
             today,
             u32::try_from(s.session.return_days).unwrap_or(5),
             has_co,
         );
+        // Finishing a routing whose item exists: its dates are the routing's, kept on the row.
+        if let (Some(Some(_)), Some(c)) = (unfinished, super::handling::round_clock(&p)) {
+            clock = RoundClock {
+                co_due: c.co_due.or(clock.co_due),
+                ..c
+            };
+        }
         let mut units = vec![(lead, "lead", clock.reply_due)];
         for u in &input.co_unit_ids {
             let (role, due) = if split {

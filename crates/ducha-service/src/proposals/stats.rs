@@ -1,9 +1,13 @@
 //! Statistics of a session, whole and per handling unit: suggestions, replies, the on-time
 //! reply rate, the A/B/C/D grades and satisfaction of each unit's final reply, and how many
 //! were handled again. Computed from the rows on each read (a session holds hundreds).
+//!
+//! The on-time rate counts a reply that is due and has not come as not on time: a unit that
+//! never answers does not score better than one that answered a day late.
 
 use crate::Services;
 use crate::error::ServiceResult;
+use chrono::{DateTime, Utc};
 use ducha_domain::org::Actor;
 use ducha_store::{ProposalSessionRow, ReplyRow};
 use serde::Serialize;
@@ -39,7 +43,9 @@ pub struct StatsLine {
     pub replies: i64,
     /// Of them, given by their due date.
     pub on_time: i64,
-    /// `on_time / replies` in percent, one decimal (none without replies).
+    /// Replies due (in the current round, its date passed) that have not come.
+    pub overdue: i64,
+    /// `on_time / (replies + overdue)` in percent, one decimal (none when nothing was due).
     pub on_time_rate: Option<f64>,
     /// Grades of the final replies (each unit's latest round per suggestion).
     pub grades: GradeCounts,
@@ -93,13 +99,23 @@ fn add(line: &mut StatsLine, replies: &[&ReplyRow]) {
     }
     let replied: HashSet<i64> = replies.iter().map(|r| r.proposal_id).collect();
     line.replied = i64::try_from(replied.len()).unwrap_or(0);
-    line.on_time_rate = (line.replies > 0)
-        .then(|| (line.on_time as f64 * 1000.0 / line.replies as f64).round() / 10.0);
+}
+
+/// The rate, once `replies`, `on_time` and `overdue` are counted.
+fn rate(line: &mut StatsLine) {
+    let due = line.replies + line.overdue;
+    line.on_time_rate =
+        (due > 0).then(|| (line.on_time as f64 * 1000.0 / due as f64).round() / 10.0);
 }
 
 impl Services {
     /// A session's statistics, for the readers of the whole session.
-    pub async fn proposal_stats(&self, actor: &Actor, session_id: i64) -> ServiceResult<Stats> {
+    pub async fn proposal_stats(
+        &self,
+        actor: &Actor,
+        session_id: i64,
+        now: DateTime<Utc>,
+    ) -> ServiceResult<Stats> {
         let s = self.visible_session(actor, session_id).await?;
         crate::error::ensure(s.all)?;
         let rows = self.store.proposals_of_session(session_id).await?;
@@ -114,6 +130,19 @@ impl Services {
             ..StatsLine::default()
         };
         add(&mut whole, &replies.iter().collect::<Vec<_>>());
+        // Lead parts of the current round whose reply date passed without their reply.
+        let today = self.today(now);
+        let overdue: Vec<(i64, i64)> = units
+            .iter()
+            .filter(|u| u.role == "lead" && u.state != "withdrawn" && u.state != "done")
+            .filter_map(|u| {
+                let p = rows.iter().find(|p| p.id == u.proposal_id)?;
+                let due = p.reply_due?;
+                (p.state == "handling" && due < today).then_some((u.unit_id, p.id))
+            })
+            .collect();
+        whole.overdue = i64::try_from(overdue.len()).unwrap_or(0);
+        rate(&mut whole);
         // A unit's suggestions: those it leads in the current round or replied to.
         let mut of_unit: BTreeMap<i64, HashSet<i64>> = BTreeMap::new();
         for u in units
@@ -150,6 +179,9 @@ impl Services {
                     ..StatsLine::default()
                 };
                 add(&mut line, &mine);
+                line.overdue =
+                    i64::try_from(overdue.iter().filter(|(u, _)| *u == unit).count()).unwrap_or(0);
+                rate(&mut line);
                 line
             })
             .collect();

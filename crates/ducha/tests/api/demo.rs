@@ -559,7 +559,7 @@ async fn demo_city_shows_the_clock_at_work() {
             "{name}"
         );
         let st = services
-            .proposal_stats(&sup, session.id)
+            .proposal_stats(&sup, session.id, ducha_service::now())
             .await
             .expect("stats");
         let w = &st.whole;

@@ -528,7 +528,10 @@ async fn suggestion_clock_walk(app: &TestApp) {
     );
 
     // The statistics, counted here from the rows.
-    let st = s.proposal_stats(&sup, session).await.expect("stats");
+    let st = s
+        .proposal_stats(&sup, session, at(2026, 12, 9, 10))
+        .await
+        .expect("stats");
     assert_eq!(
         (
             st.whole.total,
@@ -550,7 +553,11 @@ async fn suggestion_clock_walk(app: &TestApp) {
         .expect("county a");
     assert_eq!((a.total, a.replied, a.rehandled), (1, 1, 1));
     // A handling unit does not read the whole session's statistics.
-    assert!(s.proposal_stats(&county_a, session).await.is_err());
+    assert!(
+        s.proposal_stats(&county_a, session, at(2026, 12, 9, 10))
+            .await
+            .is_err()
+    );
 }
 
 /// An .xlsx list with a header and `rows`.
@@ -789,7 +796,10 @@ async fn session_list_import(app: &TestApp) {
     for id in &all {
         rows.push(s.proposal_detail(&sup, *id).await.expect("detail"));
     }
-    let expected = expected_stats(&rows);
+    // Read on 3 July: the sixth suggestion's reply (市住建局, due 16 June) has not come.
+    let read_on = at(2026, 7, 3, 9);
+    let expected = expected_stats(&rows, day(2026, 7, 3));
+    assert_eq!(expected[&None].overdue, 1);
     assert_eq!(expected[&None].total, 302);
     assert_eq!(
         (expected[&None].replies, expected[&None].on_time),
@@ -805,13 +815,17 @@ async fn session_list_import(app: &TestApp) {
         (3, 0, 1),
         "the final replies: the dissatisfied C became an A"
     );
-    let stats = s.proposal_stats(&sup, session).await.expect("stats");
+    let stats = s
+        .proposal_stats(&sup, session, read_on)
+        .await
+        .expect("stats");
     let got = std::iter::once(&stats.whole)
         .chain(&stats.units)
         .map(|l| (l.unit_id, counts_of(l)))
         .collect::<std::collections::BTreeMap<_, _>>();
     assert_eq!(got, expected);
-    // The page shows the same figures in every cell of every row.
+    // The page, read today, shows the figures counted for today in every cell of every row.
+    let expected = expected_stats(&rows, s.today(ducha_service::now()));
     let page = app.login("sup").await;
     let (code, html) = page
         .page(&format!("/proposals/sessions/{session}/stats"))
@@ -878,6 +892,7 @@ struct Counts {
     replied: i64,
     replies: i64,
     on_time: i64,
+    overdue: i64,
     a: i64,
     b: i64,
     c: i64,
@@ -891,16 +906,18 @@ struct Counts {
 impl Counts {
     /// The page's cells (`data-k`) and what each must show.
     fn cells(&self) -> Vec<(&'static str, String)> {
-        let rate = if self.replies == 0 {
+        let due = self.replies + self.overdue;
+        let rate = if due == 0 {
             "—".to_string()
         } else {
-            format!("{:.1}%", self.on_time as f64 * 100.0 / self.replies as f64)
+            format!("{:.1}%", self.on_time as f64 * 100.0 / due as f64)
         };
         vec![
             ("total", self.total.to_string()),
             ("replied", self.replied.to_string()),
             ("replies", self.replies.to_string()),
             ("on_time", self.on_time.to_string()),
+            ("overdue", self.overdue.to_string()),
             ("rate", rate),
             ("a", self.a.to_string()),
             ("b", self.b.to_string()),
@@ -920,6 +937,7 @@ fn counts_of(l: &ducha_service::proposals::StatsLine) -> Counts {
         replied: l.replied,
         replies: l.replies,
         on_time: l.on_time,
+        overdue: l.overdue,
         a: l.grades.a,
         b: l.grades.b,
         c: l.grades.c,
@@ -933,10 +951,13 @@ fn counts_of(l: &ducha_service::proposals::StatsLine) -> Counts {
 
 /// The statistics as the rules define them, from the suggestions' rows: the whole session
 /// (key `None`) and each unit that leads a suggestion's current round or replied to one.
-/// Replies count every round; grades and satisfaction count each unit's final reply to each
-/// suggestion (its latest round); a suggestion is handled again from its second round.
+/// Replies count every round; a lead part still open in a suggestion being handled whose reply
+/// date is before `today` is a reply due and not come; grades and satisfaction count each
+/// unit's final reply to each suggestion (its latest round); a suggestion is handled again from
+/// its second round.
 fn expected_stats(
     rows: &[ducha_service::proposals::ProposalDetail],
+    today: NaiveDate,
 ) -> std::collections::BTreeMap<Option<i64>, Counts> {
     use std::collections::{BTreeMap, BTreeSet};
     let mut out: BTreeMap<Option<i64>, Counts> = BTreeMap::new();
@@ -958,6 +979,12 @@ fn expected_stats(
             of_unit.entry(Some(u.unit_id)).or_default().insert(p);
             if d.row.round > 1 {
                 again.entry(Some(u.unit_id)).or_default().insert(p);
+            }
+            let waiting = d.row.state == "handling" && u.state != "done";
+            if waiting && d.row.reply_due.is_some_and(|due| due < today) {
+                for key in [None, Some(u.unit_id)] {
+                    out.entry(key).or_default().overdue += 1;
+                }
             }
         }
         for r in &d.replies {
@@ -1332,4 +1359,45 @@ async fn routing_rules(app: &TestApp) {
         .await,
         "proposal.no_return_again",
     );
+
+    // Split handling (分办): two units each lead a part and reply at once; the suggestion is
+    // replied once both have, whatever the order the replies land in.
+    let county_b = s.actor(o.users.county_b).await.expect("actor");
+    s.route_proposal(
+        &sup,
+        ids[1],
+        &input(json!({ "mode": "split", "lead_unit_id": o.county_a,
+                       "co_unit_ids": [o.county_b] })),
+        now,
+    )
+    .await
+    .expect("split");
+    let d = s.proposal_detail(&sup, ids[1]).await.expect("detail");
+    assert_eq!(
+        d.line
+            .units
+            .iter()
+            .map(|u| (u.unit_id, u.role.as_str()))
+            .collect::<Vec<_>>(),
+        [(o.county_a, "lead"), (o.county_b, "lead")]
+    );
+    let reply = input::<ducha_service::proposals::ReplyInput>(
+        json!({ "text": "本县部分已办结", "grade": "a" }),
+    );
+    let (first, second) = tokio::join!(
+        s.reply_proposal(&county_a, ids[1], &reply, at(2026, 4, 1, 9)),
+        s.reply_proposal(&county_b, ids[1], &reply, at(2026, 4, 1, 9))
+    );
+    first.expect("county a replies");
+    second.expect("county b replies");
+    let d = s.proposal_detail(&sup, ids[1]).await.expect("detail");
+    assert_eq!((d.row.state.as_str(), d.replies.len()), ("replied", 2));
+    let item = app
+        .services
+        .store
+        .item(d.row.item_id.expect("item"))
+        .await
+        .expect("item")
+        .expect("item");
+    assert_eq!(item.state.as_str(), "closed");
 }

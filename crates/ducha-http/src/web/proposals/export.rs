@@ -12,12 +12,13 @@ use ducha_domain::org::Actor;
 use rust_xlsxwriter::{Format, FormatBorder, Workbook, XlsxError};
 
 /// The columns, by message key.
-const HEAD: [&str; 13] = [
+const HEAD: [&str; 14] = [
     "pp.unit",
     "pp.total",
     "pp.replied",
     "pp.reply_count",
     "pp.on_time",
+    "pp.overdue",
     "pp.on_time_rate",
     "grade.a",
     "grade.b",
@@ -34,7 +35,11 @@ pub(crate) async fn stats_xlsx(State(s): State<AppState>, user: PageUser, Id(id)
 
 /// The statistics workbook as a download, in `lang`; the page's and the API's.
 pub(crate) async fn stats_download(s: &AppState, actor: &Actor, id: i64, lang: Lang) -> Response {
-    let st = match s.services.proposal_stats(actor, id).await {
+    let st = match s
+        .services
+        .proposal_stats(actor, id, ducha_service::now())
+        .await
+    {
         Ok(st) => st,
         Err(e) => return crate::AppError::from(e).into_response(),
     };
@@ -58,6 +63,7 @@ pub(crate) async fn stats_download(s: &AppState, actor: &Actor, id: i64, lang: L
                 l.replied,
                 l.replies,
                 l.on_time,
+                l.overdue,
                 -1,
                 l.grades.a,
                 l.grades.b,
