@@ -154,6 +154,11 @@ pub(crate) const PROPOSALS: &[(&str, &str, &str)] = &[
         "Your unit does not handle this suggestion",
     ),
     (
+        "proposal.import_too_large",
+        "文件解压后过大（超过64MB），请检查是否为建议提案清单",
+        "The file unpacks to more than 64 MB; is it the session's list?",
+    ),
+    (
         "proposal.no_return_again",
         "重新办理的建议提案不能退回",
         "A suggestion handled again cannot be returned",

@@ -132,6 +132,15 @@ impl Services {
         now: DateTime<Utc>,
     ) -> ServiceResult<Created> {
         let s = self.office_session(actor, session_id).await?;
+        match unpacked_size(xlsx) {
+            None => {
+                return Err(ValidationErrors::single("file", "proposal.import_unreadable").into());
+            }
+            Some(n) if n > MAX_UNPACKED => {
+                return Err(ValidationErrors::single("file", "proposal.import_too_large").into());
+            }
+            Some(_) => {}
+        }
         let (first_row, rows) = read_xlsx(xlsx)
             .ok_or_else(|| ValidationErrors::single("file", "proposal.import_unreadable"))?;
         let taken = self.session_numbers(session_id).await?;
@@ -193,6 +202,22 @@ impl Services {
     }
 }
 
+/// The most an imported list may unpack to. A session's list of a few hundred rows unpacks to
+/// well under a megabyte; a small upload that unpacks to gigabytes would otherwise be read
+/// into memory before any row is checked.
+const MAX_UNPACKED: u64 = 64 * 1024 * 1024;
+
+/// What an .xlsx (a zip archive) says its parts unpack to, read from its directory without
+/// unpacking; `None` when it is not a zip archive.
+fn unpacked_size(bytes: &[u8]) -> Option<u64> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        total = total.saturating_add(zip.by_index_raw(i).ok()?.size());
+    }
+    Some(total)
+}
+
 /// The first sheet of an .xlsx file as rows of text cells from its first row holding a cell,
 /// with that row's number as the spreadsheet shows it (1 for the top); `None` when it is not
 /// an .xlsx file.
@@ -233,4 +258,37 @@ fn read_xlsx(bytes: &[u8]) -> Option<(usize, Vec<Vec<String>>)> {
         row[c] = text;
     }
     Some((first_row.unwrap_or(0) + 1, rows))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    /// A zip archive of one part of `len` zero bytes, deflated (a few kilobytes per 64 MB).
+    fn zeros(len: usize) -> Vec<u8> {
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let deflated = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .large_file(len > u32::MAX as usize);
+        zip.start_file("xl/sharedStrings.xml", deflated)
+            .expect("part");
+        let chunk = vec![0u8; 1 << 20];
+        let mut left = len;
+        while left > 0 {
+            let n = left.min(chunk.len());
+            zip.write_all(&chunk[..n]).expect("write");
+            left -= n;
+        }
+        zip.finish().expect("zip").into_inner()
+    }
+
+    #[test]
+    fn a_list_that_unpacks_too_far_is_measured_before_it_is_read() {
+        let bomb = zeros(MAX_UNPACKED as usize + 1);
+        assert!(bomb.len() < 1 << 20, "small when packed: {}", bomb.len());
+        assert_eq!(unpacked_size(&bomb), Some(MAX_UNPACKED + 1));
+        assert_eq!(unpacked_size(&zeros(10)), Some(10));
+        assert_eq!(unpacked_size(b"not a zip"), None);
+    }
 }
