@@ -122,9 +122,17 @@ impl Services {
         if user.locked_until.is_some_and(|t| t > now) {
             return Err(ServiceError::Locked);
         }
+        let mut failures = user.failed_logins;
+        if user.locked_until.is_some() {
+            // The lock has ended: the failures that caused it are forgotten, so one wrong
+            // password does not lock the account again (one guess every lock period would
+            // otherwise keep any known account locked).
+            self.store.login_succeeded(user.id).await?;
+            failures = 0;
+        }
         if !user.active || !verify_blocking(user.password_hash.clone(), password.to_string()).await
         {
-            let lock = (user.failed_logins + 1 >= self.config.lockout_threshold)
+            let lock = (failures + 1 >= self.config.lockout_threshold)
                 .then(|| now + Duration::minutes(self.config.lockout_minutes));
             self.store.login_failed(user.id, lock).await?;
             tracing::info!(user_id = user.id, locked = lock.is_some(), "failed login");

@@ -82,11 +82,8 @@ async fn send(f: EvidenceFile, disposition: &str, name: &str) -> Result<Response
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    // Only the user's own browser may keep it: access depends on who asks.
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, max-age=3600"),
-    );
+    // Access depends on who asks, and a browser's cache outlives a session: nothing keeps it.
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(res)
 }
 

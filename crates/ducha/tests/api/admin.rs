@@ -4,7 +4,7 @@ use crate::helpers::{PASSWORD, TestApp, assert_fields, draft_item, id, in_days};
 use reqwest::StatusCode;
 use serde_json::json;
 
-crate::on_both_backends!(admin_accounts, named_leader_approves);
+crate::on_both_backends!(admin_accounts, named_leader_approves, lock_ends, no_store);
 
 /// A new password that passes the policy.
 const NEW_PASSWORD: &str = "Reset2026ducha";
@@ -216,4 +216,54 @@ async fn named_leader_approves(app: &TestApp) {
         .await
         .ok();
     assert_eq!(sup.get(&path).await.ok()["state"], "approved");
+}
+
+/// A lock that has ended forgets the failures behind it: one wrong password afterwards is one
+/// failure, not a new lock, and the right one logs in.
+async fn lock_ends(app: &TestApp) {
+    use chrono::{Duration, TimeZone, Utc};
+    let s = &app.services;
+    let t0 = Utc
+        .with_ymd_and_hms(2026, 12, 1, 2, 0, 0)
+        .single()
+        .expect("time");
+    for _ in 0..5 {
+        let _ = s.login("county_b", "Wrong2026ducha", t0).await;
+    }
+    assert!(matches!(
+        s.login("county_b", PASSWORD, t0 + Duration::minutes(1))
+            .await,
+        Err(ducha_service::ServiceError::Locked)
+    ));
+    let after = t0 + Duration::minutes(16);
+    assert!(matches!(
+        s.login("county_b", "Wrong2026ducha", after).await,
+        Err(ducha_service::ServiceError::LoginFailed)
+    ));
+    assert!(s.login("county_b", PASSWORD, after).await.is_ok());
+    // Four more failures after that do not lock; the fifth in a row does.
+    for k in 1..=5 {
+        let r = s.login("county_b", "Wrong2026ducha", after).await;
+        if k < 5 {
+            assert!(
+                matches!(r, Err(ducha_service::ServiceError::LoginFailed)),
+                "{k}"
+            );
+        } else {
+            assert!(matches!(r, Err(ducha_service::ServiceError::Locked)), "{k}");
+        }
+    }
+}
+
+/// Pages, JSON and evidence say `Cache-Control: no-store`; the static assets stay cacheable.
+async fn no_store(app: &TestApp) {
+    let sup = app.login("sup").await;
+    for path in ["/workbench", "/api/v1/me", "/login"] {
+        let (code, headers, _) = sup.fetch(path, &[]).await;
+        assert_eq!(code, reqwest::StatusCode::OK, "{path}");
+        assert_eq!(headers["cache-control"], "no-store", "{path}");
+    }
+    let (code, headers, _) = sup.fetch("/static/app.css", &[]).await;
+    assert_eq!(code, reqwest::StatusCode::OK);
+    assert_eq!(headers["cache-control"], "max-age=3600");
 }
