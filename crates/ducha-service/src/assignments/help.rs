@@ -152,6 +152,10 @@ impl Services {
 
     /// Help requests addressed to the actor's unit (协调申请 inbox), unanswered first.
     pub async fn help_inbox(&self, actor: &Actor) -> ServiceResult<Vec<HelpRequestView>> {
+        // The three admins (三员) see no business content, even addressed to their unit.
+        if actor.roles.iter().all(|r| r.is_admin()) {
+            return Err(crate::ServiceError::Forbidden);
+        }
         let rows = self.store.help_requests_to(actor.unit_id.0, 200).await?;
         let unit = self
             .store

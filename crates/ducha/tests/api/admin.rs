@@ -4,7 +4,13 @@ use crate::helpers::{PASSWORD, TestApp, assert_fields, draft_item, id, in_days};
 use reqwest::StatusCode;
 use serde_json::json;
 
-crate::on_both_backends!(admin_accounts, named_leader_approves, lock_ends, no_store);
+crate::on_both_backends!(
+    admin_accounts,
+    named_leader_approves,
+    lock_ends,
+    no_store,
+    admins_read_no_help_requests
+);
 
 /// A new password that passes the policy.
 const NEW_PASSWORD: &str = "Reset2026ducha";
@@ -266,4 +272,17 @@ async fn no_store(app: &TestApp) {
     let (code, headers, _) = sup.fetch("/static/app.css", &[]).await;
     assert_eq!(code, reqwest::StatusCode::OK);
     assert_eq!(headers["cache-control"], "max-age=3600");
+}
+
+/// The admins' unit is the city, but the help requests addressed to it are business content:
+/// refused to them, listed for the unit's own people.
+async fn admins_read_no_help_requests(app: &TestApp) {
+    for admin in ["sysadmin", "secadmin"] {
+        app.login(admin)
+            .await
+            .get("/help-requests")
+            .await
+            .error(StatusCode::FORBIDDEN, "error.forbidden");
+    }
+    app.login("county_a").await.get("/help-requests").await.ok();
 }
