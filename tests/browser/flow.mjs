@@ -363,8 +363,19 @@ export class Desk {
     for (const [unit, role] of [[lead, 'lead'], ...co.map((u) => [u, 'co'])]) {
       await search.fill(unit);
       const visible = page.locator('#unit-list li:visible');
-      // The search hides every unit whose name does not contain the query.
+      // The search hides every unit whose name does not contain the query (once the page's
+      // script has run: wait for the list to settle, then check it).
       await row(unit).waitFor();
+      await page
+        .waitForFunction(
+          (u) =>
+            [...document.querySelectorAll('#unit-list li')]
+              .filter((li) => !li.hidden)
+              .every((li) => li.textContent.includes(u)),
+          unit,
+          { timeout: 5000 },
+        )
+        .catch(() => {});
       const shown = await visible.allTextContents();
       assert.ok(
         shown.every((text) => text.includes(unit)),

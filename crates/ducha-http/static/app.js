@@ -13,12 +13,15 @@
     root.querySelectorAll("[data-filter]").forEach(function (input) {
       var list = document.getElementById(input.getAttribute("data-filter"));
       if (!list) return;
-      input.addEventListener("input", function () {
+      function apply() {
         var q = input.value.trim().toLowerCase();
         list.querySelectorAll("li").forEach(function (li) {
           li.hidden = q !== "" && li.textContent.toLowerCase().indexOf(q) < 0;
         });
-      });
+      }
+      input.addEventListener("input", apply);
+      // A query typed (or restored by the browser) before this ran is applied now.
+      apply();
     });
     // Assignment tree: collapse / expand the rows below a node.
     root.querySelectorAll("[data-toggle]").forEach(function (b) {
