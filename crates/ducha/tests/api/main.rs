@@ -20,6 +20,8 @@
 //! - `props`: random command sequences against the use cases, checking the chain's invariants;
 //! - `clock`: lights, the notice ladder over simulated days (the real `ducha jobs run-once`),
 //!   hand-issued notices, the inbox, the calendar;
+//! - `proposal_rules`: routing, returns and replies of suggestions — double submissions, the
+//!   only lead's return, rounds handled again, reads from above, split handling at once.
 //! - `proposals_api`: NPC suggestions through the JSON API, bad input named and nothing
 //!   written, another county answered 404;
 //! - `pages`: the register page as a browser and htmx fetch it, and its .xlsx export;
@@ -47,6 +49,8 @@ mod listing;
 mod office;
 mod pages;
 mod permissions;
+mod proposal_counts;
+mod proposal_rules;
 mod proposals;
 mod proposals_api;
 mod props;

@@ -5,35 +5,31 @@
 //! statistics checked against counts made here from the rows.
 
 use crate::helpers::TestApp;
+use crate::proposal_counts::{counts_of, expected_stats};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use ducha_service::{ServiceError, Services};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-crate::on_both_backends!(
-    suggestion_clock_walk,
-    session_list_import,
-    proposal_pages,
-    routing_rules
-);
+crate::on_both_backends!(suggestion_clock_walk, session_list_import, proposal_pages);
 
 /// China time on a day.
-fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
+pub(crate) fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(y, m, d, h, 0, 0)
         .single()
         .expect("time")
         - chrono::Duration::hours(8)
 }
 
-fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+pub(crate) fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("date")
 }
 
-fn input<T: DeserializeOwned>(v: Value) -> T {
+pub(crate) fn input<T: DeserializeOwned>(v: Value) -> T {
     serde_json::from_value(v).expect("input")
 }
 
-fn invalid(r: Result<impl std::fmt::Debug, ServiceError>, key: &str) {
+pub(crate) fn invalid(r: Result<impl std::fmt::Debug, ServiceError>, key: &str) {
     match r {
         Err(ServiceError::Invalid(v)) => {
             assert!(v.0.iter().any(|f| f.key == key), "{key} in {v:?}")
@@ -885,154 +881,6 @@ async fn session_list_import(app: &TestApp) {
     }
 }
 
-/// One statistics line's figures.
-#[derive(Debug, Default, Clone, PartialEq)]
-struct Counts {
-    total: i64,
-    replied: i64,
-    replies: i64,
-    on_time: i64,
-    overdue: i64,
-    a: i64,
-    b: i64,
-    c: i64,
-    d: i64,
-    satisfied: i64,
-    basic: i64,
-    dissatisfied: i64,
-    rehandled: i64,
-}
-
-impl Counts {
-    /// The page's cells (`data-k`) and what each must show.
-    fn cells(&self) -> Vec<(&'static str, String)> {
-        let due = self.replies + self.overdue;
-        let rate = if due == 0 {
-            "—".to_string()
-        } else {
-            format!("{:.1}%", self.on_time as f64 * 100.0 / due as f64)
-        };
-        vec![
-            ("total", self.total.to_string()),
-            ("replied", self.replied.to_string()),
-            ("replies", self.replies.to_string()),
-            ("on_time", self.on_time.to_string()),
-            ("overdue", self.overdue.to_string()),
-            ("rate", rate),
-            ("a", self.a.to_string()),
-            ("b", self.b.to_string()),
-            ("c", self.c.to_string()),
-            ("d", self.d.to_string()),
-            ("satisfied", self.satisfied.to_string()),
-            ("basic", self.basic.to_string()),
-            ("dissatisfied", self.dissatisfied.to_string()),
-            ("rehandled", self.rehandled.to_string()),
-        ]
-    }
-}
-
-fn counts_of(l: &ducha_service::proposals::StatsLine) -> Counts {
-    Counts {
-        total: l.total,
-        replied: l.replied,
-        replies: l.replies,
-        on_time: l.on_time,
-        overdue: l.overdue,
-        a: l.grades.a,
-        b: l.grades.b,
-        c: l.grades.c,
-        d: l.grades.d,
-        satisfied: l.satisfied,
-        basic: l.basic,
-        dissatisfied: l.dissatisfied,
-        rehandled: l.rehandled,
-    }
-}
-
-/// The statistics as the rules define them, from the suggestions' rows: the whole session
-/// (key `None`) and each unit that leads a suggestion's current round or replied to one.
-/// Replies count every round; a lead part still open in a suggestion being handled whose reply
-/// date is before `today` is a reply due and not come; grades and satisfaction count each
-/// unit's final reply to each suggestion (its latest round); a suggestion is handled again from
-/// its second round.
-fn expected_stats(
-    rows: &[ducha_service::proposals::ProposalDetail],
-    today: NaiveDate,
-) -> std::collections::BTreeMap<Option<i64>, Counts> {
-    use std::collections::{BTreeMap, BTreeSet};
-    let mut out: BTreeMap<Option<i64>, Counts> = BTreeMap::new();
-    let mut of_unit: BTreeMap<Option<i64>, BTreeSet<i64>> = BTreeMap::new();
-    let mut replied: BTreeMap<Option<i64>, BTreeSet<i64>> = BTreeMap::new();
-    let mut again: BTreeMap<Option<i64>, BTreeSet<i64>> = BTreeMap::new();
-    for d in rows {
-        let p = d.row.id;
-        of_unit.entry(None).or_default().insert(p);
-        if d.row.round > 1 {
-            again.entry(None).or_default().insert(p);
-        }
-        for u in d
-            .line
-            .units
-            .iter()
-            .filter(|u| u.role == "lead" && u.state != "withdrawn")
-        {
-            of_unit.entry(Some(u.unit_id)).or_default().insert(p);
-            if d.row.round > 1 {
-                again.entry(Some(u.unit_id)).or_default().insert(p);
-            }
-            let waiting = d.row.state == "handling" && u.state != "done";
-            if waiting && d.row.reply_due.is_some_and(|due| due < today) {
-                for key in [None, Some(u.unit_id)] {
-                    out.entry(key).or_default().overdue += 1;
-                }
-            }
-        }
-        for r in &d.replies {
-            for key in [None, Some(r.unit_id)] {
-                of_unit.entry(key).or_default().insert(p);
-                replied.entry(key).or_default().insert(p);
-                if r.round > 1 {
-                    again.entry(key).or_default().insert(p);
-                }
-                let c = out.entry(key).or_default();
-                c.replies += 1;
-                c.on_time += i64::from(r.on_time);
-            }
-            let latest = d
-                .replies
-                .iter()
-                .filter(|x| x.unit_id == r.unit_id)
-                .map(|x| x.round)
-                .max();
-            if latest != Some(r.round) {
-                continue;
-            }
-            for key in [None, Some(r.unit_id)] {
-                let c = out.entry(key).or_default();
-                match r.grade.as_str() {
-                    "a" => c.a += 1,
-                    "b" => c.b += 1,
-                    "c" => c.c += 1,
-                    _ => c.d += 1,
-                }
-                match r.satisfaction.as_deref() {
-                    Some("satisfied") => c.satisfied += 1,
-                    Some("basic") => c.basic += 1,
-                    Some("dissatisfied") => c.dissatisfied += 1,
-                    _ => {}
-                }
-            }
-        }
-    }
-    for (key, props) in of_unit {
-        let c = out.entry(key).or_default();
-        c.total = props.len() as i64;
-        c.replied = replied.get(&key).map_or(0, |s| s.len() as i64);
-        c.rehandled = again.get(&key).map_or(0, |s| s.len() as i64);
-    }
-    out
-}
-
 async fn v_ids(s: &Services, actor: &ducha_domain::org::Actor, session: i64) -> Vec<i64> {
     s.proposal_session(actor, session)
         .await
@@ -1212,192 +1060,4 @@ async fn proposal_pages(app: &TestApp) {
         .map(|c| c.to_string())
         .collect();
     assert_eq!(&whole[..5], ["市十七届人大六次会议", "5", "1", "1", "1"]);
-}
-
-/// Rules of routing and returns: a second submission of the same routing dispatches nothing
-/// more; the return of the only lead is upheld only with a unit that leads instead; a round of
-/// handling again cannot be returned; a unit above the handling unit reads the suggestion.
-async fn routing_rules(app: &TestApp) {
-    let s = &app.services;
-    let o = &app.org;
-    let sup = s.actor(o.users.sup).await.expect("actor");
-    let county_a = s.actor(o.users.county_a).await.expect("actor");
-    let town = s.actor(o.users.town_a1).await.expect("actor");
-    let now = at(2026, 3, 2, 9);
-    let session = s
-        .open_proposal_session(
-            &sup,
-            &input(json!({ "kind": "suggestion", "name": "市十七届人大七次会议", "year": 2027 })),
-            now,
-        )
-        .await
-        .expect("session")
-        .id;
-    let rows: Vec<Vec<String>> = (21..=23).map(good_row).collect();
-    let ids = s
-        .import_proposals(&sup, session, &sheet(&rows), now)
-        .await
-        .expect("import")
-        .ids;
-
-    // The same routing sent twice at once: one is taken, the other refused, one item exists.
-    let route = input::<ducha_service::proposals::RouteInput>(json!({ "lead_unit_id": o.town_a1 }));
-    let (first, second) = tokio::join!(
-        s.route_proposal(&sup, ids[0], &route, now),
-        s.route_proposal(&sup, ids[0], &route, now)
-    );
-    assert_eq!(
-        u8::from(first.is_ok()) + u8::from(second.is_ok()),
-        1,
-        "{first:?} {second:?}"
-    );
-    assert_eq!(
-        app.db
-            .text("SELECT CAST(COUNT(*) AS TEXT) FROM items WHERE title LIKE '建议第21号%'")
-            .await,
-        "1"
-    );
-    let d = s.proposal_detail(&sup, ids[0]).await.expect("detail");
-    assert_eq!(d.line.units.len(), 1);
-    assert_eq!(d.line.units[0].unit_id, o.town_a1);
-    // 东城县, above the township that handles it, reads it and finds the session.
-    assert!(s.proposal_detail(&county_a, ids[0]).await.is_ok());
-    assert!(
-        s.proposal_sessions(&county_a)
-            .await
-            .expect("list")
-            .iter()
-            .any(|x| x.id == session)
-    );
-
-    // The township returns it; upholding the return of the only lead needs a unit instead.
-    let returned = s
-        .return_proposal(
-            &town,
-            ids[0],
-            &input(json!({ "text": "不属本镇职责" })),
-            at(2026, 3, 3, 9),
-        )
-        .await
-        .expect("return")
-        .id;
-    let head = app.head_seq().await;
-    invalid(
-        s.decide_proposal_return(
-            &sup,
-            ids[0],
-            &input(json!({ "refusal_id": returned, "approve": true })),
-            at(2026, 3, 4, 9),
-        )
-        .await,
-        "proposal.reassign_needed",
-    );
-    assert_eq!(
-        app.head_seq().await,
-        head,
-        "a refused decision writes nothing"
-    );
-    s.decide_proposal_return(
-        &sup,
-        ids[0],
-        &input(json!({ "refusal_id": returned, "approve": true, "reassign_to": o.dept })),
-        at(2026, 3, 4, 9),
-    )
-    .await
-    .expect("reassign");
-    // The township, withdrawn, no longer reads it; the department does.
-    assert!(matches!(
-        s.proposal_detail(&town, ids[0]).await,
-        Err(ServiceError::NotFound)
-    ));
-
-    // A dissatisfied proposer's second round cannot be returned.
-    let dept = s.actor(o.users.dept).await.expect("actor");
-    s.reply_proposal(
-        &dept,
-        ids[0],
-        &input(json!({ "text": "答复", "grade": "c" })),
-        at(2026, 3, 20, 9),
-    )
-    .await
-    .expect("reply");
-    let reply = s
-        .proposal_detail(&sup, ids[0])
-        .await
-        .expect("detail")
-        .replies[0]
-        .id;
-    // Rated twice at once: one rating, one second round, one item for it.
-    let rate = input::<ducha_service::proposals::RateInput>(
-        json!({ "reply_id": reply, "satisfaction": "dissatisfied", "note": "未解决" }),
-    );
-    let (first, second) = tokio::join!(
-        s.rate_reply(&sup, ids[0], &rate, at(2026, 3, 25, 9)),
-        s.rate_reply(&sup, ids[0], &rate, at(2026, 3, 25, 9))
-    );
-    assert_eq!(
-        u8::from(first.is_ok()) + u8::from(second.is_ok()),
-        1,
-        "{first:?} {second:?}"
-    );
-    assert_eq!(
-        app.db
-            .text("SELECT CAST(COUNT(*) AS TEXT) FROM items WHERE title LIKE '建议第21号（重新办理）%'")
-            .await,
-        "1"
-    );
-    let d = s.proposal_detail(&sup, ids[0]).await.expect("detail");
-    assert_eq!((d.row.round, d.line.units.len()), (2, 1));
-    assert_eq!(d.line.units[0].return_by, None);
-    invalid(
-        s.return_proposal(
-            &dept,
-            ids[0],
-            &input(json!({ "text": "再次退回" })),
-            at(2026, 3, 26, 9),
-        )
-        .await,
-        "proposal.no_return_again",
-    );
-
-    // Split handling (分办): two units each lead a part and reply at once; the suggestion is
-    // replied once both have, whatever the order the replies land in.
-    let county_b = s.actor(o.users.county_b).await.expect("actor");
-    s.route_proposal(
-        &sup,
-        ids[1],
-        &input(json!({ "mode": "split", "lead_unit_id": o.county_a,
-                       "co_unit_ids": [o.county_b] })),
-        now,
-    )
-    .await
-    .expect("split");
-    let d = s.proposal_detail(&sup, ids[1]).await.expect("detail");
-    assert_eq!(
-        d.line
-            .units
-            .iter()
-            .map(|u| (u.unit_id, u.role.as_str()))
-            .collect::<Vec<_>>(),
-        [(o.county_a, "lead"), (o.county_b, "lead")]
-    );
-    let reply = input::<ducha_service::proposals::ReplyInput>(
-        json!({ "text": "本县部分已办结", "grade": "a" }),
-    );
-    let (first, second) = tokio::join!(
-        s.reply_proposal(&county_a, ids[1], &reply, at(2026, 4, 1, 9)),
-        s.reply_proposal(&county_b, ids[1], &reply, at(2026, 4, 1, 9))
-    );
-    first.expect("county a replies");
-    second.expect("county b replies");
-    let d = s.proposal_detail(&sup, ids[1]).await.expect("detail");
-    assert_eq!((d.row.state.as_str(), d.replies.len()), ("replied", 2));
-    let item = app
-        .services
-        .store
-        .item(d.row.item_id.expect("item"))
-        .await
-        .expect("item")
-        .expect("item");
-    assert_eq!(item.state.as_str(), "closed");
 }
