@@ -60,6 +60,7 @@ pub(crate) async fn load_calendar(
 
 /// `n` working days after `from`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct AddQuery {
     /// Start date (not counted).
     from: NaiveDate,
@@ -108,6 +109,7 @@ pub(crate) async fn issue_notice(
 
 /// Paging of lists newest first.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct Before {
     /// Only rows with a smaller id.
     before: Option<i64>,
@@ -226,6 +228,7 @@ pub(crate) async fn set_prefs(
 
 /// Outbox rows in a state.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct StateQuery {
     /// `dead` (default), `pending`, `held`, `sent` or `merged`.
     state: Option<String>,
@@ -255,6 +258,7 @@ pub(crate) async fn retry(
 
 /// Which subtree.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct UnitQuery {
     /// A unit the caller sees; default the caller's whole view.
     unit_id: Option<i64>,

@@ -25,6 +25,7 @@ const MAX_CO_UNITS: usize = 20;
 /// A decision to record.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = JointDecisionInput))]
 pub struct DecisionInput {
     /// The agenda line it answers.
     pub line_id: i64,

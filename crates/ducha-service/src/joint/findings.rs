@@ -31,6 +31,7 @@ pub struct FindingInput {
 /// An inspection's findings.
 #[derive(Debug, Clone, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = InspectionFindingsInput))]
 pub struct FindingsInput {
     /// The findings (1–20).
     pub findings: Vec<FindingInput>,

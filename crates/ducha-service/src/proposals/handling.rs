@@ -31,6 +31,7 @@ pub struct OpinionInput {
 /// An extension to ask.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = ProposalExtensionInput))]
 pub struct ExtensionInput {
     /// The new reply date.
     pub to: Option<NaiveDate>,
