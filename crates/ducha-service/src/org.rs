@@ -74,6 +74,15 @@ pub(crate) fn user_view(u: &UserRow) -> UserView {
     }
 }
 
+/// Only the system admin (or the console) keeps units and users: checked before any input is
+/// read, so a refused caller learns nothing about it and costs no password hashing.
+fn system_admin(actor: Option<&Actor>) -> ServiceResult<()> {
+    if actor.is_some_and(|a| !a.has(Role::SystemAdmin)) {
+        return Err(ServiceError::Forbidden);
+    }
+    Ok(())
+}
+
 fn may_admin(actor: Option<&Actor>, unit: &UnitRow) -> bool {
     actor.is_none_or(|a| a.has(Role::SystemAdmin) && unit.path.0.is_within(&a.jurisdiction))
 }
@@ -86,6 +95,7 @@ impl Services {
         input: &UnitInput,
         now: DateTime<Utc>,
     ) -> ServiceResult<i64> {
+        system_admin(actor)?;
         let mut e = ValidationErrors::default();
         let name = bounded(&mut e, "name", &input.name, true, 100);
         let kind = UnitKind::from_str(&input.kind);
@@ -133,6 +143,7 @@ impl Services {
         input: &UserInput,
         now: DateTime<Utc>,
     ) -> ServiceResult<i64> {
+        system_admin(actor)?;
         let hash = {
             let pw = input.password.clone();
             crate::auth::argon2(move || crate::auth::hash_password(&pw)).await??
@@ -148,6 +159,7 @@ impl Services {
         password_hash: String,
         now: DateTime<Utc>,
     ) -> ServiceResult<i64> {
+        system_admin(actor)?;
         let mut e = ValidationErrors::default();
         let username = input.username.trim().to_string();
         let name_ok = (3..=64).contains(&username.len())

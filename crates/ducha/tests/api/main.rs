@@ -46,6 +46,7 @@ mod item_pages;
 mod joint;
 mod lifecycle;
 mod listing;
+mod matrix;
 mod office;
 mod pages;
 mod permissions;
