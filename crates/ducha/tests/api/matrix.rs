@@ -30,6 +30,9 @@ enum Role {
     UnitHead,
     /// A township's liaison, below the county.
     Township,
+    /// A member body of the leading group (here the discipline commission, 纪委监委), which
+    /// reads the jurisdiction's register and files inspection plans.
+    Member,
     SystemAdmin,
     SecurityAdmin,
     AuditAdmin,
@@ -37,7 +40,7 @@ enum Role {
 
 use Role::*;
 
-const BUSINESS: &[Role] = &[Supervisor, Leader, Liaison, UnitHead, Township];
+const BUSINESS: &[Role] = &[Supervisor, Leader, Liaison, UnitHead, Township, Member];
 const ADMINS: &[Role] = &[SystemAdmin, SecurityAdmin, AuditAdmin];
 const EVERYONE: &[Role] = &[
     Supervisor,
@@ -45,12 +48,20 @@ const EVERYONE: &[Role] = &[
     Liaison,
     UnitHead,
     Township,
+    Member,
     SystemAdmin,
     SecurityAdmin,
     AuditAdmin,
 ];
 const UNITS: &[Role] = &[Liaison, UnitHead];
 const OFFICE: &[Role] = &[Supervisor, Leader];
+/// Who reads a county's objects: the office, the leaders, the county itself and the member
+/// bodies, which read the jurisdiction's register (read-only).
+const READERS: &[Role] = &[Supervisor, Leader, Liaison, UnitHead, Member];
+/// The office and the member bodies: the joint meetings and the one inspection register.
+const BODIES: &[Role] = &[Supervisor, Leader, Member];
+/// Who files inspection plans: a seated body (the office is one).
+const FILERS: &[Role] = &[Supervisor, Member];
 /// Paths of business content, which no admin reads or writes.
 const BUSINESS_AREAS: &[&str] = &[
     "/items",
@@ -82,7 +93,7 @@ fn rule(method: &str, path: &str) -> Option<&'static [Role]> {
         | ("post", "/auth/logout" | "/inbox/read" | "/tokens") => EVERYONE,
         // The register and the work of the chain: business users only.
         ("get", "/items" | "/workbench/{list}" | "/notices" | "/lights/units") => BUSINESS,
-        ("get", "/items/{id}" | "/items/{id}/chain") => &[Supervisor, Leader, Liaison, UnitHead],
+        ("get", "/items/{id}" | "/items/{id}/chain") => READERS,
         ("post", "/items") | ("put", "/items/{id}") => &[Supervisor],
         ("post", "/items/{id}/submit" | "/items/{id}/dispatch" | "/items/{id}/close") => {
             &[Supervisor]
@@ -104,7 +115,7 @@ fn rule(method: &str, path: &str) -> Option<&'static [Role]> {
         }
         ("get", "/help-requests") => BUSINESS,
         ("post", "/help-requests/{id}/answer") => &[Supervisor],
-        ("get", "/notices/{id}") => &[Supervisor, Leader, Liaison, UnitHead],
+        ("get", "/notices/{id}") => READERS,
         ("post", "/notices/{id}/acknowledge") => UNITS,
         // Summonses (约谈) are addressed to the units' heads.
         ("get", "/summonses") => &[Supervisor, Leader, UnitHead],
@@ -121,6 +132,7 @@ fn rule(method: &str, path: &str) -> Option<&'static [Role]> {
             Liaison,
             UnitHead,
             Township,
+            Member,
             SystemAdmin,
             SecurityAdmin,
         ],
@@ -130,20 +142,19 @@ fn rule(method: &str, path: &str) -> Option<&'static [Role]> {
         // Chain analytics, assessment, joint supervision, suggestions and proposals.
         ("get", "/analytics/findings" | "/analytics/stall-map") => BUSINESS,
         // The object is the county: the township below does not read its parent's list.
-        ("get", "/analytics/units/{id}/assignments") => &[Supervisor, Leader, Liaison, UnitHead],
+        ("get", "/analytics/units/{id}/assignments") => READERS,
         // The ranking and the cadre record are for the office and the leaders (not shown to
         // the units as nagging); a unit reads its own score card.
         ("get", "/assessment/scores" | "/assessment/cadres") => OFFICE,
-        ("get", "/assessment/units/{id}") => &[Supervisor, Leader, Liaison, UnitHead],
+        ("get", "/assessment/units/{id}") => READERS,
         ("get", p) if p.starts_with("/assessment/") => BUSINESS,
         ("post", "/assessment/appeals") => UNITS,
         ("post", p) if p.starts_with("/assessment/") => &[Supervisor],
         // The leading group is public to business users; meetings and the inspection register
         // are the office's (and the member bodies', not seeded here).
         ("get", "/joint/group") => BUSINESS,
-        ("get", p) if p.starts_with("/joint/") => OFFICE,
-        // Plans are filed by the member bodies (人大, 政协, 纪委, 审计, 12345) only.
-        ("post", "/joint/inspections") => &[],
+        ("get", p) if p.starts_with("/joint/") => BODIES,
+        ("post", "/joint/inspections") => FILERS,
         ("post", p) if p.starts_with("/joint/") => &[Supervisor],
         ("get", p) if p.starts_with("/proposals/") => BUSINESS,
         ("post", p) if p.starts_with("/proposals/") => &[Supervisor],
@@ -342,19 +353,65 @@ impl std::fmt::Display for Answer {
 }
 
 /// The accounts of the matrix, one per role.
-const SEATS: [(Role, &str); 8] = [
+const SEATS: [(Role, &str); 9] = [
     (Supervisor, "sup"),
     (Leader, "leader"),
     (Liaison, "county_a"),
     (UnitHead, "county_a_chief"),
     (Township, "town_a1"),
+    (Member, "member"),
     (SystemAdmin, "sysadmin"),
     (SecurityAdmin, "secadmin"),
     (AuditAdmin, "auditadmin"),
 ];
 
-/// The audit admin, made at the console as the other two admins are.
-async fn add_audit_admin(app: &TestApp) {
+/// The audit admin, made at the console as the other two admins are, and a member body of
+/// the city's leading group with its liaison (the group's head and office seated first).
+async fn add_accounts(app: &TestApp) {
+    let now = ducha_service::now();
+    let body = app
+        .services
+        .create_unit(
+            None,
+            &ducha_service::org::UnitInput {
+                parent_id: Some(app.org.city),
+                name: "市纪委监委".into(),
+                kind: "supervision_body".into(),
+                sort: 0,
+            },
+            now,
+        )
+        .await
+        .expect("member body");
+    let member = app
+        .services
+        .create_user_with_hash(
+            None,
+            &ducha_service::org::UserInput {
+                username: "member".into(),
+                display_name: "纪委监委联络员".into(),
+                unit_id: body,
+                roles: vec!["liaison".into()],
+                password: PASSWORD.into(),
+                phone: String::new(),
+                email: String::new(),
+            },
+            ducha_service::auth::hash_password(PASSWORD).expect("hash"),
+            now,
+        )
+        .await
+        .expect("member");
+    let sup = app.login("sup").await;
+    let u = &app.org.users;
+    for seat in [
+        json!({ "position": "head", "user_id": u.leader }),
+        json!({ "position": "office", "unit_id": app.org.office, "body_kind": "party_office",
+                "user_id": u.sup }),
+        json!({ "position": "member", "unit_id": body, "body_kind": "discipline",
+                "user_id": member }),
+    ] {
+        sup.post("/joint/seats", seat).await.ok();
+    }
     app.services
         .create_user_with_hash(
             None,
@@ -481,7 +538,7 @@ async fn seed_chains(app: &TestApp, sup: &Session, leader: &Session) -> Objects 
 }
 
 async fn authorization_matrix(app: &TestApp) {
-    add_audit_admin(app).await;
+    add_accounts(app).await;
     let sup = app.login("sup").await;
     let leader = app.login("leader").await;
     let objects = seed_chains(app, &sup, &leader).await;
@@ -664,9 +721,9 @@ fn web_rule(path: &str) -> Option<Page> {
         "/workbench" | "/inbox" | "/inbox/read" | "/logout" => EVERYONE,
         "/workbench/{list}" | "/items" | "/items/export.xlsx" => BUSINESS,
         "/items/new" | "/items/{id}/edit" | "/items/{id}/dispatch" => &[Supervisor],
-        "/items/{id}" => &[Supervisor, Leader, Liaison, UnitHead],
+        "/items/{id}" => READERS,
         p if p.starts_with("/assignments/") => UNITS,
-        "/notices/{id}" => &[Supervisor, Leader, Liaison, UnitHead],
+        "/notices/{id}" => READERS,
         "/notices/{id}/acknowledge" => UNITS,
         "/calendar" => EVERYONE,
         "/admin" => &[SystemAdmin, SecurityAdmin],
@@ -674,14 +731,11 @@ fn web_rule(path: &str) -> Option<Page> {
         | "/assessment/export.xlsx"
         | "/assessment/finalize"
         | "/assessment/cadres" => OFFICE,
-        "/assessment/units/{id}" | "/assessment/units/{id}/appeal" => {
-            &[Supervisor, Leader, Liaison, UnitHead]
-        }
+        "/assessment/units/{id}" | "/assessment/units/{id}/appeal" => READERS,
         "/assessment/appeals" | "/assessment/appeals/{id}/decide" => BUSINESS,
-        // Plans are filed by the member bodies (人大, 政协, 纪委, 审计, 12345) only.
-        "/joint/inspections/new" => &[],
-        p if p.starts_with("/joint") => OFFICE,
-        "/analytics/units/{id}" => &[Supervisor, Leader, Liaison, UnitHead],
+        "/joint/inspections/new" => FILERS,
+        p if p.starts_with("/joint") => BODIES,
+        "/analytics/units/{id}" => READERS,
         p if p.starts_with("/analytics") => BUSINESS,
         p if p.starts_with("/evidence/") => BUSINESS,
         p if p.starts_with("/proposals") => BUSINESS,
@@ -758,7 +812,7 @@ async fn browser(base: &str, username: Option<&str>) -> (reqwest::Client, String
 /// people on another county's objects (404); every form posted without a session or without
 /// the CSRF token, and by those a page refuses, writes nothing.
 async fn web_matrix(app: &TestApp) {
-    add_audit_admin(app).await;
+    add_accounts(app).await;
     let sup = app.login("sup").await;
     let leader = app.login("leader").await;
     let objects = seed_chains(app, &sup, &leader).await;
