@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 /// Which period of which jurisdiction.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams, utoipa::ToSchema)]
+#[into_params(parameter_in = Query)]
 pub struct PeriodQuery {
     /// `2026-10`, `2026-Q4` or `2026`.
     pub period: String,
@@ -28,6 +29,7 @@ pub struct PeriodQuery {
 
 /// Appeals of a period.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AppealsQuery {
     /// The period (all when absent).
     #[serde(default)]

@@ -22,7 +22,8 @@ pub(crate) struct CalendarText {
 }
 
 #[utoipa::path(get, path = "/calendar/{year}", tag = "clock", params(("year" = i32, Path)),
-    responses((status = 200, body = CalendarYear)))]
+    responses((status = 200, body = CalendarYear),
+        (status = 422, description = "Not a year from 2000 to 2100", body = ErrorBody)))]
 pub(crate) async fn calendar_year(
     State(s): State<AppState>,
     _auth: Auth,
@@ -60,6 +61,7 @@ pub(crate) async fn load_calendar(
 
 /// `n` working days after `from`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct AddQuery {
     /// Start date (not counted).
     from: NaiveDate,
@@ -108,6 +110,7 @@ pub(crate) async fn issue_notice(
 
 /// Paging of lists newest first.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct Before {
     /// Only rows with a smaller id.
     before: Option<i64>,
@@ -226,6 +229,7 @@ pub(crate) async fn set_prefs(
 
 /// Outbox rows in a state.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct StateQuery {
     /// `dead` (default), `pending`, `held`, `sent` or `merged`.
     state: Option<String>,
@@ -255,6 +259,7 @@ pub(crate) async fn retry(
 
 /// Which subtree.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct UnitQuery {
     /// A unit the caller sees; default the caller's whole view.
     unit_id: Option<i64>,

@@ -205,3 +205,36 @@ fn every_parameter_is_where_the_route_reads_it() {
         }
     }
 }
+
+/// Every `oneOf` anywhere in `v`, with where it is.
+fn one_ofs<'a>(v: &'a Value, at: String, out: &mut Vec<(String, &'a Vec<Value>)>) {
+    match v {
+        Value::Object(m) => {
+            if let Some(Value::Array(branches)) = m.get("oneOf") {
+                out.push((at.clone(), branches));
+            }
+            for (k, x) in m {
+                one_ofs(x, format!("{at}/{k}"), out);
+            }
+        }
+        Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                one_ofs(x, format!("{at}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn no_one_of_is_ambiguous_for_an_empty_list() {
+    // `[]` is an array of anything: under `oneOf` two array branches make every empty list
+    // invalid (the fuzz run found the workbench's lists answering so).
+    let doc = document();
+    let mut all = Vec::new();
+    one_ofs(&doc, String::new(), &mut all);
+    for (at, branches) in all {
+        let arrays = branches.iter().filter(|b| b["type"] == "array").count();
+        assert!(arrays <= 1, "{at}: {arrays} array branches under oneOf");
+    }
+}

@@ -18,7 +18,7 @@ use std::str::FromStr;
 
 /// Filters of the findings list.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams, utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams, utoipa::ToSchema), into_params(parameter_in = Query))]
 pub struct FindingsInput {
     /// `stall`, `dilution`, `overload` or `forwarding`.
     #[serde(default)]

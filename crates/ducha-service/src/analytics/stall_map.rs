@@ -16,7 +16,7 @@ use std::str::FromStr;
 
 /// Filters of the stall map.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams, utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams, utoipa::ToSchema), into_params(parameter_in = Query))]
 pub struct StallMapInput {
     /// Within this unit's subtree (default: the reader's jurisdiction).
     #[serde(default)]

@@ -13,7 +13,7 @@ use std::str::FromStr;
 
 /// Register filters as the client sends them; every one optional.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct ListInput {
     /// Source name.
     pub source: Option<String>,

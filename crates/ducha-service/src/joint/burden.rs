@@ -16,7 +16,7 @@ use std::collections::HashMap;
 
 /// Which quarter.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams, utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams, utoipa::ToSchema), into_params(parameter_in = Query))]
 pub struct QuarterInput {
     /// `2026-Q4` (default: this quarter).
     #[serde(default)]

@@ -32,7 +32,7 @@ pub struct SessionView {
 
 /// Which of a session's suggestions to list; every one when empty.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams, utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams, utoipa::ToSchema), into_params(parameter_in = Query))]
 pub struct ProposalFilter {
     /// Only this state: `registered`, `handling`, `replied` or `closed`.
     #[serde(default)]

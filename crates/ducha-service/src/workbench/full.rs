@@ -17,7 +17,7 @@ const PAGE: i64 = 50;
 
 /// Which page of a list.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct WorkListInput {
     /// The `next_cursor` of the previous page.
     pub after: Option<String>,
