@@ -12,6 +12,7 @@ pub mod error;
 pub mod i18n;
 mod i18n_analytics;
 mod i18n_assessment;
+mod i18n_harden;
 mod i18n_joint;
 mod i18n_proposals;
 mod i18n_ui;

@@ -9,6 +9,7 @@ mod api;
 mod auth;
 mod error;
 mod extract;
+pub mod tls;
 mod web;
 
 use axum::Router;
@@ -86,6 +87,26 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// HSTS sent on every answer over TLS: a year, subdomains included.
+const HSTS: &str = "max-age=31536000; includeSubDomains";
+
+/// Serves the application over TLS until `shutdown` resolves; every answer carries
+/// `Strict-Transport-Security` (which plain HTTP must never send).
+pub async fn serve_tls(
+    listener: tokio::net::TcpListener,
+    tls: Arc<rustls::ServerConfig>,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state).layer(SetResponseHeaderLayer::overriding(
+        header::STRICT_TRANSPORT_SECURITY,
+        HeaderValue::from_static(HSTS),
+    ));
+    axum::serve(tls::TlsListener::new(listener, tls)?, app)
         .with_graceful_shutdown(shutdown)
         .await
 }

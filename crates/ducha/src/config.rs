@@ -82,6 +82,9 @@ pub struct HttpSection {
     pub listen: String,
     /// Mark cookies `Secure`; turn off only behind no TLS on a single trusted machine.
     pub secure_cookies: bool,
+    /// Serve HTTPS directly with this certificate and key (`[http.tls]`); absent: plain HTTP,
+    /// for a TLS-terminating proxy in front or a local demo.
+    pub tls: Option<TlsSection>,
 }
 
 impl Default for HttpSection {
@@ -89,8 +92,19 @@ impl Default for HttpSection {
         Self {
             listen: "127.0.0.1:8080".into(),
             secure_cookies: true,
+            tls: None,
         }
     }
+}
+
+/// The server's certificate and key for HTTPS.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TlsSection {
+    /// PEM file: the server certificate first, then any intermediates.
+    pub cert: PathBuf,
+    /// PEM file: the private key (PKCS#8, PKCS#1 or SEC1).
+    pub key: PathBuf,
 }
 
 /// Event log settings.
@@ -259,8 +273,12 @@ sqlite_durability = "normal"
 
 [http]
 listen = "127.0.0.1:8080"
-# Mark cookies Secure (requires HTTPS in front, e.g. nginx); off only for local demos
+# Mark cookies Secure (requires HTTPS, served below or by a proxy in front); off only for local demos
 secure_cookies = true
+# Serve HTTPS directly (TLS 1.2/1.3, rustls); answers then carry Strict-Transport-Security.
+# [http.tls]
+# cert = "/etc/ducha/tls/fullchain.pem"
+# key = "/etc/ducha/tls/privkey.pem"
 
 [audit]
 # Hash of a new event chain: "sha256" or "sm3"

@@ -345,8 +345,13 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
                 cfg.validate()?;
             }
             let backend = Backend::open(&cfg.database).await?;
+            let scheme = if cfg.http.tls.is_some() {
+                "https"
+            } else {
+                "http"
+            };
             serve::run(backend, &cfg, |addr| {
-                tracing::info!("listening on http://{addr}")
+                tracing::info!("listening on {scheme}://{addr}")
             })
             .await?;
         }

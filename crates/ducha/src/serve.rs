@@ -19,6 +19,11 @@ pub async fn run(
     cfg: &Config,
     on_ready: impl FnOnce(std::net::SocketAddr),
 ) -> anyhow::Result<()> {
+    // A bad certificate or key stops the start here, before anything is opened.
+    let tls = match &cfg.http.tls {
+        Some(t) => Some(ducha_http::tls::server_config(&t.cert, &t.key)?),
+        None => None,
+    };
     let algo = backend.init_chain(&cfg.audit.hash).await?;
     tracing::info!(hash = %algo, database = %crate::config::redact(&cfg.database.url), "store ready");
     let services = services(&backend, cfg);
@@ -68,7 +73,13 @@ pub async fn run(
         None
     };
     on_ready(addr);
-    ducha_http::serve(listener, state, shutdown_signal()).await?;
+    match tls {
+        Some(tls) => {
+            tracing::info!(%addr, "serving HTTPS");
+            ducha_http::serve_tls(listener, tls, state, shutdown_signal()).await?;
+        }
+        None => ducha_http::serve(listener, state, shutdown_signal()).await?,
+    }
     let _ = stop_jobs.send(());
     if let Some(s) = scheduler {
         let _ = s.await;

@@ -22,7 +22,8 @@ pub(crate) struct CalendarText {
 }
 
 #[utoipa::path(get, path = "/calendar/{year}", tag = "clock", params(("year" = i32, Path)),
-    responses((status = 200, body = CalendarYear)))]
+    responses((status = 200, body = CalendarYear),
+        (status = 422, description = "Not a year from 2000 to 2100", body = ErrorBody)))]
 pub(crate) async fn calendar_year(
     State(s): State<AppState>,
     _auth: Auth,

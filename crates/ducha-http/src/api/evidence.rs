@@ -24,6 +24,8 @@ pub(crate) struct EvidenceUpload {
 
 /// Room for the form's own framing and small fields.
 const SLACK: u64 = 1024 * 1024;
+/// Fields read at most: the file and a few a client may add.
+const MAX_FIELDS: usize = 8;
 
 fn unreadable() -> AppError {
     AppError::BadRequest("validation.upload")
@@ -34,14 +36,19 @@ fn too_large() -> AppError {
 }
 
 /// Reads the `file` field, keeping at most `max` bytes of it in memory. Other fields are
-/// skipped. A file up to twice too large is read to its end and refused, so the client
+/// skipped, up to [`MAX_FIELDS`] in all. A file up to twice too large is read to its end and refused, so the client
 /// finishes sending and reads the refusal; beyond that reading stops, and the connection with
 /// it.
 async fn read_file(mut form: Multipart, max: u64) -> Result<(String, Vec<u8>), AppError> {
     let mut seen: u64 = 0;
     let mut file = None;
     let mut oversize = false;
+    let mut fields = 0;
     while let Some(mut field) = form.next_field().await.map_err(|_| unreadable())? {
+        fields += 1;
+        if fields > MAX_FIELDS {
+            return Err(ValidationErrors::single("form", "validation.too_many_fields").into());
+        }
         let wanted = field.name() == Some("file") && file.is_none();
         let name = field.file_name().unwrap_or_default().to_string();
         let mut bytes = Vec::new();
@@ -72,7 +79,7 @@ async fn read_file(mut form: Multipart, max: u64) -> Result<(String, Vec<u8>), A
 #[utoipa::path(post, path = "/evidence", tag = "evidence",
     request_body(content = EvidenceUpload, content_type = "multipart/form-data"),
     responses((status = 200, description = "Stored (the same content is kept once)", body = EvidenceView),
-        (status = 400, body = ErrorBody), (status = 422, description = "Empty, too large, or a type not allowed", body = ErrorBody)))]
+        (status = 400, body = ErrorBody), (status = 422, description = "Empty, too large, a type not allowed, or too many fields", body = ErrorBody)))]
 pub(crate) async fn upload(
     State(s): State<AppState>,
     auth: Auth,

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, documented by OpenAPI.
 
 mod analytics;
+mod answers;
 mod assessment;
 mod joint;
 pub(crate) use joint::docx;
@@ -179,8 +180,11 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .routes(routes!(evidence::upload))
                 .layer(axum::extract::DefaultBodyLimit::disable()),
         );
-    let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", v1)
         .split_for_parts();
+    answers::document(&mut doc);
     (router, doc)
 }
+#[cfg(test)]
+mod openapi_tests;

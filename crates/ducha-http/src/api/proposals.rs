@@ -166,8 +166,12 @@ pub(crate) async fn statistics_xlsx(
 pub(crate) async fn letter(
     State(s): State<AppState>,
     auth: Auth,
-    axum::extract::Path((id, reply)): axum::extract::Path<(i64, i64)>,
+    axum::extract::Path((id, reply)): axum::extract::Path<(String, String)>,
 ) -> Result<Response, AppError> {
+    // Ids that are not numbers name nothing: 404 like every other path, not axum's plain 400.
+    let (Ok(id), Ok(reply)) = (id.parse::<i64>(), reply.parse::<i64>()) else {
+        return Err(ducha_service::ServiceError::NotFound.into());
+    };
     let (name, bytes) = s.services.reply_docx(&auth.actor, id, reply).await?;
     Ok(crate::api::docx(bytes, &name))
 }

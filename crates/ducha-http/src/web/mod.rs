@@ -16,6 +16,7 @@ mod login;
 pub(crate) mod proposals;
 mod report;
 mod shares;
+mod upload;
 mod user;
 mod work_list;
 mod workbench;
@@ -190,7 +191,11 @@ fn proposals_routes() -> Router<AppState> {
         .route("/proposals", get(p::sessions).post(p::open_session))
         .route("/proposals/sessions/{id}", get(p::session))
         .route("/proposals/sessions/{id}/register", post(p::register))
-        .route("/proposals/sessions/{id}/import", post(p::import))
+        // The form reads its own limit (see `upload`).
+        .route(
+            "/proposals/sessions/{id}/import",
+            post(p::import).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
         .route("/proposals/sessions/{id}/stats", get(p::stats))
         .route("/proposals/sessions/{id}/stats.xlsx", get(p::stats_xlsx))
         .route("/proposals/{id}", get(p::proposal))

@@ -1,42 +1,60 @@
 //! The report form (报送进展 / 申请办结): a multipart post of the report's fields and new
-//! evidence files, read within limits, the files stored as evidence, then the report filed with
-//! them and the files the unit picked from those it uploaded before.
+//! evidence files, read within limits once the user's right to report, the origin and the CSRF
+//! token passed; the files stored as evidence, then the report filed with them and the files the
+//! unit picked from those it uploaded before.
 
 use super::form::{Errs, Fields};
 use super::item::{item_of, now, outcome, reshow};
+use super::upload::{self, Limits, Stop};
 use super::user::PageUser;
 use crate::AppState;
 use crate::extract::Id;
-use axum::extract::{Multipart, State};
+use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
-use ducha_domain::report::{MetricValue, ReportInput};
+use ducha_domain::report::{MAX_EVIDENCE, MetricValue, ReportInput};
 use ducha_service::ServiceError;
 
 /// Largest text field of the report form (the report's own limits are far lower).
 const MAX_TEXT_FIELD: usize = 256 * 1024;
+/// Fields after the token: six of the report, a name and a value per target, new files and
+/// files picked again, with room to spare; the report's own rules bound each kind further.
+const MAX_FIELDS: usize = 160;
+/// Room for the form's framing and text fields beside its files.
+const SLACK: u64 = 2 * 1024 * 1024;
 
 /// `POST /assignments/{id}/report`: a progress report or a request for completion, with new
-/// files (multipart) and evidence uploaded before.
+/// files (multipart) and evidence uploaded before. Whether the user may report here, the
+/// origin and the CSRF token are all checked before any file is read.
 pub(crate) async fn report(
     State(s): State<AppState>,
     user: PageUser,
     Id(id): Id,
-    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+    req: Request,
 ) -> Response {
-    let Ok(mut multipart) = multipart else {
-        return crate::AppError::BadRequest("validation.upload").into_response();
+    if let Err(e) = s.services.may_report(&user.actor, id).await {
+        return crate::AppError::from(e).into_response();
+    }
+    let max = s.services.config.evidence.max_bytes;
+    let limits = Limits {
+        body: max
+            .saturating_mul(MAX_EVIDENCE as u64)
+            .saturating_add(SLACK),
+        fields: MAX_FIELDS,
+    };
+    let mut form = match upload::open(&user, req, limits).await {
+        Ok(form) => form,
+        Err(r) => return *r,
     };
     let lang = user.lang;
     let mut f = Fields::default();
     let mut files = Vec::new();
     let mut errs = Errs::default();
-    let max = s.services.config.evidence.max_bytes;
-    let mut total: u64 = 0;
     'fields: loop {
-        let mut field = match multipart.next_field().await {
+        let field = match form.next().await {
             Ok(Some(field)) => field,
             Ok(None) => break,
-            Err(_) => {
+            Err(Stop::TooMany) => return Stop::TooMany.response(),
+            Err(Stop::Unreadable) => {
                 errs.add("files", "validation.upload", lang);
                 break;
             }
@@ -44,28 +62,18 @@ pub(crate) async fn report(
         let name = field.name().unwrap_or("").to_string();
         if name != "files" {
             // Text fields are small; a huge one is refused before it fills memory.
-            let mut text = Vec::new();
-            loop {
-                match field.chunk().await {
-                    Ok(Some(chunk)) if text.len() + chunk.len() <= MAX_TEXT_FIELD => {
-                        text.extend_from_slice(&chunk);
-                    }
-                    Ok(None) => break,
-                    Ok(Some(_)) | Err(_) => {
-                        return crate::AppError::TooLarge.into_response();
-                    }
-                }
+            match upload::small(field, MAX_TEXT_FIELD).await {
+                Some(text) => f.0.push((name, text)),
+                None => return crate::AppError::TooLarge.into_response(),
             }
-            total += text.len() as u64;
-            f.0.push((name, String::from_utf8_lossy(&text).into_owned()));
             continue;
         }
+        let mut field = field;
         let filename = field.file_name().unwrap_or("").to_string();
         let mut bytes = Vec::new();
         loop {
             match field.chunk().await {
                 Ok(Some(chunk)) => {
-                    total += chunk.len() as u64;
                     if bytes.len() + chunk.len() > max as usize {
                         errs.add("files", "validation.file_too_large", lang);
                         break 'fields;
@@ -79,16 +87,13 @@ pub(crate) async fn report(
                 }
             }
         }
-        if total > max.saturating_mul(ducha_domain::report::MAX_EVIDENCE as u64) {
-            errs.add("files", "validation.file_too_large", lang);
-            break;
-        }
         if !(bytes.is_empty() && filename.is_empty()) {
+            if files.len() == MAX_EVIDENCE {
+                errs.add("files", "validation.too_many_files", lang);
+                break;
+            }
             files.push((filename, bytes));
         }
-    }
-    if let Some(r) = user.refuse_csrf(f.get("csrf")) {
-        return r;
     }
     let item = item_of(&f);
     let form = format!("report-{id}");

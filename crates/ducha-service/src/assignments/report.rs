@@ -13,6 +13,12 @@ use ducha_domain::report::{ReportInput, ReportKind, ReportSpec};
 use ducha_store::{Insert, NewReport, Update};
 
 impl Services {
+    /// Whether the actor may report on the assignment at all (it sees it and acts for its
+    /// unit): checked before an upload is read, so nobody else makes the server read files.
+    pub async fn may_report(&self, actor: &Actor, assignment_id: i64) -> ServiceResult<()> {
+        self.own_assignment(actor, assignment_id).await.map(|_| ())
+    }
+
     /// The assigned unit reports. A completion request needs every sub-assignment finished.
     /// Evidence files must be ones the reporter may read; the event records their SHA-256, so
     /// the chain proves which files the report carried.

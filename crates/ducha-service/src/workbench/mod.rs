@@ -189,7 +189,6 @@ impl FromStr for WorkListName {
 /// The rows of one list: items, assignments, reports or requests, as the list holds.
 #[derive(Debug, Clone, Serialize)]
 #[serde(untagged)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum WorkRows {
     /// Items.
     Items(Vec<ItemSummary>),
@@ -199,6 +198,54 @@ pub enum WorkRows {
     Reports(Vec<WorkReport>),
     /// Extension requests, refusals or help requests.
     Requests(Vec<WorkRequest>),
+}
+
+/// Documented as `anyOf` the four arrays, not the `oneOf` a derive writes for an untagged enum:
+/// an empty list is an array of every kind at once, which `oneOf` forbids.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for WorkRows {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{AnyOfBuilder, ArrayBuilder};
+        use utoipa::openapi::{Ref, RefOr};
+        let rows = |name: &str, what: &str| {
+            ArrayBuilder::new()
+                .items(RefOr::Ref(Ref::from_schema_name(name)))
+                .description(Some(what))
+                .build()
+        };
+        AnyOfBuilder::new()
+            .item(rows("ItemSummary", "Items."))
+            .item(rows("WorkAssignment", "Assignments."))
+            .item(rows("WorkReport", "Reports waiting for review."))
+            .item(rows(
+                "WorkRequest",
+                "Extension requests, refusals or help requests.",
+            ))
+            .description(Some(
+                "The rows of one list: items, assignments, reports or requests, as the list holds.",
+            ))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for WorkRows {
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        use utoipa::{PartialSchema, ToSchema};
+        schemas.push((ItemSummary::name().into(), ItemSummary::schema()));
+        <ItemSummary as ToSchema>::schemas(schemas);
+        schemas.push((WorkAssignment::name().into(), WorkAssignment::schema()));
+        <WorkAssignment as ToSchema>::schemas(schemas);
+        schemas.push((WorkReport::name().into(), WorkReport::schema()));
+        <WorkReport as ToSchema>::schemas(schemas);
+        schemas.push((WorkRequest::name().into(), WorkRequest::schema()));
+        <WorkRequest as ToSchema>::schemas(schemas);
+    }
 }
 
 impl WorkRows {

@@ -5,9 +5,10 @@
 use super::{Refused, proposal_page, row_messages, session_page, sessions_page};
 use crate::AppState;
 use crate::web::form::{Errs, Fields};
+use crate::web::upload::{self, Limits};
 use crate::web::user::PageUser;
 use axum::body::Bytes;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use ducha_domain::ValidationErrors;
@@ -129,20 +130,32 @@ pub(crate) async fn register(
 /// The largest list accepted (5,000 rows fit well within it).
 const MAX_SHEET: usize = 10 * 1024 * 1024;
 
-/// `POST /proposals/sessions/{id}/import`: a session's list as .xlsx (multipart `file`).
+/// `POST /proposals/sessions/{id}/import`: a session's list as .xlsx (multipart `file`), read
+/// only after the origin and the CSRF token (the form's first field) passed.
 pub(crate) async fn import(
     State(s): State<AppState>,
     user: PageUser,
     Path(id): Path<i64>,
-    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+    req: axum::extract::Request,
 ) -> Response {
-    let Ok(mut multipart) = multipart else {
-        return crate::AppError::BadRequest("validation.upload").into_response();
+    let limits = Limits {
+        body: MAX_SHEET as u64 + 64 * 1024,
+        fields: 4,
     };
-    let mut csrf = String::new();
+    let mut form = match upload::open(&user, req, limits).await {
+        Ok(form) => form,
+        Err(r) => return *r,
+    };
     let mut file = Vec::new();
-    while let Ok(Some(mut field)) = multipart.next_field().await {
-        let name = field.name().unwrap_or("").to_string();
+    loop {
+        let mut field = match form.next().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(stop) => return stop.response(),
+        };
+        if field.name() != Some("file") {
+            continue;
+        }
         let mut data = Vec::new();
         loop {
             match field.chunk().await {
@@ -153,14 +166,7 @@ pub(crate) async fn import(
                 Ok(Some(_)) | Err(_) => return crate::AppError::TooLarge.into_response(),
             }
         }
-        match name.as_str() {
-            "csrf" => csrf = String::from_utf8_lossy(&data).into_owned(),
-            "file" => file = data,
-            _ => {}
-        }
-    }
-    if let Some(r) = user.refuse_csrf(&csrf) {
-        return r;
+        file = data;
     }
     match s
         .services
