@@ -14,7 +14,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use std::fmt;
 use std::str::FromStr;
-use zeroize::Zeroizing;
+pub use zeroize::Zeroizing;
 
 /// SM4 in Galois/Counter Mode with a 96-bit nonce and a 128-bit tag (RFC 8998).
 pub type Sm4Gcm = AesGcm<sm4::Sm4, U12>;
