@@ -57,6 +57,7 @@ mod props;
 mod requests;
 mod rerouting;
 mod scheduler;
+mod secrets;
 mod visibility;
 mod webhooks;
 mod workbench;
