@@ -256,6 +256,34 @@ mod tests {
     }
 
     #[test]
+    fn keys_come_from_the_environment_or_a_file_not_both() {
+        let key = Key::generate("env1", Algorithm::Sm4Gcm).expect("key");
+        let mut s = SecretsConfig {
+            key: Some(key.to_line().to_string()),
+            algorithm: "sm4-gcm".into(),
+            ..SecretsConfig::default()
+        };
+        let ring = key_ring(&s).expect("ring").expect("some");
+        assert_eq!(
+            (ring.current_id(), ring.algorithm()),
+            ("env1", Algorithm::Sm4Gcm)
+        );
+        // A 16-byte key cannot be the current AES-256 key.
+        s.algorithm = "aes-256-gcm".into();
+        assert!(key_ring(&s).is_err());
+        s.algorithm = "des".into();
+        assert!(key_ring(&s).is_err());
+        s.algorithm = "sm4-gcm".into();
+        s.key_file = Some("/nonexistent".into());
+        let e = key_ring(&s).expect_err("both");
+        assert!(e.to_string().contains("not both"), "{e}");
+        assert!(key_ring(&SecretsConfig::default()).expect("none").is_none());
+        // Debug never shows the key.
+        let shown = format!("{s:?}");
+        assert!(!shown.contains(key.to_line().as_str()), "{shown}");
+    }
+
+    #[test]
     fn a_value_under_another_setting_or_without_a_key_is_refused() {
         let r = ring();
         let mut cfg = Config::default();
