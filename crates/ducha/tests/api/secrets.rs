@@ -1,6 +1,7 @@
 //! Personal data and configuration secrets at rest, with a key configured: the raw columns hold
-//! no phone or email, the system admin still reads them, an SMS still reaches the phone (through
-//! the real `ducha jobs run-once` with an encrypted gateway secret in its TOML), a value copied
+//! no phone or email, the system admin still reads them, email and SMS still reach the address
+//! and the phone (through the real `ducha jobs run-once` with an encrypted gateway secret in its
+//! TOML), a value copied
 //! to another user does not decrypt (a flag and a dead letter, not a panic), `ducha secrets
 //! rotate` re-encrypts under a new key, and `serve` refuses to start with a wrong or missing
 //! key.
@@ -14,6 +15,12 @@ use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
+
+/// The notify crate's local SMTP server, shared rather than copied; its envelope fields that
+/// only the notify tests read are unused here.
+#[allow(dead_code)]
+#[path = "../../../ducha-notify/tests/notify/support/smtp.rs"]
+mod smtp;
 
 const PHONE: &str = "13912345678";
 const EMAIL: &str = "zhang.liaison@example.gov.cn";
@@ -185,14 +192,16 @@ async fn contacts_at_rest(k: &KeyedApp) {
     assert_eq!(sup_row["email"], "sup@example.gov.cn");
 }
 
-/// An urgent notice reaches the liaison's phone through the SMS gateway, signed with the
-/// secret that the TOML gives encrypted; the outbox names the user, not the phone; a value
-/// moved to another user's row dead-letters cleanly.
+/// A notice reaches the liaison's mailbox through the local SMTP server, and an urgent one
+/// the phone through the SMS gateway, signed with the secret that the TOML gives encrypted;
+/// the outbox names the user, not the address or phone; a value moved to another user's row
+/// dead-letters cleanly.
 async fn sms_reaches_the_phone(k: &KeyedApp) {
     let app = &k.app;
     let o = &app.org;
-    let liaison = add_liaison(app, "zhang", PHONE, "").await;
+    let liaison = add_liaison(app, "zhang", PHONE, EMAIL).await;
     let receiver = Receiver::start().await;
+    let mailbox = smtp::SmtpReceiver::start("250 2.1.5 OK").await;
     let gateway = Robot {
         unit: o.county_a,
         path: "/sms".into(),
@@ -205,9 +214,11 @@ async fn sms_reaches_the_phone(k: &KeyedApp) {
     let toml = format!(
         "[secrets]\nkey_file = \"{}\"\n\n[service.notify]\ndigest = false\n\
          base_url = \"http://ducha.test\"\n\n[service.notify.channels.sms]\nurl = \"{}\"\n\
-         secret = \"{sealed}\"\n",
+         secret = \"{sealed}\"\n\n[service.notify.channels.smtp]\nhost = \"127.0.0.1\"\n\
+         port = {}\nsecurity = \"none\"\nfrom = \"duban@ducha.test\"\n",
         k.key_file.display(),
-        gateway.url
+        gateway.url,
+        mailbox.port
     );
     std::fs::write(&config, toml).expect("write the configuration");
     assert!(
@@ -233,12 +244,17 @@ async fn sms_reaches_the_phone(k: &KeyedApp) {
         async move { run_job_with(db, name, day, Some(&config)).await }
     };
     assert_eq!(job("sweep", day).await["issued"], 1);
-    job("deliver", day).await;
-    // Blue reminders are not urgent: no SMS yet. Orange ones are.
+    // A blue reminder goes by email (no digest here), not by SMS: it is not urgent.
+    assert_eq!(job("deliver", day).await["sent"], 1);
     assert!(receiver.hits().is_empty());
+    let mails = mailbox.mails();
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].to, [EMAIL]);
     let later = cal.add_working_days(day, 4);
     assert_eq!(job("sweep", later).await["escalated"], 1);
-    assert_eq!(job("deliver", later).await["sent"], 1);
+    // The orange warning is urgent: email and SMS.
+    assert_eq!(job("deliver", later).await["sent"], 2);
+    assert_eq!(mailbox.mails().len(), 2);
     let hits = receiver.hits();
     assert_eq!(hits.len(), 1);
     assert!(
@@ -258,7 +274,8 @@ async fn sms_reaches_the_phone(k: &KeyedApp) {
     let leaked = app
         .db
         .text(&format!(
-            "SELECT CAST(COUNT(*) AS TEXT) FROM outbox WHERE target LIKE '%{PHONE}%'"
+            "SELECT CAST(COUNT(*) AS TEXT) FROM outbox WHERE target LIKE '%{PHONE}%' \
+             OR target LIKE '%zhang.liaison%' OR digest_key LIKE '%zhang.liaison%'"
         ))
         .await;
     assert_eq!(leaked, "0");
@@ -278,10 +295,11 @@ async fn sms_reaches_the_phone(k: &KeyedApp) {
     let out = job("deliver", red).await;
     assert_eq!(
         (out["sent"].clone(), out["dead"].clone()),
-        (json!(1), json!(1)),
+        (json!(2), json!(1)),
         "{out}"
     );
     assert_eq!(receiver.hits().len(), 2);
+    assert_eq!(mailbox.mails().len(), 3);
     let error = app
         .db
         .text("SELECT last_error FROM outbox WHERE state = 'dead'")
