@@ -119,8 +119,8 @@ enum Command {
 
 #[derive(Subcommand)]
 enum SecretsCommand {
-    /// Make a new key for the configured algorithm and add it to secrets.key_file (current
-    /// only if it is the file's first key).
+    /// Make a new key for the configured algorithm and add it to secrets.key_file (current if
+    /// it is the file's first key or with --current).
     Keygen {
         /// The key's id (default: k + the UTC time).
         #[arg(long)]
@@ -128,6 +128,10 @@ enum SecretsCommand {
         /// Print the key as `id:base64key` (for DUCHA_SECRETS__KEY) instead of writing the file.
         #[arg(long)]
         stdout: bool,
+        /// Make the new key current (e.g. after switching secrets.algorithm; then run
+        /// `ducha secrets rotate --reencrypt-only`).
+        #[arg(long)]
+        current: bool,
     },
     /// Read a value from stdin and print it encrypted for SETTING, to paste into the TOML.
     Encrypt {
@@ -366,11 +370,21 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
         return Ok(0);
     }
     if let Command::Secrets {
-        command: SecretsCommand::Keygen { id, stdout },
+        command:
+            SecretsCommand::Keygen {
+                id,
+                stdout,
+                current,
+            },
     } = cli.command
     {
         // The key file may not exist yet: read the configuration without opening it.
-        secrets::keygen(&Config::load_raw(cli.config.as_deref())?, id, stdout)?;
+        secrets::keygen(
+            &Config::load_raw(cli.config.as_deref())?,
+            id,
+            stdout,
+            current,
+        )?;
         return Ok(0);
     }
     let cfg = Config::load(cli.config.as_deref())?;

@@ -40,10 +40,15 @@ pub fn key_ring(s: &SecretsConfig) -> anyhow::Result<Option<KeyRing>> {
                         f.display()
                     )
                 })?);
-            Ok(Some(
-                KeyRing::from_key_file(&text, alg)
-                    .with_context(|| format!("key file {}", f.display()))?,
-            ))
+            Ok(Some(KeyRing::from_key_file(&text, alg).with_context(
+                || {
+                    format!(
+                        "key file {} (after changing secrets.algorithm, add a key for it with \
+                     `ducha secrets keygen --current`)",
+                        f.display()
+                    )
+                },
+            )?))
         }
         (None, None) => Ok(None),
     }
@@ -111,8 +116,8 @@ pub fn open_config(cfg: &mut Config, ring: Option<&KeyRing>) -> anyhow::Result<V
 }
 
 /// `ducha secrets keygen`: a new key for the configured algorithm, added to the key file
-/// (current if it is the file's first) or printed for the environment.
-pub fn keygen(cfg: &Config, id: Option<String>, stdout: bool) -> anyhow::Result<()> {
+/// (current if it is the file's first, or with `current`) or printed for the environment.
+pub fn keygen(cfg: &Config, id: Option<String>, stdout: bool, current: bool) -> anyhow::Result<()> {
     let alg: Algorithm = cfg
         .secrets
         .algorithm
@@ -124,8 +129,13 @@ pub fn keygen(cfg: &Config, id: Option<String>, stdout: bool) -> anyhow::Result<
         return Ok(());
     }
     let file = key_file(cfg)?;
-    add_key(file, &key, false)?;
-    println!("key {} ({alg}) added to {}", key.id(), file.display());
+    add_key(file, &key, current)?;
+    println!(
+        "key {} ({alg}) added to {}{}",
+        key.id(),
+        file.display(),
+        if current { " as the current key" } else { "" }
+    );
     Ok(())
 }
 

@@ -436,6 +436,43 @@ async fn rotation_and_startup(k: &KeyedApp) {
     )
     .await;
     assert_eq!(out.0, Some(2), "{}", out.1);
+
+    // Switching the deployment to 国密: the AES key cannot be current for SM4 (a clear
+    // error), a new SM4 key is made current, and the stored values are re-encrypted with it.
+    std::fs::write(
+        &config,
+        format!(
+            "[secrets]\nkey_file = \"{}\"\nalgorithm = \"sm4-gcm\"\n",
+            k.key_file.display()
+        ),
+    )
+    .expect("write the configuration");
+    let url = app.db.url();
+    let rotate = ["secrets", "rotate", "--reencrypt-only", "--database", &url];
+    let out = cli(&config, &rotate, None).await;
+    assert_eq!(out.0, Some(2), "{}", out.1);
+    assert!(out.1.contains("keygen --current"), "{}", out.1);
+    let out = cli(
+        &config,
+        &["secrets", "keygen", "--id", "sm4a", "--current"],
+        None,
+    )
+    .await;
+    assert_eq!(out.0, Some(0), "{}", out.1);
+    let out = cli(&config, &rotate, None).await;
+    assert_eq!(out.0, Some(0), "{}", out.1);
+    for column in ["phone", "email"] {
+        let stored = raw(app, column, id).await;
+        assert!(stored.starts_with("enc:v1:sm4a:sm4-gcm:"), "{stored}");
+    }
+    let keys = std::fs::read_to_string(&k.key_file).expect("key file");
+    let sm4 = KeyRing::from_key_file(&keys, Algorithm::Sm4Gcm).expect("ring");
+    assert_eq!(
+        sm4.decrypt(&raw(app, "email", id).await, &format!("users.email:{id}"))
+            .expect("the SM4 key reads it")
+            .as_str(),
+        EMAIL
+    );
 }
 
 /// Runs `ducha --config CONFIG ARGS…` with `stdin`; exit code and stdout + stderr.
