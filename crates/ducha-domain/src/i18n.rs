@@ -486,6 +486,7 @@ fn catalogue() -> &'static std::collections::HashMap<&'static str, (&'static str
             .chain(crate::i18n_joint::JOINT)
             .chain(crate::i18n_proposals::PROPOSALS)
             .chain(crate::i18n_harden::HARDEN)
+            .chain(crate::i18n_secrets::SECRETS)
             .map(|(k, zh, en)| (*k, (*zh, *en)))
             .collect()
     })
@@ -712,6 +713,7 @@ mod tests {
             .chain(crate::i18n_joint::JOINT)
             .chain(crate::i18n_proposals::PROPOSALS)
             .chain(crate::i18n_harden::HARDEN)
+            .chain(crate::i18n_secrets::SECRETS)
             .collect();
         assert_eq!(catalogue().len(), all.len(), "a key is defined twice");
         for (k, zh, en) in all {

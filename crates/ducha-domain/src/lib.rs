@@ -15,6 +15,7 @@ mod i18n_assessment;
 mod i18n_harden;
 mod i18n_joint;
 mod i18n_proposals;
+mod i18n_secrets;
 mod i18n_ui;
 pub mod ids;
 pub mod item;

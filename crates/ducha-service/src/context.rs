@@ -42,6 +42,10 @@ pub struct Config {
     pub joint: crate::joint::JointSettings,
     /// Suggestions and proposals: the periods of their legal clock.
     pub proposals: crate::proposals::ProposalSettings,
+    /// The key ring that encrypts users' phone and email at rest; none keeps them in
+    /// plaintext. Built from the binary's `[secrets]` section, never (de)serialised.
+    #[serde(skip)]
+    pub secrets: Option<std::sync::Arc<ducha_crypt::KeyRing>>,
 }
 
 impl Default for Config {
@@ -61,6 +65,7 @@ impl Default for Config {
             assessment: Default::default(),
             joint: Default::default(),
             proposals: Default::default(),
+            secrets: None,
         }
     }
 }

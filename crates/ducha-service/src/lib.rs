@@ -16,6 +16,7 @@ pub mod items;
 pub mod joint;
 pub mod org;
 pub mod proposals;
+pub mod secrets;
 mod views;
 pub mod workbench;
 

@@ -71,6 +71,9 @@ pub(crate) fn user_view(u: &UserRow) -> UserView {
         roles: u.roles.0.clone(),
         active: u.active,
         locked_until: u.locked_until,
+        phone: None,
+        email: None,
+        contact_unreadable: false,
     }
 }
 
@@ -200,6 +203,13 @@ impl Services {
             _ => e.add("unit_id", "validation.unknown_unit"),
         }
         e.into_result(())?;
+        // With a key, the contacts are bound to the new user's id, which the insert assigns:
+        // the row is written without them and they follow, encrypted, once the id is known.
+        let (row_phone, row_email) = if self.encrypts_contacts() {
+            (String::new(), String::new())
+        } else {
+            (phone.clone(), email.clone())
+        };
         let c = self
             .commit(
                 actor,
@@ -217,8 +227,8 @@ impl Services {
                     unit_id: input.unit_id,
                     roles,
                     password_hash,
-                    phone,
-                    email,
+                    phone: row_phone,
+                    email: row_email,
                 })],
             )
             .await
@@ -228,6 +238,9 @@ impl Services {
                 }
                 other => other,
             })?;
+        if self.encrypts_contacts() {
+            self.store_new_contact(c.ids[0], &phone, &email).await?;
+        }
         Ok(c.ids[0])
     }
 
@@ -368,12 +381,35 @@ impl Services {
         let admin_ok = actor.has(Role::SystemAdmin) || actor.has(Role::SecurityAdmin);
         ensure(!actor.roles.iter().all(|r| r.is_admin()) || admin_ok)?;
         let root = if admin_ok { &actor.jurisdiction } else { root };
-        Ok(self
-            .store
-            .users_under(root)
-            .await?
+        let users = self.store.users_under(root).await?;
+        if !actor.has(Role::SystemAdmin) {
+            return Ok(users.iter().map(user_view).collect());
+        }
+        // The system admin manages the accounts and so reads their contacts, decrypted here.
+        Ok(users
             .iter()
-            .map(user_view)
+            .map(|u| self.user_view_with_contact(u))
             .collect())
+    }
+
+    /// A user's view with the phone and email in the clear; a value that does not decrypt is
+    /// left out and flagged (and logged without it), never fatal to the list.
+    fn user_view_with_contact(&self, u: &UserRow) -> UserView {
+        let mut v = user_view(u);
+        let phone = self.open_contact(crate::secrets::PHONE, u.id, &u.phone);
+        let email = self.open_contact(crate::secrets::EMAIL, u.id, &u.email);
+        match (phone, email) {
+            (Ok(p), Ok(e)) => {
+                v.phone = Some(p.to_string());
+                v.email = Some(e.to_string());
+            }
+            (p, e) => {
+                for err in [p.err(), e.err()].into_iter().flatten() {
+                    tracing::warn!(error = %err, "stored contact does not decrypt");
+                }
+                v.contact_unreadable = true;
+            }
+        }
+        v
     }
 }

@@ -43,6 +43,15 @@ pub struct UserView {
     pub active: bool,
     /// Login is refused until then after too many failed attempts (past: no longer locked).
     pub locked_until: Option<DateTime<Utc>>,
+    /// Phone, in the system admin's user list only (decrypted for it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// Email, in the system admin's user list only (decrypted for it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The stored phone or email does not decrypt (moved to this row, or its key is gone).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub contact_unreadable: bool,
 }
 
 /// The logged-in user.

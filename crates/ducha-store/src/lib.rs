@@ -66,6 +66,21 @@ pub trait OrgStore: Send + Sync {
     async fn actor_row(&self, user_id: i64) -> StoreResult<Option<ActorRow>>;
     /// How many units and users exist (to know whether a database is empty).
     async fn counts(&self) -> StoreResult<(i64, i64)>;
+    /// Users' stored phone and email as `(id, phone, email)`, by id after `after`, at most
+    /// `limit` (the secrets commands walk them to encrypt, check and re-encrypt).
+    async fn user_contacts(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<(i64, String, String)>>;
+    /// Replaces a user's stored phone and email if they still hold `old` (phone, email);
+    /// returns whether they did. Outside the chain: the stored form changes, not the values.
+    async fn set_user_contact(
+        &self,
+        id: i64,
+        new: (&str, &str),
+        old: (&str, &str),
+    ) -> StoreResult<bool>;
 }
 
 /// Sessions, API tokens and failed-login tracking (security data, outside the event chain).

@@ -23,6 +23,46 @@ pub struct Config {
     pub scheduler: ducha_service::clock::SchedulerSettings,
     /// Logging.
     pub log: LogConfig,
+    /// Keys for secrets and personal data at rest.
+    pub secrets: SecretsConfig,
+    /// The configuration secrets given in plaintext (their names, never their values), for
+    /// `serve` to warn about once.
+    #[serde(skip)]
+    pub plaintext_secrets: Vec<&'static str>,
+}
+
+/// Keys for secrets at rest (`[secrets]`): configuration values given as `enc:v1:…` and users'
+/// phone and email in the database are encrypted with them.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SecretsConfig {
+    /// A file of `id:base64key` lines; the line marked `*` (else the first) encrypts.
+    pub key_file: Option<PathBuf>,
+    /// Keys given in the environment instead (`DUCHA_SECRETS__KEY=id:base64key`, several
+    /// separated by commas, the first current); never shown by `Debug`.
+    pub key: Option<String>,
+    /// `aes-256-gcm` (32-byte keys) or `sm4-gcm` (16-byte keys, for 国密 deployments).
+    pub algorithm: String,
+}
+
+impl Default for SecretsConfig {
+    fn default() -> Self {
+        Self {
+            key_file: None,
+            key: None,
+            algorithm: "aes-256-gcm".into(),
+        }
+    }
+}
+
+impl std::fmt::Debug for SecretsConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SecretsConfig")
+            .field("key_file", &self.key_file)
+            .field("key", &self.key.as_ref().map(|_| "***"))
+            .field("algorithm", &self.algorithm)
+            .finish()
+    }
 }
 
 /// Database settings.
@@ -147,8 +187,19 @@ impl Default for LogConfig {
 
 impl Config {
     /// Loads defaults, then `file` (when given, or `ducha.toml` when present), then the
-    /// environment.
+    /// environment; reads the key ring and decrypts the configuration's `enc:v1:` values.
     pub fn load(file: Option<&Path>) -> anyhow::Result<Self> {
+        let mut cfg = Self::load_raw(file)?;
+        let ring = crate::secrets::key_ring(&cfg.secrets)?;
+        cfg.plaintext_secrets = crate::secrets::open_config(&mut cfg, ring.as_ref())?;
+        cfg.service.secrets = ring.map(std::sync::Arc::new);
+        cfg.validate()?;
+        Ok(cfg)
+    }
+
+    /// Loads the layers without reading keys or decrypting anything (for `secrets keygen`,
+    /// which may be creating the key file).
+    pub fn load_raw(file: Option<&Path>) -> anyhow::Result<Self> {
         let mut fig = Figment::from(Serialized::defaults(Config::default()));
         match file {
             Some(f) if !f.exists() => bail!("config file {} does not exist", f.display()),
@@ -164,7 +215,6 @@ impl Config {
             )
             .extract()
             .context("invalid configuration")?;
-        cfg.validate()?;
         Ok(cfg)
     }
 
@@ -251,6 +301,14 @@ impl Config {
         }
         if let Err(m) = self.service.proposals.validate() {
             bail!("service.proposals.{m}");
+        }
+        if self
+            .secrets
+            .algorithm
+            .parse::<ducha_crypt::Algorithm>()
+            .is_err()
+        {
+            bail!("secrets.algorithm must be aes-256-gcm or sm4-gcm");
         }
         if self.scheduler.lease_seconds < 1 || self.scheduler.tick_ms < 10 {
             bail!("scheduler: lease_seconds must be at least 1 and tick_ms at least 10");
@@ -420,6 +478,17 @@ lease_seconds = 120
 
 [log]
 filter = "info,sqlx=warn"
+
+[secrets]
+# Keys that encrypt users' phone and email in the database and decrypt configuration values
+# written enc:v1:… (make them with `ducha secrets encrypt SETTING`). Without a key, personal
+# data stays in plaintext and `serve` warns about plaintext passwords and secrets.
+# A file of id:base64key lines, the line marked * encrypts, every line decrypts; create it
+# with `ducha secrets keygen`, rotate with `ducha secrets rotate`. Or give the keys in the
+# environment: DUCHA_SECRETS__KEY=id:base64key (several separated by commas, the first current).
+# key_file = "/etc/ducha/keys"
+# "aes-256-gcm" (32-byte keys) or "sm4-gcm" (16-byte keys, 国密)
+algorithm = "aes-256-gcm"
 "#;
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ mod bench;
 mod config;
 mod demo;
 mod jobs;
+mod secrets;
 mod serve;
 
 use anyhow::Context;
@@ -107,8 +108,48 @@ enum Command {
         #[command(subcommand)]
         command: AssessmentCommand,
     },
+    /// Keys for secrets and personal data at rest (`[secrets]`).
+    Secrets {
+        #[command(subcommand)]
+        command: SecretsCommand,
+    },
     /// Measure throughput and latency on a synthetic city.
     Bench(bench::BenchArgs),
+}
+
+#[derive(Subcommand)]
+enum SecretsCommand {
+    /// Make a new key for the configured algorithm and add it to secrets.key_file (current if
+    /// it is the file's first key or with --current).
+    Keygen {
+        /// The key's id (default: k + the UTC time).
+        #[arg(long)]
+        id: Option<String>,
+        /// Print the key as `id:base64key` (for DUCHA_SECRETS__KEY) instead of writing the file.
+        #[arg(long)]
+        stdout: bool,
+        /// Make the new key current (e.g. after switching secrets.algorithm; then run
+        /// `ducha secrets rotate --reencrypt-only`).
+        #[arg(long)]
+        current: bool,
+    },
+    /// Read a value from stdin and print it encrypted for SETTING, to paste into the TOML.
+    Encrypt {
+        /// The setting the value is for: database.url, service.notify.channels.smtp.password,
+        /// service.notify.channels.sms.secret, service.notify.robots.webhook,
+        /// service.notify.robots.url or service.notify.robots.secret.
+        setting: String,
+    },
+    /// Add a new current key to the key file and re-encrypt users' phone and email under it
+    /// (older keys stay in the file, and readable, until removed).
+    Rotate {
+        #[command(flatten)]
+        db: DbArg,
+        /// Add no key: encrypt plaintext and re-encrypt older keys' values with the current
+        /// key (after putting a new key first in DUCHA_SECRETS__KEY, or to finish a rotation).
+        #[arg(long)]
+        reencrypt_only: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -328,6 +369,24 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
         print!("{}", config::EXAMPLE);
         return Ok(0);
     }
+    if let Command::Secrets {
+        command:
+            SecretsCommand::Keygen {
+                id,
+                stdout,
+                current,
+            },
+    } = cli.command
+    {
+        // The key file may not exist yet: read the configuration without opening it.
+        secrets::keygen(
+            &Config::load_raw(cli.config.as_deref())?,
+            id,
+            stdout,
+            current,
+        )?;
+        return Ok(0);
+    }
     let cfg = Config::load(cli.config.as_deref())?;
     init_tracing(&cfg.log.filter);
     match cli.command {
@@ -443,6 +502,32 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Analytics { command } => return analytics::run(cfg, command).await,
         Command::Assessment { command } => return assessment::run(cfg, command).await,
         Command::Bench(args) => bench::run(cfg, args).await?,
+        // Handled above, before the key file is read.
+        Command::Secrets {
+            command: SecretsCommand::Keygen { .. },
+        } => {}
+        Command::Secrets {
+            command: SecretsCommand::Encrypt { setting },
+        } => secrets::encrypt(&cfg, &setting)?,
+        Command::Secrets {
+            command: SecretsCommand::Rotate { db, reencrypt_only },
+        } => {
+            let mut cfg = with_db(cfg, &db)?;
+            let backend = Backend::open_existing(&cfg.database).await?;
+            let ring = secrets::rotate_keys(&cfg, &serve::services(&backend, &cfg), reencrypt_only)
+                .await?;
+            let current = ring.current_id().to_string();
+            cfg.service.secrets = Some(std::sync::Arc::new(ring));
+            let done = serve::services(&backend, &cfg)
+                .secure_contacts(true)
+                .await
+                .context("cannot re-encrypt users' personal data")?;
+            println!(
+                "{} users checked, {} re-encrypted under key {current}, {} changed meanwhile \
+                 (run again)",
+                done.users, done.rewritten, done.skipped
+            );
+        }
     }
     Ok(0)
 }

@@ -26,7 +26,26 @@ pub async fn run(
     };
     let algo = backend.init_chain(&cfg.audit.hash).await?;
     tracing::info!(hash = %algo, database = %crate::config::redact(&cfg.database.url), "store ready");
+    if !cfg.plaintext_secrets.is_empty() {
+        tracing::warn!(
+            settings = ?cfg.plaintext_secrets,
+            "secrets are given in plaintext in the configuration; encrypt them with \
+             `ducha secrets encrypt SETTING` and a key in [secrets]"
+        );
+    }
     let services = services(&backend, cfg);
+    // Personal data must read with the keys given (a wrong or missing key stops the start);
+    // with a key, plaintext left from before is encrypted now.
+    let contacts = services
+        .secure_contacts(false)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot read users' personal data: {e}"))?;
+    if contacts.rewritten > 0 {
+        tracing::info!(
+            users = contacts.rewritten,
+            "users' phone and email encrypted"
+        );
+    }
     services
         .init_calendar(ducha_service::now())
         .await

@@ -86,6 +86,11 @@ struct UserLine {
     locked_until: Option<DateTime<Utc>>,
     /// An admin account: its password is reset at the console only.
     admin: bool,
+    /// Phone and email, decrypted for the system admin (empty for the others).
+    phone: String,
+    email: String,
+    /// The stored contact does not decrypt.
+    contact_unreadable: bool,
 }
 
 #[derive(Template)]
@@ -263,6 +268,9 @@ async fn show(s: &AppState, user: PageUser, v: View, status: StatusCode) -> Resp
             active: u.active,
             locked_until: u.locked_until.filter(|t| *t > now),
             admin: u.roles.iter().any(|r| r.is_admin()),
+            phone: u.phone.clone().unwrap_or_default(),
+            email: u.email.clone().unwrap_or_default(),
+            contact_unreadable: u.contact_unreadable,
         })
         .collect();
     let html = AdminPage {

@@ -171,7 +171,14 @@ impl Outgoing<'_> {
         let due = self.now.min(crate::now());
         let mut push = |target: Stored, digest_key: Option<String>| {
             let (channel, target) = match target {
-                Stored::Target(t) => (t.channel(), serde_json::to_string(&t).unwrap_or_default()),
+                Stored::User(user, via) => (
+                    via,
+                    serde_json::to_string(&UserRef {
+                        user,
+                        via: via.into(),
+                    })
+                    .unwrap_or_default(),
+                ),
                 Stored::Robot(key, t) => (
                     t.channel(),
                     serde_json::to_string(&RobotRef { robot: key }).unwrap_or_default(),
@@ -200,22 +207,13 @@ impl Outgoing<'_> {
             });
             let prefs = NotifyPrefs::of(u);
             let channels = &self.settings.channels;
+            // A stored (possibly encrypted) value is empty exactly when the user has none.
             if prefs.email && !u.email.is_empty() && channels.smtp.is_some() {
-                let key = prefs.digest.then(|| format!("email:{}", u.email));
-                push(
-                    Stored::Target(Target::Email {
-                        to: u.email.clone(),
-                    }),
-                    key,
-                );
+                let key = prefs.digest.then(|| format!("email:user:{}", u.id));
+                push(Stored::User(u.id, "email"), key);
             }
             if urgent && prefs.sms && !u.phone.is_empty() && channels.sms.is_some() {
-                push(
-                    Stored::Target(Target::Sms {
-                        phone: u.phone.clone(),
-                    }),
-                    None,
-                );
+                push(Stored::User(u.id, "sms"), None);
             }
         }
         for (i, r) in self.settings.robots.iter().enumerate() {
@@ -231,12 +229,21 @@ impl Outgoing<'_> {
     }
 }
 
-/// What an outbox row names as its target: a full target (email, SMS), or a group robot by
-/// its place in the configuration, so that robot tokens and secrets stay in the configuration
-/// (and a rotated secret applies to rows already queued).
+/// What an outbox row names as its target: a user and a channel, so that addresses and phone
+/// numbers stay in the users table (encrypted there when a key is configured) and are read at
+/// delivery; or a group robot by its place in the configuration, so that robot tokens and
+/// secrets stay in the configuration (and a rotated secret applies to rows already queued).
 enum Stored<'a> {
-    Target(Target),
+    User(i64, &'static str),
     Robot(String, &'a Target),
+}
+
+/// A user named in an outbox row: `{"user": 42, "via": "email"}` (or `"sms"`).
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct UserRef {
+    pub user: i64,
+    pub via: String,
 }
 
 /// A robot named in an outbox row: `"<unit_id>:<index in service.notify.robots>"`.

@@ -2,12 +2,12 @@
 //! retries back off exponentially and end in the dead-letter view. The daily digest merges the
 //! held (non-urgent) rows of each addressee into one message.
 
-use super::notify::OutboxMessage;
+use super::notify::{OutboxMessage, UserRef};
 use crate::Services;
 use crate::error::{ServiceError, ServiceResult, ensure};
 use chrono::{DateTime, Duration, Utc};
 use ducha_domain::org::{Actor, Role};
-use ducha_notify::{Message, Notifier, Target};
+use ducha_notify::{DeliveryError, Message, Notifier, Target};
 use ducha_store::{NewOutbox, OutboxRow};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -81,12 +81,9 @@ impl Services {
                 return Ok(out);
             }
             for row in rows {
-                let result = match decode(&row, settings) {
+                let result = match self.decode(&row).await {
                     Ok((target, msg)) => notifier.deliver(&target, &msg, Utc::now()).await,
-                    Err(e) => Err(ducha_notify::DeliveryError {
-                        retryable: false,
-                        message: e,
-                    }),
+                    Err(e) => Err(e),
                 };
                 match result {
                     Ok(()) => {
@@ -206,19 +203,65 @@ impl Services {
     }
 }
 
-fn decode(row: &OutboxRow, settings: &super::NotifySettings) -> Result<(Target, Message), String> {
-    let target = settings.resolve(&row.target)?;
-    let m: OutboxMessage =
-        serde_json::from_str(&row.message).map_err(|e| format!("bad message: {e}"))?;
-    Ok((
-        target,
-        Message {
-            id: row.id,
-            kind: row.kind.clone(),
-            title: m.title,
-            text: m.text,
-            link: m.link,
-            urgent: m.urgent,
-        },
-    ))
+fn fatal(message: String) -> DeliveryError {
+    DeliveryError {
+        retryable: false,
+        message,
+    }
+}
+
+impl Services {
+    /// The target an outbox row names: a user's address or phone read now (decrypted), or a
+    /// stored or configured target.
+    async fn target_of(&self, stored: &str) -> Result<Target, DeliveryError> {
+        let Ok(r) = serde_json::from_str::<UserRef>(stored) else {
+            return self.config.notify.resolve(stored).map_err(fatal);
+        };
+        let user = self
+            .store
+            .user(r.user)
+            .await
+            .map_err(|e| DeliveryError {
+                retryable: true,
+                message: format!("cannot read user {}: {e}", r.user),
+            })?
+            .ok_or_else(|| fatal(format!("user {} no longer exists", r.user)))?;
+        let (column, value) = match r.via.as_str() {
+            "email" => (crate::secrets::EMAIL, &user.email),
+            "sms" => (crate::secrets::PHONE, &user.phone),
+            other => return Err(fatal(format!("unknown channel {other}"))),
+        };
+        let clear = self
+            .open_contact(column, user.id, value)
+            .map_err(|e| fatal(e.to_string()))?;
+        if clear.is_empty() {
+            return Err(fatal(format!("user {} has no {} now", user.id, r.via)));
+        }
+        Ok(if r.via == "email" {
+            Target::Email {
+                to: clear.to_string(),
+            }
+        } else {
+            Target::Sms {
+                phone: clear.to_string(),
+            }
+        })
+    }
+
+    async fn decode(&self, row: &OutboxRow) -> Result<(Target, Message), DeliveryError> {
+        let target = self.target_of(&row.target).await?;
+        let m: OutboxMessage =
+            serde_json::from_str(&row.message).map_err(|e| fatal(format!("bad message: {e}")))?;
+        Ok((
+            target,
+            Message {
+                id: row.id,
+                kind: row.kind.clone(),
+                title: m.title,
+                text: m.text,
+                link: m.link,
+                urgent: m.urgent,
+            },
+        ))
+    }
 }

@@ -84,6 +84,40 @@ macro_rules! __sql_reads {
                 .await
                 .map_err(err)
             }
+            async fn user_contacts(
+                &self,
+                after: i64,
+                limit: i64,
+            ) -> StoreResult<Vec<(i64, String, String)>> {
+                sqlx::query_as::<$db, (i64, String, String)>(
+                    "SELECT id, phone, email FROM users WHERE id > $1 ORDER BY id LIMIT $2",
+                )
+                .bind(after)
+                .bind(limit)
+                .fetch_all(self.reader())
+                .await
+                .map_err(err)
+            }
+            async fn set_user_contact(
+                &self,
+                id: i64,
+                new: (&str, &str),
+                old: (&str, &str),
+            ) -> StoreResult<bool> {
+                let done = sqlx::query::<$db>(
+                    "UPDATE users SET phone = $1, email = $2 \
+                     WHERE id = $3 AND phone = $4 AND email = $5",
+                )
+                .bind(new.0)
+                .bind(new.1)
+                .bind(id)
+                .bind(old.0)
+                .bind(old.1)
+                .execute(self.writer())
+                .await
+                .map_err(err)?;
+                Ok(done.rows_affected() == 1)
+            }
         }
 
         #[async_trait]

@@ -59,6 +59,7 @@ mod props;
 mod requests;
 mod rerouting;
 mod scheduler;
+mod secrets;
 mod tls;
 mod visibility;
 mod webhooks;
