@@ -14,6 +14,7 @@ mod i18n_analytics;
 mod i18n_assessment;
 mod i18n_joint;
 mod i18n_proposals;
+mod i18n_security;
 mod i18n_ui;
 pub mod ids;
 pub mod item;
@@ -24,6 +25,7 @@ pub mod org;
 pub mod proposals;
 pub mod report;
 pub mod requests;
+pub mod security;
 pub mod text;
 
 pub use error::{FieldError, Rule, ValidationErrors};

@@ -16,6 +16,8 @@ pub mod items;
 pub mod joint;
 pub mod org;
 pub mod proposals;
+pub mod security;
+pub mod tokens;
 mod views;
 pub mod workbench;
 

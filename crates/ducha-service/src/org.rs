@@ -5,11 +5,13 @@
 use crate::Services;
 use crate::context::Subject;
 use crate::error::{ServiceError, ServiceResult, ensure};
+use crate::security::SecEvent;
 use crate::views::{Me, UnitView, UserView};
 use chrono::{DateTime, Utc};
 use ducha_domain::ValidationErrors;
 use ducha_domain::chain::EventKind;
 use ducha_domain::org::{Actor, Role, UnitKind, check_roles};
+use ducha_domain::security::SecurityKind;
 use ducha_domain::text::bounded;
 use ducha_store::{Insert, NewUnit, NewUser, UnitRow, Update, UserRow};
 use serde::Deserialize;
@@ -216,6 +218,14 @@ impl Services {
                 }
                 other => other,
             })?;
+        if let Some(a) = actor {
+            let roles: Vec<&str> = input.roles.iter().map(|r| r.trim()).collect();
+            let e = SecEvent::new(SecurityKind::UserCreated)
+                .by(a.user_id.0)
+                .on(c.ids[0])
+                .args(serde_json::json!({ "username": input.username.trim(), "roles": roles.join(",") }));
+            self.security_event(e, now).await?;
+        }
         Ok(c.ids[0])
     }
 
@@ -262,8 +272,16 @@ impl Services {
             vec![],
         )
         .await?;
-        // Whoever held the old password is logged out.
-        self.store.delete_user_sessions(user_id).await?;
+        // Whoever held the old password is logged out, and their API tokens stop working.
+        self.store.revoke_credentials(user_id, now).await?;
+        let e = SecEvent::new(SecurityKind::PasswordReset)
+            .on(user_id)
+            .args(serde_json::json!({ "username": user.username }));
+        let e = match actor {
+            Some(a) => e.by(a.user_id.0),
+            None => e,
+        };
+        self.security_event(e, now).await?;
         Ok(())
     }
 
@@ -302,7 +320,69 @@ impl Services {
             vec![],
         )
         .await?;
+        let e = SecEvent::new(SecurityKind::AccountUnlocked)
+            .by(actor.user_id.0)
+            .on(user_id)
+            .args(serde_json::json!({ "username": user.username }));
+        self.security_event(e, now).await?;
         Ok(())
+    }
+
+    /// The system admin disables a user (no login; every session and API token revoked at
+    /// once) or enables them again. Admin accounts are managed at the console, and nobody
+    /// disables themselves.
+    pub async fn set_user_active(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        active: bool,
+        now: DateTime<Utc>,
+    ) -> ServiceResult<()> {
+        let user = self
+            .store
+            .user(user_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let unit = self
+            .store
+            .unit(user.unit_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        if !may_admin(Some(actor), &unit) {
+            return Err(ServiceError::NotFound);
+        }
+        if user.roles.0.iter().any(|r| r.is_admin()) {
+            return Err(ServiceError::Forbidden);
+        }
+        if user.active == active {
+            return Ok(());
+        }
+        let (kind, sec) = if active {
+            (EventKind::UserEnabled, SecurityKind::UserEnabled)
+        } else {
+            (EventKind::UserDisabled, SecurityKind::UserDisabled)
+        };
+        self.commit(
+            Some(actor),
+            now,
+            kind,
+            Subject {
+                unit: Some(user.unit_id),
+                ..Subject::default()
+            },
+            serde_json::json!({ "user_id": user_id }),
+            vec![Update::UserActive { user_id, active }],
+            vec![],
+        )
+        .await?;
+        if !active {
+            self.store.revoke_credentials(user_id, now).await?;
+        }
+        let e = SecEvent::new(sec)
+            .by(actor.user_id.0)
+            .on(user_id)
+            .args(serde_json::json!({ "username": user.username }));
+        self.security_event(e, now).await
     }
 
     /// The logged-in user.
