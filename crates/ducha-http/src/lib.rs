@@ -9,6 +9,7 @@ mod api;
 mod auth;
 mod error;
 mod extract;
+mod security;
 mod web;
 
 use axum::Router;
@@ -48,6 +49,10 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api)
         .merge(web::router())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::record_exports,
+        ))
         .with_state(state)
         .merge(docs)
         .fallback(error::not_found)

@@ -212,7 +212,7 @@ async fn users_table_pages(app: &TestApp) {
     let (status, past) = sysadmin.page("/admin?q=bulk&page=9").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(table(&past), table(&html), "past the end: the last page");
-    // Every user of the city: 12 seeded and 55 more.
+    // Every user of the city: 13 seeded and 55 more.
     let (_, html) = sysadmin
         .page(&format!("/admin?unit={}&page=x", app.org.dept))
         .await;

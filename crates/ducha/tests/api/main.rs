@@ -57,6 +57,8 @@ mod props;
 mod requests;
 mod rerouting;
 mod scheduler;
+mod security_log;
+mod tokens;
 mod visibility;
 mod webhooks;
 mod workbench;
