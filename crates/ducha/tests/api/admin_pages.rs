@@ -112,7 +112,7 @@ async fn page_shows_the_tree_and_the_users(app: &TestApp) {
     })
     .collect();
     assert!(order.is_sorted(), "tree order {order:?}");
-    for (unit, depth, users) in [(o.city, 0, 4), (o.county_a, 1, 2), (o.town_b1, 2, 1)] {
+    for (unit, depth, users) in [(o.city, 0, 5), (o.county_a, 1, 2), (o.town_b1, 2, 1)] {
         let li = format!(
             "style=\"padding-left: {depth}rem\" data-unit=\"{unit}\" data-users=\"{users}\""
         );

@@ -58,6 +58,7 @@ mod requests;
 mod rerouting;
 mod scheduler;
 mod security_log;
+mod security_pages;
 mod tokens;
 mod visibility;
 mod webhooks;
