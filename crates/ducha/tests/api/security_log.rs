@@ -109,6 +109,8 @@ async fn logins_locks_and_admin_actions_are_recorded(app: &TestApp) {
     assert_eq!(all, expected, "{page}");
     assert_eq!(page["total"], expected.len());
     let rows = page["rows"].as_array().expect("rows");
+    // Newest first: the audit admin's own login heads the page.
+    assert_eq!(rows[0]["actor_user"], u.auditadmin);
     for r in rows {
         assert_eq!(r["client"], "127.0.0.1", "{r}");
         assert!(!r["text"].as_str().expect("text").contains('{'), "{r}");
