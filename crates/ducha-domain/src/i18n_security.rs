@@ -178,8 +178,8 @@ pub(crate) const SECURITY: &[(&str, &str, &str)] = &[
     ("ui.seclog", "安全审计日志", "Security log"),
     (
         "ui.seclog_note",
-        "记录每次登录、登录失败、锁定与解锁、管理员操作、令牌、导出和配置加载，只读。日志逐条哈希链接，`ducha audit verify` 一并校验；系统从不删除，保存期不少于 180 天。",
-        "Every login, failed login, lock and unlock, admin action, token, export and configuration load, read only. Rows are hash-chained and checked by `ducha audit verify`; the system never deletes them, so they are kept for at least 180 days.",
+        "记录每次登录、登录失败、锁定与解锁、管理员操作、令牌、导出和配置加载，只读。日志逐条哈希链接，ducha audit verify 一并校验；系统从不删除，保存期不少于 180 天。",
+        "Every login, failed login, lock and unlock, admin action, token, export and configuration load, read only. Rows are hash-chained and checked by ducha audit verify; the system never deletes them, so they are kept for at least 180 days.",
     ),
     ("ui.seclog_day", "日期", "Day"),
     ("ui.seclog_kind", "类型", "Kind"),
