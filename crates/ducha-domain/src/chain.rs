@@ -21,6 +21,8 @@ str_enum!(
         UserDisabled = "user.disabled",
         /// The system admin enabled a disabled user again.
         UserEnabled = "user.enabled",
+        /// The system admin changed a user's roles.
+        UserRolesChanged = "user.roles_changed",
         /// An item was registered as a draft.
         ItemCreated = "item.created",
         /// A draft was edited.

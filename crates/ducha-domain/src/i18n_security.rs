@@ -100,6 +100,11 @@ pub(crate) const SECURITY: &[(&str, &str, &str)] = &[
     // Events of the event log.
     ("event.user.disabled", "停用用户", "User disabled"),
     ("event.user.enabled", "启用用户", "User enabled"),
+    (
+        "event.user.roles_changed",
+        "变更用户角色",
+        "User roles changed",
+    ),
     // Kinds, as the filter lists them.
     ("security_kind.login.succeeded", "登录成功", "Login"),
     ("security_kind.login.failed", "登录失败", "Failed login"),

@@ -328,6 +328,73 @@ impl Services {
         Ok(())
     }
 
+    /// The system admin replaces a business user's roles (admin roles stay the console's).
+    pub async fn set_user_roles(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        roles: &[String],
+        now: DateTime<Utc>,
+    ) -> ServiceResult<()> {
+        let user = self
+            .store
+            .user(user_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let unit = self
+            .store
+            .unit(user.unit_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        if !may_admin(Some(actor), &unit) {
+            return Err(ServiceError::NotFound);
+        }
+        if user.roles.0.iter().any(|r| r.is_admin()) {
+            return Err(ServiceError::Forbidden);
+        }
+        let parsed: Result<Vec<Role>, _> = roles.iter().map(|r| Role::from_str(r.trim())).collect();
+        let new = match parsed {
+            Ok(r) if r.iter().any(|x| x.is_admin()) => {
+                return Err(
+                    ValidationErrors::single("roles", "validation.admin_roles_console").into(),
+                );
+            }
+            Ok(r) => r,
+            Err(()) => {
+                return Err(ValidationErrors::single("roles", "validation.unknown_role").into());
+            }
+        };
+        if let Err(key) = check_roles(&new) {
+            return Err(ValidationErrors::single("roles", key).into());
+        }
+        if new == user.roles.0 {
+            return Ok(());
+        }
+        let names = |rs: &[Role]| rs.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",");
+        let (from, to) = (names(&user.roles.0), names(&new));
+        self.commit(
+            Some(actor),
+            now,
+            EventKind::UserRolesChanged,
+            Subject {
+                unit: Some(user.unit_id),
+                ..Subject::default()
+            },
+            serde_json::json!({ "user_id": user_id, "from": from, "to": to }),
+            vec![Update::UserRoles {
+                user_id,
+                roles: new,
+            }],
+            vec![],
+        )
+        .await?;
+        let e = SecEvent::new(SecurityKind::RolesChanged)
+            .by(actor.user_id.0)
+            .on(user_id)
+            .args(serde_json::json!({ "username": user.username, "from": from, "to": to }));
+        self.security_event(e, now).await
+    }
+
     /// The system admin disables a user (no login; every session and API token revoked at
     /// once) or enables them again. Admin accounts are managed at the console, and nobody
     /// disables themselves.

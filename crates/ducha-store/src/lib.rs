@@ -730,6 +730,13 @@ pub enum Update {
         /// The user.
         user_id: i64,
     },
+    /// Replaces a user's roles.
+    UserRoles {
+        /// The user.
+        user_id: i64,
+        /// The roles.
+        roles: Vec<ducha_domain::org::Role>,
+    },
     /// Disables or enables a user's account.
     UserActive {
         /// The user.

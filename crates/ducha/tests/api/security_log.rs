@@ -12,6 +12,7 @@ crate::on_both_backends!(
     logins_locks_and_admin_actions_are_recorded,
     only_the_audit_admin_reads_the_log,
     an_edited_row_is_caught_by_audit_verify,
+    a_role_change_is_an_event_and_a_security_row,
 );
 
 /// The `kind`s of a page's rows, oldest first.
@@ -264,4 +265,60 @@ async fn an_edited_row_is_caught_by_audit_verify(app: &TestApp) {
     );
     // The event chain itself is still intact, and says so.
     assert!(bad.stdout.starts_with("OK: "), "{}", bad.stdout);
+}
+
+async fn a_role_change_is_an_event_and_a_security_row(app: &TestApp) {
+    let u = &app.org.users;
+    let sysadmin = app.login("sysadmin").await;
+    let path = format!("/users/{}/roles", u.dept);
+    // Bad roles are named and change nothing; admin roles are the console's.
+    let head = app.head_seq().await;
+    for (roles, key) in [
+        (json!(["boss"]), "validation.unknown_role"),
+        (json!(["system_admin"]), "validation.admin_roles_console"),
+    ] {
+        sysadmin
+            .post(&path, json!({ "roles": roles }))
+            .await
+            .error(StatusCode::UNPROCESSABLE_ENTITY, key);
+    }
+    app.login("secadmin")
+        .await
+        .post(&path, json!({ "roles": ["unit_head"] }))
+        .await
+        .error(StatusCode::NOT_FOUND, "error.not_found");
+    sysadmin
+        .post(
+            &format!("/users/{}/roles", u.secadmin),
+            json!({ "roles": ["liaison"] }),
+        )
+        .await
+        .error(StatusCode::FORBIDDEN, "error.forbidden");
+    assert_eq!(app.head_seq().await, head);
+    sysadmin
+        .post(&path, json!({ "roles": ["unit_head"] }))
+        .await
+        .ok();
+    assert_eq!(app.head_seq().await, head + 1, "one event");
+    let users = sysadmin.get("/users").await.ok();
+    let dept = users
+        .as_array()
+        .expect("users")
+        .iter()
+        .find(|x| x["id"] == u.dept)
+        .expect("dept")
+        .clone();
+    assert_eq!(dept["roles"], json!(["unit_head"]));
+    let audit = app.login("auditadmin").await;
+    let page = audit
+        .get("/security-log?kind=user.roles_changed")
+        .await
+        .ok();
+    assert_eq!(kinds(&page), ["user.roles_changed"]);
+    let row = &page["rows"][0];
+    assert_eq!(
+        (row["actor_user"].as_i64(), row["target_user"].as_i64()),
+        (Some(u.sysadmin), Some(u.dept))
+    );
+    assert_eq!(row["text"], "dept 的角色由 liaison 改为 unit_head");
 }
