@@ -17,6 +17,12 @@ str_enum!(
         UserPasswordReset = "user.password_reset",
         /// The security admin lifted a login lock.
         UserUnlocked = "user.unlocked",
+        /// The system admin disabled a user: no login; sessions and tokens revoked.
+        UserDisabled = "user.disabled",
+        /// The system admin enabled a disabled user again.
+        UserEnabled = "user.enabled",
+        /// The system admin changed a user's roles.
+        UserRolesChanged = "user.roles_changed",
         /// An item was registered as a draft.
         ItemCreated = "item.created",
         /// A draft was edited.

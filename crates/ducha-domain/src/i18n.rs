@@ -487,6 +487,7 @@ fn catalogue() -> &'static std::collections::HashMap<&'static str, (&'static str
             .chain(crate::i18n_proposals::PROPOSALS)
             .chain(crate::i18n_harden::HARDEN)
             .chain(crate::i18n_secrets::SECRETS)
+            .chain(crate::i18n_security::SECURITY)
             .map(|(k, zh, en)| (*k, (*zh, *en)))
             .collect()
     })
@@ -714,6 +715,7 @@ mod tests {
             .chain(crate::i18n_proposals::PROPOSALS)
             .chain(crate::i18n_harden::HARDEN)
             .chain(crate::i18n_secrets::SECRETS)
+            .chain(crate::i18n_security::SECURITY)
             .collect();
         assert_eq!(catalogue().len(), all.len(), "a key is defined twice");
         for (k, zh, en) in all {

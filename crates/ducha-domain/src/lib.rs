@@ -16,6 +16,7 @@ mod i18n_harden;
 mod i18n_joint;
 mod i18n_proposals;
 mod i18n_secrets;
+mod i18n_security;
 mod i18n_ui;
 pub mod ids;
 pub mod item;
@@ -26,6 +27,7 @@ pub mod org;
 pub mod proposals;
 pub mod report;
 pub mod requests;
+pub mod security;
 pub mod text;
 
 pub use error::{FieldError, Rule, ValidationErrors};

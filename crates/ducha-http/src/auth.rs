@@ -19,6 +19,8 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 pub struct Auth {
     /// The acting user.
     pub actor: Actor,
+    /// The API token the request came with (none for a session).
+    pub token: Option<i64>,
 }
 
 pub(crate) fn cookie_value<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
@@ -76,8 +78,21 @@ impl FromRequestParts<AppState> for Auth {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "));
         if let Some(token) = bearer {
+            let t = services.token_auth(token.trim(), now).await?;
+            // The scope is enforced here, once for every route: by method and by the area
+            // of the path below `/api/v1`.
+            let path = parts
+                .extensions
+                .get::<axum::extract::OriginalUri>()
+                .map_or(parts.uri.path(), |o| o.0.path());
+            let path = path.strip_prefix("/api/v1").unwrap_or(path);
+            let writes = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+            if !t.scope.allows(writes, path) {
+                return Err(AppError::TokenRefused("error.token_scope"));
+            }
             return Ok(Auth {
-                actor: services.token_actor(token.trim(), now).await?,
+                actor: t.actor,
+                token: Some(t.token_id),
             });
         }
         let token = cookie_value(parts, SESSION_COOKIE).ok_or(ServiceError::Unauthorized)?;
@@ -89,6 +104,6 @@ impl FromRequestParts<AppState> for Auth {
                 return Err(AppError::Csrf);
             }
         }
-        Ok(Auth { actor })
+        Ok(Auth { actor, token: None })
     }
 }

@@ -23,6 +23,8 @@ pub enum AppError {
     Csrf,
     /// A body that is not `application/json`: 415.
     NotJson,
+    /// An API token may not do this (its scope, or minting tokens): 403 with the reason.
+    TokenRefused(&'static str),
 }
 
 impl From<ServiceError> for AppError {
@@ -142,6 +144,7 @@ impl AppError {
                 "error.payload_too_large",
             ),
             AppError::Csrf => plain(StatusCode::FORBIDDEN, "forbidden", "error.csrf"),
+            AppError::TokenRefused(key) => plain(StatusCode::FORBIDDEN, "forbidden", key),
             AppError::NotJson => plain(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported_media_type",

@@ -10,6 +10,7 @@ mod auth;
 mod error;
 mod extract;
 pub mod tls;
+mod security;
 mod web;
 
 use axum::Router;
@@ -49,10 +50,15 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api)
         .merge(web::router())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::record_exports,
+        ))
         .with_state(state)
         .merge(docs)
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn(error::localize))
+        .layer(axum::middleware::from_fn(client_scope))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -80,15 +86,31 @@ pub fn router(state: AppState) -> Router {
         .layer(TraceLayer::new_for_http())
 }
 
+/// Runs the request with its peer address as the client the security log records.
+async fn client_scope(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let client = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_default();
+    ducha_service::security::with_client(client, next.run(req)).await
+}
+
 /// Serves the application until `shutdown` resolves.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 /// HSTS sent on every answer over TLS: a year, subdomains included.
@@ -106,7 +128,10 @@ pub async fn serve_tls(
         header::STRICT_TRANSPORT_SECURITY,
         HeaderValue::from_static(HSTS),
     ));
-    axum::serve(tls::TlsListener::new(listener, tls)?, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        tls::TlsListener::new(listener, tls)?,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

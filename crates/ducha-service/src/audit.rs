@@ -77,6 +77,52 @@ pub async fn verify_chain(
     }))
 }
 
+/// A verified security log.
+#[derive(Debug, Clone, Serialize)]
+pub struct VerifiedSecurity {
+    /// Rows checked.
+    pub rows: i64,
+    /// The last row's hash.
+    pub head: String,
+    /// Hash algorithm.
+    pub algo: HashAlgo,
+}
+
+/// Re-computes the whole security log against itself and its recorded head. The outer error
+/// is a store failure; the inner one names the first bad row.
+pub async fn verify_security(
+    store: &dyn Store,
+) -> ServiceResult<Result<VerifiedSecurity, ChainError>> {
+    let (head_seq, head_hash, algo) = store.security_head().await?;
+    let mut v = ducha_domain::security::SecurityVerifier::new(algo);
+    let mut after = 0;
+    loop {
+        let batch = store.security_after(after, 5000).await?;
+        let Some(last) = batch.last() else { break };
+        after = last.seq;
+        for r in &batch {
+            if let Err(err) = v.push(r) {
+                return Ok(Err(err));
+            }
+        }
+    }
+    let (last_seq, last_hash) = v.head();
+    if head_seq > last_seq {
+        return Ok(Err(ChainError::Truncated {
+            seq: last_seq + 1,
+            checkpoint: head_seq,
+        }));
+    }
+    if head_seq < last_seq || head_hash != last_hash {
+        return Ok(Err(ChainError::CheckpointMismatch { seq: last_seq }));
+    }
+    Ok(Ok(VerifiedSecurity {
+        rows: last_seq,
+        head: last_hash.to_string(),
+        algo,
+    }))
+}
+
 /// Reads a checkpoint file (`SEQ HASH AT` lines); unreadable lines are reported by number.
 pub fn parse_checkpoints(text: &str) -> Result<Vec<Checkpoint>, usize> {
     text.lines()

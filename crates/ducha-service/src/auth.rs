@@ -12,7 +12,7 @@ use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use chrono::{DateTime, Duration, Utc};
 use ducha_domain::chain::hex;
 use ducha_domain::org::Actor;
-use ducha_store::{NewApiToken, SessionRow};
+use ducha_store::SessionRow;
 use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
 
@@ -117,9 +117,13 @@ impl Services {
         let Some(user) = found else {
             // Same work as a real check, so timing does not reveal which names exist.
             verify_blocking(dummy_hash().to_string(), password.to_string()).await;
+            self.security_event(crate::security::login_unknown(), now)
+                .await?;
             return Err(ServiceError::LoginFailed);
         };
         if user.locked_until.is_some_and(|t| t > now) {
+            self.security_event(crate::security::login_refused(&user), now)
+                .await?;
             return Err(ServiceError::Locked);
         }
         let mut failures = user.failed_logins;
@@ -135,6 +139,11 @@ impl Services {
             let lock = (failures + 1 >= self.config.lockout_threshold)
                 .then(|| now + Duration::minutes(self.config.lockout_minutes));
             self.store.login_failed(user.id, lock).await?;
+            self.security_event(
+                crate::security::login_failed(&user, failures + 1, lock),
+                now,
+            )
+            .await?;
             tracing::info!(user_id = user.id, locked = lock.is_some(), "failed login");
             return Err(if lock.is_some() {
                 ServiceError::Locked
@@ -143,6 +152,8 @@ impl Services {
             });
         }
         self.store.login_succeeded(user.id).await?;
+        self.security_event(crate::security::login_succeeded(&user), now)
+            .await?;
         let token = random_token()?;
         let csrf = random_token()?;
         self.store
@@ -164,47 +175,12 @@ impl Services {
 
     /// Ends a session.
     pub async fn logout(&self, token: &str) -> ServiceResult<()> {
+        self.record_logout(
+            &token_hash(token),
+            ducha_domain::chain::normalize_time(Utc::now()),
+        )
+        .await?;
         Ok(self.store.delete_session(&token_hash(token)).await?)
-    }
-
-    /// Creates an API token acting as `actor`; the secret is shown once.
-    pub async fn create_api_token(
-        &self,
-        actor: &Actor,
-        name: &str,
-        days: Option<i64>,
-        now: DateTime<Utc>,
-    ) -> ServiceResult<String> {
-        let mut e = ducha_domain::ValidationErrors::default();
-        let name = ducha_domain::text::bounded(&mut e, "name", name, true, 100);
-        if days.is_some_and(|d| !(1..=3650).contains(&d)) {
-            e.add("days", "validation.out_of_range");
-        }
-        e.into_result(())?;
-        let secret = format!("dk_{}", random_token()?);
-        self.store
-            .create_api_token(&NewApiToken {
-                token_hash: token_hash(&secret),
-                user_id: actor.user_id.0,
-                name,
-                created_at: now,
-                expires_at: days.map(|d| now + Duration::days(d)),
-            })
-            .await?;
-        Ok(secret)
-    }
-
-    /// Resolves a bearer API token to its user, in one query.
-    pub async fn token_actor(&self, token: &str, now: DateTime<Utc>) -> ServiceResult<Actor> {
-        let t = self
-            .store
-            .token_actor(&token_hash(token))
-            .await?
-            .ok_or(ServiceError::Unauthorized)?;
-        if t.expires_at.is_some_and(|e| e <= now) {
-            return Err(ServiceError::Unauthorized);
-        }
-        actor_from(t.actor)
     }
 
     /// Resolves a session cookie to its user and CSRF token, sliding the idle timeout.

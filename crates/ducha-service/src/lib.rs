@@ -17,6 +17,8 @@ pub mod joint;
 pub mod org;
 pub mod proposals;
 pub mod secrets;
+pub mod security;
+pub mod tokens;
 mod views;
 pub mod workbench;
 

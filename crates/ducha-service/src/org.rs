@@ -5,11 +5,13 @@
 use crate::Services;
 use crate::context::Subject;
 use crate::error::{ServiceError, ServiceResult, ensure};
+use crate::security::SecEvent;
 use crate::views::{Me, UnitView, UserView};
 use chrono::{DateTime, Utc};
 use ducha_domain::ValidationErrors;
 use ducha_domain::chain::EventKind;
 use ducha_domain::org::{Actor, Role, UnitKind, check_roles};
+use ducha_domain::security::SecurityKind;
 use ducha_domain::text::bounded;
 use ducha_store::{Insert, NewUnit, NewUser, UnitRow, Update, UserRow};
 use serde::Deserialize;
@@ -241,6 +243,14 @@ impl Services {
         if self.encrypts_contacts() {
             self.store_new_contact(c.ids[0], &phone, &email).await?;
         }
+        if let Some(a) = actor {
+            let roles: Vec<&str> = input.roles.iter().map(|r| r.trim()).collect();
+            let e = SecEvent::new(SecurityKind::UserCreated)
+                .by(a.user_id.0)
+                .on(c.ids[0])
+                .args(serde_json::json!({ "username": input.username.trim(), "roles": roles.join(",") }));
+            self.security_event(e, now).await?;
+        }
         Ok(c.ids[0])
     }
 
@@ -287,8 +297,16 @@ impl Services {
             vec![],
         )
         .await?;
-        // Whoever held the old password is logged out.
-        self.store.delete_user_sessions(user_id).await?;
+        // Whoever held the old password is logged out, and their API tokens stop working.
+        self.store.revoke_credentials(user_id, now).await?;
+        let e = SecEvent::new(SecurityKind::PasswordReset)
+            .on(user_id)
+            .args(serde_json::json!({ "username": user.username }));
+        let e = match actor {
+            Some(a) => e.by(a.user_id.0),
+            None => e,
+        };
+        self.security_event(e, now).await?;
         Ok(())
     }
 
@@ -327,7 +345,136 @@ impl Services {
             vec![],
         )
         .await?;
+        let e = SecEvent::new(SecurityKind::AccountUnlocked)
+            .by(actor.user_id.0)
+            .on(user_id)
+            .args(serde_json::json!({ "username": user.username }));
+        self.security_event(e, now).await?;
         Ok(())
+    }
+
+    /// The system admin replaces a business user's roles (admin roles stay the console's).
+    pub async fn set_user_roles(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        roles: &[String],
+        now: DateTime<Utc>,
+    ) -> ServiceResult<()> {
+        let user = self
+            .store
+            .user(user_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let unit = self
+            .store
+            .unit(user.unit_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        if !may_admin(Some(actor), &unit) {
+            return Err(ServiceError::NotFound);
+        }
+        if user.roles.0.iter().any(|r| r.is_admin()) {
+            return Err(ServiceError::Forbidden);
+        }
+        let parsed: Result<Vec<Role>, _> = roles.iter().map(|r| Role::from_str(r.trim())).collect();
+        let new = match parsed {
+            Ok(r) if r.iter().any(|x| x.is_admin()) => {
+                return Err(
+                    ValidationErrors::single("roles", "validation.admin_roles_console").into(),
+                );
+            }
+            Ok(r) => r,
+            Err(()) => {
+                return Err(ValidationErrors::single("roles", "validation.unknown_role").into());
+            }
+        };
+        if let Err(key) = check_roles(&new) {
+            return Err(ValidationErrors::single("roles", key).into());
+        }
+        if new == user.roles.0 {
+            return Ok(());
+        }
+        let names = |rs: &[Role]| rs.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",");
+        let (from, to) = (names(&user.roles.0), names(&new));
+        self.commit(
+            Some(actor),
+            now,
+            EventKind::UserRolesChanged,
+            Subject {
+                unit: Some(user.unit_id),
+                ..Subject::default()
+            },
+            serde_json::json!({ "user_id": user_id, "from": from, "to": to }),
+            vec![Update::UserRoles {
+                user_id,
+                roles: new,
+            }],
+            vec![],
+        )
+        .await?;
+        let e = SecEvent::new(SecurityKind::RolesChanged)
+            .by(actor.user_id.0)
+            .on(user_id)
+            .args(serde_json::json!({ "username": user.username, "from": from, "to": to }));
+        self.security_event(e, now).await
+    }
+
+    /// The system admin disables a user (no login; every session and API token revoked at
+    /// once) or enables them again. Admin accounts are managed at the console, and nobody
+    /// disables themselves.
+    pub async fn set_user_active(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        active: bool,
+        now: DateTime<Utc>,
+    ) -> ServiceResult<()> {
+        let user = self
+            .store
+            .user(user_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let unit = self
+            .store
+            .unit(user.unit_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        if !may_admin(Some(actor), &unit) {
+            return Err(ServiceError::NotFound);
+        }
+        if user.roles.0.iter().any(|r| r.is_admin()) {
+            return Err(ServiceError::Forbidden);
+        }
+        if user.active == active {
+            return Ok(());
+        }
+        let (kind, sec) = if active {
+            (EventKind::UserEnabled, SecurityKind::UserEnabled)
+        } else {
+            (EventKind::UserDisabled, SecurityKind::UserDisabled)
+        };
+        self.commit(
+            Some(actor),
+            now,
+            kind,
+            Subject {
+                unit: Some(user.unit_id),
+                ..Subject::default()
+            },
+            serde_json::json!({ "user_id": user_id }),
+            vec![Update::UserActive { user_id, active }],
+            vec![],
+        )
+        .await?;
+        if !active {
+            self.store.revoke_credentials(user_id, now).await?;
+        }
+        let e = SecEvent::new(sec)
+            .by(actor.user_id.0)
+            .on(user_id)
+            .args(serde_json::json!({ "username": user.username }));
+        self.security_event(e, now).await
     }
 
     /// The logged-in user.

@@ -171,6 +171,64 @@ pub trait EventStore: Send + Sync {
     async fn init_chain(&self, algo: HashAlgo) -> StoreResult<HashAlgo>;
 }
 
+/// The security log (its own hash chain, outside the event log), scoped API tokens and the
+/// sessions and locks the security admin manages. Like sessions, this is security data
+/// written outside [`EventStore::commit`]; the log's rows are chained by
+/// [`SecurityStore::append_security`] under the lock of its one head row.
+#[async_trait]
+pub trait SecurityStore: Send + Sync {
+    /// Numbers, chains and stores a security row in one transaction.
+    async fn append_security(
+        &self,
+        d: &ducha_domain::security::SecurityDraft,
+    ) -> StoreResult<ducha_domain::security::SecurityRecord>;
+    /// Security rows with `seq > after`, in order, at most `limit`.
+    async fn security_after(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<ducha_domain::security::SecurityRecord>>;
+    /// The security chain's recorded head (seq, hash) and hash algorithm.
+    async fn security_head(&self) -> StoreResult<(i64, String, HashAlgo)>;
+    /// A page of the log, newest first.
+    async fn security_rows(
+        &self,
+        q: &SecurityQuery,
+    ) -> StoreResult<Vec<ducha_domain::security::SecurityRecord>>;
+    /// How many rows the filter holds (ignoring `before` and `limit`).
+    async fn security_count(&self, q: &SecurityQuery) -> StoreResult<i64>;
+    /// Stores a new scoped API token; returns its id.
+    async fn create_scoped_token(&self, t: &NewScopedToken) -> StoreResult<i64>;
+    /// A token and its user, by the hash of its secret.
+    async fn scoped_token(&self, token_hash: &str) -> StoreResult<Option<ScopedTokenRow>>;
+    /// Records a token's use.
+    async fn touch_token(&self, id: i64, at: DateTime<Utc>) -> StoreResult<()>;
+    /// One token.
+    async fn token(&self, id: i64) -> StoreResult<Option<TokenRow>>;
+    /// A user's tokens, newest first.
+    async fn tokens_of(&self, user_id: i64) -> StoreResult<Vec<TokenRow>>;
+    /// Tokens of users in a subtree that are neither revoked nor expired at `now`.
+    async fn valid_tokens_under(
+        &self,
+        root: &UnitPath,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<TokenRow>>;
+    /// Revokes a token; false if it was revoked already.
+    async fn revoke_token(&self, id: i64, at: DateTime<Utc>) -> StoreResult<bool>;
+    /// Ends every session and revokes every token of a user; returns how many.
+    async fn revoke_credentials(&self, user_id: i64, at: DateTime<Utc>) -> StoreResult<u64>;
+    /// Sessions of users in a subtree that have not expired at `now`, latest first.
+    async fn sessions_under(
+        &self,
+        root: &UnitPath,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<SessionListRow>>;
+    /// One session, by the hash of its token.
+    async fn session_row(&self, token_hash: &str) -> StoreResult<Option<SessionListRow>>;
+    /// Users of a subtree locked at `now`.
+    async fn locked_users(&self, root: &UnitPath, now: DateTime<Utc>) -> StoreResult<Vec<UserRow>>;
+}
+
 /// Everything a backend provides.
 pub trait Store:
     OrgStore
@@ -184,6 +242,7 @@ pub trait Store:
     + AssessmentStore
     + JointStore
     + ProposalStore
+    + SecurityStore
 {
 }
 impl<
@@ -197,7 +256,8 @@ impl<
         + AnalyticsStore
         + AssessmentStore
         + JointStore
-        + ProposalStore,
+        + ProposalStore
+        + SecurityStore,
 > Store for T
 {
 }
@@ -684,6 +744,20 @@ pub enum Update {
     Unlock {
         /// The user.
         user_id: i64,
+    },
+    /// Replaces a user's roles.
+    UserRoles {
+        /// The user.
+        user_id: i64,
+        /// The roles.
+        roles: Vec<ducha_domain::org::Role>,
+    },
+    /// Disables or enables a user's account.
+    UserActive {
+        /// The user.
+        user_id: i64,
+        /// May log in.
+        active: bool,
     },
     /// A user's password hash.
     Password {

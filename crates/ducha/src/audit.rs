@@ -4,7 +4,7 @@ use crate::backend::Backend;
 use anyhow::Context;
 use chrono::Utc;
 use ducha_domain::chain::Checkpoint;
-use ducha_service::audit::{parse_checkpoints, verify_chain};
+use ducha_service::audit::{parse_checkpoints, verify_chain, verify_security};
 use ducha_store::Store;
 use std::io::Write;
 use std::path::Path;
@@ -29,19 +29,38 @@ pub async fn verify(backend: &Backend, checkpoints: Option<&Path>) -> anyhow::Re
         None => vec![],
     };
     let store = backend.store();
-    match verify_chain(store.as_ref(), &cps).await? {
+    let events = match verify_chain(store.as_ref(), &cps).await? {
         Ok(v) => {
             println!(
                 "OK: {} events verified ({}), head {} {}, {} checkpoint(s) matched",
                 v.events, v.algo, v.head.seq, v.head.hash, v.checkpoints
             );
-            Ok(0)
+            0
         }
         Err(e) => {
             println!("FAILED at event {}: {e}", e.seq());
-            Ok(1)
+            1
         }
-    }
+    };
+    // The security log is a chain of its own: checked as well, and reported on its own line.
+    let security = match verify_security(store.as_ref()).await? {
+        Ok(v) => {
+            println!(
+                "OK: {} security log rows verified ({}), head {}",
+                v.rows, v.algo, v.head
+            );
+            0
+        }
+        Err(e) => {
+            println!(
+                "FAILED at security log row {}: {}",
+                e.seq(),
+                e.to_string().replacen("event", "row", 1)
+            );
+            1
+        }
+    };
+    Ok(events.max(security))
 }
 
 /// Prints the chain head for publication.

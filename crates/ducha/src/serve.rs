@@ -59,6 +59,20 @@ pub async fn run(
     }
     let listener = tokio::net::TcpListener::bind(&cfg.http.listen).await?;
     let addr = listener.local_addr()?;
+    let backend_name = match backend {
+        Backend::Sqlite(_) => "sqlite",
+        Backend::Postgres(_) => "postgres",
+    };
+    let loaded =
+        ducha_service::security::SecEvent::new(ducha_domain::security::SecurityKind::ConfigLoaded)
+            .args(serde_json::json!({
+                "listen": addr.to_string(), "backend": backend_name, "hash": algo.as_str(),
+                "lockout": cfg.service.lockout_threshold, "idle": cfg.service.session_idle_minutes,
+            }));
+    services
+        .security_event(loaded, ducha_service::now())
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot write the security log: {e}"))?;
     let state = AppState {
         services: services.clone(),
         http: Arc::new(HttpConfig {

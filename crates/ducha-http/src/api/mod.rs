@@ -13,6 +13,7 @@ mod evidence;
 mod items;
 mod org;
 mod proposals;
+mod security;
 mod session;
 mod workbench;
 
@@ -41,7 +42,7 @@ use utoipa_axum::routes;
         (name = "assignments", description = "The responsibility chain (交办/承办)"),
         (name = "decisions", description = "Reviews and decisions by the level above"),
         (name = "org", description = "Units and users"),
-        (name = "audit", description = "The tamper-evident event log"),
+        (name = "audit", description = "The tamper-evident event log and the security log"),
         (name = "clock", description = "Working-day calendar, urge notices, inbox, deliveries"),
         (name = "analytics", description = "Chain analytics (链条分析): dwell per hop, the stall \
             map, findings of stalls (肠梗阻) and dilution (中途变味)"),
@@ -84,7 +85,11 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(session::login))
         .routes(routes!(session::logout))
         .routes(routes!(session::me))
-        .routes(routes!(session::create_token))
+        .routes(routes!(session::create_token, session::list_tokens))
+        .routes(routes!(session::revoke_token))
+        .routes(routes!(security::security_log))
+        .routes(routes!(org::set_active))
+        .routes(routes!(org::set_roles))
         .routes(routes!(items::list, items::create))
         .routes(routes!(items::detail, items::edit))
         .routes(routes!(items::submit))

@@ -97,3 +97,51 @@ pub(crate) async fn unlock(
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// Whether a user may log in.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ActiveInput {
+    /// `false` disables the account and revokes its sessions and API tokens at once.
+    pub active: bool,
+}
+
+#[utoipa::path(post, path = "/users/{id}/active", tag = "org", params(("id" = i64, Path)),
+    request_body = ActiveInput,
+    responses((status = 204, description = "Disabled or enabled (system admin)"),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(crate) async fn set_active(
+    State(s): State<AppState>,
+    auth: Auth,
+    Id(id): Id,
+    ApiJson(input): ApiJson<ActiveInput>,
+) -> Result<StatusCode, AppError> {
+    s.services
+        .set_user_active(&auth.actor, id, input.active, ducha_service::now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A user's new roles.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct RolesInput {
+    /// Business roles (`supervisor`, `leader`, `unit_head`, `liaison`, …); admin roles are
+    /// given at the console only.
+    pub roles: Vec<String>,
+}
+
+#[utoipa::path(post, path = "/users/{id}/roles", tag = "org", params(("id" = i64, Path)),
+    request_body = RolesInput,
+    responses((status = 204, description = "Roles replaced (system admin)"),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub(crate) async fn set_roles(
+    State(s): State<AppState>,
+    auth: Auth,
+    Id(id): Id,
+    ApiJson(input): ApiJson<RolesInput>,
+) -> Result<StatusCode, AppError> {
+    s.services
+        .set_user_roles(&auth.actor, id, &input.roles, ducha_service::now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

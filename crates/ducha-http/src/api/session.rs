@@ -3,12 +3,13 @@
 use crate::AppState;
 use crate::auth::{Auth, SESSION_COOKIE, same_origin, session_cookie};
 use crate::error::{AppError, ErrorBody};
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, Id};
 use axum::Json;
 use axum::extract::State;
 use axum::http::request::Parts;
 use axum_extra::extract::cookie::{Cookie, CookieJar};
 use ducha_service::Me;
+use ducha_service::tokens::{TokenInput, TokenView};
 use serde::{Deserialize, Serialize};
 
 /// Credentials.
@@ -93,33 +94,64 @@ pub(crate) async fn me(State(s): State<AppState>, auth: Auth) -> Result<Json<Me>
     Ok(Json(s.services.me(&auth.actor).await?))
 }
 
-/// An API token to create.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-pub struct TokenInput {
-    /// What it is for.
-    pub name: String,
-    /// Days until it expires (never when absent).
-    #[serde(default)]
-    pub days: Option<i64>,
-}
-
 /// The new token's secret, shown once.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct TokenOutput {
+    /// Id.
+    pub id: i64,
     /// Send as `Authorization: Bearer <token>`.
     pub token: String,
+    /// When it stops working.
+    pub expires_at: chrono::DateTime<chrono::Utc>,
 }
 
 #[utoipa::path(post, path = "/tokens", tag = "session", request_body = TokenInput,
-    responses((status = 200, body = TokenOutput), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = TokenOutput),
+        (status = 403, description = "Requested with an API token: only a session makes tokens",
+            body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
 pub(crate) async fn create_token(
     State(s): State<AppState>,
     auth: Auth,
     ApiJson(input): ApiJson<TokenInput>,
 ) -> Result<Json<TokenOutput>, AppError> {
-    let token = s
+    if auth.token.is_some() {
+        return Err(AppError::TokenRefused("error.token_needs_session"));
+    }
+    let t = s
         .services
-        .create_api_token(&auth.actor, &input.name, input.days, ducha_service::now())
+        .create_token(&auth.actor, false, &input, ducha_service::now())
         .await?;
-    Ok(Json(TokenOutput { token }))
+    Ok(Json(TokenOutput {
+        id: t.id,
+        token: t.secret,
+        expires_at: t.expires_at,
+    }))
+}
+
+#[utoipa::path(get, path = "/tokens", tag = "session",
+    responses((status = 200, description = "The caller's own tokens, never their secrets",
+        body = Vec<TokenView>), (status = 401, body = ErrorBody)))]
+pub(crate) async fn list_tokens(
+    State(s): State<AppState>,
+    auth: Auth,
+) -> Result<Json<Vec<TokenView>>, AppError> {
+    Ok(Json(s.services.list_tokens(&auth.actor).await?))
+}
+
+#[utoipa::path(delete, path = "/tokens/{id}", tag = "session", params(("id" = i64, Path)),
+    responses((status = 204, description = "Revoked (by its owner, or the security admin)"),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(crate) async fn revoke_token(
+    State(s): State<AppState>,
+    auth: Auth,
+    Id(id): Id,
+) -> Result<axum::http::StatusCode, AppError> {
+    if auth.token.is_some() {
+        return Err(AppError::TokenRefused("error.token_needs_session"));
+    }
+    s.services
+        .revoke_token(&auth.actor, id, ducha_service::now())
+        .await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
 }

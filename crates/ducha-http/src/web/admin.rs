@@ -6,7 +6,7 @@
 
 mod forms;
 
-pub(crate) use forms::{add_unit, add_user, back, reset_password, unlock};
+pub(crate) use forms::{add_unit, add_user, back, reset_password, set_active, unlock};
 
 use super::form::Errs;
 use super::user::PageUser;

@@ -15,6 +15,7 @@ mod joint;
 mod login;
 pub(crate) mod proposals;
 mod report;
+mod security;
 mod shares;
 mod upload;
 mod user;
@@ -103,6 +104,24 @@ pub fn router() -> Router<AppState> {
         .route(
             "/admin/users/{id}/unlock",
             get(admin::back).post(admin::unlock),
+        )
+        .route(
+            "/admin/users/{id}/active",
+            get(admin::back).post(admin::set_active),
+        )
+        .route("/security-log", get(security::log_page))
+        .route("/security", get(security::security_page))
+        .route(
+            "/security/users/{id}/unlock",
+            get(security::back).post(security::unlock),
+        )
+        .route(
+            "/security/sessions/end",
+            get(security::back).post(security::end_session),
+        )
+        .route(
+            "/security/tokens/{id}/revoke",
+            get(security::back).post(security::revoke_token),
         )
         .route("/assessment", get(assessment::board))
         .route("/assessment/export.xlsx", get(assessment::scores_xlsx))

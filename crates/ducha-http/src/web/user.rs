@@ -123,6 +123,16 @@ impl PageUser {
         self.actor.has(Role::SystemAdmin) || self.actor.has(Role::SecurityAdmin)
     }
 
+    /// An admin account (system, security or audit): no business pages in its sidebar.
+    pub(crate) fn admin_only(&self) -> bool {
+        !self.actor.roles.is_empty() && self.actor.roles.iter().all(|r| r.is_admin())
+    }
+
+    /// Whether the user holds `role` (by its name), for the sidebar's admin entries.
+    pub(crate) fn has_role(&self, role: &str) -> bool {
+        self.actor.roles.iter().any(|r| r.as_str() == role)
+    }
+
     /// `on` for the sidebar entry of the current section.
     pub(crate) fn nav(&self, section: &str) -> &'static str {
         let p = self.path.as_str();
@@ -130,6 +140,7 @@ impl PageUser {
             "new" => p == "/items/new",
             "items" => (p == "/items" || p.starts_with("/items/")) && p != "/items/new",
             "workbench" => p == "/workbench" || p == "/" || p.starts_with("/workbench/"),
+            "security" => p == "/security" || p.starts_with("/security/"),
             other => p
                 .strip_prefix('/')
                 .is_some_and(|rest| rest.starts_with(other)),

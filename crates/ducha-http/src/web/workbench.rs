@@ -123,6 +123,10 @@ fn wb_key(k: &str) -> &'static str {
 
 /// `GET /workbench`.
 pub(crate) async fn page(State(s): State<AppState>, user: PageUser) -> Response {
+    // The three admins see their own work, never business content (三员分立).
+    if user.admin_only() {
+        return super::security::admin_workbench(&s, user).await;
+    }
     match s
         .services
         .workbench(&user.actor, ducha_service::now())

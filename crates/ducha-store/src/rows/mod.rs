@@ -7,6 +7,7 @@ mod evidence;
 mod joint;
 mod proposals;
 mod requests;
+mod security;
 mod workbench;
 
 pub use analytics::*;
@@ -16,6 +17,7 @@ pub use evidence::*;
 pub use joint::*;
 pub use proposals::*;
 pub use requests::*;
+pub use security::*;
 pub use workbench::*;
 
 use chrono::{DateTime, NaiveDate, Utc};

@@ -21,6 +21,7 @@ mod evidence;
 pub mod joint;
 pub mod proposals;
 mod reads;
+mod security;
 #[doc(hidden)]
 pub mod workbench;
 mod writes;
@@ -328,6 +329,7 @@ macro_rules! impl_sql_store {
             $crate::__sql_assessment!($store, $db);
             $crate::__sql_joint!($store, $db);
             $crate::__sql_proposals!($store, $db);
+            $crate::__sql_security!($store, $db);
         }
     };
 }

@@ -200,6 +200,21 @@ macro_rules! __sql_writes {
             .bind(user_id)
             .execute(&mut **tx)
             .await,
+            Update::UserRoles { user_id, roles } => {
+                let text = roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",");
+                sqlx::query::<$db>("UPDATE users SET roles = $2 WHERE id = $1")
+                    .bind(user_id)
+                    .bind(text)
+                    .execute(&mut **tx)
+                    .await
+            }
+            Update::UserActive { user_id, active } => {
+                sqlx::query::<$db>("UPDATE users SET active = $2 WHERE id = $1")
+                    .bind(user_id)
+                    .bind(active)
+                    .execute(&mut **tx)
+                    .await
+            }
             Update::Password { user_id, hash } => sqlx::query::<$db>(
                 "UPDATE users SET password_hash = $2, failed_logins = 0, \
                  locked_until = NULL WHERE id = $1",

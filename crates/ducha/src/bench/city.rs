@@ -262,10 +262,17 @@ pub async fn build(s: &Services, args: &BenchArgs) -> anyhow::Result<City> {
             return Ok(t.clone());
         }
         let actor: Actor = s.actor(user_id).await.map_err(err)?;
+        let input = ducha_service::tokens::TokenInput {
+            name: "bench".into(),
+            scope: Some("write".into()),
+            areas: vec![],
+            days: None,
+        };
         let t = s
-            .create_api_token(&actor, "bench", None, ducha_service::now())
+            .create_token(&actor, false, &input, ducha_service::now())
             .await
-            .map_err(err)?;
+            .map_err(err)?
+            .secret;
         tokens.insert(user_id, t.clone());
         Ok(t)
     };

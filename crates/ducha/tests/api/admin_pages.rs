@@ -112,7 +112,7 @@ async fn page_shows_the_tree_and_the_users(app: &TestApp) {
     })
     .collect();
     assert!(order.is_sorted(), "tree order {order:?}");
-    for (unit, depth, users) in [(o.city, 0, 4), (o.county_a, 1, 2), (o.town_b1, 2, 1)] {
+    for (unit, depth, users) in [(o.city, 0, 5), (o.county_a, 1, 2), (o.town_b1, 2, 1)] {
         let li = format!(
             "style=\"padding-left: {depth}rem\" data-unit=\"{unit}\" data-users=\"{users}\""
         );
@@ -212,7 +212,7 @@ async fn users_table_pages(app: &TestApp) {
     let (status, past) = sysadmin.page("/admin?q=bulk&page=9").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(table(&past), table(&html), "past the end: the last page");
-    // Every user of the city: 12 seeded and 55 more.
+    // Every user of the city: 13 seeded and 55 more.
     let (_, html) = sysadmin
         .page(&format!("/admin?unit={}&page=x", app.org.dept))
         .await;

@@ -206,7 +206,8 @@ impl Db {
 ///
 /// ```text
 /// 青山市 (city)                    leader, leader2 (another leader of the city),
-///                                  sysadmin, secadmin (admin accounts, console-made)
+///                                  sysadmin, secadmin, auditadmin (admin accounts,
+///                                  console-made)
 /// ├── 市委督查室 (supervision)      sup
 /// ├── 东城县 (county A)             county_a (liaison), county_a_chief (unit head)
 /// │   ├── 东城A1镇 (township)       town_a1
@@ -236,6 +237,7 @@ pub struct Users {
     pub leader2: i64,
     pub sysadmin: i64,
     pub secadmin: i64,
+    pub auditadmin: i64,
     pub county_a: i64,
     pub county_a_chief: i64,
     pub town_a1: i64,
@@ -294,6 +296,7 @@ pub async fn seed(services: &Services) -> Org {
         leader2: add_user("leader2", "李副市长", city, "leader").await,
         sysadmin: add_user("sysadmin", "系统管理员", city, "system_admin").await,
         secadmin: add_user("secadmin", "安全管理员", city, "security_admin").await,
+        auditadmin: add_user("auditadmin", "审计管理员", city, "audit_admin").await,
         county_a: add_user("county_a", "东城联络员", county_a, "liaison").await,
         county_a_chief: add_user("county_a_chief", "东城县长", county_a, "unit_head").await,
         town_a1: add_user("town_a1", "A1镇联络员", town_a1, "liaison").await,

@@ -1,4 +1,5 @@
-//! The admin page's forms: add a unit, add a user, reset a password, lift a login lock. Each
+//! The admin page's forms: add a unit, add a user, reset a password, lift a login lock,
+//! disable or enable a user. Each
 //! checks the CSRF token and that the user is an admin, calls its use case, and on success
 //! returns to the page with a toast; a refusal re-renders the page (see [`super::refused`]).
 
@@ -169,6 +170,40 @@ pub(crate) async fn unlock(
     {
         Ok(()) => Redirect::to("/admin?done=unlocked").into_response(),
         // Unlocking has no fields: whatever is refused is said in the alert.
+        Err(e) => {
+            refused(&s, user, View::default(), e, |v, errors| {
+                v.alert = errors.rest().into_iter().next();
+            })
+            .await
+        }
+    }
+}
+
+/// Disables a user (their sessions and API tokens end at once) or enables them again.
+pub(crate) async fn set_active(
+    State(s): State<AppState>,
+    user: PageUser,
+    Id(id): Id,
+    body: Bytes,
+) -> Response {
+    let f = match checked(&user, &body) {
+        Ok(f) => f,
+        Err(r) => return *r,
+    };
+    let active = f.get("active") == "true";
+    match s
+        .services
+        .set_user_active(&user.actor, id, active, ducha_service::now())
+        .await
+    {
+        Ok(()) => {
+            let done = if active {
+                "user_enabled"
+            } else {
+                "user_disabled"
+            };
+            Redirect::to(&format!("/admin?done={done}")).into_response()
+        }
         Err(e) => {
             refused(&s, user, View::default(), e, |v, errors| {
                 v.alert = errors.rest().into_iter().next();
