@@ -131,7 +131,7 @@ EOF
   api POST "/items/$item/approve" '{}' >/dev/null
   csrf="$(login sup)"
   api POST "/items/$item/dispatch" '{"assignments":[{"unit_id":3,"role":"lead"}]}' >/dev/null
-  token="$(api POST /tokens '{"name":"fuzz","days":1}' | json_field '["token"]')"
+  token="$(api POST /tokens '{"name":"fuzz","days":1,"scope":"write"}' | json_field '["token"]')"
   local auth=(-H "Authorization: Bearer $token")
   chain_head() { curl -sf "${auth[@]}" "$base/api/v1/audit/head"; }
 

@@ -9,8 +9,8 @@ mod api;
 mod auth;
 mod error;
 mod extract;
-pub mod tls;
 mod security;
+pub mod tls;
 mod web;
 
 use axum::Router;
@@ -91,10 +91,15 @@ async fn client_scope(
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    let client = req
-        .extensions()
+    let ext = req.extensions();
+    let client = ext
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
+        .map(|c| c.0)
+        .or_else(|| {
+            ext.get::<axum::extract::ConnectInfo<tls::Peer>>()
+                .map(|c| c.0.0)
+        })
+        .map(|a| a.ip().to_string())
         .unwrap_or_default();
     ducha_service::security::with_client(client, next.run(req)).await
 }
@@ -130,7 +135,7 @@ pub async fn serve_tls(
     ));
     axum::serve(
         tls::TlsListener::new(listener, tls)?,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        app.into_make_service_with_connect_info::<tls::Peer>(),
     )
     .with_graceful_shutdown(shutdown)
     .await

@@ -154,3 +154,13 @@ impl Listener for TlsListener {
         Ok(self.local)
     }
 }
+
+/// The peer address of a TLS connection, for the security log's client address.
+#[derive(Debug, Clone, Copy)]
+pub struct Peer(pub SocketAddr);
+
+impl axum::extract::connect_info::Connected<axum::serve::IncomingStream<'_, TlsListener>> for Peer {
+    fn connect_info(stream: axum::serve::IncomingStream<'_, TlsListener>) -> Self {
+        Peer(*stream.remote_addr())
+    }
+}

@@ -365,8 +365,8 @@ const SEATS: [(Role, &str); 9] = [
     (AuditAdmin, "auditadmin"),
 ];
 
-/// The audit admin, made at the console as the other two admins are, and a member body of
-/// the city's leading group with its liaison (the group's head and office seated first).
+/// A member body of the city's leading group with its liaison (the group's head and office
+/// seated first).
 async fn add_accounts(app: &TestApp) {
     let now = ducha_service::now();
     let body = app
@@ -412,23 +412,6 @@ async fn add_accounts(app: &TestApp) {
     ] {
         sup.post("/joint/seats", seat).await.ok();
     }
-    app.services
-        .create_user_with_hash(
-            None,
-            &ducha_service::org::UserInput {
-                username: "auditadmin".into(),
-                display_name: "审计管理员".into(),
-                unit_id: app.org.city,
-                roles: vec!["audit_admin".into()],
-                password: PASSWORD.into(),
-                phone: String::new(),
-                email: String::new(),
-            },
-            ducha_service::auth::hash_password(PASSWORD).expect("hash"),
-            ducha_service::now(),
-        )
-        .await
-        .expect("audit admin");
 }
 
 /// One chain per county, each with a report, an extension, a help request, a refusal and a
@@ -934,7 +917,9 @@ async fn web_matrix(app: &TestApp) {
                 // Refused: 403 for the forged token, or 404 first for an object the caller
                 // does not see.
                 if s != StatusCode::FORBIDDEN && s != StatusCode::NOT_FOUND {
-                    wrong.push(format!("{role:?} POST {own} without CSRF: {s}, not refused"));
+                    wrong.push(format!(
+                        "{role:?} POST {own} without CSRF: {s}, not refused"
+                    ));
                 }
                 if let Page::Roles(r) = rule
                     && !r.contains(role)
