@@ -17,6 +17,8 @@ str_enum!(
         UserPasswordReset = "user.password_reset",
         /// The security admin lifted a login lock.
         UserUnlocked = "user.unlocked",
+        /// A user chose a new password themselves (at the first login or later).
+        UserPasswordChanged = "user.password_changed",
         /// An item was registered as a draft.
         ItemCreated = "item.created",
         /// A draft was edited.

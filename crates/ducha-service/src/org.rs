@@ -178,8 +178,8 @@ impl Services {
                 vec![]
             }
         };
-        if !crate::auth::password_ok(&input.password) {
-            e.add("password", "validation.password_weak");
+        if let Some(key) = crate::auth::password_problem(&input.password, &input.username) {
+            e.add("password", key);
         }
         let phone = bounded(&mut e, "phone", &input.phone, false, 30);
         let email = bounded(&mut e, "email", &input.email, false, 100);
@@ -207,6 +207,9 @@ impl Services {
                     password_hash,
                     phone,
                     email,
+                    // Created by an admin: the user chooses their own password at the first
+                    // login. Accounts made at the console or by the demo's seed are not.
+                    must_change_password: actor.is_some(),
                 })],
             )
             .await
@@ -244,8 +247,8 @@ impl Services {
         if actor.is_some() && user.roles.0.iter().any(|r| r.is_admin()) {
             return Err(ServiceError::Forbidden);
         }
-        if !crate::auth::password_ok(password) {
-            return Err(ValidationErrors::single("password", "validation.password_weak").into());
+        if let Some(key) = crate::auth::password_problem(password, &user.username) {
+            return Err(ValidationErrors::single("password", key).into());
         }
         let pw = password.to_string();
         let hash = crate::auth::argon2(move || crate::auth::hash_password(&pw)).await??;
@@ -258,12 +261,19 @@ impl Services {
                 ..Subject::default()
             },
             serde_json::json!({ "user_id": user_id }),
-            vec![Update::Password { user_id, hash }],
+            // A password an admin set is changed by its user at the next login.
+            vec![Update::Password {
+                user_id,
+                hash,
+                must_change: actor.is_some(),
+                at: now,
+            }],
             vec![],
         )
         .await?;
         // Whoever held the old password is logged out.
         self.store.delete_user_sessions(user_id).await?;
+        // security-log: password_reset
         Ok(())
     }
 

@@ -446,7 +446,7 @@ async fn reset_ends_sessions_and_unlock_lifts_the_lock(app: &TestApp) {
     }
     app.try_login("county_b", PASSWORD)
         .await
-        .error(StatusCode::LOCKED, "error.locked");
+        .error(StatusCode::UNAUTHORIZED, "error.login_failed");
     let unlock = format!("/admin/users/{}/unlock", u.county_b);
     let (_, html) = sysadmin.page("/admin").await;
     let row = &html[html
@@ -463,7 +463,7 @@ async fn reset_ends_sessions_and_unlock_lifts_the_lock(app: &TestApp) {
     assert!(html.contains(&format!("role=\"alert\">{}</div>", zh("error.forbidden"))));
     app.try_login("county_b", PASSWORD)
         .await
-        .error(StatusCode::LOCKED, "error.locked");
+        .error(StatusCode::UNAUTHORIZED, "error.login_failed");
 
     let secadmin = Browser::login(app, "secadmin").await;
     let (_, html) = secadmin.page("/admin").await;
