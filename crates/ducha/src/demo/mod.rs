@@ -34,6 +34,9 @@ pub async fn run(
     // admins and supervisors. The seeded accounts were made at the console, so they need no
     // first-login password change either.
     cfg.service.auth.twofactor_roles = Vec::new();
+    // Everyone trying the demo shares the printed accounts: one person's login must not end
+    // another's session.
+    cfg.service.auth.max_sessions_per_user = 0;
     cfg.validate()?;
     let backend = Backend::open(&cfg.database).await?;
     backend.init_chain(&cfg.audit.hash).await?;

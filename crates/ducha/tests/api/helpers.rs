@@ -422,6 +422,24 @@ impl TestApp {
             .await
     }
 
+    /// The first login of an account an admin created or reset: the password answers
+    /// `login_pending` with `password_change`, then `new_password` completes the login.
+    pub async fn first_login(&self, username: &str, password: &str, new_password: &str) -> Resp {
+        let r = self.try_login(username, password).await;
+        assert_eq!(r.body["need"], "password_change", "{}", r.body);
+        let body =
+            json!({ "pending_token": r.body["pending_token"], "new_password": new_password });
+        self.anonymous()
+            .send(
+                Method::POST,
+                "/auth/login",
+                Some(body.to_string().into()),
+                false,
+                &[],
+            )
+            .await
+    }
+
     /// Stops the server and drops a PostgreSQL test database.
     pub async fn finish(self) {
         self.server.abort();
