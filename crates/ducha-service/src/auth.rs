@@ -219,7 +219,7 @@ impl Services {
         } else {
             None
         };
-        let Some(user) = found.filter(|u| !u.locked_until.is_some_and(|t| t > now)) else {
+        let Some(user) = found.filter(|u| u.locked_until.is_none_or(|t| t <= now)) else {
             // Unknown, or locked: the same work as a real check and the same answer, so
             // neither timing nor status reveals which names exist.
             verify_blocking(dummy_hash().to_string(), password.to_string()).await;

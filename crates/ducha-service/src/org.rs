@@ -312,6 +312,7 @@ impl Services {
             vec![],
         )
         .await?;
+        // security-log: account_unlocked
         Ok(())
     }
 

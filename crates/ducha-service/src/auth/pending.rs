@@ -24,7 +24,7 @@ impl Services {
         let user = self.store.user(p.user_id).await?;
         match user {
             Some(u)
-                if p.expires_at > now && u.active && !u.locked_until.is_some_and(|t| t > now) =>
+                if p.expires_at > now && u.active && u.locked_until.is_none_or(|t| t <= now) =>
             {
                 Ok((p, u))
             }
