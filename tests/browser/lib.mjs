@@ -55,7 +55,10 @@ export const TEXT = {
   inbox: { zh: '消息', en: 'Inbox' },
   inboxEmpty: { zh: '暂无消息', en: 'No messages' },
   logout: { zh: '退出', en: 'Log out' },
-  loginFailed: { zh: '用户名或密码错误', en: 'Wrong user name or password' },
+  loginFailed: {
+    zh: '用户名或密码错误；连续失败多次后账号将临时锁定',
+    en: 'Wrong user name or password; repeated failures lock the account for a while',
+  },
   sessionExpired: { zh: '登录已过期，请重新登录', en: 'Your session expired; please log in again' },
   notFound: { zh: '未找到该记录', en: 'Not found' },
 };

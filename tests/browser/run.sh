@@ -74,6 +74,13 @@ base_url = "$base"
 [scheduler]
 # The pages must show the city exactly as seeded, whatever today's date is.
 enabled = false
+
+[service.auth]
+# As ducha demo serves the city: the printed accounts log in with the password alone and
+# are shared by every scenario. A real deployment keeps the defaults (two-factor login for
+# admins and supervisors, three sessions per user); scenarios/twofactor.test.mjs enrols a user.
+twofactor_roles = []
+max_sessions_per_user = 0
 EOF
   # Only this file configures the server, whatever DUCHA_* variables the caller has set.
   (

@@ -383,8 +383,8 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("error.unauthorized", "请先登录", "Please log in"),
     (
         "error.login_failed",
-        "用户名或密码错误",
-        "Wrong user name or password",
+        "用户名或密码错误；连续失败多次后账号将临时锁定",
+        "Wrong user name or password; repeated failures lock the account for a while",
     ),
     (
         "error.locked",
@@ -488,6 +488,7 @@ fn catalogue() -> &'static std::collections::HashMap<&'static str, (&'static str
             .chain(crate::i18n_harden::HARDEN)
             .chain(crate::i18n_secrets::SECRETS)
             .chain(crate::i18n_security::SECURITY)
+            .chain(crate::i18n_auth::AUTH)
             .map(|(k, zh, en)| (*k, (*zh, *en)))
             .collect()
     })
@@ -716,6 +717,7 @@ mod tests {
             .chain(crate::i18n_harden::HARDEN)
             .chain(crate::i18n_secrets::SECRETS)
             .chain(crate::i18n_security::SECURITY)
+            .chain(crate::i18n_auth::AUTH)
             .collect();
         assert_eq!(catalogue().len(), all.len(), "a key is defined twice");
         for (k, zh, en) in all {

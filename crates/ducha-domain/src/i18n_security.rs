@@ -48,6 +48,11 @@ pub(crate) const SECURITY: &[(&str, &str, &str)] = &[
         "Ended a session of {username}",
     ),
     (
+        "security.msg.session_limit",
+        "{username} 新登录，超出同时在线会话上限，结束其最早的 {ended} 个会话",
+        "{username} logged in beyond the concurrent-session limit: {ended} oldest session(s) ended",
+    ),
+    (
         "security.msg.sessions_revoked",
         "撤销 {username} 的全部会话和 API 令牌",
         "Revoked every session and API token of {username}",

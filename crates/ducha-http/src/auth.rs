@@ -56,6 +56,40 @@ pub(crate) fn same_origin(parts: &Parts) -> bool {
     }
 }
 
+/// The client's address for the login throttle: the peer of the connection, or the last
+/// `X-Forwarded-For` entry when the configuration trusts a proxy in front.
+pub(crate) fn client_addr(parts: &Parts, trust_forwarded_for: bool) -> Option<String> {
+    if trust_forwarded_for
+        && let Some(last) = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .rfind(|v| !v.is_empty())
+    {
+        return Some(last.chars().take(64).collect());
+    }
+    parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+}
+
+/// Name of the cookie holding a pending login (between the password and its next step).
+pub const PENDING_COOKIE: &str = "ducha_pending";
+
+/// Builds the pending-login cookie: only the login pages see it.
+pub(crate) fn pending_cookie(token: String, secure: bool) -> Cookie<'static> {
+    Cookie::build((PENDING_COOKIE, token))
+        .path("/login")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Strict)
+        .build()
+}
+
 /// Builds the session cookie.
 pub(crate) fn session_cookie(token: String, secure: bool) -> Cookie<'static> {
     Cookie::build((SESSION_COOKIE, token))

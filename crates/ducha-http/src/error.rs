@@ -59,7 +59,7 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
     /// Machine-readable class: `bad_request`, `invalid`, `conflict`, `not_found`, `forbidden`,
-    /// `unauthorized`, `locked`, `too_large`, `unsupported_media_type`, `internal`.
+    /// `unauthorized`, `too_many_requests`, `too_large`, `unsupported_media_type`, `internal`.
     pub code: &'static str,
     /// Message key (for conflicts, the rule that would be broken).
     pub key: &'static str,
@@ -177,7 +177,21 @@ impl AppError {
                     "unauthorized",
                     "error.login_failed",
                 ),
-                ServiceError::Locked => plain(StatusCode::LOCKED, "locked", "error.locked"),
+                // A locked account answers as a wrong password does: the status must not tell
+                // which names exist.
+                ServiceError::Locked => plain(
+                    StatusCode::UNAUTHORIZED,
+                    "unauthorized",
+                    "error.login_failed",
+                ),
+                ServiceError::CodeWrong => {
+                    plain(StatusCode::UNAUTHORIZED, "unauthorized", "error.code_wrong")
+                }
+                ServiceError::Throttled => plain(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "too_many_requests",
+                    "error.throttled",
+                ),
                 ServiceError::Store(err) => {
                     let op = operation_id();
                     tracing::error!(operation_id = %op, error = ?err, "internal error");

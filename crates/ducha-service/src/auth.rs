@@ -1,7 +1,16 @@
-//! Login with lockout, sessions with an idle timeout and CSRF token, and API tokens.
+//! Login with lockout and a per-address throttle, the second step (TOTP two-factor, a
+//! first-login password change, enrolment), sessions with idle and absolute timeouts and a
+//! per-user limit, and API tokens.
 //!
 //! Only SHA-256 hashes of session and API tokens are stored, so a copy of the database does not
 //! let anyone log in.
+
+mod password;
+mod pending;
+mod throttle;
+mod twofactor;
+
+pub use twofactor::{Enrolment, TwoFactorStatus};
 
 use crate::Services;
 use crate::context::actor_from;
@@ -12,7 +21,9 @@ use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use chrono::{DateTime, Duration, Utc};
 use ducha_domain::chain::hex;
 use ducha_domain::org::Actor;
-use ducha_store::SessionRow;
+use ducha_domain::org::Role;
+use ducha_store::{PendingLoginRow, SessionRow};
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
 
@@ -62,11 +73,9 @@ pub fn verify_password(phc: &str, password: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// A password policy check: at least 10 characters with letters and digits.
-pub fn password_ok(password: &str) -> bool {
-    password.chars().count() >= 10
-        && password.chars().any(|c| c.is_alphabetic())
-        && password.chars().any(|c| c.is_ascii_digit())
+/// The password policy's broken rule for `username`, as a message key (history aside).
+pub fn password_problem(password: &str, username: &str) -> Option<&'static str> {
+    ducha_domain::password::check(password, username)
 }
 
 fn dummy_hash() -> &'static str {
@@ -97,14 +106,110 @@ async fn verify_blocking(phc: String, password: String) -> bool {
         .unwrap_or(false)
 }
 
+/// Authentication settings (part of `[service.auth]`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuthSettings {
+    /// Roles that must log in with a second factor (TOTP); empty: two-factor is optional.
+    pub twofactor_roles: Vec<Role>,
+    /// Issuer shown by authenticator apps.
+    pub totp_issuer: String,
+    /// Hours a session lasts at most, however active.
+    pub session_absolute_hours: i64,
+    /// Sessions a user may hold at once; a new login ends the oldest (0: no limit).
+    pub max_sessions_per_user: i64,
+    /// Minutes a login may wait between the password and its second step.
+    pub pending_minutes: i64,
+    /// Failed logins from one client address within the window that refuse further attempts
+    /// from it until the window ends, whatever the name (0: no limit).
+    pub address_failures: i64,
+    /// Length of that window in minutes.
+    pub address_window_minutes: i64,
+    /// Take the client address from the last `X-Forwarded-For` entry (only behind a proxy
+    /// that sets it; otherwise anyone could pick their address).
+    pub trust_forwarded_for: bool,
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        Self {
+            twofactor_roles: vec![
+                Role::SystemAdmin,
+                Role::SecurityAdmin,
+                Role::AuditAdmin,
+                Role::Supervisor,
+            ],
+            totp_issuer: "ducha".into(),
+            session_absolute_hours: 12,
+            max_sessions_per_user: 3,
+            pending_minutes: 10,
+            address_failures: 30,
+            address_window_minutes: 15,
+            trust_forwarded_for: false,
+        }
+    }
+}
+
+impl AuthSettings {
+    /// Checks the values types cannot.
+    pub fn validate(&self) -> Result<(), String> {
+        if !(1..=24 * 30).contains(&self.session_absolute_hours)
+            || !(0..=100).contains(&self.max_sessions_per_user)
+            || !(1..=60).contains(&self.pending_minutes)
+            || self.address_failures < 0
+            || !(1..=24 * 60).contains(&self.address_window_minutes)
+        {
+            return Err("service.auth: session_absolute_hours must be 1–720, \
+                        max_sessions_per_user 0–100, pending_minutes 1–60, address_failures at \
+                        least 0 and address_window_minutes 1–1440"
+                .into());
+        }
+        if self.totp_issuer.is_empty() || self.totp_issuer.contains(':') {
+            return Err("service.auth.totp_issuer must be set and hold no ':'".into());
+        }
+        Ok(())
+    }
+}
+
+/// What a login needs before it becomes a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum LoginNeed {
+    /// The TOTP code (or a recovery code).
+    Code,
+    /// A new password of the user's own (an admin set the current one).
+    PasswordChange,
+    /// Enrolment in two-factor login (required for the user's role).
+    Enrol,
+}
+
+/// The answer to a login step.
+#[derive(Debug, Clone)]
+pub enum LoginStep {
+    /// Logged in.
+    Session(NewSession),
+    /// The password was right; the pending token leads to the next step only.
+    Pending {
+        /// Secret of the pending login (a cookie or the API's `pending_token`).
+        token: String,
+        /// What it needs next.
+        need: LoginNeed,
+    },
+}
+
 impl Services {
-    /// Checks a user name and password; locks the account after too many failures.
+    /// Checks a user name and password; locks the account after too many failures. Answers the
+    /// same for an unknown name, a wrong password and a locked account, with the same work.
+    /// `addr` is the client's address for the per-address throttle.
     pub async fn login(
         &self,
         username: &str,
         password: &str,
+        addr: Option<&str>,
         now: DateTime<Utc>,
-    ) -> ServiceResult<NewSession> {
+    ) -> ServiceResult<LoginStep> {
+        self.throttle_check(addr, now).await?;
         let username = username.trim();
         // No stored name is empty, over-long or holds control characters (PostgreSQL refuses NUL).
         let plausible =
@@ -114,18 +219,22 @@ impl Services {
         } else {
             None
         };
-        let Some(user) = found else {
-            // Same work as a real check, so timing does not reveal which names exist.
+        let locked = found
+            .as_ref()
+            .filter(|u| u.locked_until.is_some_and(|t| t > now))
+            .cloned();
+        let Some(user) = found.filter(|u| u.locked_until.is_none_or(|t| t <= now)) else {
+            // Unknown, or locked: the same work as a real check and the same answer, so
+            // neither timing nor status reveals which names exist.
             verify_blocking(dummy_hash().to_string(), password.to_string()).await;
-            self.security_event(crate::security::login_unknown(), now)
-                .await?;
+            self.throttle_failed(addr, now).await?;
+            let e = match &locked {
+                Some(u) => crate::security::login_refused(u),
+                None => crate::security::login_unknown(),
+            };
+            self.security_event(e, now).await?;
             return Err(ServiceError::LoginFailed);
         };
-        if user.locked_until.is_some_and(|t| t > now) {
-            self.security_event(crate::security::login_refused(&user), now)
-                .await?;
-            return Err(ServiceError::Locked);
-        }
         let mut failures = user.failed_logins;
         if user.locked_until.is_some() {
             // The lock has ended: the failures that caused it are forgotten, so one wrong
@@ -134,42 +243,129 @@ impl Services {
             self.store.login_succeeded(user.id).await?;
             failures = 0;
         }
-        if !user.active || !verify_blocking(user.password_hash.clone(), password.to_string()).await
-        {
-            let lock = (failures + 1 >= self.config.lockout_threshold)
-                .then(|| now + Duration::minutes(self.config.lockout_minutes));
-            self.store.login_failed(user.id, lock).await?;
+        let good = verify_blocking(user.password_hash.clone(), password.to_string()).await;
+        if !good || !user.active {
+            let lock = self.count_failure(user.id, failures, addr, now).await?;
             self.security_event(
                 crate::security::login_failed(&user, failures + 1, lock),
                 now,
             )
             .await?;
-            tracing::info!(user_id = user.id, locked = lock.is_some(), "failed login");
-            return Err(if lock.is_some() {
-                ServiceError::Locked
-            } else {
-                ServiceError::LoginFailed
-            });
+            return Err(ServiceError::LoginFailed);
         }
-        self.store.login_succeeded(user.id).await?;
-        self.security_event(crate::security::login_succeeded(&user), now)
-            .await?;
+        // The password is right; the failures are forgotten only when the whole login is
+        // (a wrong code still counts toward the lock).
+        match self.login_need(&user, false).await? {
+            None => {
+                self.store.login_succeeded(user.id).await?;
+                Ok(LoginStep::Session(self.start_session(user.id, now).await?))
+            }
+            Some(need) => {
+                let token = random_token()?;
+                self.store
+                    .create_pending(&PendingLoginRow {
+                        token_hash: token_hash(&token),
+                        user_id: user.id,
+                        factor_done: false,
+                        created_at: now,
+                        expires_at: now + Duration::minutes(self.config.auth.pending_minutes),
+                    })
+                    .await?;
+                Ok(LoginStep::Pending { token, need })
+            }
+        }
+    }
+
+    /// Records a failed login (wrong password or code): counts toward the account's lock and
+    /// the address's throttle; returns the lock it set, if any.
+    pub(crate) async fn count_failure(
+        &self,
+        user_id: i64,
+        failures: i64,
+        addr: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> ServiceResult<Option<DateTime<Utc>>> {
+        let lock = (failures + 1 >= self.config.lockout_threshold)
+            .then(|| now + Duration::minutes(self.config.lockout_minutes));
+        self.store.login_failed(user_id, lock).await?;
+        self.throttle_failed(addr, now).await?;
+        if lock.is_some() {
+            tracing::info!(user_id, "account locked after failed logins");
+        }
+        Ok(lock)
+    }
+
+    /// What a user whose password was right still needs, in order: the code when two-factor
+    /// is active, their own password when an admin set it, an enrolment when their role
+    /// requires two-factor login.
+    pub(crate) async fn login_need(
+        &self,
+        user: &ducha_store::UserRow,
+        factor_done: bool,
+    ) -> ServiceResult<Option<LoginNeed>> {
+        let totp = self.store.totp(user.id).await?;
+        let active = totp.is_some_and(|t| t.active);
+        if active && !factor_done {
+            return Ok(Some(LoginNeed::Code));
+        }
+        if user.must_change_password {
+            return Ok(Some(LoginNeed::PasswordChange));
+        }
+        if !active && self.twofactor_required(&user.roles.0) {
+            return Ok(Some(LoginNeed::Enrol));
+        }
+        Ok(None)
+    }
+
+    /// Whether a user with `roles` must log in with a second factor.
+    pub fn twofactor_required(&self, roles: &[Role]) -> bool {
+        roles
+            .iter()
+            .any(|r| self.config.auth.twofactor_roles.contains(r))
+    }
+
+    /// Opens a session, ending the user's oldest beyond the concurrent-session limit.
+    pub(crate) async fn start_session(
+        &self,
+        user_id: i64,
+        now: DateTime<Utc>,
+    ) -> ServiceResult<NewSession> {
         let token = random_token()?;
         let csrf = random_token()?;
         self.store
             .create_session(&SessionRow {
                 token_hash: token_hash(&token),
-                user_id: user.id,
+                user_id,
                 csrf_token: csrf.clone(),
                 created_at: now,
                 expires_at: now + Duration::minutes(self.config.session_idle_minutes),
                 last_seen_at: now,
             })
             .await?;
+        let username = self.username(user_id).await?;
+        let e = crate::security::SecEvent::new(ducha_domain::security::SecurityKind::LoginSucceeded)
+            .by(user_id)
+            .on(user_id)
+            .args(serde_json::json!({ "username": username }));
+        self.security_event(e, now).await?;
+        let keep = self.config.auth.max_sessions_per_user;
+        if keep > 0 {
+            let ended = self.store.trim_sessions(user_id, keep).await?;
+            if ended > 0 {
+                let e = crate::security::SecEvent::new(
+                    ducha_domain::security::SecurityKind::SessionEnded,
+                )
+                .on(user_id)
+                .message("security.msg.session_limit")
+                .args(serde_json::json!({ "username": username, "ended": ended }));
+                self.security_event(e, now).await?;
+                tracing::info!(user_id, ended, "oldest sessions ended by a new login");
+            }
+        }
         Ok(NewSession {
             token,
             csrf,
-            user_id: user.id,
+            user_id,
         })
     }
 
@@ -195,12 +391,13 @@ impl Services {
             .session_actor(&hash)
             .await?
             .ok_or(ServiceError::Unauthorized)?;
-        if s.expires_at <= now {
+        let absolute = s.created_at + Duration::hours(self.config.auth.session_absolute_hours);
+        if s.expires_at <= now || absolute <= now {
             self.store.delete_session(&hash).await?;
             return Err(ServiceError::Unauthorized);
         }
         if now - s.last_seen_at > Duration::minutes(1) {
-            let expires = now + Duration::minutes(self.config.session_idle_minutes);
+            let expires = (now + Duration::minutes(self.config.session_idle_minutes)).min(absolute);
             self.store.touch_session(&hash, now, expires).await?;
         }
         Ok((actor_from(s.actor)?, s.csrf_token))

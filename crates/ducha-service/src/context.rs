@@ -20,6 +20,8 @@ pub struct Config {
     pub item_number_prefix: String,
     /// Minutes of inactivity after which a session ends.
     pub session_idle_minutes: i64,
+    /// Two-factor login, session limits and the per-address login throttle.
+    pub auth: crate::auth::AuthSettings,
     /// Failed logins in a row that lock an account.
     pub lockout_threshold: i64,
     /// Minutes an account stays locked.
@@ -54,6 +56,7 @@ impl Default for Config {
             refusal_window_days: 3,
             item_number_prefix: "督".into(),
             session_idle_minutes: 30,
+            auth: Default::default(),
             lockout_threshold: 5,
             lockout_minutes: 15,
             lights: Default::default(),

@@ -27,6 +27,12 @@ pub enum ServiceError {
     /// Too many failed logins.
     #[error("account locked")]
     Locked,
+    /// A wrong or reused two-factor code (or recovery code).
+    #[error("wrong code")]
+    CodeWrong,
+    /// Too many failed logins from this client address: refused for a while.
+    #[error("too many attempts")]
+    Throttled,
     /// The store failed.
     #[error(transparent)]
     Store(StoreError),

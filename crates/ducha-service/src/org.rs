@@ -195,8 +195,8 @@ impl Services {
                 vec![]
             }
         };
-        if !crate::auth::password_ok(&input.password) {
-            e.add("password", "validation.password_weak");
+        if let Some(key) = crate::auth::password_problem(&input.password, &input.username) {
+            e.add("password", key);
         }
         let phone = bounded(&mut e, "phone", &input.phone, false, 30);
         let email = bounded(&mut e, "email", &input.email, false, 100);
@@ -231,6 +231,9 @@ impl Services {
                     password_hash,
                     phone: row_phone,
                     email: row_email,
+                    // Created by an admin: the user chooses their own password at the first
+                    // login. Accounts made at the console or by the demo's seed are not.
+                    must_change_password: actor.is_some(),
                 })],
             )
             .await
@@ -279,8 +282,8 @@ impl Services {
         if actor.is_some() && user.roles.0.iter().any(|r| r.is_admin()) {
             return Err(ServiceError::Forbidden);
         }
-        if !crate::auth::password_ok(password) {
-            return Err(ValidationErrors::single("password", "validation.password_weak").into());
+        if let Some(key) = crate::auth::password_problem(password, &user.username) {
+            return Err(ValidationErrors::single("password", key).into());
         }
         let pw = password.to_string();
         let hash = crate::auth::argon2(move || crate::auth::hash_password(&pw)).await??;
@@ -293,7 +296,13 @@ impl Services {
                 ..Subject::default()
             },
             serde_json::json!({ "user_id": user_id }),
-            vec![Update::Password { user_id, hash }],
+            // A password an admin set is changed by its user at the next login.
+            vec![Update::Password {
+                user_id,
+                hash,
+                must_change: actor.is_some(),
+                at: now,
+            }],
             vec![],
         )
         .await?;

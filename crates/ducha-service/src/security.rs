@@ -370,13 +370,6 @@ pub(crate) fn login_failed(
     }
 }
 
-/// A successful login.
-pub(crate) fn login_succeeded(user: &ducha_store::UserRow) -> SecEvent {
-    SecEvent::new(SecurityKind::LoginSucceeded)
-        .by(user.id)
-        .on(user.id)
-        .args(serde_json::json!({ "username": user.username }))
-}
 
 impl Services {
     /// Records the end of the session with this token hash, if it is one.

@@ -229,10 +229,84 @@ pub trait SecurityStore: Send + Sync {
     async fn locked_users(&self, root: &UnitPath, now: DateTime<Utc>) -> StoreResult<Vec<UserRow>>;
 }
 
+/// A user's TOTP secret and state.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TotpRow {
+    /// Base32 secret.
+    pub secret: String,
+    /// Confirmed with a code (until then, an enrolment in progress).
+    pub active: bool,
+    /// The last accepted time step.
+    pub last_step: Option<i64>,
+}
+
+/// A login between the password and its second step (no business access).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PendingLoginRow {
+    /// SHA-256 of the pending token.
+    pub token_hash: String,
+    /// The user.
+    pub user_id: i64,
+    /// The code (or a recovery code) was given.
+    pub factor_done: bool,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Ends.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Two-factor secrets, recovery codes, password history, pending logins and the per-address
+/// throttle (security data, outside the event chain).
+#[async_trait]
+pub trait AuthStore: Send + Sync {
+    /// A user's TOTP state.
+    async fn totp(&self, user_id: i64) -> StoreResult<Option<TotpRow>>;
+    /// Starts (or restarts) an enrolment: a new inactive secret replaces any other.
+    async fn set_totp(&self, user_id: i64, secret: &str, at: DateTime<Utc>) -> StoreResult<()>;
+    /// Activates the secret at the confirming code's step, replacing the recovery codes.
+    async fn activate_totp(
+        &self,
+        user_id: i64,
+        step: i64,
+        code_hashes: &[String],
+    ) -> StoreResult<()>;
+    /// Accepts `step` unless it is not after the last accepted one (no code is used twice).
+    async fn use_totp_step(&self, user_id: i64, step: i64) -> StoreResult<bool>;
+    /// Removes a user's second factor and recovery codes.
+    async fn delete_totp(&self, user_id: i64) -> StoreResult<()>;
+    /// Marks an unused recovery code used; false when there is none.
+    async fn use_recovery_code(
+        &self,
+        user_id: i64,
+        code_hash: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+    /// Unused recovery codes left.
+    async fn recovery_codes_left(&self, user_id: i64) -> StoreResult<i64>;
+    /// The previous password hashes, newest first.
+    async fn password_history(&self, user_id: i64) -> StoreResult<Vec<String>>;
+    /// Stores a pending login.
+    async fn create_pending(&self, p: &PendingLoginRow) -> StoreResult<()>;
+    /// A pending login by its token's hash.
+    async fn pending(&self, token_hash: &str) -> StoreResult<Option<PendingLoginRow>>;
+    /// Records that the pending login's second factor was given.
+    async fn pending_factor_done(&self, token_hash: &str) -> StoreResult<()>;
+    /// Ends a pending login.
+    async fn delete_pending(&self, token_hash: &str) -> StoreResult<()>;
+    /// Counts a failed login from `addr` in the window starting after `window_start`
+    /// (epoch seconds; an older window starts again at `now`); returns the window's count.
+    async fn throttle_failed(&self, addr: &str, now: i64, window_start: i64) -> StoreResult<i64>;
+    /// Failures from `addr` in the window starting after `window_start`.
+    async fn throttle_count(&self, addr: &str, window_start: i64) -> StoreResult<i64>;
+    /// Ends a user's oldest sessions beyond the newest `keep`; returns how many ended.
+    async fn trim_sessions(&self, user_id: i64, keep: i64) -> StoreResult<u64>;
+}
+
 /// Everything a backend provides.
 pub trait Store:
     OrgStore
     + SessionStore
+    + AuthStore
     + ItemStore
     + EventStore
     + ClockStore
@@ -248,6 +322,7 @@ pub trait Store:
 impl<
     T: OrgStore
         + SessionStore
+        + AuthStore
         + ItemStore
         + EventStore
         + ClockStore
@@ -765,6 +840,10 @@ pub enum Update {
         user_id: i64,
         /// The new PHC string.
         hash: String,
+        /// Whether the user must change it at the next login (an admin set it).
+        must_change: bool,
+        /// When (the old hash goes to the password history with this time).
+        at: DateTime<Utc>,
     },
 }
 

@@ -296,6 +296,9 @@ impl Config {
                  forward_minutes 0–1440"
             );
         }
+        if let Err(m) = self.service.auth.validate() {
+            bail!("{m}");
+        }
         if let Err(m) = self.service.joint.validate() {
             bail!("{m}");
         }
@@ -355,6 +358,24 @@ lockout_threshold = 5
 lockout_minutes = 15
 # Prefix of urge-notice numbers: 督催〔2026〕3号
 notice_number_prefix = "督催"
+
+[service.auth]
+# Roles that must log in with a TOTP second factor (an empty list makes it optional)
+twofactor_roles = ["system_admin", "security_admin", "audit_admin", "supervisor"]
+# Issuer shown by authenticator apps
+totp_issuer = "ducha"
+# A session ends after this many hours however active it is (the idle timeout is above)
+session_absolute_hours = 12
+# Sessions one user may hold at once; a new login ends the oldest (0: no limit)
+max_sessions_per_user = 3
+# Minutes a login may wait between the password and its code
+pending_minutes = 10
+# Failed logins from one client address within the window that refuse further attempts from
+# it until the window ends, whatever the name (0: no limit)
+address_failures = 30
+address_window_minutes = 15
+# Take the client address from X-Forwarded-For: only behind a proxy that sets it
+trust_forwarded_for = false
 
 [service.lights]
 # Blue when the deadline is this many working days away or fewer

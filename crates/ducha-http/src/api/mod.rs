@@ -114,6 +114,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(org::users, org::create_user))
         .routes(routes!(org::reset_password))
         .routes(routes!(org::unlock))
+        .routes(routes!(org::reset_twofactor))
         .routes(routes!(audit::head))
         .routes(routes!(clock::calendar_year))
         .routes(routes!(clock::load_calendar))

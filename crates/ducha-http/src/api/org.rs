@@ -84,6 +84,22 @@ pub(crate) async fn reset_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(post, path = "/users/{id}/twofactor/reset", tag = "org", params(("id" = i64, Path)),
+    responses((status = 204, description = "The user's two-factor login is removed and their \
+            sessions end; they enrol again at the next login (security admin)"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+pub(crate) async fn reset_twofactor(
+    State(s): State<AppState>,
+    auth: Auth,
+    Id(id): Id,
+) -> Result<StatusCode, AppError> {
+    s.services
+        .twofactor_reset(&auth.actor, id, ducha_service::now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 #[utoipa::path(post, path = "/users/{id}/unlock", tag = "org", params(("id" = i64, Path)),
     responses((status = 204, description = "The login lock is lifted (security admin)"),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]

@@ -1,24 +1,39 @@
 //! Login, logout, the current user and API tokens.
 
 use crate::AppState;
-use crate::auth::{Auth, SESSION_COOKIE, same_origin, session_cookie};
-use crate::error::{AppError, ErrorBody};
+use crate::auth::{Auth, SESSION_COOKIE, client_addr, same_origin, session_cookie};
+use crate::error::{AppError, ErrorBody, ErrorDetail, request_lang};
 use crate::extract::{ApiJson, Id};
 use axum::Json;
 use axum::extract::State;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar};
 use ducha_service::Me;
+use ducha_service::auth::{LoginNeed, LoginStep};
 use ducha_service::tokens::{TokenInput, TokenView};
 use serde::{Deserialize, Serialize};
 
-/// Credentials.
+/// Credentials, and the answers a login may need after the password.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct LoginInput {
-    /// Login name.
+    /// Login name (not needed with `pending_token`).
+    #[serde(default)]
     pub username: String,
-    /// Password.
+    /// Password (not needed with `pending_token`).
+    #[serde(default)]
     pub password: String,
+    /// The two-factor code from the authenticator app, or a recovery code; may be sent with
+    /// the password at once.
+    #[serde(default)]
+    pub code: Option<String>,
+    /// A new password of the user's own, when the answer asked for `password_change`.
+    #[serde(default)]
+    pub new_password: Option<String>,
+    /// Continues a login that answered `login_pending` (instead of name and password).
+    #[serde(default)]
+    pub pending_token: Option<String>,
 }
 
 /// A new session.
@@ -28,6 +43,19 @@ pub struct LoginOutput {
     pub csrf_token: String,
     /// The user.
     pub me: Me,
+}
+
+/// The password was right but the login needs another step (401 with `code` =
+/// `login_pending`): send `pending_token` with what `need` names (`code`, `new_password`).
+/// `enrol` is done on the web page `/login/step`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct LoginPending {
+    /// `code`: `login_pending`.
+    pub error: ErrorDetail,
+    /// What the login needs next.
+    pub need: LoginNeed,
+    /// Continues this login for a few minutes; opens nothing else.
+    pub pending_token: String,
 }
 
 /// Checks that a browser request comes from this site.
@@ -47,19 +75,69 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for SameOrigin {
 #[utoipa::path(post, path = "/auth/login", tag = "session", security(),
     request_body = LoginInput,
     responses((status = 200, description = "Logged in; the session cookie is set", body = LoginOutput),
-        (status = 401, description = "Wrong user name or password", body = ErrorBody),
-        (status = 423, description = "Locked after too many failures", body = ErrorBody)))]
+        (status = 401, description = "Wrong user name, password or code, or a locked account \
+            (one answer for all, so it does not tell which names exist); or, with `code` = \
+            `login_pending`, the next step this login needs", body = LoginPending),
+        (status = 400, description = "Unreadable body", body = ErrorBody),
+        (status = 415, description = "Not JSON", body = ErrorBody),
+        (status = 422, description = "The new password breaks the policy", body = ErrorBody),
+        (status = 429, description = "Too many failures from this address", body = ErrorBody)))]
 pub(crate) async fn login(
     State(s): State<AppState>,
     _: SameOrigin,
+    headers: HeaderMap,
+    parts: ClientAddr,
     jar: CookieJar,
     ApiJson(input): ApiJson<LoginInput>,
-) -> Result<(CookieJar, Json<LoginOutput>), AppError> {
+) -> Result<Response, AppError> {
     let now = ducha_service::now();
-    let session = s
-        .services
-        .login(&input.username, &input.password, now)
-        .await?;
+    let addr = parts.0.as_deref();
+    let mut step = match &input.pending_token {
+        Some(token) => LoginStep::Pending {
+            need: s.services.pending_need(token, now).await?,
+            token: token.clone(),
+        },
+        None => {
+            s.services
+                .login(&input.username, &input.password, addr, now)
+                .await?
+        }
+    };
+    // Each answer the request carries is used once, in the order the login asks for them.
+    let (mut code, mut new_password) = (input.code.as_deref(), input.new_password.as_deref());
+    let session = loop {
+        match step {
+            LoginStep::Session(session) => break session,
+            LoginStep::Pending { token, need } => {
+                step = match (need, code.take(), new_password.take()) {
+                    (LoginNeed::Code, Some(c), np) => {
+                        new_password = np;
+                        s.services.login_code(&token, c, addr, now).await?
+                    }
+                    (LoginNeed::PasswordChange, c, Some(np)) => {
+                        code = c;
+                        s.services.login_new_password(&token, np, now).await?
+                    }
+                    _ => {
+                        let lang = request_lang(&headers);
+                        let body = LoginPending {
+                            error: ErrorDetail {
+                                code: "login_pending",
+                                key: "error.login_pending",
+                                message: ducha_domain::i18n::t("error.login_pending", lang)
+                                    .to_string(),
+                                fields: vec![],
+                                operation_id: None,
+                            },
+                            need,
+                            pending_token: token,
+                        };
+                        return Ok((StatusCode::UNAUTHORIZED, Json(body)).into_response());
+                    }
+                };
+            }
+        }
+    };
     let actor = s.services.actor(session.user_id).await?;
     let me = s.services.me(&actor).await?;
     let jar = jar.add(session_cookie(session.token, s.http.secure_cookies));
@@ -69,7 +147,21 @@ pub(crate) async fn login(
             csrf_token: session.csrf,
             me,
         }),
-    ))
+    )
+        .into_response())
+}
+
+/// The client's address (see [`client_addr`]).
+pub(crate) struct ClientAddr(pub Option<String>);
+
+impl axum::extract::FromRequestParts<AppState> for ClientAddr {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, AppError> {
+        Ok(ClientAddr(client_addr(
+            parts,
+            s.services.config.auth.trust_forwarded_for,
+        )))
+    }
 }
 
 #[utoipa::path(post, path = "/auth/logout", tag = "session",

@@ -2,7 +2,7 @@
 
 use super::{Page, render, safe_next};
 use crate::AppState;
-use crate::auth::{SESSION_COOKIE, same_origin, session_cookie};
+use crate::auth::{SESSION_COOKIE, client_addr, same_origin};
 use crate::error::request_lang;
 use askama::Template;
 use axum::Form;
@@ -79,21 +79,26 @@ pub(crate) async fn submit(
     if !same_origin(&parts) {
         return (StatusCode::FORBIDDEN, render(&page("error.csrf"))).into_response();
     }
+    let addr = client_addr(&parts, s.services.config.auth.trust_forwarded_for);
     match s
         .services
-        .login(&form.username, &form.password, ducha_service::now())
+        .login(
+            &form.username,
+            &form.password,
+            addr.as_deref(),
+            ducha_service::now(),
+        )
         .await
     {
-        Ok(session) => {
-            let jar = jar.add(session_cookie(session.token, s.http.secure_cookies));
-            (jar, Redirect::to(&safe_next(&form.next))).into_response()
-        }
-        Err(ServiceError::Locked) => {
-            (StatusCode::UNAUTHORIZED, render(&page("error.locked"))).into_response()
-        }
-        Err(ServiceError::LoginFailed) => (
+        Ok(step) => super::login_step::after(&s, jar, step, &safe_next(&form.next)),
+        Err(ServiceError::LoginFailed | ServiceError::Locked) => (
             StatusCode::UNAUTHORIZED,
             render(&page("error.login_failed")),
+        )
+            .into_response(),
+        Err(ServiceError::Throttled) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            render(&page("error.throttled")),
         )
             .into_response(),
         Err(e) => crate::AppError::from(e).into_response(),

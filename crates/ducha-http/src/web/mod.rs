@@ -1,6 +1,7 @@
 //! Server-rendered pages (askama templates, htmx for partial updates, assets compiled in).
 //! Every page but the login page is wrapped in `shell.html`: sidebar, top bar, toast.
 
+mod account;
 mod admin;
 mod analytics;
 mod assessment;
@@ -13,6 +14,7 @@ mod item_form;
 mod items;
 mod joint;
 mod login;
+mod login_step;
 pub(crate) mod proposals;
 mod report;
 mod security;
@@ -84,7 +86,15 @@ pub fn router() -> Router<AppState> {
             get(item::action_page).post(item::answer_help),
         )
         .route("/login", get(login::page).post(login::submit))
+        .route(
+            "/login/step",
+            get(login_step::page).post(login_step::submit),
+        )
         .route("/logout", post(login::logout))
+        .route("/account/security", get(account::page))
+        .route("/account/security/start", post(account::start))
+        .route("/account/security/confirm", post(account::confirm))
+        .route("/account/security/disable", post(account::disable))
         .route("/items", get(items::page))
         // A static segment: axum matches it before `/items/{id}`.
         .route("/items/export.xlsx", get(items::export))

@@ -130,6 +130,8 @@ pub struct SessionActorRow {
     pub actor: ActorRow,
     /// The session's CSRF token.
     pub csrf_token: String,
+    /// Start (for the absolute lifetime).
+    pub created_at: DateTime<Utc>,
     /// Expiry.
     pub expires_at: DateTime<Utc>,
     /// Last request.
@@ -188,6 +190,8 @@ pub struct UserRow {
     pub locked_until: Option<DateTime<Utc>>,
     /// Notification preferences (JSON).
     pub notify_prefs: String,
+    /// Must choose a new password before any business access (an admin set this one).
+    pub must_change_password: bool,
 }
 
 /// A new user.
@@ -207,6 +211,8 @@ pub struct NewUser {
     pub phone: String,
     /// Email.
     pub email: String,
+    /// Must choose their own password at the first login (created by an admin).
+    pub must_change_password: bool,
 }
 
 /// A login session; only the hash of its token is stored.

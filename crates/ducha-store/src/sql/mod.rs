@@ -15,6 +15,7 @@ use crate::StoreError;
 pub mod analytics;
 #[doc(hidden)]
 pub mod assessment;
+mod auth;
 mod clock;
 mod evidence;
 #[doc(hidden)]
@@ -238,7 +239,7 @@ macro_rules! impl_sql_store {
                 AND sc.path = un.jurisdiction_path AND js.position IN ('office', 'member')) \
                 AS member_body";
             const USER_COLS: &str = "id, username, display_name, unit_id, roles, password_hash, \
-                phone, email, active, failed_logins, locked_until, notify_prefs";
+                phone, email, active, failed_logins, locked_until, notify_prefs, must_change_password";
             const ASSIGNMENT_COLS: &str = "id, item_id, parent_id, unit_id, unit_path, role, \
                 responsible_user_id, deadline, original_deadline, targets, instructions, state, \
                 dispatched_at, dispatched_by, signed_at, completed_at, returned_count, progress, \
@@ -330,6 +331,7 @@ macro_rules! impl_sql_store {
             $crate::__sql_joint!($store, $db);
             $crate::__sql_proposals!($store, $db);
             $crate::__sql_security!($store, $db);
+            $crate::__sql_auth!($store, $db);
         }
     };
 }

@@ -143,7 +143,7 @@ macro_rules! __sql_reads {
                 token_hash: &str,
             ) -> StoreResult<Option<SessionActorRow>> {
                 sqlx::query_as::<$db, SessionActorRow>(sql(format!(
-                    "SELECT {ACTOR_COLS}, s.csrf_token, s.expires_at, s.last_seen_at \
+                    "SELECT {ACTOR_COLS}, s.csrf_token, s.created_at, s.expires_at, s.last_seen_at \
                  FROM sessions s JOIN users u ON u.id = s.user_id \
                  JOIN units un ON un.id = u.unit_id WHERE s.token_hash = $1"
                 )))

@@ -215,14 +215,35 @@ macro_rules! __sql_writes {
                     .execute(&mut **tx)
                     .await
             }
-            Update::Password { user_id, hash } => sqlx::query::<$db>(
-                "UPDATE users SET password_hash = $2, failed_logins = 0, \
-                 locked_until = NULL WHERE id = $1",
-            )
-            .bind(user_id)
-            .bind(hash)
-            .execute(&mut **tx)
-            .await,
+            Update::Password { user_id, hash, must_change, at } => {
+                // The hash being replaced joins the history (reuse is refused against it).
+                sqlx::query::<$db>(
+                    "INSERT INTO password_history (user_id, password_hash, changed_at) \
+                     SELECT id, password_hash, $2 FROM users WHERE id = $1",
+                )
+                .bind(user_id)
+                .bind(at)
+                .execute(&mut **tx)
+                .await
+                .map_err(err)?;
+                sqlx::query::<$db>(
+                    "DELETE FROM password_history WHERE user_id = $1 AND id NOT IN \
+                     (SELECT id FROM password_history WHERE user_id = $1 ORDER BY id DESC LIMIT 5)",
+                )
+                .bind(user_id)
+                .execute(&mut **tx)
+                .await
+                .map_err(err)?;
+                sqlx::query::<$db>(
+                    "UPDATE users SET password_hash = $2, failed_logins = 0, \
+                     locked_until = NULL, must_change_password = $3 WHERE id = $1",
+                )
+                .bind(user_id)
+                .bind(hash)
+                .bind(must_change)
+                .execute(&mut **tx)
+                .await
+            }
         };
         one_row(affected.map_err(err)?.rows_affected(), "row")
     }
@@ -380,7 +401,8 @@ macro_rules! __sql_writes {
             }
             Insert::User(u) => sqlx::query_scalar::<$db, i64>(
                 "INSERT INTO users (username, display_name, unit_id, roles, password_hash, \
-                 phone, email) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                 phone, email, must_change_password) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                 RETURNING id",
             )
             .bind(&u.username)
             .bind(&u.display_name)
@@ -389,6 +411,7 @@ macro_rules! __sql_writes {
             .bind(&u.password_hash)
             .bind(&u.phone)
             .bind(&u.email)
+            .bind(u.must_change_password)
             .fetch_one(&mut **tx)
             .await
             .map_err(err)?,

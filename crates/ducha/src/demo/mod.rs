@@ -29,6 +29,14 @@ pub async fn run(
     cfg.http.secure_cookies = false;
     cfg.audit.checkpoint_file = data_dir.join("chain-checkpoints.log");
     cfg.service.evidence.dir = data_dir.join("evidence");
+    // A demo to try from the printed accounts: two-factor login is optional here (each user
+    // may still turn it on under 账号安全), while a real deployment requires it for the
+    // admins and supervisors. The seeded accounts were made at the console, so they need no
+    // first-login password change either.
+    cfg.service.auth.twofactor_roles = Vec::new();
+    // Everyone trying the demo shares the printed accounts: one person's login must not end
+    // another's session.
+    cfg.service.auth.max_sessions_per_user = 0;
     cfg.validate()?;
     let backend = Backend::open(&cfg.database).await?;
     backend.init_chain(&cfg.audit.hash).await?;
@@ -58,6 +66,8 @@ fn print_logins(addr: std::net::SocketAddr) {
     println!("  API documentation:               http://{addr}/api/docs/");
     println!();
     println!("  Every account's password: {DEMO_PASSWORD}");
+    println!("  Two-factor login is optional in the demo (turn it on under 账号安全 / Account");
+    println!("  security); a real deployment requires it for admins and supervisors.");
     for (role, user, who) in seed::LOGINS {
         println!("    {}{user:<18} {who}", pad(role, 34));
     }

@@ -290,7 +290,11 @@ async fn forms_add_units_and_users(app: &TestApp) {
     assert!(rows.contains(zh("user_role.liaison")) && rows.contains(zh("user_role.unit_head")));
     assert!(html.contains(&format!("data-unit=\"{new_unit}\" data-users=\"1\"")));
 
-    let me = app.try_login("a3.liaison", FRESH).await.ok();
+    // Made by an admin: the first login chooses the user's own password.
+    let me = app
+        .first_login("a3.liaison", FRESH, "Own-choice-2026")
+        .await
+        .ok();
     assert_eq!(me["me"]["user"]["unit_id"], new_unit);
     assert_eq!(me["me"]["user"]["roles"], json!(["liaison", "unit_head"]));
 }
@@ -423,7 +427,8 @@ async fn reset_ends_sessions_and_unlock_lifts_the_lock(app: &TestApp) {
     app.try_login("dept", PASSWORD)
         .await
         .error(StatusCode::UNAUTHORIZED, "error.login_failed");
-    app.try_login("dept", FRESH).await.ok();
+    // The reset password leads only to choosing an own one.
+    app.first_login("dept", FRESH, "Own-choice-2026").await.ok();
 
     // An admin account's password: refused with the reason in an alert.
     let (status, html) = sysadmin
@@ -446,7 +451,7 @@ async fn reset_ends_sessions_and_unlock_lifts_the_lock(app: &TestApp) {
     }
     app.try_login("county_b", PASSWORD)
         .await
-        .error(StatusCode::LOCKED, "error.locked");
+        .error(StatusCode::UNAUTHORIZED, "error.login_failed");
     let unlock = format!("/admin/users/{}/unlock", u.county_b);
     let (_, html) = sysadmin.page("/admin").await;
     let row = &html[html
@@ -463,7 +468,7 @@ async fn reset_ends_sessions_and_unlock_lifts_the_lock(app: &TestApp) {
     assert!(html.contains(&format!("role=\"alert\">{}</div>", zh("error.forbidden"))));
     app.try_login("county_b", PASSWORD)
         .await
-        .error(StatusCode::LOCKED, "error.locked");
+        .error(StatusCode::UNAUTHORIZED, "error.login_failed");
 
     let secadmin = Browser::login(app, "secadmin").await;
     let (_, html) = secadmin.page("/admin").await;

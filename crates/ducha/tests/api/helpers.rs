@@ -345,8 +345,18 @@ pub async fn spawn_app(db: Db) -> TestApp {
     app
 }
 
-/// [`spawn_app`] with other settings of the use cases.
-pub async fn spawn_app_with(db: Db, config: Config) -> TestApp {
+/// [`spawn_app`] with other settings of the use cases, relaxed as every test but the
+/// authentication stories needs: the test accounts log in with their password alone (no role
+/// requires two-factor login) and may hold any number of sessions (a story logs one user in
+/// several times). The shipped defaults require both; `spawn_app_exact` keeps them.
+pub async fn spawn_app_with(db: Db, mut config: Config) -> TestApp {
+    config.auth.twofactor_roles = Vec::new();
+    config.auth.max_sessions_per_user = 0;
+    spawn_app_exact(db, config).await
+}
+
+/// [`spawn_app_with`] without the relaxations: the authentication settings as given.
+pub async fn spawn_app_exact(db: Db, config: Config) -> TestApp {
     let store = db.store();
     store
         .init_chain(HashAlgo::Sha256)
@@ -404,6 +414,24 @@ impl TestApp {
     /// One login attempt with any password, without keeping the session.
     pub async fn try_login(&self, username: &str, password: &str) -> Resp {
         let body = json!({ "username": username, "password": password });
+        self.anonymous()
+            .send(
+                Method::POST,
+                "/auth/login",
+                Some(body.to_string().into()),
+                false,
+                &[],
+            )
+            .await
+    }
+
+    /// The first login of an account an admin created or reset: the password answers
+    /// `login_pending` with `password_change`, then `new_password` completes the login.
+    pub async fn first_login(&self, username: &str, password: &str, new_password: &str) -> Resp {
+        let r = self.try_login(username, password).await;
+        assert_eq!(r.body["need"], "password_change", "{}", r.body);
+        let body =
+            json!({ "pending_token": r.body["pending_token"], "new_password": new_password });
         self.anonymous()
             .send(
                 Method::POST,

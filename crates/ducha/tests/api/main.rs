@@ -35,6 +35,7 @@ mod admin_pages;
 mod analytics;
 mod assessment;
 mod audit;
+mod auth;
 mod bad_input;
 mod clock;
 mod delivery;
