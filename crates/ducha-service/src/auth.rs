@@ -343,10 +343,11 @@ impl Services {
             })
             .await?;
         let username = self.username(user_id).await?;
-        let e = crate::security::SecEvent::new(ducha_domain::security::SecurityKind::LoginSucceeded)
-            .by(user_id)
-            .on(user_id)
-            .args(serde_json::json!({ "username": username }));
+        let e =
+            crate::security::SecEvent::new(ducha_domain::security::SecurityKind::LoginSucceeded)
+                .by(user_id)
+                .on(user_id)
+                .args(serde_json::json!({ "username": username }));
         self.security_event(e, now).await?;
         let keep = self.config.auth.max_sessions_per_user;
         if keep > 0 {

@@ -370,7 +370,6 @@ pub(crate) fn login_failed(
     }
 }
 
-
 impl Services {
     /// Records the end of the session with this token hash, if it is one.
     pub(crate) async fn record_logout(&self, hash: &str, now: DateTime<Utc>) -> ServiceResult<()> {

@@ -348,10 +348,12 @@ pub async fn spawn_app(db: Db) -> TestApp {
 /// [`spawn_app`] with other settings of the use cases, relaxed as every test but the
 /// authentication stories needs: the test accounts log in with their password alone (no role
 /// requires two-factor login) and may hold any number of sessions (a story logs one user in
-/// several times). The shipped defaults require both; `spawn_app_exact` keeps them.
+/// several times), and every test client shares one address, so the per-address throttle is
+/// out of reach. The shipped defaults hold all three; `spawn_app_exact` keeps them.
 pub async fn spawn_app_with(db: Db, mut config: Config) -> TestApp {
     config.auth.twofactor_roles = Vec::new();
     config.auth.max_sessions_per_user = 0;
+    config.auth.address_failures = 0;
     spawn_app_exact(db, config).await
 }
 

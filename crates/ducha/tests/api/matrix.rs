@@ -137,7 +137,11 @@ fn rule(method: &str, path: &str) -> Option<&'static [Role]> {
             SecurityAdmin,
         ],
         ("post", "/units" | "/users" | "/users/{id}/password") => &[SystemAdmin],
-        ("post", "/users/{id}/unlock") => &[SecurityAdmin],
+        ("post", "/users/{id}/unlock" | "/users/{id}/twofactor/reset") => &[SecurityAdmin],
+        ("post", "/users/{id}/active" | "/users/{id}/roles") => &[SystemAdmin],
+        // One's own API tokens (the security admin also revokes others'); none is seeded.
+        ("get", "/tokens") | ("delete", "/tokens/{id}") => EVERYONE,
+        ("get", "/security-log") => &[AuditAdmin],
         ("get", "/audit/head") => &[Supervisor, AuditAdmin],
         // Chain analytics, assessment, joint supervision, suggestions and proposals.
         ("get", "/analytics/findings" | "/analytics/stall-map") => BUSINESS,
@@ -367,8 +371,28 @@ const SEATS: [(Role, &str); 9] = [
 
 /// A member body of the city's leading group with its liaison (the group's head and office
 /// seated first).
-async fn add_accounts(app: &TestApp) {
+async fn add_accounts(app: &TestApp) -> i64 {
     let now = ducha_service::now();
+    // The account the user operations act on (disabled, its roles changed, its password
+    // reset …), so that no session of the matrix is ended by them.
+    let spare = app
+        .services
+        .create_user_with_hash(
+            None,
+            &ducha_service::org::UserInput {
+                username: "matrix.spare".into(),
+                display_name: "矩阵测试账号".into(),
+                unit_id: app.org.county_a,
+                roles: vec!["liaison".into()],
+                password: PASSWORD.into(),
+                phone: String::new(),
+                email: String::new(),
+            },
+            ducha_service::auth::hash_password(PASSWORD).expect("hash"),
+            now,
+        )
+        .await
+        .expect("spare account");
     let body = app
         .services
         .create_unit(
@@ -412,6 +436,7 @@ async fn add_accounts(app: &TestApp) {
     ] {
         sup.post("/joint/seats", seat).await.ok();
     }
+    spare
 }
 
 /// One chain per county, each with a report, an extension, a help request, a refusal and a
@@ -421,7 +446,6 @@ async fn seed_chains(app: &TestApp, sup: &Session, leader: &Session) -> Objects 
     let county_a = app.login("county_a").await;
     let county_b = app.login("county_b").await;
     let mut objects = Objects {
-        user: o.users.town_a1,
         ..Objects::default()
     };
     let mut chains = Vec::new();
@@ -521,10 +545,11 @@ async fn seed_chains(app: &TestApp, sup: &Session, leader: &Session) -> Objects 
 }
 
 async fn authorization_matrix(app: &TestApp) {
-    add_accounts(app).await;
+    let spare = add_accounts(app).await;
     let sup = app.login("sup").await;
     let leader = app.login("leader").await;
-    let objects = seed_chains(app, &sup, &leader).await;
+    let mut objects = seed_chains(app, &sup, &leader).await;
+    objects.user = spare;
     let mut sessions: Vec<(Role, Session)> = Vec::new();
     for (role, name) in SEATS {
         sessions.push((role, app.login(name).await));
@@ -550,6 +575,7 @@ async fn authorization_matrix(app: &TestApp) {
             || p.ends_with("/finalize")
             || p.ends_with("/logout")
             || p.ends_with("/password")
+            || p.ends_with("/active")
     };
     ops.sort_by_key(|(m, p, _)| (m != "get", ends(p), p.clone(), m.clone()));
 
@@ -687,7 +713,7 @@ enum Page {
 /// The rule of a page; `None` when no rule is written, which fails the test.
 fn web_rule(path: &str) -> Option<Page> {
     let who: &'static [Role] = match path {
-        "/login" | "/lang/{tag}" => return Some(Page::Public),
+        "/login" | "/login/step" | "/lang/{tag}" => return Some(Page::Public),
         p if p.starts_with("/static/") => return Some(Page::Public),
         "/"
         | "/items/{id}/{step}"
@@ -700,8 +726,16 @@ fn web_rule(path: &str) -> Option<Page> {
         | "/admin/units"
         | "/admin/users"
         | "/admin/users/{id}/password"
-        | "/admin/users/{id}/unlock" => return Some(Page::Bounce),
+        | "/admin/users/{id}/unlock"
+        | "/admin/users/{id}/active"
+        | "/security/users/{id}/unlock"
+        | "/security/sessions/end"
+        | "/security/tokens/{id}/revoke" => return Some(Page::Bounce),
         "/workbench" | "/inbox" | "/inbox/read" | "/logout" => EVERYONE,
+        // One's own second factor.
+        p if p.starts_with("/account/security") => EVERYONE,
+        "/security" => &[SecurityAdmin],
+        "/security-log" => &[AuditAdmin],
         "/workbench/{list}" | "/items" | "/items/export.xlsx" => BUSINESS,
         "/items/new" | "/items/{id}/edit" | "/items/{id}/dispatch" => &[Supervisor],
         "/items/{id}" => READERS,
@@ -795,10 +829,11 @@ async fn browser(base: &str, username: Option<&str>) -> (reqwest::Client, String
 /// people on another county's objects (404); every form posted without a session or without
 /// the CSRF token, and by those a page refuses, writes nothing.
 async fn web_matrix(app: &TestApp) {
-    add_accounts(app).await;
+    let spare = add_accounts(app).await;
     let sup = app.login("sup").await;
     let leader = app.login("leader").await;
-    let objects = seed_chains(app, &sup, &leader).await;
+    let mut objects = seed_chains(app, &sup, &leader).await;
+    objects.user = spare;
     let base = &app.base;
     let mut browsers = Vec::new();
     for (role, name) in SEATS {
@@ -905,7 +940,7 @@ async fn web_matrix(app: &TestApp) {
             }
         }
         // Logging out ends the sessions the rest of the matrix uses.
-        if *post && path != "/login" && path != "/logout" {
+        if *post && !["/login", "/login/step", "/logout"].contains(&path.as_str()) {
             // Without a session, and with a session but without the form's CSRF token.
             let head = app.head_seq().await;
             let r = post_form(&anonymous, path, &url, "forged").await;

@@ -40,7 +40,12 @@ async fn sidebars_lead_only_to_usable_pages(app: &TestApp) {
         let (status, html) = s.page("/workbench").await;
         assert_eq!(status, StatusCode::OK, "{who}");
         let links = sidebar(&html);
-        assert_eq!(links, ["/workbench", own], "{who}: {links:?}");
+        // Their own page, and their account's two-factor enrolment (required of the admins).
+        assert_eq!(
+            links,
+            ["/workbench", own, "/account/security"],
+            "{who}: {links:?}"
+        );
         for link in &links {
             let (status, _) = s.page(link).await;
             assert_eq!(status, StatusCode::OK, "{who} {link}");
