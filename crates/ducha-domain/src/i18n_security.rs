@@ -48,6 +48,31 @@ pub(crate) const SECURITY: &[(&str, &str, &str)] = &[
         "Ended a session of {username}",
     ),
     (
+        "security.msg.login_failed_code",
+        "{username} 登录失败：双因素验证码错误（第 {failures} 次）",
+        "{username} failed to log in: wrong two-factor code (failure {failures})",
+    ),
+    (
+        "security.msg.password_changed",
+        "{username} 修改了自己的密码",
+        "{username} changed their own password",
+    ),
+    (
+        "security.msg.twofactor_enrolled",
+        "{username} 启用了双因素认证",
+        "{username} turned two-factor login on",
+    ),
+    (
+        "security.msg.twofactor_disabled",
+        "{username} 停用了双因素认证",
+        "{username} turned two-factor login off",
+    ),
+    (
+        "security.msg.twofactor_reset",
+        "重置 {username} 的双因素认证并结束其会话",
+        "Reset the two-factor login of {username} and ended their sessions",
+    ),
+    (
         "security.msg.session_limit",
         "{username} 新登录，超出同时在线会话上限，结束其最早的 {ended} 个会话",
         "{username} logged in beyond the concurrent-session limit: {ended} oldest session(s) ended",

@@ -37,6 +37,14 @@ str_enum!(
         RolesChanged = "user.roles_changed",
         /// An admin set a user's password.
         PasswordReset = "user.password_reset",
+        /// A user chose a new password themselves (at the first login or later).
+        PasswordChanged = "user.password_changed",
+        /// A user turned two-factor login on.
+        TwofactorEnrolled = "twofactor.enrolled",
+        /// A user turned their two-factor login off (with a current code).
+        TwofactorDisabled = "twofactor.disabled",
+        /// The security admin reset a user's two-factor login (a lost phone).
+        TwofactorReset = "twofactor.reset",
         /// An API token was created.
         TokenCreated = "token.created",
         /// An API token was revoked (by its owner or the security admin).
@@ -63,6 +71,10 @@ impl SecurityKind {
             SecurityKind::UserEnabled => "security.msg.user_enabled",
             SecurityKind::RolesChanged => "security.msg.roles_changed",
             SecurityKind::PasswordReset => "security.msg.password_reset",
+            SecurityKind::PasswordChanged => "security.msg.password_changed",
+            SecurityKind::TwofactorEnrolled => "security.msg.twofactor_enrolled",
+            SecurityKind::TwofactorDisabled => "security.msg.twofactor_disabled",
+            SecurityKind::TwofactorReset => "security.msg.twofactor_reset",
             SecurityKind::TokenCreated => "security.msg.token_created",
             SecurityKind::TokenRevoked => "security.msg.token_revoked",
             SecurityKind::Exported => "security.msg.exported",

@@ -65,7 +65,12 @@ impl Services {
             vec![],
         )
         .await?;
-        // security-log: password_changed
+        let e =
+            crate::security::SecEvent::new(ducha_domain::security::SecurityKind::PasswordChanged)
+                .by(user.id)
+                .on(user.id)
+                .args(serde_json::json!({ "username": user.username }));
+        self.security_event(e, now).await?;
         Ok(())
     }
 

@@ -88,9 +88,17 @@ impl Services {
             return self.pending_next(token, &p, &user, now).await;
         }
         if !self.second_factor_ok(user.id, code, now).await? {
-            self.count_failure(user.id, user.failed_logins, addr, now)
+            let lock = self
+                .count_failure(user.id, user.failed_logins, addr, now)
                 .await?;
-            // security-log: login_failed (wrong second factor)
+            let e = crate::security::login_failed(&user, user.failed_logins + 1, lock)
+                .message("security.msg.login_failed_code");
+            let e = if lock.is_some() {
+                crate::security::login_failed(&user, user.failed_logins + 1, lock)
+            } else {
+                e
+            };
+            self.security_event(e, now).await?;
             return Err(ServiceError::CodeWrong);
         }
         self.store.pending_factor_done(&p.token_hash).await?;

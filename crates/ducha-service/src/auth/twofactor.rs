@@ -139,7 +139,13 @@ impl Services {
             .collect::<ServiceResult<Vec<_>>>()?;
         let hashes: Vec<String> = codes.iter().map(|c| token_hash(&normalize(c))).collect();
         self.store.activate_totp(user_id, step, &hashes).await?;
-        // security-log: twofactor_enrolled
+        let username = self.username(user_id).await?;
+        let e =
+            crate::security::SecEvent::new(ducha_domain::security::SecurityKind::TwofactorEnrolled)
+                .by(user_id)
+                .on(user_id)
+                .args(serde_json::json!({ "username": username }));
+        self.security_event(e, now).await?;
         Ok(codes)
     }
 
@@ -231,7 +237,13 @@ impl Services {
             return Err(ValidationErrors::single("code", "validation.totp_wrong").into());
         }
         self.store.delete_totp(actor.user_id.0).await?;
-        // security-log: twofactor_disabled
+        let username = self.username(actor.user_id.0).await?;
+        let e =
+            crate::security::SecEvent::new(ducha_domain::security::SecurityKind::TwofactorDisabled)
+                .by(actor.user_id.0)
+                .on(actor.user_id.0)
+                .args(serde_json::json!({ "username": username }));
+        self.security_event(e, now).await?;
         Ok(())
     }
 
@@ -241,7 +253,7 @@ impl Services {
         &self,
         actor: &Actor,
         user_id: i64,
-        _now: DateTime<Utc>,
+        now: DateTime<Utc>,
     ) -> ServiceResult<()> {
         let user = self
             .store
@@ -260,7 +272,12 @@ impl Services {
         ensure(actor.has(Role::SecurityAdmin))?;
         self.store.delete_totp(user_id).await?;
         self.store.delete_user_sessions(user_id).await?;
-        // security-log: twofactor_reset
+        let e =
+            crate::security::SecEvent::new(ducha_domain::security::SecurityKind::TwofactorReset)
+                .by(actor.user_id.0)
+                .on(user_id)
+                .args(serde_json::json!({ "username": user.username }));
+        self.security_event(e, now).await?;
         Ok(())
     }
 }

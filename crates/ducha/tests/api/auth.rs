@@ -240,6 +240,19 @@ async fn twofactor_login(app: &TestApp) {
         .await
         .1;
     assert_eq!(pending(&r).0, "enrol");
+
+    // The audit admin reads the enrolment, the logins and the reset in the security log.
+    let audit = app.login("auditadmin").await;
+    let log = audit.get("/security-log").await.ok();
+    let kinds: Vec<&str> = log["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter_map(|r| r["kind"].as_str())
+        .collect();
+    for kind in ["twofactor.enrolled", "twofactor.reset", "login.succeeded"] {
+        assert!(kinds.contains(&kind), "{kind} in {kinds:?}");
+    }
 }
 
 /// The policy refuses short, common and name-bearing passwords; an account an admin made or
