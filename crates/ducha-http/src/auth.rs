@@ -71,10 +71,15 @@ pub(crate) fn client_addr(parts: &Parts, trust_forwarded_for: bool) -> Option<St
     {
         return Some(last.chars().take(64).collect());
     }
-    parts
-        .extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
+    // Plain HTTP records the peer as a `SocketAddr`, HTTPS as a `tls::Peer`.
+    let ext = &parts.extensions;
+    ext.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0)
+        .or_else(|| {
+            ext.get::<axum::extract::ConnectInfo<crate::tls::Peer>>()
+                .map(|c| c.0.0)
+        })
+        .map(|a| a.ip().to_string())
 }
 
 /// Name of the cookie holding a pending login (between the password and its next step).

@@ -235,22 +235,17 @@ impl Services {
             self.security_event(e, now).await?;
             return Err(ServiceError::LoginFailed);
         };
-        let mut failures = user.failed_logins;
         if user.locked_until.is_some() {
             // The lock has ended: the failures that caused it are forgotten, so one wrong
             // password does not lock the account again (one guess every lock period would
             // otherwise keep any known account locked).
             self.store.login_succeeded(user.id).await?;
-            failures = 0;
         }
         let good = verify_blocking(user.password_hash.clone(), password.to_string()).await;
         if !good || !user.active {
-            let lock = self.count_failure(user.id, failures, addr, now).await?;
-            self.security_event(
-                crate::security::login_failed(&user, failures + 1, lock),
-                now,
-            )
-            .await?;
+            let (count, lock) = self.count_failure(user.id, addr, now).await?;
+            self.security_event(crate::security::login_failed(&user, count, lock), now)
+                .await?;
             return Err(ServiceError::LoginFailed);
         }
         // The password is right; the failures are forgotten only when the whole login is
@@ -277,22 +272,24 @@ impl Services {
     }
 
     /// Records a failed login (wrong password or code): counts toward the account's lock and
-    /// the address's throttle; returns the lock it set, if any.
+    /// the address's throttle; returns the failures in a row and the lock, if reached.
     pub(crate) async fn count_failure(
         &self,
         user_id: i64,
-        failures: i64,
         addr: Option<&str>,
         now: DateTime<Utc>,
-    ) -> ServiceResult<Option<DateTime<Utc>>> {
-        let lock = (failures + 1 >= self.config.lockout_threshold)
-            .then(|| now + Duration::minutes(self.config.lockout_minutes));
-        self.store.login_failed(user_id, lock).await?;
+    ) -> ServiceResult<(i64, Option<DateTime<Utc>>)> {
+        let until = now + Duration::minutes(self.config.lockout_minutes);
+        let threshold = self.config.lockout_threshold;
+        // Counted and locked by the database in one statement: concurrent wrong guesses
+        // each see the count the others left.
+        let count = self.store.login_failed(user_id, until, threshold).await?;
+        let lock = (count >= threshold).then_some(until);
         self.throttle_failed(addr, now).await?;
         if lock.is_some() {
             tracing::info!(user_id, "account locked after failed logins");
         }
-        Ok(lock)
+        Ok((count, lock))
     }
 
     /// What a user whose password was right still needs, in order: the code when two-factor

@@ -214,10 +214,15 @@ impl Services {
         let mut e = ValidationErrors::default();
         let day = match f.day.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
             None => china_date(now),
-            Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap_or_else(|_| {
-                e.add("day", "validation.bad_day");
-                china_date(now)
-            }),
+            // Years the log can hold: others would overflow the time arithmetic or the
+            // database's timestamps.
+            Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .ok()
+                .filter(|d| (2000..=2100).contains(&chrono::Datelike::year(d)))
+                .unwrap_or_else(|| {
+                    e.add("day", "validation.bad_day");
+                    china_date(now)
+                }),
         };
         let kind = f.kind.as_deref().map(str::trim).filter(|k| !k.is_empty());
         if kind.is_some_and(|k| SecurityKind::from_str(k).is_err()) {

@@ -105,11 +105,14 @@ pub trait SessionStore: Send + Sync {
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
     /// Stores a new API token.
     async fn create_api_token(&self, t: &NewApiToken) -> StoreResult<i64>;
-    /// Records a failed login; returns the new failure count.
+    /// Records a failed login in one statement: the count goes up, and when it reaches
+    /// `threshold` the account is locked until `lock_until` (so concurrent failures cannot
+    /// all read the old count and lock nothing). Returns the new failure count.
     async fn login_failed(
         &self,
         user_id: i64,
-        locked_until: Option<DateTime<Utc>>,
+        lock_until: DateTime<Utc>,
+        threshold: i64,
     ) -> StoreResult<i64>;
     /// Clears failures after a good login.
     async fn login_succeeded(&self, user_id: i64) -> StoreResult<()>;

@@ -23,7 +23,7 @@ scenario('the audit admin reads the security log, and only that', async ({ page 
 
   await login(page, 'auditadmin');
   await page.getByRole('heading', { name: /^您好/ }).waitFor();
-  assert.deepEqual(await sidebar(page), ['/workbench', '/security-log']);
+  assert.deepEqual(await sidebar(page), ['/workbench', '/security-log', '/account/security']);
   await page.getByRole('navigation', { name: MENU }).getByRole('link', { name: '安全审计日志' }).click();
   await page.getByRole('heading', { level: 1, name: '安全审计日志' }).waitFor();
   const failed = page.locator(`#security-log tr[data-kind="login.failed"]`).first();
@@ -50,12 +50,15 @@ scenario("the security admin's page and workbench", async ({ page }) => {
   await login(page, 'secadmin');
   await page.getByRole('heading', { name: /^您好/ }).waitFor();
   await page.getByText('等待处理的锁定账号').first().waitFor();
-  assert.deepEqual(await sidebar(page), ['/workbench', '/security']);
+  assert.deepEqual(await sidebar(page), ['/workbench', '/security', '/account/security']);
   await page.getByRole('navigation', { name: MENU }).getByRole('link', { name: '安全管理' }).click();
   await page.getByRole('heading', { level: 1, name: '安全管理' }).waitFor();
   for (const name of ['锁定的账号', '在线会话', 'API 令牌', '正在执行的安全策略']) {
     await page.getByRole('heading', { level: 2, name: new RegExp(`^${name}`) }).waitFor();
   }
+  // The demo city's township liaison who mistyped the password five times this morning is
+  // locked, waiting for the security admin.
+  await page.locator('#locked tr', { hasText: 'qingfengjd.liaison' }).waitFor();
   // Its own session is listed among the live ones.
   await page.locator('#sessions tr[data-user="secadmin"]').waitFor();
   await assertFitsWidth(page);
@@ -67,7 +70,7 @@ scenario("the security admin's page and workbench", async ({ page }) => {
 scenario('the system admin keeps the users page', async ({ page }) => {
   await login(page, USERS.sysadmin);
   await page.getByRole('heading', { name: /^您好/ }).waitFor();
-  assert.deepEqual(await sidebar(page), ['/workbench', '/admin']);
+  assert.deepEqual(await sidebar(page), ['/workbench', '/admin', '/account/security']);
   const res = await page.goto('/admin');
   assert.equal(res.status(), 200);
   assert.ok((await page.getByRole('button', { name: '停用' }).count()) > 0, 'users can be disabled');

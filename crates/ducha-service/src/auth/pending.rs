@@ -88,15 +88,12 @@ impl Services {
             return self.pending_next(token, &p, &user, now).await;
         }
         if !self.second_factor_ok(user.id, code, now).await? {
-            let lock = self
-                .count_failure(user.id, user.failed_logins, addr, now)
-                .await?;
-            let e = crate::security::login_failed(&user, user.failed_logins + 1, lock)
-                .message("security.msg.login_failed_code");
+            let (count, lock) = self.count_failure(user.id, addr, now).await?;
+            let e = crate::security::login_failed(&user, count, lock);
             let e = if lock.is_some() {
-                crate::security::login_failed(&user, user.failed_logins + 1, lock)
-            } else {
                 e
+            } else {
+                e.message("security.msg.login_failed_code")
             };
             self.security_event(e, now).await?;
             return Err(ServiceError::CodeWrong);

@@ -234,6 +234,21 @@ impl Services {
         now: DateTime<Utc>,
     ) -> ServiceResult<()> {
         if !self.second_factor_ok(actor.user_id.0, code, now).await? {
+            // A wrong code counts toward the lock as at the login, so a session cannot try
+            // every code; the lock also ends the user's sessions.
+            let (count, lock) = self.count_failure(actor.user_id.0, None, now).await?;
+            if let Some(user) = self.store.user(actor.user_id.0).await? {
+                let e = crate::security::login_failed(&user, count, lock);
+                let e = if lock.is_some() {
+                    e
+                } else {
+                    e.message("security.msg.login_failed_code")
+                };
+                self.security_event(e, now).await?;
+            }
+            if lock.is_some() {
+                self.store.revoke_credentials(actor.user_id.0, now).await?;
+            }
             return Err(ValidationErrors::single("code", "validation.totp_wrong").into());
         }
         self.store.delete_totp(actor.user_id.0).await?;

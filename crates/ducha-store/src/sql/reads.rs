@@ -213,15 +213,18 @@ macro_rules! __sql_reads {
             async fn login_failed(
                 &self,
                 user_id: i64,
-                locked_until: Option<DateTime<Utc>>,
+                lock_until: DateTime<Utc>,
+                threshold: i64,
             ) -> StoreResult<i64> {
                 sqlx::query_scalar::<$db, i64>(
                     "UPDATE users SET failed_logins = failed_logins + 1, \
-                 locked_until = COALESCE($2, locked_until) WHERE id = $1 \
+                 locked_until = CASE WHEN failed_logins + 1 >= $3 THEN $2 \
+                 ELSE locked_until END WHERE id = $1 \
                  RETURNING failed_logins",
                 )
                 .bind(user_id)
-                .bind(locked_until)
+                .bind(lock_until)
+                .bind(threshold)
                 .fetch_one(self.writer())
                 .await
                 .map_err(err)

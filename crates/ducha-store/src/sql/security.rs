@@ -233,6 +233,12 @@ macro_rules! __sql_security {
                     .await
                     .map_err(err)?
                     .rows_affected();
+                // A login half done with the old password does not finish either.
+                sqlx::query::<$db>("DELETE FROM login_pending WHERE user_id = $1")
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(err)?;
                 let tokens = sqlx::query::<$db>(
                     "UPDATE api_tokens SET revoked_at = $2 WHERE user_id = $1 \
                      AND revoked_at IS NULL",

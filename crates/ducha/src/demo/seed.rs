@@ -13,6 +13,7 @@ mod names;
 mod plan;
 mod proposals;
 mod scores;
+mod security;
 mod sim;
 mod story;
 mod text;
@@ -412,6 +413,7 @@ pub async fn seed(services: &Services, today: NaiveDate) -> anyhow::Result<Strin
     sim.plan_joint();
     sim.plan_proposals();
     sim.run().await?;
+    security::story(services, &org).await?;
     let (events, _, _) = services.store.chain_head().await?;
     let count = |k: UnitKind| org.units.iter().filter(|u| u.kind == k).count();
     Ok(format!(

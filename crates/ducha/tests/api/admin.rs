@@ -8,6 +8,7 @@ crate::on_both_backends!(
     admin_accounts,
     named_leader_approves,
     lock_ends,
+    concurrent_failures_lock,
     no_store,
     admins_read_no_help_requests
 );
@@ -264,6 +265,28 @@ async fn lock_ends(app: &TestApp) {
         ));
     }
     assert!(failed(s.login("county_b", PASSWORD, None, after).await));
+}
+
+/// Wrong passwords sent at once all count toward the lock: the count and the lock are one
+/// statement, so guesses in parallel cannot each read the old count and lock nothing.
+async fn concurrent_failures_lock(app: &TestApp) {
+    let s = &app.services;
+    let now = ducha_service::now();
+    let wrong = || s.login("town_b1", "Wrong2026ducha", None, now);
+    let _ = tokio::join!(
+        wrong(),
+        wrong(),
+        wrong(),
+        wrong(),
+        wrong(),
+        wrong(),
+        wrong(),
+        wrong()
+    );
+    assert!(matches!(
+        s.login("town_b1", PASSWORD, None, now).await,
+        Err(ducha_service::ServiceError::LoginFailed)
+    ));
 }
 
 /// Pages, JSON and evidence say `Cache-Control: no-store`; the static assets stay cacheable.

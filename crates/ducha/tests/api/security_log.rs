@@ -4,7 +4,7 @@
 //! real `ducha audit verify`.
 
 use crate::audit::ducha;
-use crate::helpers::{Kind, PASSWORD, TestApp, in_days, today};
+use crate::helpers::{Kind, PASSWORD, TestApp, assert_fields, in_days, today};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -194,6 +194,15 @@ async fn only_the_audit_admin_reads_the_log(app: &TestApp) {
         .ok();
     assert_eq!(tomorrow["total"], 0);
     assert_eq!(tomorrow["rows"], json!([]));
+    // A day no log can hold is refused with its field named (not a 5xx from the arithmetic
+    // or the database's timestamps).
+    for day in ["-5000-01-01", "+262143-12-31", "1800-01-01"] {
+        let e = audit
+            .get(&format!("/security-log?day={day}"))
+            .await
+            .error(StatusCode::UNPROCESSABLE_ENTITY, "validation.bad_day");
+        assert_fields(&e, &[("day", "validation.bad_day")]);
+    }
     for _ in 0..60 {
         app.try_login("nobody_here", "x").await;
     }
