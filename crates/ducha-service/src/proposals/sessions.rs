@@ -148,6 +148,12 @@ impl Services {
         self.register(actor, &s, specs, now).await
     }
 
+    /// Whether `actor` may import a list into the session (the office of its body): checked
+    /// before an upload is read.
+    pub async fn may_import_proposals(&self, actor: &Actor, session_id: i64) -> ServiceResult<()> {
+        self.office_session(actor, session_id).await.map(|_| ())
+    }
+
     async fn office_session(&self, actor: &Actor, session_id: i64) -> ServiceResult<Scoped> {
         let s = self.visible_session(actor, session_id).await?;
         ensure(s.office)?;

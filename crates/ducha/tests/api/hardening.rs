@@ -145,6 +145,18 @@ async fn refusals_come_before_the_upload_is_read(app: &TestApp) {
     let path = format!("/assignments/{a}/report");
     let (own_cookie, own_csrf) = credentials(app, "county_a").await;
     let (foreign_cookie, foreign_csrf) = credentials(app, "county_b").await;
+    // A session of suggestions, for its list import below.
+    let session = crate::helpers::id(
+        &app.login("sup")
+            .await
+            .post(
+                "/proposals/sessions",
+                serde_json::json!({ "kind": "suggestion", "name": "市十七届人大三次会议",
+                                    "return_days": 5 }),
+            )
+            .await
+            .ok(),
+    );
     let before = app.snapshot(&[item]).await;
 
     // Another county's liaison, with its own valid token first: not found, body unread.
@@ -172,6 +184,16 @@ async fn refusals_come_before_the_upload_is_read(app: &TestApp) {
     let start = text_field("csrf", &own_csrf) + &file_head("big.pdf");
     let status = post_unfinished(app, &path, "lang=zh-CN", Length::Endless, &start).await;
     assert_eq!(status, 303, "to the login page");
+
+    // A session's list import: a county liaison, with a valid token first, may not import;
+    // refused before the spreadsheet is read.
+    let import = format!("/proposals/sessions/{session}/import");
+    let start = text_field("csrf", &own_csrf) + &file_head("list.xlsx") + "PK";
+    let status = post_unfinished(app, &import, &own_cookie, Length::Endless, &start).await;
+    assert!(
+        status == 403 || status == 404,
+        "a liaison's import is refused unread: {status}"
+    );
 
     assert_eq!(before, app.snapshot(&[item]).await, "nothing changed");
 

@@ -131,13 +131,18 @@ pub(crate) async fn register(
 const MAX_SHEET: usize = 10 * 1024 * 1024;
 
 /// `POST /proposals/sessions/{id}/import`: a session's list as .xlsx (multipart `file`), read
-/// only after the origin and the CSRF token (the form's first field) passed.
+/// only after the caller's right to import, the origin and the CSRF token (the form's first
+/// field) passed.
 pub(crate) async fn import(
     State(s): State<AppState>,
     user: PageUser,
     Path(id): Path<i64>,
     req: axum::extract::Request,
 ) -> Response {
+    // Who may import at all, before a byte of the upload is read.
+    if let Err(e) = s.services.may_import_proposals(&user.actor, id).await {
+        return crate::AppError::from(e).into_response();
+    }
     let limits = Limits {
         body: MAX_SHEET as u64 + 64 * 1024,
         fields: 4,
