@@ -43,6 +43,11 @@ pub(crate) const SECURITY: &[(&str, &str, &str)] = &[
         "{username} logged out",
     ),
     (
+        "security.msg.logout_tokens",
+        "{username} 退出登录，其 {tokens} 个 API 令牌随之撤销",
+        "{username} logged out; their {tokens} API token(s) revoked with it",
+    ),
+    (
         "security.msg.session_ended",
         "结束 {username} 的会话",
         "Ended a session of {username}",

@@ -377,12 +377,26 @@ pub(crate) fn login_failed(
 
 impl Services {
     /// Records the end of the session with this token hash, if it is one.
+    /// Logging out also revokes the user's API tokens (a token minted from a stolen session
+    /// must not outlive the owner's logout), recorded with how many.
     pub(crate) async fn record_logout(&self, hash: &str, now: DateTime<Utc>) -> ServiceResult<()> {
         if let Some(s) = self.store.session_row(hash).await? {
+            let mut revoked = 0;
+            for t in self.store.tokens_of(s.user_id).await? {
+                let live = t.revoked_at.is_none() && t.expires_at.is_some_and(|e| e > now);
+                if live && self.store.revoke_token(t.id, now).await? {
+                    revoked += 1;
+                }
+            }
             let e = SecEvent::new(SecurityKind::Logout)
                 .by(s.user_id)
                 .on(s.user_id)
-                .args(serde_json::json!({ "username": s.username }));
+                .args(serde_json::json!({ "username": s.username, "tokens": revoked }));
+            let e = if revoked > 0 {
+                e.message("security.msg.logout_tokens")
+            } else {
+                e
+            };
             self.security_event(e, now).await?;
         }
         Ok(())

@@ -12,7 +12,53 @@ crate::on_both_backends!(
     scopes_limit_what_a_token_does,
     tokens_are_listed_bounded_and_revocable,
     password_reset_and_disabling_revoke_credentials,
+    logout_revokes_tokens,
 );
+
+/// Logging out revokes the user's API tokens: one minted from a stolen session does not
+/// outlive the owner's logout. Another user's token is untouched.
+async fn logout_revokes_tokens(app: &TestApp) {
+    let town = app.login("town_b1").await;
+    let other = app.login("county_b").await;
+    let mint = |s: &crate::helpers::Session| {
+        let s = s.clone();
+        async move {
+            s.post("/tokens", json!({ "name": "终端", "scope": "read" }))
+                .await
+                .ok()["token"]
+                .as_str()
+                .expect("secret")
+                .to_string()
+        }
+    };
+    let mine = mint(&town).await;
+    let theirs = mint(&other).await;
+    assert!(
+        bearer(app, &mine, Method::GET, "/me", None)
+            .await
+            .status
+            .is_success()
+    );
+    let r = town.post("/auth/logout", json!({})).await;
+    assert_eq!(r.status, reqwest::StatusCode::NO_CONTENT, "{}", r.body);
+    bearer(app, &mine, Method::GET, "/me", None)
+        .await
+        .error(reqwest::StatusCode::UNAUTHORIZED, "error.unauthorized");
+    assert!(
+        bearer(app, &theirs, Method::GET, "/me", None)
+            .await
+            .status
+            .is_success()
+    );
+    // The audit admin reads the logout with the tokens it revoked.
+    let log = app
+        .login("auditadmin")
+        .await
+        .get("/security-log?kind=logout")
+        .await
+        .ok();
+    assert_eq!(log["rows"][0]["args"]["tokens"], 1, "{log}");
+}
 
 /// A request with `Authorization: Bearer <secret>` and no cookie.
 async fn bearer(
