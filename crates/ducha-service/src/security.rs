@@ -125,6 +125,7 @@ pub struct SecurityPage {
 /// The audit admin's filter: a day (default today), a kind, a user; paged by `before`.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct SecurityFilter {
     /// `YYYY-MM-DD` (China time); today when empty.
     #[serde(default)]
