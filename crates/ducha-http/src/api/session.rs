@@ -58,6 +58,20 @@ pub struct LoginPending {
     pub pending_token: String,
 }
 
+/// The login's 401 as documented: a refusal (`error` alone), or a pending step
+/// ([`LoginPending`]: `error` with `code` = `login_pending`, `need` and `pending_token`).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct LoginRefusal {
+    /// Why; `code` is `login_pending` when the login needs another step.
+    pub error: ErrorDetail,
+    /// What the login needs next (pending steps only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub need: Option<LoginNeed>,
+    /// Continues this login for a few minutes (pending steps only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pending_token: Option<String>,
+}
+
 /// Checks that a browser request comes from this site.
 pub(crate) struct SameOrigin;
 
@@ -77,7 +91,7 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for SameOrigin {
     responses((status = 200, description = "Logged in; the session cookie is set", body = LoginOutput),
         (status = 401, description = "Wrong user name, password or code, or a locked account \
             (one answer for all, so it does not tell which names exist); or, with `code` = \
-            `login_pending`, the next step this login needs", body = LoginPending),
+            `login_pending`, the next step this login needs", body = LoginRefusal),
         (status = 400, description = "Unreadable body", body = ErrorBody),
         (status = 415, description = "Not JSON", body = ErrorBody),
         (status = 422, description = "The new password breaks the policy", body = ErrorBody),
