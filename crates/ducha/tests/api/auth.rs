@@ -434,8 +434,14 @@ async fn openapi_shows_the_second_step(app: &TestApp) {
     for field in ["code", "new_password", "pending_token"] {
         assert!(input.get(field).is_some(), "LoginInput.{field}: {input}");
     }
-    let pending = &doc["components"]["schemas"]["LoginPending"]["properties"];
-    assert!(pending.get("need").is_some(), "{pending}");
+    // The 401 is a refusal or a pending step: `need` and `pending_token` beside `error`.
+    let pending = &doc["components"]["schemas"]["LoginRefusal"]["properties"];
+    for field in ["error", "need", "pending_token"] {
+        assert!(
+            pending.get(field).is_some(),
+            "LoginRefusal.{field}: {pending}"
+        );
+    }
     let answers = &doc["paths"]["/api/v1/auth/login"]["post"]["responses"];
     for status in ["200", "401", "422", "429"] {
         assert!(answers.get(status).is_some(), "{status}: {answers}");
