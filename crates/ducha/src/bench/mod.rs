@@ -268,6 +268,12 @@ async fn one(
     args: &BenchArgs,
 ) -> anyhow::Result<Results> {
     backend.init_chain(&cfg.audit.hash).await?;
+    // The benchmark's clients log in with passwords only, many times over: the second factor
+    // and the session limit (which have their own tests) are off here.
+    let mut cfg = cfg.clone();
+    cfg.service.auth.twofactor_roles = Vec::new();
+    cfg.service.auth.max_sessions_per_user = 0;
+    let cfg = &cfg;
     let services = crate::serve::services(backend, cfg);
     eprintln!("[{name}] building the synthetic city …");
     let city = city::build(&services, args).await?;
