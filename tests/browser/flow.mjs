@@ -34,7 +34,7 @@ export const UI = {
   sign: { zh: '签收', en: 'Sign' },
   responsible: { zh: '责任人', en: 'Responsible person' },
   reportAction: { zh: '报送进展 / 申请办结', en: 'Report progress / Request completion' },
-  reportKind: { zh: '报送进展', en: 'Report progress' },
+  reportKind: { zh: '报送类型', en: 'Type' },
   percent: { zh: '完成进度（%）', en: 'Progress (%)' },
   reportText: { zh: '进展情况', en: 'What was done' },
   evidence: { zh: '佐证材料', en: 'Evidence' },

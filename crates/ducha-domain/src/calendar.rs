@@ -131,6 +131,17 @@ impl WorkCalendar {
         self.overrides.iter().map(|(d, k)| (*d, *k))
     }
 
+    /// The last year with an official schedule loaded.
+    pub fn last_scheduled_year(&self) -> Option<i32> {
+        self.overrides.keys().next_back().map(|d| d.year())
+    }
+
+    /// Whether `d` lies in a year up to the last one with an official schedule loaded; later
+    /// dates are counted Monday to Friday until their year is loaded.
+    pub fn schedules(&self, d: NaiveDate) -> bool {
+        self.last_scheduled_year().is_some_and(|y| d.year() <= y)
+    }
+
     /// Whether people work on `d`.
     pub fn is_working_day(&self, d: NaiveDate) -> bool {
         match self.overrides.get(&d) {
@@ -219,6 +230,18 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).expect("date")
+    }
+
+    #[test]
+    fn knows_how_far_schedules_are_loaded() {
+        let cal = WorkCalendar::china();
+        assert_eq!(cal.last_scheduled_year(), Some(2026));
+        assert!(cal.schedules(d(2026, 12, 31)));
+        // 2027-01-01 is New Year's Day, but until 2027 is loaded it counts as a Friday.
+        assert!(!cal.schedules(d(2027, 1, 1)));
+        assert!(cal.is_working_day(d(2027, 1, 1)));
+        assert_eq!(WorkCalendar::default().last_scheduled_year(), None);
+        assert!(!WorkCalendar::default().schedules(d(2026, 1, 5)));
     }
 
     #[test]

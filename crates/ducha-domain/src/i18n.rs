@@ -105,6 +105,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "The request body is not valid JSON",
     ),
     (
+        "validation.deadline_either",
+        "截止日期与交办后工作日数只能填写一项",
+        "Give either a deadline date or working days after dispatch, not both",
+    ),
+    (
         "validation.invalid_value",
         "取值类型或格式错误",
         "This value has the wrong type or format",

@@ -255,7 +255,8 @@ impl ItemSpec {
         let targets = parse_targets(&mut e, "targets", &input.targets);
         let deadline = match (input.deadline, input.deadline_working_days) {
             (Some(_), Some(_)) => {
-                e.add("deadline_working_days", "validation.invalid_value");
+                e.add("deadline", "validation.deadline_either");
+                e.add("deadline_working_days", "validation.deadline_either");
                 None
             }
             (None, Some(n)) if !(1..=500).contains(&n) => {
@@ -391,7 +392,14 @@ mod tests {
         assert_eq!(spec.deadline_working_days, Some(30));
         i.deadline = Some(d(2026, 12, 31));
         let e = ItemSpec::parse(&i, d(2026, 9, 25), &WorkCalendar::china()).expect_err("both");
-        assert_eq!(e.0[0].field, "deadline_working_days");
+        let fields: Vec<_> = e.0.iter().map(|f| (f.field.as_str(), f.key)).collect();
+        assert_eq!(
+            fields,
+            [
+                ("deadline", "validation.deadline_either"),
+                ("deadline_working_days", "validation.deadline_either")
+            ]
+        );
         i.deadline = None;
         i.deadline_working_days = Some(0);
         let e = ItemSpec::parse(&i, d(2026, 9, 25), &WorkCalendar::china()).expect_err("zero");

@@ -24,6 +24,20 @@ pub fn bounded(
     s.to_string()
 }
 
+/// `s` in Chinese double quotes, its own double quotes turned single (“关于‘一网通办’的批示”), as
+/// official writing nests them; without this a title with quotes reads “…“…”…”.
+pub fn quoted(s: &str) -> String {
+    let inner: String = s
+        .chars()
+        .map(|c| match c {
+            '“' => '‘',
+            '”' => '’',
+            c => c,
+        })
+        .collect();
+    format!("“{inner}”")
+}
+
 /// Similarity of two texts in `[0, 1]`: the Jaccard index of their character bigrams, with
 /// whitespace and punctuation left out (Chinese needs no word segmentation for this). Two empty
 /// texts are identical; an empty and a non-empty one share nothing.
@@ -46,7 +60,17 @@ pub fn similarity(a: &str, b: &str) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::similarity;
+    use super::{quoted, similarity};
+
+    #[test]
+    fn quotes_nest_single_inside_double() {
+        assert_eq!(
+            quoted("关于“保交楼”专项工作的批示"),
+            "“关于‘保交楼’专项工作的批示”"
+        );
+        assert_eq!(quoted("数字政府建设"), "“数字政府建设”");
+        assert_eq!(quoted(""), "“”");
+    }
 
     #[test]
     fn similarity_sees_through_punctuation_and_small_edits() {

@@ -130,6 +130,9 @@ pub struct ItemDetail {
     pub deadline: NaiveDate,
     /// The deadline was given as this many working days from dispatch.
     pub deadline_working_days: Option<i64>,
+    /// The deadline falls in a year whose holiday schedule is not loaded (counted Monday to
+    /// Friday until it is).
+    pub deadline_unscheduled: bool,
     /// Report cadence.
     pub cadence: Cadence,
     /// Responsible leader.

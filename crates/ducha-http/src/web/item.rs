@@ -167,7 +167,10 @@ impl ItemPage {
         use ducha_domain::item::Cadence;
         let (key, n) = match self.d.cadence {
             Cadence::None => return self.t("cadence.none"),
-            Cadence::Weekly { weekday } => ("ui.cadence_weekly_on", u32::from(weekday)),
+            Cadence::Weekly { weekday } => {
+                let day = self.t(format!("weekday.{weekday}").as_str());
+                return self.t("ui.cadence_weekly_on").replace("{n}", &day);
+            }
             Cadence::Monthly { day } => ("ui.cadence_monthly_on", u32::from(day)),
             Cadence::EveryWorkingDays { n } => ("ui.cadence_every", u32::from(n)),
         };
@@ -554,7 +557,12 @@ async fn decide(
             } else {
                 Verdict::Return
             };
-            let done = if approve { "accepted" } else { "returned" };
+            // A progress report is approved (审核), a completion accepted (验收).
+            let done = match (approve, f.get("kind")) {
+                (false, _) => "returned",
+                (true, "progress") => "report_approved",
+                (true, _) => "accepted",
+            };
             let input = ReviewInput { verdict, comment };
             (done, sv.review_report(a, id, &input, now()).await.map(drop))
         }

@@ -171,6 +171,8 @@ pub(crate) struct ItemForm {
     v: ItemValues,
     leaders: Vec<UserView>,
     errs: Errs,
+    /// The last year whose official holiday schedule is loaded.
+    scheduled_until: Option<i32>,
 }
 
 impl Page for ItemForm {
@@ -197,6 +199,16 @@ impl ItemForm {
         let mut rows = self.v.targets.clone();
         rows.resize(rows.len().max(1) + 2, Default::default());
         rows
+    }
+    /// Says how far the working-day calendar is loaded, so a deadline counted in working days
+    /// beyond it is not taken as final.
+    fn calendar_hint(&self) -> String {
+        match self.scheduled_until {
+            Some(y) => self
+                .t("ui.calendar_until")
+                .replace("{year}", &y.to_string()),
+            None => self.t("ui.calendar_none"),
+        }
     }
     fn action(&self) -> String {
         match self.item_id {
@@ -236,6 +248,7 @@ async fn show_form(
         v,
         leaders,
         errs,
+        scheduled_until: s.services.calendar().last_scheduled_year(),
     };
     (status, render(&page)).into_response()
 }

@@ -132,9 +132,9 @@ impl Outgoing<'_> {
         let title = format!("【{}】督办单 {{number}}", level_name(self.level));
         let item_name = self.item.number.as_deref().unwrap_or(&self.item.title);
         let text = format!(
-            "{}：关于“{}”（{}），{} 请于{}前落实并反馈。",
+            "{}：关于{}（{}），{} 请于{}前落实并反馈。",
             self.unit_name,
-            self.item.title,
+            ducha_domain::text::quoted(&self.item.title),
             item_name,
             self.requirement,
             self.deadline.format("%Y年%m月%d日"),

@@ -316,6 +316,7 @@ impl Services {
             targets: item.targets.0.clone(),
             deadline: item.deadline,
             deadline_working_days: item.deadline_working_days,
+            deadline_unscheduled: !self.calendar().schedules(item.deadline),
             cadence: item.cadence.0,
             leader_id: item.leader_id,
             public: item.public,

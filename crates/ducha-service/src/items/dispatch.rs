@@ -118,7 +118,8 @@ impl Services {
             }
             let deadline = match (input.deadline, input.deadline_working_days) {
                 (Some(_), Some(_)) => {
-                    e.add(f("deadline_working_days"), "validation.invalid_value");
+                    e.add(f("deadline"), "validation.deadline_either");
+                    e.add(f("deadline_working_days"), "validation.deadline_either");
                     parent.deadline
                 }
                 (None, Some(n)) if !(1..=500).contains(&n) => {

@@ -103,8 +103,10 @@ impl Services {
             let item = ItemInput {
                 title,
                 description: format!(
-                    "{text}\n（{body}“{}”督查检查发现，{}至{}；整改责任单位：{unit}）",
-                    r.topic, r.window_from, r.window_to
+                    "{text}\n（{body}{}督查检查发现，{}至{}；整改责任单位：{unit}）",
+                    ducha_domain::text::quoted(&r.topic),
+                    r.window_from,
+                    r.window_to
                 ),
                 source: "inspection_finding".into(),
                 category: "central_work".into(),

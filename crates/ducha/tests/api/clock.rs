@@ -455,14 +455,20 @@ async fn calendar(app: &TestApp) {
         .rejected(
             &[],
             StatusCode::UNPROCESSABLE_ENTITY,
-            "validation.invalid_value",
+            "validation.deadline_either",
             sup.post(
                 "/items",
                 body(json!({ "deadline": in_days(30), "deadline_working_days": 20 })),
             ),
         )
         .await;
-    assert_fields(&e, &[("deadline_working_days", "validation.invalid_value")]);
+    assert_fields(
+        &e,
+        &[
+            ("deadline", "validation.deadline_either"),
+            ("deadline_working_days", "validation.deadline_either"),
+        ],
+    );
     let item = sup
         .post("/items", body(json!({ "deadline_working_days": 20 })))
         .await

@@ -128,6 +128,38 @@ async fn item_pages(app: &TestApp) {
     assert_eq!(d["cadence"]["weekday"], 5);
     assert_eq!(d["targets"][0]["value"], 300.0);
     assert_eq!(d["public"], true);
+    // The page reads the cadence as an office writes it, and says when the deadline's year has
+    // no holiday schedule loaded (the built-in schedules end with 2026).
+    let (_, html) = sup.page(&format!("/items/{item}")).await;
+    assert!(html.contains("每周五"), "{html}");
+    assert!(!html.contains("每周5"), "{html}");
+    assert_eq!(
+        html.contains("节假日安排尚未载入"),
+        in_days(60).to_string().as_str() > "2026-12-31",
+        "{html}"
+    );
+    let (_, html) = sup.page("/items/new").await;
+    assert!(html.contains("节假日安排已载入至2026年"), "{html}");
+    // A date and a count of working days together are refused, both fields named.
+    let (status, html) = sup
+        .form_page(
+            "/items/new",
+            &[
+                ("title", "两种期限的事项"),
+                ("source", "meeting"),
+                ("category", "livelihood"),
+                ("deadline", &deadline),
+                ("deadline_days", "20"),
+                ("cadence", "none"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        html.matches("截止日期与交办后工作日数只能填写一项").count(),
+        2,
+        "{html}"
+    );
 
     // Submit, approve, dispatch: each from the page, by the right person only.
     let (status, _) = county
