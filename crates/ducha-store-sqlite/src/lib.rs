@@ -9,6 +9,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Sqlite, SqlitePool, Transaction};
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot};
 
@@ -29,6 +31,8 @@ pub struct SqliteStore {
     read: SqlitePool,
     write: SqlitePool,
     commits: mpsc::UnboundedSender<writer::Job>,
+    /// Commits sent to the writer and not yet answered.
+    pending: Arc<AtomicUsize>,
 }
 
 impl SqliteStore {
@@ -54,12 +58,14 @@ impl SqliteStore {
             .connect_with(opts.clone().read_only(true))
             .await
             .map_err(ducha_store::sql::err)?;
-        let commits =
-            writer::spawn(write.clone(), opts).map_err(|e| StoreError::Other(Box::new(e)))?;
+        let pending = Arc::new(AtomicUsize::new(0));
+        let commits = writer::spawn(write.clone(), opts, pending.clone())
+            .map_err(|e| StoreError::Other(Box::new(e)))?;
         Ok(Self {
             read,
             write,
             commits,
+            pending,
         })
     }
 
@@ -69,6 +75,26 @@ impl SqliteStore {
             .run(&self.write)
             .await
             .map_err(|e| StoreError::Other(Box::new(e)))
+    }
+
+    /// Flushes and closes the database for a process that stops: waits (at most `patience`)
+    /// until every commit sent to the writer is committed and answered, then closes the
+    /// connections, which moves the write-ahead log into the database file. Returns whether
+    /// the writer was idle in time.
+    pub async fn close(&self, patience: Duration) -> bool {
+        let start = Instant::now();
+        let idle = loop {
+            if self.pending.load(Ordering::Acquire) == 0 {
+                break true;
+            }
+            if start.elapsed() >= patience {
+                break false;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        };
+        self.read.close().await;
+        self.write.close().await;
+        idle
     }
 
     /// The writer pool, for tests that tamper with the database on purpose.
@@ -85,9 +111,11 @@ impl SqliteStore {
     async fn commit_change(&self, change: Change) -> Result<Committed, StoreError> {
         let (reply, answer) = oneshot::channel();
         let stopped = || StoreError::Other("the SQLite writer has stopped".into());
-        self.commits
-            .send(writer::Job { change, reply })
-            .map_err(|_| stopped())?;
+        self.pending.fetch_add(1, Ordering::AcqRel);
+        if self.commits.send(writer::Job { change, reply }).is_err() {
+            self.pending.fetch_sub(1, Ordering::AcqRel);
+            return Err(stopped());
+        }
         answer.await.map_err(|_| stopped())?
     }
 

@@ -3,9 +3,11 @@
 //! Architecture Invariant: every state change goes through [`EventStore::commit`], which writes
 //! the rows and exactly one chained event in one transaction.
 
+mod nodes;
 mod rows;
 pub mod sql;
 
+pub use nodes::*;
 pub use rows::*;
 
 use async_trait::async_trait;
@@ -320,6 +322,7 @@ pub trait Store:
     + JointStore
     + ProposalStore
     + SecurityStore
+    + NodeStore
 {
 }
 impl<
@@ -335,7 +338,8 @@ impl<
         + AssessmentStore
         + JointStore
         + ProposalStore
-        + SecurityStore,
+        + SecurityStore
+        + NodeStore,
 > Store for T
 {
 }

@@ -20,6 +20,7 @@ mod clock;
 mod evidence;
 #[doc(hidden)]
 pub mod joint;
+mod nodes;
 pub mod proposals;
 mod reads;
 mod security;
@@ -332,6 +333,7 @@ macro_rules! impl_sql_store {
             $crate::__sql_proposals!($store, $db);
             $crate::__sql_security!($store, $db);
             $crate::__sql_auth!($store, $db);
+            $crate::__sql_nodes!($store, $db);
         }
     };
 }
