@@ -25,6 +25,10 @@
 //! - `proposals_api`: NPC suggestions through the JSON API, bad input named and nothing
 //!   written, another county answered 404;
 //! - `pages`: the register page as a browser and htmx fetch it, and its .xlsx export;
+//! - `nodes`: several app nodes on one database: a calendar loaded on one is in force on the
+//!   others within the poll, evidence uploaded through one downloads through another, one
+//!   sequence of checkpoints, and a real `ducha serve` stopped by SIGTERM hands its job lease
+//!   to the next node at once;
 //! - `scheduler` (PostgreSQL only): two real `ducha serve` processes with the scheduler on, run
 //!   through simulated days, one killed midway; every notice reaches each robot exactly once.
 
@@ -49,6 +53,7 @@ mod joint;
 mod lifecycle;
 mod listing;
 mod matrix;
+mod nodes;
 mod office;
 mod pages;
 mod permissions;
