@@ -27,10 +27,11 @@ pub async fn verify_chain(
     checkpoints: &[Checkpoint],
 ) -> ServiceResult<Result<Verified, ChainError>> {
     let (head_seq, head_hash, algo) = store.chain_head().await?;
-    let wanted: HashMap<i64, &str> = checkpoints
-        .iter()
-        .map(|c| (c.seq, c.hash.as_str()))
-        .collect();
+    // Checkpoints from several places (the database, a file) may name the same event.
+    let mut wanted: HashMap<i64, Vec<&str>> = HashMap::new();
+    for c in checkpoints {
+        wanted.entry(c.seq).or_default().push(c.hash.as_str());
+    }
     let mut v = ChainVerifier::new(algo);
     let mut matched = 0;
     let mut after = 0;
@@ -42,11 +43,11 @@ pub async fn verify_chain(
             if let Err(err) = v.push(e) {
                 return Ok(Err(err));
             }
-            if let Some(h) = wanted.get(&e.seq) {
-                if *h != e.hash {
+            if let Some(hashes) = wanted.get(&e.seq) {
+                if hashes.iter().any(|h| *h != e.hash) {
                     return Ok(Err(ChainError::CheckpointMismatch { seq: e.seq }));
                 }
-                matched += 1;
+                matched += hashes.len();
             }
         }
     }
@@ -130,4 +131,65 @@ pub fn parse_checkpoints(text: &str) -> Result<Vec<Checkpoint>, usize> {
         .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'))
         .map(|(i, l)| Checkpoint::parse_line(l).ok_or(i + 1))
         .collect()
+}
+
+impl crate::Services {
+    /// Records the chain head as a checkpoint in the database — one sequence every node and
+    /// the verifier read — when no checkpoint holds it yet, and then appends it to `file`
+    /// (the operator's copy outside the database). Returns the head's sequence number, none
+    /// while the chain is empty.
+    pub async fn checkpoint(
+        &self,
+        file: Option<&std::path::Path>,
+        node: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> ServiceResult<Option<i64>> {
+        let (seq, hash, _) = self.store.chain_head().await?;
+        if seq == 0 {
+            return Ok(None);
+        }
+        if self.store.add_checkpoint(seq, &hash, now, node).await?
+            && let Some(file) = file
+        {
+            let line = Checkpoint { seq, hash }.line(now);
+            let file = file.to_path_buf();
+            tokio::task::spawn_blocking(move || append_line(&file, &line))
+                .await
+                .map_err(store_io)?
+                .map_err(store_io)?;
+        }
+        Ok(Some(seq))
+    }
+
+    /// The checkpoints recorded in the database.
+    pub async fn stored_checkpoints(&self) -> ServiceResult<Vec<Checkpoint>> {
+        Ok(self
+            .store
+            .checkpoints()
+            .await?
+            .into_iter()
+            .map(|c| Checkpoint {
+                seq: c.seq,
+                hash: c.hash,
+            })
+            .collect())
+    }
+}
+
+fn store_io(e: impl std::error::Error + Send + Sync + 'static) -> crate::ServiceError {
+    crate::ServiceError::Store(ducha_store::StoreError::Other(Box::new(e)))
+}
+
+/// Appends one line to a checkpoint file, creating it (and its directory), flushed to disk.
+fn append_line(file: &std::path::Path, line: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(file)?;
+    writeln!(f, "{line}")?;
+    f.sync_data()
 }

@@ -82,6 +82,8 @@ pub struct Services {
     pub config: Arc<Config>,
     /// The working-day calendar (replaced when a year is loaded).
     calendar: Arc<std::sync::RwLock<Arc<WorkCalendar>>>,
+    /// The calendar table's generation the calendar in memory was read at (-1: not yet).
+    calendar_generation: Arc<std::sync::atomic::AtomicI64>,
     /// Whether commits write the chain analytics' derived rows (always, but for the
     /// benchmark's A/B measurement of what they cost).
     hop_facts: bool,
@@ -130,6 +132,7 @@ impl Services {
             store,
             config: Arc::new(config),
             calendar: Arc::new(std::sync::RwLock::new(Arc::new(calendar))),
+            calendar_generation: Arc::new(std::sync::atomic::AtomicI64::new(-1)),
             hop_facts: true,
             proposal_locks: Arc::default(),
         }
@@ -179,6 +182,17 @@ impl Services {
             Ok(mut c) => *c = Arc::new(cal),
             Err(poisoned) => *poisoned.into_inner() = Arc::new(cal),
         }
+    }
+
+    /// The calendar table's generation the calendar in memory was read at (-1: not yet read).
+    pub fn calendar_generation(&self) -> i64 {
+        self.calendar_generation
+            .load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    pub(crate) fn set_calendar_generation(&self, generation: i64) {
+        self.calendar_generation
+            .store(generation, std::sync::atomic::Ordering::Release);
     }
 
     /// The acting user, with their unit path and jurisdiction, in one query.

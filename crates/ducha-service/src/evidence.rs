@@ -5,6 +5,7 @@
 //! it, the supervisors and leaders of its jurisdiction), and whoever may see a report citing
 //! it. Anyone else gets "not found".
 
+mod blobs;
 mod files;
 mod sniff;
 
@@ -21,8 +22,11 @@ use std::path::PathBuf;
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct EvidenceSettings {
-    /// Directory of the files (relative to the working directory unless absolute); every node
-    /// of a cluster must see the same directory.
+    /// Where the bytes live: `filesystem` (under `dir`; one node, or a directory every node
+    /// mounts) or `database` (tables every node of a cluster reads).
+    pub store: EvidenceStorage,
+    /// Directory of the files (relative to the working directory unless absolute) when they
+    /// are kept on the filesystem.
     pub dir: PathBuf,
     /// Largest file accepted, in bytes.
     pub max_bytes: u64,
@@ -31,10 +35,21 @@ pub struct EvidenceSettings {
 impl Default for EvidenceSettings {
     fn default() -> Self {
         Self {
+            store: EvidenceStorage::Filesystem,
             dir: PathBuf::from("data/evidence"),
             max_bytes: 20 * 1024 * 1024,
         }
     }
+}
+
+/// Where evidence bytes are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EvidenceStorage {
+    /// Content-addressed files under the configured directory (the single-node default).
+    Filesystem,
+    /// Content-addressed chunks in the database, shared by every node.
+    Database,
 }
 
 /// How many of its unit's files a reporter is offered to reuse.
@@ -75,15 +90,33 @@ impl From<&EvidenceRow> for EvidenceView {
 }
 
 /// A stored file to send: what it is and where its bytes are.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct EvidenceFile {
     /// The file.
     pub view: EvidenceView,
-    /// Its bytes on disk.
-    pub path: PathBuf,
     /// The MIME type of those bytes (a thumbnail's may differ from the original's).
     pub mime: String,
+    source: blobs::Source,
 }
+
+impl std::fmt::Debug for EvidenceFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EvidenceFile")
+            .field("view", &self.view)
+            .field("mime", &self.mime)
+            .finish_non_exhaustive()
+    }
+}
+
+impl EvidenceFile {
+    /// Opens the bytes: their length and a reader that yields them a piece at a time, so a
+    /// large file never sits whole in memory. Bytes recorded but gone are a storage fault.
+    pub async fn open(&self) -> std::io::Result<(u64, EvidenceReader)> {
+        self.source.open().await
+    }
+}
+
+pub use blobs::EvidenceReader;
 
 fn invalid(key: &'static str) -> ServiceError {
     ValidationErrors::single("file", key).into()
@@ -114,24 +147,29 @@ impl Services {
         }
         let clean = sniff::clean_name(filename);
         let kind = sniff::sniff(&bytes, &clean).ok_or_else(|| invalid("validation.file_type"))?;
-        let dir = self.config.evidence.dir.clone();
-        // Hashing, decoding and writing take a while: off the async workers.
-        let stored = tokio::task::spawn_blocking(move || {
+        // Hashing and decoding take a while: off the async workers.
+        let prepared = tokio::task::spawn_blocking(move || {
             let sha256 = ducha_domain::chain::HashAlgo::Sha256.hex_digest(&bytes);
             let thumb = if kind.is_image() {
                 match files::thumbnail(&bytes, kind.mime) {
                     Some(t) => Some(t),
-                    None => return Ok(None),
+                    None => return None,
                 }
             } else {
                 None
             };
-            files::save(&dir, &sha256, &bytes, thumb.as_deref())?;
-            Ok::<_, std::io::Error>(Some((sha256, bytes.len())))
+            Some((sha256, bytes, thumb))
         })
         .await
-        .map_err(io_error)?
         .map_err(io_error)?;
+        let stored = match prepared {
+            Some((sha256, bytes, thumb)) => {
+                let len = bytes.len();
+                self.blobs().save(&sha256, kind.mime, bytes, thumb).await?;
+                Some((sha256, len))
+            }
+            None => None,
+        };
         // A picture that does not decode is not the picture it claims to be.
         let (sha256, size) = stored.ok_or_else(|| invalid("validation.file_type"))?;
         let row = NewEvidence {
@@ -155,12 +193,16 @@ impl Services {
         })
     }
 
-    /// A file the actor may read, with the path of its bytes.
+    /// A file the actor may read, with where its bytes are.
     pub async fn evidence_file(&self, actor: &Actor, id: i64) -> ServiceResult<EvidenceFile> {
         let row = self.readable_evidence(actor, id).await?;
+        let (source, mime) = self
+            .blobs()
+            .locate(&row.sha256, ducha_store::BlobKind::Original, &row.mime)
+            .await?;
         Ok(EvidenceFile {
-            path: files::original(&self.config.evidence.dir, &row.sha256),
-            mime: row.mime.clone(),
+            source,
+            mime,
             view: EvidenceView::from(&row),
         })
     }
@@ -171,19 +213,19 @@ impl Services {
         if !row.mime.starts_with("image/") {
             return Err(ServiceError::NotFound);
         }
-        let path = files::thumb(&self.config.evidence.dir, &row.sha256);
-        let head = {
-            let path = path.clone();
-            tokio::task::spawn_blocking(move || files::head(&path))
-                .await
-                .map_err(io_error)?
-                .map_err(io_error)?
-        };
+        let (source, mime) = self
+            .blobs()
+            .locate(&row.sha256, ducha_store::BlobKind::Thumb, &row.mime)
+            .await?;
         Ok(EvidenceFile {
-            path,
-            mime: files::thumb_mime(&head).to_string(),
+            source,
+            mime,
             view: EvidenceView::from(&row),
         })
+    }
+
+    fn blobs(&self) -> blobs::Blobs {
+        blobs::Blobs::new(&self.config.evidence, self.store.clone())
     }
 
     /// Files the actor's unit uploaded before, newest first, to attach to a report on

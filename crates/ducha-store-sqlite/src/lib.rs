@@ -9,6 +9,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Connection, Sqlite, SqliteConnection, SqlitePool, Transaction};
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot};
 
@@ -37,6 +39,8 @@ pub struct SqliteStore {
     commits: mpsc::UnboundedSender<writer::Job>,
     /// Opens the file afresh, read-only and never creating it: the readiness probe.
     probe: std::sync::Arc<SqliteConnectOptions>,
+    /// Commits sent to the writer and not yet answered.
+    pending: Arc<AtomicUsize>,
 }
 
 impl SqliteStore {
@@ -68,13 +72,15 @@ impl SqliteStore {
                 .create_if_missing(false)
                 .busy_timeout(PROBE_BUSY),
         );
-        let commits =
-            writer::spawn(write.clone(), opts).map_err(|e| StoreError::Other(Box::new(e)))?;
+        let pending = Arc::new(AtomicUsize::new(0));
+        let commits = writer::spawn(write.clone(), opts, pending.clone())
+            .map_err(|e| StoreError::Other(Box::new(e)))?;
         Ok(Self {
             read,
             write,
             commits,
             probe,
+            pending,
         })
     }
 
@@ -84,6 +90,26 @@ impl SqliteStore {
             .run(&self.write)
             .await
             .map_err(|e| StoreError::Other(Box::new(e)))
+    }
+
+    /// Flushes and closes the database for a process that stops: waits (at most `patience`)
+    /// until every commit sent to the writer is committed and answered, then closes the
+    /// connections, which moves the write-ahead log into the database file. Returns whether
+    /// the writer was idle in time.
+    pub async fn close(&self, patience: Duration) -> bool {
+        let start = Instant::now();
+        let idle = loop {
+            if self.pending.load(Ordering::Acquire) == 0 {
+                break true;
+            }
+            if start.elapsed() >= patience {
+                break false;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        };
+        self.read.close().await;
+        self.write.close().await;
+        idle
     }
 
     /// The writer pool, for tests that tamper with the database on purpose.
@@ -129,8 +155,10 @@ impl SqliteStore {
         let stopped = || StoreError::Other("the SQLite writer has stopped".into());
         // Queue depth: up when a commit is handed over, down when the writer takes it.
         metrics::gauge!(writer::QUEUE_DEPTH).increment(1.0);
+        self.pending.fetch_add(1, Ordering::AcqRel);
         if self.commits.send(writer::Job { change, reply }).is_err() {
             metrics::gauge!(writer::QUEUE_DEPTH).decrement(1.0);
+            self.pending.fetch_sub(1, Ordering::AcqRel);
             return Err(stopped());
         }
         let done = answer.await.map_err(|_| stopped())?;

@@ -35,10 +35,12 @@ pub(crate) const QUEUE_DEPTH: &str = "ducha_store_write_queue_depth";
 const MAX_BATCH: usize = 64;
 
 /// Starts the writer thread over the single-connection write pool. `checkpoints` opens the
-/// connection that moves the WAL into the database file in the background.
+/// connection that moves the WAL into the database file in the background; `pending` counts
+/// the jobs sent and not yet answered (the sender adds, the writer subtracts).
 pub(crate) fn spawn(
     pool: SqlitePool,
     checkpoints: SqliteConnectOptions,
+    pending: Arc<std::sync::atomic::AtomicUsize>,
 ) -> std::io::Result<mpsc::UnboundedSender<Job>> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Job>();
     std::thread::Builder::new()
@@ -68,7 +70,10 @@ pub(crate) fn spawn(
                         }
                     }
                     metrics::gauge!(QUEUE_DEPTH).decrement(batch.len() as f64);
+                    let n = batch.len();
                     run(&pool, &mut head, batch).await;
+                    // Answered: a closing store may go on once none is left.
+                    pending.fetch_sub(n, Ordering::AcqRel);
                     commits.fetch_add(1, Ordering::Relaxed);
                 }
                 checkpointer.abort();

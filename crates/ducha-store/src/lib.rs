@@ -3,9 +3,11 @@
 //! Architecture Invariant: every state change goes through [`EventStore::commit`], which writes
 //! the rows and exactly one chained event in one transaction.
 
+mod nodes;
 mod rows;
 pub mod sql;
 
+pub use nodes::*;
 pub use rows::*;
 
 use async_trait::async_trait;
@@ -339,6 +341,7 @@ pub trait Store:
     + ProposalStore
     + SecurityStore
     + OpsStore
+    + NodeStore
 {
 }
 impl<
@@ -356,6 +359,7 @@ impl<
         + ProposalStore
         + SecurityStore
         + OpsStore,
+        + NodeStore,
 > Store for T
 {
 }

@@ -2,16 +2,14 @@
 
 use crate::backend::Backend;
 use anyhow::Context;
-use chrono::Utc;
 use ducha_domain::chain::Checkpoint;
 use ducha_service::audit::{parse_checkpoints, verify_chain, verify_security};
-use ducha_store::Store;
-use std::io::Write;
 use std::path::Path;
 
-/// Verifies the chain; returns the process exit code (0 intact, 1 broken).
+/// Verifies the chain against the checkpoints recorded in the database and those in the file
+/// (the copy kept off the database host); returns the process exit code (0 intact, 1 broken).
 pub async fn verify(backend: &Backend, checkpoints: Option<&Path>) -> anyhow::Result<i32> {
-    let cps = match checkpoints {
+    let mut cps = match checkpoints {
         Some(p) if p.exists() => {
             let text = std::fs::read_to_string(p)
                 .with_context(|| format!("cannot read {}", p.display()))?;
@@ -29,10 +27,18 @@ pub async fn verify(backend: &Backend, checkpoints: Option<&Path>) -> anyhow::Re
         None => vec![],
     };
     let store = backend.store();
+    let from_file = cps.len();
+    let stored = store.checkpoints().await?;
+    let from_db = stored.len();
+    cps.extend(stored.into_iter().map(|c| Checkpoint {
+        seq: c.seq,
+        hash: c.hash,
+    }));
     let events = match verify_chain(store.as_ref(), &cps).await? {
         Ok(v) => {
             println!(
-                "OK: {} events verified ({}), head {} {}, {} checkpoint(s) matched",
+                "OK: {} events verified ({}), head {} {}, {} checkpoint(s) matched \
+                 ({from_db} recorded in the database, {from_file} in the file)",
                 v.events, v.algo, v.head.seq, v.head.hash, v.checkpoints
             );
             0
@@ -68,21 +74,4 @@ pub async fn head(backend: &Backend) -> anyhow::Result<()> {
     let (seq, hash, algo) = backend.store().chain_head().await?;
     println!("{seq} {hash} {algo}");
     Ok(())
-}
-
-/// Appends the current head to the checkpoint file if it moved since `last`; returns the head.
-pub async fn checkpoint(store: &dyn Store, file: &Path, last: i64) -> anyhow::Result<i64> {
-    let (seq, hash, _) = store.chain_head().await?;
-    if seq > last {
-        if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)?;
-        }
-        let mut f = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(file)?;
-        writeln!(f, "{}", Checkpoint { seq, hash }.line(Utc::now()))?;
-        f.sync_data()?;
-    }
-    Ok(seq)
 }

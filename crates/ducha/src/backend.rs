@@ -81,6 +81,18 @@ impl Backend {
         Ok(self.store().init_chain(algo).await?)
     }
 
+    /// Flushes and closes the database at the end of a process: the SQLite writer's queued
+    /// commits are committed first (waiting at most `patience`); returns whether they were.
+    pub async fn close(&self, patience: std::time::Duration) -> bool {
+        match self {
+            Backend::Sqlite(s) => s.close(patience).await,
+            Backend::Postgres(s) => {
+                s.raw_pool().close().await;
+                true
+            }
+        }
+    }
+
     /// Brings planner statistics up to date after a bulk load, as a live database has them.
     pub async fn analyze(&self) -> anyhow::Result<()> {
         if let Backend::Postgres(s) = self {

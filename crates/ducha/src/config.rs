@@ -122,6 +122,8 @@ pub struct HttpSection {
     pub listen: String,
     /// Mark cookies `Secure`; turn off only behind no TLS on a single trusted machine.
     pub secure_cookies: bool,
+    /// Seconds a stopping node waits for requests in flight after it stopped accepting.
+    pub drain_seconds: u64,
     /// Serve HTTPS directly with this certificate and key (`[http.tls]`); absent: plain HTTP,
     /// for a TLS-terminating proxy in front or a local demo.
     pub tls: Option<TlsSection>,
@@ -135,6 +137,7 @@ impl Default for HttpSection {
         Self {
             listen: "127.0.0.1:8080".into(),
             secure_cookies: true,
+            drain_seconds: 10,
             tls: None,
             metrics_listen: None,
         }
@@ -157,9 +160,10 @@ pub struct TlsSection {
 pub struct AuditConfig {
     /// Hash of a new chain: `sha256` or `sm3` (an existing chain keeps its own).
     pub hash: String,
-    /// File the server appends chain-head checkpoints to (keep it off the database host).
+    /// File the node holding the `checkpoint` job appends the chain-head checkpoints it
+    /// records in the database to (keep it off the database host).
     pub checkpoint_file: PathBuf,
-    /// Seconds between checkpoints while events arrive.
+    /// Seconds between checkpoints while events arrive (the `checkpoint` job's interval).
     pub checkpoint_interval_seconds: u64,
 }
 
@@ -369,6 +373,8 @@ secure_cookies = true
 # Health probes on the main listener, no login: GET /healthz (the process) and GET /readyz
 # (database reachable and migrated; 503 with a reason otherwise).
 # Serve HTTPS directly (TLS 1.2/1.3, rustls); answers then carry Strict-Transport-Security.
+# On SIGTERM/SIGINT: stop accepting, then wait at most this long for requests in flight
+drain_seconds = 10
 # [http.tls]
 # cert = "/etc/ducha/tls/fullchain.pem"
 # key = "/etc/ducha/tls/privkey.pem"
@@ -376,7 +382,9 @@ secure_cookies = true
 [audit]
 # Hash of a new event chain: "sha256" or "sm3"
 hash = "sha256"
-# Chain-head checkpoints appended while serving; keep a copy away from the database host
+# Chain-head checkpoints: the node holding the checkpoint job records the head in the database
+# (one sequence for every node and `ducha audit verify`) and appends it to this file; keep the
+# file away from the database host: a checkpoint only the database holds proves less
 checkpoint_file = "data/chain-checkpoints.log"
 checkpoint_interval_seconds = 60
 
@@ -486,8 +494,10 @@ extension_months = 1
 rehandle_months = 1
 
 [service.evidence]
-# Evidence files (佐证材料), stored once per content under dir/sha256/; every node of a
-# cluster must see the same directory (e.g. a shared mount)
+# Evidence files (佐证材料), stored once per content. "filesystem" keeps them under
+# dir/sha256/ (one node, or a directory every node mounts); "database" keeps them in the
+# database, where every node of a cluster reads them
+store = "filesystem"
 dir = "data/evidence"
 # Largest file accepted, in bytes (20 MiB); pictures, PDF, Word, Excel and TXT only
 max_bytes = 20971520
@@ -520,19 +530,24 @@ timeout_ms = 10000
 # secret = "…"
 
 [scheduler]
-# Run the periodic jobs (sweep, deliver, digest, calendar) in this process; with several
+# Run the periodic jobs (sweep, deliver, digest, checkpoint) in this process; with several
 # nodes on one PostgreSQL database each job runs on one node at a time
 enabled = true
 tick_ms = 1000
 sweep_every_seconds = 900
 deliver_every_ms = 2000
-calendar_every_seconds = 300
 lease_seconds = 120
 # Expired sessions, pending logins and throttle windows are deleted this often; API tokens
 # once token_retention_days have passed since they expired or were revoked
 # (run it by hand: ducha jobs run-once purge)
 purge_every_seconds = 3600
 token_retention_days = 30
+# Every node (scheduler on or off) looks at the calendar's generation this often, so a year
+# loaded on any node is in force on all of them within about this
+calendar_poll_ms = 2000
+# On SIGTERM/SIGINT a running job may finish for this long; then its lease and any claimed
+# deliveries are handed back for another node to take at once
+stop_grace_seconds = 10
 
 [log]
 filter = "info,sqlx=warn"

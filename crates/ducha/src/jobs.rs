@@ -86,7 +86,12 @@ pub async fn jobs(cfg: Config, cmd: JobsCommand) -> anyhow::Result<u8> {
             let cfg = with_db(cfg, &db)?;
             let s = services(&cfg).await?;
             let owner = format!("cli-{}", std::process::id());
-            let mut sched = Scheduler::new(s, cfg.scheduler.clone(), owner).map_err(explain)?;
+            let mut sched = Scheduler::new(s, cfg.scheduler.clone(), owner)
+                .map_err(explain)?
+                .with_checkpoints(
+                    Some(cfg.audit.checkpoint_file.clone()),
+                    i64::try_from(cfg.audit.checkpoint_interval_seconds).unwrap_or(i64::MAX),
+                );
             if let Some(at) = at {
                 let t = chrono::DateTime::parse_from_rfc3339(&at).with_context(|| {
                     format!("--at {at}: use RFC 3339, e.g. 2026-11-27T09:00:00+08:00")

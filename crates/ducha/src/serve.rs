@@ -1,4 +1,5 @@
-//! `ducha serve`: the web server plus the checkpoint writer.
+//! `ducha serve`: the web server, the scheduler and the calendar watch of one node, and its
+//! graceful stop.
 
 use crate::backend::Backend;
 use crate::config::Config;
@@ -13,7 +14,8 @@ pub fn services(backend: &Backend, cfg: &Config) -> Services {
     Services::new(backend.store(), cfg.service.clone(), WorkCalendar::china())
 }
 
-/// Serves until Ctrl-C or SIGTERM; writes a final checkpoint on the way out.
+/// Serves until Ctrl-C or SIGTERM, then stops gracefully: drains requests, hands job leases
+/// back, records a last checkpoint and flushes the database.
 pub async fn run(
     backend: Backend,
     cfg: &Config,
@@ -99,49 +101,80 @@ pub async fn run(
         }
         None => None,
     };
-    let file = cfg.audit.checkpoint_file.clone();
-    let every = Duration::from_secs(cfg.audit.checkpoint_interval_seconds.max(1));
-    let store = services.store.clone();
-    let checkpoints = tokio::spawn(async move {
-        let mut last = 0;
-        let mut tick = tokio::time::interval(every);
-        loop {
-            tick.tick().await;
-            match crate::audit::checkpoint(store.as_ref(), &file, last).await {
-                Ok(seq) => last = seq,
-                Err(e) => tracing::warn!(error = %e, "cannot write checkpoint"),
-            }
-        }
-    });
-    let (stop_jobs, jobs_stopped) = tokio::sync::oneshot::channel::<()>();
+    let owner = format!("{}-{}", host_name(), std::process::id());
+    // Every node, scheduler or not, watches the calendar's generation.
+    let (stopping, stop) = tokio::sync::watch::channel(false);
+    let signalled = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|s| *s).await;
+    };
+    let calendar = tokio::spawn(services.clone().watch_calendar(
+        Duration::from_millis(cfg.scheduler.calendar_poll_ms.max(10)),
+        signalled(stop.clone()),
+    ));
     let scheduler = if cfg.scheduler.enabled {
-        let owner = format!("{}-{}", host_name(), std::process::id());
-        let s =
-            ducha_service::clock::Scheduler::new(services.clone(), cfg.scheduler.clone(), owner)
-                .map_err(|e| anyhow::anyhow!("cannot start the scheduler: {e}"))?;
-        Some(tokio::spawn(s.run(async {
-            let _ = jobs_stopped.await;
-        })))
+        let every = i64::try_from(cfg.audit.checkpoint_interval_seconds).unwrap_or(i64::MAX);
+        let s = ducha_service::clock::Scheduler::new(
+            services.clone(),
+            cfg.scheduler.clone(),
+            owner.clone(),
+        )
+        .map_err(|e| anyhow::anyhow!("cannot start the scheduler: {e}"))?
+        .with_checkpoints(Some(cfg.audit.checkpoint_file.clone()), every);
+        Some(tokio::spawn(s.run(signalled(stop.clone()))))
     } else {
         None
     };
+    // SIGTERM or Ctrl-C: stop accepting, drain the requests in flight (bounded), stop the jobs
+    // and hand their leases back, record a last checkpoint, flush the database, exit 0.
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        let _ = stopping.send(true);
+    });
     on_ready(addr);
-    match tls {
-        Some(tls) => {
-            tracing::info!(%addr, "serving HTTPS");
-            ducha_http::serve_tls(listener, tls, state, shutdown_signal()).await?;
+    let drain = Duration::from_secs(cfg.http.drain_seconds);
+    let served = async {
+        match tls {
+            Some(tls) => {
+                tracing::info!(%addr, "serving HTTPS");
+                ducha_http::serve_tls(listener, tls, state, signalled(stop.clone())).await
+            }
+            None => ducha_http::serve(listener, state, signalled(stop.clone())).await,
         }
-        None => ducha_http::serve(listener, state, shutdown_signal()).await?,
+    };
+    let drained = async {
+        signalled(stop.clone()).await;
+        tokio::time::sleep(drain).await;
+    };
+    tokio::select! {
+        r = served => r?,
+        () = drained => tracing::warn!(
+            seconds = drain.as_secs(),
+            "requests still in flight after the drain period; stopping anyway"
+        ),
     }
-    let _ = stop_jobs.send(());
+    tracing::info!("no longer serving; stopping the jobs");
     if let Some(s) = scheduler {
         let _ = s.await;
     }
-    checkpoints.abort();
     if let Some(m) = metrics {
         m.abort();
     }
-    crate::audit::checkpoint(services.store.as_ref(), &cfg.audit.checkpoint_file, 0).await?;
+    let _ = calendar.await;
+    match services
+        .checkpoint(
+            Some(&cfg.audit.checkpoint_file),
+            &owner,
+            ducha_service::now(),
+        )
+        .await
+    {
+        Ok(seq) => tracing::info!(head = ?seq, "last checkpoint recorded"),
+        Err(e) => tracing::warn!(error = %e, "cannot record the last checkpoint"),
+    }
+    if !backend.close(drain).await {
+        tracing::warn!("the database writer was still busy when closed");
+    }
+    tracing::info!("stopped");
     Ok(())
 }
 

@@ -12,7 +12,6 @@ use axum::response::{IntoResponse, Response};
 use ducha_service::ServiceError;
 use ducha_service::evidence::EvidenceFile;
 use ducha_store::StoreError;
-use tokio::io::AsyncReadExt;
 
 /// `GET /evidence/{id}`: the file.
 pub(crate) async fn file(
@@ -52,19 +51,15 @@ fn internal(e: std::io::Error) -> AppError {
     AppError::Service(ServiceError::Store(StoreError::Other(Box::new(e))))
 }
 
-/// Streams the file in chunks, so a large file never sits whole in memory.
+/// Streams the file in pieces, so a large file never sits whole in memory (from the disk or
+/// from the database, as configured).
 async fn send(f: EvidenceFile, disposition: &str, name: &str) -> Result<Response, AppError> {
-    let file = tokio::fs::File::open(&f.path).await.map_err(internal)?;
-    let len = file.metadata().await.map_err(internal)?.len();
-    let chunks = futures_util::stream::unfold(Some(file), |state| async move {
-        let mut file = state?;
-        let mut buf = vec![0u8; 64 * 1024];
-        match file.read(&mut buf).await {
-            Ok(0) => None,
-            Ok(n) => {
-                buf.truncate(n);
-                Some((Ok(Bytes::from(buf)), Some(file)))
-            }
+    let (len, reader) = f.open().await.map_err(internal)?;
+    let chunks = futures_util::stream::unfold(Some(reader), |state| async move {
+        let mut reader = state?;
+        match reader.next_chunk().await {
+            Ok(None) => None,
+            Ok(Some(piece)) => Some((Ok(Bytes::from(piece)), Some(reader))),
             Err(e) => Some((Err(e), None)),
         }
     });

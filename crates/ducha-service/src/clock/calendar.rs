@@ -75,6 +75,9 @@ impl Services {
 
     /// Reads the calendar table into memory (after another node loaded a year, too).
     pub async fn reload_calendar(&self) -> ServiceResult<()> {
+        // The generation first: a year loaded while the days are read moves it again, and the
+        // next poll reads the days once more.
+        let generation = self.store.calendar_generation().await?;
         let rows = self.store.calendar_days().await?;
         let entries = rows.into_iter().filter_map(|r| {
             Some(CalendarEntry {
@@ -84,7 +87,44 @@ impl Services {
             })
         });
         self.set_calendar(WorkCalendar::from_entries(entries));
+        self.set_calendar_generation(generation);
         Ok(())
+    }
+
+    /// Reloads the calendar when its generation moved (another node loaded a year); true
+    /// when it did. One small read when nothing changed.
+    pub async fn refresh_calendar(&self) -> ServiceResult<bool> {
+        let generation = self.store.calendar_generation().await?;
+        if generation == self.calendar_generation() {
+            return Ok(false);
+        }
+        self.reload_calendar().await?;
+        Ok(true)
+    }
+
+    /// Every node's calendar watch: polls the generation every `every` until `stop`
+    /// resolves, so a year loaded on any node is in force on this one within about `every`.
+    /// Not a leased job: each node keeps its own calendar in memory.
+    pub async fn watch_calendar(
+        self,
+        every: std::time::Duration,
+        stop: impl std::future::Future<Output = ()>,
+    ) {
+        tokio::pin!(stop);
+        loop {
+            tokio::select! {
+                () = &mut stop => return,
+                () = tokio::time::sleep(every) => {}
+            }
+            match self.refresh_calendar().await {
+                Ok(true) => tracing::info!(
+                    generation = self.calendar_generation(),
+                    "calendar reloaded: it changed on another node"
+                ),
+                Ok(false) => {}
+                Err(e) => tracing::warn!(error = %e, "cannot poll the calendar's generation"),
+            }
+        }
     }
 
     /// A system admin (or the console, without an actor) loads `DATE KIND NAME` lines.

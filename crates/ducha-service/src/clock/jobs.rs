@@ -22,11 +22,11 @@ pub enum JobName {
     Deliver,
     /// The daily digest of non-urgent notices.
     Digest,
-    /// Re-reads the calendar table (a year loaded on another node).
-    Calendar,
     /// Deletes expired sessions, pending logins and throttle windows, and API tokens ended
     /// longer ago than the retention.
     Purge,
+    /// Records the chain head as a checkpoint (in the database, and in the file if given).
+    Checkpoint,
 }
 
 impl JobName {
@@ -35,8 +35,8 @@ impl JobName {
         JobName::Sweep,
         JobName::Deliver,
         JobName::Digest,
-        JobName::Calendar,
         JobName::Purge,
+        JobName::Checkpoint,
     ];
 
     /// Its name in the `jobs` table and on the command line.
@@ -45,8 +45,8 @@ impl JobName {
             JobName::Sweep => "sweep",
             JobName::Deliver => "deliver",
             JobName::Digest => "digest",
-            JobName::Calendar => "calendar",
             JobName::Purge => "purge",
+            JobName::Checkpoint => "checkpoint",
         }
     }
 
@@ -68,8 +68,12 @@ pub struct SchedulerSettings {
     pub sweep_every_seconds: i64,
     /// Milliseconds between outbox deliveries.
     pub deliver_every_ms: i64,
-    /// Seconds between calendar reloads.
-    pub calendar_every_seconds: i64,
+    /// Milliseconds between two looks of every node at the calendar's generation (a year
+    /// loaded on any node is in force on all within about this).
+    pub calendar_poll_ms: u64,
+    /// Seconds a stopping node waits for a running job to finish before it hands the job's
+    /// lease back unfinished.
+    pub stop_grace_seconds: u64,
     /// Seconds a lease (and a claimed delivery) protects a job from other nodes.
     pub lease_seconds: i64,
     /// Seconds between purges of expired sessions, pending logins and tokens.
@@ -89,7 +93,8 @@ impl Default for SchedulerSettings {
             tick_ms: 1000,
             sweep_every_seconds: 900,
             deliver_every_ms: 2000,
-            calendar_every_seconds: 300,
+            calendar_poll_ms: 2000,
+            stop_grace_seconds: 10,
             lease_seconds: 120,
             purge_every_seconds: 3600,
             token_retention_days: 30,
@@ -134,6 +139,8 @@ pub struct Scheduler {
     owner: String,
     clock: Clock,
     settings: SchedulerSettings,
+    checkpoint_file: Option<PathBuf>,
+    checkpoint_every_seconds: i64,
 }
 
 impl std::fmt::Debug for Scheduler {
@@ -163,6 +170,8 @@ impl Scheduler {
             owner,
             clock,
             settings,
+            checkpoint_file: None,
+            checkpoint_every_seconds: 60,
         })
     }
 
@@ -170,6 +179,19 @@ impl Scheduler {
     pub fn with_clock(mut self, clock: Clock) -> Self {
         self.clock = clock;
         self
+    }
+
+    /// Records a checkpoint every `every_seconds` and also appends the ones this node records
+    /// to `file` (kept off the database host).
+    pub fn with_checkpoints(mut self, file: Option<PathBuf>, every_seconds: i64) -> Self {
+        self.checkpoint_file = file;
+        self.checkpoint_every_seconds = every_seconds;
+        self
+    }
+
+    /// This node's name in leases and claims.
+    pub fn owner(&self) -> &str {
+        &self.owner
     }
 
     /// Creates the job rows, due at once.
@@ -252,9 +274,11 @@ impl Scheduler {
                     .map_err(|e| ServiceError::Store(ducha_store::StoreError::Other(e.into())))?;
                 json(&s.run_digest(now).await?)
             }
-            JobName::Calendar => {
-                s.reload_calendar().await?;
-                serde_json::json!({ "reloaded": true })
+            JobName::Checkpoint => {
+                let seq = s
+                    .checkpoint(self.checkpoint_file.as_deref(), &self.owner, Utc::now())
+                    .await?;
+                serde_json::json!({ "head": seq })
             }
             JobName::Purge => {
                 let now = self
@@ -274,31 +298,70 @@ impl Scheduler {
         match job {
             JobName::Sweep => after + Duration::seconds(st.sweep_every_seconds.max(1)),
             JobName::Deliver => after + Duration::milliseconds(st.deliver_every_ms.max(10)),
-            JobName::Calendar => after + Duration::seconds(st.calendar_every_seconds.max(1)),
             JobName::Purge => after + Duration::seconds(st.purge_every_seconds.max(1)),
+            JobName::Checkpoint => after + Duration::seconds(self.checkpoint_every_seconds.max(1)),
             JobName::Digest => next_digest(after, self.services.config.notify.digest_hour),
         }
     }
 
-    /// Runs due jobs every tick until `stop` resolves.
+    /// Runs due jobs every tick until `stop` resolves. A job running then may finish for
+    /// [`SchedulerSettings::stop_grace_seconds`]; then whatever this node still holds — job
+    /// leases, claimed deliveries — is handed back, so another node takes it at once instead
+    /// of waiting for the lease to expire.
     pub async fn run(self, stop: impl std::future::Future<Output = ()>) {
         if let Err(e) = self.ensure_jobs().await {
             tracing::error!(error = %e, "scheduler: cannot create job rows");
         }
         let tick = std::time::Duration::from_millis(self.settings.tick_ms.max(10));
+        let grace = std::time::Duration::from_secs(self.settings.stop_grace_seconds);
         tokio::pin!(stop);
-        loop {
+        let mut stopping = false;
+        'ticks: loop {
             for job in JobName::ALL {
-                match self.run_once(job, false).await {
+                let run = self.run_once(job, false);
+                tokio::pin!(run);
+                let outcome = if stopping {
+                    run.await
+                } else {
+                    tokio::select! {
+                        o = &mut run => o,
+                        () = &mut stop => {
+                            stopping = true;
+                            match tokio::time::timeout(grace, &mut run).await {
+                                Ok(o) => o,
+                                Err(_) => {
+                                    tracing::warn!(job = job.as_str(), "job still running at stop: handed back unfinished");
+                                    break 'ticks;
+                                }
+                            }
+                        }
+                    }
+                };
+                match outcome {
                     Ok(Some(v)) => tracing::debug!(job = job.as_str(), outcome = %v, "job ran"),
                     Ok(None) => {}
                     Err(e) => tracing::error!(job = job.as_str(), error = %e, "job failed"),
                 }
+                if stopping {
+                    break 'ticks;
+                }
             }
             tokio::select! {
-                () = &mut stop => return,
+                () = &mut stop => break,
                 () = tokio::time::sleep(tick) => {}
             }
+        }
+        self.hand_back().await;
+    }
+
+    /// Hands back the leases and claims this node holds.
+    pub async fn hand_back(&self) {
+        match self.services.store.release_leases(&self.owner).await {
+            Ok((jobs, outbox)) => tracing::info!(
+                owner = %self.owner, jobs, deliveries = outbox,
+                "leases handed back"
+            ),
+            Err(e) => tracing::warn!(error = %e, "cannot hand back leases"),
         }
     }
 }

@@ -23,6 +23,7 @@ mod evidence;
 #[doc(hidden)]
 pub mod joint;
 mod ops;
+mod nodes;
 pub mod proposals;
 mod reads;
 mod security;
@@ -336,6 +337,7 @@ macro_rules! impl_sql_store {
             $crate::__sql_security!($store, $db);
             $crate::__sql_auth!($store, $db);
             $crate::__sql_ops!($store, $db);
+            $crate::__sql_nodes!($store, $db);
         }
     };
 }

@@ -184,6 +184,13 @@ macro_rules! __sql_writes {
                     .await
                     .map_err(err)?;
                 }
+                // Every node polls the generation and reloads its calendar when it moved.
+                sqlx::query::<$db>(
+                    "UPDATE calendar_generation SET generation = generation + 1 WHERE id = 1",
+                )
+                .execute(&mut **tx)
+                .await
+                .map_err(err)?;
                 return Ok(());
             }
             Update::Appeal(a) => return one_row(update_appeal(tx, a).await?, "appeal"),

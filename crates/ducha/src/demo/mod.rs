@@ -50,7 +50,9 @@ pub async fn run(
         );
         let stats = seed::seed(&services, today).await?;
         eprintln!("seeded {stats}");
-        crate::audit::checkpoint(services.store.as_ref(), &cfg.audit.checkpoint_file, 0).await?;
+        services
+            .checkpoint(Some(&cfg.audit.checkpoint_file), "demo", chrono::Utc::now())
+            .await?;
     } else {
         eprintln!("reopening the demo city in {}", db.display());
     }

@@ -62,7 +62,7 @@ evidence_stories!(
 );
 
 /// A real PNG picture, `w` × `h`, of noise from `seed` (as large as a photo's PNG would be).
-fn png(w: u32, h: u32, seed: u32) -> Vec<u8> {
+pub(crate) fn png(w: u32, h: u32, seed: u32) -> Vec<u8> {
     let mut state = seed.wrapping_mul(2_654_435_761) | 1;
     let img = RgbImage::from_fn(w, h, |_, _| {
         state ^= state << 13;
@@ -82,7 +82,7 @@ fn pdf() -> Vec<u8> {
     b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n".to_vec()
 }
 
-fn sha256(bytes: &[u8]) -> String {
+pub(crate) fn sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -90,7 +90,7 @@ fn sha256(bytes: &[u8]) -> String {
 }
 
 /// Uploads `bytes` as the multipart field `field` named `name`.
-async fn upload_as(who: &Session, field: &str, name: &str, bytes: &[u8]) -> Resp {
+pub(crate) async fn upload_as(who: &Session, field: &str, name: &str, bytes: &[u8]) -> Resp {
     let boundary = "ducha-test-boundary-7d1f";
     let mut body = Vec::new();
     body.extend_from_slice(

@@ -611,7 +611,8 @@ fn client() -> reqwest::Client {
 }
 
 impl Session {
-    async fn login(base: &str, username: &str) -> Session {
+    /// Logs `username` in at the server at `base` (zh-CN messages).
+    pub async fn login(base: &str, username: &str) -> Session {
         let client = client();
         let resp = client
             .post(format!("{base}/api/v1/auth/login"))

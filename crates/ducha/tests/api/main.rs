@@ -28,6 +28,10 @@
 //! - `ops`: `/healthz` and `/readyz` while the database goes away and comes back, the purge
 //!   job through the real binary, and a real `ducha serve` with JSON logs and its metrics
 //!   page parsed as Prometheus text;
+//! - `nodes`: several app nodes on one database: a calendar loaded on one is in force on the
+//!   others within the poll, evidence uploaded through one downloads through another, one
+//!   sequence of checkpoints, and a real `ducha serve` stopped by SIGTERM hands its job lease
+//!   to the next node at once;
 //! - `scheduler` (PostgreSQL only): two real `ducha serve` processes with the scheduler on, run
 //!   through simulated days, one killed midway; every notice reaches each robot exactly once.
 
@@ -52,6 +56,7 @@ mod joint;
 mod lifecycle;
 mod listing;
 mod matrix;
+mod nodes;
 mod office;
 mod ops;
 mod pages;

@@ -351,7 +351,7 @@ enabled = true
 tick_ms = 50
 sweep_every_seconds = 1
 deliver_every_ms = 50
-calendar_every_seconds = 60
+calendar_poll_ms = 200
 lease_seconds = {LEASE_SECONDS}
 clock_file = {clock}
 
