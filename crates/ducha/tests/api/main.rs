@@ -15,6 +15,8 @@
 //!   county's work;
 //! - `workbench_lists`: each list's true total and the whole list behind it, overdue work
 //!   apart from what is due soon, progress reports for the level that reviews them;
+//! - `backup`: `ducha backup` and `ducha restore` round-tripping to the same head and answers,
+//!   online while writes continue, and refusing corrupt backups and non-empty targets;
 //! - `audit`: tampering with the event log directly in the database, caught by the real
 //!   `ducha audit verify`;
 //! - `props`: random command sequences against the use cases, checking the chain's invariants;
@@ -36,6 +38,7 @@ mod analytics;
 mod assessment;
 mod audit;
 mod auth;
+mod backup;
 mod bad_input;
 mod clock;
 mod delivery;
