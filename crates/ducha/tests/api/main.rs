@@ -17,6 +17,8 @@
 //!   apart from what is due soon, progress reports for the level that reviews them;
 //! - `backup`: `ducha backup` and `ducha restore` round-tripping to the same head and answers,
 //!   online while writes continue, and refusing corrupt backups and non-empty targets;
+//! - `migrations`: a fixture of every earlier migration level (tests/fixtures/schema) migrated
+//!   forward, its chains verified and its register answered;
 //! - `audit`: tampering with the event log directly in the database, caught by the real
 //!   `ducha audit verify`;
 //! - `props`: random command sequences against the use cases, checking the chain's invariants;
@@ -52,6 +54,7 @@ mod joint;
 mod lifecycle;
 mod listing;
 mod matrix;
+mod migrations;
 mod office;
 mod pages;
 mod permissions;
