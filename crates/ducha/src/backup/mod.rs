@@ -81,6 +81,12 @@ pub async fn backup(url: &str, to: &Path, places: &Places) -> anyhow::Result<()>
         std::fs::remove_dir_all(&partial)?;
     }
     std::fs::create_dir_all(&partial)?;
+    // The copy holds password hashes and personal data: readable by its owner alone.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&partial, std::fs::Permissions::from_mode(0o700))?;
+    }
     let mut files = Vec::new();
     if places.checkpoints.is_file() {
         files.push(copy_file(
