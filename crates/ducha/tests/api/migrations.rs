@@ -449,3 +449,67 @@ async fn every_level_migrates_forward_postgres() {
     };
     every_level(Backend::Postgres, Db::postgres(&url)).await;
 }
+
+/// A released migration changed after the fact (here: the checksum a database recorded for
+/// migration 1 no longer matches its file) stops the store from opening the database.
+async fn a_changed_migration_is_refused(backend: Backend) {
+    let all = levels(backend).await;
+    let (level, _) = all[all.len() - 2];
+    let fixture = std::fs::read_to_string(backend.fixture(level)).expect("the fixture");
+    let mut f = fresh(backend).await;
+    f.conn.migrate_to(backend, level).await;
+    let changed = match backend {
+        Backend::Sqlite => "UPDATE _sqlx_migrations SET checksum = X'00' WHERE version = 1",
+        Backend::Postgres => "UPDATE _sqlx_migrations SET checksum = '\\x00' WHERE version = 1",
+    };
+    f.conn
+        .exec(format!(
+            "BEGIN;\n{}\n{fixture}\n{changed};\nCOMMIT;",
+            if backend == Backend::Postgres {
+                "SET LOCAL session_replication_role = replica;"
+            } else {
+                ""
+            }
+        ))
+        .await;
+    let error = match &f.conn {
+        Conn::Sqlite(_) => {
+            let (_, path) = f.file.as_ref().expect("file");
+            ducha_store_sqlite::SqliteStore::open(
+                path.to_str().expect("utf-8"),
+                ducha_store_sqlite::Durability::Normal,
+            )
+            .await
+            .map(drop)
+        }
+        Conn::Postgres(_) => {
+            let (admin, name) = f.pg.as_ref().expect("database");
+            let mut url = reqwest::Url::parse(admin).expect("URL");
+            url.set_path(&format!("/{name}"));
+            ducha_store_postgres::PgStore::open(url.as_str(), 2)
+                .await
+                .map(drop)
+        }
+    }
+    .expect_err("a changed migration must stop the store");
+    assert!(
+        error
+            .to_string()
+            .contains("previously applied but has been modified"),
+        "refused for another reason: {error}"
+    );
+    f.discard().await;
+}
+
+#[tokio::test]
+async fn a_changed_migration_is_refused_sqlite() {
+    a_changed_migration_is_refused(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn a_changed_migration_is_refused_postgres() {
+    if crate::helpers::pg_url(module_path!()).is_none() {
+        return;
+    }
+    a_changed_migration_is_refused(Backend::Postgres).await;
+}
