@@ -13,6 +13,7 @@ pub mod i18n;
 mod i18n_analytics;
 mod i18n_assessment;
 mod i18n_auth;
+mod i18n_backup;
 mod i18n_harden;
 mod i18n_joint;
 mod i18n_proposals;

@@ -36,6 +36,16 @@ impl PgStore {
         Ok(store)
     }
 
+    /// The newest migration this build knows (a database at a higher version was written by a
+    /// newer ducha).
+    pub fn schema_version() -> i64 {
+        sqlx::migrate!("./migrations")
+            .iter()
+            .map(|m| m.version)
+            .max()
+            .unwrap_or(0)
+    }
+
     /// Runs pending migrations (several nodes may start at once: sqlx takes an advisory lock).
     pub async fn migrate(&self) -> Result<(), StoreError> {
         MIGRATOR

@@ -84,6 +84,16 @@ impl SqliteStore {
         })
     }
 
+    /// The newest migration this build knows (a database at a higher version was written by a
+    /// newer ducha).
+    pub fn schema_version() -> i64 {
+        sqlx::migrate!("./migrations")
+            .iter()
+            .map(|m| m.version)
+            .max()
+            .unwrap_or(0)
+    }
+
     /// Runs pending migrations.
     pub async fn migrate(&self) -> Result<(), StoreError> {
         MIGRATOR

@@ -4,6 +4,7 @@ mod analytics;
 mod assessment;
 mod audit;
 mod backend;
+mod backup;
 mod bench;
 mod config;
 mod demo;
@@ -117,6 +118,54 @@ enum Command {
     },
     /// Measure throughput and latency on a synthetic city.
     Bench(bench::BenchArgs),
+    /// Back up the database (online), the checkpoint file and the evidence files into a new
+    /// directory with a manifest of SHA-256 sums.
+    Backup {
+        #[command(flatten)]
+        db: DbArg,
+        /// The backup directory to create; it must not exist.
+        #[arg(long)]
+        to: PathBuf,
+        #[command(flatten)]
+        places: PlacesArg,
+    },
+    /// Restore a backup into an empty (or, with --force, replaced) database, then verify the
+    /// chain and print its head.
+    Restore {
+        /// The backup directory.
+        #[arg(long)]
+        from: PathBuf,
+        #[command(flatten)]
+        db: DbArg,
+        #[command(flatten)]
+        places: PlacesArg,
+        /// Replace a database and a checkpoint file that are not empty.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Args, Clone, Default)]
+struct PlacesArg {
+    /// Checkpoint file (default: the configured audit.checkpoint_file).
+    #[arg(long)]
+    checkpoints: Option<PathBuf>,
+    /// Evidence directory (default: the configured service.evidence.dir).
+    #[arg(long)]
+    evidence_dir: Option<PathBuf>,
+}
+
+impl PlacesArg {
+    fn resolve(self, cfg: &Config) -> backup::Places {
+        backup::Places {
+            checkpoints: self
+                .checkpoints
+                .unwrap_or_else(|| cfg.audit.checkpoint_file.clone()),
+            evidence: self
+                .evidence_dir
+                .unwrap_or_else(|| cfg.service.evidence.dir.clone()),
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -514,6 +563,21 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Analytics { command } => return analytics::run(cfg, command).await,
         Command::Assessment { command } => return assessment::run(cfg, command).await,
         Command::Bench(args) => bench::run(cfg, args).await?,
+        Command::Backup { db, to, places } => {
+            let cfg = with_db(cfg, &db)?;
+            let places = places.resolve(&cfg);
+            backup::backup(&cfg.database.url, &to, &places).await?;
+        }
+        Command::Restore {
+            from,
+            db,
+            places,
+            force,
+        } => {
+            let cfg = with_db(cfg, &db)?;
+            let places = places.resolve(&cfg);
+            return backup::restore(&cfg, &from, &places, force).await;
+        }
         // Handled above, before the key file is read.
         Command::Secrets {
             command: SecretsCommand::Keygen { .. },

@@ -106,6 +106,33 @@ impl Db {
         }
     }
 
+    /// Opens the SQLite file at `path` (kept in `dir`), migrating it.
+    pub async fn sqlite_at(dir: tempfile::TempDir, path: PathBuf) -> Self {
+        let store = SqliteStore::open(path.to_str().expect("utf-8 path"), Durability::Normal)
+            .await
+            .expect("open SQLite store");
+        Db::Sqlite {
+            store,
+            path,
+            _dir: dir,
+        }
+    }
+
+    /// Opens the existing database `name` on the server at `admin_url`, migrating it (dropped
+    /// when its app finishes).
+    pub async fn postgres_at(admin_url: &str, name: &str) -> Self {
+        let mut url = Url::parse(admin_url).expect("DUCHA_TEST_PG is a URL");
+        url.set_path(&format!("/{name}"));
+        let url = url.to_string();
+        let store = PgStore::open(&url, 8).await.expect("open PostgreSQL store");
+        Db::Postgres {
+            store,
+            admin_url: admin_url.to_string(),
+            url,
+            name: name.to_string(),
+        }
+    }
+
     /// Creates a fresh database on the server at `admin_url` and opens it.
     pub async fn postgres(admin_url: &str) -> Self {
         let token = ducha_service::auth::random_token().expect("randomness");
@@ -371,6 +398,25 @@ pub async fn spawn_app_exact(db: Db, config: Config) -> TestApp {
         .await
         .expect("calendar");
     let org = seed(&services).await;
+    start(db, services, org).await
+}
+
+/// Starts the real router over a database that already holds the seeded tree (a restored
+/// backup, a migrated fixture) without seeding it again; the returned `org` is empty.
+pub async fn serve_existing(db: Db, mut config: Config) -> TestApp {
+    config.auth.twofactor_roles = Vec::new();
+    config.auth.max_sessions_per_user = 0;
+    config.auth.address_failures = 0;
+    let services = Services::new(db.store(), config, WorkCalendar::china());
+    services
+        .init_calendar(ducha_service::now())
+        .await
+        .expect("calendar");
+    start(db, services, Org::default()).await
+}
+
+/// Serves `services` on a random port and logs the observing supervisor in.
+async fn start(db: Db, services: Services, org: Org) -> TestApp {
     let state = AppState {
         services: services.clone(),
         http: Arc::new(HttpConfig {

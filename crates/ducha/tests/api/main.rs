@@ -15,6 +15,10 @@
 //!   county's work;
 //! - `workbench_lists`: each list's true total and the whole list behind it, overdue work
 //!   apart from what is due soon, progress reports for the level that reviews them;
+//! - `backup`: `ducha backup` and `ducha restore` round-tripping to the same head and answers,
+//!   online while writes continue, and refusing corrupt backups and non-empty targets;
+//! - `migrations`: a fixture of every earlier migration level (tests/fixtures/schema) migrated
+//!   forward, its chains verified and its register answered;
 //! - `audit`: tampering with the event log directly in the database, caught by the real
 //!   `ducha audit verify`;
 //! - `props`: random command sequences against the use cases, checking the chain's invariants;
@@ -43,6 +47,7 @@ mod analytics;
 mod assessment;
 mod audit;
 mod auth;
+mod backup;
 mod bad_input;
 mod clock;
 mod delivery;
@@ -56,6 +61,7 @@ mod joint;
 mod lifecycle;
 mod listing;
 mod matrix;
+mod migrations;
 mod nodes;
 mod office;
 mod ops;
