@@ -232,6 +232,8 @@ pub struct Outcome {
     pub acked: Vec<Ack>,
     /// Writes whose answer was lost but which were found stored (not sent again).
     pub found_after_loss: Vec<Ack>,
+    /// Writes whose answer was lost, looked up, not found stored and so sent again.
+    pub resent: usize,
     /// Writes refused with 409 (the assignment changed meanwhile) and sent again.
     pub conflicts: usize,
     /// Reads answered 2xx.
@@ -338,6 +340,7 @@ async fn report(
             });
             return Ok(());
         }
+        out.resent += 1;
     }
     Err(format!(
         "{} POST {path}: not through after {ATTEMPTS} attempts",

@@ -238,12 +238,46 @@ async fn three_nodes_behind_haproxy() {
 
     // The figures.
     let samples = rec.samples();
+    // Failed attempts in flight at `from` or started before `to`.
     let failed = |from: Duration, to: Duration| {
         samples
             .iter()
-            .filter(|s| s.at >= from && s.at < to && !s.ok())
+            .filter(|s| s.at + s.took >= from && s.at < to && !s.ok())
             .count()
     };
+    let mut failures_by_status = BTreeMap::<String, usize>::new();
+    for s in samples.iter().filter(|s| !s.ok()) {
+        let k = s.status.map_or("no answer".to_string(), |c| c.to_string());
+        *failures_by_status.entry(k).or_default() += 1;
+    }
+    let resent: usize = outcomes.iter().map(|o| o.resent).sum();
+    // Requests fail only around the kill and the restart: those in flight on the killed node
+    // (each client has one at a time) and those the stopping node refused.
+    let in_windows = failed(killed_at, killed_at + WINDOW) + failed(stopped_at, back_at + WINDOW);
+    let all_failed = samples.iter().filter(|s| !s.ok()).count();
+    let outside: Vec<&Sample> = samples
+        .iter()
+        .filter(|s| !s.ok())
+        .filter(|s| {
+            let end = s.at + s.took;
+            let near_kill = end >= killed_at && s.at < killed_at + WINDOW;
+            let near_restart = end >= stopped_at && s.at < back_at + WINDOW;
+            !near_kill && !near_restart
+        })
+        .collect();
+    assert!(
+        outside.is_empty(),
+        "requests failed away from the kill and the restart: {outside:?}"
+    );
+    assert!(
+        failed(killed_at, killed_at + WINDOW) <= CLIENTS + 1,
+        "more requests failed after the kill than were in flight: {in_windows} of {all_failed}"
+    );
+    let per_node = served_per_node(&lb.log());
+    assert!(
+        per_node.len() == 3 && per_node.values().all(|n| *n > 0),
+        "HAProxy sent requests to every node: {per_node:?}"
+    );
     let writes: Vec<&Sample> = samples.iter().filter(|s| s.write).collect();
     let reads: Vec<&Sample> = samples.iter().filter(|s| !s.write).collect();
     let conflicts: usize = outcomes.iter().map(|o| o.conflicts).sum();
@@ -255,7 +289,8 @@ async fn three_nodes_behind_haproxy() {
         "\nload balancer: HAProxy + 3 ducha serve nodes on PostgreSQL, {CLIENTS} clients for {:.1}s \
          (setup {:.1}s)\n\
          \x20 requests:      {} attempts ({} writes, {} reads), {} answered 2xx, {} failed \
-         (no answer or 5xx), {} write conflicts (409) sent again, {} internal errors logged\n\
+         (no answer or 5xx: {failures_by_status:?}), {} write conflicts (409) sent again, {} \
+         internal errors logged; served by {per_node:?}\n\
          \x20 latency:       all p50 {p50:.1} ms p95 {p95:.1} ms; writes p50 {wp50:.1} ms p95 \
          {wp95:.1} ms; reads p50 {rp50:.1} ms p95 {rp95:.1} ms\n\
          \x20 SIGKILL node1 at {:.1}s: HAProxy marked it DOWN after {:.2}s; {} attempts failed \
@@ -263,7 +298,8 @@ async fn three_nodes_behind_haproxy() {
          \x20 SIGTERM node2 at {:.1}s: drained and exited in {:.2}s, restarted, UP again after \
          {:.2}s (at {:.1}s); {} attempts failed from the stop to {WINDOW:?} after it was back\n\
          \x20 writes:        {} reports acknowledged + {} found stored after a lost answer = {} \
-         found in the database of {} stored, 0 twice; {} notices acknowledged + {} found \
+         found in the database of {} stored, 0 twice ({resent} lost answers looked up, not \
+         stored, sent again); {} notices acknowledged + {} found \
          after a lost answer\n\
          \x20 sessions:      {sessions_ok} checks of {} sessions made before the kill (through \
          HAProxy and on each remaining node) answered as their user\n\
@@ -381,6 +417,18 @@ async fn drain_outbox(pool: &sqlx::PgPool, nodes: &mut Nodes) -> Vec<(i64, Strin
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+/// Requests each node served, from HAProxy's log (`ducha_nodes/node1` in each request's line).
+fn served_per_node(log: &str) -> BTreeMap<String, usize> {
+    let mut m = BTreeMap::new();
+    for l in log.lines().filter(|l| l.contains(" HTTP/1.1\"")) {
+        if let Some(rest) = l.split(" ducha_nodes/").nth(1) {
+            let server = rest.split_whitespace().next().unwrap_or_default();
+            *m.entry(server.to_string()).or_default() += 1;
+        }
+    }
+    m
 }
 
 /// p50 and p95 of the attempts' times, in milliseconds.
