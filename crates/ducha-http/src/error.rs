@@ -119,8 +119,9 @@ impl ErrorInfo {
     }
 }
 
+/// The request's operation id (the one its log lines carry), or a new one outside a request.
 fn operation_id() -> String {
-    ducha_service::auth::random_token().map_or_else(|_| "unknown".into(), |t| t[..12].to_string())
+    crate::ops::current_operation().unwrap_or_else(crate::ops::new_operation_id)
 }
 
 impl AppError {

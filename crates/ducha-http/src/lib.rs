@@ -9,6 +9,7 @@ mod api;
 mod auth;
 mod error;
 mod extract;
+pub mod ops;
 mod security;
 pub mod tls;
 mod web;
@@ -19,7 +20,6 @@ use ducha_service::Services;
 use std::sync::Arc;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::trace::TraceLayer;
 
 pub use error::AppError;
 
@@ -28,6 +28,8 @@ pub use error::AppError;
 pub struct HttpConfig {
     /// Mark cookies `Secure` (off only for plain-HTTP demos on a single machine).
     pub secure_cookies: bool,
+    /// Log one line per request (method, route template, status, milliseconds, operation id).
+    pub access_log: bool,
 }
 
 /// What every handler can reach.
@@ -47,9 +49,11 @@ pub fn router(state: AppState) -> Router {
         .url("/api/v1/openapi.json", (*openapi).clone());
     let csp = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; \
                script-src 'self'; frame-ancestors 'none'; form-action 'self'";
+    let access = Arc::new(ops::AccessLog(state.http.access_log));
     Router::new()
         .merge(api)
         .merge(web::router())
+        .merge(ops::router())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::record_exports,
@@ -83,7 +87,8 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024))
         .layer(CatchPanicLayer::custom(error::panic_response))
-        .layer(TraceLayer::new_for_http())
+        // First of all: the operation id and its span, the latency, the access line.
+        .layer(axum::middleware::from_fn_with_state(access, ops::observe))
 }
 
 /// Runs the request with its peer address as the client the security log records.

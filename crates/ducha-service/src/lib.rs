@@ -14,6 +14,7 @@ mod error;
 pub mod evidence;
 pub mod items;
 pub mod joint;
+pub mod ops;
 pub mod org;
 pub mod proposals;
 pub mod secrets;

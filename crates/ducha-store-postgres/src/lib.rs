@@ -9,6 +9,9 @@ use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
 use std::time::{Duration, Instant};
 
+/// The migrations this binary carries.
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
 /// The PostgreSQL store.
 #[derive(Debug, Clone)]
 pub struct PgStore {
@@ -35,7 +38,7 @@ impl PgStore {
 
     /// Runs pending migrations (several nodes may start at once: sqlx takes an advisory lock).
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        sqlx::migrate!("./migrations")
+        MIGRATOR
             .run(&self.pool)
             .await
             .map_err(|e| StoreError::Other(Box::new(e)))
@@ -47,6 +50,26 @@ impl PgStore {
     }
 
     const PROBE_SUBTREES: bool = false;
+
+    /// The versions of the migrations this binary carries.
+    fn known_migrations() -> Vec<i64> {
+        MIGRATOR
+            .iter()
+            .filter(|m| !m.migration_type.is_down_migration())
+            .map(|m| m.version)
+            .collect()
+    }
+
+    /// The applied migrations, read through the pool (which tests a connection before handing
+    /// it out, so a dead server or a refused database fails here).
+    async fn probe_schema(&self) -> Result<Vec<i64>, StoreError> {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT version FROM _sqlx_migrations WHERE success ORDER BY version",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(ducha_store::sql::err)
+    }
 
     /// Refreshes the planner's statistics (autovacuum does this in time on a live database).
     pub async fn analyze(&self) -> Result<(), StoreError> {
@@ -65,6 +88,7 @@ impl PgStore {
         &self,
         change: ducha_store::Change,
     ) -> Result<ducha_store::Committed, StoreError> {
+        let started = Instant::now();
         let cached = self.chain.lock().map(|c| c.clone()).unwrap_or(None);
         let mut tx = self.pool.begin().await.map_err(ducha_store::sql::err)?;
         let (done, algo) = __ducha_sql::apply_change(&mut tx, change, cached).await?;
@@ -72,6 +96,8 @@ impl PgStore {
         if let Ok(mut c) = self.chain.lock() {
             *c = Some((done.event.seq, done.event.hash.clone(), algo));
         }
+        metrics::histogram!(ducha_store::COMMIT_SECONDS, "backend" => "postgres")
+            .record(started.elapsed().as_secs_f64());
         Ok(done)
     }
 

@@ -6,7 +6,7 @@ mod writer;
 
 use ducha_store::{Change, Committed, StoreError};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use sqlx::{Connection, Sqlite, SqliteConnection, SqlitePool, Transaction};
 use std::path::Path;
 use std::str::FromStr;
 use std::time::{Duration, Instant};
@@ -23,12 +23,20 @@ pub enum Durability {
     Full,
 }
 
+/// The migrations this binary carries.
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// How long the readiness probe may wait for the file's lock.
+const PROBE_BUSY: Duration = Duration::from_secs(2);
+
 /// The SQLite store.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     read: SqlitePool,
     write: SqlitePool,
     commits: mpsc::UnboundedSender<writer::Job>,
+    /// Opens the file afresh, read-only and never creating it: the readiness probe.
+    probe: SqliteConnectOptions,
 }
 
 impl SqliteStore {
@@ -44,7 +52,7 @@ impl SqliteStore {
             .connect_with(opts.clone().pragma("wal_autocheckpoint", "10000"))
             .await
             .map_err(ducha_store::sql::err)?;
-        sqlx::migrate!("./migrations")
+        MIGRATOR
             .run(&write)
             .await
             .map_err(|e| StoreError::Other(Box::new(e)))?;
@@ -54,18 +62,24 @@ impl SqliteStore {
             .connect_with(opts.clone().read_only(true))
             .await
             .map_err(ducha_store::sql::err)?;
+        let probe = opts
+            .clone()
+            .read_only(true)
+            .create_if_missing(false)
+            .busy_timeout(PROBE_BUSY);
         let commits =
             writer::spawn(write.clone(), opts).map_err(|e| StoreError::Other(Box::new(e)))?;
         Ok(Self {
             read,
             write,
             commits,
+            probe,
         })
     }
 
     /// Runs pending migrations.
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        sqlx::migrate!("./migrations")
+        MIGRATOR
             .run(&self.write)
             .await
             .map_err(|e| StoreError::Other(Box::new(e)))
@@ -78,17 +92,50 @@ impl SqliteStore {
 
     const PROBE_SUBTREES: bool = true;
 
+    /// The versions of the migrations this binary carries.
+    fn known_migrations() -> Vec<i64> {
+        MIGRATOR
+            .iter()
+            .filter(|m| !m.migration_type.is_down_migration())
+            .map(|m| m.version)
+            .collect()
+    }
+
+    /// The applied migrations, read over a new connection to the file: the pools keep their
+    /// connections open, and an open file stays readable after it is deleted, moved or made
+    /// unreadable, so only a fresh open shows that the database is really there.
+    async fn probe_schema(&self) -> Result<Vec<i64>, StoreError> {
+        let mut conn = SqliteConnection::connect_with(&self.probe)
+            .await
+            .map_err(ducha_store::sql::err)?;
+        let applied = sqlx::query_scalar::<_, i64>(
+            "SELECT version FROM _sqlx_migrations WHERE success ORDER BY version",
+        )
+        .fetch_all(&mut conn)
+        .await
+        .map_err(ducha_store::sql::err);
+        let _ = conn.close().await;
+        applied
+    }
+
     fn reader(&self) -> &SqlitePool {
         &self.read
     }
 
     async fn commit_change(&self, change: Change) -> Result<Committed, StoreError> {
+        let started = Instant::now();
         let (reply, answer) = oneshot::channel();
         let stopped = || StoreError::Other("the SQLite writer has stopped".into());
-        self.commits
-            .send(writer::Job { change, reply })
-            .map_err(|_| stopped())?;
-        answer.await.map_err(|_| stopped())?
+        // Queue depth: up when a commit is handed over, down when the writer takes it.
+        metrics::gauge!(writer::QUEUE_DEPTH).increment(1.0);
+        if self.commits.send(writer::Job { change, reply }).is_err() {
+            metrics::gauge!(writer::QUEUE_DEPTH).decrement(1.0);
+            return Err(stopped());
+        }
+        let done = answer.await.map_err(|_| stopped())?;
+        metrics::histogram!(ducha_store::COMMIT_SECONDS, "backend" => "sqlite")
+            .record(started.elapsed().as_secs_f64());
+        done
     }
 
     fn writer(&self) -> &SqlitePool {

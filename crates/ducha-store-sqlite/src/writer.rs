@@ -28,6 +28,9 @@ pub(crate) struct Job {
 /// The chain head the writer committed last.
 type Head = Option<(i64, String, HashAlgo)>;
 
+/// The gauge of commits handed to the writer and not yet taken into a transaction.
+pub(crate) const QUEUE_DEPTH: &str = "ducha_store_write_queue_depth";
+
 /// Most commits that share one transaction.
 const MAX_BATCH: usize = 64;
 
@@ -64,6 +67,7 @@ pub(crate) fn spawn(
                             Err(_) => break,
                         }
                     }
+                    metrics::gauge!(QUEUE_DEPTH).decrement(batch.len() as f64);
                     run(&pool, &mut head, batch).await;
                     commits.fetch_add(1, Ordering::Relaxed);
                 }

@@ -38,6 +38,10 @@ pub enum StoreError {
     Other(Box<dyn std::error::Error + Send + Sync>),
 }
 
+/// The histogram of [`EventStore::commit`]'s latency (seconds, from the call to the
+/// acknowledgement), which each backend records with its `backend` label.
+pub const COMMIT_SECONDS: &str = "ducha_store_commit_duration_seconds";
+
 /// Result of store calls.
 pub type StoreResult<T> = Result<T, StoreError>;
 
@@ -305,6 +309,20 @@ pub trait AuthStore: Send + Sync {
     async fn trim_sessions(&self, user_id: i64, keep: i64) -> StoreResult<u64>;
 }
 
+/// Operations: readiness, the gauges of the metrics page, and the purge of expired security
+/// data (sessions, tokens, pending logins). Outside the event chain, like sessions.
+#[async_trait]
+pub trait OpsStore: Send + Sync {
+    /// Which migrations the database applied, against the ones this binary knows; read over a
+    /// connection that proves the database is reachable now (SQLite opens the file afresh).
+    async fn schema_state(&self) -> StoreResult<SchemaState>;
+    /// The outbox backlog and dead letters, open sessions at `now` and each job's due time.
+    async fn ops_counts(&self, now: DateTime<Utc>) -> StoreResult<OpsCounts>;
+    /// Deletes expired sessions, pending logins and throttle windows, and tokens that ended
+    /// before the retention; returns how many of each.
+    async fn purge_expired(&self, cut: &PurgeCutoffs) -> StoreResult<PurgeCounts>;
+}
+
 /// Everything a backend provides.
 pub trait Store:
     OrgStore
@@ -320,6 +338,7 @@ pub trait Store:
     + JointStore
     + ProposalStore
     + SecurityStore
+    + OpsStore
 {
 }
 impl<
@@ -335,7 +354,8 @@ impl<
         + AssessmentStore
         + JointStore
         + ProposalStore
-        + SecurityStore,
+        + SecurityStore
+        + OpsStore,
 > Store for T
 {
 }

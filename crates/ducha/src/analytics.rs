@@ -2,9 +2,8 @@
 
 use crate::backend::Backend;
 use crate::config::Config;
+use crate::progress::Progress;
 use crate::{AnalyticsCommand, explain, with_db};
-use indicatif::{ProgressBar, ProgressStyle};
-use std::time::Instant;
 
 /// Runs an analytics command; returns the exit code.
 pub async fn run(cfg: Config, cmd: AnalyticsCommand) -> anyhow::Result<u8> {
@@ -15,32 +14,20 @@ pub async fn run(cfg: Config, cmd: AnalyticsCommand) -> anyhow::Result<u8> {
     s.init_calendar(ducha_service::now())
         .await
         .map_err(explain)?;
-    let bar = ProgressBar::new(0);
-    bar.set_style(
-        ProgressStyle::with_template("{msg:12} [{bar:40}] {pos}/{len} {per_sec} eta {eta}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
-    let started = Instant::now();
-    let mut last_line = Instant::now();
-    let terminal = !bar.is_hidden();
+    let bar = Progress::new("analytics rebuild", 0);
+    let started = std::time::Instant::now();
     let mut progress = |phase: &'static str, done: u64, total: u64| {
-        bar.set_message(phase);
         if total > 0 {
             bar.set_length(total);
         }
-        bar.set_position(done);
-        // Off a terminal the bar is hidden: plain lines for the log, every few seconds.
-        if !terminal && last_line.elapsed().as_secs() >= 5 {
-            last_line = Instant::now();
-            eprintln!("analytics rebuild: {phase} {done}/{total}");
-        }
+        bar.phase(phase);
+        bar.set(done);
     };
     let (stats, replayed) = s
         .replay_analytics(&mut progress, !check)
         .await
         .map_err(explain)?;
-    bar.finish_and_clear();
+    bar.finish(&format!("{} events replayed", stats.events));
     let secs = started.elapsed().as_secs_f64();
     if !check {
         println!(

@@ -125,6 +125,9 @@ pub struct HttpSection {
     /// Serve HTTPS directly with this certificate and key (`[http.tls]`); absent: plain HTTP,
     /// for a TLS-terminating proxy in front or a local demo.
     pub tls: Option<TlsSection>,
+    /// Serve the Prometheus page `/metrics` on this address (e.g. `127.0.0.1:9464`); absent:
+    /// no metrics are collected. Its own listener, never the public one.
+    pub metrics_listen: Option<String>,
 }
 
 impl Default for HttpSection {
@@ -133,6 +136,7 @@ impl Default for HttpSection {
             listen: "127.0.0.1:8080".into(),
             secure_cookies: true,
             tls: None,
+            metrics_listen: None,
         }
     }
 }
@@ -175,12 +179,18 @@ impl Default for AuditConfig {
 pub struct LogConfig {
     /// `tracing` filter, e.g. `info` or `ducha=debug,sqlx=warn`.
     pub filter: String,
+    /// `text` (for people) or `json` (one object per line, for log collectors).
+    pub format: String,
+    /// One line per request served (method, route, status, milliseconds, operation id).
+    pub access: bool,
 }
 
 impl Default for LogConfig {
     fn default() -> Self {
         Self {
             filter: "info,sqlx=warn".into(),
+            format: "text".into(),
+            access: true,
         }
     }
 }
@@ -235,6 +245,14 @@ impl Config {
         }
         if self.http.listen.parse::<std::net::SocketAddr>().is_err() {
             bail!("http.listen must be an address like 127.0.0.1:8080");
+        }
+        if let Some(m) = &self.http.metrics_listen
+            && m.parse::<std::net::SocketAddr>().is_err()
+        {
+            bail!("http.metrics_listen must be an address like 127.0.0.1:9464");
+        }
+        if !matches!(self.log.format.as_str(), "text" | "json") {
+            bail!("log.format must be text or json");
         }
         if self.service.refusal_window_days == 0 || self.service.lockout_threshold < 1 {
             bail!("service.refusal_window_days and service.lockout_threshold must be at least 1");
@@ -316,6 +334,14 @@ impl Config {
         if self.scheduler.lease_seconds < 1 || self.scheduler.tick_ms < 10 {
             bail!("scheduler: lease_seconds must be at least 1 and tick_ms at least 10");
         }
+        if self.scheduler.purge_every_seconds < 1
+            || !(0..=3650).contains(&self.scheduler.token_retention_days)
+        {
+            bail!(
+                "scheduler: purge_every_seconds must be at least 1 and token_retention_days \
+                 0–3650"
+            );
+        }
         Ok(())
     }
 }
@@ -336,6 +362,12 @@ sqlite_durability = "normal"
 listen = "127.0.0.1:8080"
 # Mark cookies Secure (requires HTTPS, served below or by a proxy in front); off only for local demos
 secure_cookies = true
+# Prometheus metrics on a separate address (off when absent): request latency per route,
+# commit latency, the SQLite write queue, outbox backlog and dead letters, job lag, open
+# sessions. Keep it on loopback or a management network; it has no authentication.
+# metrics_listen = "127.0.0.1:9464"
+# Health probes on the main listener, no login: GET /healthz (the process) and GET /readyz
+# (database reachable and migrated; 503 with a reason otherwise).
 # Serve HTTPS directly (TLS 1.2/1.3, rustls); answers then carry Strict-Transport-Security.
 # [http.tls]
 # cert = "/etc/ducha/tls/fullchain.pem"
@@ -496,9 +528,19 @@ sweep_every_seconds = 900
 deliver_every_ms = 2000
 calendar_every_seconds = 300
 lease_seconds = 120
+# Expired sessions, pending logins and throttle windows are deleted this often; API tokens
+# once token_retention_days have passed since they expired or were revoked
+# (run it by hand: ducha jobs run-once purge)
+purge_every_seconds = 3600
+token_retention_days = 30
 
 [log]
 filter = "info,sqlx=warn"
+# "text" or "json" (one object per line; every line logged while serving a request carries
+# its operation id, the one an error page shows). Also DUCHA_LOG__FORMAT=json.
+format = "text"
+# One line per request served: method, route template, status, milliseconds, operation id
+access = true
 
 [secrets]
 # Keys that encrypt users' phone and email in the database and decrypt configuration values

@@ -80,7 +80,8 @@ pub async fn jobs(cfg: Config, cmd: JobsCommand) -> anyhow::Result<u8> {
     match cmd {
         JobsCommand::RunOnce { db, job, at } => {
             let Some(name) = JobName::parse(&job) else {
-                anyhow::bail!("unknown job {job}: use sweep, deliver, digest or calendar");
+                let names: Vec<&str> = JobName::ALL.iter().map(|j| j.as_str()).collect();
+                anyhow::bail!("unknown job {job}: use one of {}", names.join(", "));
             };
             let cfg = with_db(cfg, &db)?;
             let s = services(&cfg).await?;

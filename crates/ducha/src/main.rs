@@ -8,6 +8,8 @@ mod bench;
 mod config;
 mod demo;
 mod jobs;
+mod metrics_page;
+mod progress;
 mod secrets;
 mod serve;
 
@@ -93,7 +95,7 @@ enum Command {
         #[command(subcommand)]
         command: CalendarCommand,
     },
-    /// The periodic jobs (sweep, deliver, digest, calendar).
+    /// The periodic jobs (sweep, deliver, digest, calendar, purge).
     Jobs {
         #[command(subcommand)]
         command: JobsCommand,
@@ -185,7 +187,7 @@ enum JobsCommand {
     RunOnce {
         #[command(flatten)]
         db: DbArg,
-        /// sweep, deliver, digest or calendar.
+        /// sweep, deliver, digest, calendar or purge.
         job: String,
         /// The instant the job takes as "now" (RFC 3339); default the system clock.
         #[arg(long)]
@@ -323,13 +325,23 @@ enum ConfigCommand {
     Show,
 }
 
-fn init_tracing(filter: &str) {
+/// Logs to stderr, as text or as one JSON object per line; a line logged while a request is
+/// served carries the request's span (its operation id, method and route).
+fn init_tracing(log: &config::LogConfig) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("RUST_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(filter));
-    let _ = tracing_subscriber::fmt()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(&log.filter));
+    let fmt = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+        .with_writer(std::io::stderr);
+    let _ = if log.format == "json" {
+        fmt.json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .try_init()
+    } else {
+        fmt.try_init()
+    };
 }
 
 pub(crate) fn with_db(mut cfg: Config, db: &DbArg) -> anyhow::Result<Config> {
@@ -388,7 +400,7 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
         return Ok(0);
     }
     let cfg = Config::load(cli.config.as_deref())?;
-    init_tracing(&cfg.log.filter);
+    init_tracing(&cfg.log);
     match cli.command {
         // Printed above, before the configuration is read.
         Command::Config {

@@ -77,7 +77,27 @@ pub async fn run(
         services: services.clone(),
         http: Arc::new(HttpConfig {
             secure_cookies: cfg.http.secure_cookies,
+            access_log: cfg.log.access,
         }),
+    };
+    // The metrics page, on its own listener when configured.
+    let metrics = match &cfg.http.metrics_listen {
+        Some(at) => {
+            let handle = crate::metrics_page::install()?;
+            if matches!(backend, Backend::Sqlite(_)) {
+                // Present from the start, at 0, so a scrape shows the series before a commit.
+                metrics::gauge!("ducha_store_write_queue_depth").increment(0.0);
+            }
+            let listener = tokio::net::TcpListener::bind(at).await?;
+            let maddr = listener.local_addr()?;
+            tracing::info!("metrics listening on http://{maddr}/metrics");
+            Some(tokio::spawn(crate::metrics_page::serve(
+                listener,
+                handle,
+                services.clone(),
+            )))
+        }
+        None => None,
     };
     let file = cfg.audit.checkpoint_file.clone();
     let every = Duration::from_secs(cfg.audit.checkpoint_interval_seconds.max(1));
@@ -118,6 +138,9 @@ pub async fn run(
         let _ = s.await;
     }
     checkpoints.abort();
+    if let Some(m) = metrics {
+        m.abort();
+    }
     crate::audit::checkpoint(services.store.as_ref(), &cfg.audit.checkpoint_file, 0).await?;
     Ok(())
 }

@@ -24,15 +24,19 @@ pub enum JobName {
     Digest,
     /// Re-reads the calendar table (a year loaded on another node).
     Calendar,
+    /// Deletes expired sessions, pending logins and throttle windows, and API tokens ended
+    /// longer ago than the retention.
+    Purge,
 }
 
 impl JobName {
     /// Every job.
-    pub const ALL: [JobName; 4] = [
+    pub const ALL: [JobName; 5] = [
         JobName::Sweep,
         JobName::Deliver,
         JobName::Digest,
         JobName::Calendar,
+        JobName::Purge,
     ];
 
     /// Its name in the `jobs` table and on the command line.
@@ -42,6 +46,7 @@ impl JobName {
             JobName::Deliver => "deliver",
             JobName::Digest => "digest",
             JobName::Calendar => "calendar",
+            JobName::Purge => "purge",
         }
     }
 
@@ -67,6 +72,11 @@ pub struct SchedulerSettings {
     pub calendar_every_seconds: i64,
     /// Seconds a lease (and a claimed delivery) protects a job from other nodes.
     pub lease_seconds: i64,
+    /// Seconds between purges of expired sessions, pending logins and tokens.
+    pub purge_every_seconds: i64,
+    /// Days an expired or revoked API token stays listed (to its owner and the security
+    /// admin) before the purge deletes it.
+    pub token_retention_days: i64,
     /// Read "now" from this file (an RFC 3339 instant) instead of the system clock: for drills
     /// and tests that run simulated days. Only the jobs read it.
     pub clock_file: Option<PathBuf>,
@@ -81,6 +91,8 @@ impl Default for SchedulerSettings {
             deliver_every_ms: 2000,
             calendar_every_seconds: 300,
             lease_seconds: 120,
+            purge_every_seconds: 3600,
+            token_retention_days: 30,
             clock_file: None,
         }
     }
@@ -244,6 +256,16 @@ impl Scheduler {
                 s.reload_calendar().await?;
                 serde_json::json!({ "reloaded": true })
             }
+            JobName::Purge => {
+                let now = self
+                    .clock
+                    .now()
+                    .map_err(|e| ServiceError::Store(ducha_store::StoreError::Other(e.into())))?;
+                json(
+                    &s.purge_expired(now, self.settings.token_retention_days)
+                        .await?,
+                )
+            }
         })
     }
 
@@ -253,6 +275,7 @@ impl Scheduler {
             JobName::Sweep => after + Duration::seconds(st.sweep_every_seconds.max(1)),
             JobName::Deliver => after + Duration::milliseconds(st.deliver_every_ms.max(10)),
             JobName::Calendar => after + Duration::seconds(st.calendar_every_seconds.max(1)),
+            JobName::Purge => after + Duration::seconds(st.purge_every_seconds.max(1)),
             JobName::Digest => next_digest(after, self.services.config.notify.digest_hour),
         }
     }

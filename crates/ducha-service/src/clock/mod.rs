@@ -9,6 +9,7 @@ mod lights;
 mod notices;
 mod notify;
 mod outbox;
+mod purge;
 mod summary;
 mod sweep;
 

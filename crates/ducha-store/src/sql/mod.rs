@@ -4,7 +4,9 @@
 //! statements live once, in [`impl_sql_store!`], which each backend crate expands for its own
 //! sqlx driver as a private module `__ducha_sql`. A backend provides inherent methods `reader()`
 //! and `writer()` (pools) and `commit_change()`, which runs `__ducha_sql::apply_change` in a
-//! write transaction however suits the engine, and the constant `PROBE_SUBTREES`: whether the
+//! write transaction however suits the engine, `known_migrations()` and `probe_schema()` (the
+//! migrations it carries and those the database applied, read so as to prove the database
+//! is reachable now), and the constant `PROBE_SUBTREES`: whether the
 //! register query should be shaped by a bounded count of the subtree's assignments (SQLite's
 //! planner keeps the query's shape; PostgreSQL's turns both shapes into the same semi-join and
 //! chooses by its statistics).
@@ -20,6 +22,7 @@ mod clock;
 mod evidence;
 #[doc(hidden)]
 pub mod joint;
+mod ops;
 pub mod proposals;
 mod reads;
 mod security;
@@ -332,6 +335,7 @@ macro_rules! impl_sql_store {
             $crate::__sql_proposals!($store, $db);
             $crate::__sql_security!($store, $db);
             $crate::__sql_auth!($store, $db);
+            $crate::__sql_ops!($store, $db);
         }
     };
 }

@@ -31,6 +31,7 @@ async fn start_server(services: &Services) -> anyhow::Result<String> {
         services: services.clone(),
         http: Arc::new(HttpConfig {
             secure_cookies: false,
+            access_log: false,
         }),
     };
     tokio::spawn(ducha_http::serve(listener, state, std::future::pending()));

@@ -275,28 +275,41 @@ async fn one(
     cfg.service.auth.max_sessions_per_user = 0;
     let cfg = &cfg;
     let services = crate::serve::services(backend, cfg);
-    eprintln!("[{name}] building the synthetic city …");
+    // Five phases: the city, reports, the item list, pages, raw inserts.
+    let p = crate::progress::Progress::new("bench", 5);
+    p.phase("city");
+    p.println(&format!("[{name}] building the synthetic city …"));
     let city = city::build(&services, args).await?;
     backend.analyze().await?;
-    eprintln!("[{name}] {}", city.stats);
+    p.println(&format!("[{name}] {}", city.stats));
+    p.inc(1);
+    p.phase("reports");
     let reports = load::reports(&services, &city, args).await?;
-    eprintln!(
+    p.inc(1);
+    p.println(&format!(
         "[{name}] reports through the API at concurrency {}: {:.0}/s, p50 {:.1} ms, p99 {:.1} ms, errors {}",
         args.concurrency,
         reports.per_second,
         reports.latency.p50_ms,
         reports.latency.p99_ms,
         reports.errors
-    );
+    ));
+    p.phase("item list");
     let item_list = load::item_list(&services, &city, args).await?;
-    eprintln!(
+    p.inc(1);
+    p.println(&format!(
         "[{name}] item list through the API ({} queries): p50 {:.1} ms, p95 {:.1} ms",
         item_list.count, item_list.p50_ms, item_list.p95_ms
-    );
-    eprintln!("[{name}] page render times (in-process) …");
+    ));
+    p.phase("pages");
+    p.println(&format!("[{name}] page render times (in-process) …"));
     let pages = pages::run(&services, &city, args.page_samples).await?;
+    p.inc(1);
+    p.phase("raw inserts");
     let raw = backend.raw_insert_rate(args.raw_inserts).await?;
+    p.inc(1);
     let ratio = reports.per_second / raw;
+    p.finish(&format!("{name} measured"));
     eprintln!(
         "[{name}] raw single-row insert transactions: {raw:.0}/s; reports reach {ratio:.2} of it"
     );

@@ -228,6 +228,7 @@ pub async fn run(s: &Services, city: &City, samples: usize) -> anyhow::Result<Pa
         services: s.clone(),
         http: Arc::new(HttpConfig {
             secure_cookies: false,
+            access_log: false,
         }),
     });
     let county = *city.counties.first().context("no county")?;

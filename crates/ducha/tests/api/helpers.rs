@@ -375,6 +375,7 @@ pub async fn spawn_app_exact(db: Db, config: Config) -> TestApp {
         services: services.clone(),
         http: Arc::new(HttpConfig {
             secure_cookies: false,
+            access_log: false,
         }),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

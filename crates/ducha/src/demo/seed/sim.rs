@@ -154,6 +154,11 @@ impl<'a> Sim<'a> {
             self.sched(at, Act::Create(p));
         }
         let mut swept = self.cur.date();
+        let first = swept;
+        let days = |d: NaiveDate| u64::try_from((d - first).num_days()).unwrap_or(0);
+        // The simulated days of history, one step each.
+        let progress = crate::progress::Progress::new("demo seeding", days(self.end));
+        progress.phase("days");
         while let Some(((at, _), act)) = self.queue.pop_first() {
             if at.date() >= self.end {
                 break;
@@ -161,6 +166,7 @@ impl<'a> Sim<'a> {
             while swept < at.date() {
                 swept = swept.succ_opt().context("date")?;
                 self.daily_sweep(swept).await?;
+                progress.set(days(swept));
             }
             self.cur = at.max(self.cur + Duration::seconds(1));
             if let Err(e) = self.act(act.clone()).await {
@@ -170,7 +176,9 @@ impl<'a> Sim<'a> {
         while swept < self.end {
             swept = swept.succ_opt().context("date")?;
             self.daily_sweep(swept).await?;
+            progress.set(days(swept));
         }
+        progress.finish(&format!("{} days of history played", days(self.end)));
         self.hand_notices().await?;
         if !self.failures.is_empty() {
             eprintln!(
