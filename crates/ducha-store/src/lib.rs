@@ -358,7 +358,7 @@ impl<
         + JointStore
         + ProposalStore
         + SecurityStore
-        + OpsStore,
+        + OpsStore
         + NodeStore,
 > Store for T
 {
