@@ -78,6 +78,7 @@ impl Node {
             services: services.clone(),
             http: Arc::new(HttpConfig {
                 secure_cookies: false,
+                access_log: false,
             }),
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
