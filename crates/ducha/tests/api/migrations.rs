@@ -6,6 +6,8 @@
 //! database with the real store (whose migrator checks those checksums — an edited released
 //! migration fails here as it would in the field — and applies the rest), then verifies both
 //! chains, rebuilds the chain analytics as `serve` would, and has a server answer the register.
+//! A changed released migration is refused, and a backup of a database at the level before
+//! the newest (as an older release left it) restores, migrated forward to the same head.
 //!
 //! Fixtures are written once per level and never rewritten: run
 //! `DUCHA_WRITE_FIXTURES=1 cargo test -p ducha --test api -- migrations::` (with
@@ -512,4 +514,105 @@ async fn a_changed_migration_is_refused_postgres() {
         return;
     }
     a_changed_migration_is_refused(Backend::Postgres).await;
+}
+
+/// A backup taken by an older release (a database at the level before the newest) restores
+/// with this one: migrated forward, to the same head.
+async fn an_old_backup_restores_forward(backend: Backend) {
+    let all = levels(backend).await;
+    let newest = all.last().expect("migrations").0;
+    let (level, _) = all[all.len() - 2];
+    let fixture = std::fs::read_to_string(backend.fixture(level)).expect("the fixture");
+    let mut f = fresh(backend).await;
+    f.conn.migrate_to(backend, level).await;
+    let replica = if backend == Backend::Postgres {
+        "SET LOCAL session_replication_role = replica;"
+    } else {
+        ""
+    };
+    f.conn
+        .exec(format!("BEGIN;\n{replica}\n{fixture}\nCOMMIT;"))
+        .await;
+    let head = f
+        .conn
+        .strings("SELECT CAST(seq AS TEXT) || ' ' || hash FROM event_chain")
+        .await
+        .remove(0);
+    let dir = tempfile::tempdir().expect("directory");
+    let (source, target, target_name) = match (&f.file, &f.pg) {
+        (Some((_, path)), _) => (
+            format!("sqlite://{}", path.display()),
+            format!("sqlite://{}", dir.path().join("restored.db").display()),
+            String::new(),
+        ),
+        (_, Some((admin, name))) => {
+            let token = ducha_service::auth::random_token().expect("randomness");
+            let restored = format!("ducha_test_{}", &token[..16]);
+            let mut url = reqwest::Url::parse(admin).expect("URL");
+            url.set_path(&format!("/{name}"));
+            let source = url.to_string();
+            url.set_path(&format!("/{restored}"));
+            (source, url.to_string(), restored)
+        }
+        _ => unreachable!("a fresh database is a file or a PostgreSQL database"),
+    };
+    let places = |name: &str| {
+        vec![
+            "--checkpoints".to_string(),
+            dir.path().join(name).join("cp.log").display().to_string(),
+            "--evidence-dir".to_string(),
+            dir.path().join(name).join("evidence").display().to_string(),
+        ]
+    };
+    let to = dir.path().join("old-backup");
+    let mut args = vec!["backup".into(), "--database".into(), source, "--to".into()];
+    args.push(to.display().to_string());
+    args.extend(places("source"));
+    let b = crate::audit::ducha(args).await;
+    assert_eq!(b.code, Some(0), "backup: {}\n{}", b.stdout, b.stderr);
+    assert!(
+        b.stdout.contains(&format!("schema {level}, head {head}")),
+        "{}",
+        b.stdout
+    );
+    let mut args = vec!["restore".into(), "--from".into(), to.display().to_string()];
+    args.extend(["--database".into(), target.clone()]);
+    args.extend(places("target"));
+    let r = crate::audit::ducha(args).await;
+    assert_eq!(r.code, Some(0), "restore: {}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains(&format!("migrating from schema {level} to {newest}")),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stdout.contains(&format!("restored: head {head}")),
+        "{}",
+        r.stdout
+    );
+    f.discard().await;
+    if backend == Backend::Postgres {
+        let admin_url = std::env::var("DUCHA_TEST_PG").expect("DUCHA_TEST_PG");
+        let mut admin = PgConnection::connect(&admin_url).await.expect("admin");
+        sqlx::raw_sql(AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS {target_name} WITH (FORCE)"
+        )))
+        .execute(&mut admin)
+        .await
+        .expect("drop the restored database");
+    }
+}
+
+#[tokio::test]
+async fn an_old_backup_restores_forward_sqlite() {
+    an_old_backup_restores_forward(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn an_old_backup_restores_forward_postgres() {
+    if crate::helpers::pg_url(module_path!()).is_none() {
+        return;
+    }
+    an_old_backup_restores_forward(Backend::Postgres).await;
 }
