@@ -36,7 +36,7 @@ pub struct SqliteStore {
     write: SqlitePool,
     commits: mpsc::UnboundedSender<writer::Job>,
     /// Opens the file afresh, read-only and never creating it: the readiness probe.
-    probe: SqliteConnectOptions,
+    probe: std::sync::Arc<SqliteConnectOptions>,
 }
 
 impl SqliteStore {
@@ -62,11 +62,12 @@ impl SqliteStore {
             .connect_with(opts.clone().read_only(true))
             .await
             .map_err(ducha_store::sql::err)?;
-        let probe = opts
-            .clone()
-            .read_only(true)
-            .create_if_missing(false)
-            .busy_timeout(PROBE_BUSY);
+        let probe = std::sync::Arc::new(
+            opts.clone()
+                .read_only(true)
+                .create_if_missing(false)
+                .busy_timeout(PROBE_BUSY),
+        );
         let commits =
             writer::spawn(write.clone(), opts).map_err(|e| StoreError::Other(Box::new(e)))?;
         Ok(Self {
@@ -105,7 +106,7 @@ impl SqliteStore {
     /// connections open, and an open file stays readable after it is deleted, moved or made
     /// unreadable, so only a fresh open shows that the database is really there.
     async fn probe_schema(&self) -> Result<Vec<i64>, StoreError> {
-        let mut conn = SqliteConnection::connect_with(&self.probe)
+        let mut conn = SqliteConnection::connect_with(self.probe.as_ref())
             .await
             .map_err(ducha_store::sql::err)?;
         let applied = sqlx::query_scalar::<_, i64>(

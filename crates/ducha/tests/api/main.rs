@@ -25,6 +25,9 @@
 //! - `proposals_api`: NPC suggestions through the JSON API, bad input named and nothing
 //!   written, another county answered 404;
 //! - `pages`: the register page as a browser and htmx fetch it, and its .xlsx export;
+//! - `ops`: `/healthz` and `/readyz` while the database goes away and comes back, the purge
+//!   job through the real binary, and a real `ducha serve` with JSON logs and its metrics
+//!   page parsed as Prometheus text;
 //! - `scheduler` (PostgreSQL only): two real `ducha serve` processes with the scheduler on, run
 //!   through simulated days, one killed midway; every notice reaches each robot exactly once.
 
@@ -50,6 +53,7 @@ mod lifecycle;
 mod listing;
 mod matrix;
 mod office;
+mod ops;
 mod pages;
 mod permissions;
 mod proposal_counts;

@@ -660,10 +660,17 @@ async fn authorization_matrix(app: &TestApp) {
     );
 }
 
-/// The page routes as `web/mod.rs` declares them: each `.route("path", …)` with whether it
-/// answers GET and POST. Read from the source, so a new page cannot escape the matrix.
+/// The page routes as `web/mod.rs` declares them, and the probes of `ops.rs`: each
+/// `.route("path", …)` with whether it answers GET and POST. Read from the source, so a new
+/// page cannot escape the matrix.
 fn web_routes() -> Vec<(String, bool, bool)> {
-    let src = include_str!("../../../ducha-http/src/web/mod.rs");
+    let mut out = routes_of(include_str!("../../../ducha-http/src/web/mod.rs"));
+    out.extend(routes_of(include_str!("../../../ducha-http/src/ops.rs")));
+    out
+}
+
+/// The `.route("path", …)` calls of one source file.
+fn routes_of(src: &str) -> Vec<(String, bool, bool)> {
     let mut out = Vec::new();
     let mut rest = src;
     while let Some(at) = rest.find(".route(") {
@@ -714,6 +721,8 @@ enum Page {
 fn web_rule(path: &str) -> Option<Page> {
     let who: &'static [Role] = match path {
         "/login" | "/login/step" | "/lang/{tag}" => return Some(Page::Public),
+        // The load balancer's probes: no session, the same answer for everyone.
+        "/healthz" | "/readyz" => return Some(Page::Public),
         p if p.starts_with("/static/") => return Some(Page::Public),
         "/"
         | "/items/{id}/{step}"
@@ -760,6 +769,9 @@ fn web_rule(path: &str) -> Option<Page> {
     };
     Some(Page::Roles(who))
 }
+
+/// The load balancer's probes (`ducha-http/src/ops.rs`).
+const PROBES: &[&str] = &["/healthz", "/readyz"];
 
 /// Forms that carry files, posted as `multipart/form-data`.
 const MULTIPART: &[&str] = &[
@@ -895,6 +907,19 @@ async fn web_matrix(app: &TestApp) {
                             location(&r)
                         ));
                     }
+                }
+            }
+        }
+        if *get && PROBES.contains(&path.as_str()) {
+            // Anyone, with a session or none, gets the probe's plain answer: 200.
+            let r = anonymous.get(&url).send().await.expect("get");
+            if r.status() != StatusCode::OK {
+                wrong.push(format!("anonymous GET {own}: {}", r.status()));
+            }
+            for (role, (client, _)) in &browsers {
+                let s = client.get(&url).send().await.expect("get").status();
+                if s != StatusCode::OK {
+                    wrong.push(format!("{role:?} GET {own}: {s}, not the probe's 200"));
                 }
             }
         }
