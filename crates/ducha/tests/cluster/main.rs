@@ -103,6 +103,8 @@ async fn three_nodes_behind_haproxy() {
     sleep_until(t0 + Duration::from_secs(seconds * 6 / 10), &mut nodes).await;
     let stopped_at = rec.since_start(Instant::now());
     let drained = nodes.terminate(1).await;
+    // Out of rotation before it comes back, so that "UP" below is the new process.
+    let out_after_stop = lb.wait_state("node2", "DOWN").await;
     nodes.restart(1).await;
     let back_up = lb.wait_state("node2", "UP").await;
     let back_at = rec.since_start(Instant::now());
@@ -300,8 +302,8 @@ async fn three_nodes_behind_haproxy() {
          {wp95:.1} ms; reads p50 {rp50:.1} ms p95 {rp95:.1} ms\n\
          \x20 SIGKILL node1 at {:.1}s: HAProxy marked it DOWN after {:.2}s; {} attempts failed \
          in the {WINDOW:?} after\n\
-         \x20 SIGTERM node2 at {:.1}s: drained and exited in {:.2}s, restarted, UP again after \
-         {:.2}s (at {:.1}s); {} attempts failed from the stop to {WINDOW:?} after it was back\n\
+         \x20 SIGTERM node2 at {:.1}s: drained and exited in {:.2}s, DOWN {:.2}s later, \
+         restarted, UP {:.2}s after it listened (at {:.1}s); {} attempts failed from the stop to {WINDOW:?} after it was back\n\
          \x20 writes:        {} reports acknowledged + {} found stored after a lost answer = {} \
          found in the database of {} stored, 0 twice ({resent} lost answers looked up, not \
          stored, sent again); {} notices acknowledged + {} found \
@@ -326,6 +328,7 @@ async fn three_nodes_behind_haproxy() {
         failed(killed_at, killed_at + WINDOW),
         stopped_at.as_secs_f64(),
         drained.as_secs_f64(),
+        out_after_stop.as_secs_f64(),
         back_up.as_secs_f64(),
         back_at.as_secs_f64(),
         failed(stopped_at, back_at + WINDOW),
