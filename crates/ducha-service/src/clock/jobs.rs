@@ -210,8 +210,9 @@ impl Scheduler {
             return Ok(None);
         }
         // A long step (the first sweep of a day at province scale) keeps its lease: it is
-        // renewed every third of its length while the step runs.
-        let renew = {
+        // renewed every third of its length while the step runs — and no longer once the step
+        // ends or is dropped unfinished (a node stopping after its grace hands the lease back).
+        let renew = AbortOnDrop({
             let (store, name, owner) = (store.clone(), job.as_str(), self.owner.clone());
             let every = (lease / 3)
                 .to_std()
@@ -226,9 +227,9 @@ impl Scheduler {
                     }
                 }
             })
-        };
+        });
         let outcome = self.step(job, lease).await;
-        renew.abort();
+        drop(renew);
         let finished = Utc::now();
         let (result, next) = match &outcome {
             Ok(v) => (v.to_string(), self.next_run(job, finished)),
@@ -292,24 +293,23 @@ impl Scheduler {
         let tick = std::time::Duration::from_millis(self.settings.tick_ms.max(10));
         let grace = std::time::Duration::from_secs(self.settings.stop_grace_seconds);
         tokio::pin!(stop);
-        let mut stopping = false;
         'ticks: loop {
             for job in JobName::ALL {
                 let run = self.run_once(job, false);
                 tokio::pin!(run);
-                let outcome = if stopping {
-                    run.await
-                } else {
-                    tokio::select! {
-                        o = &mut run => o,
-                        () = &mut stop => {
-                            stopping = true;
-                            match tokio::time::timeout(grace, &mut run).await {
-                                Ok(o) => o,
-                                Err(_) => {
-                                    tracing::warn!(job = job.as_str(), "job still running at stop: handed back unfinished");
-                                    break 'ticks;
-                                }
+                let mut stopping = false;
+                let outcome = tokio::select! {
+                    o = &mut run => o,
+                    () = &mut stop => {
+                        stopping = true;
+                        match tokio::time::timeout(grace, &mut run).await {
+                            Ok(o) => o,
+                            Err(_) => {
+                                tracing::warn!(
+                                    job = job.as_str(),
+                                    "job still running at stop: handed back unfinished"
+                                );
+                                break 'ticks;
                             }
                         }
                     }
@@ -340,6 +340,15 @@ impl Scheduler {
             ),
             Err(e) => tracing::warn!(error = %e, "cannot hand back leases"),
         }
+    }
+}
+
+/// Aborts a background task when dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 
