@@ -35,6 +35,12 @@ pub async fn run(
              `ducha secrets encrypt SETTING` and a key in [secrets]"
         );
     }
+    if cfg.scheduler.calendar_every_seconds.is_some() {
+        tracing::warn!(
+            "[scheduler] calendar_every_seconds is no longer used: every node watches the \
+             calendar (calendar_poll_ms); remove the setting"
+        );
+    }
     let services = services(&backend, cfg);
     // Personal data must read with the keys given (a wrong or missing key stops the start);
     // with a key, plaintext left from before is encrypted now.

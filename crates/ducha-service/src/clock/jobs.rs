@@ -69,6 +69,10 @@ pub struct SchedulerSettings {
     /// Seconds a stopping node waits for a running job to finish before it hands the job's
     /// lease back unfinished.
     pub stop_grace_seconds: u64,
+    /// No longer used (the calendar is watched by every node, see `calendar_poll_ms`); still
+    /// read so that older configuration files load.
+    #[serde(skip_serializing)]
+    pub calendar_every_seconds: Option<i64>,
     /// Seconds a lease (and a claimed delivery) protects a job from other nodes.
     pub lease_seconds: i64,
     /// Read "now" from this file (an RFC 3339 instant) instead of the system clock: for drills
@@ -85,6 +89,7 @@ impl Default for SchedulerSettings {
             deliver_every_ms: 2000,
             calendar_poll_ms: 2000,
             stop_grace_seconds: 10,
+            calendar_every_seconds: None,
             lease_seconds: 120,
             clock_file: None,
         }
