@@ -586,6 +586,16 @@ mod tests {
     }
 
     #[test]
+    fn a_file_from_before_the_calendar_watch_still_loads() {
+        let old: Config =
+            Figment::from(Toml::string("[scheduler]\ncalendar_every_seconds = 300\n"))
+                .extract()
+                .expect("an older file");
+        assert_eq!(old.scheduler.calendar_every_seconds, Some(300));
+        assert_eq!(old.scheduler.calendar_poll_ms, 2000);
+    }
+
+    #[test]
     fn passwords_are_redacted() {
         assert_eq!(
             redact("postgres://app:s3cret@db:5432/ducha"),

@@ -35,6 +35,12 @@ pub async fn run(
              `ducha secrets encrypt SETTING` and a key in [secrets]"
         );
     }
+    if cfg.scheduler.calendar_every_seconds.is_some() {
+        tracing::warn!(
+            "[scheduler] calendar_every_seconds is no longer used: every node watches the \
+             calendar (calendar_poll_ms); remove the setting"
+        );
+    }
     let services = services(&backend, cfg);
     // Personal data must read with the keys given (a wrong or missing key stops the start);
     // with a key, plaintext left from before is encrypted now.
@@ -126,8 +132,9 @@ pub async fn run(
     };
     // SIGTERM or Ctrl-C: stop accepting, drain the requests in flight (bounded), stop the jobs
     // and hand their leases back, record a last checkpoint, flush the database, exit 0.
+    let signal = shutdown_signal();
     tokio::spawn(async move {
-        shutdown_signal().await;
+        signal.await;
         let _ = stopping.send(true);
     });
     on_ready(addr);
@@ -178,26 +185,40 @@ pub async fn run(
     Ok(())
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Resolves on SIGTERM or SIGINT (Ctrl-C). The handlers are installed when this is called,
+/// not when it is first polled: a signal that arrives as soon as the node is ready is not lost
+/// to the default action (which would end the process without the graceful stop).
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
+    let (term, int) = {
+        use tokio::signal::unix::{SignalKind, signal};
+        (
+            signal(SignalKind::terminate()).ok(),
+            signal(SignalKind::interrupt()).ok(),
+        )
     };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
+    async move {
+        #[cfg(unix)]
+        {
+            let wait = |s: Option<tokio::signal::unix::Signal>| async move {
+                match s {
+                    Some(mut s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                () = wait(term) => {},
+                () = wait(int) => {},
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+        tracing::info!("shutting down");
     }
-    tracing::info!("shutting down");
 }
 
 /// This machine's name, for job leases.

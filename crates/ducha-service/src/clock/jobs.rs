@@ -74,6 +74,10 @@ pub struct SchedulerSettings {
     /// Seconds a stopping node waits for a running job to finish before it hands the job's
     /// lease back unfinished.
     pub stop_grace_seconds: u64,
+    /// No longer used (the calendar is watched by every node, see `calendar_poll_ms`); still
+    /// read so that older configuration files load.
+    #[serde(skip_serializing)]
+    pub calendar_every_seconds: Option<i64>,
     /// Seconds a lease (and a claimed delivery) protects a job from other nodes.
     pub lease_seconds: i64,
     /// Seconds between purges of expired sessions, pending logins and tokens.
@@ -95,6 +99,7 @@ impl Default for SchedulerSettings {
             deliver_every_ms: 2000,
             calendar_poll_ms: 2000,
             stop_grace_seconds: 10,
+            calendar_every_seconds: None,
             lease_seconds: 120,
             purge_every_seconds: 3600,
             token_retention_days: 30,
@@ -222,8 +227,9 @@ impl Scheduler {
             return Ok(None);
         }
         // A long step (the first sweep of a day at province scale) keeps its lease: it is
-        // renewed every third of its length while the step runs.
-        let renew = {
+        // renewed every third of its length while the step runs — and no longer once the step
+        // ends or is dropped unfinished (a node stopping after its grace hands the lease back).
+        let renew = AbortOnDrop({
             let (store, name, owner) = (store.clone(), job.as_str(), self.owner.clone());
             let every = (lease / 3)
                 .to_std()
@@ -238,9 +244,9 @@ impl Scheduler {
                     }
                 }
             })
-        };
+        });
         let outcome = self.step(job, lease).await;
-        renew.abort();
+        drop(renew);
         let finished = Utc::now();
         let (result, next) = match &outcome {
             Ok(v) => (v.to_string(), self.next_run(job, finished)),
@@ -315,24 +321,23 @@ impl Scheduler {
         let tick = std::time::Duration::from_millis(self.settings.tick_ms.max(10));
         let grace = std::time::Duration::from_secs(self.settings.stop_grace_seconds);
         tokio::pin!(stop);
-        let mut stopping = false;
         'ticks: loop {
             for job in JobName::ALL {
                 let run = self.run_once(job, false);
                 tokio::pin!(run);
-                let outcome = if stopping {
-                    run.await
-                } else {
-                    tokio::select! {
-                        o = &mut run => o,
-                        () = &mut stop => {
-                            stopping = true;
-                            match tokio::time::timeout(grace, &mut run).await {
-                                Ok(o) => o,
-                                Err(_) => {
-                                    tracing::warn!(job = job.as_str(), "job still running at stop: handed back unfinished");
-                                    break 'ticks;
-                                }
+                let mut stopping = false;
+                let outcome = tokio::select! {
+                    o = &mut run => o,
+                    () = &mut stop => {
+                        stopping = true;
+                        match tokio::time::timeout(grace, &mut run).await {
+                            Ok(o) => o,
+                            Err(_) => {
+                                tracing::warn!(
+                                    job = job.as_str(),
+                                    "job still running at stop: handed back unfinished"
+                                );
+                                break 'ticks;
                             }
                         }
                     }
@@ -363,6 +368,15 @@ impl Scheduler {
             ),
             Err(e) => tracing::warn!(error = %e, "cannot hand back leases"),
         }
+    }
+}
+
+/// Aborts a background task when dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 

@@ -3,12 +3,13 @@
 //! its calendar poll; evidence uploaded through one node (kept in the database) downloads
 //! through another; checkpoints recorded by whichever node holds the job form one sequence that
 //! `ducha audit verify` reads with the operator's file; and a real `ducha serve` stopped by
-//! SIGTERM while it holds a job's lease exits 0 and hands the lease back, so the next node
-//! takes the job at once instead of after the lease.
+//! SIGTERM while it holds a job's lease and sends a download refuses new connections, finishes
+//! the download, exits 0 and hands the lease back, so the next node takes the job at once
+//! instead of after the lease.
 
 use crate::audit::ducha;
 use crate::evidence::{png, sha256, upload_as};
-use crate::helpers::{Db, Session, TestApp, in_days, spawn_app, spawn_app_with};
+use crate::helpers::{Db, PASSWORD, Session, TestApp, in_days, spawn_app_with};
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use ducha_domain::calendar::WorkCalendar;
 use ducha_http::{AppState, HttpConfig};
@@ -480,13 +481,31 @@ impl Process {
         .await;
     }
 
-    /// SIGTERM, as systemd stops a service; waits for the exit and returns its status.
-    async fn terminate(&mut self) -> std::process::ExitStatus {
+    /// The address it listens on, from its log.
+    fn address(&self) -> String {
+        let log = self.log();
+        let (_, rest) = log
+            .split_once("listening on http://")
+            .unwrap_or_else(|| panic!("no address in {log}"));
+        rest.split_whitespace().next().expect("address").to_string()
+    }
+
+    /// SIGTERM, as systemd stops a service.
+    fn signal_term(&self) {
         let sent = Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status()
             .expect("run kill");
         assert!(sent.success());
+    }
+
+    /// SIGTERM; waits for the exit and returns its status.
+    async fn terminate(&mut self) -> std::process::ExitStatus {
+        self.signal_term();
+        self.wait_exit().await
+    }
+
+    async fn wait_exit(&mut self) -> std::process::ExitStatus {
         poll("ducha serve to exit", async || {
             self.child
                 .try_wait()
@@ -516,7 +535,17 @@ async fn deliver_job(db: &Db, column: &str) -> String {
 }
 
 async fn a_stopping_node_hands_its_lease_to_the_next(db: Db) {
-    let app = spawn_app(db).await;
+    let mut shared = Config::default();
+    shared.evidence.store = EvidenceStorage::Database;
+    let app = spawn_app_with(db, shared).await;
+    // A large file to download while the node stops.
+    let mut big = b"%PDF-1.4\n".to_vec();
+    big.resize(16 * 1024 * 1024, b' ');
+    let big_id = upload_as(&app.login("county_a").await, "file", "big.pdf", &big)
+        .await
+        .ok()["id"]
+        .as_i64()
+        .expect("id");
     let (url, accepted) = silent_receiver().await;
     // One delivery due, to the receiver that never answers.
     let target = json!({ "channel": "webhook", "url": url, "secret": "s" }).to_string();
@@ -563,6 +592,7 @@ drain_seconds = 5
 checkpoint_file = {checkpoints}
 
 [service.evidence]
+store = "database"
 dir = {evidence}
 
 [service.notify]
@@ -603,8 +633,53 @@ stop_grace_seconds = 1
         "lease held by {held}"
     );
 
+    // A download in flight: headers and a first piece read, the rest left in the pipe.
+    let addr = first.address();
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .no_proxy()
+        .build()
+        .expect("client");
+    let login = client
+        .post(format!("http://{addr}/api/v1/auth/login"))
+        .json(&json!({ "username": "county_a", "password": PASSWORD }))
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(login.status(), StatusCode::OK);
+    let mut download = client
+        .get(format!("http://{addr}/evidence/{big_id}"))
+        .send()
+        .await
+        .expect("download");
+    assert_eq!(download.status(), StatusCode::OK);
+    let mut got = download
+        .chunk()
+        .await
+        .expect("a first piece")
+        .expect("bytes")
+        .to_vec();
+
     let asked = Instant::now();
-    let status = first.terminate().await;
+    first.signal_term();
+    // It stops accepting at once…
+    poll("the stopping node to refuse new connections", async || {
+        match tokio::net::TcpStream::connect(&addr).await {
+            Err(_) => Ok(()),
+            Ok(_) => Err("still accepting".to_string()),
+        }
+    })
+    .await;
+    // …and the download in flight completes.
+    while let Some(piece) = download.chunk().await.expect("the rest of the download") {
+        got.extend_from_slice(&piece);
+    }
+    assert!(
+        got == big,
+        "the drained download is incomplete: {} bytes",
+        got.len()
+    );
+    let status = first.wait_exit().await;
     let stopped_in = asked.elapsed();
     assert!(status.success(), "exit status {status}: {}", first.log());
     let log = first.log();
