@@ -89,6 +89,12 @@ pub struct FieldMessage {
 }
 
 impl ErrorInfo {
+    /// The operation id shown with the error (5xx only).
+    #[cfg(test)]
+    pub(crate) fn operation_id(&self) -> Option<&str> {
+        self.operation_id.as_deref()
+    }
+
     fn body(&self, lang: Lang) -> ErrorBody {
         ErrorBody {
             error: ErrorDetail {

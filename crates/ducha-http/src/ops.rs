@@ -30,7 +30,7 @@ pub const OPERATION_HEADER: &str = "x-operation-id";
 
 tokio::task_local! {
     /// The operation id of the request being served.
-    static OPERATION: String;
+    pub(crate) static OPERATION: String;
 }
 
 /// The probes.
@@ -163,6 +163,23 @@ fn status_class(s: StatusCode) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A 5xx shows the id its request's log lines carry (not a new one), and outside a
+    /// request an id is still made.
+    #[tokio::test]
+    async fn an_internal_error_quotes_the_request_operation() {
+        let internal = || {
+            crate::AppError::Service(ducha_service::ServiceError::Store(
+                ducha_store::StoreError::Other("disk full".into()),
+            ))
+        };
+        let inside = OPERATION
+            .scope("abcdef012345".into(), async { internal().info().1 })
+            .await;
+        assert_eq!(inside.operation_id(), Some("abcdef012345"));
+        let outside = internal().info().1;
+        assert_eq!(outside.operation_id().map(str::len), Some(12));
+    }
 
     #[test]
     fn labels_are_bounded() {

@@ -66,8 +66,11 @@ impl SqliteStore {
             .connect_with(opts.clone().read_only(true))
             .await
             .map_err(ducha_store::sql::err)?;
+        // The file alone, without the serving connections' pragmas (the memory map, the
+        // cache): the probe reads one small table and closes.
         let probe = std::sync::Arc::new(
-            opts.clone()
+            SqliteConnectOptions::new()
+                .filename(opts.get_filename())
                 .read_only(true)
                 .create_if_missing(false)
                 .busy_timeout(PROBE_BUSY),

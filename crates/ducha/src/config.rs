@@ -638,5 +638,29 @@ mod tests {
         let mut c = Config::default();
         c.service.joint.topic_similarity = 0.0;
         assert!(c.validate().is_err());
+        let mut c = Config::default();
+        c.log.format = "xml".into();
+        assert!(
+            c.validate()
+                .expect_err("bad")
+                .to_string()
+                .contains("log.format")
+        );
+        let mut c = Config::default();
+        c.http.metrics_listen = Some("everywhere".into());
+        assert!(
+            c.validate()
+                .expect_err("bad")
+                .to_string()
+                .contains("http.metrics_listen")
+        );
+        let mut c = Config::default();
+        c.scheduler.token_retention_days = -1;
+        assert!(
+            c.validate()
+                .expect_err("bad")
+                .to_string()
+                .contains("token_retention_days")
+        );
     }
 }
