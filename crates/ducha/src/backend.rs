@@ -86,10 +86,11 @@ impl Backend {
     pub async fn close(&self, patience: std::time::Duration) -> bool {
         match self {
             Backend::Sqlite(s) => s.close(patience).await,
-            Backend::Postgres(s) => {
-                s.raw_pool().close().await;
-                true
-            }
+            // Bounded: a request still holding a connection after the drain must not keep the
+            // process from exiting.
+            Backend::Postgres(s) => tokio::time::timeout(patience, s.raw_pool().close())
+                .await
+                .is_ok(),
         }
     }
 

@@ -225,7 +225,16 @@ impl Config {
             .merge(
                 Env::prefixed("DUCHA_")
                     .split("__")
-                    .ignore(&["test_pg", "password", "config"]),
+                    // The test suites' own switches, never configuration.
+                    .ignore(&[
+                        "test_pg",
+                        "password",
+                        "config",
+                        "test_cluster",
+                        "cluster_seconds",
+                        "haproxy",
+                        "write_fixtures",
+                    ]),
             )
             .extract()
             .context("invalid configuration")?;
@@ -372,9 +381,9 @@ secure_cookies = true
 # metrics_listen = "127.0.0.1:9464"
 # Health probes on the main listener, no login: GET /healthz (the process) and GET /readyz
 # (database reachable and migrated; 503 with a reason otherwise).
-# Serve HTTPS directly (TLS 1.2/1.3, rustls); answers then carry Strict-Transport-Security.
 # On SIGTERM/SIGINT: stop accepting, then wait at most this long for requests in flight
 drain_seconds = 10
+# Serve HTTPS directly (TLS 1.2/1.3, rustls); answers then carry Strict-Transport-Security.
 # [http.tls]
 # cert = "/etc/ducha/tls/fullchain.pem"
 # key = "/etc/ducha/tls/privkey.pem"
@@ -530,7 +539,7 @@ timeout_ms = 10000
 # secret = "…"
 
 [scheduler]
-# Run the periodic jobs (sweep, deliver, digest, checkpoint) in this process; with several
+# Run the periodic jobs (sweep, deliver, digest, checkpoint, purge) in this process; with several
 # nodes on one PostgreSQL database each job runs on one node at a time
 enabled = true
 tick_ms = 1000

@@ -96,7 +96,7 @@ enum Command {
         #[command(subcommand)]
         command: CalendarCommand,
     },
-    /// The periodic jobs (sweep, deliver, digest, calendar, purge).
+    /// The periodic jobs (sweep, deliver, digest, checkpoint, purge).
     Jobs {
         #[command(subcommand)]
         command: JobsCommand,
@@ -236,7 +236,7 @@ enum JobsCommand {
     RunOnce {
         #[command(flatten)]
         db: DbArg,
-        /// sweep, deliver, digest, calendar or purge.
+        /// sweep, deliver, digest, checkpoint or purge.
         job: String,
         /// The instant the job takes as "now" (RFC 3339); default the system clock.
         #[arg(long)]

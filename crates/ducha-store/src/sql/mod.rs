@@ -22,8 +22,8 @@ mod clock;
 mod evidence;
 #[doc(hidden)]
 pub mod joint;
-mod ops;
 mod nodes;
+mod ops;
 pub mod proposals;
 mod reads;
 mod security;

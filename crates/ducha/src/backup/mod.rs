@@ -18,6 +18,7 @@ mod sqlite;
 
 use crate::backend::Backend;
 use crate::config::Config;
+use crate::progress::Progress;
 use ducha_domain::i18n::{Lang, fill, t};
 use manifest::{FileEntry, Head, Manifest, copy_file, hash_file};
 use std::path::{Path, PathBuf};
@@ -56,9 +57,9 @@ pub fn refuse(key: &str, args: serde_json::Value) -> anyhow::Error {
     )
 }
 
-/// One plain progress line on stderr (a terminal and a log read it alike).
-fn progress(what: &str, line: &str) {
-    eprintln!("{what}: {line}");
+/// Names the step now under way: a bar's message on a terminal, a plain log line otherwise.
+fn progress(p: &Progress, line: &str) {
+    p.phase(line);
 }
 
 fn is_postgres(url: &str) -> bool {
@@ -67,6 +68,7 @@ fn is_postgres(url: &str) -> bool {
 
 /// Takes a backup of `url` and the files in `places` into the new directory `to`.
 pub async fn backup(url: &str, to: &Path, places: &Places) -> anyhow::Result<()> {
+    let p = Progress::new("backup", 0);
     if to.exists() {
         return Err(refuse(
             "backup.target_exists",
@@ -94,14 +96,14 @@ pub async fn backup(url: &str, to: &Path, places: &Places) -> anyhow::Result<()>
             &partial.join(CHECKPOINTS),
             CHECKPOINTS,
         )?);
-        progress("backup", "checkpoint file copied");
+        progress(&p, "checkpoint file copied");
     }
     let (backend, name) = if is_postgres(url) {
         ("postgres", DB_POSTGRES)
     } else {
         ("sqlite", DB_SQLITE)
     };
-    progress("backup", &format!("copying the {backend} database"));
+    progress(&p, &format!("copying the {backend} database"));
     let snap = if is_postgres(url) {
         postgres::dump(url, &partial.join(name)).await?
     } else {
@@ -114,7 +116,7 @@ pub async fn backup(url: &str, to: &Path, places: &Places) -> anyhow::Result<()>
         sha256,
     });
     progress(
-        "backup",
+        &p,
         &format!(
             "database copied: {bytes} bytes, schema {}, head {} {}",
             snap.schema_version, snap.chain.seq, snap.chain.hash
@@ -124,7 +126,7 @@ pub async fn backup(url: &str, to: &Path, places: &Places) -> anyhow::Result<()>
         let before = files.len();
         copy_tree(&places.evidence, &partial, EVIDENCE, &mut files)?;
         progress(
-            "backup",
+            &p,
             &format!("{} evidence files copied", files.len() - before),
         );
     }
@@ -140,6 +142,7 @@ pub async fn backup(url: &str, to: &Path, places: &Places) -> anyhow::Result<()>
     m.write(&partial)?;
     std::fs::rename(&partial, to)?;
     let total: u64 = m.files.iter().map(|f| f.bytes).sum();
+    p.finish(&format!("{} files, {total} bytes", m.files.len()));
     println!(
         "backup written to {}: schema {}, head {} {} {}, {} files, {total} bytes",
         to.display(),
@@ -191,7 +194,8 @@ pub async fn restore(
     force: bool,
 ) -> anyhow::Result<u8> {
     let url = cfg.database.url.as_str();
-    progress("restore", "checking the backup's files");
+    let p = Progress::new("restore", 0);
+    progress(&p, "checking the backup's files");
     let m = Manifest::read_checked(from)?;
     let (target, name, known) = if is_postgres(url) {
         (
@@ -238,11 +242,11 @@ pub async fn restore(
     // Every check passed: from here on the targets change.
     match plan {
         Some(plan) => {
-            progress("restore", "restoring the database with pg_restore");
+            progress(&p, "restoring the database with pg_restore");
             postgres::restore(&from.join(name), url, plan).await?;
         }
         None => {
-            progress("restore", "restoring the database file");
+            progress(&p, "restoring the database file");
             sqlite::restore(&from.join(name), &sqlite::path_of(url))?;
         }
     }
@@ -253,18 +257,18 @@ pub async fn restore(
         evidence += 1;
     }
     if evidence > 0 {
-        progress("restore", &format!("{evidence} evidence files restored"));
+        progress(&p, &format!("{evidence} evidence files restored"));
     }
     if m.has(CHECKPOINTS) {
         copy_file(&from.join(CHECKPOINTS), &places.checkpoints, CHECKPOINTS)?;
-        progress("restore", "checkpoint file restored");
+        progress(&p, "checkpoint file restored");
     } else if checkpoints_taken {
         // Replaced with --force: the old file's heads belong to the replaced chain.
         std::fs::remove_file(&places.checkpoints)?;
     }
     if m.schema_version < known {
         progress(
-            "restore",
+            &p,
             &format!("migrating from schema {} to {known}", m.schema_version),
         );
     }
@@ -280,6 +284,7 @@ pub async fn restore(
             }),
         ));
     }
+    p.finish(&format!("head {seq}"));
     println!("restored: head {seq} {hash} {algo}");
     Ok(u8::try_from(code).unwrap_or(1))
 }

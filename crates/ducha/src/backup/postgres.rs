@@ -14,7 +14,12 @@ use std::process::Command;
 /// A libpq tool run with the URL's password in `PGPASSWORD`, not on its command line.
 fn tool(name: &str, url: &str) -> anyhow::Result<(Command, String)> {
     let mut u = Url::parse(url).context("the database URL is not a URL")?;
-    let password = u.password().map(str::to_string);
+    // The URL holds the password percent-encoded; libpq wants it as typed.
+    let password = u.password().map(|p| {
+        percent_encoding::percent_decode_str(p)
+            .decode_utf8_lossy()
+            .into_owned()
+    });
     let _ = u.set_password(None);
     let mut cmd = Command::new(name);
     if let Some(p) = password {

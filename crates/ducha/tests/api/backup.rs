@@ -571,7 +571,13 @@ async fn a_backup_taken_during_writes_is_consistent(app: &TestApp) {
             .expect("JSON");
     let taken = manifest["chain"]["seq"].as_i64().expect("seq");
     // … and go on after it.
+    let mut polls = 0;
     while head(&app.db).await.0 < taken + 3 {
+        polls += 1;
+        assert!(
+            polls < 100_000,
+            "the writer made no progress after the backup"
+        );
         tokio::task::yield_now().await;
     }
     stop.store(true, Ordering::Relaxed);

@@ -606,8 +606,8 @@ async fn metrics_and_json_logs(dir: &Path, url: &str, backend: &str) {
     assert!(value("ducha_sessions_open", &[]) >= 1.0);
     assert_eq!(value("ducha_ready", &[]), 1.0);
     assert!(value("ducha_outbox_dead_letters", &[]) >= 0.0);
-    for job in ["sweep", "deliver", "digest", "calendar", "purge"] {
-        assert!(value("ducha_job_lag_seconds", &[("job", job)]) >= 0.0);
+    for job in ducha_service::clock::JobName::ALL {
+        assert!(value("ducha_job_lag_seconds", &[("job", job.as_str())]) >= 0.0);
     }
     if backend == "sqlite" {
         assert!(value("ducha_store_write_queue_depth", &[]) >= 0.0);
