@@ -54,6 +54,11 @@ impl Progress {
         }
     }
 
+    /// The task's name.
+    pub fn task(&self) -> &'static str {
+        self.task
+    }
+
     /// Names what is being done now (shown in the bar and in the plain lines).
     pub fn phase(&self, phase: &str) {
         self.bar.set_message(phase.to_string());

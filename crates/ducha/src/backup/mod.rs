@@ -57,8 +57,10 @@ pub fn refuse(key: &str, args: serde_json::Value) -> anyhow::Error {
     )
 }
 
-/// Names the step now under way: a bar's message on a terminal, a plain log line otherwise.
+/// Names the step now under way: a line on stderr (above the bar on a terminal), and the
+/// bar's message.
 fn progress(p: &Progress, line: &str) {
+    p.println(&format!("{}: {line}", p.task()));
     p.phase(line);
 }
 
