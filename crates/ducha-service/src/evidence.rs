@@ -155,6 +155,40 @@ impl Services {
         })
     }
 
+    /// Keeps a picture in the evidence store without an upload row (a citizen's photo has no
+    /// uploader): typed by its content, one of `allowed`, decoded for its thumbnail. Returns
+    /// its SHA-256 and MIME type; `None` when it is not such a picture.
+    pub(crate) async fn keep_picture(
+        &self,
+        bytes: Vec<u8>,
+        allowed: &'static [&'static str],
+    ) -> ServiceResult<Option<(String, String)>> {
+        let Some(kind) = sniff::sniff(&bytes, "").filter(|k| allowed.contains(&k.mime)) else {
+            return Ok(None);
+        };
+        let dir = self.config.evidence.dir.clone();
+        tokio::task::spawn_blocking(move || {
+            let sha256 = ducha_domain::chain::HashAlgo::Sha256.hex_digest(&bytes);
+            let Some(thumb) = files::thumbnail(&bytes, kind.mime) else {
+                return Ok(None);
+            };
+            files::save(&dir, &sha256, &bytes, Some(&thumb))?;
+            Ok::<_, std::io::Error>(Some((sha256, kind.mime.to_string())))
+        })
+        .await
+        .map_err(io_error)?
+        .map_err(io_error)
+    }
+
+    /// Where a kept picture's bytes (or its thumbnail's) are.
+    pub(crate) fn picture_path(&self, sha256: &str, thumb: bool) -> PathBuf {
+        if thumb {
+            files::thumb(&self.config.evidence.dir, sha256)
+        } else {
+            files::original(&self.config.evidence.dir, sha256)
+        }
+    }
+
     /// A file the actor may read, with the path of its bytes.
     pub async fn evidence_file(&self, actor: &Actor, id: i64) -> ServiceResult<EvidenceFile> {
         let row = self.readable_evidence(actor, id).await?;
