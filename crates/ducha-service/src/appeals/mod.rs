@@ -21,7 +21,7 @@ mod submit;
 pub use challenge::Challenge;
 pub use import::{ImportReport, MappingView};
 pub use limit::Limiter;
-pub use public::{Milestone, PublicItemView, PublicReport, TrackView};
+pub use public::{Milestone, PublicItemView, PublicReport, PublicUnit, TrackView};
 pub use staff::{AppealDetail, AppealFilter, AppealUnmasked, AppealView};
 pub use submit::{PhotoUpload, Submission, Submitted};
 

@@ -91,6 +91,18 @@ pub struct PublicItemView {
     pub appeals: i64,
 }
 
+/// A unit a citizen may choose on the form.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicUnit {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Depth below the top level shown (0 for the city).
+    pub depth: usize,
+}
+
 /// How many public items the index lists.
 pub const PUBLIC_LIST: i64 = 100;
 
@@ -99,6 +111,25 @@ fn is_public(item: &ItemRow) -> bool {
 }
 
 impl Services {
+    /// The units a citizen may choose (the city, districts and counties, townships), in tree
+    /// order.
+    pub async fn public_units(&self) -> ServiceResult<Vec<PublicUnit>> {
+        let all = self
+            .store
+            .units_under(&ducha_domain::org::UnitPath::from_stored("/".into()))
+            .await?;
+        let top = all.iter().map(|u| u.path.0.depth()).min().unwrap_or(1);
+        Ok(all
+            .into_iter()
+            .filter(|u| super::submit::citizen_unit(u.kind))
+            .map(|u| PublicUnit {
+                id: u.id,
+                depth: u.path.0.depth() - top,
+                name: u.name,
+            })
+            .collect())
+    }
+
     /// An appeal by its code, as its submitter follows it.
     pub async fn track_appeal(&self, code: &str) -> ServiceResult<TrackView> {
         let unknown =
