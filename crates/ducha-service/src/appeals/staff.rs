@@ -77,11 +77,12 @@ pub struct AppealUnmasked {
 /// Filters of the appeals list.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams, utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct AppealFilter {
-    /// Only this state.
+    /// Only this state: `received`, `handling` or `closed`.
     #[serde(default)]
     pub state: Option<String>,
-    /// Only this source.
+    /// Only this source: `public_form`, `hotline_12345` or `other`.
     #[serde(default)]
     pub source: Option<String>,
     /// Page before this id (the last id of the previous page).
