@@ -133,6 +133,13 @@ str_enum!(
         ProposalContacted = "proposal.contacted",
         /// The office entered the proposer's satisfaction; dissatisfied starts another round.
         ProposalRated = "proposal.rated",
+        /// A citizen submitted an appeal on the public form (the payload holds no personal
+        /// data: ids, unit, category, source).
+        AppealSubmitted = "appeal.submitted",
+        /// The office imported 12345 work orders (the new appeals' order numbers).
+        AppealsImported = "appeal.imported",
+        /// The office saved the column mapping of an import source.
+        AppealMappingSaved = "appeal.mapping_saved",
     }
 );
 

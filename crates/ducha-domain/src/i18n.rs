@@ -495,6 +495,7 @@ fn catalogue() -> &'static std::collections::HashMap<&'static str, (&'static str
             .chain(crate::i18n_security::SECURITY)
             .chain(crate::i18n_auth::AUTH)
             .chain(crate::i18n_backup::BACKUP)
+            .chain(crate::i18n_appeals::APPEALS)
             .map(|(k, zh, en)| (*k, (*zh, *en)))
             .collect()
     })
@@ -725,6 +726,7 @@ mod tests {
             .chain(crate::i18n_security::SECURITY)
             .chain(crate::i18n_auth::AUTH)
             .chain(crate::i18n_backup::BACKUP)
+            .chain(crate::i18n_appeals::APPEALS)
             .collect();
         assert_eq!(catalogue().len(), all.len(), "a key is defined twice");
         for (k, zh, en) in all {

@@ -4,6 +4,7 @@
 //! and the working-day calendar are arguments, so every rule is deterministic and testable.
 
 pub mod analytics;
+pub mod appeals;
 pub mod assessment;
 pub mod assignment;
 pub mod calendar;
@@ -11,6 +12,7 @@ pub mod chain;
 pub mod error;
 pub mod i18n;
 mod i18n_analytics;
+mod i18n_appeals;
 mod i18n_assessment;
 mod i18n_auth;
 mod i18n_backup;

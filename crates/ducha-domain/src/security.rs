@@ -53,6 +53,8 @@ str_enum!(
         Exported = "export",
         /// `ducha serve` loaded its configuration.
         ConfigLoaded = "config.loaded",
+        /// A callback role viewed an appeal's original text and contact (unmasked).
+        PersonalDataViewed = "personal_data.viewed",
     }
 );
 
@@ -79,6 +81,7 @@ impl SecurityKind {
             SecurityKind::TokenRevoked => "security.msg.token_revoked",
             SecurityKind::Exported => "security.msg.exported",
             SecurityKind::ConfigLoaded => "security.msg.config_loaded",
+            SecurityKind::PersonalDataViewed => "security.msg.personal_data_viewed",
         }
     }
 }
@@ -227,6 +230,8 @@ str_enum!(
         Joint = "joint",
         /// The assessment.
         Assessment = "assessment",
+        /// Citizens' appeals and the 12345 import.
+        Appeals = "appeals",
     }
 );
 
@@ -244,6 +249,7 @@ impl TokenArea {
             "proposals" => TokenArea::Proposals,
             "joint" => TokenArea::Joint,
             "assessment" => TokenArea::Assessment,
+            "appeals" => TokenArea::Appeals,
             _ => return None,
         })
     }

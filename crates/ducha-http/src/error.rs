@@ -199,6 +199,9 @@ impl AppError {
                     "too_many_requests",
                     "error.throttled",
                 ),
+                ServiceError::Limited(key) => {
+                    plain(StatusCode::TOO_MANY_REQUESTS, "too_many_requests", key)
+                }
                 ServiceError::Store(err) => {
                     let op = operation_id();
                     tracing::error!(operation_id = %op, error = ?err, "internal error");

@@ -44,6 +44,8 @@ pub struct Config {
     pub joint: crate::joint::JointSettings,
     /// Suggestions and proposals: the periods of their legal clock.
     pub proposals: crate::proposals::ProposalSettings,
+    /// Citizens' appeals: the public form's rate limits and check question.
+    pub appeals: crate::appeals::AppealSettings,
     /// The key ring that encrypts users' phone and email at rest; none keeps them in
     /// plaintext. Built from the binary's `[secrets]` section, never (de)serialised.
     #[serde(skip)]
@@ -68,6 +70,7 @@ impl Default for Config {
             assessment: Default::default(),
             joint: Default::default(),
             proposals: Default::default(),
+            appeals: Default::default(),
             secrets: None,
         }
     }
@@ -91,6 +94,10 @@ pub struct Services {
     /// rating), so that a form sent twice to this node waits and is then refused instead of
     /// racing the first (see `proposals::route`).
     proposal_locks: ProposalLocks,
+    /// The public form's per-node address limit.
+    pub(crate) appeal_limiter: crate::appeals::Limiter,
+    /// The key signing the public form's check questions, read once from the store.
+    pub(crate) appeal_key: Arc<tokio::sync::OnceCell<String>>,
 }
 
 /// Per-suggestion locks, created on first use and dropped when no one holds or waits for them.
@@ -135,6 +142,8 @@ impl Services {
             calendar_generation: Arc::new(std::sync::atomic::AtomicI64::new(-1)),
             hop_facts: true,
             proposal_locks: Arc::default(),
+            appeal_limiter: Default::default(),
+            appeal_key: Arc::default(),
         }
     }
 

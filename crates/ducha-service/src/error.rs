@@ -33,6 +33,10 @@ pub enum ServiceError {
     /// Too many failed logins from this client address: refused for a while.
     #[error("too many attempts")]
     Throttled,
+    /// Too many requests of some kind from this client or for this contact; the message key
+    /// says which.
+    #[error("rate limited: {0}")]
+    Limited(&'static str),
     /// The store failed.
     #[error(transparent)]
     Store(StoreError),

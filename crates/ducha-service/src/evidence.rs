@@ -193,6 +193,54 @@ impl Services {
         })
     }
 
+    /// Keeps a picture in the evidence store without an upload row (a citizen's photo has no
+    /// uploader): typed by its content, one of `allowed`, decoded for its thumbnail. Returns
+    /// its SHA-256 and MIME type; `None` when it is not such a picture. It goes where every
+    /// evidence file goes (`[service.evidence] store`), so any node can show it.
+    pub(crate) async fn keep_picture(
+        &self,
+        bytes: Vec<u8>,
+        allowed: &'static [&'static str],
+    ) -> ServiceResult<Option<(String, String)>> {
+        let Some(kind) = sniff::sniff(&bytes, "").filter(|k| allowed.contains(&k.mime)) else {
+            return Ok(None);
+        };
+        let prepared = tokio::task::spawn_blocking(move || {
+            let sha256 = ducha_domain::chain::HashAlgo::Sha256.hex_digest(&bytes);
+            files::thumbnail(&bytes, kind.mime).map(|thumb| (sha256, bytes, thumb))
+        })
+        .await
+        .map_err(io_error)?;
+        let Some((sha256, bytes, thumb)) = prepared else {
+            return Ok(None);
+        };
+        self.blobs()
+            .save(&sha256, kind.mime, bytes, Some(thumb))
+            .await?;
+        Ok(Some((sha256, kind.mime.to_string())))
+    }
+
+    /// The bytes of a kept picture (or of its thumbnail) and their MIME type.
+    pub(crate) async fn picture_bytes(
+        &self,
+        sha256: &str,
+        mime: &str,
+        thumb: bool,
+    ) -> ServiceResult<(Vec<u8>, String)> {
+        let kind = if thumb {
+            ducha_store::BlobKind::Thumb
+        } else {
+            ducha_store::BlobKind::Original
+        };
+        let (source, mime) = self.blobs().locate(sha256, kind, mime).await?;
+        let (len, mut reader) = source.open().await.map_err(io_error)?;
+        let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+        while let Some(piece) = reader.next_chunk().await.map_err(io_error)? {
+            bytes.extend_from_slice(&piece);
+        }
+        Ok((bytes, mime))
+    }
+
     /// A file the actor may read, with where its bytes are.
     pub async fn evidence_file(&self, actor: &Actor, id: i64) -> ServiceResult<EvidenceFile> {
         let row = self.readable_evidence(actor, id).await?;

@@ -4,6 +4,7 @@
 //! "not found"), then the role, then the domain rule, and commits its rows with exactly one event.
 
 pub mod analytics;
+pub mod appeals;
 pub mod assessment;
 pub mod assignments;
 pub mod audit;

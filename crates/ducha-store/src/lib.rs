@@ -342,6 +342,7 @@ pub trait Store:
     + SecurityStore
     + OpsStore
     + NodeStore
+    + AppealStore
 {
 }
 impl<
@@ -359,9 +360,42 @@ impl<
         + ProposalStore
         + SecurityStore
         + OpsStore
-        + NodeStore,
+        + NodeStore
+        + AppealStore,
 > Store for T
 {
+}
+
+/// Citizens' appeals (群众诉求): the appeals, import mappings, the public form's counters and
+/// signing key, and the public items the public pages show. Appeals and mappings are written
+/// by [`EventStore::commit`] ([`Insert::CitizenAppeal`], [`Update::CitizenAppeal`],
+/// [`Update::AppealMapping`]); the counters and the key are delivery state, like sessions.
+#[async_trait]
+pub trait AppealStore: Send + Sync {
+    /// One appeal.
+    async fn citizen_appeal(&self, id: i64) -> StoreResult<Option<CitizenAppealRow>>;
+    /// An appeal by its tracking code (stored form, no dashes).
+    async fn appeal_by_code(&self, code: &str) -> StoreResult<Option<CitizenAppealRow>>;
+    /// A page of appeals about units of a subtree, newest first.
+    async fn appeals_under(&self, q: &AppealQuery) -> StoreResult<Vec<CitizenAppealRow>>;
+    /// The appeals linked to an item, oldest first.
+    async fn appeals_of_item(&self, item_id: i64) -> StoreResult<Vec<CitizenAppealRow>>;
+    /// Which of these order numbers a source already holds.
+    async fn known_order_nos(
+        &self,
+        source: ducha_domain::appeals::AppealSource,
+        nos: &[String],
+    ) -> StoreResult<Vec<String>>;
+    /// A jurisdiction's import sources with their mappings, by name.
+    async fn appeal_mappings(&self, scope_unit_id: i64) -> StoreResult<Vec<AppealMappingRow>>;
+    /// Counts one submission under `key` in the window starting after `window_start` (epoch
+    /// seconds; an older window starts again at `now`); returns the window's count.
+    async fn appeal_hit(&self, key: &str, now: i64, window_start: i64) -> StoreResult<i64>;
+    /// The key signing the form's check questions: `candidate` if none was stored yet (it
+    /// is stored then), else the stored one.
+    async fn appeal_challenge_key(&self, candidate: &str) -> StoreResult<String>;
+    /// Items marked public that were dispatched (or closed since), newest first.
+    async fn public_items(&self, limit: i64) -> StoreResult<Vec<ItemRow>>;
 }
 
 /// Integrated supervision (整合督查资源): the leading group's seats, joint meetings and the
@@ -840,6 +874,10 @@ pub enum Update {
     Joint(JointUpdate),
     /// Suggestions' and proposals' rows.
     Proposal(ProposalUpdate),
+    /// A citizen's appeal: its state and linked item (checked against its version).
+    CitizenAppeal(CitizenAppealRow),
+    /// Saves (inserts or replaces) an import source's column mapping.
+    AppealMapping(AppealMappingRow),
     /// Adds or replaces calendar overrides.
     Calendar(Vec<ducha_domain::calendar::CalendarEntry>),
     /// Lifts a user's login lock and clears the failure count.
@@ -916,6 +954,8 @@ pub enum Insert {
     Joint(JointInsert),
     /// Suggestions' and proposals' rows.
     Proposal(ProposalInsert),
+    /// A citizen's appeal.
+    CitizenAppeal(NewCitizenAppeal),
     /// An in-app notification.
     Notification(NewNotification),
     /// A delivery.

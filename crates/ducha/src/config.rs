@@ -502,6 +502,16 @@ reply_months = 3
 extension_months = 1
 rehandle_months = 1
 
+[service.appeals]
+# Citizens' appeals (群众诉求): the public form's limits (0: none). Per client address and
+# minute on each node, counted in memory before anything is read (a flood costs no database
+# work); per address and hour, and per contact and day, counted in the database across nodes
+per_address_per_minute = 3
+per_address_per_hour = 20
+per_contact_per_day = 5
+# Minutes a check question (人机验证) on the form stays answerable
+challenge_minutes = 60
+
 [service.evidence]
 # Evidence files (佐证材料), stored once per content. "filesystem" keeps them under
 # dir/sha256/ (one node, or a directory every node mounts); "database" keeps them in the

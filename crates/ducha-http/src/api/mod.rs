@@ -2,6 +2,7 @@
 
 mod analytics;
 mod answers;
+mod appeals;
 mod assessment;
 mod joint;
 pub(crate) use joint::docx;
@@ -55,6 +56,10 @@ use utoipa_axum::routes;
         (name = "proposals", description = "NPC suggestions and CPPCC proposals (人大建议/政协提案): \
             sessions and their lists, routing with the legal clock, returns, opinions, the one \
             extension, graded replies, satisfaction and statistics"),
+        (name = "appeals", description = "Citizens' appeals (群众诉求): the list and an appeal \
+            with personal data masked, the original for the roles that call back, the 12345 \
+            import with saved column mappings and its row-by-row report; the public form is the \
+            page `/public/appeal`"),
         (name = "evidence", description = "Evidence files (佐证材料): upload once, attach to reports, reuse; \
             download at `/evidence/{id}` and `/evidence/{id}/thumb`"),
     )
@@ -174,6 +179,15 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(proposals::reply))
         .routes(routes!(proposals::contact))
         .routes(routes!(proposals::satisfaction))
+        .routes(routes!(appeals::list))
+        .routes(routes!(appeals::sources, appeals::save_source))
+        .routes(routes!(appeals::detail))
+        .routes(routes!(appeals::original))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(appeals::import))
+                .layer(axum::extract::DefaultBodyLimit::max(20 * 1024 * 1024)),
+        )
         // A session's list may be larger than the default body limit.
         .merge(
             OpenApiRouter::new()

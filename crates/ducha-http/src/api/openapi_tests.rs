@@ -66,6 +66,7 @@ fn same<T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug>(
 
 #[test]
 fn every_enum_lists_the_names_the_api_speaks() {
+    use ducha_domain::appeals::{AppealCategory, AppealSource, AppealState};
     use ducha_domain::assignment::{AssignmentRole, AssignmentState};
     use ducha_domain::item::{Category, ItemState, Priority, Source};
     use ducha_domain::light::{Light, LightReason};
@@ -77,6 +78,9 @@ fn every_enum_lists_the_names_the_api_speaks() {
     use ducha_service::workbench::WorkListName;
     let doc = document();
     let checked = [
+        same(&doc, "AppealCategory", AppealCategory::ALL),
+        same(&doc, "AppealSource", AppealSource::ALL),
+        same(&doc, "AppealState", AppealState::ALL),
         same(&doc, "AssignmentRole", AssignmentRole::ALL),
         same(&doc, "AssignmentState", AssignmentState::ALL),
         same(&doc, "Category", Category::ALL),

@@ -4,6 +4,7 @@
 mod account;
 mod admin;
 mod analytics;
+mod appeals;
 mod assessment;
 mod clock;
 mod dispatch;
@@ -16,6 +17,7 @@ mod joint;
 mod login;
 mod login_step;
 pub(crate) mod proposals;
+mod public;
 mod report;
 mod security;
 mod shares;
@@ -191,6 +193,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/joint/overlaps/{id}/answer", post(joint::answer))
         .merge(proposals_routes())
+        .merge(appeals_routes())
         .route("/analytics", get(analytics::stall_map))
         .route("/analytics/stall-map", get(analytics::stall_map))
         .route(
@@ -211,6 +214,34 @@ pub fn router() -> Router<AppState> {
         .route("/static/htmx.min.js", get(htmx_js))
         .route("/static/charts.js", get(charts_js))
         .route("/static/echarts.min.js", get(echarts_js))
+}
+
+/// The public pages (no login) and the staff's appeals pages.
+fn appeals_routes() -> Router<AppState> {
+    Router::new()
+        .route("/public", get(public::index))
+        .route("/public/items/{id}", get(public::item))
+        // The form reads its own limit (the photo's).
+        .route(
+            "/public/appeal",
+            get(public::appeal_form)
+                .post(public::submit)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route("/public/track", get(public::track_form))
+        .route("/public/track/{code}", get(public::track))
+        .route("/appeals", get(appeals::list))
+        // A static segment: axum matches it before `/appeals/{id}`.
+        .route(
+            "/appeals/import",
+            get(appeals::import_page)
+                .post(appeals::import)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route("/appeals/mapping", post(appeals::save_mapping))
+        .route("/appeals/{id}", get(appeals::detail))
+        .route("/appeals/{id}/original", post(appeals::original))
+        .route("/appeals/{id}/photo", get(appeals::photo))
 }
 
 /// The pages of suggestions and proposals.

@@ -75,6 +75,35 @@ pub(crate) async fn open(
     })
 }
 
+/// Opens the public form's multipart body: no session and so no token, but the same origin
+/// check, the declared length refused before a byte is read, the body capped and a bounded
+/// number of fields.
+pub(crate) async fn open_public(req: Request, limits: Limits) -> Result<Upload, Box<Response>> {
+    let (parts, body) = req.into_parts();
+    if !crate::auth::same_origin(&parts) {
+        return Err(refuse(AppError::Csrf));
+    }
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limits.body) {
+        return Err(refuse(AppError::TooLarge));
+    }
+    let capped = Body::new(http_body_util::Limited::new(
+        body,
+        usize::try_from(limits.body).unwrap_or(usize::MAX),
+    ));
+    let form = Multipart::from_request(Request::from_parts(parts, capped), &())
+        .await
+        .map_err(|_| refuse(AppError::BadRequest("validation.upload")))?;
+    Ok(Upload {
+        form,
+        left: limits.fields,
+    })
+}
+
 /// A field of at most `max` bytes as text, or `None` when longer or unreadable.
 pub(crate) async fn small(mut field: Field<'_>, max: usize) -> Option<String> {
     let mut text = Vec::new();

@@ -11,7 +11,7 @@ mod letter;
 mod reply;
 mod returns;
 mod route;
-mod sessions;
+pub(crate) mod sessions;
 mod stats;
 mod views;
 

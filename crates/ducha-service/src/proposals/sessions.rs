@@ -211,11 +211,11 @@ impl Services {
 /// The most an imported list may unpack to. A session's list of a few hundred rows unpacks to
 /// well under a megabyte; a small upload that unpacks to gigabytes would otherwise be read
 /// into memory before any row is checked.
-const MAX_UNPACKED: u64 = 64 * 1024 * 1024;
+pub(crate) const MAX_UNPACKED: u64 = 64 * 1024 * 1024;
 
 /// What an .xlsx (a zip archive) says its parts unpack to, read from its directory without
 /// unpacking; `None` when it is not a zip archive.
-fn unpacked_size(bytes: &[u8]) -> Option<u64> {
+pub(crate) fn unpacked_size(bytes: &[u8]) -> Option<u64> {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
     let mut total: u64 = 0;
     for i in 0..zip.len() {
@@ -233,9 +233,13 @@ fn unpacked_size(bytes: &[u8]) -> Option<u64> {
 /// use are ignored; a sheet longer than a list may be is cut just past the limit, so the
 /// import still names it as too long.
 fn read_xlsx(bytes: &[u8]) -> Option<(usize, Vec<Vec<String>>)> {
+    read_xlsx_rows(bytes, ducha_domain::proposals::import::MAX_ROWS + 10)
+}
+
+/// [`read_xlsx`] with another row limit (the 12345 import's).
+pub(crate) fn read_xlsx_rows(bytes: &[u8], max_rows: usize) -> Option<(usize, Vec<Vec<String>>)> {
     use calamine::{Data, Reader, Xlsx};
     const MAX_COLS: usize = 64;
-    let max_rows = ducha_domain::proposals::import::MAX_ROWS + 10;
     let mut book = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).ok()?;
     let name = book.sheet_names().first()?.clone();
     let mut cells = book.worksheet_cells_reader(&name).ok()?;

@@ -1,6 +1,7 @@
 //! Rows as both backends store them. Enums are stored by name, lists as JSON text.
 
 mod analytics;
+mod appeals;
 mod assessment;
 mod clock;
 mod evidence;
@@ -12,6 +13,7 @@ mod security;
 mod workbench;
 
 pub use analytics::*;
+pub use appeals::*;
 pub use assessment::*;
 pub use clock::*;
 pub use evidence::*;

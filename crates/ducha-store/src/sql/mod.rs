@@ -16,6 +16,8 @@ use crate::StoreError;
 #[doc(hidden)]
 pub mod analytics;
 #[doc(hidden)]
+pub mod appeals;
+#[doc(hidden)]
 pub mod assessment;
 mod auth;
 mod clock;
@@ -334,6 +336,7 @@ macro_rules! impl_sql_store {
             $crate::__sql_assessment!($store, $db);
             $crate::__sql_joint!($store, $db);
             $crate::__sql_proposals!($store, $db);
+            $crate::__sql_appeals!($store, $db);
             $crate::__sql_security!($store, $db);
             $crate::__sql_auth!($store, $db);
             $crate::__sql_ops!($store, $db);

@@ -367,6 +367,10 @@ pub async fn spawn_app(db: Db) -> TestApp {
     let dir = tempfile::tempdir().expect("evidence dir");
     let mut config = Config::default();
     config.evidence.dir = dir.path().to_path_buf();
+    // Every test client shares one address: the public form's limits are tested apart.
+    config.appeals.per_address_per_minute = 0;
+    config.appeals.per_address_per_hour = 0;
+    config.appeals.per_contact_per_day = 0;
     let mut app = spawn_app_with(db, config).await;
     app._evidence = Some(dir);
     app

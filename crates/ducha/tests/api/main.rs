@@ -44,6 +44,7 @@ mod helpers;
 mod admin;
 mod admin_pages;
 mod analytics;
+mod appeals;
 mod assessment;
 mod audit;
 mod auth;

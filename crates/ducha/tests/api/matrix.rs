@@ -79,6 +79,7 @@ const BUSINESS_AREAS: &[&str] = &[
     "/assessment",
     "/joint",
     "/proposals",
+    "/appeals",
 ];
 
 /// Who may use `method path` (the path as the OpenAPI document writes it, under `/api/v1`);
@@ -162,6 +163,12 @@ fn rule(method: &str, path: &str) -> Option<&'static [Role]> {
         ("post", p) if p.starts_with("/joint/") => &[Supervisor],
         ("get", p) if p.starts_with("/proposals/") => BUSINESS,
         ("post", p) if p.starts_with("/proposals/") => &[Supervisor],
+        // Citizens' appeals: read as the register is; the original and the contact for the
+        // office and the unit the appeal names (county A's here), the import for the office.
+        ("get", "/appeals") => BUSINESS,
+        ("get", "/appeals/{id}") => READERS,
+        ("get", "/appeals/{id}/original") => &[Supervisor, Liaison, UnitHead],
+        ("get" | "post", "/appeals/sources") | ("post", "/appeals/import") => &[Supervisor],
         _ => return None,
     };
     Some(who)
@@ -527,6 +534,38 @@ async fn seed_chains(app: &TestApp, sup: &Session, leader: &Session) -> Objects 
     objects
         .by_prefix
         .insert("/assessment/units/", (own[7], foreign[7]));
+    // An appeal about each county, the own one with a photo.
+    let sup_view = app.login("sup").await;
+    let mut appeals = Vec::new();
+    for (unit, photo) in [(o.county_a, true), (o.county_b, false)] {
+        let u = unit.to_string();
+        let png: &[u8] = include_bytes!("red-square.png");
+        let sent = crate::appeals::citizen_sends(
+            &app.base,
+            &[
+                ("unit_id", u.as_str()),
+                ("category", "housing"),
+                ("text", "矩阵测试：小区电梯停运三天无人修。"),
+                ("contact", "13800001111"),
+            ],
+            photo.then_some(png),
+        )
+        .await;
+        let code = sent.code.expect("appeal stored").replace('-', "");
+        let list = sup_view.get("/appeals?limit=200").await.ok();
+        let id = list["appeals"]
+            .as_array()
+            .expect("appeals")
+            .iter()
+            .find(|a| a["code"].as_str().map(|c| c.replace('-', "")) == Some(code.clone()))
+            .expect("the appeal in the list")["id"]
+            .as_i64()
+            .expect("id");
+        appeals.push(id);
+    }
+    objects
+        .by_prefix
+        .insert("/appeals/", (appeals[0], appeals[1]));
     // A draft to edit and an approved item to dispatch (the office's own; no county sees them).
     let draft = crate::helpers::draft_item(sup, "矩阵测试草稿", in_days(60)).await;
     let approved = crate::helpers::draft_item(sup, "矩阵测试待交办", in_days(60)).await;
@@ -723,6 +762,12 @@ fn web_rule(path: &str) -> Option<Page> {
         "/login" | "/login/step" | "/lang/{tag}" => return Some(Page::Public),
         // The load balancer's probes: no session, the same answer for everyone.
         "/healthz" | "/readyz" => return Some(Page::Public),
+        // The public pages (公开) and the citizens' form: no login at all.
+        "/public"
+        | "/public/items/{id}"
+        | "/public/appeal"
+        | "/public/track"
+        | "/public/track/{code}" => return Some(Page::Public),
         p if p.starts_with("/static/") => return Some(Page::Public),
         "/"
         | "/items/{id}/{step}"
@@ -765,6 +810,10 @@ fn web_rule(path: &str) -> Option<Page> {
         p if p.starts_with("/analytics") => BUSINESS,
         p if p.starts_with("/evidence/") => BUSINESS,
         p if p.starts_with("/proposals") => BUSINESS,
+        "/appeals" => BUSINESS,
+        "/appeals/import" | "/appeals/mapping" => &[Supervisor],
+        "/appeals/{id}" | "/appeals/{id}/photo" => READERS,
+        "/appeals/{id}/original" => &[Supervisor, Liaison, UnitHead],
         _ => return None,
     };
     Some(Page::Roles(who))
@@ -777,6 +826,7 @@ const PROBES: &[&str] = &["/healthz", "/readyz"];
 const MULTIPART: &[&str] = &[
     "/assignments/{id}/report",
     "/proposals/sessions/{id}/import",
+    "/appeals/import",
 ];
 
 /// Posts a form holding only its CSRF field (and a small file, for the forms that take one).
@@ -964,8 +1014,11 @@ async fn web_matrix(app: &TestApp) {
                 }
             }
         }
-        // Logging out ends the sessions the rest of the matrix uses.
-        if *post && !["/login", "/login/step", "/logout"].contains(&path.as_str()) {
+        // Logging out ends the sessions the rest of the matrix uses. The citizens' form takes
+        // no session at all (appeals.rs: another site's post refused, bad input writes
+        // nothing).
+        if *post && !["/login", "/login/step", "/logout", "/public/appeal"].contains(&path.as_str())
+        {
             // Without a session, and with a session but without the form's CSRF token.
             let head = app.head_seq().await;
             let r = post_form(&anonymous, path, &url, "forged").await;
