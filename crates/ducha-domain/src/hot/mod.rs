@@ -5,11 +5,13 @@
 //! - [`cluster`]: shingles, MinHash and LSH buckets, the weighted verification and the
 //!   incremental clusterer;
 //! - [`sample`]: a deterministic generator of realistic labelled appeals (tests, benchmark,
-//!   demo city).
+//!   demo city);
+//! - [`trend`]: counts per week and a complaint returning after its item closed.
 
 pub mod cluster;
 pub mod normalize;
 pub mod sample;
+pub mod trend;
 
 pub use cluster::{Added, Clusterer, HotAppeal, HotConfig};
 
