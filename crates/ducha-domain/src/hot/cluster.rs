@@ -398,7 +398,10 @@ impl Clusterer {
             joined.extend(more);
         }
         self.parent[index as usize] = first;
-        joined.sort_unstable();
+        // Oldest first; the new appeal is the newest, so only a merge needs sorting.
+        if roots.len() > 1 {
+            joined.sort_unstable();
+        }
         joined.push(index);
         self.members[index as usize].clear();
         self.members[first as usize] = joined;
