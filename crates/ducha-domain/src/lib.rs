@@ -10,6 +10,7 @@ pub mod assignment;
 pub mod calendar;
 pub mod chain;
 pub mod error;
+pub mod hot;
 pub mod i18n;
 mod i18n_analytics;
 mod i18n_appeals;

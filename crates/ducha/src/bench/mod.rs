@@ -4,9 +4,11 @@
 //! settings — all in one run, per backend. With
 //! `--sweep-assignments N` it measures the daily sweep instead (see [`sweep`]); with
 //! `--analytics` and/or `--assessment`, chain analytics and assessment over a bulk-loaded
-//! province (see [`province`]).
+//! province (see [`province`]); with `--hot N`, the hot-issue clustering of N appeals (see
+//! [`hot`]).
 
 mod city;
+mod hot;
 mod load;
 mod pages;
 mod province;
@@ -115,6 +117,13 @@ pub struct BenchArgs {
     /// instead of rebuilding them first (to time the reads alone).
     #[arg(long, requires = "reuse")]
     pub no_rebuild: bool,
+    /// Measure the hot-issue clustering instead: this many generated appeals from scratch,
+    /// then adding one at a time.
+    #[arg(long)]
+    pub hot: Option<usize>,
+    /// Appeals added one at a time (each timed) after the `--hot` ones.
+    #[arg(long, default_value_t = 1_000)]
+    pub hot_adds: usize,
 }
 
 /// Latency summary in milliseconds.
@@ -169,6 +178,9 @@ pub struct Results {
 
 /// Runs the benchmark on SQLite, and on PostgreSQL when asked.
 pub async fn run(cfg: Config, args: BenchArgs) -> anyhow::Result<()> {
+    if let Some(n) = args.hot {
+        return hot::run(n, args.hot_adds, args.json.as_deref());
+    }
     if let Some(n) = args.sweep_assignments {
         return sweep::run(cfg, args, n).await;
     }
