@@ -5,6 +5,7 @@
 //! order, simulated timestamps. The only random bytes are the salt of the one password hash,
 //! which no event records.
 
+mod appeals;
 mod asks;
 mod behave;
 mod items;
@@ -414,11 +415,12 @@ pub async fn seed(services: &Services, today: NaiveDate) -> anyhow::Result<Strin
     sim.plan_proposals();
     sim.run().await?;
     security::story(services, &org).await?;
+    let appeals = appeals::story(services, &org, today).await?;
     let (events, _, _) = services.store.chain_head().await?;
     let count = |k: UnitKind| org.units.iter().filter(|u| u.kind == k).count();
     Ok(format!(
         "{} counties, {} departments, {} townships, {} villages, {} supervision bodies, \
-         {} users, {} items, {} assignments, {events} events",
+         {} users, {} items, {} assignments, {appeals} citizens' appeals, {events} events",
         count(UnitKind::County),
         count(UnitKind::Department),
         count(UnitKind::Township),
