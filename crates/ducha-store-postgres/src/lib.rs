@@ -73,12 +73,22 @@ impl PgStore {
     /// The applied migrations, read through the pool (which tests a connection before handing
     /// it out, so a dead server or a refused database fails here).
     async fn probe_schema(&self) -> Result<Vec<i64>, StoreError> {
-        sqlx::query_scalar::<_, i64>(
+        // A connection of its own, not one of the pool's: a node whose pool is busy serving
+        // requests is not unready, and one that cannot open a connection (the server down or
+        // out of connections) would not come back after a restart either.
+        use sqlx::Connection;
+        let opts = self.pool.connect_options();
+        let mut conn = sqlx::PgConnection::connect_with(&opts)
+            .await
+            .map_err(ducha_store::sql::err)?;
+        let versions = sqlx::query_scalar::<_, i64>(
             "SELECT version FROM _sqlx_migrations WHERE success ORDER BY version",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&mut conn)
         .await
-        .map_err(ducha_store::sql::err)
+        .map_err(ducha_store::sql::err);
+        let _ = conn.close().await;
+        versions
     }
 
     /// Refreshes the planner's statistics (autovacuum does this in time on a live database).
