@@ -23,6 +23,8 @@ str_enum!(
         UserEnabled = "user.enabled",
         /// The system admin changed a user's roles.
         UserRolesChanged = "user.roles_changed",
+        /// The system admin changed a user's position (职务).
+        UserPositionChanged = "user.position_changed",
         /// A user chose a new password themselves (at the first login or later).
         UserPasswordChanged = "user.password_changed",
         /// An item was registered as a draft.

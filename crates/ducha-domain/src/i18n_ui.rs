@@ -300,6 +300,24 @@ pub(crate) const UI: &[(&str, &str, &str)] = &[
     ("ui.admin_unit_name", "单位名称", "Unit name"),
     ("ui.admin_add_user", "新增用户", "Add a user"),
     ("ui.admin_display_name", "姓名", "Name"),
+    ("ui.admin_position", "职务", "Position"),
+    ("ui.admin_set_position", "修改职务", "Change position"),
+    ("ui.admin_save_position", "保存职务", "Save position"),
+    (
+        "toast.position_changed",
+        "职务已修改。",
+        "Position changed.",
+    ),
+    (
+        "event.user.position_changed",
+        "修改用户职务",
+        "User position changed",
+    ),
+    (
+        "ui.admin_position_hint",
+        "如 市长、局长、镇长；工作台据此称呼",
+        "e.g. 市长, 局长 (mayor, director): the workbench greets the user with it",
+    ),
     ("ui.admin_roles", "角色", "Roles"),
     (
         "ui.admin_roles_hint",
@@ -403,6 +421,11 @@ pub(crate) const UI: &[(&str, &str, &str)] = &[
     ("toast.unlocked", "账号已解锁。", "Account unlocked."),
     // Workbench.
     ("wb.hello", "您好，{name}", "Hello, {name}"),
+    (
+        "wb.hello_position",
+        "您好，{name}{position}",
+        "Hello, {name}",
+    ),
     ("wb.to_submit", "待提交审批的草稿", "Drafts to submit"),
     ("wb.to_dispatch", "待交办", "Approved, to dispatch"),
     ("wb.red_items", "红灯事项", "Red items"),

@@ -52,6 +52,9 @@ pub struct UserInput {
     /// Email.
     #[serde(default)]
     pub email: String,
+    /// Position (职务), e.g. 市长 or 局长; optional.
+    #[serde(default)]
+    pub position: String,
 }
 
 pub(crate) fn unit_view(u: &UnitRow) -> UnitView {
@@ -69,6 +72,7 @@ pub(crate) fn user_view(u: &UserRow) -> UserView {
         id: u.id,
         username: u.username.clone(),
         display_name: u.display_name.clone(),
+        position: u.position.clone(),
         unit_id: u.unit_id,
         roles: u.roles.0.clone(),
         active: u.active,
@@ -200,6 +204,7 @@ impl Services {
         }
         let phone = bounded(&mut e, "phone", &input.phone, false, 30);
         let email = bounded(&mut e, "email", &input.email, false, 100);
+        let position = bounded(&mut e, "position", &input.position, false, 40);
         match self.store.unit(input.unit_id).await? {
             Some(u) if may_admin(actor, &u) => {}
             _ => e.add("unit_id", "validation.unknown_unit"),
@@ -234,6 +239,7 @@ impl Services {
                     // Created by an admin: the user chooses their own password at the first
                     // login. Accounts made at the console or by the demo's seed are not.
                     must_change_password: actor.is_some(),
+                    position,
                 })],
             )
             .await
@@ -427,6 +433,51 @@ impl Services {
             .on(user_id)
             .args(serde_json::json!({ "username": user.username, "from": from, "to": to }));
         self.security_event(e, now).await
+    }
+
+    /// The system admin sets a user's position (职务), shown in the users list and in the
+    /// workbench's greeting; an empty one removes it.
+    pub async fn set_user_position(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        position: &str,
+        now: DateTime<Utc>,
+    ) -> ServiceResult<()> {
+        system_admin(Some(actor))?;
+        let user = self
+            .store
+            .user(user_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let unit = self
+            .store
+            .unit(user.unit_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        if !may_admin(Some(actor), &unit) {
+            return Err(ServiceError::NotFound);
+        }
+        let mut e = ValidationErrors::default();
+        let position = bounded(&mut e, "position", position, false, 40);
+        e.into_result(())?;
+        if position == user.position {
+            return Ok(());
+        }
+        self.commit(
+            Some(actor),
+            now,
+            EventKind::UserPositionChanged,
+            Subject {
+                unit: Some(user.unit_id),
+                ..Subject::default()
+            },
+            serde_json::json!({ "user_id": user_id, "from": user.position, "to": position }),
+            vec![Update::UserPosition { user_id, position }],
+            vec![],
+        )
+        .await?;
+        Ok(())
     }
 
     /// The system admin disables a user (no login; every session and API token revoked at

@@ -35,6 +35,8 @@ pub struct UserView {
     pub username: String,
     /// Name.
     pub display_name: String,
+    /// Position (职务); empty when none was given.
+    pub position: String,
     /// Unit.
     pub unit_id: i64,
     /// Roles.

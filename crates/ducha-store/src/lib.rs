@@ -892,6 +892,13 @@ pub enum Update {
         /// The roles.
         roles: Vec<ducha_domain::org::Role>,
     },
+    /// Sets a user's position (职务).
+    UserPosition {
+        /// The user.
+        user_id: i64,
+        /// The position; empty for none.
+        position: String,
+    },
     /// Disables or enables a user's account.
     UserActive {
         /// The user.

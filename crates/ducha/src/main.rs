@@ -343,6 +343,9 @@ enum UserCommand {
         /// security_admin, audit_admin.
         #[arg(long)]
         roles: String,
+        /// Position (职务), e.g. 市长; how the workbench greets the user.
+        #[arg(long, default_value = "")]
+        position: String,
         /// Read the password from the DUCHA_PASSWORD environment variable instead of stdin.
         #[arg(long)]
         password_env: bool,
@@ -523,6 +526,7 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
                     name,
                     unit,
                     roles,
+                    position,
                     password_env,
                 },
         } => {
@@ -537,6 +541,7 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
                 password: read_password(password_env)?,
                 phone: String::new(),
                 email: String::new(),
+                position,
             };
             let id = serve::services(&backend, &cfg)
                 .create_user(None, &input, ducha_service::now())

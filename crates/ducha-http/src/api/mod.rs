@@ -95,6 +95,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(security::security_log))
         .routes(routes!(org::set_active))
         .routes(routes!(org::set_roles))
+        .routes(routes!(org::set_position))
         .routes(routes!(items::list, items::create))
         .routes(routes!(items::detail, items::edit))
         .routes(routes!(items::submit))

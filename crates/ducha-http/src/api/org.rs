@@ -145,6 +145,30 @@ pub struct RolesInput {
     pub roles: Vec<String>,
 }
 
+/// A user's new position.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct PositionInput {
+    /// Position (职务), e.g. 市长; empty for none; at most 40 characters.
+    pub position: String,
+}
+
+#[utoipa::path(post, path = "/users/{id}/position", tag = "org", params(("id" = i64, Path)),
+    request_body = PositionInput,
+    responses((status = 204, description = "Position set (system admin)"),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub(crate) async fn set_position(
+    State(s): State<AppState>,
+    auth: Auth,
+    Id(id): Id,
+    ApiJson(input): ApiJson<PositionInput>,
+) -> Result<StatusCode, AppError> {
+    s.services
+        .set_user_position(&auth.actor, id, &input.position, ducha_service::now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 #[utoipa::path(post, path = "/users/{id}/roles", tag = "org", params(("id" = i64, Path)),
     request_body = RolesInput,
     responses((status = 204, description = "Roles replaced (system admin)"),

@@ -6,7 +6,9 @@
 
 mod forms;
 
-pub(crate) use forms::{add_unit, add_user, back, reset_password, set_active, unlock};
+pub(crate) use forms::{
+    add_unit, add_user, back, reset_password, set_active, set_position, unlock,
+};
 
 use super::form::Errs;
 use super::user::PageUser;
@@ -42,6 +44,7 @@ struct UnitForm {
 struct UserForm {
     username: String,
     display_name: String,
+    position: String,
     unit_id: String,
     roles: Vec<String>,
     phone: String,
@@ -60,6 +63,8 @@ struct View {
     user_form: UserForm,
     /// The user whose password reset failed, and why.
     reset: Option<(i64, Errs)>,
+    /// The user whose new position was refused, and why.
+    position: Option<(i64, Errs)>,
     /// A refusal that belongs to no field (a rule or a permission), translated.
     alert: Option<String>,
 }
@@ -79,6 +84,7 @@ struct UserLine {
     id: i64,
     username: String,
     display_name: String,
+    position: String,
     unit_name: String,
     roles: Vec<&'static str>,
     active: bool,
@@ -149,6 +155,14 @@ impl AdminPage {
 
     fn reset_error(&self, id: &i64) -> Option<String> {
         self.reset_errors(id).and_then(|e| e.get("password"))
+    }
+
+    fn position_error(&self, id: &i64) -> Option<String> {
+        self.v
+            .position
+            .as_ref()
+            .filter(|(u, _)| u == id)
+            .and_then(|(_, e)| e.get("position"))
     }
 
     /// Whether this admin may do anything with `u`'s account on this page.
@@ -263,6 +277,7 @@ async fn show(s: &AppState, user: PageUser, v: View, status: StatusCode) -> Resp
             id: u.id,
             username: u.username.clone(),
             display_name: u.display_name.clone(),
+            position: u.position.clone(),
             unit_name: names.get(&u.unit_id).copied().unwrap_or("—").to_string(),
             roles: u.roles.iter().map(|r| r.as_str()).collect(),
             active: u.active,

@@ -114,6 +114,10 @@ pub fn router() -> Router<AppState> {
             get(admin::back).post(admin::reset_password),
         )
         .route(
+            "/admin/users/{id}/position",
+            get(admin::back).post(admin::set_position),
+        )
+        .route(
             "/admin/users/{id}/unlock",
             get(admin::back).post(admin::unlock),
         )

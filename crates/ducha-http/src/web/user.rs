@@ -16,6 +16,8 @@ pub(crate) struct PageUser {
     pub actor: Actor,
     pub csrf: String,
     pub name: String,
+    /// Position (职务), e.g. 市长; empty for most.
+    pub position: String,
     pub unit_name: String,
     pub unread: i64,
     pub lang: Lang,
@@ -66,11 +68,11 @@ impl FromRequestParts<AppState> for PageUser {
         let Ok((actor, csrf)) = s.services.session_actor(token, ducha_service::now()).await else {
             return Err(login(true));
         };
-        let (name, unit_name) = s
+        let (name, position, unit_name) = s
             .services
             .me(&actor)
             .await
-            .map(|m| (m.user.display_name, m.unit.name))
+            .map(|m| (m.user.display_name, m.user.position, m.unit.name))
             .unwrap_or_default();
         let unread = s.services.unread_count(&actor).await.unwrap_or(0);
         let toast = uri.query().and_then(|q| {
@@ -82,6 +84,7 @@ impl FromRequestParts<AppState> for PageUser {
             actor,
             csrf,
             name,
+            position,
             unit_name,
             unread,
             lang,
@@ -92,6 +95,20 @@ impl FromRequestParts<AppState> for PageUser {
 }
 
 impl PageUser {
+    /// The workbench's greeting: "您好，林志远市长" for someone with a position (its short form:
+    /// 副市长（城建、交通、应急） greets as 副市长), "您好，王芳" otherwise.
+    pub(crate) fn greeting(&self) -> String {
+        let short = self.position.split(['（', '(']).next().unwrap_or("").trim();
+        let key = if short.is_empty() {
+            "wb.hello"
+        } else {
+            "wb.hello_position"
+        };
+        ducha_domain::i18n::t(key, self.lang)
+            .replace("{name}", &self.name)
+            .replace("{position}", short)
+    }
+
     /// The refusal of a form whose CSRF token is not the session's.
     pub(crate) fn refuse_csrf(&self, token: &str) -> Option<Response> {
         (self.csrf != token).then(|| crate::AppError::Csrf.into_response())

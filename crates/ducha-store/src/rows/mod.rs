@@ -196,6 +196,8 @@ pub struct UserRow {
     pub notify_prefs: String,
     /// Must choose a new password before any business access (an admin set this one).
     pub must_change_password: bool,
+    /// Position (职务), e.g. 市长; empty when none was given.
+    pub position: String,
 }
 
 /// A new user.
@@ -217,6 +219,8 @@ pub struct NewUser {
     pub email: String,
     /// Must choose their own password at the first login (created by an admin).
     pub must_change_password: bool,
+    /// Position (职务).
+    pub position: String,
 }
 
 /// A login session; only the hash of its token is stored.

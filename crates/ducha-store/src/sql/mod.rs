@@ -245,7 +245,8 @@ macro_rules! impl_sql_store {
                 AND sc.path = un.jurisdiction_path AND js.position IN ('office', 'member')) \
                 AS member_body";
             const USER_COLS: &str = "id, username, display_name, unit_id, roles, password_hash, \
-                phone, email, active, failed_logins, locked_until, notify_prefs, must_change_password";
+                phone, email, active, failed_logins, locked_until, notify_prefs, must_change_password, \
+                position";
             const ASSIGNMENT_COLS: &str = "id, item_id, parent_id, unit_id, unit_path, role, \
                 responsible_user_id, deadline, original_deadline, targets, instructions, state, \
                 dispatched_at, dispatched_by, signed_at, completed_at, returned_count, progress, \

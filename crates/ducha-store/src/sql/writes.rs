@@ -217,6 +217,13 @@ macro_rules! __sql_writes {
                     .execute(&mut **tx)
                     .await
             }
+            Update::UserPosition { user_id, position } => {
+                sqlx::query::<$db>("UPDATE users SET position = $2 WHERE id = $1")
+                    .bind(user_id)
+                    .bind(position)
+                    .execute(&mut **tx)
+                    .await
+            }
             Update::UserActive { user_id, active } => {
                 sqlx::query::<$db>("UPDATE users SET active = $2 WHERE id = $1")
                     .bind(user_id)
@@ -411,7 +418,8 @@ macro_rules! __sql_writes {
             }
             Insert::User(u) => sqlx::query_scalar::<$db, i64>(
                 "INSERT INTO users (username, display_name, unit_id, roles, password_hash, \
-                 phone, email, must_change_password) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                 phone, email, must_change_password, position) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
                  RETURNING id",
             )
             .bind(&u.username)
@@ -422,6 +430,7 @@ macro_rules! __sql_writes {
             .bind(&u.phone)
             .bind(&u.email)
             .bind(u.must_change_password)
+            .bind(&u.position)
             .fetch_one(&mut **tx)
             .await
             .map_err(err)?,

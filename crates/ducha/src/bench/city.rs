@@ -147,6 +147,7 @@ async fn user(
         password: "Bench2026pass".into(),
         phone: String::new(),
         email: String::new(),
+        position: String::new(),
     };
     s.create_user_with_hash(None, &input, hash.to_string(), ducha_service::now())
         .await

@@ -225,6 +225,7 @@ impl Builder<'_> {
 
     async fn user(&mut self, unit: usize, username: &str, roles: &[&str]) -> anyhow::Result<i64> {
         let now = self.tick();
+        let position = names::position(username, &self.org.units[unit].name);
         let input = UserInput {
             username: username.to_string(),
             display_name: self.person(username),
@@ -233,6 +234,7 @@ impl Builder<'_> {
             password: DEMO_PASSWORD.to_string(),
             phone: String::new(),
             email: String::new(),
+            position,
         };
         let id = self
             .s

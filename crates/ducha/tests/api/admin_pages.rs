@@ -13,6 +13,7 @@ crate::on_both_backends!(
     forms_add_units_and_users,
     forms_refuse_bad_input_inline,
     reset_ends_sessions_and_unlock_lifts_the_lock,
+    positions_greet_and_are_kept_by_the_system_admin,
     only_admins_use_the_page
 );
 
@@ -268,6 +269,7 @@ async fn forms_add_units_and_users(app: &TestApp) {
             &[
                 ("username", "a3.liaison"),
                 ("display_name", "A3镇联络员"),
+                ("position", "副镇长（城建）"),
                 ("unit_id", &unit_id),
                 ("roles", "liaison"),
                 ("roles", "unit_head"),
@@ -288,6 +290,10 @@ async fn forms_add_units_and_users(app: &TestApp) {
         "{rows}"
     );
     assert!(rows.contains(zh("user_role.liaison")) && rows.contains(zh("user_role.unit_head")));
+    assert!(
+        rows.contains("副镇长（城建）"),
+        "the position is listed: {rows}"
+    );
     assert!(html.contains(&format!("data-unit=\"{new_unit}\" data-users=\"1\"")));
 
     // Made by an admin: the first login chooses the user's own password.
@@ -297,6 +303,19 @@ async fn forms_add_units_and_users(app: &TestApp) {
         .ok();
     assert_eq!(me["me"]["user"]["unit_id"], new_unit);
     assert_eq!(me["me"]["user"]["roles"], json!(["liaison", "unit_head"]));
+    assert_eq!(me["me"]["user"]["position"], "副镇长（城建）");
+
+    // The workbench greets the user by name and the short form of the position, and names
+    // the whole position beside the unit; a user without one is greeted by name only.
+    let own = Browser(Session::login_with(&app.base, "a3.liaison", "Own-choice-2026").await);
+    let (_, wb) = own.page("/workbench").await;
+    assert!(wb.contains("<h1>您好，A3镇联络员副镇长</h1>"), "{wb}");
+    assert!(wb.contains("东城A3镇 · 副镇长（城建）"), "{wb}");
+    let (_, wb) = sysadmin.page("/workbench").await;
+    assert!(
+        wb.contains("<h1>您好，系统管理员</h1><span class=\"meta\">青山市</span>"),
+        "no position, the name and the unit alone: {wb}"
+    );
 }
 
 /// Bad forms come back with the message next to the field, in the page's language, keeping
@@ -315,6 +334,15 @@ async fn forms_refuse_bad_input_inline(app: &TestApp) {
             ("password", password),
         ]
     };
+
+    // A position longer than 40 characters.
+    let long = "副".repeat(41);
+    let mut fields = user("long.position", FRESH, "liaison");
+    fields.push(("unit_id", &city));
+    fields.push(("position", &long));
+    let (status, html) = sysadmin.post("/admin/users", &fields, true).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    inline(&html, "user-position", zh("validation.too_long"));
 
     // A taken user name.
     let mut fields = user("dept", FRESH, "liaison");
@@ -516,6 +544,10 @@ async fn only_admins_use_the_page(app: &TestApp) {
             vec![("password", FRESH)],
         ),
         (format!("/admin/users/{}/unlock", u.dept), vec![]),
+        (
+            format!("/admin/users/{}/position", u.dept),
+            vec![("position", "局长")],
+        ),
     ];
     for username in ["county_a", "sup"] {
         let b = Browser::login(app, username).await;
@@ -550,4 +582,95 @@ async fn only_admins_use_the_page(app: &TestApp) {
         "a refused request changed something"
     );
     app.try_login("dept", PASSWORD).await.ok();
+}
+
+/// The system admin sets a user's position (职务) on the page and through the API; the user's
+/// workbench greets them with it (not in English, where the name alone is the greeting);
+/// bad positions and other callers change nothing.
+async fn positions_greet_and_are_kept_by_the_system_admin(app: &TestApp) {
+    let sup = app.org.users.sup;
+    let sysadmin = Browser::login(app, "sysadmin").await;
+    let head = app.head_seq().await;
+    let (status, html) = sysadmin
+        .post(
+            &format!("/admin/users/{sup}/position"),
+            &[("position", "督查专员（重点工作）")],
+            true,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains(zh("toast.position_changed")), "{html}");
+    assert_eq!(app.head_seq().await, head + 1, "one event");
+    assert!(table(&html).contains("督查专员（重点工作）"));
+
+    let own = Browser::login(app, "sup").await;
+    let (_, wb) = own.page("/workbench").await;
+    assert!(wb.contains("<h1>您好，督查员老周督查专员</h1>"), "{wb}");
+    assert!(
+        wb.contains("督查专员（重点工作）"),
+        "the whole position beside the unit"
+    );
+    own.english().await;
+    let (_, wb) = own.page("/workbench").await;
+    assert!(wb.contains("<h1>Hello, 督查员老周</h1>"), "{wb}");
+
+    // The same position again is no change and no event; through the API, too.
+    let api = app.login("sysadmin").await;
+    let body = json!({ "position": "督查专员（重点工作）" });
+    api.post(&format!("/users/{sup}/position"), body).await.ok();
+    assert_eq!(app.head_seq().await, head + 1);
+    let users = api.get("/users").await.ok();
+    let row = users
+        .as_array()
+        .expect("users")
+        .iter()
+        .find(|u| u["id"] == sup)
+        .expect("sup listed")
+        .clone();
+    assert_eq!(row["position"], "督查专员（重点工作）");
+
+    // Refused: too long, control characters, anyone but the system admin, unknown users.
+    let before = org_state(app).await;
+    let long = "副".repeat(41);
+    api.post(
+        &format!("/users/{sup}/position"),
+        json!({ "position": long }),
+    )
+    .await
+    .error(StatusCode::UNPROCESSABLE_ENTITY, "validation.too_long");
+    api.post(
+        &format!("/users/{sup}/position"),
+        json!({ "position": "市长\u{7}" }),
+    )
+    .await
+    .error(StatusCode::UNPROCESSABLE_ENTITY, "validation.control_chars");
+    app.login("sup")
+        .await
+        .post(
+            &format!("/users/{sup}/position"),
+            json!({ "position": "市长" }),
+        )
+        .await
+        .error(StatusCode::FORBIDDEN, "error.forbidden");
+    api.post("/users/999999/position", json!({ "position": "市长" }))
+        .await
+        .error(StatusCode::NOT_FOUND, "error.not_found");
+    let (status, html) = sysadmin
+        .post(
+            &format!("/admin/users/{sup}/position"),
+            &[("position", &long)],
+            true,
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    inline(&html, &format!("pos-{sup}"), zh("validation.too_long"));
+    let (status, _) = sysadmin
+        .post(
+            &format!("/admin/users/{sup}/position"),
+            &[("position", "市长")],
+            false,
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "no CSRF token, no change");
+    assert_eq!(org_state(app).await, before);
 }

@@ -310,6 +310,7 @@ pub async fn seed(services: &Services) -> Org {
                     password: PASSWORD.into(),
                     phone: String::new(),
                     email: String::new(),
+                    position: String::new(),
                 };
                 services
                     .create_user_with_hash(None, &input, hash, now)
@@ -663,10 +664,15 @@ fn client() -> reqwest::Client {
 impl Session {
     /// Logs `username` in at the server at `base` (zh-CN messages).
     pub async fn login(base: &str, username: &str) -> Session {
+        Session::login_with(base, username, PASSWORD).await
+    }
+
+    /// Logs `username` in with their own `password`.
+    pub async fn login_with(base: &str, username: &str, password: &str) -> Session {
         let client = client();
         let resp = client
             .post(format!("{base}/api/v1/auth/login"))
-            .json(&json!({ "username": username, "password": PASSWORD }))
+            .json(&json!({ "username": username, "password": password }))
             .send()
             .await
             .expect("login request");

@@ -70,6 +70,7 @@ async fn body(s: &Services, city: i64, name: &str, login: &str) -> (i64, i64) {
                 password: PASSWORD.into(),
                 phone: String::new(),
                 email: String::new(),
+                position: String::new(),
             },
             now,
         )

@@ -122,6 +122,7 @@ pub async fn seed(url: &str) -> Org {
             password: PASSWORD.into(),
             phone: String::new(),
             email: String::new(),
+            position: String::new(),
         };
         services
             .create_user_with_hash(None, &input, hash.clone(), now)

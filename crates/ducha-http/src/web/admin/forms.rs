@@ -68,6 +68,7 @@ pub(crate) async fn add_user(State(s): State<AppState>, user: PageUser, body: By
     let form = UserForm {
         username: f.get("username").to_string(),
         display_name: f.get("display_name").to_string(),
+        position: f.get("position").to_string(),
         unit_id: f.get("unit_id").to_string(),
         roles: f.all("roles").into_iter().map(str::to_string).collect(),
         phone: f.get("phone").to_string(),
@@ -84,6 +85,7 @@ pub(crate) async fn add_user(State(s): State<AppState>, user: PageUser, body: By
         password: f.get("password").to_string(),
         phone: form.phone.clone(),
         email: form.email.clone(),
+        position: form.position.clone(),
     };
     match s
         .services
@@ -150,6 +152,44 @@ pub(crate) async fn reset_password(
                 ..View::default()
             };
             refused(&s, user, v, e, |v, errors| v.reset = Some((id, errors))).await
+        }
+    }
+}
+
+pub(crate) async fn set_position(
+    State(s): State<AppState>,
+    user: PageUser,
+    Id(id): Id,
+    body: Bytes,
+) -> Response {
+    let f = match checked(&user, &body) {
+        Ok(f) => f,
+        Err(r) => return *r,
+    };
+    let r = s
+        .services
+        .set_user_position(&user.actor, id, f.get("position"), ducha_service::now())
+        .await;
+    // Back on the row's unit, with its form open when refused.
+    let unit = s
+        .services
+        .list_users(&user.actor)
+        .await
+        .ok()
+        .and_then(|us| us.into_iter().find(|u| u.id == id))
+        .map(|u| u.unit_id);
+    match r {
+        Ok(()) => Redirect::to(&format!(
+            "/admin?done=position_changed&unit={}",
+            unit.unwrap_or_default()
+        ))
+        .into_response(),
+        Err(e) => {
+            let v = View {
+                unit,
+                ..View::default()
+            };
+            refused(&s, user, v, e, |v, errors| v.position = Some((id, errors))).await
         }
     }
 }

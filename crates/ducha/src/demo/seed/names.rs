@@ -236,3 +236,40 @@ pub const FEMALE: &[&str] = &[
     "颖", "欣", "婷", "雪", "倩", "慧", "佳", "思", "宁", "春", "兰", "梅", "晓", "丹", "云", "婉",
     "诗", "雨", "涵", "嘉", "怡", "瑶", "琪", "莉", "蓉", "青", "燕", "洁",
 ];
+
+/// The position (职务) a demo account holds: the city's leaders as listed in [`LEADERS`], a
+/// unit's head by the kind of unit its name ends in, liaisons and supervisors by their work.
+pub fn position(username: &str, unit_name: &str) -> String {
+    if let Some((_, _, p)) = LEADERS.iter().find(|(u, _, _)| *u == username) {
+        return (*p).to_string();
+    }
+    let head = |suffixes: &[(&str, &str)]| {
+        suffixes
+            .iter()
+            .find(|(end, _)| unit_name.ends_with(end))
+            .map(|(_, p)| (*p).to_string())
+    };
+    let found = if username.ends_with(".head") {
+        head(&[
+            ("局", "局长"),
+            ("委员会", "主任"),
+            ("办公室", "主任"),
+            ("区", "区长"),
+            ("县", "县长"),
+            ("街道", "街道办事处主任"),
+            ("镇", "镇长"),
+            ("乡", "乡长"),
+        ])
+    } else if username.ends_with("liaison")
+        && (unit_name.ends_with('村') || unit_name.ends_with("社区"))
+    {
+        head(&[("村", "村委会主任"), ("社区", "社区居委会主任")])
+    } else if username.contains(".liaison") {
+        Some("督办联络员".to_string())
+    } else if username.contains(".ducha") || username.ends_with(".dcs") {
+        Some("督查专员".to_string())
+    } else {
+        None
+    };
+    found.unwrap_or_default()
+}
