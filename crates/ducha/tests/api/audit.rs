@@ -55,9 +55,8 @@ pub(crate) struct Cli {
 pub(crate) async fn ducha(args: Vec<String>) -> Cli {
     let out: Output = tokio::task::spawn_blocking(move || {
         let dir = tempfile::tempdir().expect("temporary directory");
-        std::process::Command::new(env!("CARGO_BIN_EXE_ducha"))
+        crate::support::ducha(dir.path())
             .args(&args)
-            .current_dir(dir.path())
             .env("RUST_LOG", "warn")
             .output()
             .expect("run the ducha binary")

@@ -18,8 +18,9 @@ async fn seed_demo(as_of: &'static str) -> (tempfile::TempDir, std::path::PathBu
     let data = dir.path().join("demo");
     let out = tokio::task::spawn_blocking({
         let data = data.clone();
+        let cwd = dir.path().to_path_buf();
         move || {
-            std::process::Command::new(env!("CARGO_BIN_EXE_ducha"))
+            crate::support::ducha(&cwd)
                 .args(["demo", "--seed-only", "--as-of", as_of, "--data-dir"])
                 .arg(&data)
                 .env("RUST_LOG", "warn")
@@ -279,8 +280,9 @@ async fn demo_city_shows_the_clock_at_work() {
     // story's culprits among its first twenty, with nothing the story did not put there.
     let check = tokio::task::spawn_blocking({
         let db = format!("sqlite://{}", data.join("ducha-demo.db").display());
+        let cwd = data.clone();
         move || {
-            std::process::Command::new(env!("CARGO_BIN_EXE_ducha"))
+            crate::support::ducha(&cwd)
                 .args(["analytics", "rebuild", "--check", "--database", &db])
                 .env("RUST_LOG", "warn")
                 .output()

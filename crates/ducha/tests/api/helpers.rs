@@ -135,22 +135,7 @@ impl Db {
 
     /// Creates a fresh database on the server at `admin_url` and opens it.
     pub async fn postgres(admin_url: &str) -> Self {
-        let token = ducha_service::auth::random_token().expect("randomness");
-        let name = format!("ducha_test_{}", &token[..16]);
-        let mut admin = sqlx::PgConnection::connect(admin_url)
-            .await
-            .expect("connect to DUCHA_TEST_PG");
-        sqlx::raw_sql(AssertSqlSafe(format!(
-            "CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' \
-             LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
-        )))
-        .execute(&mut admin)
-        .await
-        .expect("create the test database");
-        admin.close().await.expect("close admin connection");
-        let mut url = Url::parse(admin_url).expect("DUCHA_TEST_PG is a URL");
-        url.set_path(&format!("/{name}"));
-        let url = url.to_string();
+        let (name, url) = crate::support::create_pg_database(admin_url, "ducha_test").await;
         let store = PgStore::open(&url, 8).await.expect("open PostgreSQL store");
         Db::Postgres {
             store,

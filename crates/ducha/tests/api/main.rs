@@ -40,6 +40,8 @@
 //!   through simulated days, one killed midway; every notice reaches each robot exactly once.
 
 mod helpers;
+#[path = "../support/mod.rs"]
+mod support;
 
 mod admin;
 mod admin_pages;

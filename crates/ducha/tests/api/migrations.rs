@@ -192,19 +192,8 @@ async fn fresh(backend: Backend) -> Fresh {
         }
         Backend::Postgres => {
             let admin_url = std::env::var("DUCHA_TEST_PG").expect("DUCHA_TEST_PG");
-            let token = ducha_service::auth::random_token().expect("randomness");
-            let name = format!("ducha_test_{}", &token[..16]);
-            let mut admin = PgConnection::connect(&admin_url).await.expect("admin");
-            sqlx::raw_sql(AssertSqlSafe(format!(
-                "CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' \
-                 LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
-            )))
-            .execute(&mut admin)
-            .await
-            .expect("create database");
-            let mut url = reqwest::Url::parse(&admin_url).expect("URL");
-            url.set_path(&format!("/{name}"));
-            let conn = PgConnection::connect(url.as_str()).await.expect("connect");
+            let (name, url) = crate::support::create_pg_database(&admin_url, "ducha_test").await;
+            let conn = PgConnection::connect(&url).await.expect("connect");
             Fresh {
                 conn: Conn::Postgres(conn),
                 file: None,

@@ -22,7 +22,7 @@ use ducha_store_sqlite::{Durability, SqliteStore};
 use reqwest::StatusCode;
 use serde_json::json;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -431,27 +431,9 @@ struct Process {
 impl Process {
     fn spawn(dir: &Path, config: &Path, name: &str) -> Process {
         let log = dir.join(format!("{name}.log"));
-        let out = std::fs::File::create(&log).expect("log");
-        let err = out.try_clone().expect("log");
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_ducha"));
-        cmd.arg("--config")
-            .arg(config)
-            .arg("serve")
-            .current_dir(dir)
-            .stdin(Stdio::null())
-            .stdout(out)
-            .stderr(err)
-            .env_remove("RUST_LOG")
-            .env("NO_COLOR", "1");
-        for v in [
-            "HTTP_PROXY",
-            "HTTPS_PROXY",
-            "ALL_PROXY",
-            "http_proxy",
-            "https_proxy",
-        ] {
-            cmd.env_remove(v);
-        }
+        let mut cmd = crate::support::ducha(dir);
+        cmd.arg("--config").arg(config).arg("serve");
+        crate::support::log_to(&mut cmd, &log);
         Process {
             child: cmd.spawn().expect("start ducha serve"),
             log,

@@ -346,14 +346,7 @@ impl Drop for Server {
 }
 
 fn ducha(dir: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ducha"));
-    cmd.arg("--config")
-        .arg(dir.join("ducha.toml"))
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .env_remove("RUST_LOG")
-        .env("NO_COLOR", "1");
-    cmd
+    crate::support::ducha_with(&dir.join("ducha.toml"))
 }
 
 fn run(cmd: &mut Command) {

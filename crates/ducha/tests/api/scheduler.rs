@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use sqlx::{AssertSqlSafe, Connection, PgPool};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -581,13 +581,8 @@ fn ms(n: u64) -> Duration {
 /// `ducha audit verify` over the database and the checkpoints both nodes wrote: exit code and
 /// standard output.
 fn audit_verify(config: &Path, db_url: &str) -> (Option<i32>, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_ducha"))
-        .arg("--config")
-        .arg(config)
+    let out = crate::support::ducha_with(config)
         .args(["audit", "verify", "--database", db_url])
-        .current_dir(config.parent().expect("the config's directory"))
-        .env_remove("RUST_LOG")
-        .env("NO_COLOR", "1")
         .output()
         .expect("run ducha audit verify");
     (
@@ -613,29 +608,9 @@ struct Nodes(Vec<Node>);
 impl Nodes {
     fn spawn(&mut self, dir: &Path, config: &Path, name: &str) {
         let log = dir.join(format!("{name}.log"));
-        let out = std::fs::File::create(&log).expect("create the log");
-        let err = out.try_clone().expect("share the log");
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_ducha"));
-        cmd.arg("--config")
-            .arg(config)
-            .arg("serve")
-            .current_dir(dir)
-            .stdin(Stdio::null())
-            .stdout(out)
-            .stderr(err)
-            .env_remove("RUST_LOG")
-            .env("NO_COLOR", "1");
-        // The robots are on 127.0.0.1: no proxy in between.
-        for v in [
-            "HTTP_PROXY",
-            "HTTPS_PROXY",
-            "ALL_PROXY",
-            "http_proxy",
-            "https_proxy",
-            "all_proxy",
-        ] {
-            cmd.env_remove(v);
-        }
+        let mut cmd = crate::support::ducha(dir);
+        cmd.arg("--config").arg(config).arg("serve");
+        crate::support::log_to(&mut cmd, &log);
         let child = cmd.spawn().expect("start ducha serve");
         self.0.push(Node {
             name: name.into(),

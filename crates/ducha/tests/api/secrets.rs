@@ -491,13 +491,8 @@ async fn serve(config: &Path, db: &str) -> (Option<i32>, String) {
 }
 
 fn ducha(config: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ducha"));
-    cmd.arg("--config")
-        .arg(config)
-        .current_dir(config.parent().expect("directory"))
-        .env("RUST_LOG", "warn")
-        .env("NO_COLOR", "1")
-        .env_remove("DUCHA_SECRETS__KEY")
+    let mut cmd = crate::support::ducha_with(config);
+    cmd.env("RUST_LOG", "warn")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

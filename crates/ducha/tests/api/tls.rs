@@ -10,13 +10,8 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 fn ducha(dir: &Path, config: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ducha"));
-    cmd.arg("--config")
-        .arg(config)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .env_remove("RUST_LOG")
-        .env("NO_COLOR", "1");
+    let mut cmd = crate::support::ducha(dir);
+    cmd.arg("--config").arg(config);
     cmd
 }
 

@@ -16,6 +16,8 @@ mod clients;
 mod nodes;
 mod receiver;
 mod setup;
+#[path = "../support/mod.rs"]
+mod support;
 
 use clients::{Client, Recorder, Sample};
 use nodes::{Haproxy, Nodes, PATIENCE};

@@ -3,7 +3,7 @@
 //! Whatever still runs is killed when the test ends, and a failing test shows the logs' ends.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 /// How long a process may take to start or stop before the test fails.
@@ -21,33 +21,9 @@ pub fn free_port() -> u16 {
 /// variables of the caller's (only the configuration file configures the nodes), its output
 /// appended to `log`.
 pub fn command(program: &Path, log: &Path) -> Command {
-    let out = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(log)
-        .expect("open the log");
-    let err = out.try_clone().expect("share the log");
     let mut cmd = Command::new(program);
-    cmd.stdin(Stdio::null())
-        .stdout(out)
-        .stderr(err)
-        .env_remove("RUST_LOG")
-        .env("NO_COLOR", "1");
-    for (v, _) in std::env::vars_os() {
-        if v.to_string_lossy().starts_with("DUCHA_") {
-            cmd.env_remove(v);
-        }
-    }
-    for v in [
-        "HTTP_PROXY",
-        "HTTPS_PROXY",
-        "ALL_PROXY",
-        "http_proxy",
-        "https_proxy",
-        "all_proxy",
-    ] {
-        cmd.env_remove(v);
-    }
+    crate::support::plain(&mut cmd);
+    crate::support::log_to(&mut cmd, log);
     cmd
 }
 

@@ -10,7 +10,6 @@ use ducha_service::org::{UnitInput, UserInput};
 use ducha_service::{Config, Services};
 use ducha_store::Store;
 use ducha_store_postgres::PgStore;
-use reqwest::Url;
 use serde_json::{Value, json};
 use sqlx::{AssertSqlSafe, Connection, PgPool};
 use std::path::{Path, PathBuf};
@@ -37,22 +36,7 @@ pub struct Database {
 impl Database {
     /// Creates a fresh database with a UTF-8 locale (pg_trgm needs it).
     pub async fn create(admin_url: &str) -> Self {
-        let token = ducha_service::auth::random_token().expect("randomness");
-        let name = format!("ducha_cluster_{}", &token[..12].to_ascii_lowercase());
-        let mut admin = sqlx::PgConnection::connect(admin_url)
-            .await
-            .expect("connect to DUCHA_TEST_PG");
-        sqlx::raw_sql(AssertSqlSafe(format!(
-            "CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' \
-             LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
-        )))
-        .execute(&mut admin)
-        .await
-        .expect("create the test database");
-        let _ = admin.close().await;
-        let mut url = Url::parse(admin_url).expect("DUCHA_TEST_PG is a URL");
-        url.set_path(&format!("/{name}"));
-        let url = url.to_string();
+        let (name, url) = crate::support::create_pg_database(admin_url, "ducha_cluster").await;
         let pool = sqlx::postgres::PgPoolOptions::new()
             .max_connections(2)
             .connect(&url)
