@@ -48,6 +48,7 @@ pub fn is_formula_error(s: &str) -> bool {
         "#GETTING_DATA",
         "#SPILL!",
         "#CALC!",
+        "#DATA!",
     ];
     ERRORS.contains(&s.trim())
 }

@@ -128,6 +128,9 @@ pub struct LedgerContext<'a> {
     pub calendar: &'a WorkCalendar,
     /// The units the ledger may name.
     pub units: &'a [LedgerUnit],
+    /// The sheet's merged ranges as (row as the spreadsheet numbers it, first and last
+    /// 0-based column).
+    pub merged: &'a [(usize, usize, usize)],
 }
 
 /// One matter as read and checked.
@@ -179,6 +182,19 @@ pub fn parse_ledger(
     let Some(cols) = cols else {
         return Err(ValidationErrors::single("file", "ledger.header"));
     };
+    let header_row = rows.peek().map_or(usize::MAX, |(i, _)| first_row + i);
+    // A range merged across columns below the header hides every cell but its first (a
+    // range merged down one column reads as the matter's further rows, which is allowed).
+    let mut merged = ValidationErrors::default();
+    for (row, c0, c1) in ctx.merged.iter().copied().filter(|(r, a, b)| *r >= header_row && a != b) {
+        let range = format!("{}{row}:{}{row}", column_name(c0), column_name(c1));
+        merged.0.push(FieldError {
+            field: format!("rows[{row}]"),
+            key: "ledger.merged",
+            args: serde_json::json!({ "row": row, "range": range }),
+        });
+    }
+    merged.into_result(())?;
     let mut p = Problems::default();
     let mut items: Vec<(LedgerItem, Vec<usize>)> = Vec::new();
     let mut refs: HashMap<String, usize> = HashMap::new();
