@@ -128,6 +128,9 @@ pub struct LedgerContext<'a> {
     pub calendar: &'a WorkCalendar,
     /// The units the ledger may name.
     pub units: &'a [LedgerUnit],
+    /// Whether every matter must name a lead unit (when the import dispatches; a draft may
+    /// leave its units to the dispatch form).
+    pub need_lead: bool,
     /// The sheet's merged ranges as (row as the spreadsheet numbers it, first and last
     /// 0-based column).
     pub merged: &'a [(usize, usize, usize)],
@@ -332,7 +335,7 @@ pub fn parse_ledger(
         }
         let (leads_text, idx) = cell(Column::Leads);
         let leads = read_units(&mut p, row, idx, Column::Leads, &leads_text, ctx.units);
-        if leads_text.is_empty() {
+        if leads_text.is_empty() && ctx.need_lead {
             p.add(row, idx, Column::Leads, "validation.required", "");
         }
         let (co_text, idx) = cell(Column::CoUnits);

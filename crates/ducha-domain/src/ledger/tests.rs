@@ -27,6 +27,7 @@ fn parse(rows: &[Vec<String>]) -> Result<Vec<LedgerItem>, ValidationErrors> {
         today: NaiveDate::from_ymd_opt(2026, 11, 27).expect("date"),
         calendar: &cal,
         units: &units,
+        need_lead: true,
         merged: &[],
     };
     parse_ledger(rows, 1, &ctx)

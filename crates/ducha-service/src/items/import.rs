@@ -111,6 +111,7 @@ impl Services {
             today: self.today(now),
             calendar: &calendar,
             units: &units,
+            need_lead: mode == LedgerMode::Dispatch,
             merged: &merged,
         };
         let items = parse_ledger(&sheet.rows, sheet.first_row, &ctx)?;

@@ -27,7 +27,9 @@ macro_rules! __sql_ledger {
             .execute(&mut **tx)
             .await
             .map_err(|e| match e {
-                sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict,
+                sqlx::Error::Database(d) if d.is_unique_violation() => {
+                    StoreError::Conflict("ledger number imported already".into())
+                }
                 e => err(e),
             })?;
             Ok(item_id)
