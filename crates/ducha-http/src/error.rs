@@ -89,6 +89,11 @@ pub struct FieldMessage {
 }
 
 impl ErrorInfo {
+    /// The message key.
+    pub(crate) fn key(&self) -> &'static str {
+        self.key
+    }
+
     /// The operation id shown with the error (5xx only).
     #[cfg(test)]
     pub(crate) fn operation_id(&self) -> Option<&str> {

@@ -20,6 +20,7 @@ pub mod org;
 pub mod proposals;
 pub mod secrets;
 pub mod security;
+mod sheet;
 pub mod tokens;
 mod views;
 pub mod workbench;

@@ -343,6 +343,7 @@ pub trait Store:
     + OpsStore
     + NodeStore
     + AppealStore
+    + LedgerStore
 {
 }
 impl<
@@ -361,9 +362,21 @@ impl<
         + SecurityStore
         + OpsStore
         + NodeStore
-        + AppealStore,
+        + AppealStore
+        + LedgerStore,
 > Store for T
 {
+}
+
+/// The ledger (台账) import's numbers of imported matters, written by [`EventStore::commit`]
+/// with the item ([`Insert::LedgerRef`]).
+#[async_trait]
+pub trait LedgerStore: Send + Sync {
+    /// Which of these ledger numbers the jurisdiction already imported.
+    async fn ledger_refs_taken(&self, scope_unit_id: i64, refs: &[String])
+    -> StoreResult<Vec<String>>;
+    /// The ledger numbers of these items (item id, number).
+    async fn ledger_refs_of_items(&self, item_ids: &[i64]) -> StoreResult<Vec<(i64, String)>>;
 }
 
 /// Citizens' appeals (群众诉求): the appeals, import mappings, the public form's counters and
@@ -963,6 +976,8 @@ pub enum Insert {
     Proposal(ProposalInsert),
     /// A citizen's appeal.
     CitizenAppeal(NewCitizenAppeal),
+    /// The ledger number of the item inserted before it in the same change.
+    LedgerRef(NewLedgerRef),
     /// An in-app notification.
     Notification(NewNotification),
     /// A delivery.

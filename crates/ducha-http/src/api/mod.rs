@@ -12,6 +12,7 @@ mod clock;
 mod decisions;
 mod evidence;
 mod items;
+mod ledger;
 mod org;
 mod proposals;
 mod security;
@@ -184,6 +185,11 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(appeals::sources, appeals::save_source))
         .routes(routes!(appeals::detail))
         .routes(routes!(appeals::original))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(ledger::import))
+                .layer(axum::extract::DefaultBodyLimit::max(20 * 1024 * 1024)),
+        )
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(appeals::import))

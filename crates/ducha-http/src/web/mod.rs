@@ -14,6 +14,7 @@ mod item;
 mod item_form;
 mod items;
 mod joint;
+mod ledger;
 mod login;
 mod login_step;
 pub(crate) mod proposals;
@@ -25,6 +26,7 @@ mod upload;
 mod user;
 mod work_list;
 mod workbench;
+mod xlsx;
 
 use crate::AppState;
 use askama::Template;
@@ -100,6 +102,16 @@ pub fn router() -> Router<AppState> {
         .route("/items", get(items::page))
         // A static segment: axum matches it before `/items/{id}`.
         .route("/items/export.xlsx", get(items::export))
+        .route("/items/ledger.xlsx", get(ledger::full))
+        .route(
+            "/items/import",
+            get(ledger::page)
+                .post(ledger::import)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route("/items/import/template", get(ledger::template))
+        .route("/items/import/jobs/{id}", get(ledger::job_page))
+        .route("/items/import/jobs/{id}/report.xlsx", get(ledger::report_xlsx))
         .route("/items/{id}", get(item::page))
         .route("/inbox", get(clock::inbox))
         .route("/inbox/read", post(clock::read_all))

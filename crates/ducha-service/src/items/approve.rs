@@ -47,6 +47,35 @@ impl Services {
             .await
     }
 
+    /// Records the approval a ledger states (its matters were approved on paper before the
+    /// import): the importing supervisor is the actor, and the comment says where it comes
+    /// from, so the trail never shows a leader who did not act in the system.
+    pub(crate) async fn approve_from_ledger(
+        &self,
+        actor: &Actor,
+        item_id: i64,
+        comment: &str,
+        now: DateTime<Utc>,
+    ) -> ServiceResult<Done> {
+        let (mut item, _) = self.visible_item(actor, item_id).await?;
+        ensure(actor.supervises(&item.scope_path.0))?;
+        item.state = item_transition(item.state, ItemCommand::Approve)?;
+        let c = self
+            .commit(
+                Some(actor),
+                now,
+                EventKind::ItemApproved,
+                Subject::item(item_id),
+                serde_json::json!({ "comment": comment, "from_ledger": true }),
+                vec![Update::Item(item)],
+                vec![],
+            )
+            .await?;
+        Ok(Done {
+            event_seq: c.event.seq,
+        })
+    }
+
     async fn move_item(
         &self,
         actor: &Actor,

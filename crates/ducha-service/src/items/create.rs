@@ -8,7 +8,7 @@ use ducha_domain::ValidationErrors;
 use ducha_domain::chain::EventKind;
 use ducha_domain::item::{ItemCommand, ItemInput, ItemSpec, item_transition};
 use ducha_domain::org::{Actor, Role};
-use ducha_store::{Insert, Json, NewItem, Update};
+use ducha_store::{Insert, Json, NewItem, NewLedgerRef, Update};
 
 impl Services {
     async fn check_leader(&self, actor: &Actor, spec: &ItemSpec) -> ServiceResult<()> {
@@ -40,6 +40,18 @@ impl Services {
         input: &ItemInput,
         now: DateTime<Utc>,
     ) -> ServiceResult<Created> {
+        self.create_item_from(actor, input, None, now).await
+    }
+
+    /// [`Self::create_item`], recording the ledger number of an imported matter with it (in
+    /// the same commit, so a re-import finds it exactly when the item exists).
+    pub(crate) async fn create_item_from(
+        &self,
+        actor: &Actor,
+        input: &ItemInput,
+        ledger: Option<NewLedgerRef>,
+        now: DateTime<Utc>,
+    ) -> ServiceResult<Created> {
         ensure(actor.has(Role::Supervisor))?;
         let spec = ItemSpec::parse(input, self.today(now), &self.calendar())?;
         self.check_leader(actor, &spec).await?;
@@ -48,23 +60,30 @@ impl Services {
             .ids()
             .last()
             .map_or(actor.unit_id.0, |u| u.0);
+        let mut payload = serde_json::json!({ "title": spec.title, "source": spec.source,
+            "category": spec.category, "deadline": spec.deadline, "targets": spec.targets });
+        if let Some(l) = &ledger {
+            payload["ledger"] = serde_json::json!({ "ref": l.ledger_ref, "row": l.row_no,
+                "file_sha256": l.file_sha256, "assigned_on": l.assigned_on });
+        }
+        let mut inserts = vec![Insert::Item(NewItem {
+            spec,
+            scope_unit_id,
+            scope_path: actor.jurisdiction.clone(),
+            owner_unit_id: actor.unit_id.0,
+            created_by: actor.user_id.0,
+            created_at: now,
+        })];
+        inserts.extend(ledger.map(Insert::LedgerRef));
         let c = self
             .commit(
                 Some(actor),
                 now,
                 EventKind::ItemCreated,
                 Subject::default(),
-                serde_json::json!({ "title": spec.title, "source": spec.source,
-                    "category": spec.category, "deadline": spec.deadline, "targets": spec.targets }),
+                payload,
                 vec![],
-                vec![Insert::Item(NewItem {
-                    spec,
-                    scope_unit_id,
-                    scope_path: actor.jurisdiction.clone(),
-                    owner_unit_id: actor.unit_id.0,
-                    created_by: actor.user_id.0,
-                    created_at: now,
-                })],
+                inserts,
             )
             .await?;
         Ok(Created {

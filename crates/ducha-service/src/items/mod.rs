@@ -5,10 +5,14 @@ mod close;
 mod create;
 mod detail;
 mod dispatch;
+mod import;
+mod ledger;
 mod list;
 
 pub(crate) use detail::{depth_first, visible_sets};
 pub use dispatch::{AssignmentInput, DispatchInput};
 pub(crate) use dispatch::{Parent, dispatch_parent};
+pub use import::{LedgerMode, LedgerOutcome, LedgerProgress};
+pub use ledger::{LEDGER_CAP, LedgerEntry};
 pub use list::ListInput;
 pub(crate) use list::summary;

@@ -208,66 +208,11 @@ impl Services {
     }
 }
 
-/// The most an imported list may unpack to. A session's list of a few hundred rows unpacks to
-/// well under a megabyte; a small upload that unpacks to gigabytes would otherwise be read
-/// into memory before any row is checked.
-pub(crate) const MAX_UNPACKED: u64 = 64 * 1024 * 1024;
+pub(crate) use crate::sheet::{MAX_UNPACKED, read_xlsx_rows, unpacked_size};
 
-/// What an .xlsx (a zip archive) says its parts unpack to, read from its directory without
-/// unpacking; `None` when it is not a zip archive.
-pub(crate) fn unpacked_size(bytes: &[u8]) -> Option<u64> {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
-    let mut total: u64 = 0;
-    for i in 0..zip.len() {
-        total = total.saturating_add(zip.by_index_raw(i).ok()?.size());
-    }
-    Some(total)
-}
-
-/// The first sheet of an .xlsx file as rows of text cells from its first row holding a cell,
-/// with that row's number as the spreadsheet shows it (1 for the top); `None` when it is not
-/// an .xlsx file.
-///
-/// Read cell by cell, never as a dense range: a file whose only cells are A1 and XFD1048576
-/// would otherwise ask for seventeen billion cells. Cells right of the last column a list can
-/// use are ignored; a sheet longer than a list may be is cut just past the limit, so the
-/// import still names it as too long.
+/// The first sheet of an .xlsx file as rows of text cells (see [`read_xlsx_rows`]).
 fn read_xlsx(bytes: &[u8]) -> Option<(usize, Vec<Vec<String>>)> {
     read_xlsx_rows(bytes, ducha_domain::proposals::import::MAX_ROWS + 10)
-}
-
-/// [`read_xlsx`] with another row limit (the 12345 import's).
-pub(crate) fn read_xlsx_rows(bytes: &[u8], max_rows: usize) -> Option<(usize, Vec<Vec<String>>)> {
-    use calamine::{Data, Reader, Xlsx};
-    const MAX_COLS: usize = 64;
-    let mut book = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).ok()?;
-    let name = book.sheet_names().first()?.clone();
-    let mut cells = book.worksheet_cells_reader(&name).ok()?;
-    let mut rows: Vec<Vec<String>> = Vec::new();
-    let mut first_row: Option<usize> = None;
-    while let Some(cell) = cells.next_cell().ok()? {
-        let (r, c) = cell.get_position();
-        let (r, c) = (r as usize, c as usize);
-        let top = *first_row.get_or_insert(r);
-        let r = r.saturating_sub(top);
-        if c >= MAX_COLS || r >= max_rows {
-            continue;
-        }
-        let text = match Data::from(cell.get_value().clone()) {
-            Data::Empty => String::new(),
-            Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e12 => format!("{}", f as i64),
-            other => other.to_string(),
-        };
-        if rows.len() <= r {
-            rows.resize(r + 1, Vec::new());
-        }
-        let row = &mut rows[r];
-        if row.len() <= c {
-            row.resize(c + 1, String::new());
-        }
-        row[c] = text;
-    }
-    Some((first_row.unwrap_or(0) + 1, rows))
 }
 
 #[cfg(test)]

@@ -24,6 +24,8 @@ mod clock;
 mod evidence;
 #[doc(hidden)]
 pub mod joint;
+#[doc(hidden)]
+pub mod ledger;
 mod nodes;
 mod ops;
 pub mod proposals;
@@ -338,6 +340,7 @@ macro_rules! impl_sql_store {
             $crate::__sql_joint!($store, $db);
             $crate::__sql_proposals!($store, $db);
             $crate::__sql_appeals!($store, $db);
+            $crate::__sql_ledger!($store, $db);
             $crate::__sql_security!($store, $db);
             $crate::__sql_auth!($store, $db);
             $crate::__sql_ops!($store, $db);

@@ -381,6 +381,7 @@ macro_rules! __sql_writes {
             Insert::Joint(j) => insert_joint(tx, j, last_joint).await?,
             Insert::Proposal(p) => insert_proposal(tx, p).await?,
             Insert::CitizenAppeal(a) => insert_citizen_appeal(tx, a).await?,
+            Insert::LedgerRef(r) => insert_ledger_ref(tx, r, ev).await?,
             Insert::Finding(_) => {
                 return Err(StoreError::Other("a finding is written after its event".into()));
             }

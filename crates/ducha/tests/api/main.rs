@@ -61,6 +61,7 @@ mod fixes;
 mod hardening;
 mod item_pages;
 mod joint;
+mod ledger;
 mod lifecycle;
 mod listing;
 mod matrix;

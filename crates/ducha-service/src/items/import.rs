@@ -1,0 +1,222 @@
+//! Import an office's ledger (台账导入): every cell is checked first, and only a ledger
+//! without a single bad cell registers anything; then each matter goes through the same use
+//! cases as the forms (register, and on request submit, the approval the ledger states, and
+//! dispatch), so its events and its chain of assignments are the ones the forms would make.
+
+use super::{AssignmentInput, DispatchInput};
+use crate::error::{ServiceError, ServiceResult, ensure};
+use crate::sheet::{SheetError, read_workbook};
+use crate::Services;
+use chrono::{DateTime, Utc};
+use ducha_domain::ValidationErrors;
+use ducha_domain::chain::hex;
+use ducha_domain::i18n::{Lang, fill, t};
+use ducha_domain::ledger::{LedgerContext, LedgerItem, LedgerUnit, MAX_ROWS, parse_ledger};
+use ducha_domain::org::{Actor, Role};
+use ducha_store::NewLedgerRef;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// What the imported matters become.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum LedgerMode {
+    /// Drafts, submitted and dispatched later one by one.
+    Draft,
+    /// Dispatched to the units the ledger names (its matters were approved on paper).
+    Dispatch,
+}
+
+/// How far an import has come (read by the page that polls it).
+#[derive(Debug, Default)]
+pub struct LedgerProgress {
+    /// Matters to register (known once every cell was checked).
+    pub total: AtomicUsize,
+    /// Matters registered so far.
+    pub done: AtomicUsize,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LedgerOutcome {
+    /// The new items, in the ledger's order.
+    pub items: Vec<i64>,
+    /// Assignments made (dispatch mode).
+    pub assignments: usize,
+    /// Ledger numbers imported before, skipped.
+    pub already: Vec<String>,
+    /// SHA-256 of the file.
+    pub file_sha256: String,
+}
+
+/// One import at a time on a node: a second upload of the same ledger waits for the first
+/// and then finds its numbers taken, instead of racing it.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+impl Services {
+    /// Whether `actor` may import a ledger (a supervisor): checked before an upload is read.
+    pub fn may_import_ledger(&self, actor: &Actor) -> ServiceResult<()> {
+        ensure(actor.has(Role::Supervisor))
+    }
+
+    /// A supervisor imports a ledger (.xlsx or .xls, first sheet). Nothing is registered when
+    /// any cell breaks a rule: the error names every bad cell (`rows[N].<letter>`). Matters
+    /// whose ledger number the jurisdiction imported before are skipped.
+    pub async fn import_ledger(
+        &self,
+        actor: &Actor,
+        bytes: &[u8],
+        mode: LedgerMode,
+        progress: &LedgerProgress,
+        now: DateTime<Utc>,
+    ) -> ServiceResult<LedgerOutcome> {
+        self.may_import_ledger(actor)?;
+        let scope_unit_id = actor
+            .jurisdiction
+            .ids()
+            .last()
+            .map_or(actor.unit_id.0, |u| u.0);
+        let sheet = read_workbook(bytes, MAX_ROWS + 10).map_err(|e| {
+            ValidationErrors::single(
+                "file",
+                match e {
+                    SheetError::NotExcel => "ledger.not_excel",
+                    SheetError::Unreadable => "ledger.unreadable",
+                    SheetError::TooLarge => "ledger.too_large",
+                },
+            )
+        })?;
+        let units: Vec<LedgerUnit> = self
+            .store
+            .units_under(&actor.jurisdiction)
+            .await?
+            .into_iter()
+            .filter(|u| u.path.0.is_strictly_below(&actor.jurisdiction))
+            .map(|u| LedgerUnit {
+                id: u.id,
+                name: u.name,
+            })
+            .collect();
+        let merged: Vec<(usize, usize, usize)> = sheet
+            .merged
+            .iter()
+            .map(|m| (m.start.0 as usize + 1, m.start.1 as usize, m.end.1 as usize))
+            .collect();
+        let calendar = self.calendar();
+        let ctx = LedgerContext {
+            today: self.today(now),
+            calendar: &calendar,
+            units: &units,
+            need_lead: mode == LedgerMode::Dispatch,
+            merged: &merged,
+        };
+        let items = parse_ledger(&sheet.rows, sheet.first_row, &ctx)?;
+        let sha = hex(&Sha256::digest(bytes));
+        let _one = ONE_AT_A_TIME.lock().await;
+        let refs: Vec<String> = items.iter().map(|i| ledger_ref(i, &sha)).collect();
+        let taken: HashSet<String> = self
+            .store
+            .ledger_refs_taken(scope_unit_id, &refs)
+            .await?
+            .into_iter()
+            .collect();
+        let todo: Vec<(LedgerItem, String)> = items
+            .into_iter()
+            .zip(refs)
+            .filter(|(_, r)| !taken.contains(r))
+            .collect();
+        progress.total.store(todo.len(), Ordering::Relaxed);
+        let mut out = LedgerOutcome {
+            items: Vec::with_capacity(todo.len()),
+            assignments: 0,
+            already: taken.into_iter().collect(),
+            file_sha256: sha.clone(),
+        };
+        out.already.sort();
+        for (item, reference) in todo {
+            let (id, n) = self
+                .register_ledger_item(actor, scope_unit_id, &item, reference, &sha, mode, now)
+                .await?;
+            out.items.push(id);
+            out.assignments += n;
+            progress.done.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(out)
+    }
+
+    /// One matter through the forms' use cases; returns its id and how many units it went to.
+    #[allow(clippy::too_many_arguments)]
+    async fn register_ledger_item(
+        &self,
+        actor: &Actor,
+        scope_unit_id: i64,
+        item: &LedgerItem,
+        ledger_ref: String,
+        sha: &str,
+        mode: LedgerMode,
+        now: DateTime<Utc>,
+    ) -> ServiceResult<(i64, usize)> {
+        let row = i64::try_from(item.row).unwrap_or(i64::MAX);
+        let created = self
+            .create_item_from(
+                actor,
+                &item.input,
+                Some(NewLedgerRef {
+                    scope_unit_id,
+                    ledger_ref,
+                    file_sha256: sha.to_string(),
+                    row_no: row,
+                    assigned_on: item.assigned_on,
+                }),
+                now,
+            )
+            .await?;
+        if mode == LedgerMode::Draft {
+            return Ok((created.id, 0));
+        }
+        self.submit_item(actor, created.id, now).await?;
+        let comment = fill(
+            t("ledger.approved_comment", Lang::ZhCn),
+            &serde_json::json!({ "row": item.row }),
+        );
+        self.approve_from_ledger(actor, created.id, &comment, now)
+            .await?;
+        let unit = |unit_id: i64, role: &str| AssignmentInput {
+            unit_id,
+            role: role.into(),
+            deadline: None,
+            deadline_working_days: None,
+            targets: None,
+            instructions: item.note.clone(),
+            responsible_user_id: None,
+        };
+        let assignments: Vec<AssignmentInput> = item
+            .leads
+            .iter()
+            .map(|u| unit(*u, "lead"))
+            .chain(item.co_units.iter().map(|u| unit(*u, "co")))
+            .collect();
+        let n = assignments.len();
+        self.dispatch_item(actor, created.id, &DispatchInput { assignments }, now)
+            .await
+            .map_err(|e| match e {
+                // Checked with the rows already; a unit moved meanwhile is a conflict.
+                ServiceError::Invalid(_) => ServiceError::Rule(ducha_domain::Rule::Concurrent),
+                e => e,
+            })?;
+        Ok((created.id, n))
+    }
+}
+
+/// The key of a matter in its jurisdiction: its 台账编号, or the file and row without one.
+fn ledger_ref(item: &LedgerItem, sha: &str) -> String {
+    if item.ledger_ref.is_empty() {
+        format!("{}#{}", &sha[..16], item.row)
+    } else {
+        item.ledger_ref.clone()
+    }
+}
