@@ -497,6 +497,7 @@ fn catalogue() -> &'static std::collections::HashMap<&'static str, (&'static str
             .chain(crate::i18n_backup::BACKUP)
             .chain(crate::i18n_appeals::APPEALS)
             .chain(crate::i18n_ledger::LEDGER)
+            .chain(crate::i18n_cockpit::COCKPIT)
             .map(|(k, zh, en)| (*k, (*zh, *en)))
             .collect()
     })
@@ -729,6 +730,7 @@ mod tests {
             .chain(crate::i18n_backup::BACKUP)
             .chain(crate::i18n_appeals::APPEALS)
             .chain(crate::i18n_ledger::LEDGER)
+            .chain(crate::i18n_cockpit::COCKPIT)
             .collect();
         assert_eq!(catalogue().len(), all.len(), "a key is defined twice");
         for (k, zh, en) in all {

@@ -10,6 +10,7 @@ pub mod assignments;
 pub mod audit;
 pub mod auth;
 pub mod clock;
+pub mod cockpit;
 mod context;
 mod error;
 pub mod evidence;

@@ -344,6 +344,7 @@ pub trait Store:
     + NodeStore
     + AppealStore
     + LedgerStore
+    + CockpitStore
 {
 }
 impl<
@@ -363,7 +364,8 @@ impl<
         + OpsStore
         + NodeStore
         + AppealStore
-        + LedgerStore,
+        + LedgerStore
+        + CockpitStore,
 > Store for T
 {
 }
@@ -377,6 +379,18 @@ pub trait LedgerStore: Send + Sync {
     -> StoreResult<Vec<String>>;
     /// The ledger numbers of these items (item id, number).
     async fn ledger_refs_of_items(&self, item_ids: &[i64]) -> StoreResult<Vec<(i64, String)>>;
+/// The leader's dashboard (驾驶舱): aggregates read in a few bounded queries.
+#[async_trait]
+pub trait CockpitStore: Send + Sync {
+    /// The open assignments held by each unit of a subtree, by light (the triggers' tally).
+    async fn cockpit_lights(&self, root: &UnitPath) -> StoreResult<Vec<LightTallyRow>>;
+    /// The visible items grouped by source, category, deadline month, state, light and
+    /// whether they were closed by their deadline (China time).
+    async fn cockpit_items(
+        &self,
+        visible_units: &UnitPath,
+        visible_scope: Option<&UnitPath>,
+    ) -> StoreResult<Vec<ItemTallyRow>>;
 }
 
 /// Citizens' appeals (群众诉求): the appeals, import mappings, the public form's counters and
@@ -804,6 +818,9 @@ pub struct ItemQuery {
     pub keyword: Option<String>,
     /// Light rank of the item.
     pub light: Option<i64>,
+    /// Only items with an assignment held by exactly this unit (its path), lit this rank when
+    /// given: the dashboard's bar of one unit and light.
+    pub holder: Option<(UnitPath, Option<i64>)>,
     /// Sort order and position after which the page starts.
     pub sort: ItemSort,
     /// Page size.

@@ -9,6 +9,7 @@ pub(crate) use joint::docx;
 mod assignments;
 mod audit;
 mod clock;
+mod cockpit;
 mod decisions;
 mod evidence;
 mod items;
@@ -142,6 +143,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(analytics::findings))
         .routes(routes!(analytics::stall_map))
         .routes(routes!(analytics::unit_assignments))
+        .routes(routes!(cockpit::cockpit))
         .routes(routes!(assessment::scores))
         .routes(routes!(assessment::card))
         .routes(routes!(assessment::appeals, assessment::appeal))

@@ -32,6 +32,8 @@ pub(crate) struct Filters {
     state: String,
     light: String,
     unit_id: String,
+    holder_id: String,
+    holder_light: String,
     deadline_from: String,
     deadline_to: String,
     sort: String,
@@ -40,13 +42,15 @@ pub(crate) struct Filters {
 }
 
 /// The query parameters of the register, in the order links write them.
-const FIELDS: [&str; 11] = [
+const FIELDS: [&str; 13] = [
     "q",
     "source",
     "category",
     "state",
     "light",
     "unit_id",
+    "holder_id",
+    "holder_light",
     "deadline_from",
     "deadline_to",
     "sort",
@@ -63,6 +67,8 @@ impl Filters {
             "state" => &mut self.state,
             "light" => &mut self.light,
             "unit_id" => &mut self.unit_id,
+            "holder_id" => &mut self.holder_id,
+            "holder_light" => &mut self.holder_light,
             "deadline_from" => &mut self.deadline_from,
             "deadline_to" => &mut self.deadline_to,
             "sort" => &mut self.sort,
@@ -80,6 +86,8 @@ impl Filters {
             "state" => &self.state,
             "light" => &self.light,
             "unit_id" => &self.unit_id,
+            "holder_id" => &self.holder_id,
+            "holder_light" => &self.holder_light,
             "deadline_from" => &self.deadline_from,
             "deadline_to" => &self.deadline_to,
             "sort" => &self.sort,
@@ -123,6 +131,8 @@ impl Filters {
             state: text(&self.state),
             light: text(&self.light),
             unit_id: read(e, "unit_id", &self.unit_id),
+            holder_id: read(e, "holder_id", &self.holder_id),
+            holder_light: text(&self.holder_light),
             deadline_from: read::<NaiveDate>(e, "deadline_from", &self.deadline_from),
             deadline_to: read::<NaiveDate>(e, "deadline_to", &self.deadline_to),
             q: text(&self.q),
@@ -168,6 +178,8 @@ fn label_key(field: &str) -> &'static str {
         "state" => "ui.state",
         "light" => "ui.light",
         "unit_id" => "ui.filter_unit",
+        "holder_id" => "cockpit.holder",
+        "holder_light" => "cockpit.holder_light",
         "deadline_from" => "ui.deadline_from",
         "deadline_to" => "ui.deadline_to",
         "sort" => "ui.sort",
@@ -258,6 +270,14 @@ impl ItemsPage {
         let mut s = "\u{3000}".repeat(u.depth.saturating_sub(1));
         s.push_str(&u.name);
         s
+    }
+
+    /// The name of the unit the dashboard's bar named (`holder_id`), if the page lists it.
+    fn holder_name(&self) -> String {
+        self.units
+            .iter()
+            .find(|u| u.id.to_string() == self.f.holder_id)
+            .map_or_else(|| self.f.holder_id.clone(), |u| u.name.clone())
     }
 
     fn is_unit(&self, id: &i64) -> &'static str {

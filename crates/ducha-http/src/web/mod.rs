@@ -7,6 +7,7 @@ mod analytics;
 mod appeals;
 mod assessment;
 mod clock;
+mod cockpit;
 mod dispatch;
 mod evidence;
 mod form;
@@ -210,6 +211,8 @@ pub fn router() -> Router<AppState> {
         .route("/joint/overlaps/{id}/answer", post(joint::answer))
         .merge(proposals_routes())
         .merge(appeals_routes())
+        .route("/cockpit", get(cockpit::page))
+        .route("/static/cockpit.js", get(cockpit_js))
         .route("/analytics", get(analytics::stall_map))
         .route("/analytics/stall-map", get(analytics::stall_map))
         .route(
@@ -418,6 +421,13 @@ async fn charts_js() -> Response {
     asset(
         "text/javascript; charset=utf-8",
         include_str!("../../static/charts.js"),
+    )
+}
+
+async fn cockpit_js() -> Response {
+    asset(
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/cockpit.js"),
     )
 }
 

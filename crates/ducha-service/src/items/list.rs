@@ -26,6 +26,10 @@ pub struct ListInput {
     pub light: Option<String>,
     /// Only items assigned within this unit's subtree.
     pub unit_id: Option<i64>,
+    /// Only items with an assignment held by exactly this unit (not its subtree).
+    pub holder_id: Option<i64>,
+    /// With `holder_id`: that assignment's light, `green`, `blue`, `yellow` or `red`.
+    pub holder_light: Option<String>,
     /// Deadline on or after (YYYY-MM-DD).
     pub deadline_from: Option<NaiveDate>,
     /// Deadline on or before (YYYY-MM-DD).
@@ -126,6 +130,7 @@ impl Services {
         let category = choice::<Category>(&mut e, "category", &input.category);
         let state = choice::<ItemState>(&mut e, "state", &input.state);
         let light = choice::<Light>(&mut e, "light", &input.light);
+        let holder_light = choice::<Light>(&mut e, "holder_light", &input.holder_light);
         let sort = parse_sort(&mut e, input.sort.as_deref(), input.after.as_deref());
         let limit = input.limit.unwrap_or(50);
         if !(1..=200).contains(&limit) {
@@ -155,6 +160,16 @@ impl Services {
                 }
             },
         };
+        let holder = match input.holder_id {
+            None => None,
+            Some(uid) => match self.store.unit(uid).await? {
+                Some(u) if actor.sees(&u.path.0) => Some((u.path.0, holder_light.map(Light::rank))),
+                _ => {
+                    e.add("holder_id", "validation.unknown_unit");
+                    None
+                }
+            },
+        };
         e.into_result(())?;
         let oversees = actor.has(Role::Supervisor) || actor.has(Role::Leader);
         let q = ItemQuery {
@@ -165,6 +180,7 @@ impl Services {
             state,
             light: light.map(Light::rank),
             unit,
+            holder,
             deadline_from: input.deadline_from,
             deadline_to: input.deadline_to,
             keyword: keyword.map(str::to_string),

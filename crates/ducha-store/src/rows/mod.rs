@@ -417,3 +417,39 @@ pub struct NewAssignment {
     /// Its reason.
     pub light_reason: Option<String>,
 }
+
+/// Open assignments one unit holds under one light.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LightTallyRow {
+    /// The unit.
+    pub unit_id: i64,
+    /// Its path.
+    pub path: String,
+    /// Its name.
+    pub name: String,
+    /// Its sort key among siblings.
+    pub sort: i64,
+    /// Light rank.
+    pub light: i64,
+    /// How many.
+    pub n: i64,
+}
+
+/// Visible items of one group (see `CockpitStore::cockpit_items`).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ItemTallyRow {
+    /// Source name.
+    pub source: String,
+    /// Category name.
+    pub category: String,
+    /// Deadline month, `2026-11`.
+    pub month: String,
+    /// State name.
+    pub state: String,
+    /// Light rank.
+    pub light: Option<i64>,
+    /// 1 when closed on or before the deadline.
+    pub on_time: i64,
+    /// How many.
+    pub n: i64,
+}

@@ -21,6 +21,8 @@ pub mod appeals;
 pub mod assessment;
 mod auth;
 mod clock;
+#[doc(hidden)]
+pub mod cockpit;
 mod evidence;
 #[doc(hidden)]
 pub mod joint;
@@ -159,6 +161,16 @@ pub fn item_list(q: &crate::ItemQuery, small_units: bool, small_unit: bool) -> D
     }
     if let Some(l) = q.light {
         sql += &format!(" AND i.light = {}", d.arg(Arg::I64(l)));
+    }
+    if let Some((path, light)) = &q.holder {
+        let p = d.arg(Arg::Text(path.as_str().to_string()));
+        let lit = match light {
+            Some(l) => format!(" AND h.light = {}", d.arg(Arg::I64(*l))),
+            None => String::new(),
+        };
+        sql += &format!(
+            " AND i.id IN (SELECT h.item_id FROM assignments h WHERE h.unit_path = {p}{lit})"
+        );
     }
     if let Some(u) = &q.unit {
         sql += &format!(" AND {}", assigned_within(&mut d, u, small_unit));
@@ -341,6 +353,7 @@ macro_rules! impl_sql_store {
             $crate::__sql_proposals!($store, $db);
             $crate::__sql_appeals!($store, $db);
             $crate::__sql_ledger!($store, $db);
+            $crate::__sql_cockpit!($store, $db);
             $crate::__sql_security!($store, $db);
             $crate::__sql_auth!($store, $db);
             $crate::__sql_ops!($store, $db);

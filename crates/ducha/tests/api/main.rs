@@ -53,6 +53,7 @@ mod auth;
 mod backup;
 mod bad_input;
 mod clock;
+mod cockpit;
 mod delivery;
 mod demo;
 mod dispatch_pages;

@@ -1,0 +1,58 @@
+//! The SQL of the leader's dashboard (驾驶舱): the triggers' tally of lit assignments per unit
+//! (migration `0021_cockpit`) and one grouped pass over the visible items.
+
+/// Implements `CockpitStore` inside the module that [`impl_sql_store!`](crate::impl_sql_store)
+/// generates; not for direct use.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __sql_cockpit {
+    ($store:ty, $db:ty) => {
+        #[async_trait]
+        impl CockpitStore for $store {
+            async fn cockpit_lights(&self, root: &UnitPath) -> StoreResult<Vec<LightTallyRow>> {
+                let mut d = Dynamic::default();
+                let r = d.subtree("u.path", root);
+                d.sql = format!(
+                    "SELECT t.unit_id, u.path, u.name, u.sort, t.light, t.n \
+                     FROM cockpit_lights t JOIN units u ON u.id = t.unit_id \
+                     WHERE {r} AND t.n > 0"
+                );
+                fetch_all(self, d).await
+            }
+
+            async fn cockpit_items(
+                &self,
+                visible_units: &UnitPath,
+                visible_scope: Option<&UnitPath>,
+            ) -> StoreResult<Vec<ItemTallyRow>> {
+                let mut d = Dynamic::default();
+                let u = d.subtree("a.unit_path", visible_units);
+                let assigned =
+                    format!("EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND {u})");
+                let visible = match visible_scope {
+                    // As the register: registered in the scope, or assigned within the units.
+                    Some(s) => format!("({} OR {assigned})", d.subtree("i.scope_path", s)),
+                    None => assigned,
+                };
+                // The closing day in China time (UTC+8, no daylight saving).
+                let closed_day = if <$db as sqlx::Database>::NAME == "SQLite" {
+                    "DATE(i.closed_at, '+8 hours')"
+                } else {
+                    "CAST((i.closed_at AT TIME ZONE 'UTC') + INTERVAL '8 hours' AS DATE)"
+                };
+                d.sql = format!(
+                    "SELECT i.source, i.category, SUBSTR(CAST(i.deadline AS TEXT), 1, 7) AS month, \
+                     i.state, i.light, \
+                     CAST(CASE WHEN i.closed_at IS NOT NULL AND {closed_day} <= i.deadline \
+                     THEN 1 ELSE 0 END AS BIGINT) AS on_time, COUNT(*) AS n \
+                     FROM items i WHERE {visible} \
+                     GROUP BY i.source, i.category, SUBSTR(CAST(i.deadline AS TEXT), 1, 7), \
+                     i.state, i.light, \
+                     CASE WHEN i.closed_at IS NOT NULL AND {closed_day} <= i.deadline \
+                     THEN 1 ELSE 0 END"
+                );
+                fetch_all(self, d).await
+            }
+        }
+    };
+}

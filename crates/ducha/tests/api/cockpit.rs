@@ -1,0 +1,245 @@
+//! The leader's dashboard (驾驶舱) through `GET /api/v1/cockpit`: every figure is the count the
+//! register lists with the matching filters (a unit's bar = `holder_id` + `holder_light`, a
+//! month = `deadline_from`/`deadline_to`, a source or category, the red items), the lights are
+//! kept by the triggers as the sweep moves them, and a county leader sees the county only.
+
+use crate::clock::run_job_with;
+use crate::helpers::{PASSWORD, Session, TestApp, dispatched_item, in_days};
+use ducha_domain::calendar::WorkCalendar;
+use ducha_service::org::UserInput;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+crate::on_both_backends!(cockpit_figures_are_the_registers);
+
+/// Every item `s` lists with `params` (all pages).
+async fn listed(s: &Session, params: &[(&str, &str)]) -> Vec<i64> {
+    let mut out = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let mut p: Vec<(&str, &str)> = params.to_vec();
+        p.push(("limit", "200"));
+        if let Some(a) = &after {
+            p.push(("after", a));
+        }
+        let page = s.list(&p).await.ok();
+        out.extend(
+            page["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .map(|i| i["id"].as_i64().expect("id")),
+        );
+        match page["next_cursor"].as_str() {
+            Some(c) => after = Some(c.to_string()),
+            None => return out,
+        }
+    }
+}
+
+/// Asserts that every figure of a dashboard answer is what the register lists for `s`.
+async fn matches_register(s: &Session, d: &Value) {
+    for u in d["units"].as_array().expect("units") {
+        let id = u["unit_id"].to_string();
+        for light in ["green", "blue", "yellow", "red"] {
+            let n = u["lights"][light].as_i64().expect("n");
+            let items = listed(s, &[("holder_id", &id), ("holder_light", light)]).await;
+            assert_eq!(items.len() as i64, n, "{} {light}", u["name"]);
+        }
+    }
+    for m in d["trend"].as_array().expect("trend") {
+        let from = m["from"].as_str().expect("from");
+        let to = m["to"].as_str().expect("to");
+        let items = listed(s, &[("deadline_from", from), ("deadline_to", to)]).await;
+        assert_eq!(items.len() as i64, m["due"].as_i64().expect("due"), "{m}");
+    }
+    for (field, list) in [("source", "sources"), ("category", "categories")] {
+        for c in d[list].as_array().expect(list) {
+            let name = c["name"].as_str().expect("name");
+            let items = listed(s, &[(field, name)]).await;
+            assert_eq!(
+                items.len() as i64,
+                c["n"].as_i64().expect("n"),
+                "{field} {name}"
+            );
+        }
+    }
+    let red = listed(s, &[("light", "red"), ("sort", "deadline")]).await;
+    let shown: Vec<i64> = d["red_items"]
+        .as_array()
+        .expect("red")
+        .iter()
+        .map(|i| i["id"].as_i64().expect("id"))
+        .collect();
+    assert_eq!(shown, red.into_iter().take(10).collect::<Vec<_>>());
+}
+
+fn unit<'a>(d: &'a Value, id: i64) -> Option<&'a Value> {
+    d["units"]
+        .as_array()
+        .expect("units")
+        .iter()
+        .find(|u| u["unit_id"] == id)
+}
+
+async fn cockpit_figures_are_the_registers(app: &TestApp) {
+    let o = &app.org;
+    let sup = app.login("sup").await;
+    let leader = app.login("leader").await;
+    // A leader of county A (the county head's deputy).
+    app.services
+        .create_user(
+            None,
+            &UserInput {
+                username: "county_a_leader".into(),
+                display_name: "东城副县长".into(),
+                unit_id: o.county_a,
+                roles: vec!["leader".into()],
+                password: PASSWORD.into(),
+                phone: String::new(),
+                email: String::new(),
+            },
+            ducha_service::now(),
+        )
+        .await
+        .expect("county leader");
+    let near = in_days(1);
+    let far = in_days(60);
+    let (a, _) = dispatched_item(
+        &sup,
+        &leader,
+        "城区排水管网改造",
+        near,
+        json!([{ "unit_id": o.county_a, "role": "lead" }, { "unit_id": o.dept, "role": "co" }]),
+    )
+    .await;
+    let (b, _) = dispatched_item(
+        &sup,
+        &leader,
+        "农贸市场提升改造",
+        far,
+        json!([{ "unit_id": o.county_a, "role": "lead" }, { "unit_id": o.county_b, "role": "co" }]),
+    )
+    .await;
+    let (c, _) = dispatched_item(
+        &sup,
+        &leader,
+        "乡村道路安全隐患整治",
+        near,
+        json!([{ "unit_id": o.county_b, "role": "lead" }]),
+    )
+    .await;
+
+    // Before the deadline nothing is red.
+    let d = leader.get("/cockpit").await.ok();
+    assert_eq!(d["totals"]["red"], 0, "{d}");
+    assert_eq!(d["root_id"], o.city);
+    assert_eq!(
+        d["totals"]["green"].as_i64().unwrap() + d["totals"]["blue"].as_i64().unwrap(),
+        5
+    );
+
+    // The first working day after the near deadline: the sweep turns A's and C's work red, and
+    // the triggers move the dashboard's tally with it.
+    let cal = WorkCalendar::china();
+    let day = cal.add_working_days(cal.next_working_day_from(near), 1);
+    run_job_with(&app.db, "sweep", day, None).await;
+    let d = leader.get("/cockpit").await.ok();
+    assert_eq!(d["totals"]["red"], 3, "{d}");
+    let county_a = unit(&d, o.county_a).expect("county A");
+    assert_eq!(county_a["lights"]["red"], 1);
+    assert_eq!(unit(&d, o.county_b).expect("county B")["lights"]["red"], 1);
+    assert_eq!(unit(&d, o.dept).expect("dept")["lights"]["red"], 1);
+    // Most red first, then the register's figures one by one.
+    let reds: Vec<i64> = d["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["lights"]["red"].as_i64().unwrap())
+        .collect();
+    assert!(reds.windows(2).all(|w| w[0] >= w[1]), "{reds:?}");
+    let red_ids: Vec<i64> = d["red_items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_i64().unwrap())
+        .collect();
+    assert!(red_ids.contains(&a) && red_ids.contains(&c) && !red_ids.contains(&b));
+    assert_eq!(
+        listed(
+            &leader,
+            &[
+                ("holder_id", &o.county_a.to_string()),
+                ("holder_light", "red")
+            ]
+        )
+        .await,
+        vec![a]
+    );
+    matches_register(&leader, &d).await;
+    matches_register(&sup, &sup.get("/cockpit").await.ok()).await;
+    // Level 3 (the townships) holds nothing yet; level 2 has the three units.
+    let levels = d["levels"].as_array().expect("levels");
+    assert_eq!(levels.len(), 1, "{levels:?}");
+    assert_eq!(levels[0]["level"], 2);
+    assert_eq!(levels[0]["units"], 3);
+
+    // A county leader sees the county: its own work, not county B's or the department's.
+    let cl = app.login("county_a_leader").await;
+    let d = cl.get("/cockpit").await.ok();
+    assert_eq!(d["root_id"], o.county_a);
+    assert!(
+        unit(&d, o.county_b).is_none() && unit(&d, o.dept).is_none(),
+        "{d}"
+    );
+    assert_eq!(d["totals"]["red"], 1, "{d}");
+    assert_eq!(
+        d["totals"]["red"].as_i64().unwrap()
+            + d["totals"]["green"].as_i64().unwrap()
+            + d["totals"]["blue"].as_i64().unwrap()
+            + d["totals"]["yellow"].as_i64().unwrap(),
+        2
+    );
+    let sources: i64 = d["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["n"].as_i64().unwrap())
+        .sum();
+    assert_eq!(sources, 2, "items A and B only: {d}");
+    assert!(
+        !d["red_items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["id"] == c)
+    );
+    matches_register(&cl, &d).await;
+    // Another county's unit is not a filter the county leader may use.
+    cl.list(&[("holder_id", &o.county_b.to_string())])
+        .await
+        .error(StatusCode::UNPROCESSABLE_ENTITY, "validation.unknown_unit");
+
+    // Liaisons have no dashboard; the level must be one under the reader.
+    let liaison = app.login("county_a").await;
+    liaison
+        .get("/cockpit")
+        .await
+        .error(StatusCode::FORBIDDEN, "error.forbidden");
+    leader
+        .get("/cockpit?level=99")
+        .await
+        .error(StatusCode::UNPROCESSABLE_ENTITY, "validation.out_of_range");
+    // The page frames the same answer, and the register's page names the bar's filter.
+    let (status, html) = leader.page("/cockpit").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("data-src=\"/api/v1/cockpit\"") && html.contains("领导驾驶舱"));
+    let (status, html) = leader
+        .page(&format!("/items?holder_id={}&holder_light=red", o.county_a))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("城区排水管网改造") && !html.contains("农贸市场提升改造"));
+    assert!(html.contains("东城县 · 红灯"), "the filter is named");
+    let (status, _) = liaison.page("/cockpit").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
