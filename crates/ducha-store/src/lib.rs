@@ -343,6 +343,7 @@ pub trait Store:
     + OpsStore
     + NodeStore
     + AppealStore
+    + BulletinStore
 {
 }
 impl<
@@ -361,9 +362,44 @@ impl<
         + SecurityStore
         + OpsStore
         + NodeStore
-        + AppealStore,
+        + AppealStore
+        + BulletinStore,
 > Store for T
 {
+}
+
+/// Bulletins (督查通报): the register of a jurisdiction's bulletins and the reads their
+/// figures come from. Written by [`EventStore::commit`] ([`Insert::Bulletin`],
+/// [`Update::Bulletin`], [`Update::PublishBulletin`]); a published one never changes.
+#[async_trait]
+pub trait BulletinStore: Send + Sync {
+    /// A jurisdiction's bulletins, latest period first.
+    async fn bulletins(&self, scope_unit_id: i64) -> StoreResult<Vec<BulletinRow>>;
+    /// One bulletin.
+    async fn bulletin(&self, id: i64) -> StoreResult<Option<BulletinRow>>;
+    /// The top-level assignments of the jurisdiction's own items dispatched before `to` that
+    /// were open at `from`, completed since, or fall due on or after `first`.
+    async fn bulletin_assignments(
+        &self,
+        scope_unit_id: i64,
+        first: NaiveDate,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<BulletinAssignmentRow>>;
+    /// The jurisdiction's own items: dispatched and closed in `[from, to)`, in hand at `to`.
+    async fn bulletin_item_counts(
+        &self,
+        scope_unit_id: i64,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<BulletinItemCounts>;
+    /// Kept findings against units of a subtree found in `[from, to)`, per kind and unit.
+    async fn bulletin_findings(
+        &self,
+        root: &UnitPath,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<BulletinFindingCount>>;
 }
 
 /// Citizens' appeals (群众诉求): the appeals, import mappings, the public form's counters and
@@ -878,6 +914,23 @@ pub enum Update {
     CitizenAppeal(CitizenAppealRow),
     /// Saves (inserts or replaces) an import source's column mapping.
     AppealMapping(AppealMappingRow),
+    /// A bulletin that is not published (checked against its version).
+    Bulletin(BulletinRow),
+    /// Publishes an approved bulletin with the next number of its jurisdiction and year; the
+    /// event payload gets `year` and `number`.
+    PublishBulletin {
+        /// The bulletin.
+        id: i64,
+        /// Its version as read.
+        version: i64,
+        /// The year of its number.
+        year: i32,
+        /// When.
+        at: DateTime<Utc>,
+        /// The notifications of the units it names; `{number}` in their title and body is
+        /// replaced by the number given.
+        notify: Vec<NewNotification>,
+    },
     /// Adds or replaces calendar overrides.
     Calendar(Vec<ducha_domain::calendar::CalendarEntry>),
     /// Lifts a user's login lock and clears the failure count.
@@ -956,6 +1009,8 @@ pub enum Insert {
     Proposal(ProposalInsert),
     /// A citizen's appeal.
     CitizenAppeal(NewCitizenAppeal),
+    /// A bulletin's draft.
+    Bulletin(NewBulletin),
     /// An in-app notification.
     Notification(NewNotification),
     /// A delivery.

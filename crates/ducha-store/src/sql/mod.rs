@@ -20,6 +20,8 @@ pub mod appeals;
 #[doc(hidden)]
 pub mod assessment;
 mod auth;
+#[doc(hidden)]
+pub mod bulletins;
 mod clock;
 mod evidence;
 #[doc(hidden)]
@@ -337,6 +339,7 @@ macro_rules! impl_sql_store {
             $crate::__sql_joint!($store, $db);
             $crate::__sql_proposals!($store, $db);
             $crate::__sql_appeals!($store, $db);
+            $crate::__sql_bulletins!($store, $db);
             $crate::__sql_security!($store, $db);
             $crate::__sql_auth!($store, $db);
             $crate::__sql_ops!($store, $db);

@@ -50,6 +50,7 @@ mod audit;
 mod auth;
 mod backup;
 mod bad_input;
+mod bulletins;
 mod clock;
 mod delivery;
 mod demo;
