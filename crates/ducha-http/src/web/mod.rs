@@ -6,6 +6,7 @@ mod admin;
 mod analytics;
 mod appeals;
 mod assessment;
+mod bulletins;
 mod clock;
 mod dispatch;
 mod evidence;
@@ -193,6 +194,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/joint/overlaps/{id}/answer", post(joint::answer))
         .merge(proposals_routes())
+        .route("/bulletins", get(bulletins::list).post(bulletins::draft))
+        .route("/bulletins/{id}", get(bulletins::show))
+        .route("/bulletins/{id}/bulletin.docx", get(bulletins::docx))
+        .route("/bulletins/{id}/{action}", post(bulletins::act))
         .merge(appeals_routes())
         .route("/analytics", get(analytics::stall_map))
         .route("/analytics/stall-map", get(analytics::stall_map))

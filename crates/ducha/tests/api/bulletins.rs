@@ -10,10 +10,11 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use ducha_domain::i18n::Lang;
 use ducha_service::ServiceError;
 use ducha_service::bulletins::{DraftInput, EditInput, ReturnInput};
+use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-crate::on_both_backends!(september_and_october_bulletins);
+crate::on_both_backends!(september_and_october_bulletins, bulletin_pages);
 
 /// China time on a day of 2026.
 fn at(m: u32, d: u32, h: u32) -> DateTime<Utc> {
@@ -392,4 +393,91 @@ async fn september_and_october_bulletins(app: &TestApp) {
     // The list: the office sees all three, the county the two published.
     assert_eq!(s.bulletins(&sup).await.expect("list").len(), 3);
     assert_eq!(s.bulletins(&county_b).await.expect("list").len(), 2);
+}
+
+/// The pages: the office drafts from the list (refused without the CSRF token or with a
+/// period not begun), submits; the leader approves; the office publishes; the Word file
+/// downloads; a unit's liaison reads the published one and has no buttons.
+async fn bulletin_pages(app: &TestApp) {
+    let sup = app.login("sup").await;
+    let leader = app.login("leader").await;
+    let county = app.login("county_a").await;
+    let (status, page) = sup.page("/bulletins").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("new-bulletin"), "the office may draft");
+    let (_, page) = county.page("/bulletins").await;
+    assert!(!page.contains("new-bulletin"), "a liaison may not");
+    let period = (ducha_service::now() - chrono::Duration::days(40))
+        .format("%Y-%m")
+        .to_string();
+    let fields = [("kind", "monthly"), ("period", period.as_str())];
+    assert_eq!(
+        sup.form("/bulletins", &fields, false).await,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.db
+            .text("SELECT CAST(COUNT(*) AS TEXT) FROM bulletins")
+            .await,
+        "0"
+    );
+    let (status, page) = sup
+        .form_page("/bulletins", &[("kind", "monthly"), ("period", "2099-01")])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("通报期间须为"), "{page}");
+    let (status, page) = sup
+        .form_page(
+            "/bulletins",
+            &[
+                ("kind", "monthly"),
+                ("period", period.as_str()),
+                ("good_practice", "建立周调度机制"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("通报草稿已生成") && page.contains("建立周调度机制"),
+        "{page}"
+    );
+    let id: i64 = app
+        .db
+        .text("SELECT CAST(MAX(id) AS TEXT) FROM bulletins")
+        .await
+        .parse()
+        .expect("id");
+    assert_eq!(
+        county.page(&format!("/bulletins/{id}")).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let (status, page) = sup.form_page(&format!("/bulletins/{id}/submit"), &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("已送领导签发"), "{page}");
+    let (_, page) = leader.page(&format!("/bulletins/{id}")).await;
+    assert!(page.contains("approve-bulletin"), "{page}");
+    leader
+        .form_page(&format!("/bulletins/{id}/approve"), &[])
+        .await;
+    let (_, page) = sup
+        .form_page(&format!("/bulletins/{id}/publish"), &[])
+        .await;
+    assert!(
+        page.contains("通报已印发") && page.contains("督查通报〔"),
+        "{page}"
+    );
+    let (status, headers, body) = sup
+        .fetch(&format!("/bulletins/{id}/bulletin.docx"), &[])
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .unwrap_or("")
+            .contains("wordprocessingml")
+    );
+    assert!(body.starts_with(b"PK"), "a zip package");
+    let (status, page) = county.page(&format!("/bulletins/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!page.contains("publish-bulletin") && !page.contains("edit-bulletin"));
 }
