@@ -142,6 +142,18 @@ str_enum!(
         AppealsImported = "appeal.imported",
         /// The office saved the column mapping of an import source.
         AppealMappingSaved = "appeal.mapping_saved",
+        /// The office drafted a bulletin from the period's figures.
+        BulletinDrafted = "bulletin.drafted",
+        /// The office edited a draft (its paragraphs, or the figures regenerated).
+        BulletinEdited = "bulletin.edited",
+        /// The office submitted a draft to the leader.
+        BulletinSubmitted = "bulletin.submitted",
+        /// The leader sent a draft back with a remark.
+        BulletinReturned = "bulletin.returned",
+        /// The leader approved (签发) a bulletin.
+        BulletinApproved = "bulletin.approved",
+        /// The office published a bulletin with its number; it never changes afterwards.
+        BulletinPublished = "bulletin.published",
     }
 );
 

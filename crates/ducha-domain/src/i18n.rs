@@ -498,6 +498,7 @@ fn catalogue() -> &'static std::collections::HashMap<&'static str, (&'static str
             .chain(crate::i18n_appeals::APPEALS)
             .chain(crate::i18n_ledger::LEDGER)
             .chain(crate::i18n_cockpit::COCKPIT)
+            .chain(crate::i18n_bulletin::BULLETIN)
             .map(|(k, zh, en)| (*k, (*zh, *en)))
             .collect()
     })
@@ -731,6 +732,7 @@ mod tests {
             .chain(crate::i18n_appeals::APPEALS)
             .chain(crate::i18n_ledger::LEDGER)
             .chain(crate::i18n_cockpit::COCKPIT)
+            .chain(crate::i18n_bulletin::BULLETIN)
             .collect();
         assert_eq!(catalogue().len(), all.len(), "a key is defined twice");
         for (k, zh, en) in all {

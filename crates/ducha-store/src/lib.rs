@@ -345,6 +345,7 @@ pub trait Store:
     + AppealStore
     + LedgerStore
     + CockpitStore
+    + BulletinStore
 {
 }
 impl<
@@ -365,7 +366,8 @@ impl<
         + NodeStore
         + AppealStore
         + LedgerStore
-        + CockpitStore,
+        + CockpitStore
+        + BulletinStore,
 > Store for T
 {
 }
@@ -379,6 +381,8 @@ pub trait LedgerStore: Send + Sync {
     -> StoreResult<Vec<String>>;
     /// The ledger numbers of these items (item id, number).
     async fn ledger_refs_of_items(&self, item_ids: &[i64]) -> StoreResult<Vec<(i64, String)>>;
+}
+
 /// The leader's dashboard (驾驶舱): aggregates read in a few bounded queries.
 #[async_trait]
 pub trait CockpitStore: Send + Sync {
@@ -391,6 +395,40 @@ pub trait CockpitStore: Send + Sync {
         visible_units: &UnitPath,
         visible_scope: Option<&UnitPath>,
     ) -> StoreResult<Vec<ItemTallyRow>>;
+}
+
+/// Bulletins (督查通报): the register of a jurisdiction's bulletins and the reads their
+/// figures come from. Written by [`EventStore::commit`] ([`Insert::Bulletin`],
+/// [`Update::Bulletin`], [`Update::PublishBulletin`]); a published one never changes.
+#[async_trait]
+pub trait BulletinStore: Send + Sync {
+    /// A jurisdiction's bulletins, latest period first.
+    async fn bulletins(&self, scope_unit_id: i64) -> StoreResult<Vec<BulletinRow>>;
+    /// One bulletin.
+    async fn bulletin(&self, id: i64) -> StoreResult<Option<BulletinRow>>;
+    /// The top-level assignments of the jurisdiction's own items dispatched before `to` that
+    /// were open at `from`, completed since, or fall due on or after `first`.
+    async fn bulletin_assignments(
+        &self,
+        scope_unit_id: i64,
+        first: NaiveDate,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<BulletinAssignmentRow>>;
+    /// The jurisdiction's own items: dispatched and closed in `[from, to)`, in hand at `to`.
+    async fn bulletin_item_counts(
+        &self,
+        scope_unit_id: i64,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<BulletinItemCounts>;
+    /// Kept findings against units of a subtree found in `[from, to)`, per kind and unit.
+    async fn bulletin_findings(
+        &self,
+        root: &UnitPath,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<BulletinFindingCount>>;
 }
 
 /// Citizens' appeals (群众诉求): the appeals, import mappings, the public form's counters and
@@ -908,6 +946,23 @@ pub enum Update {
     CitizenAppeal(CitizenAppealRow),
     /// Saves (inserts or replaces) an import source's column mapping.
     AppealMapping(AppealMappingRow),
+    /// A bulletin that is not published (checked against its version).
+    Bulletin(BulletinRow),
+    /// Publishes an approved bulletin with the next number of its jurisdiction and year; the
+    /// event payload gets `year` and `number`.
+    PublishBulletin {
+        /// The bulletin.
+        id: i64,
+        /// Its version as read.
+        version: i64,
+        /// The year of its number.
+        year: i32,
+        /// When.
+        at: DateTime<Utc>,
+        /// The notifications of the units it names; `{number}` in their title and body is
+        /// replaced by the number given.
+        notify: Vec<NewNotification>,
+    },
     /// Adds or replaces calendar overrides.
     Calendar(Vec<ducha_domain::calendar::CalendarEntry>),
     /// Lifts a user's login lock and clears the failure count.
@@ -995,6 +1050,8 @@ pub enum Insert {
     CitizenAppeal(NewCitizenAppeal),
     /// The ledger number of the item inserted before it in the same change.
     LedgerRef(NewLedgerRef),
+    /// A bulletin's draft.
+    Bulletin(NewBulletin),
     /// An in-app notification.
     Notification(NewNotification),
     /// A delivery.

@@ -6,6 +6,7 @@ mod admin;
 mod analytics;
 mod appeals;
 mod assessment;
+mod bulletins;
 mod clock;
 mod cockpit;
 mod dispatch;
@@ -210,6 +211,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/joint/overlaps/{id}/answer", post(joint::answer))
         .merge(proposals_routes())
+        .route("/bulletins", get(bulletins::list).post(bulletins::draft))
+        .route("/bulletins/{id}", get(bulletins::show))
+        .route("/bulletins/{id}/bulletin.docx", get(bulletins::docx))
+        .route("/bulletins/{id}/{action}", post(bulletins::act))
         .merge(appeals_routes())
         .route("/cockpit", get(cockpit::page))
         .route("/static/cockpit.js", get(cockpit_js))

@@ -3,6 +3,7 @@
 mod analytics;
 mod appeals;
 mod assessment;
+mod bulletins;
 mod clock;
 mod evidence;
 mod joint;
@@ -16,6 +17,7 @@ mod workbench;
 pub use analytics::*;
 pub use appeals::*;
 pub use assessment::*;
+pub use bulletins::*;
 pub use clock::*;
 pub use evidence::*;
 pub use joint::*;

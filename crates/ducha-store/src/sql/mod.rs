@@ -20,6 +20,8 @@ pub mod appeals;
 #[doc(hidden)]
 pub mod assessment;
 mod auth;
+#[doc(hidden)]
+pub mod bulletins;
 mod clock;
 #[doc(hidden)]
 pub mod cockpit;
@@ -354,6 +356,7 @@ macro_rules! impl_sql_store {
             $crate::__sql_appeals!($store, $db);
             $crate::__sql_ledger!($store, $db);
             $crate::__sql_cockpit!($store, $db);
+            $crate::__sql_bulletins!($store, $db);
             $crate::__sql_security!($store, $db);
             $crate::__sql_auth!($store, $db);
             $crate::__sql_ops!($store, $db);

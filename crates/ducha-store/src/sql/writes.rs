@@ -198,6 +198,10 @@ macro_rules! __sql_writes {
             Update::Proposal(p) => return update_proposal(tx, p).await,
             Update::CitizenAppeal(a) => return update_citizen_appeal(tx, a).await,
             Update::AppealMapping(m) => return save_appeal_mapping(tx, m).await,
+            Update::Bulletin(b) => return update_bulletin(tx, b).await,
+            Update::PublishBulletin { id, version, year, at, notify } => {
+                return publish_bulletin(tx, *id, *version, *year, *at, notify, ev).await;
+            }
             Update::Hop(p) => return apply_hop_patch(tx, p).await,
             Update::HopDone(st) => return apply_hop_done(tx, st).await,
             Update::ResolveFindings { assignment_id, at } => {
@@ -382,6 +386,7 @@ macro_rules! __sql_writes {
             Insert::Proposal(p) => insert_proposal(tx, p).await?,
             Insert::CitizenAppeal(a) => insert_citizen_appeal(tx, a).await?,
             Insert::LedgerRef(r) => insert_ledger_ref(tx, r, ev).await?,
+            Insert::Bulletin(b) => insert_bulletin(tx, b).await?,
             Insert::Finding(_) => {
                 return Err(StoreError::Other("a finding is written after its event".into()));
             }

@@ -52,6 +52,7 @@ mod audit;
 mod auth;
 mod backup;
 mod bad_input;
+mod bulletins;
 mod clock;
 mod cockpit;
 mod delivery;

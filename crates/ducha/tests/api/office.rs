@@ -61,3 +61,47 @@ pub fn check_docx_text(docx: &[u8], texts: &[&str]) {
         );
     }
 }
+
+/// The text LibreOffice prints of `docx` (spaces and line breaks removed), with the fonts
+/// `pdffonts` lists in the PDF; none where the tools are missing outside CI.
+pub fn docx_pdf_text(docx: &[u8]) -> Option<(String, String)> {
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    if !(have("soffice", "--version") && have("pdftotext", "-v")) {
+        assert!(!ci, "LibreOffice and pdftotext are required under CI=true");
+        eprintln!("soffice or pdftotext missing: the PDF conversion is not checked here");
+        return None;
+    }
+    let dir = tempfile::tempdir().expect("dir");
+    let input = dir.path().join("doc.docx");
+    std::fs::write(&input, docx).expect("write");
+    let profile = format!(
+        "-env:UserInstallation=file://{}",
+        dir.path().join("profile").display()
+    );
+    let out = Command::new("soffice")
+        .args([&profile, "--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(dir.path())
+        .arg(&input)
+        .output()
+        .expect("soffice runs");
+    assert!(
+        out.status.success(),
+        "soffice: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pdf = dir.path().join("doc.pdf");
+    let text = Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs");
+    let fonts = Command::new("pdffonts")
+        .arg(&pdf)
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).to_string())
+        .unwrap_or_default();
+    Some((
+        String::from_utf8_lossy(&text.stdout).replace(['\n', ' '], ""),
+        fonts,
+    ))
+}
