@@ -140,6 +140,13 @@ str_enum!(
         AppealsImported = "appeal.imported",
         /// The office saved the column mapping of an import source.
         AppealMappingSaved = "appeal.mapping_saved",
+        /// A supervisor made an item of a hot issue; its appeals were linked to it.
+        HotIssueTurned = "hot.turned",
+        /// A supervisor merged a hot issue into an existing item; its appeals were linked.
+        HotIssueMerged = "hot.merged",
+        /// A submitter answered how satisfied they are with the closed item (no personal
+        /// data: the appeal's id and the answer).
+        AppealRated = "appeal.rated",
     }
 );
 

@@ -496,6 +496,7 @@ fn catalogue() -> &'static std::collections::HashMap<&'static str, (&'static str
             .chain(crate::i18n_auth::AUTH)
             .chain(crate::i18n_backup::BACKUP)
             .chain(crate::i18n_appeals::APPEALS)
+            .chain(crate::i18n_hot::HOT)
             .map(|(k, zh, en)| (*k, (*zh, *en)))
             .collect()
     })
@@ -727,6 +728,7 @@ mod tests {
             .chain(crate::i18n_auth::AUTH)
             .chain(crate::i18n_backup::BACKUP)
             .chain(crate::i18n_appeals::APPEALS)
+            .chain(crate::i18n_hot::HOT)
             .collect();
         assert_eq!(catalogue().len(), all.len(), "a key is defined twice");
         for (k, zh, en) in all {

@@ -18,6 +18,7 @@ mod i18n_assessment;
 mod i18n_auth;
 mod i18n_backup;
 mod i18n_harden;
+mod i18n_hot;
 mod i18n_joint;
 mod i18n_proposals;
 mod i18n_secrets;

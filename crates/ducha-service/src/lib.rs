@@ -13,6 +13,7 @@ pub mod clock;
 mod context;
 mod error;
 pub mod evidence;
+pub mod hot;
 pub mod items;
 pub mod joint;
 pub mod ops;

@@ -3,10 +3,12 @@
 //! Architecture Invariant: every state change goes through [`EventStore::commit`], which writes
 //! the rows and exactly one chained event in one transaction.
 
+mod hot;
 mod nodes;
 mod rows;
 pub mod sql;
 
+pub use hot::*;
 pub use nodes::*;
 pub use rows::*;
 
@@ -343,6 +345,7 @@ pub trait Store:
     + OpsStore
     + NodeStore
     + AppealStore
+    + HotStore
 {
 }
 impl<
@@ -361,7 +364,8 @@ impl<
         + SecurityStore
         + OpsStore
         + NodeStore
-        + AppealStore,
+        + AppealStore
+        + HotStore,
 > Store for T
 {
 }
@@ -878,6 +882,8 @@ pub enum Update {
     CitizenAppeal(CitizenAppealRow),
     /// Saves (inserts or replaces) an import source's column mapping.
     AppealMapping(AppealMappingRow),
+    /// Links a hot issue and its appeals to an item.
+    HotLink(HotLink),
     /// Adds or replaces calendar overrides.
     Calendar(Vec<ducha_domain::calendar::CalendarEntry>),
     /// Lifts a user's login lock and clears the failure count.
@@ -956,6 +962,8 @@ pub enum Insert {
     Proposal(ProposalInsert),
     /// A citizen's appeal.
     CitizenAppeal(NewCitizenAppeal),
+    /// A submitter's satisfaction (its id is the appeal's).
+    Satisfaction(NewSatisfaction),
     /// An in-app notification.
     Notification(NewNotification),
     /// A delivery.

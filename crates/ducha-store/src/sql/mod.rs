@@ -22,6 +22,7 @@ pub mod assessment;
 mod auth;
 mod clock;
 mod evidence;
+pub mod hot;
 #[doc(hidden)]
 pub mod joint;
 mod nodes;
@@ -337,6 +338,7 @@ macro_rules! impl_sql_store {
             $crate::__sql_joint!($store, $db);
             $crate::__sql_proposals!($store, $db);
             $crate::__sql_appeals!($store, $db);
+            $crate::__sql_hot!($store, $db);
             $crate::__sql_security!($store, $db);
             $crate::__sql_auth!($store, $db);
             $crate::__sql_ops!($store, $db);

@@ -198,6 +198,7 @@ macro_rules! __sql_writes {
             Update::Proposal(p) => return update_proposal(tx, p).await,
             Update::CitizenAppeal(a) => return update_citizen_appeal(tx, a).await,
             Update::AppealMapping(m) => return save_appeal_mapping(tx, m).await,
+            Update::HotLink(l) => return hot_link(tx, l).await,
             Update::Hop(p) => return apply_hop_patch(tx, p).await,
             Update::HopDone(st) => return apply_hop_done(tx, st).await,
             Update::ResolveFindings { assignment_id, at } => {
@@ -374,6 +375,7 @@ macro_rules! __sql_writes {
             Insert::Joint(j) => insert_joint(tx, j, last_joint).await?,
             Insert::Proposal(p) => insert_proposal(tx, p).await?,
             Insert::CitizenAppeal(a) => insert_citizen_appeal(tx, a).await?,
+            Insert::Satisfaction(a) => insert_satisfaction(tx, a).await?,
             Insert::Finding(_) => {
                 return Err(StoreError::Other("a finding is written after its event".into()));
             }
