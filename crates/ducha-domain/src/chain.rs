@@ -154,6 +154,13 @@ str_enum!(
         BulletinApproved = "bulletin.approved",
         /// The office published a bulletin with its number; it never changes afterwards.
         BulletinPublished = "bulletin.published",
+        /// A supervisor made an item of a hot issue; its appeals were linked to it.
+        HotIssueTurned = "hot.turned",
+        /// A supervisor merged a hot issue into an existing item; its appeals were linked.
+        HotIssueMerged = "hot.merged",
+        /// A submitter answered how satisfied they are with the closed item (no personal
+        /// data: the appeal's id and the answer).
+        AppealRated = "appeal.rated",
     }
 );
 

@@ -499,6 +499,7 @@ fn catalogue() -> &'static std::collections::HashMap<&'static str, (&'static str
             .chain(crate::i18n_ledger::LEDGER)
             .chain(crate::i18n_cockpit::COCKPIT)
             .chain(crate::i18n_bulletin::BULLETIN)
+            .chain(crate::i18n_hot::HOT)
             .map(|(k, zh, en)| (*k, (*zh, *en)))
             .collect()
     })
@@ -733,6 +734,7 @@ mod tests {
             .chain(crate::i18n_ledger::LEDGER)
             .chain(crate::i18n_cockpit::COCKPIT)
             .chain(crate::i18n_bulletin::BULLETIN)
+            .chain(crate::i18n_hot::HOT)
             .collect();
         assert_eq!(catalogue().len(), all.len(), "a key is defined twice");
         for (k, zh, en) in all {

@@ -22,6 +22,7 @@ mod i18n_backup;
 mod i18n_cockpit;
 mod i18n_bulletin;
 mod i18n_harden;
+mod i18n_hot;
 mod i18n_joint;
 mod i18n_ledger;
 mod i18n_proposals;

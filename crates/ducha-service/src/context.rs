@@ -46,6 +46,8 @@ pub struct Config {
     pub proposals: crate::proposals::ProposalSettings,
     /// Citizens' appeals: the public form's rate limits and check question.
     pub appeals: crate::appeals::AppealSettings,
+    /// Hot issues: the clusterer's tuning, the clustering's lease, returns after a close.
+    pub hot: crate::hot::HotSettings,
     /// The key ring that encrypts users' phone and email at rest; none keeps them in
     /// plaintext. Built from the binary's `[secrets]` section, never (de)serialised.
     #[serde(skip)]
@@ -71,6 +73,7 @@ impl Default for Config {
             joint: Default::default(),
             proposals: Default::default(),
             appeals: Default::default(),
+            hot: Default::default(),
             secrets: None,
         }
     }
@@ -98,6 +101,8 @@ pub struct Services {
     pub(crate) appeal_limiter: crate::appeals::Limiter,
     /// The key signing the public form's check questions, read once from the store.
     pub(crate) appeal_key: Arc<tokio::sync::OnceCell<String>>,
+    /// This node's part of the hot-issue clustering.
+    pub(crate) hot: Arc<crate::hot::HotWorker>,
 }
 
 /// Per-suggestion locks, created on first use and dropped when no one holds or waits for them.
@@ -144,6 +149,7 @@ impl Services {
             proposal_locks: Arc::default(),
             appeal_limiter: Default::default(),
             appeal_key: Arc::default(),
+            hot: Arc::default(),
         }
     }
 

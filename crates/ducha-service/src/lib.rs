@@ -16,6 +16,7 @@ mod context;
 mod error;
 pub mod evidence;
 pub mod gongwen;
+pub mod hot;
 pub mod items;
 pub mod joint;
 pub mod ops;

@@ -3,10 +3,12 @@
 //! Architecture Invariant: every state change goes through [`EventStore::commit`], which writes
 //! the rows and exactly one chained event in one transaction.
 
+mod hot;
 mod nodes;
 mod rows;
 pub mod sql;
 
+pub use hot::*;
 pub use nodes::*;
 pub use rows::*;
 
@@ -346,6 +348,7 @@ pub trait Store:
     + LedgerStore
     + CockpitStore
     + BulletinStore
+    + HotStore
 {
 }
 impl<
@@ -367,7 +370,8 @@ impl<
         + AppealStore
         + LedgerStore
         + CockpitStore
-        + BulletinStore,
+        + BulletinStore
+        + HotStore,
 > Store for T
 {
 }
@@ -963,6 +967,8 @@ pub enum Update {
         /// replaced by the number given.
         notify: Vec<NewNotification>,
     },
+    /// Links a hot issue and its appeals to an item.
+    HotLink(HotLink),
     /// Adds or replaces calendar overrides.
     Calendar(Vec<ducha_domain::calendar::CalendarEntry>),
     /// Lifts a user's login lock and clears the failure count.
@@ -1052,6 +1058,8 @@ pub enum Insert {
     LedgerRef(NewLedgerRef),
     /// A bulletin's draft.
     Bulletin(NewBulletin),
+    /// A submitter's satisfaction (its id is the appeal's).
+    Satisfaction(NewSatisfaction),
     /// An in-app notification.
     Notification(NewNotification),
     /// A delivery.

@@ -117,6 +117,12 @@ pub async fn run(
         Duration::from_millis(cfg.scheduler.calendar_poll_ms.max(10)),
         signalled(stop.clone()),
     ));
+    // Every node looks for appeals to cluster; the one holding the lease clusters them.
+    let hot = {
+        let services = services.clone();
+        let stop = signalled(stop.clone());
+        tokio::spawn(async move { services.run_hot(stop).await })
+    };
     let scheduler = if cfg.scheduler.enabled {
         let every = i64::try_from(cfg.audit.checkpoint_interval_seconds).unwrap_or(i64::MAX);
         let s = ducha_service::clock::Scheduler::new(
@@ -167,6 +173,7 @@ pub async fn run(
         m.abort();
     }
     let _ = calendar.await;
+    let _ = hot.await;
     match services
         .checkpoint(
             Some(&cfg.audit.checkpoint_file),

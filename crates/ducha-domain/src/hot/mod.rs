@@ -6,9 +6,11 @@
 //!   incremental clusterer;
 //! - [`sample`]: a deterministic generator of realistic labelled appeals (tests, benchmark,
 //!   demo city);
-//! - [`trend`]: counts per week and a complaint returning after its item closed.
+//! - [`trend`]: counts per week and a complaint returning after its item closed;
+//! - [`issue`]: a hot issue's states, satisfaction and place on the org tree.
 
 pub mod cluster;
+pub mod issue;
 pub mod normalize;
 pub mod sample;
 pub mod trend;

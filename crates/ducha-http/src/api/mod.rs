@@ -4,6 +4,7 @@ mod analytics;
 mod answers;
 mod appeals;
 mod assessment;
+mod hot;
 mod joint;
 pub(crate) use joint::docx;
 mod assignments;
@@ -60,8 +61,9 @@ use utoipa_axum::routes;
             extension, graded replies, satisfaction and statistics"),
         (name = "appeals", description = "Citizens' appeals (群众诉求): the list and an appeal \
             with personal data masked, the original for the roles that call back, the 12345 \
-            import with saved column mappings and its row-by-row report; the public form is the \
-            page `/public/appeal`"),
+            import with saved column mappings and its row-by-row report; hot issues (热点诉求) \
+            with their trend and places, made into items or merged into them; the public form is \
+            the page `/public/appeal`"),
         (name = "evidence", description = "Evidence files (佐证材料): upload once, attach to reports, reuse; \
             download at `/evidence/{id}` and `/evidence/{id}/thumb`"),
     )
@@ -184,6 +186,10 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(proposals::contact))
         .routes(routes!(proposals::satisfaction))
         .routes(routes!(appeals::list))
+        .routes(routes!(hot::list))
+        .routes(routes!(hot::detail))
+        .routes(routes!(hot::to_item))
+        .routes(routes!(hot::merge))
         .routes(routes!(appeals::sources, appeals::save_source))
         .routes(routes!(appeals::detail))
         .routes(routes!(appeals::original))

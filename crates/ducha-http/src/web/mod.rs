@@ -12,6 +12,7 @@ mod cockpit;
 mod dispatch;
 mod evidence;
 mod form;
+mod hot;
 mod item;
 mod item_form;
 mod items;
@@ -254,7 +255,12 @@ fn appeals_routes() -> Router<AppState> {
         )
         .route("/public/track", get(public::track_form))
         .route("/public/track/{code}", get(public::track))
+        .route("/public/track/{code}/rate", post(public::rate))
         .route("/appeals", get(appeals::list))
+        .route("/appeals/hot", get(hot::list))
+        .route("/appeals/hot/{id}", get(hot::detail))
+        .route("/appeals/hot/{id}/item", post(hot::to_item))
+        .route("/appeals/hot/{id}/merge", post(hot::merge))
         // A static segment: axum matches it before `/appeals/{id}`.
         .route(
             "/appeals/import",

@@ -36,6 +36,8 @@ pub(crate) struct Mode {
     new: Option<String>,
     #[serde(default)]
     code: Option<String>,
+    #[serde(default)]
+    done: Option<String>,
 }
 
 /// What every public page knows: its language and text size.
@@ -112,6 +114,7 @@ struct IndexPage {
     v: View,
     path: &'static str,
     items: Vec<PublicItemView>,
+    hot: Vec<ducha_service::hot::PublicHot>,
 }
 
 impl Page for IndexPage {
@@ -123,12 +126,17 @@ impl Page for IndexPage {
 /// `GET /public`.
 pub(crate) async fn index(State(s): State<AppState>, Query(m): Query<Mode>) -> Response {
     let v = View::of(&m);
-    match s.services.public_items().await {
-        Ok(items) => cached(render(&IndexPage {
+    let items = match s.services.public_items().await {
+        Ok(items) => items,
+        Err(e) => return crate::AppError::from(e).into_response(),
+    };
+    match s.services.public_hot(ducha_service::now()).await {
+        Ok(hot) => cached(render(&IndexPage {
             lang: v.lang,
             v,
             path: "/public",
             items,
+            hot,
         })),
         Err(e) => crate::AppError::from(e).into_response(),
     }
@@ -327,11 +335,20 @@ struct TrackPage {
     error: Option<String>,
     fresh: bool,
     found: Option<TrackView>,
+    /// A toast key (`?done=rated`).
+    done: Option<&'static str>,
+    errs: Errs,
 }
 
 impl Page for TrackPage {
     fn lang(&self) -> Lang {
         self.lang
+    }
+}
+
+impl TrackPage {
+    fn answers(&self) -> [&'static str; 3] {
+        ["satisfied", "basic", "dissatisfied"]
     }
 }
 
@@ -356,6 +373,8 @@ pub(crate) async fn track_form(Query(m): Query<Mode>) -> Response {
         error: None,
         fresh: false,
         found: None,
+        done: None,
+        errs: Errs::default(),
     }))
 }
 
@@ -366,7 +385,7 @@ pub(crate) async fn track(
     Query(m): Query<Mode>,
 ) -> Response {
     let v = View::of(&m);
-    let mut page = TrackPage {
+    let page = TrackPage {
         lang: v.lang,
         v,
         path: format!("/public/track/{code}"),
@@ -374,17 +393,76 @@ pub(crate) async fn track(
         error: None,
         fresh: m.new.as_deref() == Some("1"),
         found: None,
+        done: (m.done.as_deref() == Some("rated")).then_some("hot.thanks"),
+        errs: Errs::default(),
     };
-    match s.services.track_appeal(&code).await {
+    track_page(&s, page, &code, StatusCode::OK).await
+}
+
+async fn track_page(s: &AppState, mut page: TrackPage, code: &str, status: StatusCode) -> Response {
+    let v = page.v;
+    match s.services.track_appeal(code).await {
         Ok(t) => {
             page.found = Some(t);
-            render(&page)
+            (status, render(&page)).into_response()
         }
         Err(ServiceError::Invalid(e)) => {
             page.error =
                 e.0.first()
                     .map(|f| ducha_domain::i18n::field_message(f, v.lang));
             (StatusCode::NOT_FOUND, render(&page)).into_response()
+        }
+        Err(e) => crate::AppError::from(e).into_response(),
+    }
+}
+
+/// `POST /public/track/{code}/rate`: the submitter's satisfaction once the item closed
+/// (same-origin form, no cookie); the page again with thanks, or with the refusal.
+pub(crate) async fn rate(
+    State(s): State<AppState>,
+    Path(code): Path<String>,
+    Query(m): Query<Mode>,
+    req: Request,
+) -> Response {
+    let v = View::of(&m);
+    let (parts, body) = req.into_parts();
+    if !crate::auth::same_origin(&parts) {
+        return crate::AppError::Csrf.into_response();
+    }
+    let Ok(body) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return crate::AppError::TooLarge.into_response();
+    };
+    let f = super::form::Fields::parse(&body);
+    let input = ducha_service::hot::SatisfactionInput {
+        answer: f.get("answer").to_string(),
+        comment: f.get("comment").to_string(),
+    };
+    let safe: String = code
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .take(32)
+        .collect();
+    match s
+        .services
+        .rate_appeal(&code, &input, ducha_service::now())
+        .await
+    {
+        Ok(()) => {
+            Redirect::to(&v.href(&format!("/public/track/{safe}?done=rated"))).into_response()
+        }
+        Err(ServiceError::Invalid(e)) => {
+            let page = TrackPage {
+                lang: v.lang,
+                v,
+                path: format!("/public/track/{safe}"),
+                code: safe.clone(),
+                error: None,
+                fresh: false,
+                found: None,
+                done: None,
+                errs: Errs::from_validation(&e, v.lang),
+            };
+            track_page(&s, page, &safe, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => crate::AppError::from(e).into_response(),
     }

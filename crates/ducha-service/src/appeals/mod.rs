@@ -81,10 +81,17 @@ pub struct StoredAppeal {
 }
 
 /// Called by the public form and the 12345 import after their appeals are committed: the
-/// place where derived work on new appeals hooks in (the hot-issue clustering). It must not
-/// fail the submission: the appeal is stored already.
+/// hot-issue clustering looks at once on this node (it clusters them now if this node holds
+/// the clustering's lease; otherwise the holder finds them within `[service.hot] poll_ms`). It
+/// must not fail the submission: the appeal is stored already.
 pub async fn on_stored(services: &Services, stored: &[StoredAppeal], now: DateTime<Utc>) {
-    let _ = (services, stored, now);
+    let _ = now;
+    if stored.is_empty() {
+        return;
+    }
+    if let Err(e) = services.hot_catch_up().await {
+        tracing::warn!(error = %e, "hot issues: cannot cluster new appeals now");
+    }
 }
 
 impl Services {

@@ -35,6 +35,10 @@ pub struct TrackView {
     pub text: String,
     /// The public item it is handled through, once linked (and public).
     pub item: Option<PublicItemView>,
+    /// The item closed and the submitter has not yet said how satisfied they are.
+    pub ask_rating: bool,
+    /// What the submitter answered (`satisfied`, `basic`, `dissatisfied`).
+    pub rated: Option<String>,
 }
 
 /// A dated step of a public item.
@@ -151,7 +155,15 @@ impl Services {
             Some(id) => self.public_item(id).await.ok(),
             None => None,
         };
+        let rated = match &item {
+            Some(i) if i.state == ItemState::Closed => self.store.satisfaction_of(a.id).await?,
+            _ => None,
+        };
+        let ask_rating =
+            rated.is_none() && item.as_ref().is_some_and(|i| i.state == ItemState::Closed);
         Ok(TrackView {
+            ask_rating,
+            rated,
             code: code.grouped(),
             state: a.state,
             category: a.category,

@@ -153,7 +153,10 @@ impl Services {
         self.views(rows).await
     }
 
-    async fn views(&self, rows: Vec<CitizenAppealRow>) -> ServiceResult<Vec<AppealView>> {
+    pub(crate) async fn views(
+        &self,
+        rows: Vec<CitizenAppealRow>,
+    ) -> ServiceResult<Vec<AppealView>> {
         let mut ids: Vec<i64> = rows.iter().map(|a| a.unit_id).collect();
         ids.sort_unstable();
         ids.dedup();

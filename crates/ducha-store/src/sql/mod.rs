@@ -26,6 +26,7 @@ mod clock;
 #[doc(hidden)]
 pub mod cockpit;
 mod evidence;
+pub mod hot;
 #[doc(hidden)]
 pub mod joint;
 #[doc(hidden)]
@@ -357,6 +358,7 @@ macro_rules! impl_sql_store {
             $crate::__sql_ledger!($store, $db);
             $crate::__sql_cockpit!($store, $db);
             $crate::__sql_bulletins!($store, $db);
+            $crate::__sql_hot!($store, $db);
             $crate::__sql_security!($store, $db);
             $crate::__sql_auth!($store, $db);
             $crate::__sql_ops!($store, $db);

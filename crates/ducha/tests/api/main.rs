@@ -61,6 +61,7 @@ mod dispatch_pages;
 mod evidence;
 mod fixes;
 mod hardening;
+mod hot;
 mod item_pages;
 mod joint;
 mod ledger;

@@ -1,0 +1,99 @@
+//! A hot issue as the office handles it: its states, the submitters' satisfaction, and the
+//! rules that place it on the org tree.
+
+use crate::org::str_enum;
+
+str_enum!(
+    /// Where a hot issue is in its life.
+    HotIssueState {
+        /// 待处理 — found, nothing decided yet.
+        Open = "open",
+        /// 已转督办 — an item was made of it.
+        Item = "item",
+        /// 已并入事项 — merged into an existing item.
+        Merged = "merged",
+        /// 已合并 — joined into an older hot issue when an appeal bridged the two.
+        Absorbed = "absorbed",
+        /// 反弹回潮 — the complaint came back within the months after its item closed.
+        Returned = "returned",
+    }
+);
+
+impl HotIssueState {
+    /// Whether the office may still make an item of it or merge it into one.
+    pub fn can_link(self) -> bool {
+        matches!(self, HotIssueState::Open | HotIssueState::Returned)
+    }
+}
+
+str_enum!(
+    /// A submitter's satisfaction with how the item that handled the appeal ended.
+    Satisfaction {
+        /// 满意.
+        Satisfied = "satisfied",
+        /// 基本满意.
+        Basic = "basic",
+        /// 不满意.
+        Dissatisfied = "dissatisfied",
+    }
+);
+
+/// The deepest unit path both `a` and `b` lie under (`/1/5/` for `/1/5/9/` and `/1/5/12/`).
+pub fn common_path(a: &str, b: &str) -> String {
+    let mut out = String::from("/");
+    for (x, y) in a
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .zip(b.split('/').filter(|s| !s.is_empty()))
+    {
+        if x != y {
+            break;
+        }
+        out.push_str(x);
+        out.push('/');
+    }
+    out
+}
+
+/// The unit ids of a path from the root down, as the clusterer takes a place.
+pub fn place_of(path: &str) -> Vec<u64> {
+    path.split('/').filter_map(|s| s.parse().ok()).collect()
+}
+
+/// A short title for an item made of a hot issue: the start of its first text, cut at the
+/// first sentence end or at `max` characters.
+pub fn title_from(text: &str, max: usize) -> String {
+    let end = text
+        .char_indices()
+        .find(|(_, c)| matches!(c, '。' | '！' | '？' | '!' | '?' | '\n'))
+        .map_or(text.len(), |(i, _)| i);
+    let first = text[..end].trim();
+    first.chars().take(max).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn common_paths_stop_at_the_first_difference() {
+        for (a, b, want) in [
+            ("/1/5/9/", "/1/5/12/", "/1/5/"),
+            ("/1/5/", "/1/5/12/", "/1/5/"),
+            ("/1/5/", "/1/5/", "/1/5/"),
+            ("/1/50/", "/1/5/", "/1/"),
+            ("/2/", "/1/", "/"),
+        ] {
+            assert_eq!(common_path(a, b), want, "{a} {b}");
+        }
+        assert_eq!(place_of("/1/5/12/"), vec![1, 5, 12]);
+    }
+
+    #[test]
+    fn titles_take_the_first_sentence() {
+        assert_eq!(title_from("楼道灯坏了。没人修", 30), "楼道灯坏了");
+        assert_eq!(title_from("一二三四五六", 4), "一二三四");
+        assert_eq!(title_from("", 4), "");
+        assert!(HotIssueState::Returned.can_link() && !HotIssueState::Item.can_link());
+    }
+}
