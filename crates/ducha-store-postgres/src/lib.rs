@@ -1,13 +1,25 @@
-//! The PostgreSQL backend, for several stateless app nodes on one database.
+//! The PostgreSQL backend, for several stateless app nodes on one database. Reads use a
+//! pool; commits go to a node's writers, which group them into shared transactions (see
+//! [`writer`]).
 
-use ducha_domain::chain::HashAlgo;
+mod writer;
+
+pub use writer::MAX_BATCH;
+
 use ducha_store::StoreError;
-
-/// The chain head this process committed last, shared by clones of the store.
-type ChainCache = std::sync::Arc<std::sync::Mutex<Option<(i64, String, HashAlgo)>>>;
 use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+use tokio::sync::{mpsc, oneshot};
+
+/// The chain head this process committed last, shared by clones of the store.
+type ChainCache = Arc<std::sync::Mutex<Option<(i64, String, ducha_domain::chain::HashAlgo)>>>;
+
+/// Writer connections per node by default: while one batch waits for its commit to reach
+/// the disk, the next one writes its rows.
+pub const DEFAULT_WRITERS: usize = 2;
 
 /// The migrations this binary carries.
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -16,24 +28,76 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 #[derive(Debug, Clone)]
 pub struct PgStore {
     pool: PgPool,
+    /// The writers' queue; `None` with no writers: each commit its own transaction.
+    commits: Option<mpsc::UnboundedSender<writer::Job>>,
+    /// Without writers, the chain head this process committed last.
     chain: ChainCache,
+    /// Commits sent to the writers and not yet answered.
+    pending: Arc<AtomicUsize>,
 }
 
 impl PgStore {
-    /// Connects to `url` and runs pending migrations.
+    /// Connects to `url` and runs pending migrations, with [`DEFAULT_WRITERS`] writers.
     pub async fn open(url: &str, max_connections: u32) -> Result<Self, StoreError> {
+        Self::open_with(url, max_connections, DEFAULT_WRITERS).await
+    }
+
+    /// Connects to `url` and runs pending migrations: a pool of `max_connections` for reads
+    /// and other work, and `writers` connections more for the group commits. With no writers
+    /// each commit is a transaction of its own on the pool, as before group commit: they all
+    /// queue on the chain head's lock, one commit at a time (kept to measure against).
+    pub async fn open_with(
+        url: &str,
+        max_connections: u32,
+        writers: usize,
+    ) -> Result<Self, StoreError> {
         let pool = PgPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(Duration::from_secs(30))
             .connect(url)
             .await
             .map_err(ducha_store::sql::err)?;
+        let pending = Arc::new(AtomicUsize::new(0));
+        let commits = if writers == 0 {
+            None
+        } else {
+            let opts = pool.connect_options().as_ref().clone();
+            Some(
+                writer::spawn(opts, writers, pending.clone())
+                    .map_err(|e| StoreError::Other(Box::new(e)))?,
+            )
+        };
         let store = Self {
             pool,
+            commits,
             chain: ChainCache::default(),
+            pending,
         };
         store.migrate().await?;
         Ok(store)
+    }
+
+    /// Waits (at most `patience`) until every commit handed to the writers is answered, then
+    /// closes the connections. Returns whether the writers were idle in time.
+    pub async fn close(&self, patience: Duration) -> bool {
+        let start = Instant::now();
+        let idle = loop {
+            if self.pending.load(Ordering::Acquire) == 0 {
+                break true;
+            }
+            if start.elapsed() >= patience {
+                break false;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        };
+        let left = patience.saturating_sub(start.elapsed());
+        idle && tokio::time::timeout(left, self.pool.close()).await.is_ok()
+    }
+
+    /// Commits handed to the writers and not yet answered (for tests that need a batch to
+    /// have formed).
+    pub fn pending_commits(&self) -> usize {
+        self.pending.load(Ordering::Acquire)
     }
 
     /// The newest migration this build knows (a database at a higher version was written by a
@@ -109,6 +173,32 @@ impl PgStore {
         change: ducha_store::Change,
     ) -> Result<ducha_store::Committed, StoreError> {
         let started = Instant::now();
+        let Some(commits) = &self.commits else {
+            let done = self.commit_alone(change).await;
+            metrics::histogram!(ducha_store::COMMIT_SECONDS, "backend" => "postgres")
+                .record(started.elapsed().as_secs_f64());
+            return done;
+        };
+        let (reply, answer) = oneshot::channel();
+        let stopped = || StoreError::Other("the PostgreSQL writers have stopped".into());
+        metrics::gauge!(writer::QUEUE_DEPTH).increment(1.0);
+        self.pending.fetch_add(1, Ordering::AcqRel);
+        if commits.send(writer::Job { change, reply }).is_err() {
+            metrics::gauge!(writer::QUEUE_DEPTH).decrement(1.0);
+            self.pending.fetch_sub(1, Ordering::AcqRel);
+            return Err(stopped());
+        }
+        let done = answer.await.map_err(|_| stopped())?;
+        metrics::histogram!(ducha_store::COMMIT_SECONDS, "backend" => "postgres")
+            .record(started.elapsed().as_secs_f64());
+        done
+    }
+
+    /// One commit in a transaction of its own, with the chain head cached from the last.
+    async fn commit_alone(
+        &self,
+        change: ducha_store::Change,
+    ) -> Result<ducha_store::Committed, StoreError> {
         let cached = self.chain.lock().map(|c| c.clone()).unwrap_or(None);
         let mut tx = self.pool.begin().await.map_err(ducha_store::sql::err)?;
         let (done, algo) = __ducha_sql::apply_change(&mut tx, change, cached).await?;
@@ -116,8 +206,6 @@ impl PgStore {
         if let Ok(mut c) = self.chain.lock() {
             *c = Some((done.event.seq, done.event.hash.clone(), algo));
         }
-        metrics::histogram!(ducha_store::COMMIT_SECONDS, "backend" => "postgres")
-            .record(started.elapsed().as_secs_f64());
         Ok(done)
     }
 

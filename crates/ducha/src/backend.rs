@@ -38,7 +38,7 @@ impl Backend {
         let url = db.url.as_str();
         let redacted = crate::config::redact(url);
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let s = PgStore::open(url, db.max_connections)
+            let s = PgStore::open_with(url, db.max_connections, db.writers)
                 .await
                 .with_context(|| format!("cannot open {redacted}"))?;
             Ok(Backend::Postgres(s))
@@ -81,16 +81,14 @@ impl Backend {
         Ok(self.store().init_chain(algo).await?)
     }
 
-    /// Flushes and closes the database at the end of a process: the SQLite writer's queued
-    /// commits are committed first (waiting at most `patience`); returns whether they were.
+    /// Flushes and closes the database at the end of a process: the writers' queued commits
+    /// are committed first (waiting at most `patience`); returns whether they were.
     pub async fn close(&self, patience: std::time::Duration) -> bool {
         match self {
             Backend::Sqlite(s) => s.close(patience).await,
             // Bounded: a request still holding a connection after the drain must not keep the
             // process from exiting.
-            Backend::Postgres(s) => tokio::time::timeout(patience, s.raw_pool().close())
-                .await
-                .is_ok(),
+            Backend::Postgres(s) => s.close(patience).await,
         }
     }
 

@@ -73,6 +73,9 @@ pub struct DatabaseConfig {
     pub url: String,
     /// Connections per node (PostgreSQL).
     pub max_connections: u32,
+    /// PostgreSQL: connections per node that commit writes in shared transactions (group
+    /// commit), on top of `max_connections`; 0 commits each request in its own transaction.
+    pub writers: usize,
     /// SQLite commit durability: `normal` (survives a killed process) or `full` (survives
     /// power loss).
     pub sqlite_durability: String,
@@ -83,6 +86,7 @@ impl Default for DatabaseConfig {
         Self {
             url: "sqlite://data/ducha.db".into(),
             max_connections: 16,
+            writers: ducha_store_postgres::DEFAULT_WRITERS,
             sqlite_durability: "normal".into(),
         }
     }
@@ -109,6 +113,7 @@ impl std::fmt::Debug for DatabaseConfig {
         f.debug_struct("DatabaseConfig")
             .field("url", &redact(&self.url))
             .field("max_connections", &self.max_connections)
+            .field("writers", &self.writers)
             .field("sqlite_durability", &self.sqlite_durability)
             .finish()
     }
@@ -368,6 +373,9 @@ pub const EXAMPLE: &str = r#"# ducha configuration. Every key is optional; shown
 url = "sqlite://data/ducha.db"
 # Connections per node (PostgreSQL)
 max_connections = 16
+# PostgreSQL: connections per node more that commit writes together (group commit); 0 = one
+# transaction per request
+writers = 2
 # SQLite commit durability: "normal" survives a killed process, "full" also power loss
 sqlite_durability = "normal"
 

@@ -654,6 +654,28 @@ macro_rules! __sql_writes {
         change: Change,
         cached: Option<(i64, String, HashAlgo)>,
     ) -> StoreResult<(Committed, HashAlgo)> {
+        let prepared = prepare_change(tx, change).await?;
+        let (rec, algo) = append_event(tx, &prepared.event, cached).await?;
+        let committed = finish_change(tx, prepared, rec).await?;
+        Ok((committed, algo))
+    }
+
+    /// A change whose rows are written and whose event is ready to be chained.
+    pub(super) struct Prepared {
+        /// The ids of the rows inserted, in the change's order.
+        pub ids: Vec<i64>,
+        /// The event, with the ids in its payload.
+        pub event: EventDraft,
+        /// Derived analytics rows, written after the event (they follow the events' order).
+        derived: Vec<Update>,
+        /// Findings, which cite the event.
+        findings: Vec<Insert>,
+    }
+
+    /// The first half of [`apply_change`]: writes the change's own rows (every check of the
+    /// change itself runs here) and returns its event, not yet chained. Touches no chain row,
+    /// so a group commit runs this for many changes before it claims the chain head once.
+    pub(super) async fn prepare_change(tx: &mut Tx, change: Change) -> StoreResult<Prepared> {
         let Change { updates, inserts, mut event } = change;
         // Item light roll-ups run last, when the change's assignments are written.
         let (roll_ups, updates): (Vec<_>, Vec<_>) =
@@ -681,7 +703,17 @@ macro_rules! __sql_writes {
         if !ids.is_empty() && event.payload.is_object() {
             event.payload["ids"] = serde_json::json!(ids);
         }
-        let (rec, algo) = append_event(tx, &event, cached).await?;
+        Ok(Prepared { ids, event, derived, findings })
+    }
+
+    /// The second half of [`apply_change`], once the event is chained as `rec` (and the
+    /// chain head's lock is held): the derived rows and the findings that cite the event.
+    pub(super) async fn finish_change(
+        tx: &mut Tx,
+        prepared: Prepared,
+        rec: EventRecord,
+    ) -> StoreResult<Committed> {
+        let Prepared { ids, mut event, derived, findings } = prepared;
         for u in &derived {
             apply_update(tx, u, &mut event).await?;
         }
@@ -690,7 +722,7 @@ macro_rules! __sql_writes {
                 insert_finding(tx, f, rec.seq, None).await?;
             }
         }
-        Ok((Committed { ids, event: rec }, algo))
+        Ok(Committed { ids, event: rec })
     }
 
     #[async_trait]

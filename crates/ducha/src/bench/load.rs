@@ -39,13 +39,17 @@ async fn start_server(services: &Services) -> anyhow::Result<String> {
 }
 
 /// Sends `args.reports` progress reports from `args.concurrency` clients; each client owns a
-/// disjoint set of assignments, as units report on their own work.
+/// disjoint set of assignments, as units report on their own work. With several nodes, each
+/// serves its own port and client `w` sends to node `w mod nodes`.
 pub async fn reports(
-    services: &Services,
+    nodes: &[Services],
     city: &City,
     args: &BenchArgs,
 ) -> anyhow::Result<Throughput> {
-    let base = start_server(services).await?;
+    let mut bases = Vec::with_capacity(nodes.len());
+    for services in nodes {
+        bases.push(start_server(services).await?);
+    }
     ducha_notify::install_crypto();
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(args.concurrency)
@@ -56,7 +60,8 @@ pub async fn reports(
     let start = Instant::now();
     let mut tasks = Vec::new();
     for w in 0..args.concurrency {
-        let (client, base, work) = (client.clone(), base.clone(), work.clone());
+        let base = bases[w % bases.len()].clone();
+        let (client, work) = (client.clone(), work.clone());
         tasks.push(tokio::spawn(async move {
             let mine: Vec<&(i64, String)> = work.iter().skip(w).step_by(step).collect();
             let mut lat = Vec::with_capacity(per_client);

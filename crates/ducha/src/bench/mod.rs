@@ -106,9 +106,17 @@ pub struct BenchArgs {
     /// The assessment period to rank.
     #[arg(long, default_value = "2026-Q3")]
     pub period: String,
-    /// Province benchmark: PostgreSQL only (with `--pg`).
+    /// PostgreSQL only (with `--pg`): the report benchmark and the province benchmark.
     #[arg(long)]
     pub skip_sqlite: bool,
+    /// PostgreSQL: app nodes on the same database for the report submissions (each its own
+    /// connections, writers and HTTP server in this process; the clients take turns).
+    #[arg(long, default_value_t = 1)]
+    pub nodes: usize,
+    /// PostgreSQL: group-commit writers per node (default: the configured `writers`; 0 = one
+    /// transaction per request, as before group commit).
+    #[arg(long)]
+    pub pg_writers: Option<usize>,
     /// Province benchmark: measure on this database, loaded by an earlier run with the same
     /// sizes (the province is generated again in memory, not written), instead of loading.
     #[arg(long)]
@@ -188,33 +196,38 @@ pub async fn run(cfg: Config, args: BenchArgs) -> anyhow::Result<()> {
         return province::run(cfg, args).await;
     }
     let mut all = Vec::new();
-    std::fs::create_dir_all(&args.data_dir)?;
-    let file = args.data_dir.join("bench.db");
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+    if !(args.skip_sqlite && args.pg.is_some()) {
+        std::fs::create_dir_all(&args.data_dir)?;
+        let file = args.data_dir.join("bench.db");
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+        }
+        let mut db = cfg.database.clone();
+        db.url = format!("sqlite://{}", file.display());
+        let settings = format!(
+            "WAL, synchronous={}, 1 writer + readers",
+            db.sqlite_durability
+        );
+        let backend = Backend::open(&db).await?;
+        all.push(one("sqlite", settings, &[backend], &cfg, &args).await?);
     }
-    let mut db = cfg.database.clone();
-    db.url = format!("sqlite://{}", file.display());
-    let settings = format!(
-        "WAL, synchronous={}, 1 writer + readers",
-        db.sqlite_durability
-    );
-    all.push(one("sqlite", settings, &Backend::open(&db).await?, &cfg, &args).await?);
     if let Some(url) = &args.pg {
         let fresh = city::fresh_pg_database(url).await?;
         let mut db = cfg.database.clone();
         db.url = fresh;
-        let settings = format!("{} connections per node", db.max_connections);
-        all.push(
-            one(
-                "postgres",
-                settings,
-                &Backend::open(&db).await?,
-                &cfg,
-                &args,
-            )
-            .await?,
+        if let Some(w) = args.pg_writers {
+            db.writers = w;
+        }
+        let nodes = args.nodes.max(1);
+        let settings = format!(
+            "{nodes} node(s), {} connections + {} group-commit writers per node",
+            db.max_connections, db.writers
         );
+        let mut backends = Vec::with_capacity(nodes);
+        for _ in 0..nodes {
+            backends.push(Backend::open(&db).await?);
+        }
+        all.push(one("postgres", settings, &backends, &cfg, &args).await?);
     }
     let json = serde_json::to_string_pretty(&all)?;
     if let Some(path) = &args.json {
@@ -272,13 +285,16 @@ fn print_table(all: &[Results]) {
     });
 }
 
+/// Measures one backend; `nodes` are app nodes on one database (the first builds the city and
+/// serves the other phases; the report clients take turns over all of them).
 async fn one(
     name: &'static str,
     settings: String,
-    backend: &Backend,
+    nodes: &[Backend],
     cfg: &Config,
     args: &BenchArgs,
 ) -> anyhow::Result<Results> {
+    let backend = nodes.first().context("no node")?;
     backend.init_chain(&cfg.audit.hash).await?;
     // The benchmark's clients log in with passwords only, many times over: the second factor
     // and the session limit (which have their own tests) are off here.
@@ -287,6 +303,9 @@ async fn one(
     cfg.service.auth.max_sessions_per_user = 0;
     let cfg = &cfg;
     let services = crate::serve::services(backend, cfg);
+    let all_services: Vec<_> = std::iter::once(services.clone())
+        .chain(nodes[1..].iter().map(|b| crate::serve::services(b, cfg)))
+        .collect();
     // Five phases: the city, reports, the item list, pages, raw inserts.
     let p = crate::progress::Progress::new("bench", 5);
     p.phase("city");
@@ -296,7 +315,7 @@ async fn one(
     p.println(&format!("[{name}] {}", city.stats));
     p.inc(1);
     p.phase("reports");
-    let reports = load::reports(&services, &city, args).await?;
+    let reports = load::reports(&all_services, &city, args).await?;
     p.inc(1);
     p.println(&format!(
         "[{name}] reports through the API at concurrency {}: {:.0}/s, p50 {:.1} ms, p99 {:.1} ms, errors {}",

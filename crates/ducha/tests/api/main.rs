@@ -36,6 +36,10 @@
 //!   others within the poll, evidence uploaded through one downloads through another, one
 //!   sequence of checkpoints, and a real `ducha serve` stopped by SIGTERM hands its job lease
 //!   to the next node at once;
+//! - `chain_writes`: two nodes reporting at once make one chain that verifies, every
+//!   acknowledged report stored once; on PostgreSQL commits share transactions (group commit),
+//!   a request failing its own check fails alone inside its batch, and a writer connection
+//!   killed mid-batch loses exactly that batch;
 //! - `scheduler` (PostgreSQL only): two real `ducha serve` processes with the scheduler on, run
 //!   through simulated days, one killed midway; every notice reaches each robot exactly once.
 
@@ -53,6 +57,7 @@ mod auth;
 mod backup;
 mod bad_input;
 mod bulletins;
+mod chain_writes;
 mod clock;
 mod cockpit;
 mod delivery;
