@@ -98,6 +98,7 @@ async fn cockpit_figures_are_the_registers(app: &TestApp) {
                 password: PASSWORD.into(),
                 phone: String::new(),
                 email: String::new(),
+                position: "副县长".into(),
             },
             ducha_service::now(),
         )
