@@ -114,7 +114,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/items/import/template", get(ledger::template))
         .route("/items/import/jobs/{id}", get(ledger::job_page))
-        .route("/items/import/jobs/{id}/report.xlsx", get(ledger::report_xlsx))
+        .route(
+            "/items/import/jobs/{id}/report.xlsx",
+            get(ledger::report_xlsx),
+        )
         .route("/items/{id}", get(item::page))
         .route("/inbox", get(clock::inbox))
         .route("/inbox/read", post(clock::read_all))

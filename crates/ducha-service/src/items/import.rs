@@ -4,9 +4,9 @@
 //! dispatch), so its events and its chain of assignments are the ones the forms would make.
 
 use super::{AssignmentInput, DispatchInput};
+use crate::Services;
 use crate::error::{ServiceError, ServiceResult, ensure};
 use crate::sheet::{SheetError, read_workbook};
-use crate::Services;
 use chrono::{DateTime, Utc};
 use ducha_domain::ValidationErrors;
 use ducha_domain::chain::hex;

@@ -139,7 +139,9 @@ fn rule(method: &str, path: &str) -> Option<&'static [Role]> {
         ],
         ("post", "/units" | "/users" | "/users/{id}/password") => &[SystemAdmin],
         ("post", "/users/{id}/unlock" | "/users/{id}/twofactor/reset") => &[SecurityAdmin],
-        ("post", "/users/{id}/active" | "/users/{id}/roles") => &[SystemAdmin],
+        ("post", "/users/{id}/active" | "/users/{id}/roles" | "/users/{id}/position") => {
+            &[SystemAdmin]
+        }
         // One's own API tokens (the security admin also revokes others'); none is seeded.
         ("get", "/tokens") | ("delete", "/tokens/{id}") => EVERYONE,
         ("get", "/security-log") => &[AuditAdmin],
@@ -169,6 +171,12 @@ fn rule(method: &str, path: &str) -> Option<&'static [Role]> {
         ("get", "/appeals/{id}") => READERS,
         ("get", "/appeals/{id}/original") => &[Supervisor, Liaison, UnitHead],
         ("get" | "post", "/appeals/sources") | ("post", "/appeals/import") => &[Supervisor],
+        // Hot issues: read by the office and the leaders, made items of by the office.
+        ("get", "/appeals/hot" | "/appeals/hot/{id}") => OFFICE,
+        ("post", "/appeals/hot/{id}/item" | "/appeals/hot/{id}/merge") => &[Supervisor],
+        // The leader's dashboard and the ledger import.
+        ("get", "/cockpit") => OFFICE,
+        ("post", "/items/import") => &[Supervisor],
         _ => return None,
     };
     Some(who)
@@ -769,7 +777,8 @@ fn web_rule(path: &str) -> Option<Page> {
         | "/public/items/{id}"
         | "/public/appeal"
         | "/public/track"
-        | "/public/track/{code}" => return Some(Page::Public),
+        | "/public/track/{code}"
+        | "/public/track/{code}/rate" => return Some(Page::Public),
         p if p.starts_with("/static/") => return Some(Page::Public),
         "/"
         | "/items/{id}/{step}"
@@ -784,6 +793,7 @@ fn web_rule(path: &str) -> Option<Page> {
         | "/admin/users/{id}/password"
         | "/admin/users/{id}/unlock"
         | "/admin/users/{id}/active"
+        | "/admin/users/{id}/position"
         | "/security/users/{id}/unlock"
         | "/security/sessions/end"
         | "/security/tokens/{id}/revoke" => return Some(Page::Bounce),
@@ -792,7 +802,16 @@ fn web_rule(path: &str) -> Option<Page> {
         p if p.starts_with("/account/security") => EVERYONE,
         "/security" => &[SecurityAdmin],
         "/security-log" => &[AuditAdmin],
-        "/workbench/{list}" | "/items" | "/items/export.xlsx" => BUSINESS,
+        "/workbench/{list}" | "/items" | "/items/export.xlsx" | "/items/ledger.xlsx" => BUSINESS,
+        "/items/import"
+        | "/items/import/template"
+        | "/items/import/jobs/{id}"
+        | "/items/import/jobs/{id}/report.xlsx" => &[Supervisor],
+        "/cockpit" => OFFICE,
+        "/bulletins"
+        | "/bulletins/{id}"
+        | "/bulletins/{id}/bulletin.docx"
+        | "/bulletins/{id}/{action}" => OFFICE,
         "/items/new" | "/items/{id}/edit" | "/items/{id}/dispatch" => &[Supervisor],
         "/items/{id}" => READERS,
         p if p.starts_with("/assignments/") => UNITS,
@@ -813,6 +832,8 @@ fn web_rule(path: &str) -> Option<Page> {
         p if p.starts_with("/evidence/") => BUSINESS,
         p if p.starts_with("/proposals") => BUSINESS,
         "/appeals" => BUSINESS,
+        "/appeals/hot" | "/appeals/hot/{id}" => OFFICE,
+        "/appeals/hot/{id}/item" | "/appeals/hot/{id}/merge" => &[Supervisor],
         "/appeals/import" | "/appeals/mapping" => &[Supervisor],
         "/appeals/{id}" | "/appeals/{id}/photo" => READERS,
         "/appeals/{id}/original" => &[Supervisor, Liaison, UnitHead],
