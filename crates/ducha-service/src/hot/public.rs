@@ -82,7 +82,12 @@ impl Services {
             if h.state == HotIssueState::Absorbed {
                 continue;
             }
-            let place = match h.scope_path.split('/').filter(|s| !s.is_empty()).last() {
+            let place = match h
+                .scope_path
+                .split('/')
+                .filter(|s| !s.is_empty())
+                .next_back()
+            {
                 Some(u) => self
                     .store
                     .unit_names(&[u.parse().unwrap_or_default()])

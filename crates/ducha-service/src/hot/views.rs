@@ -186,7 +186,7 @@ impl Services {
             issue.samples.join("\n")
         );
         Ok(HotIssueDetail {
-            proposed_title: title_from(&first, 40),
+            proposed_title: title_from(&first, 30),
             proposed_description,
             appeals: self.views(appeals).await?,
             issue,
@@ -301,7 +301,7 @@ fn ensure_reader(actor: &Actor) -> ServiceResult<()> {
 fn scope_unit(path: &str) -> Option<i64> {
     path.split('/')
         .filter(|s| !s.is_empty())
-        .last()?
+        .next_back()?
         .parse()
         .ok()
 }
