@@ -299,9 +299,5 @@ fn ensure_reader(actor: &Actor) -> ServiceResult<()> {
 
 /// The unit a scope path ends with.
 fn scope_unit(path: &str) -> Option<i64> {
-    path.split('/')
-        .filter(|s| !s.is_empty())
-        .next_back()?
-        .parse()
-        .ok()
+    path.split('/').rfind(|s| !s.is_empty())?.parse().ok()
 }
