@@ -24,9 +24,6 @@ pub(crate) const HOT: &[(&str, &str, &str)] = &[
     ("hot_state.merged", "已并入事项", "Merged into an item"),
     ("hot_state.absorbed", "已合并", "Joined into another"),
     ("hot_state.returned", "反弹回潮", "Returned"),
-    ("satisfaction.satisfied", "满意", "Satisfied"),
-    ("satisfaction.basic", "基本满意", "Basically satisfied"),
-    ("satisfaction.dissatisfied", "不满意", "Dissatisfied"),
     // Refusals.
     (
         "hot.already_linked",
@@ -55,6 +52,7 @@ pub(crate) const HOT: &[(&str, &str, &str)] = &[
     ),
     // The office's pages.
     ("hot.title", "热点诉求", "Hot issues"),
+    ("hot.of_appeal", "查看所属热点诉求", "Its hot issue"),
     (
         "hot.lead",
         "相似的群众诉求自动归并为热点，按件数排列；可转为督办事项或并入已有事项。",

@@ -60,15 +60,45 @@ pub fn place_of(path: &str) -> Vec<u64> {
     path.split('/').filter_map(|s| s.parse().ok()).collect()
 }
 
-/// A short title for an item made of a hot issue: the start of its first text, cut at the
-/// first sentence end or at `max` characters.
+/// Openings that say nothing about the problem (您好, 我想反映一个情况 …).
+const OPENINGS: [&str; 8] = [
+    "您好",
+    "你好",
+    "反映一个情况",
+    "反映个情况",
+    "我想反映",
+    "我要反映",
+    "请问",
+    "麻烦",
+];
+
+/// A short title for an item made of a hot issue: the first clauses of its first text that
+/// say what is wrong (greetings and "I want to report" left out), at most `max` characters.
 pub fn title_from(text: &str, max: usize) -> String {
-    let end = text
-        .char_indices()
-        .find(|(_, c)| matches!(c, '。' | '！' | '？' | '!' | '?' | '\n'))
-        .map_or(text.len(), |(i, _)| i);
-    let first = text[..end].trim();
-    first.chars().take(max).collect()
+    let first = text
+        .split(['。', '！', '？', '!', '?', '\n'])
+        .find(|s| !s.trim().is_empty())
+        .unwrap_or_default();
+    let mut out = String::new();
+    for clause in first.split(['，', ',', '；', ';']).map(str::trim) {
+        if clause.is_empty()
+            || OPENINGS
+                .iter()
+                .any(|o| clause.contains(o) && clause.chars().count() < 10)
+        {
+            continue;
+        }
+        let add = if out.is_empty() {
+            clause.to_string()
+        } else {
+            format!("，{clause}")
+        };
+        if !out.is_empty() && out.chars().count() + add.chars().count() > max {
+            break;
+        }
+        out.push_str(&add);
+    }
+    out.chars().take(max).collect()
 }
 
 #[cfg(test)]
@@ -93,6 +123,13 @@ mod tests {
     fn titles_take_the_first_sentence() {
         assert_eq!(title_from("楼道灯坏了。没人修", 30), "楼道灯坏了");
         assert_eq!(title_from("一二三四五六", 4), "一二三四");
+        assert_eq!(
+            title_from(
+                "您好，我想反映一个情况，清华小区电梯坏了好几个月，上下楼太难了。",
+                16
+            ),
+            "清华小区电梯坏了好几个月"
+        );
         assert_eq!(title_from("", 4), "");
         assert!(HotIssueState::Returned.can_link() && !HotIssueState::Item.can_link());
     }

@@ -68,6 +68,7 @@ fn same<T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug>(
 fn every_enum_lists_the_names_the_api_speaks() {
     use ducha_domain::appeals::{AppealCategory, AppealSource, AppealState};
     use ducha_domain::assignment::{AssignmentRole, AssignmentState};
+    use ducha_domain::hot::issue::HotIssueState;
     use ducha_domain::item::{Category, ItemState, Priority, Source};
     use ducha_domain::light::{Light, LightReason};
     use ducha_domain::notice::{NoticeCause, NoticeLevel, NoticeState};
@@ -81,6 +82,7 @@ fn every_enum_lists_the_names_the_api_speaks() {
         same(&doc, "AppealCategory", AppealCategory::ALL),
         same(&doc, "AppealSource", AppealSource::ALL),
         same(&doc, "AppealState", AppealState::ALL),
+        same(&doc, "HotIssueState", HotIssueState::ALL),
         same(&doc, "AssignmentRole", AssignmentRole::ALL),
         same(&doc, "AssignmentState", AssignmentState::ALL),
         same(&doc, "Category", Category::ALL),

@@ -59,6 +59,8 @@ pub struct AppealDetail {
     pub appeal: AppealView,
     /// The reader calls back: may see the original text and contact.
     pub may_unmask: bool,
+    /// The hot issue it joined, for a reader of hot issues.
+    pub hot_id: Option<i64>,
 }
 
 /// The original text and contact, for a role that calls back.
@@ -201,8 +203,19 @@ impl Services {
     pub async fn appeal_detail(&self, actor: &Actor, id: i64) -> ServiceResult<AppealDetail> {
         let a = self.visible_appeal(actor, id).await?;
         let may_unmask = self.calls_back(actor, &a).await?;
+        let hot_id = if actor.has(ducha_domain::org::Role::Supervisor)
+            || actor.has(ducha_domain::org::Role::Leader)
+        {
+            self.store.hot_issue_of_appeal(a.id).await?.map(|h| h.id)
+        } else {
+            None
+        };
         let appeal = self.views(vec![a]).await?.remove(0);
-        Ok(AppealDetail { appeal, may_unmask })
+        Ok(AppealDetail {
+            appeal,
+            may_unmask,
+            hot_id,
+        })
     }
 
     /// The original text and contact, for a role that calls back; recorded in the security

@@ -82,7 +82,7 @@ impl Services {
             if h.state == HotIssueState::Absorbed {
                 continue;
             }
-            let place = match h.scope_path.split('/').filter(|s| !s.is_empty()).last() {
+            let place = match h.scope_path.split('/').rfind(|s| !s.is_empty()) {
                 Some(u) => self
                     .store
                     .unit_names(&[u.parse().unwrap_or_default()])

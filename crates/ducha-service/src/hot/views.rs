@@ -186,7 +186,7 @@ impl Services {
             issue.samples.join("\n")
         );
         Ok(HotIssueDetail {
-            proposed_title: title_from(&first, 40),
+            proposed_title: title_from(&first, 30),
             proposed_description,
             appeals: self.views(appeals).await?,
             issue,
@@ -299,9 +299,5 @@ fn ensure_reader(actor: &Actor) -> ServiceResult<()> {
 
 /// The unit a scope path ends with.
 fn scope_unit(path: &str) -> Option<i64> {
-    path.split('/')
-        .filter(|s| !s.is_empty())
-        .last()?
-        .parse()
-        .ok()
+    path.split('/').rfind(|s| !s.is_empty())?.parse().ok()
 }

@@ -8,6 +8,7 @@
 mod appeals;
 mod asks;
 mod behave;
+mod hot;
 mod items;
 mod joint;
 mod names;
@@ -417,7 +418,12 @@ pub async fn seed(services: &Services, today: NaiveDate) -> anyhow::Result<Strin
     sim.plan_proposals();
     sim.run().await?;
     security::story(services, &org).await?;
-    let appeals = appeals::story(services, &org, today).await?;
+    // The 12345 orders of the earlier weeks, the office's work on their hot issues, then the
+    // latest orders.
+    let mut appeals = appeals::story(services, &org, today, true).await?;
+    hot::story(services, &org, today).await?;
+    appeals += appeals::story(services, &org, today, false).await?;
+    services.hot_release().await;
     let (events, _, _) = services.store.chain_head().await?;
     let count = |k: UnitKind| org.units.iter().filter(|u| u.kind == k).count();
     Ok(format!(

@@ -15,8 +15,33 @@ use std::fmt::Write as _;
 /// Work orders in the demo's export.
 const ORDERS: usize = 600;
 
-/// Imports the hotline's export as the city's supervisor; returns how many were imported.
-pub(crate) async fn story(s: &Services, org: &Org, today: NaiveDate) -> anyhow::Result<usize> {
+/// Days back the earlier export reaches: orders received at least this long ago were
+/// imported then, four weeks before the history's end, so that the office had time to act
+/// on the hot issues they formed (`hot.rs`).
+pub(crate) const EARLY_DAYS: u32 = 28;
+
+/// The working day the earlier export was imported on (the last one before the orders it
+/// holds end).
+pub(crate) fn early_day(s: &Services, today: NaiveDate) -> anyhow::Result<NaiveDate> {
+    let cal = s.calendar();
+    let mut day = today
+        .checked_sub_days(Days::new(u64::from(EARLY_DAYS) - 1))
+        .context("a date")?;
+    while !cal.is_working_day(day) {
+        day = day.pred_opt().context("a working day")?;
+    }
+    Ok(day)
+}
+
+/// Imports the hotline's export as the city's supervisor: the `early` part (orders received
+/// [`EARLY_DAYS`] or more days ago) on [`early_day`], the rest on the history's last working
+/// day; returns how many were imported.
+pub(crate) async fn story(
+    s: &Services,
+    org: &Org,
+    today: NaiveDate,
+    early: bool,
+) -> anyhow::Result<usize> {
     // The generator writes about the city's own districts and townships; a place the city
     // does not have goes to a township picked by its name, the same one every time.
     let names: Vec<&str> = org.units.iter().map(|u| u.name.as_str()).collect();
@@ -29,6 +54,9 @@ pub(crate) async fn story(s: &Services, org: &Org, today: NaiveDate) -> anyhow::
     anyhow::ensure!(!towns.is_empty(), "the demo city has townships");
     let mut csv = String::from("工单编号,受理时间,所属区县/街道,类别,诉求内容\n");
     for a in ducha_domain::hot::sample::generate(2026, ORDERS) {
+        if (a.id % 56 >= EARLY_DAYS) != early {
+            continue;
+        }
         let known = a.place.split('/').any(|p| names.contains(&p));
         let place = if known {
             a.place.replace('/', "")
@@ -62,7 +90,7 @@ pub(crate) async fn story(s: &Services, org: &Org, today: NaiveDate) -> anyhow::
     // Imported on the history's last working day, in the afternoon, like the rest of the
     // history (kept to office hours on working days).
     let cal = s.calendar();
-    let mut day = today;
+    let mut day = if early { early_day(s, today)? } else { today };
     while !cal.is_working_day(day) {
         day = day.pred_opt().context("a working day")?;
     }
