@@ -3,6 +3,9 @@
 //! complaint boilerplate every appeal shares left out, and the text cut into runs of letters,
 //! digits and Chinese characters at punctuation, spaces and emoji.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 /// (simplified, traditional) pairs of the common characters of complaints. Not a full
 /// conversion table: enough that a traditional-script appeal about a street lamp, a lift or a
 /// district reads like its simplified twin.
@@ -167,12 +170,18 @@ const TRADITIONAL: &[(char, char)] = &[
     ('戏', '戲'),
 ];
 
+/// The table by traditional character, for lookups in one step.
+fn to_simplified() -> &'static HashMap<char, char> {
+    static TABLE: OnceLock<HashMap<char, char>> = OnceLock::new();
+    TABLE.get_or_init(|| TRADITIONAL.iter().map(|&(s, t)| (t, s)).collect())
+}
+
 /// The simplified form of `c` when the table knows it.
 fn simplified(c: char) -> char {
-    TRADITIONAL
-        .iter()
-        .find(|&&(_, t)| t == c)
-        .map_or(c, |&(s, _)| s)
+    if c.is_ascii() {
+        return c;
+    }
+    to_simplified().get(&c).copied().unwrap_or(c)
 }
 
 /// `text` in traditional characters as far as the table goes (for test data).
@@ -380,17 +389,22 @@ const NOT_IN_NAMES: &str = "的了在是我们到把被从给很都要就也还�
 /// [`ADMIN`]). An appeal that names places is about another problem than an appeal that
 /// mentions none of them.
 pub fn place_anchors(runs: &[String]) -> Vec<([char; 2], u8)> {
+    static ENDINGS: OnceLock<Vec<(Vec<char>, u8)>> = OnceLock::new();
+    let endings = ENDINGS.get_or_init(|| {
+        PLACE_ENDINGS
+            .iter()
+            .map(|&(e, class)| (e.chars().collect(), class))
+            .collect()
+    });
     let mut out = Vec::new();
     for run in runs {
         let cs: Vec<char> = run.chars().collect();
         let mut i = 0;
         while i < cs.len() {
-            let found = PLACE_ENDINGS.iter().find(|(e, _)| {
-                let n = e.chars().count();
-                i + n <= cs.len() && e.chars().eq(cs[i..i + n].iter().copied())
-            });
+            let found = endings.iter().find(|(e, _)| cs[i..].starts_with(e));
             match found {
-                Some(&(ending, class)) => {
+                Some((ending, class)) => {
+                    let class = *class;
                     if i >= 2 {
                         let (a, b) = (cs[i - 2], cs[i - 1]);
                         let named = |c: char| !NOT_IN_NAMES.contains(c) && !c.is_ascii_digit();
@@ -398,7 +412,7 @@ pub fn place_anchors(runs: &[String]) -> Vec<([char; 2], u8)> {
                             out.push(([a, b], class));
                         }
                     }
-                    i += ending.chars().count();
+                    i += ending.len();
                 }
                 None => i += 1,
             }
@@ -501,12 +515,25 @@ const CONCEPTS: &[(&str, &[&str])] = &[
     ),
     (
         "road",
-        &["坑", "塌陷", "破损", "裂开", "颠", "路面", "沥青"],
+        &[
+            "坑",
+            "塌陷",
+            "破损",
+            "裂开",
+            "颠",
+            "路面",
+            "沥青",
+            "村道",
+            "水泥路",
+            "公路",
+            "压坏",
+        ],
     ),
     ("cover", &["井盖", "窨井盖"]),
     (
         "build",
-        &["施工", "打桩", "渣土车", "搅拌机", "通宵", "工地"],
+        // Not 工地: it ends a site's name, whatever the site's problem is.
+        &["施工", "打桩", "渣土车", "搅拌机", "通宵"],
     ),
     (
         "fumes",
@@ -521,7 +548,21 @@ const CONCEPTS: &[(&str, &[&str])] = &[
     ),
     ("fees", &["物业费", "收费", "涨", "停车费", "管理费"]),
     ("trees", &["树枝", "修剪", "行道树", "大枝"]),
-    ("river", &["排污", "河", "偷排", "发黑", "鱼都死"]),
+    // Not 河 alone: it is in many places' names (白河镇, 滨河公园, 下河村).
+    (
+        "river",
+        &[
+            "排污",
+            "河道",
+            "河水",
+            "小河",
+            "河沟",
+            "河里",
+            "偷排",
+            "发黑",
+            "鱼都死",
+        ],
+    ),
     (
         "farm",
         &["灌溉", "水渠", "沟渠", "提灌", "插秧", "栽秧", "庄稼"],
@@ -536,13 +577,30 @@ const CONCEPTS: &[(&str, &[&str])] = &[
     ("school", &["接送", "放学", "上下学", "家长", "学生"]),
 ];
 
+const _: () = assert!(CONCEPTS.len() <= 32, "concept sets are 32 bits");
+
 /// The concepts `runs` speak of, by name.
 pub fn concepts(runs: &[String]) -> Vec<&'static str> {
+    let found = concept_set(runs);
     CONCEPTS
         .iter()
-        .filter(|(_, words)| runs.iter().any(|r| words.iter().any(|w| r.contains(w))))
-        .map(|(name, _)| *name)
+        .enumerate()
+        .filter(|(i, _)| found & (1 << i) != 0)
+        .map(|(_, (name, _))| *name)
         .collect()
+}
+
+/// The concepts `runs` speak of, as a set of bits (bit `i` is the `i`-th concept).
+pub fn concept_set(runs: &[String]) -> u32 {
+    // One text with the runs apart, so that each word is looked for once.
+    let text = runs.join("\u{1}");
+    let mut found = 0u32;
+    for (i, (_, words)) in CONCEPTS.iter().enumerate() {
+        if words.iter().any(|w| text.contains(w)) {
+            found |= 1 << i;
+        }
+    }
+    found
 }
 
 #[cfg(test)]
