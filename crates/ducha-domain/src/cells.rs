@@ -24,9 +24,8 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
         if !(1.0..200_000.0).contains(&serial) || serial.fract() != 0.0 {
             return None;
         }
-        return NaiveDate::from_ymd_opt(1899, 12, 30)?.checked_add_signed(Duration::days(
-            serial as i64,
-        ));
+        return NaiveDate::from_ymd_opt(1899, 12, 30)?
+            .checked_add_signed(Duration::days(serial as i64));
     }
     const DATE: &[&str] = &["%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日", "%Y.%m.%d"];
     // A date cell written with midnight (2026-12-31 00:00:00) is still a date.

@@ -61,7 +61,11 @@ pub(crate) const LEDGER: &[(&str, &str, &str)] = &[
         "Choose the state of the imported matters",
     ),
     // One cell.
-    ("ledger.cell", "第{row}行 {col}列 {header}", "Row {row}, column {col} ({header})"),
+    (
+        "ledger.cell",
+        "第{row}行 {col}列 {header}",
+        "Row {row}, column {col} ({header})",
+    ),
     (
         "ledger.formula_error",
         "公式出错（{value}），请改为数值或文字",
@@ -169,7 +173,11 @@ pub(crate) const LEDGER: &[(&str, &str, &str)] = &[
     ("ledger.export", "导出完整台账", "Export the full ledger"),
     ("ledger.file", "台账文件", "Ledger file"),
     ("ledger.mode_label", "导入后", "After import"),
-    ("ledger.mode.draft", "登记为草稿（再逐项报批、交办）", "Register as drafts (submit and dispatch later)"),
+    (
+        "ledger.mode.draft",
+        "登记为草稿（再逐项报批、交办）",
+        "Register as drafts (submit and dispatch later)",
+    ),
     (
         "ledger.mode.dispatch",
         "按台账直接交办（台账所列事项已经领导审定）",
@@ -186,7 +194,11 @@ pub(crate) const LEDGER: &[(&str, &str, &str)] = &[
         "已导入{items}项事项、{assignments}个交办单位；{already}项此前已导入，未重复登记。",
         "Imported {items} matters with {assignments} assignments; {already} were imported before and were skipped.",
     ),
-    ("ledger.download_report", "下载检查结果", "Download the check result"),
+    (
+        "ledger.download_report",
+        "下载检查结果",
+        "Download the check result",
+    ),
     ("ledger.where", "位置", "Where"),
     ("ledger.problem", "问题", "Problem"),
     ("ledger.progress", "正在导入…", "Importing…"),
@@ -198,7 +210,11 @@ pub(crate) const LEDGER: &[(&str, &str, &str)] = &[
     ("ledger.report_file", "台账检查结果", "Ledger check"),
     ("ledger.file_name", "督办台账", "Ledger"),
     ("ledger.latest_report", "最新进展", "Latest report"),
-    ("ledger.latest_report_at", "最新报送时间", "Latest report at"),
+    (
+        "ledger.latest_report_at",
+        "最新报送时间",
+        "Latest report at",
+    ),
     ("ledger.assignment_state", "办理状态", "Assignment state"),
     ("ledger.number", "督办文号", "Official number"),
 ];

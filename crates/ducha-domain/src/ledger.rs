@@ -64,7 +64,6 @@ str_enum_columns! {
     Note = "note",
 }
 
-
 impl Column {
     /// The header's message key.
     pub fn key(self) -> String {
@@ -189,7 +188,12 @@ pub fn parse_ledger(
     // A range merged across columns below the header hides every cell but its first (a
     // range merged down one column reads as the matter's further rows, which is allowed).
     let mut merged = ValidationErrors::default();
-    for (row, c0, c1) in ctx.merged.iter().copied().filter(|(r, a, b)| *r >= header_row && a != b) {
+    for (row, c0, c1) in ctx
+        .merged
+        .iter()
+        .copied()
+        .filter(|(r, a, b)| *r >= header_row && a != b)
+    {
         let range = format!("{}{row}:{}{row}", column_name(c0), column_name(c1));
         merged.0.push(FieldError {
             field: format!("rows[{row}]"),
@@ -277,25 +281,52 @@ pub fn parse_ledger(
             public: false,
         };
         let (source, idx) = cell(Column::Source);
-        match choice(&source, Source::ALL, |s| format!("source.{}", s.as_str()), |s| s.as_str()) {
+        match choice(
+            &source,
+            Source::ALL,
+            |s| format!("source.{}", s.as_str()),
+            |s| s.as_str(),
+        ) {
             Some(s) => input.source = s.as_str().into(),
             None if source.is_empty() => {}
             None => p.add(row, idx, Column::Source, "ledger.unknown_choice", &source),
         }
         let (category, idx) = cell(Column::Category);
         let plain: String = category.chars().filter(|c| !"“”\"".contains(*c)).collect();
-        match choice(&plain, Category::ALL, |c| format!("category.{}", c.as_str()), |c| c.as_str())
-            .or_else(|| (plain == "三最" || plain == "三最问题").then_some(Category::SanZui))
+        match choice(
+            &plain,
+            Category::ALL,
+            |c| format!("category.{}", c.as_str()),
+            |c| c.as_str(),
+        )
+        .or_else(|| (plain == "三最" || plain == "三最问题").then_some(Category::SanZui))
         {
             Some(c) => input.category = c.as_str().into(),
             None if category.is_empty() => {}
-            None => p.add(row, idx, Column::Category, "ledger.unknown_choice", &category),
+            None => p.add(
+                row,
+                idx,
+                Column::Category,
+                "ledger.unknown_choice",
+                &category,
+            ),
         }
         let (priority, idx) = cell(Column::Priority);
-        match choice(&priority, Priority::ALL, |x| format!("priority.{}", x.as_str()), |x| x.as_str()) {
+        match choice(
+            &priority,
+            Priority::ALL,
+            |x| format!("priority.{}", x.as_str()),
+            |x| x.as_str(),
+        ) {
             Some(x) => input.priority = Some(x.as_str().into()),
             None if priority.is_empty() => {}
-            None => p.add(row, idx, Column::Priority, "ledger.unknown_choice", &priority),
+            None => p.add(
+                row,
+                idx,
+                Column::Priority,
+                "ledger.unknown_choice",
+                &priority,
+            ),
         }
         let (assigned, idx) = cell(Column::AssignedOn);
         let assigned_on = if assigned.is_empty() {
@@ -303,7 +334,13 @@ pub fn parse_ledger(
         } else {
             match parse_date(&assigned) {
                 Some(d) if d > ctx.today => {
-                    p.add(row, idx, Column::AssignedOn, "ledger.assigned_in_future", &assigned);
+                    p.add(
+                        row,
+                        idx,
+                        Column::AssignedOn,
+                        "ledger.assigned_in_future",
+                        &assigned,
+                    );
                     None
                 }
                 Some(d) => Some(d),
@@ -320,7 +357,13 @@ pub fn parse_ledger(
             } else if let Some(n) = working_days(&deadline) {
                 input.deadline_working_days = Some(n);
             } else {
-                p.add(row, idx, Column::Deadline, "ledger.not_a_deadline", &deadline);
+                p.add(
+                    row,
+                    idx,
+                    Column::Deadline,
+                    "ledger.not_a_deadline",
+                    &deadline,
+                );
             }
         }
         let (cadence, idx) = cell(Column::Cadence);
@@ -528,7 +571,9 @@ pub fn parse_cadence(s: &str) -> Option<Cadence> {
         return d.parse().ok().map(|day| Cadence::Monthly { day });
     }
     if let Some(n) = s.strip_prefix("每") {
-        return working_days(n).and_then(|n| u16::try_from(n).ok()).map(|n| Cadence::EveryWorkingDays { n });
+        return working_days(n)
+            .and_then(|n| u16::try_from(n).ok())
+            .map(|n| Cadence::EveryWorkingDays { n });
     }
     None
 }
@@ -539,7 +584,9 @@ pub fn cadence_text(c: Cadence) -> String {
         Cadence::None => "无".into(),
         Cadence::Weekly { weekday } => format!(
             "每周{}",
-            WEEKDAYS.get(usize::from(weekday.saturating_sub(1))).unwrap_or(&"一")
+            WEEKDAYS
+                .get(usize::from(weekday.saturating_sub(1)))
+                .unwrap_or(&"一")
         ),
         Cadence::Monthly { day } => format!("每月{day}日"),
         Cadence::EveryWorkingDays { n } => format!("每{n}个工作日"),
@@ -602,7 +649,9 @@ fn header_columns(header: &[String]) -> Option<HashMap<Column, usize>> {
         }
         let found = Column::ALL.iter().find(|c| {
             let k = c.key();
-            h == t(&k, Lang::ZhCn) || h == t(&k, Lang::En).to_lowercase() || c.aliases().contains(&h.as_str())
+            h == t(&k, Lang::ZhCn)
+                || h == t(&k, Lang::En).to_lowercase()
+                || c.aliases().contains(&h.as_str())
         });
         if let Some(c) = found {
             col.entry(*c).or_insert(i);

@@ -373,8 +373,11 @@ impl<
 #[async_trait]
 pub trait LedgerStore: Send + Sync {
     /// Which of these ledger numbers the jurisdiction already imported.
-    async fn ledger_refs_taken(&self, scope_unit_id: i64, refs: &[String])
-    -> StoreResult<Vec<String>>;
+    async fn ledger_refs_taken(
+        &self,
+        scope_unit_id: i64,
+        refs: &[String],
+    ) -> StoreResult<Vec<String>>;
     /// The ledger numbers of these items (item id, number).
     async fn ledger_refs_of_items(&self, item_ids: &[i64]) -> StoreResult<Vec<(i64, String)>>;
 }

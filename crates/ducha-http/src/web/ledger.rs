@@ -92,7 +92,10 @@ impl Page for ImportPage {
 
 impl ImportPage {
     fn rejected(&self, n: usize) -> String {
-        fill(t("ledger.rejected", self.lang), &serde_json::json!({ "n": n }))
+        fill(
+            t("ledger.rejected", self.lang),
+            &serde_json::json!({ "n": n }),
+        )
     }
 }
 
@@ -328,7 +331,11 @@ pub(crate) async fn template(State(s): State<AppState>, user: PageUser) -> Respo
     let built = tokio::task::spawn_blocking(move || book::template(&names, lang))
         .await
         .unwrap_or_else(|e| Err(rust_xlsxwriter::XlsxError::ParameterError(e.to_string())));
-    let name = format!("{}（{}）", t("ledger.file_name", lang), t("ledger.template", lang));
+    let name = format!(
+        "{}（{}）",
+        t("ledger.file_name", lang),
+        t("ledger.template", lang)
+    );
     xlsx::download(built, "ducha-ledger-template", &name)
 }
 

@@ -25,6 +25,7 @@ mod shares;
 mod upload;
 mod user;
 mod work_list;
+mod work_list_export;
 mod workbench;
 mod xlsx;
 
@@ -43,6 +44,10 @@ pub fn router() -> Router<AppState> {
         .route("/", get(|| async { Redirect::to("/workbench") }))
         .route("/workbench", get(workbench::page))
         .route("/workbench/{list}", get(work_list::page))
+        .route(
+            "/workbench/{list}/export.xlsx",
+            get(work_list_export::export),
+        )
         .route(
             "/items/new",
             get(item_form::new_item).post(item_form::create),
@@ -111,7 +116,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/items/import/template", get(ledger::template))
         .route("/items/import/jobs/{id}", get(ledger::job_page))
-        .route("/items/import/jobs/{id}/report.xlsx", get(ledger::report_xlsx))
+        .route(
+            "/items/import/jobs/{id}/report.xlsx",
+            get(ledger::report_xlsx),
+        )
         .route("/items/{id}", get(item::page))
         .route("/inbox", get(clock::inbox))
         .route("/inbox/read", post(clock::read_all))

@@ -4,9 +4,9 @@
 //! dispatch), so its events and its chain of assignments are the ones the forms would make.
 
 use super::{AssignmentInput, DispatchInput};
+use crate::Services;
 use crate::error::{ServiceError, ServiceResult, ensure};
 use crate::sheet::{SheetError, read_workbook};
-use crate::Services;
 use chrono::{DateTime, Utc};
 use ducha_domain::ValidationErrors;
 use ducha_domain::chain::hex;
@@ -52,6 +52,9 @@ pub struct LedgerOutcome {
     /// SHA-256 of the file.
     pub file_sha256: String,
 }
+
+/// Matters registered at once.
+const IN_FLIGHT: usize = 32;
 
 /// One import at a time on a node: a second upload of the same ledger waits for the first
 /// and then finds its numbers taken, instead of racing it.
@@ -137,13 +140,57 @@ impl Services {
             file_sha256: sha.clone(),
         };
         out.already.sort();
-        for (item, reference) in todo {
-            let (id, n) = self
-                .register_ledger_item(actor, scope_unit_id, &item, reference, &sha, mode, now)
-                .await?;
+        // Matters are independent: several in flight let the store group their commits.
+        let mut running = tokio::task::JoinSet::new();
+        let mut made: Vec<(usize, i64, usize)> = Vec::with_capacity(todo.len());
+        let mut first_error = None;
+        let mut todo = todo.into_iter();
+        loop {
+            while running.len() < IN_FLIGHT && first_error.is_none() {
+                let Some((item, reference)) = todo.next() else {
+                    break;
+                };
+                let (me, actor, sha) = (self.clone(), actor.clone(), sha.clone());
+                running.spawn(async move {
+                    let r = me
+                        .register_ledger_item(
+                            &actor,
+                            scope_unit_id,
+                            &item,
+                            reference,
+                            &sha,
+                            mode,
+                            now,
+                        )
+                        .await;
+                    r.map(|(id, n)| (item.row, id, n))
+                });
+            }
+            let Some(joined) = running.join_next().await else {
+                break;
+            };
+            match joined {
+                Ok(Ok(m)) => {
+                    made.push(m);
+                    progress.done.fetch_add(1, Ordering::Relaxed);
+                }
+                Ok(Err(e)) => {
+                    first_error.get_or_insert(e);
+                }
+                Err(e) => {
+                    first_error.get_or_insert(ServiceError::Store(ducha_store::StoreError::Other(
+                        Box::new(e),
+                    )));
+                }
+            }
+        }
+        if let Some(e) = first_error {
+            return Err(e);
+        }
+        made.sort_unstable();
+        for (_, id, n) in made {
             out.items.push(id);
             out.assignments += n;
-            progress.done.fetch_add(1, Ordering::Relaxed);
         }
         Ok(out)
     }

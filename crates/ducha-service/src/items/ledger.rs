@@ -83,10 +83,17 @@ impl Services {
                 continue;
             };
             let assignments = self.store.assignments_of_item(summary.id).await?;
-            let top: Vec<_> = assignments.iter().filter(|a| a.parent_id.is_none()).collect();
+            let top: Vec<_> = assignments
+                .iter()
+                .filter(|a| a.parent_id.is_none())
+                .collect();
             let unit_ids: Vec<i64> = top.iter().map(|a| a.unit_id).collect();
-            let names: HashMap<i64, String> =
-                self.store.unit_names(&unit_ids).await?.into_iter().collect();
+            let names: HashMap<i64, String> = self
+                .store
+                .unit_names(&unit_ids)
+                .await?
+                .into_iter()
+                .collect();
             let named = |role: AssignmentRole| -> Vec<String> {
                 top.iter()
                     .filter(|a| a.role == role && a.state != AssignmentState::Withdrawn)
@@ -112,13 +119,21 @@ impl Services {
                 assigned_on: summary
                     .dispatched_at
                     .map(|t| (t + chrono::Duration::hours(8)).date_naive()),
-                deadline_working_days: row.deadline_working_days.filter(|_| summary.dispatched_at.is_none()),
+                deadline_working_days: row
+                    .deadline_working_days
+                    .filter(|_| summary.dispatched_at.is_none()),
                 leads: named(AssignmentRole::Lead),
                 co_units: named(AssignmentRole::Co),
                 targets: row.targets.0,
                 cadence: row.cadence.0,
-                note: top.first().map(|a| a.instructions.clone()).unwrap_or_default(),
-                lead_state: top.iter().find(|a| a.role == AssignmentRole::Lead).map(|a| a.state),
+                note: top
+                    .first()
+                    .map(|a| a.instructions.clone())
+                    .unwrap_or_default(),
+                lead_state: top
+                    .iter()
+                    .find(|a| a.role == AssignmentRole::Lead)
+                    .map(|a| a.state),
                 latest,
                 item: summary,
             });

@@ -31,7 +31,8 @@ const HEADER: [&str; 16] = [
 fn ledger(rows: &[Vec<String>]) -> Vec<u8> {
     let mut book = rust_xlsxwriter::Workbook::new();
     let ws = book.add_worksheet();
-    ws.write_string(0, 0, "2026年市委督查室督办台账").expect("title");
+    ws.write_string(0, 0, "2026年市委督查室督办台账")
+        .expect("title");
     for (c, h) in HEADER.iter().enumerate() {
         ws.write_string(1, c as u16, *h).expect("header");
     }
@@ -74,7 +75,19 @@ fn good_rows() -> Vec<Vec<String>> {
             "每周五报送进展",
         ]),
         row(&[
-            "", "", "", "", "", "", "", "", "", "", "建成智慧停车平台", "1", "个",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "建成智慧停车平台",
+            "1",
+            "个",
         ]),
         row(&[
             "TZ-2026-02",
@@ -149,7 +162,10 @@ async fn a_good_ledger_registers_through_the_use_cases(app: &TestApp) {
     let first = sup.get(&format!("/items/{}", ids[0])).await.ok();
     assert_eq!(first["state"], "dispatched");
     assert_eq!(first["targets"].as_array().expect("targets").len(), 2);
-    assert_eq!(first["cadence"], serde_json::json!({ "kind": "weekly", "weekday": 5 }));
+    assert_eq!(
+        first["cadence"],
+        serde_json::json!({ "kind": "weekly", "weekday": 5 })
+    );
     let units: Vec<(String, String)> = first["assignments"]
         .as_array()
         .expect("assignments")
@@ -169,13 +185,23 @@ async fn a_good_ledger_registers_through_the_use_cases(app: &TestApp) {
             ("西山县".to_string(), "co".to_string()),
         ]
     );
-    assert!(first["number"].as_str().is_some_and(|n| n.starts_with('督')), "{first}");
+    assert!(
+        first["number"]
+            .as_str()
+            .is_some_and(|n| n.starts_with('督')),
+        "{first}"
+    );
     // The events the forms make, in order, the approval saying where it comes from.
     let events = app.db.store().item_events(ids[0]).await.expect("events");
     let kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
     assert_eq!(
         kinds,
-        ["item.created", "item.submitted", "item.approved", "item.dispatched"]
+        [
+            "item.created",
+            "item.submitted",
+            "item.approved",
+            "item.dispatched"
+        ]
     );
     let payload = |i: usize| -> Value { serde_json::from_str(&events[i].payload).expect("json") };
     assert_eq!(payload(0)["ledger"]["ref"], "TZ-2026-01");
@@ -184,6 +210,23 @@ async fn a_good_ledger_registers_through_the_use_cases(app: &TestApp) {
     let dept = app.login("dept").await;
     let mine = dept.get(&format!("/items/{}", ids[0])).await.ok();
     assert_eq!(mine["id"], ids[0]);
+    // Its workbench list exports as .xlsx, through the shared list writer.
+    let (s, headers, xlsx) = dept.fetch("/workbench/to_sign/export.xlsx", &[]).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        headers["content-disposition"]
+            .to_str()
+            .is_ok_and(|d| d.contains("to_sign"))
+    );
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).expect("xlsx");
+    let sheet = book
+        .worksheet_range_at(0)
+        .expect("a sheet")
+        .expect("readable");
+    let titles: Vec<String> = sheet.rows().skip(1).map(|r| r[1].to_string()).collect();
+    assert_eq!(titles, ["城区停车难专项整治"]);
     // The same ledger again registers nothing.
     let head = app.head_seq().await;
     let again = import(&sup, "dispatch", ledger(&good_rows())).await.ok();
@@ -259,7 +302,10 @@ async fn one_bad_cell_rejects_the_whole_ledger(app: &TestApp) {
     assert_eq!(app.head_seq().await, head);
     // Bad files of every kind: a clear error, nothing written.
     let cases: Vec<(Vec<u8>, &str)> = vec![
-        (b"name,deadline\nx,2026-12-31\n".to_vec(), "ledger.not_excel"),
+        (
+            b"name,deadline\nx,2026-12-31\n".to_vec(),
+            "ledger.not_excel",
+        ),
         (b"PK\x03\x04 truncated".to_vec(), "ledger.unreadable"),
         (ledger(&[])[..200].to_vec(), "ledger.unreadable"),
         (Vec::new(), "ledger.not_excel"),
@@ -393,10 +439,24 @@ async fn the_full_ledger_imports_again(app: &TestApp) {
     let head = app.head_seq().await;
     let again = import(&sup, "draft", xlsx).await.ok();
     assert_eq!(item_ids(&again).len(), 0, "{again}");
-    assert_eq!(again["already"].as_array().map(Vec::len), Some(5), "{again}");
+    assert_eq!(
+        again["already"].as_array().map(Vec::len),
+        Some(5),
+        "{again}"
+    );
     let number = sup.get(&format!("/items/{by_hand}")).await.ok()["number"].clone();
-    assert!(again["already"].as_array().expect("already").contains(&number), "{again}");
-    assert!(again["already"].to_string().contains(&format!("ducha-{draft}")));
+    assert!(
+        again["already"]
+            .as_array()
+            .expect("already")
+            .contains(&number),
+        "{again}"
+    );
+    assert!(
+        again["already"]
+            .to_string()
+            .contains(&format!("ducha-{draft}"))
+    );
     assert_eq!(app.head_seq().await, head);
     // What is dispatched, into another city with the same tree: the same matters, targets
     // and units.

@@ -46,15 +46,24 @@ pub(crate) fn template(units: &[String], lang: Lang) -> Result<Vec<u8>, XlsxErro
     let choices: [(Column, Vec<String>); 5] = [
         (
             Column::Source,
-            Source::ALL.iter().map(|s| tr(&format!("source.{}", s.as_str()))).collect(),
+            Source::ALL
+                .iter()
+                .map(|s| tr(&format!("source.{}", s.as_str())))
+                .collect(),
         ),
         (
             Column::Category,
-            Category::ALL.iter().map(|s| tr(&format!("category.{}", s.as_str()))).collect(),
+            Category::ALL
+                .iter()
+                .map(|s| tr(&format!("category.{}", s.as_str())))
+                .collect(),
         ),
         (
             Column::Priority,
-            Priority::ALL.iter().map(|s| tr(&format!("priority.{}", s.as_str()))).collect(),
+            Priority::ALL
+                .iter()
+                .map(|s| tr(&format!("priority.{}", s.as_str())))
+                .collect(),
         ),
         (Column::Public, vec!["是".into(), "否".into()]),
         (Column::Leads, units.to_vec()),
@@ -220,7 +229,9 @@ pub(crate) fn full(entries: &[LedgerEntry], lang: Lang, more: bool) -> Result<Ve
                         None => text.clone(),
                     })
                 }),
-                e.latest.as_ref().map_or(Cell::Empty, |(_, _, at)| Cell::Time(*at)),
+                e.latest
+                    .as_ref()
+                    .map_or(Cell::Empty, |(_, _, at)| Cell::Time(*at)),
             ])
             .collect();
         for (c, cell) in (0u16..).zip(&cells) {
