@@ -28,6 +28,7 @@ mod shares;
 mod upload;
 mod user;
 mod work_list;
+mod work_list_export;
 mod workbench;
 mod xlsx;
 
@@ -46,6 +47,10 @@ pub fn router() -> Router<AppState> {
         .route("/", get(|| async { Redirect::to("/workbench") }))
         .route("/workbench", get(workbench::page))
         .route("/workbench/{list}", get(work_list::page))
+        .route(
+            "/workbench/{list}/export.xlsx",
+            get(work_list_export::export),
+        )
         .route(
             "/items/new",
             get(item_form::new_item).post(item_form::create),

@@ -53,6 +53,9 @@ pub struct LedgerOutcome {
     pub file_sha256: String,
 }
 
+/// Matters registered at once.
+const IN_FLIGHT: usize = 32;
+
 /// One import at a time on a node: a second upload of the same ledger waits for the first
 /// and then finds its numbers taken, instead of racing it.
 static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
@@ -137,13 +140,57 @@ impl Services {
             file_sha256: sha.clone(),
         };
         out.already.sort();
-        for (item, reference) in todo {
-            let (id, n) = self
-                .register_ledger_item(actor, scope_unit_id, &item, reference, &sha, mode, now)
-                .await?;
+        // Matters are independent: several in flight let the store group their commits.
+        let mut running = tokio::task::JoinSet::new();
+        let mut made: Vec<(usize, i64, usize)> = Vec::with_capacity(todo.len());
+        let mut first_error = None;
+        let mut todo = todo.into_iter();
+        loop {
+            while running.len() < IN_FLIGHT && first_error.is_none() {
+                let Some((item, reference)) = todo.next() else {
+                    break;
+                };
+                let (me, actor, sha) = (self.clone(), actor.clone(), sha.clone());
+                running.spawn(async move {
+                    let r = me
+                        .register_ledger_item(
+                            &actor,
+                            scope_unit_id,
+                            &item,
+                            reference,
+                            &sha,
+                            mode,
+                            now,
+                        )
+                        .await;
+                    r.map(|(id, n)| (item.row, id, n))
+                });
+            }
+            let Some(joined) = running.join_next().await else {
+                break;
+            };
+            match joined {
+                Ok(Ok(m)) => {
+                    made.push(m);
+                    progress.done.fetch_add(1, Ordering::Relaxed);
+                }
+                Ok(Err(e)) => {
+                    first_error.get_or_insert(e);
+                }
+                Err(e) => {
+                    first_error.get_or_insert(ServiceError::Store(ducha_store::StoreError::Other(
+                        Box::new(e),
+                    )));
+                }
+            }
+        }
+        if let Some(e) = first_error {
+            return Err(e);
+        }
+        made.sort_unstable();
+        for (_, id, n) in made {
             out.items.push(id);
             out.assignments += n;
-            progress.done.fetch_add(1, Ordering::Relaxed);
         }
         Ok(out)
     }

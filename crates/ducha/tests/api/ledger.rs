@@ -210,6 +210,23 @@ async fn a_good_ledger_registers_through_the_use_cases(app: &TestApp) {
     let dept = app.login("dept").await;
     let mine = dept.get(&format!("/items/{}", ids[0])).await.ok();
     assert_eq!(mine["id"], ids[0]);
+    // Its workbench list exports as .xlsx, through the shared list writer.
+    let (s, headers, xlsx) = dept.fetch("/workbench/to_sign/export.xlsx", &[]).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        headers["content-disposition"]
+            .to_str()
+            .is_ok_and(|d| d.contains("to_sign"))
+    );
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).expect("xlsx");
+    let sheet = book
+        .worksheet_range_at(0)
+        .expect("a sheet")
+        .expect("readable");
+    let titles: Vec<String> = sheet.rows().skip(1).map(|r| r[1].to_string()).collect();
+    assert_eq!(titles, ["城区停车难专项整治"]);
     // The same ledger again registers nothing.
     let head = app.head_seq().await;
     let again = import(&sup, "dispatch", ledger(&good_rows())).await.ok();
