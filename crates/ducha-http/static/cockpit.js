@@ -46,7 +46,6 @@
     var c = this.charts[name];
     if (!c && window.echarts) {
       c = window.echarts.init(el, this.wall ? "dark" : null, { renderer: "canvas" });
-      if (this.wall) c.setOption({ backgroundColor: "transparent" });
       this.charts[name] = c;
     }
     return { fig: fig, chart: c, table: fig.querySelector("[data-table]") };
@@ -63,6 +62,7 @@
     }
     var font = this.wall ? 16 : 12;
     option.animation = false;
+    if (this.wall) option.backgroundColor = "transparent";
     option.textStyle = { fontSize: font };
     option.tooltip = option.tooltip || { trigger: "axis", axisPointer: { type: "shadow" } };
     t.chart.setOption(option, true);
@@ -91,7 +91,7 @@
       grid: { left: 8, right: 16, top: 30, bottom: 8, containLabel: true },
       xAxis: { type: "value", minInterval: 1 },
       yAxis: { type: "category", data: units.map(function (u) { return u.name; }),
-        axisLabel: { width: narrow ? 80 : 150, overflow: "truncate", fontSize: axisFont } },
+        axisLabel: { width: narrow ? 80 : 170, overflow: "truncate", interval: 0, fontSize: this.wall ? 13 : axisFont } },
       series: LIGHTS.map(function (l) {
         return { id: l, name: w("light." + l), type: "bar", stack: "l", itemStyle: { color: COLORS[l] },
           data: units.map(function (u) { return u.lights[l]; }) };
@@ -153,8 +153,8 @@
     // Red items, longest overdue first.
     var red = d.red_items.slice().reverse();
     this.draw("red", {
-      grid: { left: 8, right: 16, top: 8, bottom: 8, containLabel: true },
-      xAxis: { type: "value", minInterval: 1, name: w("cockpit.days_over"), nameLocation: "middle", nameGap: 24 },
+      grid: { left: 8, right: 16, top: 8, bottom: 28, containLabel: true },
+      xAxis: { type: "value", minInterval: 1, name: w("cockpit.days_over"), nameLocation: "middle", nameGap: 26 },
       yAxis: { type: "category", data: red.map(function (i) { return i.number || i.title; }),
         axisLabel: { width: narrow ? 80 : 140, overflow: "truncate", fontSize: axisFont } },
       series: [{ name: w("cockpit.days_over"), type: "bar", itemStyle: { color: COLORS.red },

@@ -33,7 +33,8 @@ const WARM_UP: usize = 10;
 #[derive(Debug, Serialize)]
 pub struct PageTiming {
     /// What was requested: `register`, `register, filter + keyword`, `item page, typical`,
-    /// `item page, largest trees`, `workbench`, `workbench, a whole list`.
+    /// `item page, largest trees`, `workbench`, `workbench, a whole list`, and for the
+    /// supervisor the dashboard's data.
     pub page: &'static str,
     /// `supervisor` (sees the whole city) or `county liaison`.
     pub user: &'static str,
@@ -283,14 +284,22 @@ pub async fn run(s: &Services, city: &City, samples: usize) -> anyhow::Result<Pa
             "supervisor" => "/workbench/progress_to_review",
             _ => "/workbench/to_sign",
         };
-        for (page, paths) in [
+        let mut pages_of_user = vec![
             ("register", register),
             ("register, filter + keyword", filtered),
             ("item page, typical", typical),
             ("item page, largest trees", largest),
             ("workbench", vec!["/workbench".to_string()]),
             ("workbench, a whole list", vec![whole.to_string()]),
-        ] {
+        ];
+        // The leader's dashboard: its JSON answer (what the page and the wall screen fetch).
+        if who == "supervisor" {
+            pages_of_user.push((
+                "cockpit data (/api/v1/cockpit)",
+                vec!["/api/v1/cockpit".into()],
+            ));
+        }
+        for (page, paths) in pages_of_user {
             let (latency, bytes) = measure(&app, &cookie, &paths, samples).await?;
             eprintln!(
                 "[pages] {page} as {who}: p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, {} KB",

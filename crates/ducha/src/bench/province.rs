@@ -106,6 +106,8 @@ pub struct ProvinceResults {
     pub stall_maps: Vec<Named>,
     /// Chain view.
     pub chain_view: Option<Named>,
+    /// The leader's dashboard (`Services::cockpit`) of the whole province.
+    pub cockpit: Option<Named>,
     /// Report rounds, in order.
     pub report_rounds: Vec<Round>,
     /// Median reports/s without the derived rows ÷ with them, minus one: the fall.
@@ -270,6 +272,7 @@ async fn one(
         rebuilds: vec![],
         stall_maps: vec![],
         chain_view: None,
+        cockpit: None,
         report_rounds: vec![],
         report_fall: None,
         assessment_seconds: vec![],
@@ -310,6 +313,8 @@ async fn one(
         out.stall_maps = stall_maps(&services, &supervisor, p, args.map_samples, now).await?;
         out.chain_view =
             Some(chain_view(&services, &supervisor, p, args.chain_samples, now).await?);
+        light_up(&sink).await?;
+        out.cockpit = Some(cockpit(&services, &supervisor, args.map_samples, now).await?);
         out.report_rounds = report_rounds(&services, p, args, now).await?;
         let rate = |on: bool| {
             median(
@@ -493,6 +498,56 @@ async fn chain_view(
     })
 }
 
+/// Lights for the open assignments, which the loader leaves unset (the sweep would compute
+/// them): a fixed share of each (red 10 %, yellow 10 %, blue 10 %, green the rest) by id, and
+/// the items' roll-up. The dashboard's tally follows through its triggers, as in service.
+async fn light_up(sink: &Sink) -> anyhow::Result<()> {
+    let start = Instant::now();
+    sink.exec(
+        "UPDATE assignments SET light = CASE id % 10 WHEN 0 THEN 3 WHEN 1 THEN 2 WHEN 2 THEN 1 \
+         ELSE 0 END WHERE state NOT IN ('done', 'withdrawn') AND light IS NULL",
+    )
+    .await?;
+    sink.exec(
+        "UPDATE items SET light = (SELECT MAX(a.light) FROM assignments a \
+         WHERE a.item_id = items.id) WHERE closed_at IS NULL",
+    )
+    .await?;
+    settle(sink).await?;
+    eprintln!(
+        "[cockpit] lights set in {:.1} s",
+        start.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// The dashboard of the whole province as its supervisor: what `GET /api/v1/cockpit` answers.
+async fn cockpit(
+    s: &Services,
+    actor: &ducha_domain::org::Actor,
+    samples: usize,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<Named> {
+    let input = ducha_service::cockpit::CockpitInput::default();
+    let (latency, rows) = timed(samples, 3, || async {
+        let c = s
+            .cockpit(actor, &input, now)
+            .await
+            .map_err(|e| anyhow::anyhow!("cockpit: {e:?}"))?;
+        Ok(c.units.len())
+    })
+    .await?;
+    eprintln!(
+        "[cockpit] whole province: {rows} units charted, p50 {:.1} ms, p95 {:.1} ms",
+        latency.p50_ms, latency.p95_ms
+    );
+    Ok(Named {
+        name: "whole province".into(),
+        rows,
+        latency,
+    })
+}
+
 /// Rounds of progress reports through the use case from `concurrency` tasks, alternately with
 /// the derived rows maintained and skipped (on/off, then off/on, …), each round on assignments
 /// of its own.
@@ -645,6 +700,13 @@ fn print_table(r: &ProvinceResults) {
         println!(
             "{:<58}{:>10}",
             format!("chain view, {} rows p50/p95 ms", c.rows),
+            format!("{:.1}/{:.1}", c.latency.p50_ms, c.latency.p95_ms)
+        );
+    }
+    if let Some(c) = &r.cockpit {
+        println!(
+            "{:<58}{:>10}",
+            format!("cockpit data, {} p50/p95 ms", c.name),
             format!("{:.1}/{:.1}", c.latency.p50_ms, c.latency.p95_ms)
         );
     }

@@ -123,7 +123,7 @@ impl Sink {
         Ok(())
     }
 
-    async fn exec(&self, sql: &str) -> anyhow::Result<()> {
+    pub async fn exec(&self, sql: &str) -> anyhow::Result<()> {
         match self {
             Sink::Sqlite(p) => {
                 sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
