@@ -117,7 +117,7 @@ enum Command {
         command: SecretsCommand,
     },
     /// Measure throughput and latency on a synthetic city.
-    Bench(bench::BenchArgs),
+    Bench(Box<bench::BenchArgs>),
     /// Back up the database (online), the checkpoint file and the evidence files into a new
     /// directory with a manifest of SHA-256 sums.
     Backup {
@@ -567,7 +567,7 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Jobs { command } => return jobs::jobs(cfg, command).await,
         Command::Analytics { command } => return analytics::run(cfg, command).await,
         Command::Assessment { command } => return assessment::run(cfg, command).await,
-        Command::Bench(args) => bench::run(cfg, args).await?,
+        Command::Bench(args) => bench::run(cfg, *args).await?,
         Command::Backup { db, to, places } => {
             let cfg = with_db(cfg, &db)?;
             let places = places.resolve(&cfg);
