@@ -198,6 +198,7 @@ pub fn router() -> Router<AppState> {
         .route("/bulletins/{id}", get(bulletins::show))
         .route("/bulletins/{id}/bulletin.docx", get(bulletins::docx))
         .route("/bulletins/{id}/{action}", post(bulletins::act))
+        .route("/notices/{id}/notice.docx", get(bulletins::notice_docx))
         .merge(appeals_routes())
         .route("/analytics", get(analytics::stall_map))
         .route("/analytics/stall-map", get(analytics::stall_map))

@@ -8,6 +8,7 @@
 mod appeals;
 mod asks;
 mod behave;
+mod bulletins;
 mod items;
 mod joint;
 mod names;
@@ -416,6 +417,7 @@ pub async fn seed(services: &Services, today: NaiveDate) -> anyhow::Result<Strin
     sim.run().await?;
     security::story(services, &org).await?;
     let appeals = appeals::story(services, &org, today).await?;
+    bulletins::story(services, today).await?;
     let (events, _, _) = services.store.chain_head().await?;
     let count = |k: UnitKind| org.units.iter().filter(|u| u.kind == k).count();
     Ok(format!(
