@@ -125,18 +125,18 @@ async fn september_and_october_bulletins(app: &TestApp) {
     let e = dispatched(app, "路灯维修", o.county_b, at(10, 9, 9), day(10, 16)).await;
     let _d = dispatched(app, "燃气管道排查", o.dept, at(10, 9, 9), day(10, 23)).await;
 
-    // A red notice on 西山县's overdue item prints as a 公文 of its colour.
+    // An orange notice on 西山县's overdue item prints as a 公文 of its colour.
     let notice = s
         .issue_notice(
             &sup,
             b,
             &input(
-                json!({ "level": "red", "requirement": "请于三个工作日内办结并书面说明逾期原因" }),
+                json!({ "level": "orange", "requirement": "请于三个工作日内办结并书面说明逾期原因" }),
             ),
             at(9, 28, 9),
         )
         .await
-        .expect("red notice")
+        .expect("orange notice")
         .id;
     let (_, docx) = s
         .notice_docx(&sup, notice, Lang::ZhCn)
@@ -146,7 +146,7 @@ async fn september_and_october_bulletins(app: &TestApp) {
         &docx,
         &[
             "督办通知单",
-            "（红色督办）",
+            "（橙色预警）",
             "西山县",
             "请于三个工作日内办结",
         ],
