@@ -735,7 +735,7 @@ mod tests {
             ranking.paragraphs.join("").contains("交通局上升1位"),
             "{ranking:?}"
         );
-        let table = ranking.table.as_ref().unwrap();
+        let table = ranking.table.as_ref().expect("a ranking table");
         assert_eq!(table.1[0][6], "↑1");
 
         let en = compose(&snap, "Qingshan", Lang::En);

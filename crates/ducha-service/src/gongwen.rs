@@ -162,6 +162,15 @@ impl Gongwen {
         self.paragraph(Paragraph::new().line_spacing(line()))
     }
 
+    /// A mark in the top-left corner in 黑体 (a reply letter's grade, 密级, 紧急程度).
+    pub fn mark(self, text: &str) -> Self {
+        self.paragraph(
+            Paragraph::new()
+                .line_spacing(line())
+                .add_run(run(text, HEAD_FONT, BODY_SIZE)),
+        )
+    }
+
     /// The addressee line (主送机关), flush left.
     pub fn addressee(self, text: &str) -> Self {
         self.paragraph(
@@ -215,7 +224,16 @@ impl Gongwen {
 
     /// A table across the 版心: a header row and rows, in 4号仿宋; widths in twips (scaled to
     /// the 版心 when they add up to more).
-    pub fn table(mut self, header: &[String], rows: &[Vec<String>], widths: &[usize]) -> Self {
+    pub fn table(self, header: &[String], rows: &[Vec<String>], widths: &[usize]) -> Self {
+        self.grid(Some(header), rows, widths)
+    }
+
+    /// A form of labelled fields (label, value) as a two-column table without a header.
+    pub fn fields(self, rows: &[Vec<String>]) -> Self {
+        self.grid(None, rows, &[2200, TEXT_WIDTH - 2200])
+    }
+
+    fn grid(mut self, header: Option<&[String]>, rows: &[Vec<String>], widths: &[usize]) -> Self {
         let total: usize = widths.iter().sum::<usize>().max(1);
         let widths: Vec<usize> = if total > TEXT_WIDTH {
             widths.iter().map(|w| w * TEXT_WIDTH / total).collect()
@@ -230,13 +248,16 @@ impl Gongwen {
                     .add_run(if bold { r.bold() } else { r }),
             )
         };
-        let mut out = vec![TableRow::new(
-            header
-                .iter()
-                .zip(&widths)
-                .map(|(h, w)| cell(h, *w, true))
-                .collect(),
-        )];
+        let mut out = Vec::new();
+        if let Some(header) = header {
+            out.push(TableRow::new(
+                header
+                    .iter()
+                    .zip(&widths)
+                    .map(|(h, w)| cell(h, *w, true))
+                    .collect(),
+            ));
+        }
         for r in rows {
             out.push(TableRow::new(
                 r.iter()
@@ -300,9 +321,12 @@ mod tests {
     use super::*;
 
     fn part(docx: &[u8], name: &str) -> String {
-        let mut z = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(docx)).expect("a zip");
         let mut s = String::new();
-        z.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+        z.by_name(name)
+            .expect("the part")
+            .read_to_string(&mut s)
+            .expect("text");
         s
     }
 
@@ -315,7 +339,7 @@ mod tests {
             .body("正文。")
             .signature("青山市督查室", "2026年11月3日")
             .build()
-            .unwrap();
+            .expect("built");
         let doc = part(&bytes, "word/document.xml");
         // A4 and the 版心.
         assert!(

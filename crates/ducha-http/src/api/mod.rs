@@ -4,6 +4,7 @@ mod analytics;
 mod answers;
 mod appeals;
 mod assessment;
+mod bulletins;
 mod hot;
 mod joint;
 pub(crate) use joint::docx;
@@ -64,6 +65,9 @@ use utoipa_axum::routes;
             import with saved column mappings and its row-by-row report; hot issues (热点诉求) \
             with their trend and places, made into items or merged into them; the public form is \
             the page `/public/appeal`"),
+        (name = "bulletins", description = "Bulletins (督查通报): monthly and quarterly reports \
+            generated from the data, approved by a leader, published with their number and never \
+            changed; the Word document per GB/T 9704"),
         (name = "evidence", description = "Evidence files (佐证材料): upload once, attach to reports, reuse; \
             download at `/evidence/{id}` and `/evidence/{id}/thumb`"),
     )
@@ -153,6 +157,13 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(assessment::finalize))
         .routes(routes!(assessment::cadres))
         .routes(routes!(assessment::rules, assessment::load_rules))
+        .routes(routes!(bulletins::list, bulletins::draft))
+        .routes(routes!(bulletins::show, bulletins::edit))
+        .routes(routes!(bulletins::submit))
+        .routes(routes!(bulletins::send_back))
+        .routes(routes!(bulletins::approve))
+        .routes(routes!(bulletins::publish))
+        .routes(routes!(bulletins::docx))
         .routes(routes!(joint::group))
         .routes(routes!(joint::fill_seat))
         .routes(routes!(joint::meetings, joint::schedule))

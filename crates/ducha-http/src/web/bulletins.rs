@@ -145,9 +145,9 @@ async fn bulletin_page(s: &AppState, user: PageUser, id: i64, errs: Option<Errs>
     (status, render(&page)).into_response()
 }
 
-fn id_of(raw: &str) -> Result<i64, Response> {
+fn id_of(raw: &str) -> Result<i64, Box<Response>> {
     raw.parse::<i64>()
-        .map_err(|_| crate::AppError::Service(ServiceError::NotFound).into_response())
+        .map_err(|_| Box::new(crate::AppError::Service(ServiceError::NotFound).into_response()))
 }
 
 /// `GET /bulletins/{id}`.
@@ -158,7 +158,7 @@ pub(crate) async fn show(
 ) -> Response {
     match id_of(&id) {
         Ok(id) => bulletin_page(&s, user, id, None).await,
-        Err(r) => r,
+        Err(r) => *r,
     }
 }
 
@@ -202,7 +202,7 @@ pub(crate) async fn act(
 ) -> Response {
     let id = match id_of(&id) {
         Ok(id) => id,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let f = Fields::parse(&body);
     if let Some(r) = user.refuse_csrf(f.get("csrf")) {
@@ -262,9 +262,25 @@ pub(crate) async fn docx(
 ) -> Response {
     let id = match id_of(&id) {
         Ok(id) => id,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     match s.services.bulletin_docx(&user.actor, id, user.lang).await {
+        Ok((name, bytes)) => crate::api::docx(bytes, &name),
+        Err(e) => crate::AppError::from(e).into_response(),
+    }
+}
+
+/// `GET /notices/{id}/notice.docx`: an urge notice as a 公文 by its colour.
+pub(crate) async fn notice_docx(
+    State(s): State<AppState>,
+    user: PageUser,
+    Path(id): Path<String>,
+) -> Response {
+    let id = match id_of(&id) {
+        Ok(id) => id,
+        Err(r) => return *r,
+    };
+    match s.services.notice_docx(&user.actor, id, user.lang).await {
         Ok((name, bytes)) => crate::api::docx(bytes, &name),
         Err(e) => crate::AppError::from(e).into_response(),
     }

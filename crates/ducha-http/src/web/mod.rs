@@ -224,6 +224,7 @@ pub fn router() -> Router<AppState> {
         .route("/bulletins/{id}", get(bulletins::show))
         .route("/bulletins/{id}/bulletin.docx", get(bulletins::docx))
         .route("/bulletins/{id}/{action}", post(bulletins::act))
+        .route("/notices/{id}/notice.docx", get(bulletins::notice_docx))
         .merge(appeals_routes())
         .route("/cockpit", get(cockpit::page))
         .route("/static/cockpit.js", get(cockpit_js))

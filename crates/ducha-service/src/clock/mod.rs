@@ -6,6 +6,7 @@ mod calendar;
 mod inbox;
 mod jobs;
 mod lights;
+mod notice_docx;
 mod notices;
 mod notify;
 mod outbox;

@@ -8,6 +8,7 @@
 mod appeals;
 mod asks;
 mod behave;
+mod bulletins;
 mod hot;
 mod items;
 mod joint;
@@ -424,6 +425,7 @@ pub async fn seed(services: &Services, today: NaiveDate) -> anyhow::Result<Strin
     hot::story(services, &org, today).await?;
     appeals += appeals::story(services, &org, today, false).await?;
     services.hot_release().await;
+    bulletins::story(services, today).await?;
     let (events, _, _) = services.store.chain_head().await?;
     let count = |k: UnitKind| org.units.iter().filter(|u| u.kind == k).count();
     Ok(format!(

@@ -125,6 +125,38 @@ async fn september_and_october_bulletins(app: &TestApp) {
     let e = dispatched(app, "路灯维修", o.county_b, at(10, 9, 9), day(10, 16)).await;
     let _d = dispatched(app, "燃气管道排查", o.dept, at(10, 9, 9), day(10, 23)).await;
 
+    // An orange notice on 西山县's overdue item prints as a 公文 of its colour.
+    let notice = s
+        .issue_notice(
+            &sup,
+            b,
+            &input(
+                json!({ "level": "orange", "requirement": "请于三个工作日内办结并书面说明逾期原因" }),
+            ),
+            at(9, 28, 9),
+        )
+        .await
+        .expect("orange notice")
+        .id;
+    let (_, docx) = s
+        .notice_docx(&sup, notice, Lang::ZhCn)
+        .await
+        .expect("notice docx");
+    crate::office::check_docx_text(
+        &docx,
+        &[
+            "督办通知单",
+            "（橙色预警）",
+            "西山县",
+            "请于三个工作日内办结",
+        ],
+    );
+    assert!(matches!(
+        s.notice_docx(&s.actor(u.county_a).await.expect("a"), notice, Lang::ZhCn)
+            .await,
+        Err(ServiceError::NotFound)
+    ));
+
     // The September bulletin, drafted on Fri 9 Oct before anything of October was finished.
     let sept = s
         .draft_bulletin(

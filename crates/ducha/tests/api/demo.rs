@@ -169,6 +169,21 @@ async fn demo_city_shows_the_clock_at_work() {
         }
     };
 
+    // Last month's bulletin published with its number and the units it names notified;
+    // this month's a draft.
+    let bulletins = strings("SELECT period || ' ' || state FROM bulletins").await;
+    assert_eq!(
+        bulletins,
+        BTreeSet::from(["2026-10 published".to_string(), "2026-11 draft".to_string()])
+    );
+    assert_eq!(
+        count("SELECT number FROM bulletins WHERE state = 'published'").await,
+        1
+    );
+    assert!(
+        count("SELECT COUNT(*) FROM notifications WHERE kind = 'bulletin.published'").await > 0
+    );
+
     // All four lights on the register.
     let lights =
         strings("SELECT DISTINCT CAST(light AS TEXT) FROM items WHERE light IS NOT NULL").await;
