@@ -177,6 +177,12 @@ fn rule(method: &str, path: &str) -> Option<&'static [Role]> {
         // The leader's dashboard and the ledger import.
         ("get", "/cockpit") => OFFICE,
         ("post", "/items/import") => &[Supervisor],
+        // Bulletins: the office drafts and publishes, a leader approves or sends back; the
+        // units read the published ones.
+        ("get", "/bulletins" | "/bulletins/{id}" | "/bulletins/{id}/bulletin.docx") => BUSINESS,
+        ("post", "/bulletins" | "/bulletins/{id}/submit" | "/bulletins/{id}/publish")
+        | ("put", "/bulletins/{id}") => &[Supervisor],
+        ("post", "/bulletins/{id}/approve" | "/bulletins/{id}/return") => &[Leader],
         _ => return None,
     };
     Some(who)
@@ -812,7 +818,11 @@ fn web_rule(path: &str) -> Option<Page> {
         p if p.starts_with("/account/security") => EVERYONE,
         "/security" => &[SecurityAdmin],
         "/security-log" => &[AuditAdmin],
-        "/workbench/{list}" | "/items" | "/items/export.xlsx" | "/items/ledger.xlsx" => BUSINESS,
+        "/workbench/{list}"
+        | "/workbench/{list}/export.xlsx"
+        | "/items"
+        | "/items/export.xlsx"
+        | "/items/ledger.xlsx" => BUSINESS,
         "/items/import"
         | "/items/import/template"
         | "/items/import/jobs/{id}"
@@ -825,7 +835,7 @@ fn web_rule(path: &str) -> Option<Page> {
         "/items/new" | "/items/{id}/edit" | "/items/{id}/dispatch" => &[Supervisor],
         "/items/{id}" => READERS,
         p if p.starts_with("/assignments/") => UNITS,
-        "/notices/{id}" => READERS,
+        "/notices/{id}" | "/notices/{id}/notice.docx" => READERS,
         "/notices/{id}/acknowledge" => UNITS,
         "/calendar" => EVERYONE,
         "/admin" => &[SystemAdmin, SecurityAdmin],
