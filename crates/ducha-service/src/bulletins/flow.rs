@@ -12,7 +12,7 @@ use ducha_domain::ValidationErrors;
 use ducha_domain::bulletin::{BulletinState, period_label};
 use ducha_domain::chain::EventKind;
 use ducha_domain::i18n::{Lang, fill, t};
-use ducha_domain::org::Actor;
+use ducha_domain::org::{Actor, Role};
 use ducha_domain::text::bounded;
 use ducha_store::{BulletinRow, NewNotification, Update};
 use std::collections::BTreeSet;
@@ -86,6 +86,8 @@ impl Services {
         input: &ReturnInput,
         now: DateTime<Utc>,
     ) -> ServiceResult<Done> {
+        // Only leaders send back: anyone else is refused before their input is read.
+        ensure(actor.has(Role::Leader))?;
         let mut e = ValidationErrors::default();
         let remark = bounded(&mut e, "remark", &input.remark, true, 1000);
         e.into_result(())?;

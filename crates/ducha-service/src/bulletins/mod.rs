@@ -29,6 +29,7 @@ use serde::{Deserialize, Serialize};
 /// A draft to make.
 #[derive(Debug, Clone, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = BulletinDraftInput))]
 pub struct DraftInput {
     /// `monthly` or `quarterly`.
     pub kind: String,
@@ -48,6 +49,7 @@ pub struct DraftInput {
 /// An edit of a draft.
 #[derive(Debug, Clone, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = BulletinEditInput))]
 pub struct EditInput {
     /// Title.
     pub title: String,
@@ -67,6 +69,7 @@ pub struct EditInput {
 /// A leader's decision on a submitted draft.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = BulletinReturnInput))]
 pub struct ReturnInput {
     /// Why it goes back.
     #[serde(default)]

@@ -28,7 +28,7 @@ pub struct PublicHot {
     pub month: i64,
     /// Appeals in all.
     pub total: i64,
-    /// One text, personal data masked, shortened.
+    /// Kept empty: no citizen's text is republished on the public pages.
     pub sample: String,
     /// The public item handling it.
     pub item: Option<PublicHotItem>,
@@ -92,13 +92,6 @@ impl Services {
                     .unwrap_or_default(),
                 None => String::new(),
             };
-            let sample = self
-                .store
-                .hot_appeals(h.id, 1)
-                .await?
-                .pop()
-                .map(|a| mask(&a.text_masked).text.chars().take(60).collect())
-                .unwrap_or_default();
             let item = match h.item_id {
                 Some(i) => self.public_item(i).await.ok().map(|v| PublicHotItem {
                     id: v.id,
@@ -112,7 +105,10 @@ impl Services {
                 place,
                 month,
                 total: h.appeal_count,
-                sample,
+                // The cached front page republishes no citizen's words: anyone could append
+                // text to an appeal that joins a large hot issue, and masking is heuristic.
+                // What the issue is about shows through its item's title once there is one.
+                sample: String::new(),
                 item,
             });
         }

@@ -29,8 +29,13 @@ macro_rules! __sql_hot {
             .execute(&mut **tx)
             .await
             .map_err(err)?;
+            // Read through an UPDATE that changes nothing, so the row stays locked until this
+            // batch commits: on PostgreSQL an office's link to an item (`Update::HotLink`)
+            // committed meanwhile is then read, not overwritten (SQLite holds its write lock
+            // from the first statement anyway).
             sqlx::query_as::<$db, (i64, String, String, Option<i64>)>(
-                "SELECT id, scope_path, state, item_id FROM hot_issues WHERE first_appeal_id = $1",
+                "UPDATE hot_issues SET version = version WHERE first_appeal_id = $1 \
+                 RETURNING id, scope_path, state, item_id",
             )
             .bind(root)
             .fetch_one(&mut **tx)
