@@ -74,7 +74,7 @@ async fn matches_register(s: &Session, d: &Value) {
     assert_eq!(shown, red.into_iter().take(10).collect::<Vec<_>>());
 }
 
-fn unit<'a>(d: &'a Value, id: i64) -> Option<&'a Value> {
+fn unit(d: &Value, id: i64) -> Option<&Value> {
     d["units"]
         .as_array()
         .expect("units")
@@ -136,7 +136,8 @@ async fn cockpit_figures_are_the_registers(app: &TestApp) {
     assert_eq!(d["totals"]["red"], 0, "{d}");
     assert_eq!(d["root_id"], o.city);
     assert_eq!(
-        d["totals"]["green"].as_i64().unwrap() + d["totals"]["blue"].as_i64().unwrap(),
+        d["totals"]["green"].as_i64().expect("a count")
+            + d["totals"]["blue"].as_i64().expect("a count"),
         5
     );
 
@@ -154,16 +155,16 @@ async fn cockpit_figures_are_the_registers(app: &TestApp) {
     // Most red first, then the register's figures one by one.
     let reds: Vec<i64> = d["units"]
         .as_array()
-        .unwrap()
+        .expect("a list")
         .iter()
-        .map(|u| u["lights"]["red"].as_i64().unwrap())
+        .map(|u| u["lights"]["red"].as_i64().expect("a count"))
         .collect();
     assert!(reds.windows(2).all(|w| w[0] >= w[1]), "{reds:?}");
     let red_ids: Vec<i64> = d["red_items"]
         .as_array()
-        .unwrap()
+        .expect("a list")
         .iter()
-        .map(|i| i["id"].as_i64().unwrap())
+        .map(|i| i["id"].as_i64().expect("a count"))
         .collect();
     assert!(red_ids.contains(&a) && red_ids.contains(&c) && !red_ids.contains(&b));
     assert_eq!(
@@ -195,23 +196,23 @@ async fn cockpit_figures_are_the_registers(app: &TestApp) {
     );
     assert_eq!(d["totals"]["red"], 1, "{d}");
     assert_eq!(
-        d["totals"]["red"].as_i64().unwrap()
-            + d["totals"]["green"].as_i64().unwrap()
-            + d["totals"]["blue"].as_i64().unwrap()
-            + d["totals"]["yellow"].as_i64().unwrap(),
+        d["totals"]["red"].as_i64().expect("a count")
+            + d["totals"]["green"].as_i64().expect("a count")
+            + d["totals"]["blue"].as_i64().expect("a count")
+            + d["totals"]["yellow"].as_i64().expect("a count"),
         2
     );
     let sources: i64 = d["sources"]
         .as_array()
-        .unwrap()
+        .expect("a list")
         .iter()
-        .map(|s| s["n"].as_i64().unwrap())
+        .map(|s| s["n"].as_i64().expect("a count"))
         .sum();
     assert_eq!(sources, 2, "items A and B only: {d}");
     assert!(
         !d["red_items"]
             .as_array()
-            .unwrap()
+            .expect("a list")
             .iter()
             .any(|i| i["id"] == c)
     );
