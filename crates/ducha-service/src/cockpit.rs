@@ -83,6 +83,7 @@ pub struct LevelLights {
 /// One unit: the open assignments it holds itself.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = CockpitUnitLights))]
 pub struct UnitLights {
     /// The unit.
     pub unit_id: i64,
