@@ -407,6 +407,12 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "Internal error; contact the administrator with the operation id",
     ),
     (
+        "error.outcome_unknown",
+        "提交时与数据库的连接中断，无法确认是否已保存：请先刷新查看，确认未保存后再提交",
+        "The connection to the database broke while saving, so it is not known whether this was \
+         saved: reload and check before submitting again",
+    ),
+    (
         "error.payload_too_large",
         "提交内容过大",
         "The request is too large",

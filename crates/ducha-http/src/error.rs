@@ -59,7 +59,8 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
     /// Machine-readable class: `bad_request`, `invalid`, `conflict`, `not_found`, `forbidden`,
-    /// `unauthorized`, `too_many_requests`, `too_large`, `unsupported_media_type`, `internal`.
+    /// `unauthorized`, `too_many_requests`, `too_large`, `unsupported_media_type`, `internal`,
+    /// `outcome_unknown` (503: the connection broke during the commit; reload before retrying).
     pub code: &'static str,
     /// Message key (for conflicts, the rule that would be broken).
     pub key: &'static str,
@@ -206,6 +207,19 @@ impl AppError {
                 ),
                 ServiceError::Limited(key) => {
                     plain(StatusCode::TOO_MANY_REQUESTS, "too_many_requests", key)
+                }
+                ServiceError::Store(err @ ducha_store::StoreError::Unknown(_)) => {
+                    let op = operation_id();
+                    tracing::error!(operation_id = %op, error = ?err, "commit outcome unknown");
+                    (
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        ErrorInfo {
+                            code: "outcome_unknown",
+                            key: "error.outcome_unknown",
+                            fields: vec![],
+                            operation_id: Some(op),
+                        },
+                    )
                 }
                 ServiceError::Store(err) => {
                     let op = operation_id();

@@ -97,6 +97,24 @@ fn may_admin(actor: Option<&Actor>, unit: &UnitRow) -> bool {
 }
 
 impl Services {
+    /// The user an admin acts on: unknown, or outside the admin's subtree, reads as absent.
+    async fn admin_target(&self, actor: Option<&Actor>, user_id: i64) -> ServiceResult<UserRow> {
+        let user = self
+            .store
+            .user(user_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let unit = self
+            .store
+            .unit(user.unit_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        if !may_admin(actor, &unit) {
+            return Err(ServiceError::NotFound);
+        }
+        Ok(user)
+    }
+
     /// Adds a unit below a parent the admin manages.
     pub async fn create_unit(
         &self,
@@ -271,19 +289,7 @@ impl Services {
         password: &str,
         now: DateTime<Utc>,
     ) -> ServiceResult<()> {
-        let user = self
-            .store
-            .user(user_id)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
-        let unit = self
-            .store
-            .unit(user.unit_id)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
-        if !may_admin(actor, &unit) {
-            return Err(ServiceError::NotFound);
-        }
+        let user = self.admin_target(actor, user_id).await?;
         // Admin accounts' passwords are reset at the console only.
         if actor.is_some() && user.roles.0.iter().any(|r| r.is_admin()) {
             return Err(ServiceError::Forbidden);
@@ -376,19 +382,7 @@ impl Services {
         roles: &[String],
         now: DateTime<Utc>,
     ) -> ServiceResult<()> {
-        let user = self
-            .store
-            .user(user_id)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
-        let unit = self
-            .store
-            .unit(user.unit_id)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
-        if !may_admin(Some(actor), &unit) {
-            return Err(ServiceError::NotFound);
-        }
+        let user = self.admin_target(Some(actor), user_id).await?;
         if user.roles.0.iter().any(|r| r.is_admin()) {
             return Err(ServiceError::Forbidden);
         }
@@ -445,19 +439,7 @@ impl Services {
         now: DateTime<Utc>,
     ) -> ServiceResult<()> {
         system_admin(Some(actor))?;
-        let user = self
-            .store
-            .user(user_id)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
-        let unit = self
-            .store
-            .unit(user.unit_id)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
-        if !may_admin(Some(actor), &unit) {
-            return Err(ServiceError::NotFound);
-        }
+        let user = self.admin_target(Some(actor), user_id).await?;
         let mut e = ValidationErrors::default();
         let position = bounded(&mut e, "position", position, false, 40);
         e.into_result(())?;
@@ -490,19 +472,7 @@ impl Services {
         active: bool,
         now: DateTime<Utc>,
     ) -> ServiceResult<()> {
-        let user = self
-            .store
-            .user(user_id)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
-        let unit = self
-            .store
-            .unit(user.unit_id)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
-        if !may_admin(Some(actor), &unit) {
-            return Err(ServiceError::NotFound);
-        }
+        let user = self.admin_target(Some(actor), user_id).await?;
         if user.roles.0.iter().any(|r| r.is_admin()) {
             return Err(ServiceError::Forbidden);
         }

@@ -12,7 +12,7 @@ use sqlx::postgres::PgPoolOptions;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::oneshot;
 
 /// The chain head this process committed last, shared by clones of the store.
 type ChainCache = Arc<std::sync::Mutex<Option<(i64, String, ducha_domain::chain::HashAlgo)>>>;
@@ -29,7 +29,7 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 pub struct PgStore {
     pool: PgPool,
     /// The writers' queue; `None` with no writers: each commit its own transaction.
-    commits: Option<mpsc::UnboundedSender<writer::Job>>,
+    commits: Option<Arc<writer::Writers>>,
     /// Without writers, the chain head this process committed last.
     chain: ChainCache,
     /// Commits sent to the writers and not yet answered.
@@ -62,10 +62,10 @@ impl PgStore {
             None
         } else {
             let opts = pool.connect_options().as_ref().clone();
-            Some(
+            Some(Arc::new(
                 writer::spawn(opts, writers, pending.clone())
                     .map_err(|e| StoreError::Other(Box::new(e)))?,
-            )
+            ))
         };
         let store = Self {
             pool,
@@ -78,7 +78,8 @@ impl PgStore {
     }
 
     /// Waits (at most `patience`) until every commit handed to the writers is answered, then
-    /// closes the connections. Returns whether the writers were idle in time.
+    /// stops the writers and closes every connection, theirs and the pool's. Returns whether
+    /// all of it happened in time.
     pub async fn close(&self, patience: Duration) -> bool {
         let start = Instant::now();
         let idle = loop {
@@ -90,8 +91,19 @@ impl PgStore {
             }
             tokio::time::sleep(Duration::from_millis(5)).await;
         };
+        let writers_closed = match &self.commits {
+            Some(w) => {
+                let _ = w.stop.send(true);
+                let mut stopped = w.stopped.clone();
+                let left = patience.saturating_sub(start.elapsed());
+                tokio::time::timeout(left, stopped.wait_for(|s| *s))
+                    .await
+                    .is_ok_and(|r| r.is_ok())
+            }
+            None => true,
+        };
         let left = patience.saturating_sub(start.elapsed());
-        idle && tokio::time::timeout(left, self.pool.close()).await.is_ok()
+        idle && writers_closed && tokio::time::timeout(left, self.pool.close()).await.is_ok()
     }
 
     /// Commits handed to the writers and not yet answered (for tests that need a batch to
@@ -183,7 +195,12 @@ impl PgStore {
         let stopped = || StoreError::Other("the PostgreSQL writers have stopped".into());
         metrics::gauge!(writer::QUEUE_DEPTH).increment(1.0);
         self.pending.fetch_add(1, Ordering::AcqRel);
-        if commits.send(writer::Job { change, reply }).is_err() {
+        if commits
+            .queue
+            .send(writer::Job { change, reply })
+            .await
+            .is_err()
+        {
             metrics::gauge!(writer::QUEUE_DEPTH).decrement(1.0);
             self.pending.fetch_sub(1, Ordering::AcqRel);
             return Err(stopped());
@@ -202,7 +219,7 @@ impl PgStore {
         let cached = self.chain.lock().map(|c| c.clone()).unwrap_or(None);
         let mut tx = self.pool.begin().await.map_err(ducha_store::sql::err)?;
         let (done, algo) = __ducha_sql::apply_change(&mut tx, change, cached).await?;
-        tx.commit().await.map_err(ducha_store::sql::err)?;
+        tx.commit().await.map_err(writer::commit_error)?;
         if let Ok(mut c) = self.chain.lock() {
             *c = Some((done.event.seq, done.event.hash.clone(), algo));
         }

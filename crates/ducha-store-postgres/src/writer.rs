@@ -27,7 +27,16 @@ use sqlx::{PgPool, Postgres, Transaction};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
-use tokio::sync::{Mutex, mpsc, oneshot};
+use tokio::sync::{Mutex, mpsc, oneshot, watch};
+
+impl std::fmt::Debug for Writers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Writers")
+            .field("queued", &(QUEUE_CAPACITY - self.queue.capacity()))
+            .field("stopped", &*self.stopped.borrow())
+            .finish()
+    }
+}
 
 /// A commit waiting for a writer.
 pub(crate) struct Job {
@@ -47,6 +56,24 @@ pub(crate) const BATCH_SIZE: &str = "ducha_store_group_commit_size";
 /// past that every reader's snapshot looks them up on disk.
 pub const MAX_BATCH: usize = 48;
 
+/// Most commits waiting for a writer; a request past that waits to hand its commit over
+/// (back-pressure) instead of growing the queue without bound under overload.
+pub const QUEUE_CAPACITY: usize = 4_096;
+
+/// The `application_name` of the writers' connections, as `pg_stat_activity` shows them.
+pub const WRITER_APPLICATION: &str = "ducha-writer";
+
+/// The writers of one node: their queue, and the switch that stops them.
+pub(crate) struct Writers {
+    /// Where commits are handed over.
+    pub queue: mpsc::Sender<Job>,
+    /// Set to true to stop the writers once the queue is idle; they then close their
+    /// connections.
+    pub stop: watch::Sender<bool>,
+    /// Becomes true when the writers have stopped and closed their connections.
+    pub stopped: watch::Receiver<bool>,
+}
+
 type Tx = Transaction<'static, Postgres>;
 
 /// Starts `writers` writer tasks on a thread of their own, each with one connection to the
@@ -56,8 +83,10 @@ pub(crate) fn spawn(
     opts: PgConnectOptions,
     writers: usize,
     pending: Arc<AtomicUsize>,
-) -> std::io::Result<mpsc::UnboundedSender<Job>> {
-    let (tx, rx) = mpsc::unbounded_channel::<Job>();
+) -> std::io::Result<Writers> {
+    let (tx, rx) = mpsc::channel::<Job>(QUEUE_CAPACITY);
+    let (stop, stop_rx) = watch::channel(false);
+    let (stopped_tx, stopped) = watch::channel(false);
     let writers = writers.max(1);
     std::thread::Builder::new()
         .name("ducha-pg-writer".into())
@@ -80,13 +109,22 @@ pub(crate) fn spawn(
                     .max_connections(u32::try_from(writers).unwrap_or(u32::MAX))
                     .min_connections(0)
                     .acquire_timeout(Duration::from_secs(30))
-                    .connect_lazy_with(opts);
+                    .connect_lazy_with(opts.application_name(WRITER_APPLICATION));
                 let rx = Arc::new(Mutex::new(rx));
                 let mut tasks = Vec::with_capacity(writers);
                 for _ in 0..writers {
                     let (pool, rx, pending) = (pool.clone(), rx.clone(), pending.clone());
+                    let mut stop = stop_rx.clone();
                     tasks.push(tokio::spawn(async move {
-                        while let Some(batch) = next_batch(&rx).await {
+                        loop {
+                            let batch = tokio::select! {
+                                // Asked to stop: the caller waited for the queue to empty.
+                                _ = stop.wait_for(|s| *s) => break,
+                                b = next_batch(&rx) => match b {
+                                    Some(b) => b,
+                                    None => break,
+                                },
+                            };
                             let n = batch.len();
                             metrics::gauge!(QUEUE_DEPTH).decrement(n as f64);
                             metrics::histogram!(BATCH_SIZE).record(n as f64);
@@ -99,14 +137,19 @@ pub(crate) fn spawn(
                     let _ = t.await;
                 }
                 pool.close().await;
+                let _ = stopped_tx.send(true);
             });
         })?;
-    Ok(tx)
+    Ok(Writers {
+        queue: tx,
+        stop,
+        stopped,
+    })
 }
 
 /// Waits for a commit, then takes the ones already waiting behind it. `None` once every
 /// sender is gone.
-async fn next_batch(rx: &Mutex<mpsc::UnboundedReceiver<Job>>) -> Option<Vec<Job>> {
+async fn next_batch(rx: &Mutex<mpsc::Receiver<Job>>) -> Option<Vec<Job>> {
     let mut rx = rx.lock().await;
     let first = rx.recv().await?;
     let mut batch = vec![first];
@@ -184,12 +227,21 @@ async fn run(pool: &PgPool, batch: Vec<Job>, alone: bool) {
                         let _ = job.reply.send(Ok(committed));
                     }
                 }
+                // No answer to the COMMIT, or the connection ended with it (the server shut
+                // down, an administrator terminated it): it may have committed or not, and the
+                // callers must be told so — neither that it failed nor, by a retry, twice.
+                Err(e) if outcome_unknown(&e) => {
+                    let why = e.to_string();
+                    for job in jobs {
+                        let _ = job.reply.send(Err(StoreError::Unknown(why.clone())));
+                    }
+                }
                 // The server refused the commit: it rolled the transaction back.
                 Err(e @ sqlx::Error::Database(_)) if !alone => {
                     tracing::warn!(error = %e, "group commit refused; committing one by one");
                     later.splice(0..0, jobs);
                 }
-                // Refused alone, or no answer (the outcome unknown to this node): the error.
+                // Refused alone: the error.
                 Err(e) => fail_all(jobs.into_iter(), &e.to_string()),
             },
             // The batch failed after its rows were written. If the server can still roll
@@ -276,6 +328,29 @@ async fn insert_events(tx: &mut Tx, recs: &[EventRecord], last: &str) -> Result<
     .await
     .map_err(ducha_store::sql::err)?;
     Ok(())
+}
+
+/// What a failed COMMIT means to its callers: refused by the server (rolled back, nothing
+/// stored), or unanswered (the outcome unknown).
+pub(crate) fn commit_error(e: sqlx::Error) -> StoreError {
+    if outcome_unknown(&e) {
+        StoreError::Unknown(e.to_string())
+    } else {
+        ducha_store::sql::err(e)
+    }
+}
+
+/// Whether a COMMIT that ended in `e` may have committed: no answer came (the connection
+/// broke), or the answer was the connection's end (SQLSTATE classes 08, connection
+/// exception, and 57, operator intervention such as `pg_terminate_backend` or a shutdown).
+/// Any other error answer means the server rolled the transaction back.
+fn outcome_unknown(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(d) => d
+            .code()
+            .is_some_and(|c| c.starts_with("08") || c.starts_with("57")),
+        _ => true,
+    }
 }
 
 /// Answers every job with the same failure: nothing of theirs was acknowledged.

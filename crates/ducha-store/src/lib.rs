@@ -37,6 +37,10 @@ pub enum StoreError {
     /// A uniqueness rule or an optimistic version check failed.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The commit was sent, but its answer was lost (the connection broke during COMMIT): it
+    /// may or may not be stored, and only reading it back tells.
+    #[error("commit outcome unknown: {0}")]
+    Unknown(String),
     /// Anything else (connection, IO, corrupt data).
     #[error(transparent)]
     Other(Box<dyn std::error::Error + Send + Sync>),

@@ -457,3 +457,118 @@ async fn a_writer_killed_mid_batch_stores_nothing_of_it() {
     assert_verifies(&app, n + 1).await;
     app.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_commit_whose_answer_is_lost_reads_as_outcome_unknown() {
+    let Some((app, url)) = pg_app(module_path!()).await else {
+        return;
+    };
+    let work = signed_assignments(&app, 1).await;
+    // A deferred trigger runs inside COMMIT itself and there waits for a lock the test holds:
+    // the commit is on the wire, unanswered, when the test kills its connection.
+    let mut gate = PgConnection::connect(&url).await.expect("connect");
+    sqlx::raw_sql(
+        "CREATE FUNCTION test_commit_gate() RETURNS trigger LANGUAGE plpgsql AS \
+         $$ BEGIN PERFORM pg_advisory_xact_lock(4242); RETURN NULL; END $$; \
+         CREATE CONSTRAINT TRIGGER test_commit_gate AFTER INSERT ON reports \
+         DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION test_commit_gate(); \
+         SELECT pg_advisory_lock(4242)",
+    )
+    .execute(&mut gate)
+    .await
+    .expect("install the commit gate");
+    let county = app.login("county_a").await;
+    let aid = work[0].1;
+    let pending = tokio::spawn(async move {
+        county
+            .post(
+                &format!("/assignments/{aid}/reports"),
+                json!({ "text": "连接中断时的进展", "percent": 40 }),
+            )
+            .await
+    });
+    // The committing backend, waiting at the gate inside its COMMIT.
+    let end = Instant::now() + PATIENCE;
+    let pid = loop {
+        let pids: Vec<i32> = sqlx::query_scalar(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() \
+             AND wait_event = 'advisory' AND pid <> pg_backend_pid()",
+        )
+        .fetch_all(&mut gate)
+        .await
+        .expect("pg_stat_activity");
+        if let Some(p) = pids.first() {
+            break *p;
+        }
+        assert!(Instant::now() < end, "no commit reached the gate");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    };
+    let done: bool = sqlx::query_scalar("SELECT pg_terminate_backend($1)")
+        .bind(pid)
+        .fetch_one(&mut gate)
+        .await
+        .expect("terminate");
+    assert!(done, "backend {pid} not terminated");
+    let r = pending.await.expect("task");
+    assert_eq!(r.status.as_u16(), 503, "{}: {}", r.what, r.body);
+    assert_eq!(r.body["error"]["code"], "outcome_unknown", "{}", r.body);
+    assert!(
+        r.body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("无法确认是否已保存")),
+        "{}",
+        r.body
+    );
+    // Not "failed": here the server rolled it back, and reading back is how one finds out.
+    assert_eq!(
+        count(
+            &app,
+            &format!("SELECT COUNT(*) FROM reports WHERE assignment_id = {aid}")
+        )
+        .await,
+        0
+    );
+    sqlx::raw_sql("SELECT pg_advisory_unlock(4242); DROP TRIGGER test_commit_gate ON reports")
+        .execute(&mut gate)
+        .await
+        .expect("remove the gate");
+    app.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn closing_the_store_stops_its_writers_and_their_connections() {
+    let Some((app, url)) = pg_app(module_path!()).await else {
+        return;
+    };
+    let work = signed_assignments(&app, 1).await;
+    let (services, store) = node(&app, 3).await;
+    let store = store.expect("PostgreSQL");
+    report(&services, work[0].0, work[0].1, 1)
+        .await
+        .expect("a report through the writers");
+    // The writers' connections of every node on the database (the app's own stay open).
+    let writer_conns = |url: String| async move {
+        let mut c = PgConnection::connect(&url).await.expect("connect");
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() \
+             AND application_name = 'ducha-writer'",
+        )
+        .fetch_one(&mut c)
+        .await
+        .expect("pg_stat_activity");
+        n
+    };
+    let before = writer_conns(url.clone()).await;
+    assert!(
+        store.close(PATIENCE).await,
+        "the store did not close in time"
+    );
+    let after = writer_conns(url.clone()).await;
+    assert!(
+        after < before,
+        "connections before {before}, after closing {after}: the writers' stayed open"
+    );
+    // A commit after closing is refused, not lost in a queue nobody reads.
+    assert!(report(&services, work[0].0, work[0].1, 2).await.is_err());
+    app.finish().await;
+}
