@@ -115,7 +115,7 @@ pub fn topic_keys(texts: &[&str]) -> Vec<String> {
         }
     }
     // Stable: ties keep the concepts' own order.
-    counts.sort_by(|a, b| b.1.cmp(&a.1));
+    counts.sort_by_key(|c| std::cmp::Reverse(c.1));
     let Some(&(_, top)) = counts.first() else {
         return vec!["hot.concept.none".into()];
     };
