@@ -118,6 +118,17 @@ pub struct HotLink {
     pub item_id: i64,
 }
 
+/// A hot issue made an item: linked to the item inserted before it in the same change (so
+/// the item and the link commit together, and a second click finds the issue linked and
+/// makes nothing).
+#[derive(Debug, Clone)]
+pub struct HotTurn {
+    /// The hot issue.
+    pub hot_id: i64,
+    /// The state it must be in.
+    pub from: HotIssueState,
+}
+
 /// A submitter's answer.
 #[derive(Debug, Clone)]
 pub struct NewSatisfaction {
@@ -149,10 +160,12 @@ pub trait HotStore: Send + Sync {
     ) -> StoreResult<Option<i64>>;
     /// Hands the lease back.
     async fn hot_release(&self, owner: &str) -> StoreResult<()>;
-    /// The last appeal clustered.
-    async fn hot_position(&self) -> StoreResult<i64>;
-    /// Appeals with `after < id <= upto`, in id order, at most `limit`.
-    async fn hot_inputs(&self, after: i64, upto: i64, limit: i64) -> StoreResult<Vec<HotInput>>;
+    /// Appeals already clustered (with a membership row) after `after`, in id order, at most
+    /// `limit`: what a new holder loads its clusterer from.
+    async fn hot_clustered(&self, after: i64, limit: i64) -> StoreResult<Vec<HotInput>>;
+    /// Appeals not yet clustered (no membership row), in id order, at most `limit`. An
+    /// appeal whose id was drawn before others' but committed after them is found here too.
+    async fn hot_unclustered(&self, limit: i64) -> StoreResult<Vec<HotInput>>;
     /// Stored membership as (appeal, first appeal of its hot issue) for appeals after
     /// `after`, in id order, at most `limit`.
     async fn hot_membership(&self, after: i64, limit: i64) -> StoreResult<Vec<(i64, i64)>>;
@@ -174,6 +187,14 @@ pub trait HotStore: Send + Sync {
     async fn hot_issues_of_item(&self, item_id: i64) -> StoreResult<Vec<HotIssueRow>>;
     /// The member appeals' units and times of these hot issues.
     async fn hot_members(&self, hot_ids: &[i64]) -> StoreResult<Vec<HotMemberRow>>;
+    /// The masked texts of the newest `per` appeals of each of these hot issues, newest first
+    /// within each: (hot issue, text).
+    async fn hot_samples(&self, hot_ids: &[i64], per: i64) -> StoreResult<Vec<(i64, String)>>;
+    /// Answers per kind for the appeals of these items: (item, answer, count).
+    async fn satisfaction_counts_of(
+        &self,
+        item_ids: &[i64],
+    ) -> StoreResult<Vec<(i64, String, i64)>>;
     /// A hot issue's appeals, newest first, at most `limit`.
     async fn hot_appeals(&self, hot_id: i64, limit: i64) -> StoreResult<Vec<CitizenAppealRow>>;
     /// Hot issues by appeals received since `since`, most first: (hot issue, count).

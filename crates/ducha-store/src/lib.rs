@@ -976,6 +976,12 @@ pub enum Update {
     },
     /// Links a hot issue and its appeals to an item.
     HotLink(HotLink),
+    /// The item closed: its linked appeals are closed with it (their submitters are asked
+    /// for their satisfaction on the tracking page).
+    AppealsClosed {
+        /// The item.
+        item_id: i64,
+    },
     /// Adds or replaces calendar overrides.
     Calendar(Vec<ducha_domain::calendar::CalendarEntry>),
     /// Lifts a user's login lock and clears the failure count.
@@ -1063,6 +1069,8 @@ pub enum Insert {
     CitizenAppeal(NewCitizenAppeal),
     /// The ledger number of the item inserted before it in the same change.
     LedgerRef(NewLedgerRef),
+    /// The hot issue the item inserted before it in the same change was made of.
+    HotTurn(HotTurn),
     /// A bulletin's draft.
     Bulletin(NewBulletin),
     /// A submitter's satisfaction (its id is the appeal's).

@@ -101,6 +101,32 @@ pub fn title_from(text: &str, max: usize) -> String {
     out.chars().take(max).collect()
 }
 
+/// What a hot issue is about, in the office's words: the concept most of `texts` speak of
+/// and a second one when nearly as many do (message keys `hot.concept.*`, most frequent
+/// first); `hot.concept.none` when no text names a known concept.
+pub fn topic_keys(texts: &[&str]) -> Vec<String> {
+    let mut counts: Vec<(&'static str, usize)> = Vec::new();
+    for t in texts {
+        for c in crate::hot::normalize::concepts(&crate::hot::normalize::normalize(t)) {
+            match counts.iter_mut().find(|(n, _)| *n == c) {
+                Some(e) => e.1 += 1,
+                None => counts.push((c, 1)),
+            }
+        }
+    }
+    // Stable: ties keep the concepts' own order.
+    counts.sort_by_key(|c| std::cmp::Reverse(c.1));
+    let Some(&(_, top)) = counts.first() else {
+        return vec!["hot.concept.none".into()];
+    };
+    counts
+        .iter()
+        .take(2)
+        .filter(|(_, n)| n * 4 >= top * 3)
+        .map(|(c, _)| format!("hot.concept.{c}"))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -132,5 +158,23 @@ mod tests {
         );
         assert_eq!(title_from("", 4), "");
         assert!(HotIssueState::Returned.can_link() && !HotIssueState::Item.can_link());
+    }
+
+    #[test]
+    fn topics_name_what_most_texts_say() {
+        let lift = [
+            "幸福小区3号楼电梯坏了半个月没人修",
+            "三号楼电梯又困人了",
+            "电梯停运十多天，物业不管",
+        ];
+        assert_eq!(topic_keys(&lift), vec!["hot.concept.lift"]);
+        assert_eq!(
+            topic_keys(&["工地夜里打桩", "晚上施工声音太大，睡不着"]),
+            vec!["hot.concept.noise", "hot.concept.build"]
+        );
+        assert_eq!(topic_keys(&["请问一下"]), vec!["hot.concept.none"]);
+        for k in topic_keys(&lift) {
+            assert_ne!(crate::i18n::t(&k, crate::i18n::Lang::ZhCn), k, "{k}");
+        }
     }
 }

@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use ducha_domain::i18n::Lang;
 use ducha_service::ServiceError;
-use ducha_service::hot::{HotIssueDetail, HotIssueView, HotItemInput, HotMergeInput};
+use ducha_service::hot::{HotIssueDetail, HotIssueView, HotItemInput, HotMergeInput, HotPlace};
 
 #[derive(Template)]
 #[template(path = "appeals_hot.html")]
@@ -109,6 +109,33 @@ impl Page for DetailPage {
 }
 
 impl DetailPage {
+    fn fill(&self, key: &str, args: serde_json::Value) -> String {
+        ducha_domain::i18n::fill(ducha_domain::i18n::t(key, self.lang), &args)
+    }
+    fn issue_title(&self, h: &HotIssueView) -> String {
+        self.fill("hot.issue_title", serde_json::json!({ "id": h.id }))
+    }
+    fn heading(&self, h: &HotIssueView) -> String {
+        let category = self.label("appeal_category", h.category.as_str());
+        self.fill(
+            "hot.heading",
+            serde_json::json!({ "category": category, "place": h.scope_unit, "n": h.count }),
+        )
+    }
+    fn place_line(&self, p: &HotPlace) -> String {
+        self.fill(
+            "hot.place_count",
+            serde_json::json!({ "name": p.name, "n": p.count }),
+        )
+    }
+    fn satisfaction_line(&self, h: &HotIssueView) -> String {
+        let c = &h.satisfaction;
+        self.fill(
+            "hot.satisfaction_line",
+            serde_json::json!({ "satisfied": c.satisfied, "basic": c.basic,
+                "dissatisfied": c.dissatisfied }),
+        )
+    }
     fn spark(&self, h: &HotIssueView) -> String {
         spark(h)
     }

@@ -80,18 +80,17 @@ pub struct StoredAppeal {
     pub received_at: DateTime<Utc>,
 }
 
-/// Called by the public form and the 12345 import after their appeals are committed: the
-/// hot-issue clustering looks at once on this node (it clusters them now if this node holds
-/// the clustering's lease; otherwise the holder finds them within `[service.hot] poll_ms`). It
-/// must not fail the submission: the appeal is stored already.
+/// Called by the public form and the 12345 import after their appeals are committed: wakes
+/// the hot-issue clustering on this node and returns at once (it clusters them within
+/// milliseconds if this node holds the clustering's lease; otherwise the holder finds them
+/// within `[service.hot] poll_ms`). The citizen's request never waits for the clustering, and
+/// nothing here can fail the submission: the appeal is stored already.
 pub async fn on_stored(services: &Services, stored: &[StoredAppeal], now: DateTime<Utc>) {
     let _ = now;
     if stored.is_empty() {
         return;
     }
-    if let Err(e) = services.hot_catch_up().await {
-        tracing::warn!(error = %e, "hot issues: cannot cluster new appeals now");
-    }
+    services.hot_wake();
 }
 
 impl Services {

@@ -12,7 +12,7 @@ use ducha_domain::chain::EventKind;
 use ducha_domain::hot::issue::HotIssueState;
 use ducha_domain::item::{ItemInput, ItemState};
 use ducha_domain::org::{Actor, UnitPath};
-use ducha_store::{HotIssueRow, HotLink, Update};
+use ducha_store::{HotIssueRow, HotLink, HotTurn, Update};
 use serde::Deserialize;
 
 /// The item a supervisor makes of a hot issue: what the form prefilled, as edited.
@@ -73,23 +73,25 @@ impl Services {
             leader_id: None,
             public: true,
         };
-        let created = self.create_item(actor, &item, now).await?;
-        self.commit(
-            Some(actor),
-            now,
-            EventKind::HotIssueTurned,
-            Subject::item(created.id),
-            serde_json::json!({ "hot_issue": h.id, "appeals": h.appeal_count }),
-            vec![Update::HotLink(HotLink {
-                hot_id: h.id,
-                from: h.state,
-                state: HotIssueState::Item,
-                item_id: created.id,
-            })],
-            vec![],
-        )
-        .await?;
-        Ok(created)
+        // The item and the hot issue's link commit together: a second click (on any node)
+        // finds the issue linked once the first committed, and makes nothing.
+        let turn = HotTurn {
+            hot_id: h.id,
+            from: h.state,
+        };
+        match self
+            .create_item_from(actor, &item, None, Some((turn, h.appeal_count)), now)
+            .await
+        {
+            Ok(c) => Ok(c),
+            // Another click linked it first: this one made nothing.
+            Err(e) => match self.store.hot_issue(h.id).await? {
+                Some(cur) if !cur.state.can_link() => {
+                    Err(ValidationErrors::single("hot_issue", "hot.already_linked").into())
+                }
+                _ => Err(e),
+            },
+        }
     }
 
     /// A supervisor merges a hot issue into an existing item of the jurisdiction that is not
@@ -112,6 +114,12 @@ impl Services {
         ensure(actor.supervises(&item.scope_path.0))?;
         if item.state == ItemState::Closed {
             return Err(ValidationErrors::single("item_id", "hot.item_closed").into());
+        }
+        // The submitters follow their appeal through the item's public page: an internal
+        // item would show them nothing, so the office merges only into a public one (or
+        // makes a public item of the hot issue).
+        if !item.public {
+            return Err(ValidationErrors::single("item_id", "hot.item_not_public").into());
         }
         let c = self
             .commit(

@@ -12,8 +12,8 @@ mod worker;
 pub use link::{HotItemInput, HotMergeInput};
 pub use public::{PublicHot, PublicHotItem, SatisfactionInput};
 pub use views::{HotIssueDetail, HotIssueView, HotPlace, HotWeek, SatisfactionCounts};
-pub use worker::HotProgress;
 pub(crate) use worker::HotWorker;
+pub use worker::{HotPause, HotProgress};
 
 use ducha_domain::hot::HotConfig;
 use serde::{Deserialize, Serialize};

@@ -7,11 +7,12 @@ use crate::appeals::AppealView;
 use crate::error::{ServiceError, ServiceResult, ensure};
 use chrono::{DateTime, NaiveDate, Utc};
 use ducha_domain::appeals::AppealCategory;
-use ducha_domain::hot::issue::{HotIssueState, title_from};
+use ducha_domain::hot::issue::{HotIssueState, title_from, topic_keys};
 use ducha_domain::hot::trend::weekly_counts;
+use ducha_domain::i18n::{Lang, fill, t};
 use ducha_domain::item::ItemState;
 use ducha_domain::org::{Actor, Role, UnitPath};
-use ducha_store::{HotIssueRow, HotMemberRow};
+use ducha_store::{CitizenAppealRow, HotIssueRow, HotMemberRow, ItemRow};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -91,6 +92,15 @@ impl SatisfactionCounts {
     /// Answers in all.
     pub fn total(&self) -> i64 {
         self.satisfied + self.basic + self.dissatisfied
+    }
+
+    fn add(&mut self, answer: &str, n: i64) {
+        match answer {
+            "satisfied" => self.satisfied += n,
+            "basic" => self.basic += n,
+            "dissatisfied" => self.dissatisfied += n,
+            _ => {}
+        }
     }
 }
 
@@ -177,16 +187,9 @@ impl Services {
             .map(|a| a.text_masked.clone())
             .unwrap_or_default();
         let issue = self.hot_views(vec![h], now).await?.remove(0);
-        let places: Vec<String> = issue.places.iter().map(|p| p.name.clone()).collect();
-        let proposed_description = format!(
-            "{}（{}件，{}）\n{}",
-            issue.scope_unit,
-            issue.count,
-            places.join("、"),
-            issue.samples.join("\n")
-        );
+        let (proposed_title, proposed_description) = proposal(&issue, &appeals, &first);
         Ok(HotIssueDetail {
-            proposed_title: title_from(&first, 30),
+            proposed_title,
             proposed_description,
             appeals: self.views(appeals).await?,
             issue,
@@ -211,6 +214,24 @@ impl Services {
         units.dedup();
         let names: HashMap<i64, String> =
             self.store.unit_names(&units).await?.into_iter().collect();
+        let mut samples: HashMap<i64, Vec<String>> = HashMap::new();
+        for (hot, text) in self.store.hot_samples(&ids, 3).await? {
+            samples.entry(hot).or_default().push(text);
+        }
+        let mut item_ids: Vec<i64> = rows.iter().filter_map(|h| h.item_id).collect();
+        item_ids.sort_unstable();
+        item_ids.dedup();
+        let items: HashMap<i64, ItemRow> = self
+            .store
+            .items_by_id(&item_ids)
+            .await?
+            .into_iter()
+            .map(|i| (i.id, i))
+            .collect();
+        let mut answers: HashMap<i64, SatisfactionCounts> = HashMap::new();
+        for (item, answer, n) in self.store.satisfaction_counts_of(&item_ids).await? {
+            answers.entry(item).or_default().add(&answer, n);
+        }
         let today = self.today(now);
         let mut out = Vec::with_capacity(rows.len());
         for h in rows {
@@ -231,21 +252,12 @@ impl Services {
                 })
                 .collect();
             places.sort_by(|a, b| b.count.cmp(&a.count).then(a.unit_id.cmp(&b.unit_id)));
-            let samples = self
-                .store
-                .hot_appeals(h.id, 3)
-                .await?
-                .into_iter()
-                .map(|a| a.text_masked)
-                .collect();
-            let item = match h.item_id {
-                Some(i) => self.store.item(i).await?,
-                None => None,
-            };
-            let satisfaction = match h.item_id {
-                Some(i) => self.satisfaction_counts(i).await?,
-                None => SatisfactionCounts::default(),
-            };
+            let samples = samples.remove(&h.id).unwrap_or_default();
+            let item = h.item_id.and_then(|i| items.get(&i));
+            let satisfaction = h
+                .item_id
+                .and_then(|i| answers.get(&i).copied())
+                .unwrap_or_default();
             out.push(HotIssueView {
                 id: h.id,
                 state: h.state,
@@ -267,8 +279,8 @@ impl Services {
                     .collect(),
                 samples,
                 item_id: h.item_id,
-                item_title: item.as_ref().map(|i| i.title.clone()),
-                item_state: item.as_ref().map(|i| i.state),
+                item_title: item.map(|i| i.title.clone()),
+                item_state: item.map(|i| i.state),
                 returned_at: h.returned_at,
                 satisfaction,
             });
@@ -282,15 +294,40 @@ impl Services {
     pub async fn satisfaction_counts(&self, item_id: i64) -> ServiceResult<SatisfactionCounts> {
         let mut c = SatisfactionCounts::default();
         for (answer, n) in self.store.satisfaction_counts(item_id).await? {
-            match answer.as_str() {
-                "satisfied" => c.satisfied = n,
-                "basic" => c.basic = n,
-                "dissatisfied" => c.dissatisfied = n,
-                _ => {}
-            }
+            c.add(&answer, n);
         }
         Ok(c)
     }
+}
+
+/// The title and text an item made of the hot issue starts from, in the office's words
+/// (official documents are Chinese): "关于{place}{topic}问题的督办", the topic from what most
+/// of its appeals speak of (the first appeal's opening words when none is known).
+fn proposal(issue: &HotIssueView, appeals: &[CitizenAppealRow], first: &str) -> (String, String) {
+    let zh = |k: &str| t(k, Lang::ZhCn).to_string();
+    let sep = zh("hot.list_sep");
+    let texts: Vec<&str> = appeals.iter().map(|a| a.text_masked.as_str()).collect();
+    let keys = topic_keys(&texts);
+    let topic = if keys.iter().any(|k| k == "hot.concept.none") {
+        title_from(first, 20)
+    } else {
+        keys.iter().map(|k| zh(k)).collect::<Vec<_>>().join(&sep)
+    };
+    let title = fill(
+        &zh("hot.proposed_title"),
+        &serde_json::json!({ "place": issue.scope_unit, "topic": topic }),
+    );
+    let places: Vec<&str> = issue.places.iter().map(|p| p.name.as_str()).collect();
+    let description = fill(
+        &zh("hot.proposed_description"),
+        &serde_json::json!({
+            "place": issue.scope_unit,
+            "n": issue.count,
+            "places": places.join(&sep),
+            "samples": issue.samples.join("\n"),
+        }),
+    );
+    (title, description)
 }
 
 fn ensure_reader(actor: &Actor) -> ServiceResult<()> {

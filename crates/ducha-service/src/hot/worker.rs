@@ -2,12 +2,16 @@
 //!
 //! The clustering's lease (`hot_state`) names the node that keeps the clusterer in memory.
 //! Taking it moves the lease's epoch; the new holder then loads the clusterer from the stored
-//! appeals up to the last one clustered, in id order (the clusterer is deterministic, so this
-//! reproduces the stored hot issues), and clusters the newer appeals in id order, writing each
-//! batch in one transaction fenced by its epoch: a former holder's batch is refused and the
-//! former holder drops its copy. Every node looks every `poll_ms` (the holder renews its lease
-//! then), and `appeals::on_stored` looks at once on the node that stored the appeal, so a new
-//! appeal joins its hot issue within milliseconds when that node holds the lease.
+//! appeals that have a membership row, in id order (the clusterer is deterministic, so this
+//! reproduces the stored hot issues), and clusters the appeals without one in id order,
+//! writing each batch in one transaction fenced by its epoch: a former holder's batch is
+//! refused and the former holder drops its copy. What is clustered is "every appeal without a
+//! membership row", not "every id above a mark": an appeal whose id was drawn before others'
+//! but committed after them (two transactions at once on PostgreSQL) is found by the next look
+//! and clustered then. Every node looks every `poll_ms` (the holder renews its lease then), and
+//! `appeals::on_stored` wakes this node's look at once without waiting for it, so a new appeal
+//! joins its hot issue within milliseconds when that node holds the lease while the citizen's
+//! request answers at once.
 
 use crate::Services;
 use crate::error::ServiceResult;
@@ -16,10 +20,15 @@ use ducha_domain::hot::issue::place_of;
 use ducha_domain::hot::{Clusterer, HotAppeal, HotConfig};
 use ducha_store::{HotBatch, HotInput, HotStep};
 
-/// This node's part: its name in the lease and its copy of the clusterer.
+/// This node's part: its name in the lease, its copy of the clusterer, and the bell that
+/// wakes its loop.
 pub(crate) struct HotWorker {
     owner: String,
     state: tokio::sync::Mutex<Option<Loaded>>,
+    /// Rung when appeals were stored on this node.
+    wake: tokio::sync::Notify,
+    /// Whether `run_hot` listens to `wake` on this node (else a look is spawned).
+    running: std::sync::atomic::AtomicBool,
 }
 
 impl Default for HotWorker {
@@ -32,6 +41,8 @@ impl Default for HotWorker {
         Self {
             owner,
             state: tokio::sync::Mutex::new(None),
+            wake: tokio::sync::Notify::new(),
+            running: std::sync::atomic::AtomicBool::new(false),
         }
     }
 }
@@ -40,9 +51,12 @@ impl Default for HotWorker {
 struct Loaded {
     epoch: i64,
     clusterer: Clusterer,
-    /// Appeal id by the clusterer's index (increasing).
+    /// Appeal id by the clusterer's index (in the order added: by id, but for an appeal
+    /// committed late).
     ids: Vec<i64>,
-    /// The last appeal added.
+    /// The clusterer's index by appeal id.
+    index: std::collections::HashMap<i64, u32>,
+    /// The highest appeal id added.
     last: i64,
 }
 
@@ -54,8 +68,11 @@ impl Loaded {
             category: &a.category,
             text: &a.text_masked,
         });
+        if let Ok(i) = u32::try_from(self.ids.len()) {
+            self.index.insert(a.id, i);
+        }
         self.ids.push(a.id);
-        self.last = a.id;
+        self.last = self.last.max(a.id);
         let id = |i: u32| self.ids.get(i as usize).copied().unwrap_or(a.id);
         HotStep {
             appeal_id: a.id,
@@ -68,10 +85,15 @@ impl Loaded {
     }
 
     fn root_of(&mut self, appeal_id: i64) -> Option<i64> {
-        let i = self.ids.binary_search(&appeal_id).ok()?;
-        let root = self.clusterer.cluster_of(u32::try_from(i).ok()?);
+        let i = *self.index.get(&appeal_id)?;
+        let root = self.clusterer.cluster_of(i);
         self.ids.get(root as usize).copied()
     }
+}
+
+/// This node's clusterer held (see [`Services::hot_pause`]).
+pub struct HotPause<'a> {
+    _held: tokio::sync::MutexGuard<'a, Option<Loaded>>,
 }
 
 /// What one look did.
@@ -114,7 +136,7 @@ impl Services {
             return Ok(progress);
         };
         loop {
-            let page = self.store.hot_inputs(loaded.last, i64::MAX, 500).await?;
+            let page = self.store.hot_unclustered(500).await?;
             let ready = ready_prefix(&page, loaded.last, Utc::now(), cfg.gap_wait_ms);
             if ready == 0 {
                 break;
@@ -149,23 +171,22 @@ impl Services {
     }
 
     async fn hot_load(&self, epoch: i64, config: HotConfig) -> ServiceResult<(Loaded, usize)> {
-        let upto = self.store.hot_position().await?;
         let mut l = Loaded {
             epoch,
             clusterer: Clusterer::new(config),
             ids: Vec::new(),
+            index: std::collections::HashMap::new(),
             last: 0,
         };
         let mut after = 0;
         loop {
-            let page = self.store.hot_inputs(after, upto, 2000).await?;
+            let page = self.store.hot_clustered(after, 2000).await?;
             let Some(last) = page.last() else { break };
             after = last.id;
             for a in &page {
                 l.add(a);
             }
         }
-        l.last = upto;
         // The stored memberships were written by the same rules from the same appeals in
         // the same order, so they agree; a difference means the rules changed.
         let mut differing = 0;
@@ -189,6 +210,29 @@ impl Services {
         Ok((l, differing))
     }
 
+    /// Appeals were stored on this node: wakes this node's look without waiting for it (the
+    /// loop of `run_hot` when it runs here, else a look of its own).
+    pub(crate) fn hot_wake(&self) {
+        if self.hot.running.load(std::sync::atomic::Ordering::SeqCst) {
+            self.hot.wake.notify_one();
+        } else {
+            let s = self.clone();
+            tokio::spawn(async move {
+                if let Err(e) = s.hot_catch_up().await {
+                    tracing::warn!(error = %e, "hot issues: cannot cluster new appeals now");
+                }
+            });
+        }
+    }
+
+    /// Holds this node's clusterer until the returned guard is dropped: no look clusters
+    /// meanwhile (an operator's pause, or a test showing that nothing else waits for it).
+    pub async fn hot_pause(&self) -> HotPause<'_> {
+        HotPause {
+            _held: self.hot.state.lock().await,
+        }
+    }
+
     /// Hands the clustering's lease back (a node that stops).
     pub async fn hot_release(&self) {
         let mut guard = self.hot.state.lock().await;
@@ -203,6 +247,9 @@ impl Services {
     pub async fn run_hot(&self, stop: impl std::future::Future<Output = ()>) {
         let every = std::time::Duration::from_millis(self.config.hot.poll_ms.max(10));
         tokio::pin!(stop);
+        self.hot
+            .running
+            .store(true, std::sync::atomic::Ordering::SeqCst);
         loop {
             match self.hot_catch_up().await {
                 Ok(p) if p.clustered > 0 || p.loaded => {
@@ -214,17 +261,26 @@ impl Services {
             tokio::select! {
                 () = &mut stop => break,
                 () = tokio::time::sleep(every) => {}
+                () = self.hot.wake.notified() => {}
             }
         }
+        self.hot
+            .running
+            .store(false, std::sync::atomic::Ordering::SeqCst);
         self.hot_release().await;
     }
 }
 
-/// How many appeals of `page` (in id order, after `last`) may be clustered now: all up to the
-/// first missing id whose successor is younger than `gap_wait_ms` (the missing one may still
-/// commit and must go first).
+/// How many appeals of `page` (not yet clustered, in id order) may be clustered now: those
+/// below the highest id clustered (`last`: committed late, they go at once), then the newer
+/// ones up to the first missing id whose successor is younger than `gap_wait_ms` (the missing
+/// one may still commit and should go first, so that the order stays the id order; once the
+/// wait is over it is clustered whenever it commits).
 fn ready_prefix(page: &[HotInput], mut last: i64, now: DateTime<Utc>, gap_wait_ms: i64) -> usize {
     for (i, a) in page.iter().enumerate() {
+        if a.id <= last {
+            continue;
+        }
         if a.id != last + 1 && now - a.created_at < Duration::milliseconds(gap_wait_ms) {
             return i;
         }

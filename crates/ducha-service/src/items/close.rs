@@ -40,7 +40,7 @@ impl Services {
                 Subject::item(item_id),
                 serde_json::json!({ "comment": comment, "on_time": on_time,
                     "year": now.year() }),
-                vec![Update::Item(item)],
+                vec![Update::Item(item), Update::AppealsClosed { item_id }],
                 vec![],
             )
             .await?;

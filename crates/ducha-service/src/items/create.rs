@@ -8,7 +8,7 @@ use ducha_domain::ValidationErrors;
 use ducha_domain::chain::EventKind;
 use ducha_domain::item::{ItemCommand, ItemInput, ItemSpec, item_transition};
 use ducha_domain::org::{Actor, Role};
-use ducha_store::{Insert, Json, NewItem, NewLedgerRef, Update};
+use ducha_store::{HotTurn, Insert, Json, NewItem, NewLedgerRef, Update};
 
 impl Services {
     async fn check_leader(&self, actor: &Actor, spec: &ItemSpec) -> ServiceResult<()> {
@@ -40,16 +40,19 @@ impl Services {
         input: &ItemInput,
         now: DateTime<Utc>,
     ) -> ServiceResult<Created> {
-        self.create_item_from(actor, input, None, now).await
+        self.create_item_from(actor, input, None, None, now).await
     }
 
     /// [`Self::create_item`], recording the ledger number of an imported matter with it (in
-    /// the same commit, so a re-import finds it exactly when the item exists).
+    /// the same commit, so a re-import finds it exactly when the item exists), or linking the
+    /// hot issue it is made of (in the same commit, so there is never an item without its
+    /// link, and of two clicks at once the second makes nothing).
     pub(crate) async fn create_item_from(
         &self,
         actor: &Actor,
         input: &ItemInput,
         ledger: Option<NewLedgerRef>,
+        hot: Option<(HotTurn, i64)>,
         now: DateTime<Utc>,
     ) -> ServiceResult<Created> {
         ensure(actor.has(Role::Supervisor))?;
@@ -75,6 +78,11 @@ impl Services {
             created_at: now,
         })];
         inserts.extend(ledger.map(Insert::LedgerRef));
+        if let Some((turn, appeals)) = hot {
+            payload["hot_issue"] = serde_json::json!(turn.hot_id);
+            payload["appeals"] = serde_json::json!(appeals);
+            inserts.push(Insert::HotTurn(turn));
+        }
         let c = self
             .commit(
                 Some(actor),

@@ -219,6 +219,7 @@ impl Services {
                     row_no: row,
                     assigned_on: item.assigned_on,
                 }),
+                None,
                 now,
             )
             .await?;

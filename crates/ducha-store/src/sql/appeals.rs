@@ -97,10 +97,18 @@ macro_rules! __sql_appeals {
                 if let Some(src) = q.source {
                     s += &format!(" AND source = {}", d.arg(Arg::Text(src.as_str().into())));
                 }
+                // Newest received first (a 12345 export's orders arrive in any order), the
+                // next page after the appeal `before`.
                 if let Some(b) = q.before {
-                    s += &format!(" AND id < {}", d.arg(Arg::I64(b)));
+                    let mut at = || format!("(SELECT received_at FROM appeals WHERE id = {})", d.arg(Arg::I64(b)));
+                    let (older, same) = (at(), at());
+                    let id = d.arg(Arg::I64(b));
+                    s += &format!(" AND (received_at < {older} OR (received_at = {same} AND id < {id}))");
                 }
-                s += &format!(" ORDER BY id DESC LIMIT {}", d.arg(Arg::I64(q.limit.clamp(1, 500))));
+                s += &format!(
+                    " ORDER BY received_at DESC, id DESC LIMIT {}",
+                    d.arg(Arg::I64(q.limit.clamp(1, 500)))
+                );
                 d.sql = s;
                 fetch_all(self, d).await
             }

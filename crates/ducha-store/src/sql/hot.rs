@@ -173,6 +173,36 @@ macro_rules! __sql_hot {
             link_members(tx, l.hot_id, l.item_id).await
         }
 
+        /// Closes the appeals linked to an item that closed.
+        async fn close_appeals(tx: &mut Tx, item_id: i64) -> StoreResult<()> {
+            sqlx::query::<$db>(
+                "UPDATE appeals SET state = 'closed', version = version + 1 \
+                 WHERE item_id = $1 AND state <> 'closed'",
+            )
+            .bind(item_id)
+            .execute(&mut **tx)
+            .await
+            .map_err(err)?;
+            Ok(())
+        }
+
+        async fn hot_turn(tx: &mut Tx, t: &HotTurn, ev: &EventDraft) -> StoreResult<i64> {
+            let item_id = ev.item_id.ok_or_else(|| {
+                StoreError::Other("a hot issue's item must come before it in the change".into())
+            })?;
+            hot_link(
+                tx,
+                &HotLink {
+                    hot_id: t.hot_id,
+                    from: t.from,
+                    state: $crate::reexport::ducha_domain::hot::issue::HotIssueState::Item,
+                    item_id,
+                },
+            )
+            .await?;
+            Ok(t.hot_id)
+        }
+
         async fn insert_satisfaction(tx: &mut Tx, s: &NewSatisfaction) -> StoreResult<i64> {
             sqlx::query::<$db>(
                 "INSERT INTO appeal_satisfaction (appeal_id, item_id, answer, comment, at) \
@@ -225,20 +255,26 @@ macro_rules! __sql_hot {
                 Ok(())
             }
 
-            async fn hot_position(&self) -> StoreResult<i64> {
-                sqlx::query_scalar::<$db, i64>("SELECT last_appeal_id FROM hot_state WHERE id = 1")
-                    .fetch_one(self.writer())
-                    .await
-                    .map_err(err)
-            }
-
-            async fn hot_inputs(&self, after: i64, upto: i64, limit: i64) -> StoreResult<Vec<HotInput>> {
+            async fn hot_clustered(&self, after: i64, limit: i64) -> StoreResult<Vec<HotInput>> {
                 sqlx::query_as::<$db, HotInput>(
-                    "SELECT id, unit_path, category, text_masked, received_at, created_at FROM appeals \
-                     WHERE id > $1 AND id <= $2 ORDER BY id LIMIT $3",
+                    "SELECT a.id, a.unit_path, a.category, a.text_masked, a.received_at, \
+                     a.created_at FROM appeals a JOIN hot_members m ON m.appeal_id = a.id \
+                     WHERE a.id > $1 ORDER BY a.id LIMIT $2",
                 )
                 .bind(after)
-                .bind(upto)
+                .bind(limit)
+                .fetch_all(self.writer())
+                .await
+                .map_err(err)
+            }
+
+            async fn hot_unclustered(&self, limit: i64) -> StoreResult<Vec<HotInput>> {
+                sqlx::query_as::<$db, HotInput>(
+                    "SELECT a.id, a.unit_path, a.category, a.text_masked, a.received_at, \
+                     a.created_at FROM appeals a WHERE NOT EXISTS \
+                     (SELECT 1 FROM hot_members m WHERE m.appeal_id = a.id) \
+                     ORDER BY a.id LIMIT $1",
+                )
                 .bind(limit)
                 .fetch_all(self.writer())
                 .await
@@ -337,6 +373,38 @@ macro_rules! __sql_hot {
                 fetch_all(self, d).await
             }
 
+            async fn hot_samples(&self, hot_ids: &[i64], per: i64) -> StoreResult<Vec<(i64, String)>> {
+                if hot_ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let mut d = Dynamic::default();
+                let list = d.list(hot_ids);
+                let per = d.arg(Arg::I64(per.clamp(1, 20)));
+                d.sql = format!(
+                    "SELECT hot_id, text_masked FROM (SELECT m.hot_id, a.text_masked, \
+                     ROW_NUMBER() OVER (PARTITION BY m.hot_id ORDER BY a.received_at DESC, a.id DESC) AS n \
+                     FROM hot_members m JOIN appeals a ON a.id = m.appeal_id \
+                     WHERE m.hot_id IN {list}) s WHERE n <= {per} ORDER BY hot_id, n"
+                );
+                fetch_all(self, d).await
+            }
+
+            async fn satisfaction_counts_of(
+                &self,
+                item_ids: &[i64],
+            ) -> StoreResult<Vec<(i64, String, i64)>> {
+                if item_ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let mut d = Dynamic::default();
+                let list = d.list(item_ids);
+                d.sql = format!(
+                    "SELECT item_id, answer, COUNT(*) FROM appeal_satisfaction \
+                     WHERE item_id IN {list} GROUP BY item_id, answer ORDER BY item_id, answer"
+                );
+                fetch_all(self, d).await
+            }
+
             async fn hot_appeals(&self, hot_id: i64, limit: i64) -> StoreResult<Vec<CitizenAppealRow>> {
                 let cols = CITIZEN_APPEAL_COLS
                     .split(", ")
@@ -345,7 +413,7 @@ macro_rules! __sql_hot {
                     .join(", ");
                 sqlx::query_as::<$db, CitizenAppealRow>(sql(format!(
                     "SELECT {cols} FROM appeals a JOIN hot_members m ON m.appeal_id = a.id \
-                     WHERE m.hot_id = $1 ORDER BY a.id DESC LIMIT $2"
+                     WHERE m.hot_id = $1 ORDER BY a.received_at DESC, a.id DESC LIMIT $2"
                 )))
                 .bind(hot_id)
                 .bind(limit.clamp(1, 500))

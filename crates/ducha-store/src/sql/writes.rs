@@ -203,6 +203,7 @@ macro_rules! __sql_writes {
                 return publish_bulletin(tx, *id, *version, *year, *at, notify, ev).await;
             }
             Update::HotLink(l) => return hot_link(tx, l).await,
+            Update::AppealsClosed { item_id } => return close_appeals(tx, *item_id).await,
             Update::Hop(p) => return apply_hop_patch(tx, p).await,
             Update::HopDone(st) => return apply_hop_done(tx, st).await,
             Update::ResolveFindings { assignment_id, at } => {
@@ -387,6 +388,7 @@ macro_rules! __sql_writes {
             Insert::Proposal(p) => insert_proposal(tx, p).await?,
             Insert::CitizenAppeal(a) => insert_citizen_appeal(tx, a).await?,
             Insert::LedgerRef(r) => insert_ledger_ref(tx, r, ev).await?,
+            Insert::HotTurn(t) => hot_turn(tx, t, ev).await?,
             Insert::Bulletin(b) => insert_bulletin(tx, b).await?,
             Insert::Satisfaction(a) => insert_satisfaction(tx, a).await?,
             Insert::Finding(_) => {

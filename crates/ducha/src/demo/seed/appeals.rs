@@ -13,7 +13,7 @@ use ducha_service::Services;
 use std::fmt::Write as _;
 
 /// Work orders in the demo's export.
-const ORDERS: usize = 600;
+const ORDERS: usize = 3000;
 
 /// Days back the earlier export reaches: orders received at least this long ago were
 /// imported then, four weeks before the history's end, so that the office had time to act

@@ -53,13 +53,9 @@ pub(crate) async fn story(s: &Services, org: &Org, today: NaiveDate) -> anyhow::
     for (k, h) in chosen.into_iter().enumerate() {
         let m = u32::try_from(k).unwrap_or(0) * 20;
         let d = s.hot_issue_detail(&sup, h.id, at(day(1), 9, 0)?).await?;
-        let title = if d.proposed_title.chars().count() >= 4 {
-            d.proposed_title.clone()
-        } else {
-            "群众反映集中问题整治".to_string()
-        };
+        // The office-style title the form proposes ("关于…问题的督办").
         let input = HotItemInput {
-            title,
+            title: d.proposed_title.clone(),
             description: d.proposed_description.clone(),
             deadline: Some(day(30)),
             deadline_working_days: None,
