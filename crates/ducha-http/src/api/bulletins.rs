@@ -18,8 +18,10 @@ use ducha_service::{Created, Done};
 pub(crate) async fn list(
     State(s): State<AppState>,
     auth: Auth,
+    headers: axum::http::HeaderMap,
 ) -> Result<Json<Vec<BulletinSummary>>, AppError> {
-    Ok(Json(s.services.bulletins(&auth.actor).await?))
+    let lang = crate::error::request_lang(&headers);
+    Ok(Json(s.services.bulletins(&auth.actor, lang).await?))
 }
 
 #[utoipa::path(post, path = "/bulletins", tag = "bulletins", request_body = DraftInput,

@@ -96,7 +96,7 @@ impl BulletinPage {
 }
 
 async fn list_page(s: &AppState, user: PageUser, errs: Option<Errs>) -> Response {
-    let list = match s.services.bulletins(&user.actor).await {
+    let list = match s.services.bulletins(&user.actor, user.lang).await {
         Ok(l) => l,
         Err(e) => return crate::AppError::from(e).into_response(),
     };

@@ -254,18 +254,19 @@ impl Services {
         }
     }
 
-    /// The bulletins of the actor's jurisdiction, latest period first: all for its office and
-    /// leaders, the published ones for everyone else in it.
-    pub async fn bulletins(&self, actor: &Actor) -> ServiceResult<Vec<BulletinSummary>> {
+    /// The bulletins of the actor's jurisdiction, latest period first, named in `lang`: all
+    /// for its office and leaders, the published ones for everyone else in it.
+    pub async fn bulletins(
+        &self,
+        actor: &Actor,
+        lang: Lang,
+    ) -> ServiceResult<Vec<BulletinSummary>> {
         let (scope, path) = crate::joint::scope_of(actor)?;
         let r = rights(actor, &path);
         if r.office || r.leader {
             let rows = self.store.bulletins(scope).await?;
             let numbers = numbers(&rows);
-            return Ok(rows
-                .iter()
-                .map(|b| summary(b, &numbers, Lang::ZhCn))
-                .collect());
+            return Ok(rows.iter().map(|b| summary(b, &numbers, lang)).collect());
         }
         // Anyone else: the published bulletins of every jurisdiction above the unit.
         let mut out = Vec::new();
@@ -275,7 +276,7 @@ impl Services {
             out.extend(
                 rows.iter()
                     .filter(|b| b.state == BulletinState::Published.as_str())
-                    .map(|b| summary(b, &numbers, Lang::ZhCn)),
+                    .map(|b| summary(b, &numbers, lang)),
             );
         }
         Ok(out)

@@ -469,8 +469,14 @@ async fn september_and_october_bulletins(app: &TestApp) {
     let v = s.bulletin(&sup, fix, Lang::ZhCn).await.expect("view");
     assert_eq!(v.bulletin.corrects.as_deref(), Some("督查通报〔2026〕2号"));
     // The list: the office sees all three, the county the two published.
-    assert_eq!(s.bulletins(&sup).await.expect("list").len(), 3);
-    assert_eq!(s.bulletins(&county_b).await.expect("list").len(), 2);
+    assert_eq!(s.bulletins(&sup, Lang::ZhCn).await.expect("list").len(), 3);
+    let english = s.bulletins(&county_b, Lang::En).await.expect("list");
+    assert_eq!(english.len(), 2);
+    // Each reader's language: the periods named in English for an English reader.
+    assert!(
+        english.iter().all(|b| b.period_label.ends_with(" 2026")),
+        "{english:?}"
+    );
 }
 
 /// The pages: the office drafts from the list (refused without the CSRF token or with a
