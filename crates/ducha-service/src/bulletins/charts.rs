@@ -69,7 +69,7 @@ pub(crate) fn draw(
     let data = std::fs::read(&settings.chart_font).ok()?;
     let font = FontRef::try_from_slice_and_index(&data, settings.chart_font_index).ok()?;
     let mut out = Vec::new();
-    if !figures.units.is_empty() {
+    if figures.units.iter().any(|u| u.due > 0) {
         out.push(rates(&font, figures, lang));
     }
     if !trend.is_empty() {
@@ -96,9 +96,11 @@ fn percent(v: Option<f64>) -> String {
 
 /// Each unit's on-time and completion rate, in ranking order.
 fn rates(font: &FontRef<'_>, f: &Figures, lang: Lang) -> Chart {
+    // Units with something due: the others have no rate to draw.
     let rows: Vec<(String, Option<f64>, Option<f64>)> = f
         .units
         .iter()
+        .filter(|u| u.due > 0)
         .map(|u| {
             (
                 u.name.clone(),
@@ -107,7 +109,7 @@ fn rates(font: &FontRef<'_>, f: &Figures, lang: Lang) -> Chart {
             )
         })
         .collect();
-    let (top, row_h, label_w) = (110u32, 64u32, 330u32);
+    let (top, row_h, label_w) = (110u32, 56u32, 330u32);
     let height = top + row_h * rows.len() as u32 + 60;
     let mut img = RgbImage::from_pixel(WIDTH, height, WHITE);
     let plot_w = WIDTH - label_w - 140;
@@ -150,7 +152,7 @@ fn rates(font: &FontRef<'_>, f: &Figures, lang: Lang) -> Chart {
         );
     }
     for (i, (name, on_time, done)) in rows.iter().enumerate() {
-        let y = top + row_h * i as u32 + 8;
+        let y = top + row_h * i as u32 + 4;
         let name = clip(font, 26.0, name, label_w as f32 - 10.0);
         let w = measure(font, 26.0, &name);
         text(
@@ -163,7 +165,7 @@ fn rates(font: &FontRef<'_>, f: &Figures, lang: Lang) -> Chart {
             INK,
         );
         for (j, (v, colour)) in [(on_time, RED), (done, BLUE)].into_iter().enumerate() {
-            let by = y + 4 + j as u32 * 24;
+            let by = y + 4 + j as u32 * 23;
             let len = v.map_or(0, |v| (plot_w as f64 * v.clamp(0.0, 100.0) / 100.0) as u32);
             rect(&mut img, x0, by, len, 20, colour);
             text(
