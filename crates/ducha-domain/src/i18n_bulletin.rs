@@ -56,8 +56,50 @@ pub(crate) const BULLETIN: &[(&str, &str, &str)] = &[
     ),
     (
         "bulletin.pdf_unavailable",
-        "本版本未包含PDF生成功能（编译时未启用 pdf 特性），请下载Word版本",
-        "PDF output is not part of this build (the pdf feature was not enabled); download the Word file",
+        "服务器未安装LibreOffice（或配置的soffice路径有误），暂不能生成PDF，请下载Word版本",
+        "LibreOffice is not installed on the server (or the configured soffice path is wrong): no PDF for now; download the Word file",
+    ),
+    (
+        "bulletin.pdf_failed",
+        "PDF生成失败，请稍后重试或下载Word版本",
+        "The PDF could not be made; try again later or download the Word file",
+    ),
+    // The extension approval form (延期审批表).
+    (
+        "extension_form.title",
+        "延期审批表",
+        "Extension Approval Form",
+    ),
+    ("extension_form.old", "原办理时限", "Deadline when asked"),
+    ("extension_form.new", "申请延期至", "Extension asked to"),
+    ("extension_form.asked", "申请人及时间", "Asked by, on"),
+    ("extension_form.reviewer", "审批单位", "Deciding unit"),
+    ("extension_form.decision", "审批意见", "Decision"),
+    ("extension_form.pending", "（待审批）", "(pending)"),
+    (
+        "extension_form.sign",
+        "审批人（签字）：　　　　　　　　　　年　　月　　日",
+        "Approved by (signature):                    Date:",
+    ),
+    ("ui.extension_form", "延期审批表", "Approval form"),
+    // The charts.
+    ("bulletin.chart.figure", "图", "Figure "),
+    (
+        "bulletin.chart.rates",
+        "各单位按时办结率和办结率",
+        "On-time and completion rate by unit",
+    ),
+    ("bulletin.chart.on_time", "按时办结率", "On-time rate"),
+    ("bulletin.chart.completed", "办结率", "Completion rate"),
+    (
+        "bulletin.chart.trend",
+        "按时办结率走势",
+        "On-time rate over recent periods",
+    ),
+    (
+        "bulletin.chart.no_font",
+        "（服务器未配置中文图表字体，本期图表从略，以上述数据为准。）",
+        "(The server has no Chinese font configured for charts: they are left out; the figures above stand.)",
     ),
     // The document.
     (

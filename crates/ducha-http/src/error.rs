@@ -221,6 +221,10 @@ impl AppError {
                         },
                     )
                 }
+                ServiceError::Unavailable(key) => {
+                    tracing::warn!(key, "a service the server relies on is unavailable");
+                    plain(StatusCode::SERVICE_UNAVAILABLE, "unavailable", key)
+                }
                 ServiceError::Store(err) => {
                     let op = operation_id();
                     tracing::error!(operation_id = %op, error = ?err, "internal error");

@@ -48,6 +48,8 @@ pub struct Config {
     pub appeals: crate::appeals::AppealSettings,
     /// Hot issues: the clusterer's tuning, the clustering's lease, returns after a close.
     pub hot: crate::hot::HotSettings,
+    /// Bulletins: the charts' font and the PDF converter.
+    pub bulletins: crate::bulletins::BulletinSettings,
     /// The key ring that encrypts users' phone and email at rest; none keeps them in
     /// plaintext. Built from the binary's `[secrets]` section, never (de)serialised.
     #[serde(skip)]
@@ -74,6 +76,7 @@ impl Default for Config {
             proposals: Default::default(),
             appeals: Default::default(),
             hot: Default::default(),
+            bulletins: Default::default(),
             secrets: None,
         }
     }

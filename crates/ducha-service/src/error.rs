@@ -37,6 +37,10 @@ pub enum ServiceError {
     /// says which.
     #[error("rate limited: {0}")]
     Limited(&'static str),
+    /// A service the server relies on is not there (LibreOffice for PDF, say); the message
+    /// key says which.
+    #[error("unavailable: {0}")]
+    Unavailable(&'static str),
     /// The store failed.
     #[error(transparent)]
     Store(StoreError),

@@ -9,8 +9,8 @@
 use chrono::NaiveDate;
 use docx_rs::{
     AlignmentType, BorderType, Docx, Footer, LineSpacing, LineSpacingType, PageMargin, PageNum,
-    Paragraph, ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Run, RunFonts, Table,
-    TableCell, TableRow, WidthType,
+    Paragraph, ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Pic, Run, RunFonts,
+    Table, TableCell, TableRow, WidthType,
 };
 use std::io::{Read, Write};
 
@@ -219,6 +219,28 @@ impl Gongwen {
                 .first_line_chars(200)
                 .line_spacing(line())
                 .add_run(run(text, BODY_FONT, BODY_SIZE).bold()),
+        )
+    }
+
+    /// A PNG picture across the 版心 (its proportions kept), centred, with its caption under it
+    /// in 4号仿宋.
+    pub fn picture(self, png: Vec<u8>, width_px: u32, height_px: u32, caption: &str) -> Self {
+        // The 版心's width in EMU (156 mm).
+        const WIDTH_EMU: u64 = 5_616_000;
+        let h = WIDTH_EMU * u64::from(height_px) / u64::from(width_px.max(1));
+        let pic = Pic::new_with_dimensions(png, width_px, height_px)
+            .size(WIDTH_EMU as u32, u32::try_from(h).unwrap_or(u32::MAX));
+        self.paragraph(
+            Paragraph::new()
+                .align(AlignmentType::Center)
+                .keep_next(true)
+                .add_run(Run::new().add_image(pic)),
+        )
+        .paragraph(
+            Paragraph::new()
+                .align(AlignmentType::Center)
+                .line_spacing(line())
+                .add_run(run(caption, BODY_FONT, SMALL_SIZE)),
         )
     }
 

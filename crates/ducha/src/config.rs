@@ -529,6 +529,16 @@ dir = "data/evidence"
 # Largest file accepted, in bytes (20 MiB); pictures, PDF, Word, Excel and TXT only
 max_bytes = 20971520
 
+[service.bulletins]
+# Bulletins (督查通报): the charts are drawn with this font file's face chart_font_index (2 is
+# Noto Sans CJK SC in Debian's fonts-noto-cjk); without it a bulletin says its charts are left
+# out. The PDF is the Word document converted by LibreOffice's soffice (a name on PATH or a
+# path), stopped after pdf_timeout_seconds
+chart_font = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+chart_font_index = 2
+soffice = "soffice"
+pdf_timeout_seconds = 120
+
 [service.notify]
 # Non-urgent (blue) notices go out once a day at digest_hour (China time)
 digest = true

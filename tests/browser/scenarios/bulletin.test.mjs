@@ -1,7 +1,7 @@
 // Bulletins (督查通报) as the office and the mayor meet them: last month's published bulletin
 // with its number and the change since the month before; this month's draft written by the
-// office, submitted, approved (签发) by the mayor, published with the next number, and its Word
-// document downloaded.
+// office, submitted, approved (签发) by the mayor, published with the next number, its charts on
+// the page, its Word document downloaded and its PDF answering as one.
 
 import assert from 'node:assert/strict';
 import { USERS, login, scenario, shot } from '../lib.mjs';
@@ -51,4 +51,11 @@ scenario('the office drafts, the mayor approves, the office publishes and downlo
     page.locator('#download-docx').click(),
   ]);
   assert.match(download.suggestedFilename(), /\.docx$/);
+  // The charts are drawn on the page; the PDF (LibreOffice on the server) answers as a PDF.
+  assert.equal(await page.locator('#bulletin-preview figure.chart img').count(), 2);
+  const pdfHref = await page.locator('#download-pdf').getAttribute('href');
+  const pdf = await page.request.get(pdfHref);
+  assert.equal(pdf.status(), 200);
+  assert.equal(pdf.headers()['content-type'], 'application/pdf');
+  assert.equal((await pdf.body()).subarray(0, 4).toString(), '%PDF');
 });

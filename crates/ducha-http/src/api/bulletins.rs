@@ -1,5 +1,5 @@
 //! Bulletins (督查通报): the jurisdiction's list, one bulletin with its generated text, the
-//! office's draft and edits, the leader's approval or return, publication, the .docx.
+//! office's draft and edits, the leader's approval or return, publication, the .docx and PDF.
 
 use crate::AppState;
 use crate::auth::Auth;
@@ -18,8 +18,10 @@ use ducha_service::{Created, Done};
 pub(crate) async fn list(
     State(s): State<AppState>,
     auth: Auth,
+    headers: axum::http::HeaderMap,
 ) -> Result<Json<Vec<BulletinSummary>>, AppError> {
-    Ok(Json(s.services.bulletins(&auth.actor).await?))
+    let lang = crate::error::request_lang(&headers);
+    Ok(Json(s.services.bulletins(&auth.actor, lang).await?))
 }
 
 #[utoipa::path(post, path = "/bulletins", tag = "bulletins", request_body = DraftInput,
@@ -149,4 +151,23 @@ pub(crate) async fn docx(
     let lang = crate::error::request_lang(&headers);
     let (name, bytes) = s.services.bulletin_docx(&auth.actor, id, lang).await?;
     Ok(super::docx(bytes, &name))
+}
+
+#[utoipa::path(get, path = "/bulletins/{id}/bulletin.pdf", tag = "bulletins",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "The bulletin as PDF with its CJK fonts embedded \
+        (its Word document converted by LibreOffice on the server)",
+        content_type = "application/pdf"),
+        (status = 404, body = ErrorBody),
+        (status = 503, description = "LibreOffice is not installed or the conversion failed",
+            body = ErrorBody)))]
+pub(crate) async fn pdf(
+    State(s): State<AppState>,
+    auth: Auth,
+    Id(id): Id,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, AppError> {
+    let lang = crate::error::request_lang(&headers);
+    let (name, bytes) = s.services.bulletin_pdf(&auth.actor, id, lang).await?;
+    Ok(super::pdf(bytes, &name))
 }

@@ -188,6 +188,21 @@ pub(crate) fn docx(bytes: Vec<u8>, name: &str) -> Response {
         .into_response()
 }
 
+/// A PDF document as a download.
+pub(crate) fn pdf(bytes: Vec<u8>, name: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
 #[utoipa::path(get, path = "/joint/inspections", tag = "joint", params(QuarterInput),
     responses((status = 200, description = "The quarter's plans and each visited unit's burden \
         week by week", body = BurdenView), (status = 401, body = ErrorBody),

@@ -7,7 +7,7 @@ mod assessment;
 mod bulletins;
 mod hot;
 mod joint;
-pub(crate) use joint::docx;
+pub(crate) use joint::{docx, pdf};
 mod assignments;
 mod audit;
 mod clock;
@@ -164,6 +164,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(bulletins::approve))
         .routes(routes!(bulletins::publish))
         .routes(routes!(bulletins::docx))
+        .routes(routes!(bulletins::pdf))
         .routes(routes!(joint::group))
         .routes(routes!(joint::fill_seat))
         .routes(routes!(joint::meetings, joint::schedule))

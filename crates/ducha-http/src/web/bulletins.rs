@@ -1,7 +1,7 @@
 //! The bulletin pages (督查通报): the list with the draft form, one bulletin's preview with
 //! every action its reader may take (edit the office's paragraphs, regenerate, submit,
-//! approve or send back, publish, draft a correction), and the Word download. PDF output is
-//! not part of this build: the page says so.
+//! approve or send back, publish, draft a correction) with its charts, and the Word and PDF
+//! downloads.
 
 use super::form::{Errs, Fields};
 use super::user::PageUser;
@@ -39,6 +39,10 @@ struct BulletinPage {
     lang: Lang,
     user: PageUser,
     b: BulletinView,
+    /// The charts as (caption, data: URI); none when the server has no font for them.
+    charts: Option<Vec<(String, String)>>,
+    /// After which section the charts go (the ranking table's).
+    charts_at: usize,
     errs: Option<Errs>,
 }
 
@@ -92,7 +96,7 @@ impl BulletinPage {
 }
 
 async fn list_page(s: &AppState, user: PageUser, errs: Option<Errs>) -> Response {
-    let list = match s.services.bulletins(&user.actor).await {
+    let list = match s.services.bulletins(&user.actor, user.lang).await {
         Ok(l) => l,
         Err(e) => return crate::AppError::from(e).into_response(),
     };
@@ -136,10 +140,29 @@ async fn bulletin_page(s: &AppState, user: PageUser, id: i64, errs: Option<Errs>
     } else {
         StatusCode::OK
     };
+    use base64::Engine as _;
+    let charts = s.services.bulletin_charts(&b, user.lang).await.map(|cs| {
+        cs.into_iter()
+            .map(|c| {
+                let src = format!(
+                    "data:image/png;base64,{}",
+                    base64::engine::general_purpose::STANDARD.encode(&c.png)
+                );
+                (c.caption, src)
+            })
+            .collect()
+    });
+    let charts_at = b
+        .sections
+        .iter()
+        .position(|s| s.table.is_some())
+        .unwrap_or(0);
     let page = BulletinPage {
         lang: user.lang,
         user,
         b,
+        charts,
+        charts_at,
         errs,
     };
     (status, render(&page)).into_response()
@@ -265,6 +288,42 @@ pub(crate) async fn docx(
         Err(r) => return *r,
     };
     match s.services.bulletin_docx(&user.actor, id, user.lang).await {
+        Ok((name, bytes)) => crate::api::docx(bytes, &name),
+        Err(e) => crate::AppError::from(e).into_response(),
+    }
+}
+
+/// `GET /bulletins/{id}/bulletin.pdf`.
+pub(crate) async fn pdf(
+    State(s): State<AppState>,
+    user: PageUser,
+    Path(id): Path<String>,
+) -> Response {
+    let id = match id_of(&id) {
+        Ok(id) => id,
+        Err(r) => return *r,
+    };
+    match s.services.bulletin_pdf(&user.actor, id, user.lang).await {
+        Ok((name, bytes)) => crate::api::pdf(bytes, &name),
+        Err(e) => crate::AppError::from(e).into_response(),
+    }
+}
+
+/// `GET /extensions/{id}/form.docx`: an extension request's approval form (延期审批表).
+pub(crate) async fn extension_form(
+    State(s): State<AppState>,
+    user: PageUser,
+    Path(id): Path<String>,
+) -> Response {
+    let id = match id_of(&id) {
+        Ok(id) => id,
+        Err(r) => return *r,
+    };
+    match s
+        .services
+        .extension_form_docx(&user.actor, id, user.lang)
+        .await
+    {
         Ok((name, bytes)) => crate::api::docx(bytes, &name),
         Err(e) => crate::AppError::from(e).into_response(),
     }

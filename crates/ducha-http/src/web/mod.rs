@@ -89,6 +89,7 @@ pub fn router() -> Router<AppState> {
             "/extensions/{id}/decide",
             get(item::action_page).post(item::decide_extension),
         )
+        .route("/extensions/{id}/form.docx", get(bulletins::extension_form))
         .route(
             "/refusals/{id}/decide",
             get(item::action_page).post(item::decide_refusal),
@@ -223,6 +224,7 @@ pub fn router() -> Router<AppState> {
         .route("/bulletins", get(bulletins::list).post(bulletins::draft))
         .route("/bulletins/{id}", get(bulletins::show))
         .route("/bulletins/{id}/bulletin.docx", get(bulletins::docx))
+        .route("/bulletins/{id}/bulletin.pdf", get(bulletins::pdf))
         .route("/bulletins/{id}/{action}", post(bulletins::act))
         .route("/notices/{id}/notice.docx", get(bulletins::notice_docx))
         .merge(appeals_routes())

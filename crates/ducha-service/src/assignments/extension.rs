@@ -171,3 +171,82 @@ impl Services {
         })
     }
 }
+
+impl Services {
+    /// An extension request as its approval form (延期审批表), a 公文 laid out by the shared
+    /// generator: the item, the unit, the deadlines, the reason, and the decision with its
+    /// comment (blank lines for a handwritten one while pending), with its file name. Anyone
+    /// who may see the assignment may print it.
+    pub async fn extension_form_docx(
+        &self,
+        actor: &Actor,
+        extension_id: i64,
+        lang: ducha_domain::i18n::Lang,
+    ) -> ServiceResult<(String, Vec<u8>)> {
+        use crate::gongwen::{Gongwen, date_zh};
+        use ducha_domain::i18n::{Lang, t};
+        let x = self
+            .store
+            .extension(extension_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let (item, a) = self.visible_assignment(actor, x.assignment_id).await?;
+        let parent = self.parent_of(&a).await?;
+        let reviewer = parent.as_ref().map_or(item.owner_unit_id, |p| p.unit_id);
+        let names = self.unit_names([a.unit_id, reviewer]).await?;
+        let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
+        let tr = |k: &str| t(k, lang).to_string();
+        let day = |d: NaiveDate| match lang {
+            Lang::ZhCn => date_zh(d),
+            Lang::En => d.format("%-d %B %Y").to_string(),
+        };
+        let asked_by = match self.store.user(x.created_by).await? {
+            Some(u) => u.display_name,
+            None => String::new(),
+        };
+        let decider = match x.decided_by {
+            Some(id) => self.store.user(id).await?.map(|u| u.display_name),
+            None => None,
+        };
+        let item_name = match &item.number {
+            Some(no) => format!("{no} {}", item.title),
+            None => item.title.clone(),
+        };
+        let stop = if lang == Lang::ZhCn { "。" } else { ". " };
+        let decision = match (x.decided_at, decider) {
+            (Some(at), Some(by)) => format!(
+                "{}{stop}{}{}（{by}，{}）",
+                tr(&format!("request_state.{}", x.state.as_str())),
+                x.comment,
+                if x.comment.is_empty() { "" } else { stop },
+                day(ducha_domain::calendar::china_date(at)),
+            ),
+            _ => tr("extension_form.pending"),
+        };
+        let rows = vec![
+            vec![tr("ui.item"), item_name],
+            vec![tr("ui.unit"), name(a.unit_id)],
+            vec![tr("extension_form.old"), day(x.old_deadline)],
+            vec![tr("extension_form.new"), day(x.requested_deadline)],
+            vec![tr("ui.reason"), x.reason.clone()],
+            vec![
+                tr("extension_form.asked"),
+                format!(
+                    "{asked_by} {}",
+                    day(ducha_domain::calendar::china_date(x.created_at))
+                ),
+            ],
+            vec![tr("extension_form.reviewer"), name(reviewer)],
+            vec![tr("extension_form.decision"), decision],
+        ];
+        let bytes = Gongwen::new()
+            .title(&tr("extension_form.title"))
+            .blank()
+            .fields(&rows)
+            .blank()
+            .body(&tr("extension_form.sign"))
+            .build()
+            .map_err(|e| ServiceError::Store(ducha_store::StoreError::Other(e.into())))?;
+        Ok((format!("extension-{}.docx", x.id), bytes))
+    }
+}

@@ -1,8 +1,12 @@
 //! A bulletin as a 公文 (.docx): the 红头 of the jurisdiction's supervision office with the
 //! number, the title and period, the generated sections with the ranking table, the office's
-//! paragraphs, the signature and date. A draft is marked as such and carries no number.
+//! paragraphs, the signature and date. A draft is marked as such and carries no number. The
+//! charts follow the section with the ranking table; without the charts' font a note says
+//! they are left out. The PDF is this document converted by LibreOffice (`pdf.rs`).
 
 use super::BulletinView;
+use super::charts::{self, Chart};
+use super::pdf::{self, PdfError};
 use crate::Services;
 use crate::error::{ServiceError, ServiceResult};
 use crate::gongwen::{Gongwen, date_zh};
@@ -11,7 +15,11 @@ use ducha_domain::i18n::{Lang, fill, t};
 use ducha_domain::org::Actor;
 
 /// The document of a bulletin view.
-pub(crate) fn document(v: &BulletinView, lang: Lang) -> Result<Vec<u8>, String> {
+pub(crate) fn document(
+    v: &BulletinView,
+    charts: Option<Vec<Chart>>,
+    lang: Lang,
+) -> Result<Vec<u8>, String> {
     let b = &v.bulletin;
     let args = serde_json::json!({ "scope": v.scope_name, "period": b.period_label,
         "kind": t(&format!("bulletin_kind.{}", b.kind), lang),
@@ -32,6 +40,13 @@ pub(crate) fn document(v: &BulletinView, lang: Lang) -> Result<Vec<u8>, String> 
     if b.corrects.is_some() {
         doc = doc.body(&fill(t("bulletin.doc.corrects", lang), &args));
     }
+    // The charts go after the ranking table, or after the first section without one.
+    let at = v
+        .sections
+        .iter()
+        .position(|s| s.table.is_some())
+        .unwrap_or(0);
+    let mut charts = Some(charts);
     for (i, s) in v.sections.iter().enumerate() {
         doc = doc.heading(&numbered(i, &s.heading, lang));
         for p in &s.paragraphs {
@@ -39,6 +54,17 @@ pub(crate) fn document(v: &BulletinView, lang: Lang) -> Result<Vec<u8>, String> 
         }
         if let Some((header, rows)) = &s.table {
             doc = doc.table(header, rows, &[900, 2800, 900, 1200, 1300, 1500, 1000]);
+        }
+        if i == at {
+            match charts.take() {
+                Some(Some(cs)) => {
+                    for c in cs {
+                        doc = doc.blank().picture(c.png, c.width, c.height, &c.caption);
+                    }
+                }
+                Some(None) => doc = doc.body(t("bulletin.chart.no_font", lang)),
+                None => {}
+            }
         }
     }
     let day = ducha_domain::calendar::china_date(b.published_at.unwrap_or(v.generated_at));
@@ -50,6 +76,57 @@ pub(crate) fn document(v: &BulletinView, lang: Lang) -> Result<Vec<u8>, String> 
 }
 
 impl Services {
+    /// A bulletin's charts in `lang`; none when the configured font cannot be read.
+    pub async fn bulletin_charts(&self, v: &BulletinView, lang: Lang) -> Option<Vec<Chart>> {
+        let (settings, figures, trend) = (
+            self.config.bulletins.clone(),
+            v.figures.clone(),
+            v.trend.clone(),
+        );
+        tokio::task::spawn_blocking(move || {
+            let points: Vec<charts::TrendPoint> = trend
+                .into_iter()
+                .map(|p| (p.period_label, p.on_time_rate))
+                .collect();
+            charts::draw(&settings, &figures, &points, lang)
+        })
+        .await
+        .ok()
+        .flatten()
+    }
+
+    async fn bulletin_document(&self, v: &BulletinView, lang: Lang) -> ServiceResult<Vec<u8>> {
+        let charts = self.bulletin_charts(v, lang).await;
+        document(v, charts, lang)
+            .map_err(|e| ServiceError::Store(ducha_store::StoreError::Other(e.into())))
+    }
+
+    /// A bulletin as PDF (its .docx converted by LibreOffice), with its file name.
+    pub async fn bulletin_pdf(
+        &self,
+        actor: &Actor,
+        id: i64,
+        lang: Lang,
+    ) -> ServiceResult<(String, Vec<u8>)> {
+        let v = self.bulletin(actor, id, lang).await?;
+        let docx = self.bulletin_document(&v, lang).await?;
+        let settings = self.config.bulletins.clone();
+        let converted = tokio::task::spawn_blocking(move || pdf::convert(&settings, &docx))
+            .await
+            .map_err(|e| ServiceError::Store(ducha_store::StoreError::Other(Box::new(e))))?;
+        let bytes = match converted {
+            Ok(b) => b,
+            Err(PdfError::Missing) => {
+                return Err(ServiceError::Unavailable("bulletin.pdf_unavailable"));
+            }
+            Err(PdfError::Failed(e)) => {
+                tracing::warn!(bulletin = id, error = %e, "a bulletin's PDF conversion failed");
+                return Err(ServiceError::Unavailable("bulletin.pdf_failed"));
+            }
+        };
+        Ok((file_name(&v, id, "pdf"), bytes))
+    }
+
     /// A bulletin as .docx, with its file name.
     pub async fn bulletin_docx(
         &self,
@@ -58,12 +135,14 @@ impl Services {
         lang: Lang,
     ) -> ServiceResult<(String, Vec<u8>)> {
         let v = self.bulletin(actor, id, lang).await?;
-        let bytes = document(&v, lang)
-            .map_err(|e| ServiceError::Store(ducha_store::StoreError::Other(e.into())))?;
-        let name = match &v.bulletin.number {
-            Some(_) => format!("bulletin-{}-{}.docx", v.bulletin.period, id),
-            None => format!("bulletin-{}-{}-draft.docx", v.bulletin.period, id),
-        };
-        Ok((name, bytes))
+        let bytes = self.bulletin_document(&v, lang).await?;
+        Ok((file_name(&v, id, "docx"), bytes))
+    }
+}
+
+fn file_name(v: &BulletinView, id: i64, ext: &str) -> String {
+    match &v.bulletin.number {
+        Some(_) => format!("bulletin-{}-{}.{ext}", v.bulletin.period, id),
+        None => format!("bulletin-{}-{}-draft.{ext}", v.bulletin.period, id),
     }
 }

@@ -5,9 +5,13 @@
 //! bulletin never changes: a correction is a new bulletin citing it. The document is
 //! `docx.rs`, laid out by the shared 公文 module (`crate::gongwen`).
 
+mod charts;
 mod docx;
 mod figures;
 mod flow;
+mod pdf;
+
+pub use charts::{BulletinSettings, Chart};
 
 use crate::Services;
 use crate::assessment::Period;
@@ -122,6 +126,9 @@ pub struct BulletinView {
     /// The generated sections, then the office's, in the reader's language.
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
     pub sections: Vec<Section>,
+    /// The jurisdiction's on-time rate in the published bulletins of the same kind before
+    /// this one (at most five), then this one's.
+    pub trend: Vec<TrendPoint>,
     /// Optimistic version.
     pub version: i64,
     /// The reader may edit, refresh and submit (office, draft).
@@ -132,6 +139,44 @@ pub struct BulletinView {
     pub can_publish: bool,
     /// The reader may draft a correction (office, published).
     pub can_correct: bool,
+}
+
+/// A period's on-time rate, for the trend chart.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = BulletinTrendPoint))]
+pub struct TrendPoint {
+    /// The period (`2026-10`).
+    pub period: String,
+    /// The period as a document names it.
+    pub period_label: String,
+    /// On-time rate in percent; none when nothing fell due.
+    pub on_time_rate: Option<f64>,
+}
+
+/// The on-time rates of the published bulletins of `b`'s kind before it (the latest of
+/// each period, at most five), then `b`'s own.
+fn trend(rows: &[BulletinRow], b: &BulletinRow, current: &Figures, lang: Lang) -> Vec<TrendPoint> {
+    let mut told: std::collections::BTreeMap<&str, &BulletinRow> = Default::default();
+    for r in rows.iter().filter(|r| {
+        r.kind == b.kind && r.period < b.period && r.state == BulletinState::Published.as_str()
+    }) {
+        let e = told.entry(r.period.as_str()).or_insert(r);
+        if r.published_at > e.published_at {
+            *e = r;
+        }
+    }
+    let skip = told.len().saturating_sub(5);
+    told.values()
+        .skip(skip)
+        .map(|r| (r.period.clone(), snapshot(r).current.on_time_rate()))
+        .chain(std::iter::once((b.period.clone(), current.on_time_rate())))
+        .map(|(period, on_time_rate)| TrendPoint {
+            period_label: period_label(&period, lang),
+            period,
+            on_time_rate,
+        })
+        .collect()
 }
 
 /// What a reader of a bulletin may do in its jurisdiction.
@@ -209,18 +254,19 @@ impl Services {
         }
     }
 
-    /// The bulletins of the actor's jurisdiction, latest period first: all for its office and
-    /// leaders, the published ones for everyone else in it.
-    pub async fn bulletins(&self, actor: &Actor) -> ServiceResult<Vec<BulletinSummary>> {
+    /// The bulletins of the actor's jurisdiction, latest period first, named in `lang`: all
+    /// for its office and leaders, the published ones for everyone else in it.
+    pub async fn bulletins(
+        &self,
+        actor: &Actor,
+        lang: Lang,
+    ) -> ServiceResult<Vec<BulletinSummary>> {
         let (scope, path) = crate::joint::scope_of(actor)?;
         let r = rights(actor, &path);
         if r.office || r.leader {
             let rows = self.store.bulletins(scope).await?;
             let numbers = numbers(&rows);
-            return Ok(rows
-                .iter()
-                .map(|b| summary(b, &numbers, Lang::ZhCn))
-                .collect());
+            return Ok(rows.iter().map(|b| summary(b, &numbers, lang)).collect());
         }
         // Anyone else: the published bulletins of every jurisdiction above the unit.
         let mut out = Vec::new();
@@ -230,7 +276,7 @@ impl Services {
             out.extend(
                 rows.iter()
                     .filter(|b| b.state == BulletinState::Published.as_str())
-                    .map(|b| summary(b, &numbers, Lang::ZhCn)),
+                    .map(|b| summary(b, &numbers, lang)),
             );
         }
         Ok(out)
@@ -268,6 +314,7 @@ impl Services {
             }
         }
         let state = b.state.as_str();
+        let trend = trend(&rows, &b, &snap.current, lang);
         Ok(BulletinView {
             bulletin: summary(&b, &numbers, lang),
             scope_name,
@@ -277,6 +324,7 @@ impl Services {
             generated_at: b.generated_at,
             figures: snap.current,
             sections,
+            trend,
             version: b.version,
             can_edit: r.office && state == "draft",
             can_approve: r.leader && state == "submitted",

@@ -401,6 +401,52 @@ async fn september_and_october_bulletins(app: &TestApp) {
         }
         assert!(fonts.contains("CJK") || fonts.contains("Noto"), "{fonts}");
     }
+    // The PDF the server makes (the .docx with its charts, converted by LibreOffice): every
+    // CJK face embedded, the title and number, both charts, and the figures the database
+    // holds (counted here, not by the generator).
+    match s.bulletin_pdf(&sup, oct, Lang::ZhCn).await {
+        Err(ServiceError::Unavailable(key)) if !crate::office::soffice_present() => {
+            let ci = std::env::var("CI");
+            assert_ne!(
+                ci.as_deref(),
+                Ok("true"),
+                "LibreOffice is required under CI=true"
+            );
+            assert_eq!(key, "bulletin.pdf_unavailable");
+        }
+        r => {
+            let (name, pdf) = r.expect("the PDF");
+            assert!(name.ends_with(".pdf"), "{name}");
+            let (text, fonts, images) = crate::office::pdf_text(&pdf);
+            let cjk: Vec<&str> = fonts.lines().filter(|l| l.contains("CJK")).collect();
+            assert!(!cjk.is_empty(), "{fonts}");
+            for l in &cjk {
+                let cols: Vec<&str> = l.split_whitespace().collect();
+                // name type… encoding emb sub uni object-id generation
+                assert_eq!(cols[cols.len() - 5], "yes", "embedded: {l}");
+            }
+            assert_eq!(images, 2, "both charts are in the PDF");
+            let on_time = app
+                .db
+                .text(
+                    "SELECT CAST(COUNT(*) AS TEXT) FROM assignments WHERE parent_id IS NULL \
+                     AND deadline >= '2026-10-01' AND deadline <= '2026-10-31' \
+                     AND completed_at IS NOT NULL \
+                     AND substr(CAST(completed_at AS TEXT), 1, 10) <= CAST(deadline AS TEXT)",
+                )
+                .await;
+            for t in [
+                "青山市督查通报".to_string(),
+                "督查通报〔2026〕2号".into(),
+                format!("本期到期{due}项，按期办结{on_time}项"),
+                format!("期末逾期未办结{open}项"),
+                "图1各单位按时办结率和办结率".into(),
+                "图2按时办结率走势".into(),
+            ] {
+                assert!(text.contains(&t), "the PDF says {t}: {text}");
+            }
+        }
+    }
     // A correction is a new bulletin citing the old one; only a published one is corrected.
     invalid(
         s.draft_bulletin(
@@ -423,8 +469,14 @@ async fn september_and_october_bulletins(app: &TestApp) {
     let v = s.bulletin(&sup, fix, Lang::ZhCn).await.expect("view");
     assert_eq!(v.bulletin.corrects.as_deref(), Some("督查通报〔2026〕2号"));
     // The list: the office sees all three, the county the two published.
-    assert_eq!(s.bulletins(&sup).await.expect("list").len(), 3);
-    assert_eq!(s.bulletins(&county_b).await.expect("list").len(), 2);
+    assert_eq!(s.bulletins(&sup, Lang::ZhCn).await.expect("list").len(), 3);
+    let english = s.bulletins(&county_b, Lang::En).await.expect("list");
+    assert_eq!(english.len(), 2);
+    // Each reader's language: the periods named in English for an English reader.
+    assert!(
+        english.iter().all(|b| b.period_label.ends_with(" 2026")),
+        "{english:?}"
+    );
 }
 
 /// The pages: the office drafts from the list (refused without the CSRF token or with a

@@ -169,16 +169,30 @@ async fn demo_city_shows_the_clock_at_work() {
         }
     };
 
-    // Last month's bulletin published with its number and the units it names notified;
-    // this month's a draft.
+    // The bulletins of August, September and October published as numbers 1 to 3, each
+    // written by the office; November's a draft.
     let bulletins = strings("SELECT period || ' ' || state FROM bulletins").await;
     assert_eq!(
         bulletins,
-        BTreeSet::from(["2026-10 published".to_string(), "2026-11 draft".to_string()])
+        BTreeSet::from([
+            "2026-08 published".to_string(),
+            "2026-09 published".to_string(),
+            "2026-10 published".to_string(),
+            "2026-11 draft".to_string()
+        ])
     );
+    let numbers = strings(
+        "SELECT period || ' ' || CAST(number AS TEXT) FROM bulletins \
+         WHERE state = 'published' AND good_practice <> '' AND criticism <> ''",
+    )
+    .await;
     assert_eq!(
-        count("SELECT number FROM bulletins WHERE state = 'published'").await,
-        1
+        numbers,
+        BTreeSet::from([
+            "2026-08 1".to_string(),
+            "2026-09 2".to_string(),
+            "2026-10 3".to_string()
+        ])
     );
     assert!(
         count("SELECT COUNT(*) FROM notifications WHERE kind = 'bulletin.published'").await > 0

@@ -179,7 +179,8 @@ fn rule(method: &str, path: &str) -> Option<&'static [Role]> {
         ("post", "/items/import") => &[Supervisor],
         // Bulletins: the office drafts and publishes, a leader approves or sends back; the
         // units read the published ones.
-        ("get", "/bulletins" | "/bulletins/{id}" | "/bulletins/{id}/bulletin.docx") => BUSINESS,
+        ("get", "/bulletins" | "/bulletins/{id}" | "/bulletins/{id}/bulletin.docx")
+        | ("get", "/bulletins/{id}/bulletin.pdf") => BUSINESS,
         ("post", "/bulletins" | "/bulletins/{id}/submit" | "/bulletins/{id}/publish")
         | ("put", "/bulletins/{id}") => &[Supervisor],
         ("post", "/bulletins/{id}/approve" | "/bulletins/{id}/return") => &[Leader],
@@ -831,11 +832,13 @@ fn web_rule(path: &str) -> Option<Page> {
         // Published bulletins are read by the units they speak of; the office drafts, the
         // leader approves.
         "/bulletins" | "/bulletins/{id}" | "/bulletins/{id}/bulletin.docx" => BUSINESS,
+        "/bulletins/{id}/bulletin.pdf" => BUSINESS,
         "/bulletins/{id}/{action}" => OFFICE,
         "/items/new" | "/items/{id}/edit" | "/items/{id}/dispatch" => &[Supervisor],
         "/items/{id}" => READERS,
         p if p.starts_with("/assignments/") => UNITS,
         "/notices/{id}" | "/notices/{id}/notice.docx" => READERS,
+        "/extensions/{id}/form.docx" => READERS,
         "/notices/{id}/acknowledge" => UNITS,
         "/calendar" => EVERYONE,
         "/admin" => &[SystemAdmin, SecurityAdmin],

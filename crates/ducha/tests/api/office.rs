@@ -105,3 +105,34 @@ pub fn docx_pdf_text(docx: &[u8]) -> Option<(String, String)> {
         fonts,
     ))
 }
+
+/// Whether LibreOffice's `soffice` runs here.
+pub fn soffice_present() -> bool {
+    have("soffice", "--version")
+}
+
+/// What poppler reads of a PDF: its text (spaces and line breaks removed), `pdffonts`' table
+/// and how many pictures `pdfimages -list` finds.
+pub fn pdf_text(pdf: &[u8]) -> (String, String, usize) {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("doc.pdf");
+    std::fs::write(&path, pdf).expect("write");
+    let run = |tool: &str, args: &[&str]| {
+        let out = Command::new(tool)
+            .args(args)
+            .arg(&path)
+            .args(if tool == "pdftotext" {
+                &["-"][..]
+            } else {
+                &[][..]
+            })
+            .output()
+            .unwrap_or_else(|e| panic!("{tool} runs: {e}"));
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    let text = run("pdftotext", &[]).replace(['\n', ' ', '\u{3000}'], "");
+    let fonts = run("pdffonts", &[]);
+    // Two header lines, then one line per picture.
+    let images = run("pdfimages", &["-list"]).lines().skip(2).count();
+    (text, fonts, images)
+}
