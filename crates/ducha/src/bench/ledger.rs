@@ -241,7 +241,7 @@ pub fn ledger(n: usize, prefix: &str, units: &[String]) -> anyhow::Result<Vec<u8
         "备注",
     ];
     let sources = ["会议决策", "领导批示", "重点工作"];
-    let categories = ["民生实事", "重点项目", "“三最”问题"];
+    let categories = ["民生实事", "中心工作", "“三最”问题"];
     let deadline = (chrono::Utc::now() + chrono::Duration::days(120))
         .date_naive()
         .to_string();
