@@ -180,8 +180,18 @@ pub(crate) const LEDGER: &[(&str, &str, &str)] = &[
     ),
     (
         "ledger.mode.dispatch",
-        "按台账直接交办（台账所列事项已经领导审定）",
-        "Dispatch as the ledger says (the matters were approved already)",
+        "按台账直接交办（台账所列事项已经领导审定；无审批权限的，导入后报送领导审批）",
+        "Dispatch as the ledger says (the matters were approved already; without the right to approve, they are submitted to the leader for approval)",
+    ),
+    (
+        "ledger.for_approval",
+        "导入人员无事项审批权限，所列事项已报送领导审批，经审批后方可交办。",
+        "The importer may not approve items: the matters were submitted to the leader for approval and are dispatched once approved.",
+    ),
+    (
+        "ledger.failed",
+        "导入未完成，未登记任何事项：{reason}",
+        "The import did not finish and nothing was registered: {reason}",
     ),
     ("ledger.report", "检查结果", "Check result"),
     (

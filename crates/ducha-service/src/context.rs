@@ -186,6 +186,15 @@ impl Services {
         }
     }
 
+    /// The same services on another store (a store in one open transaction, see
+    /// [`ducha_store::EventStore::begin_whole`]).
+    pub(crate) fn on_store(&self, store: Arc<dyn Store>) -> Self {
+        Self {
+            store,
+            ..self.clone()
+        }
+    }
+
     /// The working-day calendar in force.
     pub fn calendar(&self) -> Arc<WorkCalendar> {
         match self.calendar.read() {

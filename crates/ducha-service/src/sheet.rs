@@ -23,6 +23,25 @@ pub(crate) fn unpacked_size(bytes: &[u8]) -> Option<u64> {
     Some(total)
 }
 
+/// What the parts of an .xlsx really unpack to, counted by unpacking them and stopping once
+/// past `cap` (a part's directory entry may understate its size: a zip bomb); `None` when
+/// it is not a zip archive or a part cannot be unpacked.
+pub(crate) fn inflated_size(bytes: &[u8], cap: u64) -> Option<u64> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let part = zip.by_index(i).ok()?;
+        let left = cap.saturating_sub(total).saturating_add(1);
+        total = total.saturating_add(
+            std::io::copy(&mut std::io::Read::take(part, left), &mut std::io::sink()).ok()?,
+        );
+        if total > cap {
+            break;
+        }
+    }
+    Some(total)
+}
+
 /// A cell's text: whole numbers without `.0`, dates as Excel's serial day number (the
 /// imports read those), a formula's error value as Excel shows it.
 fn text(d: Data) -> String {
@@ -57,6 +76,17 @@ pub(crate) fn read_xlsx_rows(bytes: &[u8], max_rows: usize) -> Option<(usize, Ve
     read_xlsx(bytes, max_rows).map(|s| (s.first_row, s.rows))
 }
 
+/// The first worksheet a spreadsheet program shows: a hidden sheet before it (a lookup
+/// list, an old version) is not the one the office filled in.
+fn first_visible(sheets: &[calamine::Sheet]) -> Option<String> {
+    sheets
+        .iter()
+        .find(|s| {
+            s.visible == calamine::SheetVisible::Visible && s.typ == calamine::SheetType::WorkSheet
+        })
+        .map(|s| s.name.clone())
+}
+
 /// A first sheet as read.
 pub(crate) struct Sheet {
     /// The spreadsheet's number of `rows[0]`.
@@ -69,7 +99,7 @@ pub(crate) struct Sheet {
 
 fn read_xlsx(bytes: &[u8], max_rows: usize) -> Option<Sheet> {
     let mut book = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).ok()?;
-    let name = book.sheet_names().first()?.clone();
+    let name = first_visible(book.sheets_metadata())?;
     let merged = book.merge_cells_by_sheet_name(&name).unwrap_or_default();
     let mut cells = book.worksheet_cells_reader(&name).ok()?;
     let mut rows: Vec<Vec<String>> = Vec::new();
@@ -95,7 +125,7 @@ fn read_xlsx(bytes: &[u8], max_rows: usize) -> Option<Sheet> {
 /// range is bounded).
 fn read_xls(bytes: &[u8], max_rows: usize) -> Option<Sheet> {
     let mut book = Xls::new(std::io::Cursor::new(bytes.to_vec())).ok()?;
-    let name = book.sheet_names().first()?.clone();
+    let name = first_visible(book.sheets_metadata())?;
     let merged = book.merge_cells_by_sheet_name(&name).unwrap_or_default();
     let range = book.worksheet_range(&name).ok()?;
     let (top, left) = range.start().unwrap_or((0, 0));
@@ -125,10 +155,17 @@ pub(crate) enum SheetError {
     TooLarge,
 }
 
-/// Reads the first sheet of an .xlsx or .xls workbook, told apart by their magic bytes.
+/// Reads the first visible sheet of an .xlsx or .xls workbook, told apart by their magic
+/// bytes.
 pub(crate) fn read_workbook(bytes: &[u8], max_rows: usize) -> Result<Sheet, SheetError> {
     if bytes.starts_with(b"PK\x03\x04") {
+        // What the directory says first (cheap), then what the parts really unpack to.
         match unpacked_size(bytes) {
+            None => return Err(SheetError::Unreadable),
+            Some(n) if n > MAX_UNPACKED => return Err(SheetError::TooLarge),
+            Some(_) => {}
+        }
+        match inflated_size(bytes, MAX_UNPACKED) {
             None => return Err(SheetError::Unreadable),
             Some(n) if n > MAX_UNPACKED => return Err(SheetError::TooLarge),
             Some(_) => {}

@@ -34,6 +34,9 @@ pub struct PgStore {
     chain: ChainCache,
     /// Commits sent to the writers and not yet answered.
     pending: Arc<AtomicUsize>,
+    /// Whether `pool` is one connection in an open transaction (see
+    /// [`ducha_store::EventStore::begin_whole`]): commits run on it, not on the writers.
+    whole: bool,
 }
 
 impl PgStore {
@@ -72,9 +75,53 @@ impl PgStore {
             commits,
             chain: ChainCache::default(),
             pending,
+            whole: false,
         };
         store.migrate().await?;
         Ok(store)
+    }
+
+    /// A copy of the store on one new connection of its own in an open transaction.
+    async fn whole(&self) -> Result<Self, StoreError> {
+        if self.whole {
+            return Err(StoreError::Other(
+                "a whole transaction is open already".into(),
+            ));
+        }
+        let opts = self.pool.connect_options().as_ref().clone();
+        // One connection, kept: a new one would not be in the transaction.
+        let pool = PgPoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .test_before_acquire(false)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(opts)
+            .await
+            .map_err(ducha_store::sql::err)?;
+        sqlx::raw_sql("BEGIN")
+            .execute(&pool)
+            .await
+            .map_err(ducha_store::sql::err)?;
+        Ok(Self {
+            pool,
+            commits: None,
+            chain: ChainCache::default(),
+            pending: Arc::new(AtomicUsize::new(0)),
+            whole: true,
+        })
+    }
+
+    /// Commits or rolls back the transaction of a [`Self::whole`] copy, and closes it.
+    async fn end_whole_transaction(&self, commit: bool) -> Result<(), StoreError> {
+        if !self.whole {
+            return Err(StoreError::Other("no whole transaction is open".into()));
+        }
+        let end = if commit { "COMMIT" } else { "ROLLBACK" };
+        let done = sqlx::raw_sql(end).execute(&self.pool).await;
+        self.pool.close().await;
+        done.map(|_| ()).map_err(ducha_store::sql::err)
     }
 
     /// Waits (at most `patience`) until every commit handed to the writers is answered, then
@@ -184,6 +231,10 @@ impl PgStore {
         &self,
         change: ducha_store::Change,
     ) -> Result<ducha_store::Committed, StoreError> {
+        if self.whole {
+            let mut conn = self.pool.acquire().await.map_err(ducha_store::sql::err)?;
+            return Ok(__ducha_sql::apply_change(&mut conn, change, None).await?.0);
+        }
         let started = Instant::now();
         let Some(commits) = &self.commits else {
             let done = self.commit_alone(change).await;

@@ -22,8 +22,8 @@
 
 use ducha_domain::chain::{EventRecord, HashAlgo};
 use ducha_store::{Change, Committed, StoreError};
+use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::{PgPool, Postgres, Transaction};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -74,7 +74,7 @@ pub(crate) struct Writers {
     pub stopped: watch::Receiver<bool>,
 }
 
-type Tx = Transaction<'static, Postgres>;
+type Tx = sqlx::PgConnection;
 
 /// Starts `writers` writer tasks on a thread of their own, each with one connection to the
 /// database at `opts`. `pending` counts the jobs sent and not yet answered (the sender adds,
@@ -280,7 +280,7 @@ async fn seal(
         "UPDATE event_chain SET seq = seq + $1 WHERE id = 1 RETURNING seq - $1, hash, algo",
     )
     .bind(n)
-    .fetch_one(&mut **tx)
+    .fetch_one(&mut *tx)
     .await
     .map_err(ducha_store::sql::err)?;
     let algo: HashAlgo = algo
@@ -324,7 +324,7 @@ async fn insert_events(tx: &mut Tx, recs: &[EventRecord], last: &str) -> Result<
     .bind(text(|r| &r.prev_hash))
     .bind(text(|r| &r.hash))
     .bind(last)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await
     .map_err(ducha_store::sql::err)?;
     Ok(())

@@ -41,6 +41,9 @@ pub struct SqliteStore {
     probe: std::sync::Arc<SqliteConnectOptions>,
     /// Commits sent to the writer and not yet answered.
     pending: Arc<AtomicUsize>,
+    /// Whether `read` and `write` are one connection in an open transaction (see
+    /// [`ducha_store::EventStore::begin_whole`]): commits run on it, not on the writer.
+    whole: bool,
 }
 
 impl SqliteStore {
@@ -84,7 +87,53 @@ impl SqliteStore {
             commits,
             probe,
             pending,
+            whole: false,
         })
+    }
+
+    /// A copy of the store on one new connection of its own in an open transaction (`BEGIN
+    /// IMMEDIATE`: it takes the file's write lock now, and the writer waits for it).
+    async fn whole(&self) -> Result<Self, StoreError> {
+        if self.whole {
+            return Err(StoreError::Other(
+                "a whole transaction is open already".into(),
+            ));
+        }
+        let opts = self.write.connect_options().as_ref().clone();
+        // One connection, kept: a new one would not be in the transaction.
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .test_before_acquire(false)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(opts)
+            .await
+            .map_err(ducha_store::sql::err)?;
+        sqlx::raw_sql("BEGIN IMMEDIATE")
+            .execute(&pool)
+            .await
+            .map_err(ducha_store::sql::err)?;
+        Ok(Self {
+            read: pool.clone(),
+            write: pool,
+            commits: self.commits.clone(),
+            probe: self.probe.clone(),
+            pending: Arc::new(AtomicUsize::new(0)),
+            whole: true,
+        })
+    }
+
+    /// Commits or rolls back the transaction of a [`Self::whole`] copy, and closes it.
+    async fn end_whole_transaction(&self, commit: bool) -> Result<(), StoreError> {
+        if !self.whole {
+            return Err(StoreError::Other("no whole transaction is open".into()));
+        }
+        let end = if commit { "COMMIT" } else { "ROLLBACK" };
+        let done = sqlx::raw_sql(end).execute(&self.write).await;
+        self.write.close().await;
+        done.map(|_| ()).map_err(ducha_store::sql::err)
     }
 
     /// The newest migration this build knows (a database at a higher version was written by a
@@ -163,6 +212,10 @@ impl SqliteStore {
     }
 
     async fn commit_change(&self, change: Change) -> Result<Committed, StoreError> {
+        if self.whole {
+            let mut conn = self.write.acquire().await.map_err(ducha_store::sql::err)?;
+            return Ok(__ducha_sql::apply_change(&mut conn, change, None).await?.0);
+        }
         let started = Instant::now();
         let (reply, answer) = oneshot::channel();
         let stopped = || StoreError::Other("the SQLite writer has stopped".into());

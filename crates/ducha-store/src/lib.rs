@@ -184,6 +184,15 @@ pub trait EventStore: Send + Sync {
     async fn chain_head(&self) -> StoreResult<(i64, String, HashAlgo)>;
     /// Sets the hash algorithm while the chain is empty; returns the algorithm in force.
     async fn init_chain(&self, algo: HashAlgo) -> StoreResult<HashAlgo>;
+    /// Opens one transaction for work that must happen whole or not at all (a ledger
+    /// import): the store returned reads and commits inside it, on one connection of its
+    /// own, until [`EventStore::end_whole`] is called on it. Every write of the database
+    /// waits for it meanwhile (the chain head is taken by its first event); after an error
+    /// of any of its commits, end it rolled back.
+    async fn begin_whole(&self) -> StoreResult<std::sync::Arc<dyn Store>>;
+    /// Ends the transaction of a store [`EventStore::begin_whole`] returned: commits it when
+    /// `commit`, rolls it back otherwise. Refused by any other store.
+    async fn end_whole(&self, commit: bool) -> StoreResult<()>;
 }
 
 /// The security log (its own hash chain, outside the event log), scoped API tokens and the

@@ -134,15 +134,24 @@ fn view(id: u64, j: &Job, lang: Lang) -> JobView {
     };
     match ended.as_deref().and_then(|e| e.as_ref()) {
         Some(Ended::Done(o)) => {
-            v.summary = Some(fill(
+            let mut summary = fill(
                 t("ledger.done", lang),
                 &serde_json::json!({ "items": o.items.len(), "assignments": o.assignments,
                     "already": o.already.len() }),
-            ));
+            );
+            if o.for_approval {
+                summary.push_str(t("ledger.for_approval", lang));
+            }
+            v.summary = Some(summary);
             v.created = o.items.iter().take(50).copied().collect();
         }
         Some(Ended::Rejected(e)) => v.problems = e.0.iter().map(|f| line(f, lang)).collect(),
-        Some(Ended::Failed(k)) => v.failed = Some(t(k, lang).to_string()),
+        Some(Ended::Failed(k)) => {
+            v.failed = Some(fill(
+                t("ledger.failed", lang),
+                &serde_json::json!({ "reason": t(k, lang) }),
+            ));
+        }
         None => {}
     }
     v

@@ -48,8 +48,9 @@ impl Services {
     }
 
     /// Records the approval a ledger states (its matters were approved on paper before the
-    /// import): the importing supervisor is the actor, and the comment says where it comes
-    /// from, so the trail never shows a leader who did not act in the system.
+    /// import): the importer, who must be a supervisor who may also approve the item, is the
+    /// actor, and the comment says where it comes from, so the trail never shows a leader
+    /// who did not act in the system.
     pub(crate) async fn approve_from_ledger(
         &self,
         actor: &Actor,
@@ -58,7 +59,7 @@ impl Services {
         now: DateTime<Utc>,
     ) -> ServiceResult<Done> {
         let (mut item, _) = self.visible_item(actor, item_id).await?;
-        ensure(actor.supervises(&item.scope_path.0))?;
+        ensure(actor.supervises(&item.scope_path.0) && approves(actor, &item))?;
         item.state = item_transition(item.state, ItemCommand::Approve)?;
         let c = self
             .commit(

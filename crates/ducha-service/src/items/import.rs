@@ -26,7 +26,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 pub enum LedgerMode {
     /// Drafts, submitted and dispatched later one by one.
     Draft,
-    /// Dispatched to the units the ledger names (its matters were approved on paper).
+    /// Dispatched to the units the ledger names (its matters were approved on paper) when the
+    /// importer may approve items (a leader of the jurisdiction); otherwise submitted to the
+    /// leader for approval.
     Dispatch,
 }
 
@@ -49,12 +51,12 @@ pub struct LedgerOutcome {
     pub assignments: usize,
     /// Ledger numbers imported before, skipped.
     pub already: Vec<String>,
+    /// Whether the matters were sent to the leader for approval instead of dispatched (a
+    /// dispatch asked for by a supervisor who may not approve them).
+    pub for_approval: bool,
     /// SHA-256 of the file.
     pub file_sha256: String,
 }
-
-/// Matters registered at once.
-const IN_FLIGHT: usize = 32;
 
 /// One import at a time on a node: a second upload of the same ledger waits for the first
 /// and then finds its numbers taken, instead of racing it.
@@ -83,16 +85,6 @@ impl Services {
             .ids()
             .last()
             .map_or(actor.unit_id.0, |u| u.0);
-        let sheet = read_workbook(bytes, MAX_ROWS + 10).map_err(|e| {
-            ValidationErrors::single(
-                "file",
-                match e {
-                    SheetError::NotExcel => "ledger.not_excel",
-                    SheetError::Unreadable => "ledger.unreadable",
-                    SheetError::TooLarge => "ledger.too_large",
-                },
-            )
-        })?;
         let units: Vec<LedgerUnit> = self
             .store
             .units_under(&actor.jurisdiction)
@@ -104,23 +96,63 @@ impl Services {
                 name: u.name,
             })
             .collect();
-        let merged: Vec<(usize, usize, usize)> = sheet
-            .merged
-            .iter()
-            .map(|m| (m.start.0 as usize + 1, m.start.1 as usize, m.end.1 as usize))
-            .collect();
+        // Only a leader of the jurisdiction may approve what it registers (PRODUCT.md: draft →
+        // leader approval → dispatch); a supervisor who is not one sends the matters to the
+        // leader for approval instead of dispatching them.
+        let direct = mode == LedgerMode::Dispatch && actor.leads(&actor.jurisdiction);
+        let submit = mode == LedgerMode::Dispatch && !direct;
         let calendar = self.calendar();
-        let ctx = LedgerContext {
-            today: self.today(now),
-            calendar: &calendar,
-            units: &units,
-            need_lead: mode == LedgerMode::Dispatch,
-            merged: &merged,
-        };
-        let items = parse_ledger(&sheet.rows, sheet.first_row, &ctx)?;
+        let today = self.today(now);
+        // Unpacking and reading every cell is CPU work: off the async runtime's threads.
+        let file = bytes.to_vec();
+        let items = tokio::task::spawn_blocking(move || {
+            read_ledger(&file, today, &calendar, &units, direct)
+        })
+        .await
+        .map_err(|e| ServiceError::Store(ducha_store::StoreError::Other(Box::new(e))))??;
         let sha = hex(&Sha256::digest(bytes));
         let _one = ONE_AT_A_TIME.lock().await;
-        let refs: Vec<String> = items.iter().map(|i| ledger_ref(i, &sha)).collect();
+        // Every matter in one transaction: a failure on any row leaves nothing behind.
+        let whole = self.store.begin_whole().await?;
+        let tx = self.on_store(whole.clone());
+        let done = tx
+            .register_ledger(
+                actor,
+                scope_unit_id,
+                items,
+                &sha,
+                (direct, submit),
+                progress,
+                now,
+            )
+            .await;
+        match done {
+            Ok(out) => {
+                whole.end_whole(true).await?;
+                Ok(out)
+            }
+            Err(e) => {
+                // The error says what went wrong; a failed rollback only closes the connection.
+                let _ = whole.end_whole(false).await;
+                Err(e)
+            }
+        }
+    }
+
+    /// Registers the matters not imported before, one after another on `self` (a store in
+    /// one transaction).
+    #[allow(clippy::too_many_arguments)]
+    async fn register_ledger(
+        &self,
+        actor: &Actor,
+        scope_unit_id: i64,
+        items: Vec<LedgerItem>,
+        sha: &str,
+        (direct, submit): (bool, bool),
+        progress: &LedgerProgress,
+        now: DateTime<Utc>,
+    ) -> ServiceResult<LedgerOutcome> {
+        let refs: Vec<String> = items.iter().map(|i| ledger_ref(i, sha)).collect();
         let taken: HashSet<String> = self
             .store
             .ledger_refs_taken(scope_unit_id, &refs)
@@ -137,60 +169,25 @@ impl Services {
             items: Vec::with_capacity(todo.len()),
             assignments: 0,
             already: taken.into_iter().collect(),
-            file_sha256: sha.clone(),
+            for_approval: submit,
+            file_sha256: sha.to_string(),
         };
         out.already.sort();
-        // Matters are independent: several in flight let the store group their commits.
-        let mut running = tokio::task::JoinSet::new();
-        let mut made: Vec<(usize, i64, usize)> = Vec::with_capacity(todo.len());
-        let mut first_error = None;
-        let mut todo = todo.into_iter();
-        loop {
-            while running.len() < IN_FLIGHT && first_error.is_none() {
-                let Some((item, reference)) = todo.next() else {
-                    break;
-                };
-                let (me, actor, sha) = (self.clone(), actor.clone(), sha.clone());
-                running.spawn(async move {
-                    let r = me
-                        .register_ledger_item(
-                            &actor,
-                            scope_unit_id,
-                            &item,
-                            reference,
-                            &sha,
-                            mode,
-                            now,
-                        )
-                        .await;
-                    r.map(|(id, n)| (item.row, id, n))
-                });
-            }
-            let Some(joined) = running.join_next().await else {
-                break;
-            };
-            match joined {
-                Ok(Ok(m)) => {
-                    made.push(m);
-                    progress.done.fetch_add(1, Ordering::Relaxed);
-                }
-                Ok(Err(e)) => {
-                    first_error.get_or_insert(e);
-                }
-                Err(e) => {
-                    first_error.get_or_insert(ServiceError::Store(ducha_store::StoreError::Other(
-                        Box::new(e),
-                    )));
-                }
-            }
-        }
-        if let Some(e) = first_error {
-            return Err(e);
-        }
-        made.sort_unstable();
-        for (_, id, n) in made {
+        for (item, reference) in todo {
+            let (id, n) = self
+                .register_ledger_item(
+                    actor,
+                    scope_unit_id,
+                    &item,
+                    reference,
+                    sha,
+                    (direct, submit),
+                    now,
+                )
+                .await?;
             out.items.push(id);
             out.assignments += n;
+            progress.done.fetch_add(1, Ordering::Relaxed);
         }
         Ok(out)
     }
@@ -204,7 +201,7 @@ impl Services {
         item: &LedgerItem,
         ledger_ref: String,
         sha: &str,
-        mode: LedgerMode,
+        (direct, submit): (bool, bool),
         now: DateTime<Utc>,
     ) -> ServiceResult<(i64, usize)> {
         let row = i64::try_from(item.row).unwrap_or(i64::MAX);
@@ -223,10 +220,13 @@ impl Services {
                 now,
             )
             .await?;
-        if mode == LedgerMode::Draft {
+        if !direct && !submit {
             return Ok((created.id, 0));
         }
         self.submit_item(actor, created.id, now).await?;
+        if !direct {
+            return Ok((created.id, 0));
+        }
         let comment = fill(
             t("ledger.approved_comment", Lang::ZhCn),
             &serde_json::json!({ "row": item.row }),
@@ -258,6 +258,39 @@ impl Services {
             })?;
         Ok((created.id, n))
     }
+}
+
+/// Reads the first sheet and checks every cell (see [`parse_ledger`]).
+fn read_ledger(
+    bytes: &[u8],
+    today: chrono::NaiveDate,
+    calendar: &ducha_domain::calendar::WorkCalendar,
+    units: &[LedgerUnit],
+    need_lead: bool,
+) -> Result<Vec<LedgerItem>, ValidationErrors> {
+    let sheet = read_workbook(bytes, MAX_ROWS + 10).map_err(|e| {
+        ValidationErrors::single(
+            "file",
+            match e {
+                SheetError::NotExcel => "ledger.not_excel",
+                SheetError::Unreadable => "ledger.unreadable",
+                SheetError::TooLarge => "ledger.too_large",
+            },
+        )
+    })?;
+    let merged: Vec<(usize, usize, usize)> = sheet
+        .merged
+        .iter()
+        .map(|m| (m.start.0 as usize + 1, m.start.1 as usize, m.end.1 as usize))
+        .collect();
+    let ctx = LedgerContext {
+        today,
+        calendar,
+        units,
+        need_lead,
+        merged: &merged,
+    };
+    parse_ledger(&sheet.rows, sheet.first_row, &ctx)
 }
 
 /// The key of a matter in its jurisdiction: its 台账编号, or the file and row without one.

@@ -68,7 +68,7 @@ macro_rules! __sql_analytics {
             .bind(a.parent_id)
             .bind($crate::reexport::ducha_domain::analytics::hops::month_of(a.dispatched_at))
             .bind(a.dispatched_at)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await
             .map_err(err)?;
             Ok(())
@@ -137,7 +137,7 @@ macro_rules! __sql_analytics {
                     .bind(days)
                 }
             };
-            q.execute(&mut **tx).await.map_err(err)?;
+            q.execute(&mut *tx).await.map_err(err)?;
             Ok(())
         }
 
@@ -156,7 +156,7 @@ macro_rules! __sql_analytics {
             .bind(s.unit_id)
             .bind(&s.month)
             .bind(s.days)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await
             .map_err(err)?;
             // The same sums by the item's source and category, taken from the hop facts (none
@@ -176,7 +176,7 @@ macro_rules! __sql_analytics {
             .bind(&s.month)
             .bind(s.days)
             .bind(s.assignment_id)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await
             .map_err(err)?;
             sqlx::query::<$db>(
@@ -188,7 +188,7 @@ macro_rules! __sql_analytics {
             .bind(h)
             .bind(s.days)
             .bind(s.reason.map(|r| r.as_str()))
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await
             .map_err(err)?;
             Ok(())
@@ -203,7 +203,7 @@ macro_rules! __sql_analytics {
             )
             .bind(assignment_id)
             .bind(at)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await
             .map_err(err)?;
             Ok(())
@@ -231,7 +231,7 @@ macro_rules! __sql_analytics {
             .bind(seq)
             .bind(f.at)
             .bind(resolved_at)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await
             .map_err(err)?;
             Ok(())
@@ -285,7 +285,7 @@ macro_rules! __sql_analytics {
                 };
                 let values: Vec<String> = part.iter().map(|r| args(r, &mut d)).collect();
                 d.sql = format!("INSERT INTO {table} ({cols}) VALUES {}", values.join(", "));
-                execute(&mut **tx, d).await?;
+                execute(&mut *tx, d).await?;
             }
             Ok(())
         }

@@ -35,7 +35,7 @@ macro_rules! __sql_appeals {
             .bind(a.received_at)
             .bind(a.created_at)
             .bind(a.created_by)
-            .fetch_one(&mut **tx)
+            .fetch_one(&mut *tx)
             .await
             .map_err(err)
         }
@@ -49,7 +49,7 @@ macro_rules! __sql_appeals {
             .bind(a.state.as_str())
             .bind(a.item_id)
             .bind(a.version)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await
             .map_err(err)?;
             one_row(r.rows_affected(), "appeal")
@@ -67,7 +67,7 @@ macro_rules! __sql_appeals {
             .bind(&m.mapping)
             .bind(m.updated_by)
             .bind(m.updated_at)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await
             .map_err(err)?;
             Ok(())

@@ -217,7 +217,7 @@ macro_rules! __sql_assessment {
                 .bind(&r.body)
                 .bind(r.loaded_by)
                 .bind(r.loaded_at)
-                .fetch_one(&mut **tx)
+                .fetch_one(&mut *tx)
                 .await
                 .map_err(err),
                 Insert::ScorePeriod(p) => {
@@ -232,7 +232,7 @@ macro_rules! __sql_assessment {
                     .bind(&p.digest)
                     .bind(p.finalized_by)
                     .bind(p.finalized_at)
-                    .fetch_one(&mut **tx)
+                    .fetch_one(&mut *tx)
                     .await
                     .map_err(err)?;
                     let totals: Vec<_> = p.units.iter().collect();
@@ -277,7 +277,7 @@ macro_rules! __sql_assessment {
                 .bind(Json(&a.evidence).text())
                 .bind(a.created_by)
                 .bind(a.created_at)
-                .fetch_one(&mut **tx)
+                .fetch_one(&mut *tx)
                 .await
                 .map_err(err),
                 _ => Err(StoreError::Other("not an assessment row".into())),
@@ -296,7 +296,7 @@ macro_rules! __sql_assessment {
             .bind(a.decided_at)
             .bind(&a.comment)
             .bind(a.version)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await
             .map_err(err)?
             .rows_affected())

@@ -26,7 +26,7 @@ macro_rules! __sql_bulletins {
             .bind(&b.criticism)
             .bind(b.corrects_id)
             .bind(b.created_by)
-            .fetch_one(&mut **tx)
+            .fetch_one(&mut *tx)
             .await
             .map_err(err)
         }
@@ -49,7 +49,7 @@ macro_rules! __sql_bulletins {
             .bind(b.approved_by)
             .bind(b.approved_at)
             .bind(b.version)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await
             .map_err(err)?;
             one_row(r.rows_affected(), "bulletin")
@@ -70,7 +70,7 @@ macro_rules! __sql_bulletins {
                 "SELECT scope_unit_id FROM bulletins WHERE id = $1",
             )
             .bind(id)
-            .fetch_one(&mut **tx)
+            .fetch_one(&mut *tx)
             .await
             .map_err(err)?;
             let seq = sqlx::query_scalar::<$db, i64>(
@@ -80,7 +80,7 @@ macro_rules! __sql_bulletins {
             )
             .bind(format!("bulletin:{scope}"))
             .bind(i64::from(year))
-            .fetch_one(&mut **tx)
+            .fetch_one(&mut *tx)
             .await
             .map_err(err)?;
             let r = sqlx::query::<$db>(
@@ -93,7 +93,7 @@ macro_rules! __sql_bulletins {
             .bind(seq)
             .bind(at)
             .bind(version)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await
             .map_err(err)?;
             one_row(r.rows_affected(), "bulletin")?;

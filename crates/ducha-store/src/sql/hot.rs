@@ -26,7 +26,7 @@ macro_rules! __sql_hot {
             .bind(&step.unit_path)
             .bind(&step.category)
             .bind(step.received_at)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await
             .map_err(err)?;
             // Read through an UPDATE that changes nothing, so the row stays locked until this
@@ -38,7 +38,7 @@ macro_rules! __sql_hot {
                  RETURNING id, scope_path, state, item_id",
             )
             .bind(root)
-            .fetch_one(&mut **tx)
+            .fetch_one(&mut *tx)
             .await
             .map_err(err)
         }
@@ -54,7 +54,7 @@ macro_rules! __sql_hot {
                 sqlx::query::<$db>("UPDATE hot_members SET hot_id = $1 WHERE hot_id = $2")
                     .bind(hot)
                     .bind(gone)
-                    .execute(&mut **tx)
+                    .execute(&mut *tx)
                     .await
                     .map_err(err)?;
                 if item.is_none() && gone_item.is_some() {
@@ -68,7 +68,7 @@ macro_rules! __sql_hot {
                 )
                 .bind(gone)
                 .bind(hot)
-                .execute(&mut **tx)
+                .execute(&mut *tx)
                 .await
                 .map_err(err)?;
                 sqlx::query::<$db>(
@@ -79,7 +79,7 @@ macro_rules! __sql_hot {
                 .bind(gone)
                 .bind(s.appeal_id)
                 .bind(at)
-                .execute(&mut **tx)
+                .execute(&mut *tx)
                 .await
                 .map_err(err)?;
             }
@@ -89,7 +89,7 @@ macro_rules! __sql_hot {
             )
             .bind(s.appeal_id)
             .bind(hot)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await
             .map_err(err)?;
             scope = common_path(&scope, &s.unit_path);
@@ -102,7 +102,7 @@ macro_rules! __sql_hot {
                     "SELECT state, closed_at FROM items WHERE id = $1",
                 )
                 .bind(item_id)
-                .fetch_one(&mut **tx)
+                .fetch_one(&mut *tx)
                 .await
                 .map_err(err)?;
                 match (item_state.as_str(), closed_at) {
@@ -133,7 +133,7 @@ macro_rules! __sql_hot {
             .bind(&state)
             .bind(item)
             .bind(returned)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await
             .map_err(err)?;
             if let (true, Some(item_id)) = (link, item) {
@@ -151,7 +151,7 @@ macro_rules! __sql_hot {
             )
             .bind(hot)
             .bind(item_id)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await
             .map_err(err)?;
             Ok(())
@@ -166,7 +166,7 @@ macro_rules! __sql_hot {
             .bind(l.state.as_str())
             .bind(l.item_id)
             .bind(l.from.as_str())
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await
             .map_err(err)?;
             one_row(r.rows_affected(), "hot issue")?;
@@ -213,7 +213,7 @@ macro_rules! __sql_hot {
             .bind(s.answer.as_str())
             .bind(&s.comment)
             .bind(s.at)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await
             .map_err(err)?;
             Ok(s.appeal_id)

@@ -44,7 +44,7 @@ macro_rules! __sql_joint {
             .bind(&l.origin)
             .bind(false)
             .bind(&l.note)
-            .fetch_one(&mut **tx)
+            .fetch_one(&mut *tx)
             .await
             .map_err(err)
         }
@@ -84,7 +84,7 @@ macro_rules! __sql_joint {
                     .bind(&s.lead_topics)
                     .bind(key)
                     .bind(s.created_at)
-                    .fetch_one(&mut **tx)
+                    .fetch_one(&mut *tx)
                     .await
                     .map_err(err)
                 }
@@ -95,7 +95,7 @@ macro_rules! __sql_joint {
                     )
                     .bind(m.scope_unit_id)
                     .bind(m.year)
-                    .fetch_one(&mut **tx)
+                    .fetch_one(&mut *tx)
                     .await
                     .map_err(err)?;
                     let id = sqlx::query_scalar::<$db, i64>(
@@ -112,7 +112,7 @@ macro_rules! __sql_joint {
                     .bind(m.chair_user_id)
                     .bind(m.created_by)
                     .bind(m.created_at)
-                    .fetch_one(&mut **tx)
+                    .fetch_one(&mut *tx)
                     .await
                     .map_err(err)?;
                     for seat in &m.seat_ids {
@@ -121,7 +121,7 @@ macro_rules! __sql_joint {
                         )
                         .bind(id)
                         .bind(seat)
-                        .execute(&mut **tx)
+                        .execute(&mut *tx)
                         .await
                         .map_err(err)?;
                     }
@@ -149,7 +149,7 @@ macro_rules! __sql_joint {
                 .bind(d.deadline)
                 .bind(d.created_by)
                 .bind(d.created_at)
-                .fetch_one(&mut **tx)
+                .fetch_one(&mut *tx)
                 .await
                 .map_err(err),
                 JointInsert::Pack { meeting_id, content, created_at } => {
@@ -160,7 +160,7 @@ macro_rules! __sql_joint {
                     .bind(meeting_id)
                     .bind(content)
                     .bind(created_at)
-                    .execute(&mut **tx)
+                    .execute(&mut *tx)
                     .await
                     .map_err(err)?;
                     Ok(*meeting_id)
@@ -188,7 +188,7 @@ macro_rules! __sql_joint {
                     .bind(Json(&n.flags).text())
                     .bind(n.created_by)
                     .bind(n.created_at)
-                    .fetch_one(&mut **tx)
+                    .fetch_one(&mut *tx)
                     .await
                     .map_err(err)?;
                     add_targets(tx, id, &s.targets).await?;
@@ -209,7 +209,7 @@ macro_rules! __sql_joint {
                     .bind(Json(&o.units).text())
                     .bind(o.similarity)
                     .bind(lead)
-                    .fetch_one(&mut **tx)
+                    .fetch_one(&mut *tx)
                     .await
                     .map_err(err)
                 }
@@ -223,7 +223,7 @@ macro_rules! __sql_joint {
                     .bind(text)
                     .bind(item_id)
                     .bind(created_at)
-                    .fetch_one(&mut **tx)
+                    .fetch_one(&mut *tx)
                     .await
                     .map_err(err)
                 }
@@ -238,7 +238,7 @@ macro_rules! __sql_joint {
                 )
                 .bind(id)
                 .bind(u)
-                .execute(&mut **tx)
+                .execute(&mut *tx)
                 .await
                 .map_err(err)?;
             }
@@ -262,7 +262,7 @@ macro_rules! __sql_joint {
                 .bind(m.pack_sent_at)
                 .bind(m.held_at)
                 .bind(m.version)
-                .execute(&mut **tx)
+                .execute(&mut *tx)
                 .await,
                 JointUpdate::AgendaLine(l) => sqlx::query::<$db>(
                     "UPDATE agenda_lines SET position = $2, removed = $3, note = $4 \
@@ -272,7 +272,7 @@ macro_rules! __sql_joint {
                 .bind(l.position)
                 .bind(l.removed)
                 .bind(&l.note)
-                .execute(&mut **tx)
+                .execute(&mut *tx)
                 .await,
                 JointUpdate::Inspection(i) => sqlx::query::<$db>(
                     "UPDATE inspections SET state = $2, flags = $3, merged_into = $4, \
@@ -293,7 +293,7 @@ macro_rules! __sql_joint {
                 .bind(i.people)
                 .bind(i.days_on_site)
                 .bind(i.forms)
-                .execute(&mut **tx)
+                .execute(&mut *tx)
                 .await,
                 JointUpdate::AddTargets { inspection_id, unit_ids } => {
                     return add_targets(tx, *inspection_id, unit_ids).await;
@@ -308,7 +308,7 @@ macro_rules! __sql_joint {
                 .bind(o.decided_by)
                 .bind(o.decided_at)
                 .bind(o.version)
-                .execute(&mut **tx)
+                .execute(&mut *tx)
                 .await,
             };
             one_row(affected.map_err(err)?.rows_affected(), "row")

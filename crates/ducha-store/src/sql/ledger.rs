@@ -24,7 +24,7 @@ macro_rules! __sql_ledger {
             .bind(&r.file_sha256)
             .bind(r.row_no)
             .bind(r.assigned_on)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await
             .map_err(|e| match e {
                 sqlx::Error::Database(d) if d.is_unique_violation() => {

@@ -6,7 +6,8 @@
 //! and `writer()` (pools) and `commit_change()`, which runs `__ducha_sql::apply_change` in a
 //! write transaction however suits the engine, `known_migrations()` and `probe_schema()` (the
 //! migrations it carries and those the database applied, read so as to prove the database
-//! is reachable now), and the constant `PROBE_SUBTREES`: whether the
+//! is reachable now), `whole()` and `end_whole_transaction()` (a copy of the store whose
+//! reads and commits run in one open transaction, and its end), and the constant `PROBE_SUBTREES`: whether the
 //! register query should be shaped by a bounded count of the subtree's assignments (SQLite's
 //! planner keeps the query's shape; PostgreSQL's turns both shapes into the same semi-join and
 //! chooses by its statistics).
@@ -253,7 +254,7 @@ macro_rules! impl_sql_store {
             use $crate::sql::{err, one_row, Arg, Dynamic, ITEM_COLS};
             use $crate::*;
 
-            type Tx = sqlx::Transaction<'static, $db>;
+            type Tx = <$db as sqlx::Database>::Connection;
 
             const UNIT_COLS: &str = "id, parent_id, name, kind, path, jurisdiction_path, sort";
             const ACTOR_COLS: &str = "u.id AS user_id, u.unit_id, u.roles, u.active, \

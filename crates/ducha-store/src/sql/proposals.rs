@@ -35,7 +35,7 @@ macro_rules! __sql_proposals {
                 .bind(s.return_days)
                 .bind(s.created_by)
                 .bind(s.created_at)
-                .fetch_one(&mut **tx)
+                .fetch_one(&mut *tx)
                 .await
                 .map_err(err),
                 ProposalInsert::Proposal(n) => sqlx::query_scalar::<$db, i64>(
@@ -52,7 +52,7 @@ macro_rules! __sql_proposals {
                 .bind(&n.spec.body)
                 .bind(n.created_by)
                 .bind(n.created_at)
-                .fetch_one(&mut **tx)
+                .fetch_one(&mut *tx)
                 .await
                 .map_err(err),
                 ProposalInsert::Opinion(o) => sqlx::query_scalar::<$db, i64>(
@@ -67,7 +67,7 @@ macro_rules! __sql_proposals {
                 .bind(o.on_time)
                 .bind(o.created_by)
                 .bind(o.created_at)
-                .fetch_one(&mut **tx)
+                .fetch_one(&mut *tx)
                 .await
                 .map_err(err),
                 ProposalInsert::Reply(r) => sqlx::query_scalar::<$db, i64>(
@@ -89,7 +89,7 @@ macro_rules! __sql_proposals {
                 .bind(r.on_time)
                 .bind(r.created_by)
                 .bind(r.created_at)
-                .fetch_one(&mut **tx)
+                .fetch_one(&mut *tx)
                 .await
                 .map_err(err),
                 ProposalInsert::Contact(c) => sqlx::query_scalar::<$db, i64>(
@@ -103,7 +103,7 @@ macro_rules! __sql_proposals {
                 .bind(&c.note)
                 .bind(c.created_by)
                 .bind(c.created_at)
-                .fetch_one(&mut **tx)
+                .fetch_one(&mut *tx)
                 .await
                 .map_err(err),
             }
@@ -135,7 +135,7 @@ macro_rules! __sql_proposals {
                 .bind(p.ext_asked_by)
                 .bind(p.ext_decided_by)
                 .bind(p.version)
-                .execute(&mut **tx)
+                .execute(&mut *tx)
                 .await,
                 ProposalUpdate::Reply(r) => sqlx::query::<$db>(
                     "UPDATE proposal_replies SET satisfaction = $2, satisfaction_note = $3, \
@@ -149,7 +149,7 @@ macro_rules! __sql_proposals {
                 .bind(r.rated_at)
                 .bind(r.follow_item_id)
                 .bind(r.version)
-                .execute(&mut **tx)
+                .execute(&mut *tx)
                 .await,
             };
             one_row(affected.map_err(err)?.rows_affected(), "suggestion")

@@ -31,7 +31,7 @@ macro_rules! __sql_writes {
             .bind(r.closed_at)
             .bind(r.version)
             .bind(r.deadline_working_days)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await,
             Update::NumberItem { item_id, year, prefix, .. } => {
                 // Counted per prefix: two jurisdictions with the same short name (白河县,
@@ -43,7 +43,7 @@ macro_rules! __sql_writes {
                 )
                 .bind(format!("item:{prefix}"))
                 .bind(i64::from(*year))
-                .fetch_one(&mut **tx)
+                .fetch_one(&mut *tx)
                 .await
                 .map_err(err)?;
                 let number = $crate::reexport::ducha_domain::item::format_number(prefix, *year, seq);
@@ -51,7 +51,7 @@ macro_rules! __sql_writes {
                 sqlx::query::<$db>("UPDATE items SET number = $2 WHERE id = $1")
                     .bind(item_id)
                     .bind(number)
-                    .execute(&mut **tx)
+                    .execute(&mut *tx)
                     .await
             }
             Update::Assignment(r) => sqlx::query::<$db>(
@@ -75,7 +75,7 @@ macro_rules! __sql_writes {
             .bind(r.light)
             .bind(&r.light_reason)
             .bind(r.role.as_str())
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await,
             Update::Report(r) => sqlx::query::<$db>(
                 "UPDATE reports SET state = $2, reviewer_id = $3, reviewed_at = $4, \
@@ -87,7 +87,7 @@ macro_rules! __sql_writes {
             .bind(r.reviewed_at)
             .bind(&r.review_comment)
             .bind(r.version)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await,
             Update::Help(r) => sqlx::query::<$db>(
                 "UPDATE help_requests SET answer = $2, answered_by = $3, answered_at = $4, \
@@ -98,7 +98,7 @@ macro_rules! __sql_writes {
             .bind(r.answered_by)
             .bind(r.answered_at)
             .bind(r.version)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await,
             Update::Extension(r) => sqlx::query::<$db>(
                 "UPDATE extensions SET state = $2, decided_by = $3, decided_at = $4, \
@@ -110,7 +110,7 @@ macro_rules! __sql_writes {
             .bind(r.decided_at)
             .bind(&r.comment)
             .bind(r.version)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await,
             Update::Refusal(r) => sqlx::query::<$db>(
                 "UPDATE refusals SET state = $2, decided_by = $3, decided_at = $4, \
@@ -122,7 +122,7 @@ macro_rules! __sql_writes {
             .bind(r.decided_at)
             .bind(&r.comment)
             .bind(r.version)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await,
             Update::Notice(n) => sqlx::query::<$db>(
                 "UPDATE notices SET state = $2, acknowledged_by = $3, acknowledged_at = $4, \
@@ -134,7 +134,7 @@ macro_rules! __sql_writes {
             .bind(n.acknowledged_at)
             .bind(n.resolved_on)
             .bind(n.version)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await,
             Update::ItemLight { item_id } => {
                 sqlx::query::<$db>(
@@ -142,7 +142,7 @@ macro_rules! __sql_writes {
                      WHERE a.item_id = items.id) WHERE id = $1",
                 )
                 .bind(item_id)
-                .execute(&mut **tx)
+                .execute(&mut *tx)
                 .await
                 .map_err(err)?;
                 return Ok(());
@@ -165,7 +165,7 @@ macro_rules! __sql_writes {
                     sqlx::query::<$db>("DELETE FROM calendar_days WHERE day >= $1 AND day <= $2")
                         .bind(from)
                         .bind(to)
-                        .execute(&mut **tx)
+                        .execute(&mut *tx)
                         .await
                         .map_err(err)?;
                 }
@@ -180,7 +180,7 @@ macro_rules! __sql_writes {
                         $crate::reexport::ducha_domain::calendar::DayOverride::Workday => "workday",
                     })
                     .bind(&e.name)
-                    .execute(&mut **tx)
+                    .execute(&mut *tx)
                     .await
                     .map_err(err)?;
                 }
@@ -188,7 +188,7 @@ macro_rules! __sql_writes {
                 sqlx::query::<$db>(
                     "UPDATE calendar_generation SET generation = generation + 1 WHERE id = 1",
                 )
-                .execute(&mut **tx)
+                .execute(&mut *tx)
                 .await
                 .map_err(err)?;
                 return Ok(());
@@ -213,28 +213,28 @@ macro_rules! __sql_writes {
                 "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1",
             )
             .bind(user_id)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await,
             Update::UserRoles { user_id, roles } => {
                 let text = roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",");
                 sqlx::query::<$db>("UPDATE users SET roles = $2 WHERE id = $1")
                     .bind(user_id)
                     .bind(text)
-                    .execute(&mut **tx)
+                    .execute(&mut *tx)
                     .await
             }
             Update::UserPosition { user_id, position } => {
                 sqlx::query::<$db>("UPDATE users SET position = $2 WHERE id = $1")
                     .bind(user_id)
                     .bind(position)
-                    .execute(&mut **tx)
+                    .execute(&mut *tx)
                     .await
             }
             Update::UserActive { user_id, active } => {
                 sqlx::query::<$db>("UPDATE users SET active = $2 WHERE id = $1")
                     .bind(user_id)
                     .bind(active)
-                    .execute(&mut **tx)
+                    .execute(&mut *tx)
                     .await
             }
             Update::Password { user_id, hash, must_change, at } => {
@@ -245,7 +245,7 @@ macro_rules! __sql_writes {
                 )
                 .bind(user_id)
                 .bind(at)
-                .execute(&mut **tx)
+                .execute(&mut *tx)
                 .await
                 .map_err(err)?;
                 sqlx::query::<$db>(
@@ -253,7 +253,7 @@ macro_rules! __sql_writes {
                      (SELECT id FROM password_history WHERE user_id = $1 ORDER BY id DESC LIMIT 5)",
                 )
                 .bind(user_id)
-                .execute(&mut **tx)
+                .execute(&mut *tx)
                 .await
                 .map_err(err)?;
                 sqlx::query::<$db>(
@@ -263,7 +263,7 @@ macro_rules! __sql_writes {
                 .bind(user_id)
                 .bind(hash)
                 .bind(must_change)
-                .execute(&mut **tx)
+                .execute(&mut *tx)
                 .await
             }
         };
@@ -285,7 +285,7 @@ macro_rules! __sql_writes {
         .bind(n.item_id)
         .bind(notice.map(|(id, _)| id).or(n.notice_id))
         .bind(n.created_at)
-        .fetch_one(&mut **tx)
+        .fetch_one(&mut *tx)
         .await
         .map_err(err)
     }
@@ -307,7 +307,7 @@ macro_rules! __sql_writes {
         .bind(message)
         .bind(&o.digest_key)
         .bind(if o.digest_key.is_some() { "held" } else { "pending" })
-        .fetch_one(&mut **tx)
+        .fetch_one(&mut *tx)
         .await
         .map_err(err)
     }
@@ -329,7 +329,7 @@ macro_rules! __sql_writes {
                 )
                 .bind(format!("notice:{}", n.prefix))
                 .bind(i64::from(year))
-                .fetch_one(&mut **tx)
+                .fetch_one(&mut *tx)
                 .await
                 .map_err(err)?;
                 let number = $crate::reexport::ducha_domain::item::format_number(&n.prefix, year, seq);
@@ -352,7 +352,7 @@ macro_rules! __sql_writes {
                 .bind(n.issued_by)
                 .bind(n.issued_at)
                 .bind(n.previous_id)
-                .fetch_one(&mut **tx)
+                .fetch_one(&mut *tx)
                 .await
                 .map_err(err)?;
                 for x in &n.notify {
@@ -377,7 +377,7 @@ macro_rules! __sql_writes {
                 .bind(notice)
                 .bind(reds)
                 .bind(created_at)
-                .fetch_one(&mut **tx)
+                .fetch_one(&mut *tx)
                 .await
                 .map_err(err)?
             }
@@ -405,7 +405,7 @@ macro_rules! __sql_writes {
                 .bind(&u.name)
                 .bind(u.kind.as_str())
                 .bind(u.sort)
-                .fetch_one(&mut **tx)
+                .fetch_one(&mut *tx)
                 .await
                 .map_err(err)?;
                 let path = match &u.parent {
@@ -420,7 +420,7 @@ macro_rules! __sql_writes {
                 .bind(id)
                 .bind(path.as_str())
                 .bind(u.kind.is_jurisdiction())
-                    .execute(&mut **tx)
+                    .execute(&mut *tx)
                     .await
                     .map_err(err)?;
                 ev.unit_id.get_or_insert(id);
@@ -441,7 +441,7 @@ macro_rules! __sql_writes {
             .bind(&u.email)
             .bind(u.must_change_password)
             .bind(&u.position)
-            .fetch_one(&mut **tx)
+            .fetch_one(&mut *tx)
             .await
             .map_err(err)?,
             Insert::Item(n) => {
@@ -469,7 +469,7 @@ macro_rules! __sql_writes {
                 .bind(n.created_by)
                 .bind(n.created_at)
                 .bind(s.deadline_working_days.map(i64::from))
-                .fetch_one(&mut **tx)
+                .fetch_one(&mut *tx)
                 .await
                 .map_err(err)?;
                 ev.item_id.get_or_insert(id);
@@ -495,7 +495,7 @@ macro_rules! __sql_writes {
             .bind(a.dispatched_by)
             .bind(a.light)
             .bind(&a.light_reason)
-            .fetch_one(&mut **tx)
+            .fetch_one(&mut *tx)
             .await
             .map_err(err)?;
                 insert_hop_facts(tx, id, a).await?;
@@ -516,7 +516,7 @@ macro_rules! __sql_writes {
                 .bind(Json(&r.spec.metrics).text())
                 .bind(&r.spec.problems)
                 .bind(r.submitted_at)
-                .fetch_one(&mut **tx)
+                .fetch_one(&mut *tx)
                 .await
                 .map_err(err)?;
                 for (position, evidence_id) in (0_i64..).zip(&r.spec.evidence_ids) {
@@ -527,7 +527,7 @@ macro_rules! __sql_writes {
                     .bind(id)
                     .bind(evidence_id)
                     .bind(position)
-                    .execute(&mut **tx)
+                    .execute(&mut *tx)
                     .await
                     .map_err(err)?;
                 }
@@ -545,7 +545,7 @@ macro_rules! __sql_writes {
             .bind(&h.text)
             .bind(h.created_by)
             .bind(h.created_at)
-            .fetch_one(&mut **tx)
+            .fetch_one(&mut *tx)
             .await
             .map_err(err)?,
             Insert::Extension(x) => sqlx::query_scalar::<$db, i64>(
@@ -560,7 +560,7 @@ macro_rules! __sql_writes {
             .bind(&x.reason)
             .bind(x.created_by)
             .bind(x.created_at)
-            .fetch_one(&mut **tx)
+            .fetch_one(&mut *tx)
             .await
             .map_err(err)?,
             Insert::Refusal(r) => sqlx::query_scalar::<$db, i64>(
@@ -572,7 +572,7 @@ macro_rules! __sql_writes {
             .bind(&r.reason)
             .bind(r.created_by)
             .bind(r.created_at)
-            .fetch_one(&mut **tx)
+            .fetch_one(&mut *tx)
             .await
             .map_err(err)?,
         };
@@ -596,7 +596,7 @@ macro_rules! __sql_writes {
         .bind(&rec.payload)
         .bind(&rec.prev_hash)
         .bind(&rec.hash)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await
         .map_err(err)?;
         Ok(())
@@ -620,7 +620,7 @@ macro_rules! __sql_writes {
             .bind(rec.seq)
             .bind(&rec.hash)
             .bind(&hash)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await
             .map_err(err)?
             .rows_affected();
@@ -632,7 +632,7 @@ macro_rules! __sql_writes {
         let (seq, prev_hash, algo) = sqlx::query_as::<$db, (i64, String, String)>(
             "UPDATE event_chain SET seq = seq + 1 WHERE id = 1 RETURNING seq - 1, hash, algo",
         )
-        .fetch_one(&mut **tx)
+        .fetch_one(&mut *tx)
         .await
         .map_err(err)?;
         let algo: HashAlgo = algo
@@ -642,7 +642,7 @@ macro_rules! __sql_writes {
         insert_event(tx, &rec).await?;
         sqlx::query::<$db>("UPDATE event_chain SET hash = $1 WHERE id = 1")
             .bind(&rec.hash)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await
             .map_err(err)?;
         Ok((rec, algo))
@@ -731,6 +731,12 @@ macro_rules! __sql_writes {
     impl EventStore for $store {
         async fn commit(&self, change: Change) -> StoreResult<Committed> {
             self.commit_change(change).await
+        }
+        async fn begin_whole(&self) -> StoreResult<std::sync::Arc<dyn Store>> {
+            Ok(std::sync::Arc::new(self.whole().await?))
+        }
+        async fn end_whole(&self, commit: bool) -> StoreResult<()> {
+            self.end_whole_transaction(commit).await
         }
         async fn item_events(&self, item_id: i64) -> StoreResult<Vec<EventRecord>> {
             let rows = sqlx::query_as::<$db, EventRow>(sql(format!(

@@ -5,10 +5,11 @@
 //! `--sweep-assignments N` it measures the daily sweep instead (see [`sweep`]); with
 //! `--analytics` and/or `--assessment`, chain analytics and assessment over a bulk-loaded
 //! province (see [`province`]); with `--hot N`, the hot-issue clustering of N appeals (see
-//! [`hot`]).
+//! [`hot`]); with `--ledger N`, the import of an Excel ledger of N matters (see [`ledger`]).
 
 mod city;
 mod hot;
+mod ledger;
 mod load;
 mod pages;
 mod province;
@@ -132,6 +133,10 @@ pub struct BenchArgs {
     /// Appeals added one at a time (each timed) after the `--hot` ones.
     #[arg(long, default_value_t = 1_000)]
     pub hot_adds: usize,
+    /// Measure the import of an Excel ledger of this many matters instead (as drafts, then
+    /// dispatched).
+    #[arg(long)]
+    pub ledger: Option<usize>,
 }
 
 /// Latency summary in milliseconds.
@@ -188,6 +193,9 @@ pub struct Results {
 pub async fn run(cfg: Config, args: BenchArgs) -> anyhow::Result<()> {
     if let Some(n) = args.hot {
         return hot::run(n, args.hot_adds, args.json.as_deref());
+    }
+    if let Some(n) = args.ledger {
+        return ledger::run(cfg, args, n).await;
     }
     if let Some(n) = args.sweep_assignments {
         return sweep::run(cfg, args, n).await;

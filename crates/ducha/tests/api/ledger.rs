@@ -8,7 +8,7 @@ use crate::on_both_backends;
 use reqwest::StatusCode;
 use serde_json::Value;
 
-const HEADER: [&str; 16] = [
+pub(crate) const HEADER: [&str; 16] = [
     "台账编号",
     "事项名称*",
     "事项内容",
@@ -28,7 +28,7 @@ const HEADER: [&str; 16] = [
 ];
 
 /// A ledger of `rows` (cells in the template's column order) under the template's header.
-fn ledger(rows: &[Vec<String>]) -> Vec<u8> {
+pub(crate) fn ledger(rows: &[Vec<String>]) -> Vec<u8> {
     let mut book = rust_xlsxwriter::Workbook::new();
     let ws = book.add_worksheet();
     ws.write_string(0, 0, "2026年市委督查室督办台账")
@@ -46,14 +46,14 @@ fn ledger(rows: &[Vec<String>]) -> Vec<u8> {
     book.save_to_buffer().expect("xlsx")
 }
 
-fn row(cells: &[&str]) -> Vec<String> {
+pub(crate) fn row(cells: &[&str]) -> Vec<String> {
     let mut r: Vec<String> = cells.iter().map(|s| (*s).to_string()).collect();
     r.resize(HEADER.len(), String::new());
     r
 }
 
 /// Three matters: two targets on the first, five units in all, one deadline in working days.
-fn good_rows() -> Vec<Vec<String>> {
+pub(crate) fn good_rows() -> Vec<Vec<String>> {
     let deadline = in_days(60).to_string();
     vec![
         row(&[
@@ -126,7 +126,7 @@ fn good_rows() -> Vec<Vec<String>> {
     ]
 }
 
-async fn import(sup: &Session, mode: &str, body: Vec<u8>) -> Resp {
+pub(crate) async fn import(sup: &Session, mode: &str, body: Vec<u8>) -> Resp {
     sup.send(
         reqwest::Method::POST,
         &format!("/items/import?mode={mode}"),
@@ -153,8 +153,32 @@ fn item_ids(r: &Value) -> Vec<i64> {
         .collect()
 }
 
+/// The office's director, who is also a leader of the city (秘书长): may approve items, so
+/// may dispatch a ledger directly.
+pub(crate) async fn director(app: &TestApp) -> Session {
+    app.services
+        .create_user_with_hash(
+            None,
+            &ducha_service::org::UserInput {
+                username: "director".into(),
+                display_name: "秘书长老陈".into(),
+                unit_id: app.org.office,
+                roles: vec!["supervisor".into(), "leader".into()],
+                password: crate::helpers::PASSWORD.into(),
+                phone: String::new(),
+                email: String::new(),
+                position: String::new(),
+            },
+            ducha_service::auth::hash_password(crate::helpers::PASSWORD).expect("hash"),
+            ducha_service::now(),
+        )
+        .await
+        .expect("director");
+    app.login("director").await
+}
+
 async fn a_good_ledger_registers_through_the_use_cases(app: &TestApp) {
-    let sup = app.login("sup").await;
+    let sup = director(app).await;
     let r = import(&sup, "dispatch", ledger(&good_rows())).await.ok();
     let ids = item_ids(&r);
     assert_eq!(ids.len(), 3, "{r}");
@@ -255,6 +279,49 @@ async fn a_good_ledger_registers_through_the_use_cases(app: &TestApp) {
     import(&leader, "draft", ledger(&good_rows()))
         .await
         .error(StatusCode::FORBIDDEN, "error.forbidden");
+}
+
+/// 直接交办 skips the leader's approval in the system, so only an importer who may approve
+/// items does it: a supervisor who is not a leader asking for it gets the matters submitted
+/// to the leader, who approves them as for any item.
+async fn only_an_approver_dispatches_a_ledger_directly(app: &TestApp) {
+    let sup = app.login("sup").await;
+    let r = import(&sup, "dispatch", ledger(&good_rows())).await.ok();
+    let ids = item_ids(&r);
+    assert_eq!(ids.len(), 3, "{r}");
+    assert_eq!(
+        (r["assignments"].as_i64(), &r["for_approval"]),
+        (Some(0), &Value::Bool(true)),
+        "{r}"
+    );
+    for id in &ids {
+        let d = sup.get(&format!("/items/{id}")).await.ok();
+        assert_eq!(d["state"], "pending_approval", "{d}");
+        assert_eq!(d["assignments"].as_array().map(Vec::len), Some(0), "{d}");
+        let kinds: Vec<String> = app
+            .db
+            .store()
+            .item_events(*id)
+            .await
+            .expect("events")
+            .into_iter()
+            .map(|e| e.kind)
+            .collect();
+        assert_eq!(kinds, ["item.created", "item.submitted"]);
+    }
+    // The leader has them to approve, and approves one as any other.
+    let leader = app.login("leader").await;
+    leader
+        .post(
+            &format!("/items/{}/approve", ids[0]),
+            serde_json::json!({ "comment": "同意" }),
+        )
+        .await
+        .ok();
+    assert_eq!(
+        sup.get(&format!("/items/{}", ids[0])).await.ok()["state"],
+        "approved"
+    );
 }
 
 async fn one_bad_cell_rejects_the_whole_ledger(app: &TestApp) {
@@ -392,7 +459,7 @@ async fn upload_page(sup: &Session, file: &[u8]) -> (StatusCode, String) {
         .and_then(|r| r.split('"').next())
         .map(str::to_string);
     if let Some(job) = job {
-        for _ in 0..200 {
+        for _ in 0..20_000 {
             tokio::task::yield_now().await;
             (s, page) = sup.page(&format!("/items/import/jobs/{job}")).await;
             if !page.contains("hx-trigger=\"every 500ms\"") {
@@ -404,7 +471,7 @@ async fn upload_page(sup: &Session, file: &[u8]) -> (StatusCode, String) {
 }
 
 async fn the_full_ledger_imports_again(app: &TestApp) {
-    let sup = app.login("sup").await;
+    let sup = director(app).await;
     let leader = app.login("leader").await;
     import(&sup, "dispatch", ledger(&good_rows())).await.ok();
     // Matters made by hand, without a ledger number: one dispatched, one a draft.
@@ -467,7 +534,7 @@ async fn the_full_ledger_imports_again(app: &TestApp) {
         Kind::Postgres => Db::postgres(&pg_url("ledger round trip").expect("pg")).await,
     };
     let other = spawn_app(db).await;
-    let sup2 = other.login("sup").await;
+    let sup2 = director(&other).await;
     let r = import(&sup2, "dispatch", xlsx).await.ok();
     let ids = item_ids(&r);
     assert_eq!(ids.len(), 4, "{r}");
@@ -494,8 +561,122 @@ async fn the_full_ledger_imports_again(app: &TestApp) {
     other.finish().await;
 }
 
+/// `n` matters with their own numbers, each dispatched to one county with a co-unit, the
+/// one on data row `marked` titled `title_there`.
+fn many_rows(n: usize, marked: usize, title_there: &str) -> Vec<Vec<String>> {
+    let deadline = in_days(90).to_string();
+    (0..n)
+        .map(|i| {
+            let title = if i == marked {
+                title_there.to_string()
+            } else {
+                format!("批量事项{i:05}")
+            };
+            let (lead, co) = if i % 2 == 0 {
+                ("东城县", "市住建局")
+            } else {
+                ("西山县", "东城县")
+            };
+            row(&[
+                &format!("PL-{i:05}"),
+                &title,
+                "",
+                "重点工作",
+                "民生实事",
+                "",
+                "",
+                &deadline,
+                lead,
+                co,
+                "完成率",
+                "100",
+                "%",
+                "每月5日",
+                "否",
+            ])
+        })
+        .collect()
+}
+
+/// What a failed import must leave as it was: rows of every table it writes and the chain.
+pub(crate) async fn footprint(app: &TestApp) -> Vec<String> {
+    let mut out = Vec::new();
+    for table in ["items", "assignments", "events", "ledger_refs", "hop_facts"] {
+        out.push(
+            app.db
+                .text(&format!("SELECT CAST(count(*) AS TEXT) FROM {table}"))
+                .await,
+        );
+    }
+    out.push(
+        app.db
+            .text("SELECT hash FROM event_chain WHERE id = 1")
+            .await,
+    );
+    out
+}
+
+/// A database error on one matter deep in a large ledger (a trigger the test installs
+/// refuses its row) undoes every matter before it: no items, events, assignments, chain
+/// rows or ledger numbers stay, and the page's job ends failed with a translated message.
+/// Without the trigger the same ledger then imports whole.
+async fn a_failure_deep_in_the_ledger_leaves_nothing(app: &TestApp) {
+    const MARK: &str = "故障注入事项";
+    let trigger = match app.db.kind() {
+        Kind::Sqlite => format!(
+            "CREATE TRIGGER ledger_fail BEFORE INSERT ON items WHEN NEW.title = '{MARK}' \
+             BEGIN SELECT RAISE(ABORT, 'provoked failure'); END;"
+        ),
+        Kind::Postgres => format!(
+            "CREATE FUNCTION ledger_fail() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+             IF NEW.title = '{MARK}' THEN RAISE EXCEPTION 'provoked failure'; END IF; \
+             RETURN NEW; END $$; CREATE TRIGGER ledger_fail BEFORE INSERT ON items \
+             FOR EACH ROW EXECUTE FUNCTION ledger_fail();"
+        ),
+    };
+    app.db.exec(&trigger).await.expect("trigger");
+    let sup = director(app).await;
+    // Something in the register already, so that "nothing left" is not "empty".
+    import(&sup, "dispatch", ledger(&good_rows())).await.ok();
+    let before = footprint(app).await;
+    let file = ledger(&many_rows(400, 350, MARK));
+    let e = import(&sup, "dispatch", file.clone()).await;
+    assert_eq!(e.status, StatusCode::INTERNAL_SERVER_ERROR, "{}", e.body);
+    assert_eq!(footprint(app).await, before);
+    // The page's job: failed, in words, nothing registered.
+    let (s, page) = upload_page(&sup, &file).await;
+    assert_eq!(s, StatusCode::OK, "{page}");
+    assert!(page.contains("导入未完成，未登记任何事项"), "{page}");
+    assert_eq!(footprint(app).await, before);
+    // The chain still verifies, and the ledger imports once the fault is gone.
+    let drop = match app.db.kind() {
+        Kind::Sqlite => "DROP TRIGGER ledger_fail",
+        Kind::Postgres => "DROP TRIGGER ledger_fail ON items; DROP FUNCTION ledger_fail()",
+    };
+    app.db.exec(drop).await.expect("drop trigger");
+    let r = import(&sup, "dispatch", file).await.ok();
+    assert_eq!(item_ids(&r).len(), 400, "{r}");
+    assert_eq!(r["assignments"], 800, "{r}");
+    assert!(r["already"].as_array().is_some_and(Vec::is_empty), "{r}");
+    let events: i64 = app
+        .db
+        .text("SELECT CAST(count(*) AS TEXT) FROM events")
+        .await
+        .parse()
+        .expect("n");
+    let was: i64 = before[2].parse().expect("n");
+    assert_eq!(events - was, 1600);
+    let store = app.db.store();
+    let verified = ducha_service::audit::verify_chain(store.as_ref(), &[])
+        .await
+        .expect("read the chain");
+    assert!(verified.is_ok(), "{verified:?}");
+}
+
 on_both_backends!(
     a_good_ledger_registers_through_the_use_cases,
+    a_failure_deep_in_the_ledger_leaves_nothing,
+    only_an_approver_dispatches_a_ledger_directly,
     one_bad_cell_rejects_the_whole_ledger,
     the_full_ledger_imports_again,
 );

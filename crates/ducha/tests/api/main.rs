@@ -70,6 +70,7 @@ mod hot;
 mod item_pages;
 mod joint;
 mod ledger;
+mod ledger_fuzz;
 mod lifecycle;
 mod listing;
 mod matrix;
