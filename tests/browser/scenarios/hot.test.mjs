@@ -1,7 +1,9 @@
 // From a citizen's appeal to supervision and back: a citizen at 390 px submits from
 // /public/appeal and keeps the code; the city's supervisor (zf.ducha1) opens the appeal's hot
 // issue, makes a public 三最 item of it, has it approved and dispatches it; the citizen opens
-// /public/track/{code} and sees the item's public progress. Also the office's hot-issue list.
+// /public/track/{code} and sees the item's public progress. 云溪县 reports completion, the
+// office accepts and closes the item; the citizen's tracking page shows the appeal closed and
+// asks for a rating, which the citizen gives once. Also the office's hot-issue list.
 
 import assert from 'node:assert/strict';
 import { USERS, assertFitsWidth, newContext, scenario, shot } from '../lib.mjs';
@@ -51,6 +53,9 @@ scenario('a citizen\'s appeal becomes a hot issue, an item, and public progress'
   await page.locator('#appeal-hot').click();
   await page.waitForURL((u) => /^\/appeals\/hot\/\d+$/.test(u.pathname));
   await page.getByRole('heading', { level: 2, name: '转为督办事项' }).waitFor();
+  // The form proposes an office-style title (关于…问题的督办).
+  const proposed = await page.getByLabel('标题', { exact: true }).inputValue();
+  assert.match(proposed, /^关于.+问题的督办$/, proposed);
   // No digits: the public pages mask house numbers.
   const title = '青石巷垃圾中转站异味整治';
   await page.getByLabel('标题', { exact: true }).fill(title);
@@ -76,7 +81,34 @@ scenario('a citizen\'s appeal becomes a hot issue, an item, and public progress'
     await q.getByText('交办承办单位').waitFor();
     await assertFitsWidth(q);
     await shot(q, 'hot-track');
+    assert.equal(await q.locator('#rate').count(), 0, 'no rating before the close');
   } finally {
     await again.close();
+  }
+
+  // 云溪县 reports completion; the office accepts and closes the item (办结).
+  await desk.as(USERS.yunxiLiaison);
+  await page.goto(`/items/${id}`);
+  await desk.sign('云溪县');
+  await desk.report('云溪县', { completion: true, percent: 100, text: '中转站已清洗消杀，增加清运频次。' });
+  await desk.as(USERS.supervisor);
+  await page.goto(`/items/${id}`);
+  await desk.review('云溪县', 'accept', '符合办结要求。');
+  await desk.closeItem('群众反映问题已解决。');
+
+  // The citizen sees the appeal closed and rates it, once.
+  const last = await newContext({ device: 'phone' });
+  const r = await last.newPage();
+  try {
+    await r.goto(`/public/track/${code}`);
+    await r.getByText('已办结').first().waitFor();
+    const form = r.locator('#rate');
+    await form.getByLabel('满意', { exact: true }).check();
+    await form.getByRole('button').click();
+    await r.locator('#rated').waitFor();
+    assert.equal(await r.locator('#rate').count(), 0, 'asked once');
+    await assertFitsWidth(r);
+  } finally {
+    await last.close();
   }
 });

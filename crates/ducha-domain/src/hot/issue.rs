@@ -168,8 +168,14 @@ mod tests {
             "电梯停运十多天，物业不管",
         ];
         assert_eq!(topic_keys(&lift), vec!["hot.concept.lift"]);
+        // Building work in both, noise in one: the work names it.
         assert_eq!(
             topic_keys(&["工地夜里打桩", "晚上施工声音太大，睡不着"]),
+            vec!["hot.concept.build"]
+        );
+        // As many of each: both, in the concepts' order.
+        assert_eq!(
+            topic_keys(&["工地夜里打桩，吵得睡不着", "晚上施工声音太大"]),
             vec!["hot.concept.noise", "hot.concept.build"]
         );
         assert_eq!(topic_keys(&["请问一下"]), vec!["hot.concept.none"]);

@@ -109,7 +109,7 @@ pub struct AppealQuery {
     pub state: Option<AppealState>,
     /// Only this source.
     pub source: Option<AppealSource>,
-    /// Page before this id.
+    /// The page after this appeal, in the list's order (newest received first).
     pub before: Option<i64>,
     /// Page size.
     pub limit: i64,
