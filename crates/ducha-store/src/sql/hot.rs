@@ -180,7 +180,7 @@ macro_rules! __sql_hot {
                  WHERE item_id = $1 AND state <> 'closed'",
             )
             .bind(item_id)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await
             .map_err(err)?;
             Ok(())
