@@ -54,7 +54,8 @@ scenario('the office drafts, the mayor approves, the office publishes and downlo
   // The charts are drawn on the page; the PDF (LibreOffice on the server) answers as a PDF.
   assert.equal(await page.locator('#bulletin-preview figure.chart img').count(), 2);
   const pdfHref = await page.locator('#download-pdf').getAttribute('href');
-  const pdf = await page.request.get(pdfHref);
+  // LibreOffice's conversion takes seconds on a busy machine.
+  const pdf = await page.request.get(pdfHref, { timeout: 120000 });
   assert.equal(pdf.status(), 200);
   assert.equal(pdf.headers()['content-type'], 'application/pdf');
   assert.equal((await pdf.body()).subarray(0, 4).toString(), '%PDF');
