@@ -207,5 +207,5 @@ pub(crate) const ASSESSMENT: &[(&str, &str, &str)] = &[
         "本期成绩已定稿",
         "The period's scores are final",
     ),
-    ("flag.no-awards", "取消评优资格", "Not eligible for awards"),
+    ("flag.no_awards", "取消评优资格", "Not eligible for awards"),
 ];

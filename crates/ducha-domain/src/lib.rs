@@ -14,7 +14,6 @@ pub mod chain;
 pub mod error;
 pub mod hot;
 pub mod i18n;
-mod i18n_analytics;
 mod i18n_appeals;
 mod i18n_assessment;
 mod i18n_auth;
