@@ -38,7 +38,11 @@ finding_kind-forward_only = Forwarded only
 finding-stall = No action for { $quiet } working days since { $since }; { $left } working days to the deadline
 finding-stall_overdue = No action for { $quiet } working days since { $since }; { $overdue } working days overdue
 finding-late_handoff = Kept the work { $held } of its { $window } working days before passing it down; the units below got { $left }
-finding-co_silent = A co-unit that has not reported to the lead in { $days } working days
+finding-co_silent =
+    { $days ->
+        [one] A co-unit that has not reported to the lead in { $days } working day
+       *[other] A co-unit that has not reported to the lead in { $days } working days
+    }
 finding-help_unanswered = Has not answered the help request { $from_unit } made on { $since } for { $days } working days
 finding-target_dropped = Target “{ $target }” was handed to no unit below
 finding-target_shrunk = Target “{ $target }”: { $given } { $unit } handed down, less than its own { $parent } { $unit }

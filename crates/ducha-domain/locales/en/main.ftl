@@ -183,3 +183,4 @@ source-cppcc_proposal = CPPCC proposal
 source-citizen_appeal = Citizen appeal
 source-superior_assignment = Assigned by superior
 source-inspection_finding = Inspection finding
+

@@ -183,3 +183,4 @@ source-cppcc_proposal = 政协提案
 source-citizen_appeal = 群众诉求
 source-superior_assignment = 上级交办
 source-inspection_finding = 督查发现
+
