@@ -381,6 +381,77 @@ pub fn catalogue_key(key: &str) -> Option<&'static str> {
     catalogue().entries.get_key_value(key).map(|(k, _)| &**k)
 }
 
+/// A text kept for later (a notification, a delivery): its key and arguments, rendered in the
+/// language of whoever reads it. Stored as JSON `{"key": …, "args": {…}}`. An argument may be
+/// itself a message (`{"key": …, "args": …}`), a date (`{"date": "2026-11-27"}`) or a bulletin
+/// period (`{"period": "2026-10"}`), each rendered in the reader's language too.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Message {
+    /// Message key.
+    pub key: String,
+    /// Arguments (a JSON object).
+    #[serde(default)]
+    pub args: serde_json::Value,
+}
+
+impl Message {
+    /// A message of `key` with `args`.
+    pub fn new(key: &str, args: serde_json::Value) -> Self {
+        Self {
+            key: key.to_string(),
+            args,
+        }
+    }
+
+    /// The stored form (JSON).
+    pub fn stored(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| self.key.clone())
+    }
+
+    /// The message in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        let args = match &self.args {
+            serde_json::Value::Object(object) => serde_json::Value::Object(
+                object
+                    .iter()
+                    .map(|(name, value)| (name.clone(), argument(value, lang)))
+                    .collect(),
+            ),
+            other => other.clone(),
+        };
+        format(&self.key, lang, &args)
+    }
+
+    /// A stored text in `lang`: a stored message rendered; anything else (rows written as
+    /// plain text before messages were stored as keys) as it is.
+    pub fn render(stored: &str, lang: Lang) -> String {
+        match serde_json::from_str::<Message>(stored) {
+            Ok(m) if knows(&m.key) => m.text(lang),
+            _ => stored.to_string(),
+        }
+    }
+}
+
+/// An argument of a stored message in `lang`.
+fn argument(value: &serde_json::Value, lang: Lang) -> serde_json::Value {
+    let Some(object) = value.as_object() else {
+        return value.clone();
+    };
+    if let Ok(m) = serde_json::from_value::<Message>(value.clone()) {
+        return m.text(lang).into();
+    }
+    if let Some(date) = object.get("date").and_then(|d| d.as_str()) {
+        return match chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d") {
+            Ok(d) if lang == Lang::ZhCn => d.format("%Y年%m月%d日").to_string().into(),
+            _ => date.into(),
+        };
+    }
+    if let Some(period) = object.get("period").and_then(|p| p.as_str()) {
+        return crate::bulletin::period_label(period, lang).into();
+    }
+    value.clone()
+}
+
 /// What is wrong with the resource files (parse errors, ids twice, terms): empty in a good
 /// build, which a test keeps so.
 pub fn problems() -> &'static [String] {
@@ -649,6 +720,50 @@ mod tests {
         );
         // `t` of a message with a selector is its default (plural) variant as a template.
         assert_eq!(t("ui.count_all", Lang::En), "{n} items");
+    }
+
+    #[test]
+    fn stored_messages_render_in_the_readers_language() {
+        let stored = Message::new(
+            "notify.pack.body",
+            serde_json::json!({ "title": "第3次联席会议", "n": 1,
+                "date": { "date": "2026-11-19" } }),
+        )
+        .stored();
+        assert_eq!(
+            Message::render(&stored, Lang::ZhCn),
+            "第3次联席会议将于2026年11月19日召开，议题1项，会前材料已生成，请提前阅研。"
+        );
+        assert_eq!(
+            Message::render(&stored, Lang::En),
+            "第3次联席会议 meets on 2026-11-19 with 1 agenda line; the pack is ready, please read it beforehand."
+        );
+        // A nested message and a bulletin period are rendered in the reader's language too.
+        let title = Message::new(
+            "notify.notice.title",
+            serde_json::json!({ "level": { "key": "notice.red" }, "number": "督〔2026〕3号" }),
+        )
+        .stored();
+        assert_eq!(
+            Message::render(&title, Lang::ZhCn),
+            "【红色督办】督办单 督〔2026〕3号"
+        );
+        assert_eq!(
+            Message::render(&title, Lang::En),
+            "[Red notice] Urge notice 督〔2026〕3号"
+        );
+        let body = Message::new(
+            "bulletin.notify.body",
+            serde_json::json!({ "scope": "青山市", "number": "1号", "period": { "period": "2026-10" } }),
+        )
+        .stored();
+        assert!(Message::render(&body, Lang::ZhCn).contains("（2026年10月）"));
+        assert!(Message::render(&body, Lang::En).contains("(October 2026)"));
+        // Rows written as text before stay as they are.
+        assert_eq!(
+            Message::render("【蓝色提醒】督办单", Lang::En),
+            "【蓝色提醒】督办单"
+        );
     }
 
     #[test]

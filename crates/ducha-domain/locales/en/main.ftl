@@ -184,3 +184,22 @@ source-citizen_appeal = Citizen appeal
 source-superior_assignment = Assigned by superior
 source-inspection_finding = Inspection finding
 
+# Notifications and deliveries, stored as keys and arguments and rendered for each reader.
+notify-notice-title = [{ $level }] Urge notice { $number }
+notify-notice-body = { $unit }: regarding { $title } ({ $item }), { $requirement } Please act and report back by { $deadline }.
+notify-summons-title = [Summons recommended] Red notices in a row
+notify-summons-body =
+    { $reds ->
+        [one] { $unit } has received { $reds } red notice in a row (latest: { $number }); a summons of its head is recommended.
+       *[other] { $unit } has received { $reds } red notices in a row (latest: { $number }); a summons of its head is recommended.
+    }
+notify-pack-title = [Meeting pack] { $title }
+notify-pack-body =
+    { $n ->
+        [one] { $title } meets on { $date } with { $n } agenda line; the pack is ready, please read it beforehand.
+       *[other] { $title } meets on { $date } with { $n } agenda lines; the pack is ready, please read it beforehand.
+    }
+notify-joint_summons-title = [Summons] { $title }
+notify-joint_summons-body = { $unit }: { $text }
+notify-digest-title = Daily supervision reminders ({ $n })
+notify-digest-line = · { $title }: { $text }

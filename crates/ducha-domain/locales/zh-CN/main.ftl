@@ -184,3 +184,14 @@ source-citizen_appeal = 群众诉求
 source-superior_assignment = 上级交办
 source-inspection_finding = 督查发现
 
+# Notifications and deliveries, stored as keys and arguments and rendered for each reader.
+notify-notice-title = 【{ $level }】督办单 { $number }
+notify-notice-body = { $unit }：关于{ $title }（{ $item }），{ $requirement } 请于{ $deadline }前落实并反馈。
+notify-summons-title = 【约谈建议】连续红色督办
+notify-summons-body = { $unit }已连续{ $reds }次收到红色督办单（最近一次：{ $number }），建议约谈单位负责人。
+notify-pack-title = 【会前材料】{ $title }
+notify-pack-body = { $title }将于{ $date }召开，议题{ $n }项，会前材料已生成，请提前阅研。
+notify-joint_summons-title = 【约谈通知】{ $title }
+notify-joint_summons-body = { $unit }：{ $text }
+notify-digest-title = 督查督办每日提醒（{ $n }条）
+notify-digest-line = · { $title }：{ $text }
