@@ -33,493 +33,292 @@ impl Lang {
     }
 }
 
-const MESSAGES: &[(&str, &str, &str)] = &[
-    ("validation.required", "此项必填", "This field is required"),
-    ("validation.too_long", "内容过长", "This is too long"),
-    (
-        "validation.control_chars",
-        "含有不允许的控制字符",
-        "Contains control characters",
-    ),
-    (
-        "validation.unknown_choice",
-        "不是可选的值",
-        "Not one of the allowed values",
-    ),
-    (
-        "validation.non_negative_number",
-        "应为不小于0的数字",
-        "Must be a number ≥ 0",
-    ),
-    (
-        "validation.duplicate",
-        "与前面的项重复",
-        "Duplicates an earlier entry",
-    ),
-    ("validation.too_many", "条目过多", "Too many entries"),
-    (
-        "validation.date_in_past",
-        "日期不能早于今天",
-        "The date may not be in the past",
-    ),
-    (
-        "validation.out_of_range",
-        "超出允许范围",
-        "Out of the allowed range",
-    ),
-    (
-        "validation.percent",
-        "进度应在0到100之间",
-        "Progress must be between 0 and 100",
-    ),
-    (
-        "validation.reason_required",
-        "请填写理由",
-        "Please give a reason",
-    ),
-    ("validation.unknown_role", "未知的角色", "Unknown role"),
-    (
-        "validation.admin_roles_separate",
-        "三员角色须分立，不能与其他角色兼任",
-        "Admin roles must be held alone (separation of duties)",
-    ),
-    (
-        "validation.unknown_unit",
-        "单位不存在或不在管辖范围内",
-        "No such unit within reach",
-    ),
-    ("validation.unknown_user", "人员不存在", "No such user"),
-    (
-        "validation.username",
-        "用户名只能包含字母、数字、点、下划线和连字符（3-64位）",
-        "User names use letters, digits, '.', '_' and '-' (3-64 characters)",
-    ),
-    (
-        "validation.password_weak",
-        "密码至少10位，且须包含字母和数字",
-        "Passwords need at least 10 characters with letters and digits",
-    ),
-    (
-        "validation.invalid_json",
-        "请求格式错误",
-        "The request body is not valid JSON",
-    ),
-    (
-        "validation.deadline_either",
-        "截止日期与交办后工作日数只能填写一项",
-        "Give either a deadline date or working days after dispatch, not both",
-    ),
-    (
-        "validation.invalid_value",
-        "取值类型或格式错误",
-        "This value has the wrong type or format",
-    ),
-    (
-        "validation.invalid_query",
-        "查询参数错误",
-        "Invalid query parameters",
-    ),
-    (
-        "validation.invalid_cursor",
-        "分页游标无效",
-        "Invalid page cursor",
-    ),
-    ("validation.file_empty", "文件为空", "The file is empty"),
-    (
-        "validation.file_too_large",
-        "文件超过允许的大小",
-        "The file is larger than allowed",
-    ),
-    (
-        "validation.file_type",
-        "文件类型不允许：仅支持 JPG、PNG、WebP 图片，PDF，Word、Excel 文档和 TXT 文本，且文件内容须与扩展名相符",
-        "File type not allowed: only JPG, PNG and WebP pictures, PDF, Word and Excel documents \
-         and TXT text, with content that matches the extension",
-    ),
-    (
-        "validation.unknown_evidence",
-        "佐证材料不存在或无权使用",
-        "No such evidence file within reach",
-    ),
-    (
-        "validation.upload",
-        "请以 multipart/form-data 格式上传，文件字段名为 file",
-        "Upload as multipart/form-data with the file in the field named file",
-    ),
-    (
-        "rule.item_state",
-        "事项当前状态不允许此操作",
-        "The item's state does not allow this",
-    ),
-    (
-        "rule.assignment_state",
-        "承办任务当前状态不允许此操作",
-        "The assignment's state does not allow this",
-    ),
-    (
-        "rule.report_state",
-        "该反馈已审核或类型不符",
-        "The report was already reviewed or is of another kind",
-    ),
-    (
-        "rule.request_decided",
-        "该申请已处理",
-        "The request was already decided",
-    ),
-    (
-        "rule.deadline_after_parent",
-        "办理时限不得晚于上级时限",
-        "A deadline may not be later than the parent's deadline",
-    ),
-    (
-        "rule.deadline_in_past",
-        "办理时限不得早于今天",
-        "A deadline may not lie in the past",
-    ),
-    (
-        "rule.extension_not_later",
-        "延期后的时限须晚于原时限",
-        "The new deadline must be later than the current one",
-    ),
-    (
-        "rule.extension_too_late",
-        "延期须在时限届满前申请",
-        "Extensions must be asked before the deadline",
-    ),
-    (
-        "rule.request_pending",
-        "已有同类申请待处理",
-        "A request of this kind is already pending",
-    ),
-    (
-        "rule.refusal_window_passed",
-        "已超过退回申请期限",
-        "The refusal window has passed",
-    ),
-    (
-        "rule.unit_not_in_subtree",
-        "只能分解给本单位下属单位",
-        "Sub-assignments go to units below the assigned unit",
-    ),
-    (
-        "rule.duplicate_unit",
-        "该单位已承办此任务",
-        "The unit already holds this assignment",
-    ),
-    (
-        "rule.no_lead_unit",
-        "须至少指定一个牵头单位",
-        "At least one lead unit is required",
-    ),
-    (
-        "rule.children_unfinished",
-        "下级承办任务尚未全部办结",
-        "Sub-assignments are not all finished",
-    ),
-    (
-        "rule.assignments_unfinished",
-        "承办任务尚未全部办结",
-        "Assignments are not all finished",
-    ),
-    (
-        "rule.responsible_not_in_unit",
-        "责任人须为本单位人员",
-        "The responsible person must belong to the unit",
-    ),
-    (
-        "rule.concurrent",
-        "数据已被他人修改，请刷新后重试",
-        "The record was changed meanwhile; reload and retry",
-    ),
-    (
-        "rule.name_taken",
-        "名称已被占用",
-        "The name is already taken",
-    ),
-    (
-        "rule.notice_open",
-        "该承办任务已有同级或更高等级的督办单未办结",
-        "A notice of this level or higher is already open for the assignment",
-    ),
-    ("calendar.loaded", "载入节假日安排", "Calendar loaded"),
-    (
-        "rule.notice_not_open",
-        "督办单已签收或已办结，无需重复操作",
-        "The notice was already acknowledged or is no longer open",
-    ),
-    ("light.green", "绿灯", "Green"),
-    ("light.blue", "蓝灯", "Blue"),
-    ("light.yellow", "黄灯", "Yellow"),
-    ("light.red", "红灯", "Red"),
-    ("light_reason.overdue", "已超期", "Overdue"),
-    ("light_reason.deadline_near", "临近时限", "Deadline near"),
-    ("light_reason.behind_pace", "滞后于序时进度", "Behind pace"),
-    (
-        "light_reason.missed_report",
-        "未按时报送进展",
-        "Missed report",
-    ),
-    ("light_reason.returned", "被退回重办", "Returned"),
-    ("notice.blue", "蓝色提醒", "Blue reminder"),
-    ("notice.orange", "橙色预警", "Orange warning"),
-    ("notice.red", "红色督办", "Red notice"),
-    ("notice_state.open", "待落实", "Open"),
-    ("notice_state.met", "已落实", "Met"),
-    ("notice_state.escalated", "已升级", "Escalated"),
-    ("notice_state.closed", "已关闭", "Closed"),
-    ("notice.title", "督办通知单", "Urge notice"),
-    (
-        "notice.require_overdue",
-        "该事项已超过办理时限，请立即办结或说明原因并申请延期。",
-        "The assignment is overdue: finish it now, or give the reason and ask for an extension.",
-    ),
-    (
-        "notice.require_missed_report",
-        "未按规定频次报送进展，请立即报送。",
-        "A progress report is overdue: report now.",
-    ),
-    (
-        "notice.summons",
-        "连续红色督办，建议约谈单位负责人",
-        "Consecutive red notices: summon the unit head",
-    ),
-    ("ui.inbox", "消息", "Inbox"),
-    ("ui.calendar", "工作日历", "Calendar"),
-    ("ui.acknowledge", "签收", "Acknowledge"),
-    ("ui.escalation", "督办记录", "Escalation history"),
-    ("ui.notice_deadline", "落实时限", "Meet by"),
-    ("ui.working_days", "全年工作日", "Working days in the year"),
-    ("ui.holidays", "法定节假日", "Official holidays"),
-    ("ui.makeup_days", "调休上班", "Make-up working days"),
-    ("ui.calendar_load", "载入节假日安排", "Load a year"),
-    (
-        "ui.calendar_format",
-        "每行一天：日期 类型 名称，类型为 holiday（放假）或 workday（调休上班），例如 2027-02-07 workday 春节调休",
-        "One day per line: DATE KIND NAME, KIND holiday or workday, e.g. 2027-02-07 workday 春节调休",
-    ),
-    (
-        "ui.calendar_unpublished",
-        "尚未载入本年度国务院节假日安排，暂按周末计算工作日",
-        "No official schedule loaded for this year: only weekends are days off",
-    ),
-    ("ui.calendar_loaded", "已载入", "Loaded"),
-    ("ui.notices", "督办单", "Notices"),
-    ("ui.mark_all_read", "全部已读", "Mark all read"),
-    ("ui.inbox_empty", "暂无消息", "No messages"),
-    ("ui.light", "亮灯", "Light"),
-    ("ui.all_lights", "全部亮灯", "All lights"),
-    ("ui.print", "打印", "Print"),
-    ("ui.unit", "承办单位", "Unit"),
-    ("ui.requirement", "督办要求", "Requirement"),
-    ("ui.issued_on", "签发日期", "Issued on"),
-    ("ui.acknowledged", "已签收", "Acknowledged"),
-    ("ui.not_acknowledged", "未签收", "Not acknowledged"),
-    ("ui.item", "督办事项", "Item"),
-    ("event.unit.created", "新增单位", "Unit added"),
-    ("event.user.created", "新增用户", "User added"),
-    ("event.user.password_reset", "重置密码", "Password reset"),
-    ("event.user.unlocked", "解除锁定", "Account unlocked"),
-    ("event.item.created", "登记事项", "Item registered"),
-    ("event.item.updated", "修改事项", "Item edited"),
-    ("event.item.submitted", "提交审批", "Submitted for approval"),
-    ("event.item.approved", "领导审批通过", "Approved"),
-    ("event.item.rejected", "领导退回", "Sent back by the leader"),
-    ("event.item.dispatched", "交办", "Dispatched"),
-    ("event.item.closed", "办结销号", "Closed"),
-    ("event.assignment.signed", "签收", "Signed for"),
-    (
-        "event.assignment.refused",
-        "申请退回",
-        "Refused as wrongly routed",
-    ),
-    ("event.refusal.upheld", "同意退回", "Refusal upheld"),
-    ("event.refusal.rejected", "不同意退回", "Refusal rejected"),
-    ("event.assignment.decomposed", "分解下达", "Decomposed"),
-    ("event.report.submitted", "报送进展", "Report submitted"),
-    ("event.report.accepted", "审核通过", "Report accepted"),
-    ("event.report.returned", "退回重办", "Report returned"),
-    ("event.extension.requested", "申请延期", "Extension asked"),
-    ("event.extension.approved", "同意延期", "Extension approved"),
-    ("event.extension.denied", "不同意延期", "Extension denied"),
-    ("event.help.requested", "申请协调", "Help asked"),
-    ("event.help.answered", "协调答复", "Help answered"),
-    ("event.lights.swept", "亮灯巡检", "Lights swept"),
-    ("event.notice.issued", "发出督办单", "Notice issued"),
-    ("event.notice.escalated", "督办升级", "Notice escalated"),
-    (
-        "event.notice.acknowledged",
-        "签收督办单",
-        "Notice acknowledged",
-    ),
-    ("event.notice.met", "督办要求已落实", "Notice met"),
-    ("event.notice.closed", "督办单关闭", "Notice closed"),
-    ("event.calendar.loaded", "载入节假日安排", "Calendar loaded"),
-    ("assignment_state.pending", "待签收", "To sign"),
-    ("assignment_state.signed", "已签收", "Signed"),
-    ("assignment_state.in_progress", "办理中", "In progress"),
-    (
-        "assignment_state.completion_requested",
-        "申请办结",
-        "Completion requested",
-    ),
-    ("assignment_state.done", "已办结", "Done"),
-    (
-        "assignment_state.refusal_requested",
-        "申请退回",
-        "Refusal requested",
-    ),
-    ("assignment_state.withdrawn", "已退回", "Withdrawn"),
-    ("role.lead", "牵头", "Lead"),
-    ("role.co", "配合", "Co-unit"),
-    ("ui.assignments", "责任链", "Responsibility chain"),
-    ("ui.timeline", "办理过程", "Timeline"),
-    ("ui.progress", "进度", "Progress"),
-    ("ui.responsible", "责任人", "Responsible"),
-    ("ui.description", "事项内容", "What must be done"),
-    ("ui.targets", "目标任务", "Targets"),
-    ("ui.no_notices", "暂无督办单", "No notices"),
-    ("ui.back", "返回", "Back"),
-    ("error.not_found", "未找到该记录", "Not found"),
-    (
-        "error.forbidden",
-        "您没有执行此操作的权限",
-        "You may not do this",
-    ),
-    ("error.unauthorized", "请先登录", "Please log in"),
-    (
-        "error.login_failed",
-        "用户名或密码错误；连续失败多次后账号将临时锁定",
-        "Wrong user name or password; repeated failures lock the account for a while",
-    ),
-    (
-        "error.locked",
-        "登录失败次数过多，账号已临时锁定，请稍后再试",
-        "Too many failed logins; the account is locked for a while",
-    ),
-    (
-        "error.csrf",
-        "请求校验失败，请刷新页面后重试",
-        "Request check failed; reload the page and retry",
-    ),
-    (
-        "error.internal",
-        "系统内部错误，请联系管理员并提供操作编号",
-        "Internal error; contact the administrator with the operation id",
-    ),
-    (
-        "error.outcome_unknown",
-        "提交时与数据库的连接中断，无法确认是否已保存：请先刷新查看，确认未保存后再提交",
-        "The connection to the database broke while saving, so it is not known whether this was \
-         saved: reload and check before submitting again",
-    ),
-    (
-        "error.payload_too_large",
-        "提交内容过大",
-        "The request is too large",
-    ),
-    (
-        "calendar.bad_date",
-        "日期格式错误（应为YYYY-MM-DD）",
-        "Bad date (use YYYY-MM-DD)",
-    ),
-    (
-        "calendar.bad_kind",
-        "类型应为 holiday 或 workday",
-        "Kind must be holiday or workday",
-    ),
-    (
-        "error.not_json",
-        "请求内容须为 JSON（Content-Type: application/json）",
-        "The request body must be JSON (Content-Type: application/json)",
-    ),
-    (
-        "validation.admin_roles_console",
-        "三员管理员账号只能在服务器控制台创建",
-        "Admin accounts are created at the server console only",
-    ),
-    ("ui.app_name", "督查督办平台", "Supervision Platform"),
-    ("ui.login", "登录", "Log in"),
-    ("ui.username", "用户名", "User name"),
-    ("ui.password", "密码", "Password"),
-    ("ui.logout", "退出", "Log out"),
-    ("ui.items", "督办事项", "Supervised items"),
-    ("ui.search", "搜索", "Search"),
-    ("ui.keyword", "标题或文号", "Title or number"),
-    ("ui.all_states", "全部状态", "All states"),
-    ("ui.next_page", "下一页", "Next page"),
-    ("ui.number", "文号", "Number"),
-    ("ui.title", "标题", "Title"),
-    ("ui.source", "来源", "Source"),
-    ("ui.state", "状态", "State"),
-    ("ui.deadline", "办理时限", "Deadline"),
-    ("ui.empty", "暂无符合条件的事项", "No items match"),
-    (
-        "ui.session_expired",
-        "登录已过期，请重新登录",
-        "Your session expired; please log in again",
-    ),
-    ("ui.api_docs", "接口文档", "API docs"),
-    ("state.draft", "草稿", "Draft"),
-    ("state.pending_approval", "待审批", "Awaiting approval"),
-    ("state.approved", "已审批", "Approved"),
-    ("state.dispatched", "办理中", "In progress"),
-    ("state.closed", "已办结", "Closed"),
-    ("source.meeting", "会议决策", "Meeting decision"),
-    ("source.instruction", "领导批示", "Leader's instruction"),
-    ("source.key_work", "重点工作", "Key work"),
-    ("source.major_project", "重大项目", "Major project"),
-    ("source.npc_suggestion", "人大建议", "NPC suggestion"),
-    ("source.cppcc_proposal", "政协提案", "CPPCC proposal"),
-    ("source.citizen_appeal", "群众诉求", "Citizen appeal"),
-    (
-        "source.superior_assignment",
-        "上级交办",
-        "Assigned by superior",
-    ),
-    (
-        "source.inspection_finding",
-        "督查发现",
-        "Inspection finding",
-    ),
-];
+// The texts live in Fluent resource files, one per area and language, under
+// `crates/ducha-domain/locales/{zh-CN,en}/AREA.ftl`, embedded in the binary. A message key
+// `area.name_part` is the Fluent id `area-name_part`: every `.` becomes `-` (keys never contain
+// `-`), so the mapping is one fixed rule both ways. `{ $name }` is an argument; numbers render
+// as plain digits (`3`, `1.5`, never `3.0` nor `1,000`), and plural-sensitive English texts use
+// selectors (`{ $n -> [one] … *[other] … }`).
 
-/// Every key with its texts, from the rule catalogue and the pages' catalogue, built once.
-fn catalogue() -> &'static std::collections::HashMap<&'static str, (&'static str, &'static str)> {
-    static MAP: std::sync::OnceLock<
-        std::collections::HashMap<&'static str, (&'static str, &'static str)>,
-    > = std::sync::OnceLock::new();
-    MAP.get_or_init(|| {
-        MESSAGES
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use fluent_syntax::ast;
+use std::collections::HashMap;
+
+macro_rules! areas {
+    ($($area:literal),* $(,)?) => {
+        /// The resource files of one language: (area, source), in a fixed order.
+        fn sources(lang: Lang) -> &'static [(&'static str, &'static str)] {
+            match lang {
+                Lang::ZhCn => &[$(($area, include_str!(concat!("../locales/zh-CN/", $area, ".ftl")))),*],
+                Lang::En => &[$(($area, include_str!(concat!("../locales/en/", $area, ".ftl")))),*],
+            }
+        }
+    };
+}
+
+areas!(
+    "main",
+    "ui",
+    "analytics",
+    "assessment",
+    "joint",
+    "proposals",
+    "harden",
+    "secrets",
+    "security",
+    "auth",
+    "backup",
+    "appeals",
+    "ledger",
+    "cockpit",
+    "bulletin",
+    "hot",
+);
+
+/// Both languages, in the order of the catalogue's text arrays.
+const LANGS: [Lang; 2] = [Lang::ZhCn, Lang::En];
+
+/// One message: its Fluent id and its text per language (the formatted text when it takes no
+/// arguments, else a `{name}` template of its default variants, which `fill` understands).
+struct Entry {
+    id: Box<str>,
+    text: [Box<str>; 2],
+    /// Whether any language's text takes arguments (formatted through Fluent then).
+    args: bool,
+}
+
+/// Every message, the two bundles that format messages with arguments, and the parse problems
+/// met on the way (a test keeps that list empty).
+struct Catalogue {
+    entries: HashMap<Box<str>, Entry>,
+    bundles: [FluentBundle<FluentResource>; 2],
+    /// Address of a template handed out by `t` -> (key, language), so `fill(t(key), args)`
+    /// formats through Fluent (selectors included).
+    templates: HashMap<usize, (Box<str>, Lang)>,
+    problems: Vec<String>,
+}
+
+/// The Fluent id of a message key (`.` -> `-`).
+pub fn fluent_id(key: &str) -> String {
+    key.replace('.', "-")
+}
+
+/// The message key of a Fluent id (`-` -> `.`).
+pub fn message_key(id: &str) -> String {
+    id.replace('-', ".")
+}
+
+fn index(lang: Lang) -> usize {
+    match lang {
+        Lang::ZhCn => 0,
+        Lang::En => 1,
+    }
+}
+
+fn bundle(lang: Lang, problems: &mut Vec<String>) -> FluentBundle<FluentResource> {
+    let tag = lang.tag().parse().unwrap_or_default();
+    let mut bundle = FluentBundle::new_concurrent(vec![tag]);
+    // No Unicode isolation marks around arguments: the texts go into HTML, Word and e-mail.
+    bundle.set_use_isolating(false);
+    for (area, source) in sources(lang) {
+        let resource = match FluentResource::try_new((*source).to_string()) {
+            Ok(r) => r,
+            Err((r, errors)) => {
+                problems.extend(
+                    errors
+                        .iter()
+                        .map(|e| format!("{}/{area}.ftl: {e:?}", lang.tag())),
+                );
+                r
+            }
+        };
+        if let Err(errors) = bundle.add_resource(resource) {
+            problems.extend(
+                errors
+                    .iter()
+                    .map(|e| format!("{}/{area}.ftl: {e:?}", lang.tag())),
+            );
+        }
+    }
+    bundle
+}
+
+/// A pattern as a `{name}` template (selectors by their default variant), and whether it has
+/// arguments.
+fn template(
+    pattern: &ast::Pattern<&str>,
+    bundle: &FluentBundle<FluentResource>,
+    out: &mut String,
+) -> bool {
+    let mut args = false;
+    for element in &pattern.elements {
+        match element {
+            ast::PatternElement::TextElement { value } => out.push_str(value),
+            ast::PatternElement::Placeable { expression } => {
+                args |= expression_template(expression, bundle, out);
+            }
+        }
+    }
+    args
+}
+
+fn expression_template(
+    expression: &ast::Expression<&str>,
+    bundle: &FluentBundle<FluentResource>,
+    out: &mut String,
+) -> bool {
+    match expression {
+        ast::Expression::Select { variants, .. } => {
+            if let Some(v) = variants.iter().find(|v| v.default) {
+                template(&v.value, bundle, out);
+            }
+            true
+        }
+        ast::Expression::Inline(inline) => match inline {
+            ast::InlineExpression::StringLiteral { value } => {
+                out.push_str(&fluent_syntax::unicode::unescape_unicode_to_string(value));
+                false
+            }
+            ast::InlineExpression::NumberLiteral { value } => {
+                out.push_str(value);
+                false
+            }
+            ast::InlineExpression::VariableReference { id } => {
+                out.push('{');
+                out.push_str(id.name);
+                out.push('}');
+                true
+            }
+            ast::InlineExpression::MessageReference { id, .. } => bundle
+                .get_message(id.name)
+                .and_then(|m| m.value())
+                .is_some_and(|p| template(p, bundle, out)),
+            ast::InlineExpression::Placeable { expression } => {
+                expression_template(expression, bundle, out)
+            }
+            // Terms and functions are not used; a test keeps it so.
+            _ => true,
+        },
+    }
+}
+
+fn catalogue() -> &'static Catalogue {
+    static CATALOGUE: std::sync::OnceLock<Catalogue> = std::sync::OnceLock::new();
+    CATALOGUE.get_or_init(|| {
+        let mut problems = Vec::new();
+        let bundles = LANGS.map(|lang| bundle(lang, &mut problems));
+        // key -> (text per language as far as found, whether it takes arguments)
+        type Found = ([Option<Box<str>>; 2], bool);
+        let mut texts: HashMap<Box<str>, Found> = HashMap::new();
+        for lang in LANGS {
+            let bundle = &bundles[index(lang)];
+            for (area, source) in sources(lang) {
+                // Parse errors were noted while building the bundle; what parsed is used.
+                let resource =
+                    FluentResource::try_new((*source).to_string()).unwrap_or_else(|(r, _)| r);
+                for entry in resource.entries() {
+                    let ast::Entry::Message(m) = entry else {
+                        if let ast::Entry::Term(t) = entry {
+                            problems.push(format!(
+                                "{}/{area}.ftl: term -{}",
+                                lang.tag(),
+                                t.id.name
+                            ));
+                        }
+                        continue;
+                    };
+                    let Some(pattern) = &m.value else {
+                        problems.push(format!(
+                            "{}/{area}.ftl: {} has no value",
+                            lang.tag(),
+                            m.id.name
+                        ));
+                        continue;
+                    };
+                    let mut text = String::new();
+                    let args = template(pattern, bundle, &mut text);
+                    let slot = texts.entry(message_key(m.id.name).into()).or_default();
+                    slot.0[index(lang)] = Some(text.into());
+                    slot.1 |= args;
+                }
+            }
+        }
+        let entries: HashMap<Box<str>, Entry> = texts
+            .into_iter()
+            .map(|(key, ([zh, en], args))| {
+                let id = fluent_id(&key).into();
+                // A key missing in one language shows the other's text; a test forbids it.
+                let zh = zh.or_else(|| en.clone()).unwrap_or_default();
+                let en = en.unwrap_or_else(|| zh.clone());
+                (
+                    key,
+                    Entry {
+                        id,
+                        text: [zh, en],
+                        args,
+                    },
+                )
+            })
+            .collect();
+        let templates = entries
             .iter()
-            .chain(crate::i18n_ui::UI)
-            .chain(crate::i18n_analytics::ANALYTICS)
-            .chain(crate::i18n_assessment::ASSESSMENT)
-            .chain(crate::i18n_joint::JOINT)
-            .chain(crate::i18n_proposals::PROPOSALS)
-            .chain(crate::i18n_harden::HARDEN)
-            .chain(crate::i18n_secrets::SECRETS)
-            .chain(crate::i18n_security::SECURITY)
-            .chain(crate::i18n_auth::AUTH)
-            .chain(crate::i18n_backup::BACKUP)
-            .chain(crate::i18n_appeals::APPEALS)
-            .chain(crate::i18n_ledger::LEDGER)
-            .chain(crate::i18n_cockpit::COCKPIT)
-            .chain(crate::i18n_bulletin::BULLETIN)
-            .chain(crate::i18n_hot::HOT)
-            .map(|(k, zh, en)| (*k, (*zh, *en)))
-            .collect()
+            .filter(|(_, e)| e.args)
+            .flat_map(|(key, e)| {
+                LANGS.map(|lang| (e.text[index(lang)].as_ptr() as usize, (key.clone(), lang)))
+            })
+            .collect();
+        Catalogue {
+            entries,
+            bundles,
+            templates,
+            problems,
+        }
     })
 }
 
-/// The text of `key` in `lang`; the key itself when unknown, so nothing is ever blank.
+/// The text of `key` in `lang`; the key itself when unknown, so nothing is ever blank. A text
+/// that takes arguments comes as a `{name}` template for `fill`.
 pub fn t(key: &str, lang: Lang) -> &str {
     catalogue()
+        .entries
         .get(key)
-        .map(|(zh, en)| match lang {
-            Lang::ZhCn => *zh,
-            Lang::En => *en,
-        })
-        .unwrap_or(key)
+        .map_or(key, |e| &e.text[index(lang)])
+}
+
+/// The text of `key` in `lang` with `args` (a JSON object) filled in through Fluent: selectors
+/// pick their variant, numbers render as plain digits. An unknown key gives the key.
+pub fn format(key: &str, lang: Lang, args: &serde_json::Value) -> String {
+    let c = catalogue();
+    let Some(entry) = c.entries.get(key) else {
+        return key.to_string();
+    };
+    if !entry.args {
+        return substitute(&entry.text[index(lang)], args);
+    }
+    let bundle = &c.bundles[index(lang)];
+    let Some(pattern) = bundle.get_message(&entry.id).and_then(|m| m.value()) else {
+        return substitute(&entry.text[index(lang)], args);
+    };
+    let mut fluent_args = FluentArgs::new();
+    if let Some(object) = args.as_object() {
+        for (name, value) in object {
+            let value = match value {
+                serde_json::Value::String(s) => FluentValue::from(s.as_str()),
+                serde_json::Value::Number(n) => match n.as_f64() {
+                    Some(f) => FluentValue::from(f),
+                    None => FluentValue::from(n.to_string()),
+                },
+                serde_json::Value::Null => continue,
+                other => FluentValue::from(other.to_string()),
+            };
+            fluent_args.set(name.as_str(), value);
+        }
+    }
+    let mut errors = Vec::new();
+    bundle
+        .format_pattern(pattern, Some(&fluent_args), &mut errors)
+        .into_owned()
 }
 
 /// A field error's message in `lang`, with its arguments filled in.
@@ -527,13 +326,21 @@ pub fn field_message(e: &crate::FieldError, lang: Lang) -> String {
     if e.args.is_null() {
         t(e.key, lang).to_string()
     } else {
-        fill(t(e.key, lang), &e.args)
+        format(e.key, lang, &e.args)
     }
 }
 
-/// `template` with each `{name}` replaced by `args[name]` (strings as they are, numbers
-/// without a needless `.0`); unknown names stay as written.
+/// `template` with its arguments filled in. A text straight from `t` is formatted through
+/// Fluent (as `format` does); any other string has each `{name}` replaced by `args[name]`
+/// (strings as they are, numbers without a needless `.0`), unknown names staying as written.
 pub fn fill(template: &str, args: &serde_json::Value) -> String {
+    match catalogue().templates.get(&(template.as_ptr() as usize)) {
+        Some((key, lang)) if t(key, *lang).len() == template.len() => format(key, *lang, args),
+        _ => substitute(template, args),
+    }
+}
+
+fn substitute(template: &str, args: &serde_json::Value) -> String {
     let mut out = String::with_capacity(template.len() + 16);
     let mut rest = template;
     while let Some(open) = rest.find('{') {
@@ -571,12 +378,89 @@ pub fn fill(template: &str, args: &serde_json::Value) -> String {
 
 /// The catalogue's own copy of `key`, for keys built at run time (`toast.{action}`).
 pub fn catalogue_key(key: &str) -> Option<&'static str> {
-    catalogue().get_key_value(key).map(|(k, _)| *k)
+    catalogue().entries.get_key_value(key).map(|(k, _)| &**k)
+}
+
+/// A text kept for later (a notification, a delivery): its key and arguments, rendered in the
+/// language of whoever reads it. Stored as JSON `{"key": …, "args": {…}}`. An argument may be
+/// itself a message (`{"key": …, "args": …}`), a date (`{"date": "2026-11-27"}`) or a bulletin
+/// period (`{"period": "2026-10"}`), each rendered in the reader's language too.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Message {
+    /// Message key.
+    pub key: String,
+    /// Arguments (a JSON object).
+    #[serde(default)]
+    pub args: serde_json::Value,
+}
+
+impl Message {
+    /// A message of `key` with `args`.
+    pub fn new(key: &str, args: serde_json::Value) -> Self {
+        Self {
+            key: key.to_string(),
+            args,
+        }
+    }
+
+    /// The stored form (JSON).
+    pub fn stored(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| self.key.clone())
+    }
+
+    /// The message in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        let args = match &self.args {
+            serde_json::Value::Object(object) => serde_json::Value::Object(
+                object
+                    .iter()
+                    .map(|(name, value)| (name.clone(), argument(value, lang)))
+                    .collect(),
+            ),
+            other => other.clone(),
+        };
+        format(&self.key, lang, &args)
+    }
+
+    /// A stored text in `lang`: a stored message rendered; anything else (rows written as
+    /// plain text before messages were stored as keys) as it is.
+    pub fn render(stored: &str, lang: Lang) -> String {
+        match serde_json::from_str::<Message>(stored) {
+            Ok(m) if knows(&m.key) => m.text(lang),
+            _ => stored.to_string(),
+        }
+    }
+}
+
+/// An argument of a stored message in `lang`.
+fn argument(value: &serde_json::Value, lang: Lang) -> serde_json::Value {
+    let Some(object) = value.as_object() else {
+        return value.clone();
+    };
+    if let Ok(m) = serde_json::from_value::<Message>(value.clone()) {
+        return m.text(lang).into();
+    }
+    if let Some(date) = object.get("date").and_then(|d| d.as_str()) {
+        return match chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d") {
+            Ok(d) if lang == Lang::ZhCn => d.format("%Y年%m月%d日").to_string().into(),
+            _ => date.into(),
+        };
+    }
+    if let Some(period) = object.get("period").and_then(|p| p.as_str()) {
+        return crate::bulletin::period_label(period, lang).into();
+    }
+    value.clone()
+}
+
+/// What is wrong with the resource files (parse errors, ids twice, terms): empty in a good
+/// build, which a test keeps so.
+pub fn problems() -> &'static [String] {
+    &catalogue().problems
 }
 
 /// Whether `key` has a translation.
 pub fn knows(key: &str) -> bool {
-    catalogue().contains_key(key)
+    catalogue().entries.contains_key(key)
 }
 
 #[cfg(test)]
@@ -663,15 +547,6 @@ mod tests {
         for r in LostReason::ALL {
             assert!(knows(&format!("lost_reason.{r}")), "{r}");
         }
-        let args = serde_json::json!({ "target": "改造户数", "given": 110.0, "parent": 120, "unit": "户" });
-        assert_eq!(
-            fill(t("finding.target_shrunk", Lang::ZhCn), &args),
-            "目标“改造户数”下达合计110户，低于本级目标120户"
-        );
-        assert_eq!(
-            fill("{a} {b} {", &serde_json::json!({ "a": 1.5 })),
-            "1.5 {b} {"
-        );
     }
 
     #[test]
@@ -722,30 +597,208 @@ mod tests {
         assert!(!why.text(Lang::En).contains('{'));
     }
 
-    #[test]
-    fn keys_are_unique() {
-        let all: Vec<_> = MESSAGES
-            .iter()
-            .chain(crate::i18n_ui::UI)
-            .chain(crate::i18n_analytics::ANALYTICS)
-            .chain(crate::i18n_assessment::ASSESSMENT)
-            .chain(crate::i18n_joint::JOINT)
-            .chain(crate::i18n_proposals::PROPOSALS)
-            .chain(crate::i18n_harden::HARDEN)
-            .chain(crate::i18n_secrets::SECRETS)
-            .chain(crate::i18n_security::SECURITY)
-            .chain(crate::i18n_auth::AUTH)
-            .chain(crate::i18n_backup::BACKUP)
-            .chain(crate::i18n_appeals::APPEALS)
-            .chain(crate::i18n_ledger::LEDGER)
-            .chain(crate::i18n_cockpit::COCKPIT)
-            .chain(crate::i18n_bulletin::BULLETIN)
-            .chain(crate::i18n_hot::HOT)
-            .collect();
-        assert_eq!(catalogue().len(), all.len(), "a key is defined twice");
-        for (k, zh, en) in all {
-            assert!(!zh.is_empty() && !en.is_empty(), "{k}");
+    /// Every variable a pattern uses, selectors and their variants included.
+    fn variables<'a>(
+        pattern: &ast::Pattern<&'a str>,
+        out: &mut std::collections::BTreeSet<&'a str>,
+    ) {
+        fn expression<'a>(
+            e: &ast::Expression<&'a str>,
+            out: &mut std::collections::BTreeSet<&'a str>,
+        ) {
+            match e {
+                ast::Expression::Select { selector, variants } => {
+                    inline(selector, out);
+                    for v in variants {
+                        variables(&v.value, out);
+                    }
+                }
+                ast::Expression::Inline(i) => inline(i, out),
+            }
         }
+        fn inline<'a>(
+            i: &ast::InlineExpression<&'a str>,
+            out: &mut std::collections::BTreeSet<&'a str>,
+        ) {
+            match i {
+                ast::InlineExpression::VariableReference { id } => {
+                    out.insert(id.name);
+                }
+                ast::InlineExpression::Placeable { expression: e } => expression(e, out),
+                ast::InlineExpression::StringLiteral { .. }
+                | ast::InlineExpression::NumberLiteral { .. } => {}
+                other => panic!("only variables, literals and selectors are used: {other:?}"),
+            }
+        }
+        for element in &pattern.elements {
+            if let ast::PatternElement::Placeable { expression: e } = element {
+                expression(e, out);
+            }
+        }
+    }
+
+    #[test]
+    fn every_key_is_in_every_locale_with_the_same_arguments() {
+        assert_eq!(catalogue().problems, Vec::<String>::new());
+        type Messages = std::collections::BTreeMap<String, std::collections::BTreeSet<String>>;
+        let per_lang = LANGS.map(|lang| {
+            let mut areas = std::collections::BTreeMap::<&str, Messages>::new();
+            for (area, source) in sources(lang) {
+                let resource = FluentResource::try_new((*source).to_string())
+                    .unwrap_or_else(|(_, e)| panic!("{}/{area}.ftl: {e:?}", lang.tag()));
+                let messages = areas.entry(area).or_default();
+                for entry in resource.entries() {
+                    match entry {
+                        ast::Entry::Message(m) => {
+                            assert!(m.attributes.is_empty(), "{}: attributes", m.id.name);
+                            let pattern = m.value.as_ref().expect("a value");
+                            let mut vars = std::collections::BTreeSet::new();
+                            variables(pattern, &mut vars);
+                            let vars = vars.into_iter().map(String::from).collect();
+                            let old = messages.insert(m.id.name.to_string(), vars);
+                            assert!(old.is_none(), "{} twice in {area}", m.id.name);
+                        }
+                        ast::Entry::Comment(_)
+                        | ast::Entry::GroupComment(_)
+                        | ast::Entry::ResourceComment(_) => {}
+                        other => panic!("{}/{area}.ftl: unexpected {other:?}", lang.tag()),
+                    }
+                }
+            }
+            areas
+        });
+        let [zh, en] = &per_lang;
+        assert_eq!(
+            zh.keys().collect::<Vec<_>>(),
+            en.keys().collect::<Vec<_>>(),
+            "the same areas in both languages"
+        );
+        let mut total = 0;
+        for (area, zh_messages) in zh {
+            let en_messages = &en[area];
+            for (id, vars) in zh_messages {
+                let en_vars = en_messages
+                    .get(id)
+                    .unwrap_or_else(|| panic!("{id} in zh-CN/{area}.ftl but not in en"));
+                assert_eq!(vars, en_vars, "{id}: arguments differ between zh-CN and en");
+                assert_eq!(fluent_id(&message_key(id)), *id, "{id}: not a key's id");
+            }
+            for id in en_messages.keys() {
+                assert!(
+                    zh_messages.contains_key(id),
+                    "{id} in en/{area}.ftl but not in zh-CN"
+                );
+            }
+            total += zh_messages.len();
+        }
+        assert_eq!(catalogue().entries.len(), total, "a key is defined twice");
+        for (key, e) in &catalogue().entries {
+            assert!(!e.text[0].is_empty() && !e.text[1].is_empty(), "{key}");
+        }
+    }
+
+    #[test]
+    fn english_counts_pick_singular_or_plural_and_chinese_has_one_form() {
+        let n = |n: i64| serde_json::json!({ "n": n });
+        assert_eq!(format("ui.count_all", Lang::En, &n(1)), "1 item");
+        assert_eq!(format("ui.count_all", Lang::En, &n(0)), "0 items");
+        assert_eq!(format("ui.count_all", Lang::En, &n(3)), "3 items");
+        assert_eq!(format("ui.count_all", Lang::ZhCn, &n(1)), "共 1 项");
+        assert_eq!(format("ui.count_all", Lang::ZhCn, &n(3)), "共 3 项");
+        assert_eq!(
+            format("ui.cadence_every", Lang::En, &n(1)),
+            "Every working day"
+        );
+        // Through `fill(t(..))`, as the existing call sites do.
+        assert_eq!(
+            fill(t("bulletin.text.overdue", Lang::En), &n(1)),
+            "1 assignment was overdue and open at the end"
+        );
+        assert_eq!(
+            fill(t("ledger.rejected", Lang::En), &n(2)),
+            "The ledger has 2 errors; nothing was imported. Correct them and upload again."
+        );
+        // `t` of a message with a selector is its default (plural) variant as a template.
+        assert_eq!(t("ui.count_all", Lang::En), "{n} items");
+    }
+
+    #[test]
+    fn stored_messages_render_in_the_readers_language() {
+        let stored = Message::new(
+            "notify.pack.body",
+            serde_json::json!({ "title": "第3次联席会议", "n": 1,
+                "date": { "date": "2026-11-19" } }),
+        )
+        .stored();
+        assert_eq!(
+            Message::render(&stored, Lang::ZhCn),
+            "第3次联席会议将于2026年11月19日召开，议题1项，会前材料已生成，请提前阅研。"
+        );
+        assert_eq!(
+            Message::render(&stored, Lang::En),
+            "第3次联席会议 meets on 2026-11-19 with 1 agenda line; the pack is ready, please read it beforehand."
+        );
+        // A nested message and a bulletin period are rendered in the reader's language too.
+        let title = Message::new(
+            "notify.notice.title",
+            serde_json::json!({ "level": { "key": "notice.red" }, "number": "督〔2026〕3号" }),
+        )
+        .stored();
+        assert_eq!(
+            Message::render(&title, Lang::ZhCn),
+            "【红色督办】督办单 督〔2026〕3号"
+        );
+        assert_eq!(
+            Message::render(&title, Lang::En),
+            "[Red notice] Urge notice 督〔2026〕3号"
+        );
+        let body = Message::new(
+            "bulletin.notify.body",
+            serde_json::json!({ "scope": "青山市", "number": "1号", "period": { "period": "2026-10" } }),
+        )
+        .stored();
+        assert!(Message::render(&body, Lang::ZhCn).contains("（2026年10月）"));
+        assert!(Message::render(&body, Lang::En).contains("(October 2026)"));
+        // Rows written as text before stay as they are.
+        assert_eq!(
+            Message::render("【蓝色提醒】督办单", Lang::En),
+            "【蓝色提醒】督办单"
+        );
+    }
+
+    #[test]
+    fn numbers_render_as_plain_digits_without_isolation_marks() {
+        let args = serde_json::json!({ "target": "改造户数", "given": 110.0, "parent": 120, "unit": "户" });
+        assert_eq!(
+            format("finding.target_shrunk", Lang::ZhCn, &args),
+            "目标“改造户数”下达合计110户，低于本级目标120户"
+        );
+        let args =
+            serde_json::json!({ "target": "x", "given": 1234567.0, "parent": 0.5, "unit": "" });
+        let en = format("finding.target_shrunk", Lang::En, &args);
+        assert!(en.contains("1234567") && en.contains("0.5"), "{en}");
+        assert!(
+            !en.contains('\u{2068}') && !en.contains('\u{2069}'),
+            "{en:?}"
+        );
+        // `fill` of a text from `t` goes through Fluent too; other strings are substituted.
+        assert_eq!(
+            fill(
+                t("finding.target_shrunk", Lang::ZhCn),
+                &serde_json::json!({ "target": "a", "given": 3, "parent": 4.0, "unit": "个" })
+            ),
+            "目标“a”下达合计3个，低于本级目标4个"
+        );
+        assert_eq!(
+            t("finding.target_shrunk", Lang::ZhCn),
+            "目标“{target}”下达合计{given}{unit}，低于本级目标{parent}{unit}"
+        );
+        assert_eq!(
+            fill("{a} {b} {", &serde_json::json!({ "a": 1.5 })),
+            "1.5 {b} {"
+        );
+        assert_eq!(t("no.such.key", Lang::En), "no.such.key");
+        assert_eq!(format("no.such.key", Lang::En, &args), "no.such.key");
     }
 
     #[test]

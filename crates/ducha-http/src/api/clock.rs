@@ -170,11 +170,14 @@ pub(crate) async fn summonses(
 pub(crate) async fn inbox(
     State(s): State<AppState>,
     auth: Auth,
+    headers: axum::http::HeaderMap,
     ApiQuery(q): ApiQuery<Before>,
 ) -> Result<Json<Inbox>, AppError> {
+    // Titles and texts in the reader's language (cookie, else Accept-Language).
+    let lang = crate::error::request_lang(&headers);
     Ok(Json(
         s.services
-            .inbox(&auth.actor, q.before, q.limit.unwrap_or(50))
+            .inbox(&auth.actor, lang, q.before, q.limit.unwrap_or(50))
             .await?,
     ))
 }

@@ -172,8 +172,7 @@ impl AdminPage {
 
     /// "N users" above the table.
     fn total(&self) -> String {
-        self.t("ui.admin_total")
-            .replace("{n}", &self.matched.to_string())
+        self.tf("ui.admin_total", serde_json::json!({ "n": self.matched }))
     }
 
     /// The link to page `page` of the same filter, if there is such a page.

@@ -50,7 +50,7 @@ pub(crate) async fn inbox(
     user: PageUser,
     crate::extract::ApiQuery(q): crate::extract::ApiQuery<BeforeQuery>,
 ) -> Response {
-    let r = s.services.inbox(&user.actor, q.before, 30).await;
+    let r = s.services.inbox(&user.actor, user.lang, q.before, 30).await;
     page(r, |i| {
         render(&InboxPage {
             lang: user.lang,

@@ -174,7 +174,7 @@ impl ItemPage {
             Cadence::Monthly { day } => ("ui.cadence_monthly_on", u32::from(day)),
             Cadence::EveryWorkingDays { n } => ("ui.cadence_every", u32::from(n)),
         };
-        self.t(key).replace("{n}", &n.to_string())
+        self.tf(key, serde_json::json!({ "n": n }))
     }
 
     /// The chain figures of an assignment.

@@ -352,7 +352,7 @@ pub(crate) async fn page(
         states: ItemState::ALL.iter().map(|v| v.as_str()).collect(),
         lights: Light::ALL.iter().map(|v| v.as_str()).collect(),
         units,
-        count: ducha_domain::i18n::t(count_key, lang).replace("{n}", &n.to_string()),
+        count: ducha_domain::i18n::format(count_key, lang, &serde_json::json!({ "n": n })),
         next_query: page.next_cursor.as_deref().map(|c| shown.query(Some(c))),
         first_query: (!shown.after.is_empty()).then(|| shown.query(None)),
         export_query: Filters {

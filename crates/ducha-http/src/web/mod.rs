@@ -320,6 +320,16 @@ pub(crate) trait Page {
         t(key, self.lang()).to_string()
     }
 
+    /// The text of `key` with `args` filled in through Fluent (plural selectors included).
+    fn tf(&self, key: &str, args: serde_json::Value) -> String {
+        ducha_domain::i18n::format(key, self.lang(), &args)
+    }
+
+    /// The text of `key` for a count `n` (English picks singular or plural).
+    fn tn(&self, key: &str, n: impl serde::Serialize) -> String {
+        self.tf(key, serde_json::json!({ "n": n }))
+    }
+
     /// An instant as China local time (UTC+8), to the minute.
     fn local(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
         (*t + chrono::Duration::hours(8))

@@ -49,8 +49,10 @@ impl LogPage {
     }
 
     fn rows_label(&self) -> String {
-        self.t("ui.seclog_rows")
-            .replace("{n}", &self.page.total.to_string())
+        self.tf(
+            "ui.seclog_rows",
+            serde_json::json!({ "n": self.page.total }),
+        )
     }
 
     fn next_link(&self) -> Option<String> {
@@ -195,7 +197,11 @@ pub(crate) async fn security_page(State(s): State<AppState>, user: PageUser) -> 
         ),
         (
             "ui.policy_idle",
-            tr("ui.policy_minutes").replace("{n}", &c.session_idle_minutes.to_string()),
+            ducha_domain::i18n::format(
+                "ui.policy_minutes",
+                lang,
+                &serde_json::json!({ "n": c.session_idle_minutes }),
+            ),
         ),
         ("ui.policy_password", tr("ui.policy_password_value")),
         (

@@ -54,7 +54,7 @@ impl WorkListView {
         } else {
             "ui.count_all"
         };
-        self.t(key).replace("{n}", &t.count.to_string())
+        self.tf(key, serde_json::json!({ "n": t.count }))
     }
 
     fn first_href(&self) -> String {

@@ -9,9 +9,9 @@ use crate::error::{ServiceResult, ensure};
 use crate::{Done, Services};
 use chrono::{DateTime, Datelike, Utc};
 use ducha_domain::ValidationErrors;
-use ducha_domain::bulletin::{BulletinState, period_label};
+use ducha_domain::bulletin::BulletinState;
 use ducha_domain::chain::EventKind;
-use ducha_domain::i18n::{Lang, fill, t};
+use ducha_domain::i18n::Message;
 use ducha_domain::org::{Actor, Role};
 use ducha_domain::text::bounded;
 use ducha_store::{BulletinRow, NewNotification, Update};
@@ -165,10 +165,11 @@ impl Services {
                 }
             }
         }
+        // Stored as keys and arguments, rendered in each reader's language.
         let args = serde_json::json!({ "scope": scope_name, "number": "{number}",
-            "period": period_label(&b.period, Lang::ZhCn) });
-        let title = fill(t("bulletin.notify.title", Lang::ZhCn), &args);
-        let body = fill(t("bulletin.notify.body", Lang::ZhCn), &args);
+            "period": { "period": b.period } });
+        let title = Message::new("bulletin.notify.title", args.clone()).stored();
+        let body = Message::new("bulletin.notify.body", args).stored();
         let notify: Vec<NewNotification> = users
             .iter()
             .map(|u| NewNotification {

@@ -4,6 +4,7 @@ use super::notify::NotifyPrefs;
 use crate::Services;
 use crate::error::{ServiceError, ServiceResult};
 use chrono::{DateTime, Utc};
+use ducha_domain::i18n::{Lang, Message};
 use ducha_domain::org::Actor;
 use serde::Serialize;
 
@@ -47,9 +48,11 @@ pub struct Inbox {
 
 impl Services {
     /// The actor's notifications, newest first.
+    /// Titles and texts are rendered in `lang`, the reader's language.
     pub async fn inbox(
         &self,
         actor: &Actor,
+        lang: Lang,
         before: Option<i64>,
         limit: i64,
     ) -> ServiceResult<Inbox> {
@@ -62,8 +65,8 @@ impl Services {
             .map(|n| NotificationView {
                 id: n.id,
                 kind: n.kind,
-                title: n.title,
-                body: n.body,
+                title: Message::render(&n.title, lang),
+                body: Message::render(&n.body, lang),
                 link: n.link,
                 urgent: n.urgent,
                 item_id: n.item_id,

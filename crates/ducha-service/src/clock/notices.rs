@@ -226,13 +226,18 @@ impl Services {
                         heads.extend(self.store.user(id).await?);
                     }
                 }
-                let text = format!(
-                    "{}已连续{reds}次收到红色督办单（最近一次：{{number}}），建议约谈单位负责人。",
-                    spec.unit_name
-                );
+                let text = ducha_domain::i18n::Message::new(
+                    "notify.summons.body",
+                    serde_json::json!({ "unit": spec.unit_name, "reds": reds,
+                        "number": "{number}" }),
+                )
+                .stored();
+                let title =
+                    ducha_domain::i18n::Message::new("notify.summons.title", serde_json::json!({}))
+                        .stored();
                 let (n, o) = out.deliveries(
                     "summons.recommended",
-                    "【约谈建议】连续红色督办",
+                    &title,
                     &text,
                     &format!(
                         "{}/items/{}",

@@ -3,6 +3,7 @@
 //! Green items stay quiet: nothing here runs for them.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use ducha_domain::i18n::Message;
 use ducha_domain::notice::NoticeLevel;
 use ducha_domain::org::Role;
 use ducha_notify::{NotifyConfig, Target};
@@ -108,14 +109,6 @@ pub(crate) struct Outgoing<'a> {
     pub now: DateTime<Utc>,
 }
 
-fn level_name(level: NoticeLevel) -> &'static str {
-    match level {
-        NoticeLevel::Blue => "蓝色提醒",
-        NoticeLevel::Orange => "橙色预警",
-        NoticeLevel::Red => "红色督办",
-    }
-}
-
 /// Whether a user is one the unit's notices address: its head and liaisons.
 pub(crate) fn addressed(u: &UserRow) -> bool {
     let RolesCol(roles) = &u.roles;
@@ -129,16 +122,26 @@ impl Outgoing<'_> {
     /// The notifications and deliveries of the notice (`{number}` is filled in on insert).
     pub fn build(&self, users: &[UserRow]) -> (Vec<NewNotification>, Vec<NewOutbox>) {
         let urgent = self.level.urgent();
-        let title = format!("【{}】督办单 {{number}}", level_name(self.level));
+        // Stored as keys and arguments, rendered in each reader's language; `{number}` is
+        // filled in by the store.
+        let title = Message::new(
+            "notify.notice.title",
+            serde_json::json!({ "level": { "key": format!("notice.{}", self.level) },
+                "number": "{number}" }),
+        )
+        .stored();
         let item_name = self.item.number.as_deref().unwrap_or(&self.item.title);
-        let text = format!(
-            "{}：关于{}（{}），{} 请于{}前落实并反馈。",
-            self.unit_name,
-            ducha_domain::text::quoted(&self.item.title),
-            item_name,
-            self.requirement,
-            self.deadline.format("%Y年%m月%d日"),
-        );
+        let text = Message::new(
+            "notify.notice.body",
+            serde_json::json!({
+                "unit": self.unit_name,
+                "title": ducha_domain::text::quoted(&self.item.title),
+                "item": item_name,
+                "requirement": self.requirement,
+                "deadline": { "date": self.deadline.format("%Y-%m-%d").to_string() },
+            }),
+        )
+        .stored();
         let link = format!(
             "{}/items/{}",
             self.settings.base_url.trim_end_matches('/'),

@@ -6,6 +6,7 @@ use super::notify::{OutboxMessage, UserRef};
 use crate::Services;
 use crate::error::{ServiceError, ServiceResult, ensure};
 use chrono::{DateTime, Duration, Utc};
+use ducha_domain::i18n::{Lang, Message as I18nMessage};
 use ducha_domain::org::{Actor, Role};
 use ducha_notify::{DeliveryError, Message, Notifier, Target};
 use ducha_store::{NewOutbox, OutboxRow};
@@ -127,14 +128,26 @@ impl Services {
         }
         for rows in groups.into_values() {
             let Some(first) = rows.first() else { continue };
+            // The digest is sent to one addressee, in the language of the deliveries
+            // (zh-CN: users have no stored language).
+            let lang = Lang::ZhCn;
             let mut lines = Vec::new();
             for r in &rows {
                 if let Ok(m) = serde_json::from_str::<OutboxMessage>(&r.message) {
-                    lines.push(format!("· {}：{}", m.title, m.text));
+                    let line = I18nMessage::new(
+                        "notify.digest.line",
+                        serde_json::json!({ "title": I18nMessage::render(&m.title, lang),
+                            "text": I18nMessage::render(&m.text, lang) }),
+                    );
+                    lines.push(line.text(lang));
                 }
             }
             let message = OutboxMessage {
-                title: format!("督查督办每日提醒（{}条）", rows.len()),
+                title: I18nMessage::new(
+                    "notify.digest.title",
+                    serde_json::json!({ "n": rows.len() }),
+                )
+                .stored(),
                 text: lines.join("\n"),
                 link: Some(format!(
                     "{}/inbox",
@@ -179,7 +192,7 @@ impl Services {
             .into_iter()
             .map(|r| OutboxView {
                 title: serde_json::from_str::<OutboxMessage>(&r.message)
-                    .map(|m| m.title)
+                    .map(|m| I18nMessage::render(&m.title, Lang::ZhCn))
                     .unwrap_or_default(),
                 id: r.id,
                 kind: r.kind,
@@ -257,8 +270,9 @@ impl Services {
             Message {
                 id: row.id,
                 kind: row.kind.clone(),
-                title: m.title,
-                text: m.text,
+                // Deliveries go out in zh-CN: users have no stored language.
+                title: I18nMessage::render(&m.title, Lang::ZhCn),
+                text: I18nMessage::render(&m.text, Lang::ZhCn),
                 link: m.link,
                 urgent: m.urgent,
             },

@@ -252,8 +252,16 @@ impl Services {
                         inserts.push(Insert::Notification(NewNotification {
                             user_id: user.id,
                             kind: "joint.summons".into(),
-                            title: format!("【约谈通知】{}", m.title),
-                            body: format!("{}：{}", u.name, text),
+                            title: ducha_domain::i18n::Message::new(
+                                "notify.joint_summons.title",
+                                serde_json::json!({ "title": m.title }),
+                            )
+                            .stored(),
+                            body: ducha_domain::i18n::Message::new(
+                                "notify.joint_summons.body",
+                                serde_json::json!({ "unit": u.name, "text": text }),
+                            )
+                            .stored(),
                             link: Some(format!("/joint/meetings/{meeting_id}")),
                             urgent: true,
                             item_id: line.item_id,

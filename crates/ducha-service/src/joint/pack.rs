@@ -193,13 +193,18 @@ impl Services {
                 }
             }
         }
-        let title = format!("【会前材料】{}", m.title);
-        let body = format!(
-            "{}将于{}召开，议题{}项，会前材料已生成，请提前阅研。",
-            m.title,
-            m.held_on.format("%Y年%m月%d日"),
-            pack.lines.len()
-        );
+        // Stored as keys and arguments, rendered in each reader's language.
+        let title = ducha_domain::i18n::Message::new(
+            "notify.pack.title",
+            serde_json::json!({ "title": m.title }),
+        )
+        .stored();
+        let body = ducha_domain::i18n::Message::new(
+            "notify.pack.body",
+            serde_json::json!({ "title": m.title, "n": pack.lines.len(),
+                "date": { "date": m.held_on.format("%Y-%m-%d").to_string() } }),
+        )
+        .stored();
         let mut inserts = vec![Insert::Joint(JointInsert::Pack {
             meeting_id: m.id,
             content,

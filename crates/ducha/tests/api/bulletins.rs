@@ -251,7 +251,10 @@ async fn september_and_october_bulletins(app: &TestApp) {
         .await;
     assert!(ev.starts_with("bulletin.published"), "{ev}");
     assert!(ev.contains("\"number\":1"), "{ev}");
-    let inbox = s.inbox(&county_b, None, 20).await.expect("inbox");
+    let inbox = s
+        .inbox(&county_b, ducha_domain::i18n::Lang::ZhCn, None, 20)
+        .await
+        .expect("inbox");
     assert!(
         inbox
             .notifications

@@ -8,7 +8,12 @@ use ducha_domain::calendar::WorkCalendar;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-crate::on_both_backends!(notice_ladder, hand_notices_and_inbox, calendar);
+crate::on_both_backends!(
+    notice_ladder,
+    hand_notices_and_inbox,
+    notice_in_each_readers_language,
+    calendar
+);
 
 /// Runs one job of the real binary against the test database with "now" at 08:00 China time
 /// of `day`; returns its JSON outcome.
@@ -437,6 +442,81 @@ async fn hand_notices_and_inbox(app: &TestApp) {
         false,
         "nothing changed"
     );
+}
+
+/// One notice reaches the two people its unit addresses; it is stored once as a message key
+/// with arguments, and each reads it in their own language.
+async fn notice_in_each_readers_language(app: &TestApp) {
+    let o = &app.org;
+    let sup = app.login("sup").await;
+    let leader = app.login("leader").await;
+    let (_, a) = dispatched_item(
+        &sup,
+        &leader,
+        "背街小巷整治",
+        in_days(60),
+        json!([{ "unit_id": o.county_a, "role": "lead" }]),
+    )
+    .await;
+    sup.post(
+        &format!("/assignments/{}/notices", a[0]),
+        json!({ "level": "orange", "requirement": "请于三日内报送整改措施。", "working_days": 3 }),
+    )
+    .await
+    .ok();
+    let stored = app
+        .db
+        .text("SELECT title || ' ' || body FROM notifications ORDER BY id DESC LIMIT 1")
+        .await;
+    assert!(
+        stored.contains(r#""key":"notify.notice.title""#)
+            && stored.contains(r#""key":"notify.notice.body""#),
+        "{stored}"
+    );
+    let chinese = app.login("county_a_chief").await.get("/inbox").await.ok();
+    let english = app
+        .login("county_a")
+        .await
+        .english()
+        .get("/inbox")
+        .await
+        .ok();
+    let (zh, en) = (&chinese["notifications"][0], &english["notifications"][0]);
+    assert_eq!(
+        (&zh["kind"], &en["kind"]),
+        (&json!("notice.issued"), &json!("notice.issued"))
+    );
+    let (zh_title, en_title) = (
+        zh["title"].as_str().expect("title"),
+        en["title"].as_str().expect("title"),
+    );
+    assert!(zh_title.starts_with("【橙色预警】督办单 "), "{zh_title}");
+    assert!(
+        en_title.starts_with("[Orange warning] Urge notice "),
+        "{en_title}"
+    );
+    // The same notice number, filled in by the store, in both.
+    let number = zh_title.rsplit(' ').next().expect("number");
+    assert!(
+        !number.contains('{') && en_title.ends_with(number),
+        "{zh_title} / {en_title}"
+    );
+    let (zh_body, en_body) = (
+        zh["body"].as_str().expect("body"),
+        en["body"].as_str().expect("body"),
+    );
+    assert!(
+        zh_body.starts_with("东城县：关于“背街小巷整治”") && zh_body.contains("前落实并反馈。"),
+        "{zh_body}"
+    );
+    assert!(
+        en_body.starts_with("东城县: regarding “背街小巷整治”")
+            && en_body.contains("Please act and report back by 20"),
+        "{en_body}"
+    );
+    // The inbox page speaks the reader's language too.
+    let (_, html) = app.login("county_a").await.english().page("/inbox").await;
+    assert!(html.contains("[Orange warning] Urge notice"), "{html}");
 }
 
 async fn calendar(app: &TestApp) {

@@ -332,7 +332,10 @@ async fn joint_meeting_and_inspection_register(app: &TestApp) {
     let (_, pack) = s.meeting_pack(&jw, meeting).await.expect("pack");
     assert_eq!(pack.lines.len(), 3);
     assert_eq!(pack.lines[0].chain[0].unit_name, "东城县");
-    let inbox = s.inbox(&jw, None, 20).await.expect("inbox");
+    let inbox = s
+        .inbox(&jw, ducha_domain::i18n::Lang::ZhCn, None, 20)
+        .await
+        .expect("inbox");
     assert!(inbox.notifications.iter().any(|n| n.kind == "joint.pack"
         && n.link.as_deref() == Some(&*format!("/joint/meetings/{meeting}/pack"))));
 
@@ -447,7 +450,10 @@ async fn joint_meeting_and_inspection_register(app: &TestApp) {
     )
     .await
     .expect("summons");
-    let inbox = s.inbox(&county_b, None, 20).await.expect("inbox");
+    let inbox = s
+        .inbox(&county_b, ducha_domain::i18n::Lang::ZhCn, None, 20)
+        .await
+        .expect("inbox");
     assert!(
         inbox
             .notifications

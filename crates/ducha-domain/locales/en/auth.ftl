@@ -1,0 +1,39 @@
+# ducha — English messages, area auth. Key `a.b_c` is Fluent id `a-b_c`.
+event-user-password_changed = Password changed by its user
+validation-password_common = This password is too common and easily guessed; choose another
+validation-password_has_username = The password must not contain the user name
+validation-password_reused = None of the last 5 passwords may be used again
+validation-password_current = The current password is wrong
+validation-totp_active = Two-factor login is on; turn it off before enrolling again
+validation-totp_not_started = Start the enrolment first
+validation-totp_wrong = The code is wrong or was already used
+error-code_wrong = The code is wrong or was already used; repeated failures lock the account for a while
+error-throttled = Too many failed logins from this address; try again later
+error-login_pending = The login is not complete: finish the next step first
+
+# Pages.
+auth-account_security = Account security
+auth-twofactor = Two-factor login
+auth-twofactor_on = On: logging in asks for the code from your authenticator app.
+auth-twofactor_off = Off.
+auth-enrol_required = Your role requires two-factor login; no business pages until it is on.
+auth-start = Set up an authenticator
+auth-enrol_help = Scan the QR code with an authenticator app, or type in the secret, then enter the 6-digit code it shows.
+auth-enrol_title = Set up two-factor login
+auth-qr = Enrolment QR code
+auth-secret = Secret
+auth-code = Code
+auth-confirm = Turn on
+auth-disable = Turn off (needs a current code)
+auth-enrolled = Two-factor login is on.
+auth-recovery_title = Recovery codes
+auth-recovery_once = These 10 recovery codes are shown this once and each works once, in place of a code if your phone is lost. Write them down or print them and keep them safe.
+auth-recovery_left = Recovery codes left
+auth-continue = Continue
+auth-code_title = Enter your code
+auth-code_help = Enter the 6-digit code from your authenticator app, or a recovery code.
+auth-change_title = Choose a new password
+auth-change_help = An administrator set your password: choose one only you know first — at least 10 characters with letters and digits, not a common password, not containing your user name, none of your last 5.
+auth-new_password = New password
+auth-new_password_again = New password again
+auth-passwords_differ = The two new passwords differ

@@ -1,0 +1,39 @@
+# 督查 (ducha) — 简体中文 messages, area auth. Key `a.b_c` is Fluent id `a-b_c`.
+event-user-password_changed = 用户修改密码
+validation-password_common = 该密码过于常见，容易被猜中，请换一个
+validation-password_has_username = 密码不能包含用户名
+validation-password_reused = 不能使用最近用过的5个密码
+validation-password_current = 当前密码不正确
+validation-totp_active = 已启用双因素认证；如需重新绑定，请先停用
+validation-totp_not_started = 请先开始绑定
+validation-totp_wrong = 验证码不正确或已使用
+error-code_wrong = 验证码不正确或已使用；连续失败多次后账号将临时锁定
+error-throttled = 来自该地址的登录失败次数过多，请稍后再试
+error-login_pending = 登录尚未完成：请先完成下一步
+
+# Pages.
+auth-account_security = 账号安全
+auth-twofactor = 双因素认证
+auth-twofactor_on = 已启用：登录时需输入验证器应用中的动态验证码。
+auth-twofactor_off = 未启用。
+auth-enrol_required = 您的角色要求启用双因素认证，启用前不能办理业务。
+auth-start = 开始绑定验证器
+auth-enrol_help = 用验证器应用（如手机令牌）扫描二维码，或手工输入密钥，然后输入应用显示的6位验证码。
+auth-enrol_title = 绑定双因素认证
+auth-qr = 绑定二维码
+auth-secret = 密钥
+auth-code = 验证码
+auth-confirm = 确认启用
+auth-disable = 停用（需输入当前验证码）
+auth-enrolled = 双因素认证已启用。
+auth-recovery_title = 恢复码
+auth-recovery_once = 以下10个恢复码只显示这一次，每个只能使用一次；手机丢失时可代替验证码登录。请抄写或打印后妥善保管。
+auth-recovery_left = 剩余恢复码
+auth-continue = 继续
+auth-code_title = 输入验证码
+auth-code_help = 请输入验证器应用显示的6位验证码，或一个恢复码。
+auth-change_title = 设置新密码
+auth-change_help = 您的密码由管理员设置，请先设置只有您知道的新密码：至少10位，含字母和数字，不能是常见密码、不能包含用户名、不能与最近5个密码相同。
+auth-new_password = 新密码
+auth-new_password_again = 再次输入新密码
+auth-passwords_differ = 两次输入的新密码不一致
