@@ -194,9 +194,11 @@ impl Services {
     }
 
     /// Keeps a picture in the evidence store without an upload row (a citizen's photo has no
-    /// uploader): typed by its content, one of `allowed`, decoded for its thumbnail. Returns
-    /// its SHA-256 and MIME type; `None` when it is not such a picture. It goes where every
-    /// evidence file goes (`[service.evidence] store`), so any node can show it.
+    /// uploader): typed by its content, one of `allowed`, re-encoded from its pixels so that
+    /// none of its metadata (EXIF GPS position, camera serial, owner) is kept, and decoded for
+    /// its thumbnail. Returns the kept picture's SHA-256 and MIME type; `None` when it is not
+    /// such a picture. It goes where every evidence file goes (`[service.evidence] store`), so
+    /// any node can show it.
     pub(crate) async fn keep_picture(
         &self,
         bytes: Vec<u8>,
@@ -206,18 +208,17 @@ impl Services {
             return Ok(None);
         };
         let prepared = tokio::task::spawn_blocking(move || {
+            let (bytes, mime) = files::scrubbed(&bytes, kind.mime)?;
             let sha256 = ducha_domain::chain::HashAlgo::Sha256.hex_digest(&bytes);
-            files::thumbnail(&bytes, kind.mime).map(|thumb| (sha256, bytes, thumb))
+            files::thumbnail(&bytes, mime).map(|thumb| (sha256, mime, bytes, thumb))
         })
         .await
         .map_err(io_error)?;
-        let Some((sha256, bytes, thumb)) = prepared else {
+        let Some((sha256, mime, bytes, thumb)) = prepared else {
             return Ok(None);
         };
-        self.blobs()
-            .save(&sha256, kind.mime, bytes, Some(thumb))
-            .await?;
-        Ok(Some((sha256, kind.mime.to_string())))
+        self.blobs().save(&sha256, mime, bytes, Some(thumb)).await?;
+        Ok(Some((sha256, mime.to_string())))
     }
 
     /// The bytes of a kept picture (or of its thumbnail) and their MIME type.

@@ -29,10 +29,9 @@ pub(crate) fn thumb(dir: &Path, sha256: &str) -> PathBuf {
     PathBuf::from(p)
 }
 
-/// A small JPEG (PNG when the picture has transparency) of at most [`THUMB_SIDE`] pixels a
-/// side, upright by the picture's EXIF orientation. `None` when the picture cannot be decoded
-/// within the limits.
-pub(crate) fn thumbnail(bytes: &[u8], mime: &str) -> Option<Vec<u8>> {
+/// The picture decoded within the limits and turned upright by its EXIF orientation; `None`
+/// when it cannot be.
+fn decode(bytes: &[u8], mime: &str) -> Option<DynamicImage> {
     let format = ImageFormat::from_mime_type(mime)?;
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
@@ -47,22 +46,45 @@ pub(crate) fn thumbnail(bytes: &[u8], mime: &str) -> Option<Vec<u8>> {
     let orientation = decoder.orientation().ok()?;
     let mut img = DynamicImage::from_decoder(decoder).ok()?;
     img.apply_orientation(orientation);
-    if img.width() > THUMB_SIDE || img.height() > THUMB_SIDE {
-        img = img.thumbnail(THUMB_SIDE, THUMB_SIDE);
-    }
+    Some(img)
+}
+
+/// `img` as JPEG of `quality`, or as PNG when it has transparency, with its MIME type. The
+/// encoders write pixels only: no EXIF, no GPS position, no camera serial, no comments.
+fn encode(img: &DynamicImage, quality: u8) -> Option<(Vec<u8>, &'static str)> {
     let mut out = Vec::new();
     if img.color().has_alpha() {
         let encoder = image::codecs::png::PngEncoder::new(&mut out);
         DynamicImage::ImageRgba8(img.to_rgba8())
             .write_with_encoder(encoder)
             .ok()?;
+        Some((out, "image/png"))
     } else {
-        let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 80);
+        let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality);
         DynamicImage::ImageRgb8(img.to_rgb8())
             .write_with_encoder(encoder)
             .ok()?;
+        Some((out, "image/jpeg"))
     }
-    Some(out)
+}
+
+/// A small JPEG (PNG when the picture has transparency) of at most [`THUMB_SIDE`] pixels a
+/// side, upright by the picture's EXIF orientation. `None` when the picture cannot be decoded
+/// within the limits.
+pub(crate) fn thumbnail(bytes: &[u8], mime: &str) -> Option<Vec<u8>> {
+    let mut img = decode(bytes, mime)?;
+    if img.width() > THUMB_SIDE || img.height() > THUMB_SIDE {
+        img = img.thumbnail(THUMB_SIDE, THUMB_SIDE);
+    }
+    encode(&img, 80).map(|(out, _)| out)
+}
+
+/// The picture at full size, upright, re-encoded from its pixels alone: what a citizen's photo
+/// is kept as, since its metadata may hold where it was taken (EXIF GPS), the phone's serial
+/// number or the owner's name. Returns the bytes and their MIME type; `None` when the picture
+/// cannot be decoded within the limits.
+pub(crate) fn scrubbed(bytes: &[u8], mime: &str) -> Option<(Vec<u8>, &'static str)> {
+    encode(&decode(bytes, mime)?, 90)
 }
 
 /// The first bytes of a stored file.
@@ -199,6 +221,35 @@ mod tests {
         assert!(thumbnail(&announced(60_000), "image/png").is_none());
         assert!(thumbnail(&announced(11_000), "image/png").is_none());
         assert!(thumbnail(b"\x89PNG\r\n\x1a\ngarbage", "image/png").is_none());
+    }
+
+    #[test]
+    fn scrubbed_pictures_keep_pixels_and_lose_metadata() {
+        let img = image::RgbImage::from_pixel(64, 48, image::Rgb([30, 120, 200]));
+        let mut jpeg = Vec::new();
+        DynamicImage::ImageRgb8(img)
+            .write_to(&mut Cursor::new(&mut jpeg), ImageFormat::Jpeg)
+            .expect("encode");
+        // An APP1 segment right after SOI, as a phone writes it: "Exif" and a GPS position.
+        let payload = b"Exif\0\0GPSLatitude 30.2741N GPSLongitude 120.1551E owner Zhang San";
+        let len = u16::try_from(payload.len() + 2).expect("short");
+        let mut with_exif = jpeg[..2].to_vec();
+        with_exif.extend_from_slice(&[0xFF, 0xE1]);
+        with_exif.extend_from_slice(&len.to_be_bytes());
+        with_exif.extend_from_slice(payload);
+        with_exif.extend_from_slice(&jpeg[2..]);
+        assert!(image::load_from_memory(&with_exif).is_ok(), "a valid JPEG");
+        let (clean, mime) = scrubbed(&with_exif, "image/jpeg").expect("scrubbed");
+        assert_eq!(mime, "image/jpeg");
+        let has = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).any(|w| w == needle);
+        assert!(has(&with_exif, b"GPSLatitude"));
+        assert!(!has(&clean, b"Exif"), "EXIF kept");
+        assert!(!has(&clean, b"GPSLatitude"), "the position kept");
+        let back = image::load_from_memory(&clean).expect("decode").to_rgb8();
+        assert_eq!((back.width(), back.height()), (64, 48));
+        let p = back.get_pixel(10, 10);
+        assert!(p[2] > 150 && p[0] < 80, "pixels changed: {p:?}");
+        assert!(scrubbed(b"not a picture", "image/jpeg").is_none());
     }
 
     #[test]

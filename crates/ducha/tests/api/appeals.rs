@@ -390,11 +390,22 @@ async fn bad_input_changes_nothing(app: &TestApp) {
     let id = appeal_id(&sup, s.code.as_deref().expect("code")).await;
     let (st, h, bytes) = sup.fetch(&format!("/appeals/{id}/photo"), &[]).await;
     assert_eq!(st, StatusCode::OK);
+    // Kept re-encoded from its pixels (no metadata): an opaque picture as JPEG, the same
+    // size and colour.
     assert_eq!(
         h.get("content-type").and_then(|v| v.to_str().ok()),
-        Some("image/png")
+        Some("image/jpeg")
     );
-    assert_eq!(bytes, png.to_vec());
+    assert_ne!(bytes, png.to_vec(), "kept as sent, metadata and all");
+    let kept = image::load_from_memory(&bytes)
+        .expect("a picture")
+        .to_rgb8();
+    assert_eq!((kept.width(), kept.height()), (48, 36));
+    let p = kept.get_pixel(24, 18);
+    assert!(
+        p[0] > 200 && p[1] < 60 && p[2] < 60,
+        "not the red square: {p:?}"
+    );
     let (st, _, _) = app
         .login("county_b")
         .await
