@@ -585,7 +585,7 @@ async fn only_admins_use_the_page(app: &TestApp) {
 }
 
 /// The system admin sets a user's position (职务) on the page and through the API; the user's
-/// workbench greets them with it (not in English, where the name alone is the greeting);
+/// workbench greets them with its short form (in English after the name, in brackets);
 /// bad positions and other callers change nothing.
 async fn positions_greet_and_are_kept_by_the_system_admin(app: &TestApp) {
     let sup = app.org.users.sup;
@@ -612,7 +612,7 @@ async fn positions_greet_and_are_kept_by_the_system_admin(app: &TestApp) {
     );
     own.english().await;
     let (_, wb) = own.page("/workbench").await;
-    assert!(wb.contains("<h1>Hello, 督查员老周</h1>"), "{wb}");
+    assert!(wb.contains("<h1>Hello, 督查员老周 (督查专员)</h1>"), "{wb}");
 
     // The same position again is no change and no event; through the API, too.
     let api = app.login("sysadmin").await;
