@@ -668,7 +668,6 @@ async fn the_proposed_text_keeps_citizens_words_off_the_public_page(app: &TestAp
 /// The clustering's holder renewing its lease after it expired keeps the epoch (no one else
 /// wrote meanwhile, its copy is still right); another holder moves it.
 async fn the_same_holder_keeps_its_epoch(app: &TestApp) {
-    use ducha_store::HotStore as _;
     let store = app.db.store();
     let at = |h: i64| ducha_service::now() + chrono::Duration::hours(h);
     let lease = chrono::Duration::seconds(30);
