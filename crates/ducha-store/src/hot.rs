@@ -150,8 +150,8 @@ pub struct NewSatisfaction {
 #[async_trait]
 pub trait HotStore: Send + Sync {
     /// Takes or renews the clustering's lease for `owner` until `until`; returns the lease's
-    /// epoch (moved whenever the holder changes or a lease had expired), or none when another
-    /// node holds it.
+    /// epoch (moved whenever the holder changes; the same holder renewing after its lease
+    /// expired keeps it, as no one else wrote meanwhile), or none when another node holds it.
     async fn hot_lease(
         &self,
         owner: &str,

@@ -61,9 +61,7 @@ hot-place_count = { $name }: { $n }
 hot-satisfaction_line = Submitters' rating: satisfied { $satisfied } · basically satisfied { $basic } · dissatisfied { $dissatisfied }
 hot-list_sep = ,{" "}
 hot-proposed_title = Supervision of the { $topic } problem in { $place }
-hot-proposed_description =
-    { $place } received { $n } similar appeals (from { $places }). The citizens say:
-    { $samples }
+hot-proposed_description = Since { $since }, { $place } has received { $n } similar appeals (from { $places }), mainly about { $topic }. The units concerned are asked to verify and handle them.
 hot-concept-noise = noise
 hot-concept-light = street lights
 hot-concept-drain = blocked drains

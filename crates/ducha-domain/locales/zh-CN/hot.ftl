@@ -61,9 +61,7 @@ hot-place_count = { $name }：{ $n }件
 hot-satisfaction_line = 群众评价：满意 { $satisfied } · 基本满意 { $basic } · 不满意 { $dissatisfied }
 hot-list_sep = 、
 hot-proposed_title = 关于{ $place }{ $topic }问题的督办
-hot-proposed_description =
-    { $place }共收到同类群众诉求{ $n }件（涉及{ $places }）。群众反映：
-    { $samples }
+hot-proposed_description = { $place }自{ $since }起共收到同类群众诉求{ $n }件（涉及{ $places }），主要反映{ $topic }问题，请相关单位核实办理。
 hot-concept-noise = 噪音扰民
 hot-concept-light = 路灯不亮
 hot-concept-drain = 下水道堵塞

@@ -249,6 +249,33 @@ pub(crate) async fn appeal_form(State(s): State<AppState>, Query(m): Query<Mode>
     )
 }
 
+/// The form refused for the address's rate: rendered without reading the database, so
+/// that a flood costs next to nothing.
+#[derive(Template)]
+#[template(path = "public_limited.html")]
+struct LimitedPage {
+    lang: Lang,
+    v: View,
+    path: &'static str,
+    message: String,
+}
+
+impl Page for LimitedPage {
+    fn lang(&self) -> Lang {
+        self.lang
+    }
+}
+
+fn limited_page(v: View, key: &str) -> Response {
+    let page = LimitedPage {
+        lang: v.lang,
+        message: ducha_domain::i18n::t(key, v.lang).to_string(),
+        v,
+        path: "/public/appeal",
+    };
+    (StatusCode::TOO_MANY_REQUESTS, render(&page)).into_response()
+}
+
 /// The largest body the form may send: the photo and a margin for the fields.
 const MAX_FORM: u64 = MAX_PHOTO_BYTES as u64 + 256 * 1024;
 
@@ -262,6 +289,10 @@ pub(crate) async fn submit(
     let now = ducha_service::now();
     let (parts, body) = req.into_parts();
     let addr = crate::auth::client_addr(&parts, s.services.config.auth.trust_forwarded_for);
+    // The address's per-node limit first: a flood is refused before its body is read.
+    if let Err(ServiceError::Limited(key)) = s.services.appeal_gate(addr.as_deref()) {
+        return limited_page(v, key);
+    }
     let req = Request::from_parts(parts, body);
     let limits = Limits {
         body: MAX_FORM,
@@ -317,6 +348,8 @@ pub(crate) async fn submit(
             let errs = Errs::from_validation(&e, v.lang);
             appeal_page(&s, v, input, errs, StatusCode::UNPROCESSABLE_ENTITY).await
         }
+        // The shared hourly and daily counts (the database was read already): the form again,
+        // with what the citizen wrote.
         Err(ServiceError::Limited(key)) => {
             let errs = Errs::general(key, v.lang);
             appeal_page(&s, v, input, errs, StatusCode::TOO_MANY_REQUESTS).await

@@ -7,7 +7,7 @@
 use crate::Services;
 use crate::error::{ServiceError, ServiceResult};
 use chrono::{DateTime, Utc};
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 
 /// Addresses are short; anything longer is cut.
@@ -15,29 +15,56 @@ const MAX_ADDR: usize = 64;
 /// Addresses remembered per node before old windows are dropped.
 const MAX_ENTRIES: usize = 50_000;
 
-/// Submissions per address in the current minute, on this node.
+/// The window of the per-node address limit, in seconds.
+const WINDOW: i64 = 60;
+
+/// Submissions per address in the last minute (a sliding window), on this node, on a clock
+/// that tests may fix.
 #[derive(Debug, Clone, Default)]
-pub struct Limiter(Arc<Mutex<HashMap<String, (i64, u32)>>>);
+pub struct Limiter {
+    seen: Arc<Mutex<HashMap<String, VecDeque<i64>>>>,
+    fixed: Arc<Mutex<Option<i64>>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    match m.lock() {
+        Ok(g) => g,
+        Err(poisoned) => poisoned.into_inner(),
+    }
+}
 
 impl Limiter {
-    /// Counts a request from `addr` at `minute`; false when it goes over `limit`.
-    pub fn allow(&self, addr: &str, minute: i64, limit: u32) -> bool {
+    /// The limiter's time in seconds: the fixed one, or the system's.
+    pub fn now(&self) -> i64 {
+        (*lock(&self.fixed)).unwrap_or_else(|| crate::now().timestamp())
+    }
+
+    /// Fixes the limiter's clock at `at` (seconds), or lets it follow the system's.
+    pub fn set_clock(&self, at: Option<i64>) {
+        *lock(&self.fixed) = at;
+    }
+
+    /// Counts a request from `addr` at `now` (seconds); false when the last minute already
+    /// had `limit` (a refused request is not counted).
+    pub fn allow(&self, addr: &str, now: i64, limit: u32) -> bool {
         if limit == 0 {
             return true;
         }
-        let mut map = match self.0.lock() {
-            Ok(m) => m,
-            Err(poisoned) => poisoned.into_inner(),
-        };
+        let mut map = lock(&self.seen);
+        let since = now - WINDOW;
         if map.len() >= MAX_ENTRIES {
-            map.retain(|_, (m, _)| *m == minute);
+            map.retain(|_, q| q.back().is_some_and(|t| *t > since));
         }
-        let e = map.entry(addr.to_string()).or_insert((minute, 0));
-        if e.0 != minute {
-            *e = (minute, 0);
+        let q = map.entry(addr.to_string()).or_default();
+        while q.front().is_some_and(|t| *t <= since) {
+            q.pop_front();
         }
-        e.1 = e.1.saturating_add(1);
-        e.1 <= limit
+        if q.len() < usize::try_from(limit).unwrap_or(usize::MAX) {
+            q.push_back(now);
+            true
+        } else {
+            false
+        }
     }
 }
 
@@ -46,8 +73,9 @@ fn limited() -> ServiceError {
 }
 
 impl Services {
-    /// The per-node check of an address, before anything is read.
-    pub(crate) fn appeal_gate(&self, addr: Option<&str>, now: DateTime<Utc>) -> ServiceResult<()> {
+    /// The per-node check of an address, before anything of its request is read: the
+    /// caller of [`Services::submit_appeal`] asks it first.
+    pub fn appeal_gate(&self, addr: Option<&str>) -> ServiceResult<()> {
         let Some(addr) = addr.filter(|a| !a.is_empty()) else {
             return Ok(());
         };
@@ -55,12 +83,18 @@ impl Services {
         let limit = self.config.appeals.per_address_per_minute;
         if self
             .appeal_limiter
-            .allow(&addr, now.timestamp().div_euclid(60), limit)
+            .allow(&addr, self.appeal_limiter.now(), limit)
         {
             Ok(())
         } else {
             Err(limited())
         }
+    }
+
+    /// Fixes the clock of the per-node address limit (tests step it instead of waiting);
+    /// `None` follows the system clock again.
+    pub fn set_form_clock(&self, at: Option<DateTime<Utc>>) {
+        self.appeal_limiter.set_clock(at.map(|t| t.timestamp()));
     }
 
     /// The shared counts of a valid submission: its address per hour, its contact per day.
@@ -98,14 +132,21 @@ mod tests {
     #[test]
     fn an_address_gets_its_minute() {
         let l = Limiter::default();
-        assert!(l.allow("10.0.0.1", 5, 2));
-        assert!(l.allow("10.0.0.1", 5, 2));
-        assert!(!l.allow("10.0.0.1", 5, 2));
-        assert!(l.allow("10.0.0.2", 5, 2), "another address is not slowed");
-        assert!(l.allow("10.0.0.1", 6, 2), "the next minute starts again");
+        assert!(l.allow("10.0.0.1", 100, 2));
+        assert!(l.allow("10.0.0.1", 130, 2));
+        assert!(!l.allow("10.0.0.1", 150, 2));
+        assert!(l.allow("10.0.0.2", 150, 2), "another address is not slowed");
         assert!(
-            l.allow("10.0.0.1", 6, 0) && l.allow("10.0.0.1", 6, 0),
+            !l.allow("10.0.0.1", 159, 2),
+            "a minute boundary changes nothing"
+        );
+        assert!(l.allow("10.0.0.1", 160, 2), "the first one left the window");
+        assert!(!l.allow("10.0.0.1", 170, 2));
+        assert!(
+            l.allow("10.0.0.1", 170, 0) && l.allow("10.0.0.1", 170, 0),
             "0 is no limit"
         );
+        l.set_clock(Some(42));
+        assert_eq!(l.now(), 42);
     }
 }

@@ -52,14 +52,15 @@ pub(crate) fn citizen_unit(kind: UnitKind) -> bool {
 }
 
 impl Services {
-    /// Stores an appeal from the public form; `client` is the submitter's address.
+    /// Stores an appeal from the public form; `client` is the submitter's address, whose
+    /// per-node limit the caller checked with [`Services::appeal_gate`] before reading the
+    /// request.
     pub async fn submit_appeal(
         &self,
         sub: Submission,
         client: Option<&str>,
         now: DateTime<Utc>,
     ) -> ServiceResult<Submitted> {
-        self.appeal_gate(client, now)?;
         let spec = AppealSpec::parse(&sub.input);
         let mut errors = spec.as_ref().err().cloned().unwrap_or_default();
         if let Err(ServiceError::Invalid(e)) = self

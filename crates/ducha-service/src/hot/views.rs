@@ -7,7 +7,8 @@ use crate::appeals::AppealView;
 use crate::error::{ServiceError, ServiceResult, ensure};
 use chrono::{DateTime, NaiveDate, Utc};
 use ducha_domain::appeals::AppealCategory;
-use ducha_domain::hot::issue::{HotIssueState, title_from, topic_keys};
+use ducha_domain::calendar::china_date;
+use ducha_domain::hot::issue::{HotIssueState, topic_keys};
 use ducha_domain::hot::trend::weekly_counts;
 use ducha_domain::i18n::{Lang, fill, t};
 use ducha_domain::item::ItemState;
@@ -182,12 +183,8 @@ impl Services {
         let may_link =
             h.state.can_link() && actor.supervises(&UnitPath::from_stored(h.scope_path.clone()));
         let appeals = self.store.hot_appeals(h.id, 200).await?;
-        let first = appeals
-            .last()
-            .map(|a| a.text_masked.clone())
-            .unwrap_or_default();
         let issue = self.hot_views(vec![h], now).await?.remove(0);
-        let (proposed_title, proposed_description) = proposal(&issue, &appeals, &first);
+        let (proposed_title, proposed_description) = proposal(&issue, &appeals);
         Ok(HotIssueDetail {
             proposed_title,
             proposed_description,
@@ -302,14 +299,16 @@ impl Services {
 
 /// The title and text an item made of the hot issue starts from, in the office's words
 /// (official documents are Chinese): "关于{place}{topic}问题的督办", the topic from what most
-/// of its appeals speak of (the first appeal's opening words when none is known).
-fn proposal(issue: &HotIssueView, appeals: &[CitizenAppealRow], first: &str) -> (String, String) {
+/// of its appeals speak of (the category's name when none is known). The text says how many
+/// appeals came, from where, since when and about what, never the citizens' own words: an
+/// item's description is shown on its public page.
+fn proposal(issue: &HotIssueView, appeals: &[CitizenAppealRow]) -> (String, String) {
     let zh = |k: &str| t(k, Lang::ZhCn).to_string();
     let sep = zh("hot.list_sep");
     let texts: Vec<&str> = appeals.iter().map(|a| a.text_masked.as_str()).collect();
     let keys = topic_keys(&texts);
     let topic = if keys.iter().any(|k| k == "hot.concept.none") {
-        title_from(first, 20)
+        zh(&format!("appeal_category.{}", issue.category.as_str()))
     } else {
         keys.iter().map(|k| zh(k)).collect::<Vec<_>>().join(&sep)
     };
@@ -324,7 +323,8 @@ fn proposal(issue: &HotIssueView, appeals: &[CitizenAppealRow], first: &str) -> 
             "place": issue.scope_unit,
             "n": issue.count,
             "places": places.join(&sep),
-            "samples": issue.samples.join("\n"),
+            "since": china_date(issue.first_at).format("%Y-%m-%d").to_string(),
+            "topic": topic,
         }),
     );
     (title, description)

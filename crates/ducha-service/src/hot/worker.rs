@@ -166,6 +166,14 @@ impl Services {
             if ready < page.len() {
                 break;
             }
+            // A long pass renews its lease between batches, so that it neither lapses for
+            // another node to take nor makes the next look reload.
+            let wall = Utc::now();
+            if self.store.hot_lease(&w.owner, wall, wall + lease).await? != Some(epoch) {
+                *guard = None;
+                progress.holder = false;
+                return Ok(progress);
+            }
         }
         Ok(progress)
     }

@@ -112,6 +112,11 @@ macro_rules! __sql_hot {
                         if returns_after_close(china_date(closed), china_date(s.received_at), months) {
                             state = "returned".to_string();
                             returned = Some(s.received_at);
+                        } else if china_date(s.received_at) >= china_date(closed) {
+                            // Later than the months: a new matter for the office, which may
+                            // make a new item of it. The old item keeps its appeals.
+                            state = "open".to_string();
+                            item = None;
                         }
                     }
                     ("closed", None) => {}
@@ -229,8 +234,7 @@ macro_rules! __sql_hot {
             ) -> StoreResult<Option<i64>> {
                 sqlx::query_scalar::<$db, i64>(
                     "UPDATE hot_state SET \
-                     epoch = CASE WHEN lease_owner = $1 AND lease_until >= $3 THEN epoch \
-                        ELSE epoch + 1 END, \
+                     epoch = CASE WHEN lease_owner = $1 THEN epoch ELSE epoch + 1 END, \
                      lease_owner = $1, lease_until = $2 \
                      WHERE id = 1 AND (lease_owner IS NULL OR lease_owner = $1 \
                         OR lease_until < $3) RETURNING epoch",

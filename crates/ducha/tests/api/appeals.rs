@@ -854,10 +854,14 @@ async fn sealed_at_rest(app: &TestApp) {
     assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
 }
 
-/// One address floods the form: after three it gets the translated 429, while other pages
-/// and the API answer at once.
+/// One address floods the form: after three it gets the translated 429 before its body is
+/// read, while other pages and the API answer at once; a minute later (on the limiter's
+/// clock, which the test steps) it may send again.
 async fn flood_is_throttled(app: &TestApp) {
     let unit = app.org.town_a1;
+    let start = ducha_service::now();
+    // The clock stands still: the window cannot end in the middle of the test.
+    app.services.set_form_clock(Some(start));
     for _ in 0..3 {
         citizen_submits(&app.base, unit, "小区门口的垃圾桶满了没人清理。", "").await;
     }
@@ -912,6 +916,34 @@ async fn flood_is_throttled(app: &TestApp) {
         "slowest {slowest:?}"
     );
     assert_eq!(app.head_seq().await, head, "the flood wrote nothing");
+    // Refused before the body is read: a body that is no form at all gets the 429 too.
+    let r = browser()
+        .post(format!("{}/public/appeal", app.base))
+        .header("content-type", "multipart/form-data; boundary=x")
+        .body("not a form")
+        .send()
+        .await
+        .expect("garbage");
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    let page = r.text().await.expect("page");
+    assert!(page.contains("提交过于频繁"), "{page}");
+    // A sliding window: 59 seconds on, still refused; a minute on, the address may send.
+    app.services
+        .set_form_clock(Some(start + chrono::Duration::seconds(59)));
+    let s = citizen_sends(
+        &app.base,
+        &[
+            ("unit_id", &unit.to_string()),
+            ("category", "urban"),
+            ("text", "小区门口的垃圾桶满了没人清理。"),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(s.status, StatusCode::TOO_MANY_REQUESTS);
+    app.services
+        .set_form_clock(Some(start + chrono::Duration::seconds(60)));
+    citizen_submits(&app.base, unit, "小区门口的垃圾桶满了没人清理。", "").await;
 }
 
 /// One contact may submit twice a day, whatever the address.

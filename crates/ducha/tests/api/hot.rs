@@ -20,7 +20,10 @@ crate::on_both_backends!(
     submitting_does_not_wait_for_the_clustering,
     a_double_click_makes_one_item,
     a_complaint_returning_to_a_merged_issue_is_flagged,
-    the_office_lists_appeals_newest_first
+    the_office_lists_appeals_newest_first,
+    the_proposed_text_keeps_citizens_words_off_the_public_page,
+    the_same_holder_keeps_its_epoch,
+    a_complaint_back_after_the_months_reopens_the_issue
 );
 
 /// One complaint in four wordings.
@@ -608,4 +611,153 @@ async fn the_office_lists_appeals_newest_first(app: &TestApp) {
         .filter_map(|a| a["code"].as_str())
         .collect();
     assert_eq!(codes, vec![old.as_str(), new.as_str()], "{list}");
+}
+
+/// An item made of a hot issue with the text the form proposes does not republish the
+/// citizens' words on its public page: the text says how many appeals came, from where, since
+/// when and about what.
+async fn the_proposed_text_keeps_citizens_words_off_the_public_page(app: &TestApp) {
+    let o = &app.org;
+    for t in &LIFT[..3] {
+        citizen_submits(&app.base, o.town_a1, t, "").await;
+    }
+    settle(app).await;
+    let sup = app.login("sup").await;
+    let leader = app.login("leader").await;
+    let hot = hot_list(&sup).await[0]["id"].as_i64().expect("hot");
+    let h = sup.get(&format!("/appeals/hot/{hot}")).await.ok();
+    let description = h["proposed_description"].as_str().expect("text").to_owned();
+    assert!(
+        description.contains("3件") && description.contains("电梯故障"),
+        "{description}"
+    );
+    let make = json!({ "title": h["proposed_title"], "deadline": in_days(60),
+                       "description": description });
+    let item = id(&sup
+        .post(&format!("/appeals/hot/{hot}/item"), make)
+        .await
+        .ok());
+    sup.post(&format!("/items/{item}/submit"), json!({}))
+        .await
+        .ok();
+    leader
+        .post(&format!("/items/{item}/approve"), json!({}))
+        .await
+        .ok();
+    sup.post(
+        &format!("/items/{item}/dispatch"),
+        json!({ "assignments": [{ "unit_id": o.county_a, "role": "lead" }] }),
+    )
+    .await
+    .ok();
+    let r = reqwest::Client::new()
+        .get(format!("{}/public/items/{item}", app.base))
+        .send()
+        .await
+        .expect("item");
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = r.text().await.expect("page");
+    assert!(page.contains("电梯故障"), "{page}");
+    for t in &LIFT[..3] {
+        // Any run of the citizen's own words, not only the whole text.
+        let words: String = t.chars().take(12).collect();
+        assert!(!page.contains(&words), "{words} on the public page");
+    }
+}
+
+/// The clustering's holder renewing its lease after it expired keeps the epoch (no one else
+/// wrote meanwhile, its copy is still right); another holder moves it.
+async fn the_same_holder_keeps_its_epoch(app: &TestApp) {
+    let store = app.db.store();
+    let at = |h: i64| ducha_service::now() + chrono::Duration::hours(h);
+    let lease = chrono::Duration::seconds(30);
+    let first = store
+        .hot_lease("test-node", at(24), at(24) + lease)
+        .await
+        .expect("lease")
+        .expect("taken");
+    let renewed = store
+        .hot_lease("test-node", at(25), at(25) + lease)
+        .await
+        .expect("lease");
+    assert_eq!(renewed, Some(first), "renewed after its expiry");
+    let other = store
+        .hot_lease("other-node", at(26), at(26) + lease)
+        .await
+        .expect("lease");
+    assert_eq!(other, Some(first + 1), "another holder");
+    store.hot_release("other-node").await.expect("release");
+}
+
+/// The same complaint coming back later than the return months after its item closed is a
+/// new matter: the hot issue is open again (no item) so that the office may make a new item,
+/// and the old item keeps the appeals it had.
+async fn a_complaint_back_after_the_months_reopens_the_issue(app: &TestApp) {
+    let o = &app.org;
+    let mut codes = Vec::new();
+    for t in &LIFT[..2] {
+        codes.push(citizen_submits(&app.base, o.town_a1, t, "").await);
+    }
+    settle(app).await;
+    let sup = app.login("sup").await;
+    let leader = app.login("leader").await;
+    let county = app.login("county_a").await;
+    let hot = hot_list(&sup).await[0]["id"].as_i64().expect("hot");
+    let (item, assignments) = public_item(
+        &sup,
+        &leader,
+        "幸福小区电梯维修",
+        json!([{ "unit_id": o.county_a, "role": "lead" }]),
+    )
+    .await;
+    sup.post(
+        &format!("/appeals/hot/{hot}/merge"),
+        json!({ "item_id": item }),
+    )
+    .await
+    .ok();
+    let a = assignments[0];
+    county
+        .post(&format!("/assignments/{a}/sign"), json!({}))
+        .await
+        .ok();
+    let r = county
+        .post(
+            &format!("/assignments/{a}/reports"),
+            json!({ "text": "电梯已修复并通过检验", "completion": true }),
+        )
+        .await
+        .ok();
+    sup.post(
+        &format!("/reports/{}/review", id(&r)),
+        json!({ "verdict": "accept" }),
+    )
+    .await
+    .ok();
+    sup.post(&format!("/items/{item}/close"), json!({}))
+        .await
+        .ok();
+    // Closed years ago, far outside the return months.
+    app.db
+        .exec(&format!(
+            "UPDATE items SET closed_at = '2020-01-06T09:00:00+00:00' WHERE id = {item}"
+        ))
+        .await
+        .expect("closed long ago");
+    citizen_submits(&app.base, o.town_a1, LIFT[3], "").await;
+    settle(app).await;
+    let h = sup.get(&format!("/appeals/hot/{hot}")).await.ok();
+    assert_eq!(h["issue"]["state"], "open", "{h}");
+    assert_eq!(h["issue"]["item_id"], Value::Null, "{h}");
+    assert_eq!(h["may_link"], true, "{h}");
+    for c in &codes {
+        assert_eq!(appeal_item(&sup, c).await, Some(item), "{c} keeps its item");
+    }
+    let make = json!({ "title": "幸福小区电梯再次故障", "deadline": in_days(60),
+                       "description": "督促物业和住建部门限期修复。" });
+    let again = id(&sup
+        .post(&format!("/appeals/hot/{hot}/item"), make)
+        .await
+        .ok());
+    assert_ne!(again, item);
 }
