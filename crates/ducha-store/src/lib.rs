@@ -449,6 +449,23 @@ pub trait BulletinStore: Send + Sync {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> StoreResult<Vec<BulletinFindingCount>>;
+    /// A published bulletin's kept PDF in a language (`zh-CN`, `en`): its SHA-256 and bytes.
+    async fn bulletin_pdf(
+        &self,
+        bulletin_id: i64,
+        lang: &str,
+    ) -> StoreResult<Option<(String, Vec<u8>)>>;
+    /// Keeps a published bulletin's PDF in a language unless one is kept already, and answers
+    /// the kept one: of two first requests converting at once, the first stored wins and both
+    /// serve it. A kept PDF never changes (delivery state, like the appeals' signing key).
+    async fn keep_bulletin_pdf(
+        &self,
+        bulletin_id: i64,
+        lang: &str,
+        sha256: &str,
+        pdf: &[u8],
+        at: DateTime<Utc>,
+    ) -> StoreResult<(String, Vec<u8>)>;
 }
 
 /// Citizens' appeals (群众诉求): the appeals, import mappings, the public form's counters and

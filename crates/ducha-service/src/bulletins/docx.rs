@@ -13,6 +13,7 @@ use crate::gongwen::{Gongwen, date_zh};
 use ducha_domain::bulletin::numbered;
 use ducha_domain::i18n::{Lang, fill, t};
 use ducha_domain::org::Actor;
+use sha2::Digest;
 
 /// The document of a bulletin view.
 pub(crate) fn document(
@@ -101,7 +102,10 @@ impl Services {
             .map_err(|e| ServiceError::Store(ducha_store::StoreError::Other(e.into())))
     }
 
-    /// A bulletin as PDF (its .docx converted by LibreOffice), with its file name.
+    /// A bulletin as PDF (its .docx converted by LibreOffice), with its file name. A draft's
+    /// is converted on every request; a published one's is converted once, on the first
+    /// request after the publishing commit, kept with its SHA-256 and served from the store
+    /// afterwards (of two first requests at once, the first kept wins and both serve it).
     pub async fn bulletin_pdf(
         &self,
         actor: &Actor,
@@ -109,6 +113,11 @@ impl Services {
         lang: Lang,
     ) -> ServiceResult<(String, Vec<u8>)> {
         let v = self.bulletin(actor, id, lang).await?;
+        let name = file_name(&v, id, "pdf");
+        let published = v.bulletin.state == "published";
+        if published && let Some((_, bytes)) = self.store.bulletin_pdf(id, lang.tag()).await? {
+            return Ok((name, bytes));
+        }
         let docx = self.bulletin_document(&v, lang).await?;
         let settings = self.config.bulletins.clone();
         let converted = tokio::task::spawn_blocking(move || pdf::convert(&settings, &docx))
@@ -124,7 +133,15 @@ impl Services {
                 return Err(ServiceError::Unavailable("bulletin.pdf_failed"));
             }
         };
-        Ok((file_name(&v, id, "pdf"), bytes))
+        if !published {
+            return Ok((name, bytes));
+        }
+        let sha = ducha_domain::chain::hex(&sha2::Sha256::digest(&bytes));
+        let (_, kept) = self
+            .store
+            .keep_bulletin_pdf(id, lang.tag(), &sha, &bytes, crate::now())
+            .await?;
+        Ok((name, kept))
     }
 
     /// A bulletin as .docx, with its file name.

@@ -125,6 +125,49 @@ macro_rules! __sql_bulletins {
             async fn bulletin(&self, id: i64) -> StoreResult<Option<BulletinRow>> {
                 by_id(self, BULLETIN_COLS, "bulletins", id).await
             }
+            async fn bulletin_pdf(
+                &self,
+                bulletin_id: i64,
+                lang: &str,
+            ) -> StoreResult<Option<(String, Vec<u8>)>> {
+                sqlx::query_as::<$db, (String, Vec<u8>)>(
+                    "SELECT sha256, pdf FROM bulletin_pdfs WHERE bulletin_id = $1 AND lang = $2",
+                )
+                .bind(bulletin_id)
+                .bind(lang)
+                .fetch_optional(self.reader())
+                .await
+                .map_err(err)
+            }
+            async fn keep_bulletin_pdf(
+                &self,
+                bulletin_id: i64,
+                lang: &str,
+                sha256: &str,
+                pdf: &[u8],
+                at: DateTime<Utc>,
+            ) -> StoreResult<(String, Vec<u8>)> {
+                sqlx::query::<$db>(
+                    "INSERT INTO bulletin_pdfs (bulletin_id, lang, sha256, pdf, created_at) \
+                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (bulletin_id, lang) DO NOTHING",
+                )
+                .bind(bulletin_id)
+                .bind(lang)
+                .bind(sha256)
+                .bind(pdf)
+                .bind(at)
+                .execute(self.writer())
+                .await
+                .map_err(err)?;
+                sqlx::query_as::<$db, (String, Vec<u8>)>(
+                    "SELECT sha256, pdf FROM bulletin_pdfs WHERE bulletin_id = $1 AND lang = $2",
+                )
+                .bind(bulletin_id)
+                .bind(lang)
+                .fetch_one(self.writer())
+                .await
+                .map_err(err)
+            }
             async fn bulletin_assignments(
                 &self,
                 scope_unit_id: i64,

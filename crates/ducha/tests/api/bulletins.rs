@@ -13,6 +13,7 @@ use ducha_service::bulletins::{DraftInput, EditInput, ReturnInput};
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
+use sha2::Digest;
 
 crate::on_both_backends!(september_and_october_bulletins, bulletin_pages);
 
@@ -448,6 +449,30 @@ async fn september_and_october_bulletins(app: &TestApp) {
             ] {
                 assert!(text.contains(&t), "the PDF says {t}: {text}");
             }
+            // Published, it is converted once and kept: asked again, the same bytes (a
+            // conversion stamps its own time and document id), recorded with their SHA-256.
+            let (_, again) = s.bulletin_pdf(&sup, oct, Lang::ZhCn).await.expect("again");
+            assert!(again == pdf, "a published bulletin's PDF is served as kept");
+            let kept = |lang: &str| {
+                format!(
+                    "SELECT sha256 FROM bulletin_pdfs WHERE bulletin_id = {oct} AND lang = '{lang}'"
+                )
+            };
+            let sha = |b: &[u8]| ducha_domain::chain::hex(&sha2::Sha256::digest(b));
+            assert_eq!(app.db.text(&kept("zh-CN")).await, sha(&pdf));
+            // Two first requests at once (English, not kept yet): one conversion wins, both
+            // answers are the kept bytes, and one PDF is kept.
+            let (a, b) = tokio::join!(
+                s.bulletin_pdf(&county_b, oct, Lang::En),
+                s.bulletin_pdf(&sup, oct, Lang::En)
+            );
+            let (a, b) = (a.expect("first").1, b.expect("second").1);
+            assert!(a == b, "both first requests answer the same PDF");
+            assert_eq!(app.db.text(&kept("en")).await, sha(&a));
+            let rows = format!(
+                "SELECT CAST(COUNT(*) AS TEXT) FROM bulletin_pdfs WHERE bulletin_id = {oct}"
+            );
+            assert_eq!(app.db.text(&rows).await, "2");
         }
     }
     // A correction is a new bulletin citing the old one; only a published one is corrected.
