@@ -52,7 +52,13 @@ scenario('the office drafts, the mayor approves, the office publishes and downlo
   ]);
   assert.match(download.suggestedFilename(), /\.docx$/);
   // The charts are drawn on the page; the PDF (LibreOffice on the server) answers as a PDF.
-  assert.equal(await page.locator('#bulletin-preview figure.chart img').count(), 2);
+  assert.equal(await page.locator('#bulletin-preview figure.doc-chart img').count(), 2);
+  // … and fit the page: no chart runs past the preview's edge.
+  const preview = await page.locator('#bulletin-preview').boundingBox();
+  for (const img of await page.locator('#bulletin-preview figure.doc-chart img').all()) {
+    const b = await img.boundingBox();
+    assert.ok(b.x + b.width <= preview.x + preview.width + 1, `chart wider than the page: ${JSON.stringify(b)}`);
+  }
   const pdfHref = await page.locator('#download-pdf').getAttribute('href');
   // LibreOffice's conversion takes seconds on a busy machine.
   const pdf = await page.request.get(pdfHref, { timeout: 120000 });

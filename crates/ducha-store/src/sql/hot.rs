@@ -162,10 +162,14 @@ macro_rules! __sql_hot {
             Ok(())
         }
 
+        /// Links a hot issue to an item, if the hot issue is still in the state the office saw
+        /// and the item is still public and open: both are checked in the statement itself, so
+        /// an item closed or made internal after the office's check refuses the link.
         async fn hot_link(tx: &mut Tx, l: &HotLink) -> StoreResult<()> {
             let r = sqlx::query::<$db>(
                 "UPDATE hot_issues SET state = $2, item_id = $3, version = version + 1 \
-                 WHERE id = $1 AND state = $4",
+                 WHERE id = $1 AND state = $4 AND EXISTS (SELECT 1 FROM items \
+                 WHERE items.id = $3 AND items.public AND items.state <> 'closed')",
             )
             .bind(l.hot_id)
             .bind(l.state.as_str())
