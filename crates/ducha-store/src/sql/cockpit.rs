@@ -1,5 +1,6 @@
 //! The SQL of the leader's dashboard (驾驶舱): the triggers' tally of lit assignments per unit
-//! (migration `0021_cockpit`) and one grouped pass over the visible items.
+//! (migration `0021_cockpit`), their tally of items per scope (`0029_cockpit_items`), and one
+//! grouped pass over the visible items registered outside the reader's scope.
 
 /// Implements `CockpitStore` inside the module that [`impl_sql_store!`](crate::impl_sql_store)
 /// generates; not for direct use.
@@ -25,32 +26,52 @@ macro_rules! __sql_cockpit {
                 visible_units: &UnitPath,
                 visible_scope: Option<&UnitPath>,
             ) -> StoreResult<Vec<ItemTallyRow>> {
-                let mut d = Dynamic::default();
-                let u = d.subtree("a.unit_path", visible_units);
-                let assigned =
-                    format!("EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND {u})");
-                let visible = match visible_scope {
-                    // As the register: registered in the scope, or assigned within the units.
-                    Some(s) => format!("({} OR {assigned})", d.subtree("i.scope_path", s)),
-                    None => assigned,
-                };
                 // The closing day in China time (UTC+8, no daylight saving).
                 let closed_day = if <$db as sqlx::Database>::NAME == "SQLite" {
                     "DATE(i.closed_at, '+8 hours')"
                 } else {
                     "CAST((i.closed_at AT TIME ZONE 'UTC') + INTERVAL '8 hours' AS DATE)"
                 };
-                d.sql = format!(
-                    "SELECT i.source, i.category, SUBSTR(CAST(i.deadline AS TEXT), 1, 7) AS month, \
-                     i.state, i.light, \
-                     CAST(CASE WHEN i.closed_at IS NOT NULL AND {closed_day} <= i.deadline \
-                     THEN 1 ELSE 0 END AS BIGINT) AS on_time, COUNT(*) AS n \
-                     FROM items i WHERE {visible} \
-                     GROUP BY i.source, i.category, SUBSTR(CAST(i.deadline AS TEXT), 1, 7), \
-                     i.state, i.light, \
-                     CASE WHEN i.closed_at IS NOT NULL AND {closed_day} <= i.deadline \
-                     THEN 1 ELSE 0 END"
-                );
+                let grouped = |w: &str| {
+                    format!(
+                        "SELECT i.source, i.category, SUBSTR(CAST(i.deadline AS TEXT), 1, 7) AS month, \
+                         i.state, i.light, \
+                         CAST(CASE WHEN i.closed_at IS NOT NULL AND {closed_day} <= i.deadline \
+                         THEN 1 ELSE 0 END AS BIGINT) AS on_time, COUNT(*) AS n \
+                         FROM items i WHERE {w} \
+                         GROUP BY i.source, i.category, SUBSTR(CAST(i.deadline AS TEXT), 1, 7), \
+                         i.state, i.light, \
+                         CASE WHEN i.closed_at IS NOT NULL AND {closed_day} <= i.deadline \
+                         THEN 1 ELSE 0 END",
+                    )
+                };
+                let mut d = Dynamic::default();
+                let u = d.subtree("a.unit_path", visible_units);
+                let assigned =
+                    format!("EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND {u})");
+                d.sql = match visible_scope {
+                    // As the register: registered in the scope — counted by the triggers'
+                    // tally (migration 0029) — or, registered elsewhere, assigned within the
+                    // units: grouped from those items.
+                    Some(s) => {
+                        let (lo, hi) = s.subtree_range();
+                        let lo = d.arg(Arg::Text(lo));
+                        let hi = d.arg(Arg::Text(hi));
+                        let outside = format!(
+                            "(i.scope_path < {lo} OR i.scope_path >= {hi}) AND {assigned}"
+                        );
+                        format!(
+                            "SELECT t.source, t.category, t.month, t.state, \
+                             NULLIF(t.light, -1) AS light, CAST(t.on_time AS BIGINT) AS on_time, \
+                             CAST(SUM(t.n) AS BIGINT) AS n FROM cockpit_items t \
+                             WHERE t.scope_path >= {lo} AND t.scope_path < {hi} AND t.n > 0 \
+                             GROUP BY t.source, t.category, t.month, t.state, t.light, t.on_time \
+                             UNION ALL {}",
+                            grouped(&outside)
+                        )
+                    }
+                    None => grouped(&assigned),
+                };
                 fetch_all(self, d).await
             }
         }

@@ -4,13 +4,14 @@
 //! kept by the triggers as the sweep moves them, and a county leader sees the county only.
 
 use crate::clock::run_job_with;
-use crate::helpers::{PASSWORD, Session, TestApp, dispatched_item, in_days};
+use crate::helpers::{Kind, PASSWORD, Session, TestApp, dispatched_item, draft_item, in_days};
 use ducha_domain::calendar::WorkCalendar;
 use ducha_service::org::UserInput;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 crate::on_both_backends!(cockpit_figures_are_the_registers);
+crate::on_both_backends!(item_tally_follows_every_write);
 
 /// Every item `s` lists with `params` (all pages).
 async fn listed(s: &Session, params: &[(&str, &str)]) -> Vec<i64> {
@@ -244,4 +245,107 @@ async fn cockpit_figures_are_the_registers(app: &TestApp) {
     assert!(html.contains("东城县 · 红灯"), "the filter is named");
     let (status, _) = liaison.page("/cockpit").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+/// The rows where the triggers' item tally (`cockpit_items`) and a fresh count of the items
+/// differ, each way: `"0/0"` when they agree.
+async fn tally_drift(app: &TestApp) -> String {
+    let closed_day = match app.db.kind() {
+        Kind::Sqlite => "DATE(closed_at, '+8 hours')",
+        Kind::Postgres => "CAST((closed_at AT TIME ZONE 'UTC') + INTERVAL '8 hours' AS DATE)",
+    };
+    let fresh = format!(
+        "SELECT scope_path, source, category, SUBSTR(CAST(deadline AS TEXT), 1, 7), state, \
+         COALESCE(light, -1), CASE WHEN closed_at IS NOT NULL AND {closed_day} <= deadline \
+         THEN 1 ELSE 0 END, COUNT(*) FROM items GROUP BY 1, 2, 3, 4, 5, 6, 7"
+    );
+    let kept = "SELECT scope_path, source, category, month, state, light, on_time, n \
+                FROM cockpit_items WHERE n <> 0";
+    let count = |a: &str, b: &str| format!("SELECT CAST(COUNT(*) AS TEXT) FROM ({a} EXCEPT {b}) x");
+    format!(
+        "{}/{}",
+        app.db.text(&count(kept, &fresh)).await,
+        app.db.text(&count(&fresh, kept)).await
+    )
+}
+
+/// The item tally the dashboard reads is kept by triggers on every write of an item — the use
+/// cases' and any other — and the dashboard's trend counts an item closed on time or late by
+/// its closing day in China time.
+async fn item_tally_follows_every_write(app: &TestApp) {
+    let o = &app.org;
+    let sup = app.login("sup").await;
+    let leader = app.login("leader").await;
+    assert_eq!(tally_drift(app).await, "0/0");
+    let near = in_days(1);
+    let (a, _) = dispatched_item(
+        &sup,
+        &leader,
+        "城区排水管网改造",
+        near,
+        json!([{ "unit_id": o.county_a, "role": "lead" }]),
+    )
+    .await;
+    let draft = draft_item(&sup, "老旧小区加装电梯", in_days(30)).await;
+    assert_eq!(tally_drift(app).await, "0/0");
+    let before = leader.get("/cockpit").await.ok();
+    let month = near.to_string()[..7].to_string();
+    // The trend ends with this month: a deadline tomorrow is in it except on a month's last day.
+    let line = |d: &Value| {
+        d["trend"]
+            .as_array()
+            .expect("trend")
+            .iter()
+            .find(|m| m["month"] == month.as_str())
+            .cloned()
+            .unwrap_or_else(|| json!({ "on_time": 0, "late": 0, "due": 0 }))
+    };
+    let kept_on_time = || async {
+        app.db
+            .text(&format!(
+                "SELECT CAST(COALESCE(SUM(n), 0) AS TEXT) FROM cockpit_items \
+                 WHERE on_time = 1 AND month = '{month}'"
+            ))
+            .await
+    };
+    assert_eq!(line(&before)["on_time"], 0, "{before}");
+    assert_eq!(kept_on_time().await, "0");
+    let in_trend = line(&before)["due"] != 0;
+    // Closed on the deadline's evening in Beijing (before midnight UTC+8): on time. Written
+    // directly, as an import or a repair would: the triggers count it all the same.
+    let closed = format!("{near}T15:30:00+00:00");
+    let set_closed = match app.db.kind() {
+        Kind::Sqlite => {
+            format!("UPDATE items SET state = 'closed', closed_at = '{closed}' WHERE id = {a}")
+        }
+        Kind::Postgres => format!(
+            "UPDATE items SET state = 'closed', closed_at = TIMESTAMPTZ '{closed}' WHERE id = {a}"
+        ),
+    };
+    app.db.exec(&set_closed).await.expect("close");
+    assert_eq!(tally_drift(app).await, "0/0");
+    assert_eq!(kept_on_time().await, "1");
+    let d = leader.get("/cockpit").await.ok();
+    if in_trend {
+        assert_eq!(line(&d)["on_time"], 1, "{d}");
+        assert_eq!(line(&d)["due"], line(&before)["due"]);
+    }
+    // Sixteen minutes after midnight in Beijing: the next day, late.
+    let late = format!("{near}T16:16:00+00:00");
+    let set_late = set_closed.replace(&closed, &late);
+    app.db.exec(&set_late).await.expect("close late");
+    assert_eq!(tally_drift(app).await, "0/0");
+    assert_eq!(kept_on_time().await, "0");
+    let d = leader.get("/cockpit").await.ok();
+    if in_trend {
+        assert_eq!(line(&d)["on_time"], 0, "{d}");
+        assert_eq!(line(&d)["late"], 1, "{d}");
+    }
+    // A deleted draft leaves the tally.
+    app.db
+        .exec(&format!("DELETE FROM items WHERE id = {draft}"))
+        .await
+        .expect("delete the draft");
+    assert_eq!(tally_drift(app).await, "0/0");
+    matches_register(&leader, &leader.get("/cockpit").await.ok()).await;
 }
