@@ -74,6 +74,11 @@ pub struct BenchArgs {
     /// `--analytics`, on the same load).
     #[arg(long)]
     pub assessment: bool,
+    /// Province benchmark: also time the pages (register, item pages, workbench, the
+    /// dashboard's data) as the province's supervisor and a city's, a county's and a
+    /// township's liaison, `--page-samples` requests each.
+    #[arg(long)]
+    pub pages: bool,
     /// Units of the province.
     #[arg(long, default_value_t = 8_000)]
     pub province_units: usize,
@@ -200,7 +205,7 @@ pub async fn run(cfg: Config, args: BenchArgs) -> anyhow::Result<()> {
     if let Some(n) = args.sweep_assignments {
         return sweep::run(cfg, args, n).await;
     }
-    if args.analytics || args.assessment {
+    if args.analytics || args.assessment || args.pages {
         return province::run(cfg, args).await;
     }
     let mut all = Vec::new();

@@ -36,7 +36,8 @@ pub struct PageTiming {
     /// `item page, largest trees`, `workbench`, `workbench, a whole list`, and for the
     /// supervisor the dashboard's data.
     pub page: &'static str,
-    /// `supervisor` (sees the whole city) or `county liaison`.
+    /// `supervisor` (sees the whole city or province), `county liaison`, and in the province
+    /// `city liaison` and `township liaison`.
     pub user: &'static str,
     /// Mean size of the HTML in bytes.
     pub bytes: usize,
@@ -225,6 +226,59 @@ pub async fn run(s: &Services, city: &City, samples: usize) -> anyhow::Result<Pa
     for n in 1..=CAMPAIGNS {
         campaigns.push(campaign(s, city, n).await.context("campaign item")?);
     }
+    let county = *city.counties.first().context("no county")?;
+    let users = [
+        Viewer {
+            who: "supervisor",
+            username: "sup".to_string(),
+            user_id: city.sup,
+            whole_list: "/workbench/progress_to_review",
+            sees_largest: true,
+        },
+        Viewer {
+            who: "county liaison",
+            username: format!("liaison{county}"),
+            user_id: city.liaison[&county],
+            whole_list: "/workbench/to_sign",
+            sees_largest: true,
+        },
+    ];
+    let largest: Vec<i64> = campaigns.iter().map(|(id, _)| *id).collect();
+    Ok(PageTimes {
+        method: METHOD,
+        largest_tree_assignments: campaigns.iter().map(|(_, n)| *n).collect(),
+        pages: time_pages(s, &users, &largest, samples).await?,
+    })
+}
+
+/// How the page times are taken.
+pub const METHOD: &str = "in-process: the application router called with \
+                          tower::ServiceExt::oneshot, timed from the request to the last byte \
+                          of the body (no sockets)";
+
+/// A user whose pages are timed.
+pub struct Viewer {
+    /// How the figures name the user (`supervisor`, `county liaison`, …).
+    pub who: &'static str,
+    /// The login name (password `Bench2026pass`).
+    pub username: String,
+    /// The user's id.
+    pub user_id: i64,
+    /// The workbench list timed whole (one the user has).
+    pub whole_list: &'static str,
+    /// Whether the user sees the largest items (their pages are timed for this user too).
+    pub sees_largest: bool,
+}
+
+/// Times the register (plain and filtered), a sample of the user's items, the `largest`
+/// items, the workbench and one whole list of it for each user, and the dashboard's data for
+/// the first (the supervisor), through the application router.
+pub async fn time_pages(
+    s: &Services,
+    users: &[Viewer],
+    largest: &[i64],
+    samples: usize,
+) -> anyhow::Result<Vec<PageTiming>> {
     let app = ducha_http::router(AppState {
         services: s.clone(),
         http: Arc::new(HttpConfig {
@@ -232,21 +286,13 @@ pub async fn run(s: &Services, city: &City, samples: usize) -> anyhow::Result<Pa
             access_log: false,
         }),
     });
-    let county = *city.counties.first().context("no county")?;
-    let users = [
-        ("supervisor", "sup".to_string(), city.sup),
-        (
-            "county liaison",
-            format!("liaison{county}"),
-            city.liaison[&county],
-        ),
-    ];
     let mut pages = Vec::new();
-    for (who, username, user_id) in users {
-        let cookie = login(&app, &username).await?;
+    for (k, viewer) in users.iter().enumerate() {
+        let who = viewer.who;
+        let cookie = login(&app, &viewer.username).await?;
         // Typical items: a deterministic sample of what the user's register lists.
         let actor = s
-            .actor(user_id)
+            .actor(viewer.user_id)
             .await
             .map_err(|e| anyhow::anyhow!("{e:?}"))?;
         let mut visible = Vec::new();
@@ -266,39 +312,42 @@ pub async fn run(s: &Services, city: &City, samples: usize) -> anyhow::Result<Pa
             }
         }
         let mut rng = Rng::new(11);
-        let typical: Vec<String> = (0..50)
-            .map(|_| format!("/items/{}", visible[rng.below(visible.len())]))
-            .collect();
-        let largest: Vec<String> = campaigns
-            .iter()
-            .map(|(id, _)| format!("/items/{id}"))
-            .collect();
+        let typical: Vec<String> = if visible.is_empty() {
+            Vec::new()
+        } else {
+            (0..50)
+                .map(|_| format!("/items/{}", visible[rng.below(visible.len())]))
+                .collect()
+        };
+        let largest: Vec<String> = largest.iter().map(|id| format!("/items/{id}")).collect();
         let register = vec!["/items".to_string()];
         let filtered = vec![
             // 整治 (a two-character keyword) in dispatched items; 停车 in green ones by deadline.
             "/items?state=dispatched&q=%E6%95%B4%E6%B2%BB".to_string(),
             "/items?light=green&q=%E5%81%9C%E8%BD%A6&sort=deadline".to_string(),
         ];
-        // The workbench counts every list longer than it shows; a whole list pages through it.
-        let whole = match who {
-            "supervisor" => "/workbench/progress_to_review",
-            _ => "/workbench/to_sign",
-        };
         let mut pages_of_user = vec![
             ("register", register),
             ("register, filter + keyword", filtered),
             ("item page, typical", typical),
-            ("item page, largest trees", largest),
             ("workbench", vec!["/workbench".to_string()]),
-            ("workbench, a whole list", vec![whole.to_string()]),
+            (
+                "workbench, a whole list",
+                vec![viewer.whole_list.to_string()],
+            ),
         ];
-        // The leader's dashboard: its JSON answer (what the page and the wall screen fetch).
-        if who == "supervisor" {
+        if viewer.sees_largest {
+            pages_of_user.insert(3, ("item page, largest trees", largest));
+        }
+        if k == 0 {
+            // The leader's dashboard: its JSON answer (what the page and the wall screen fetch).
             pages_of_user.push((
                 "cockpit data (/api/v1/cockpit)",
                 vec!["/api/v1/cockpit".into()],
             ));
         }
+        // A user who sees no item has no item page to time.
+        pages_of_user.retain(|(_, paths)| !paths.is_empty());
         for (page, paths) in pages_of_user {
             let (latency, bytes) = measure(&app, &cookie, &paths, samples).await?;
             eprintln!(
@@ -316,10 +365,5 @@ pub async fn run(s: &Services, city: &City, samples: usize) -> anyhow::Result<Pa
             });
         }
     }
-    Ok(PageTimes {
-        method: "in-process: the application router called with tower::ServiceExt::oneshot, \
-                 timed from the request to the last byte of the body (no sockets)",
-        largest_tree_assignments: campaigns.iter().map(|(_, n)| *n).collect(),
-        pages,
-    })
+    Ok(pages)
 }

@@ -7,7 +7,11 @@
 //!   500 assignments; and report submissions through the use case with the derived rows
 //!   maintained and, alternately, skipped;
 //! - `--assessment`: a quarter's ranking of every unit of the province (which scores the
-//!   quarter before it too, for the rank change).
+//!   quarter before it too, for the rank change);
+//! - `--pages`: the register (plain and filtered), item pages, the workbench and one whole
+//!   list of it as the province's supervisor and as a city's, a county's and a township's
+//!   liaison, and the dashboard's data, through the application router (see
+//!   [`pages`](super::pages)).
 
 use super::province_city::{self, Province};
 use super::province_sql::{self, Sink};
@@ -118,6 +122,8 @@ pub struct ProvinceResults {
     pub assessment_units: usize,
     /// Lines on all the units' cards.
     pub assessment_lines: usize,
+    /// Page times at province scale (with `--pages`).
+    pub pages: Vec<super::pages::PageTiming>,
 }
 
 /// The median of some figures.
@@ -278,6 +284,7 @@ async fn one(
         assessment_seconds: vec![],
         assessment_units: 0,
         assessment_lines: 0,
+        pages: vec![],
     };
     // The derived tables: rebuilt from the log (timed when measuring the analytics; the
     // assessment reads them too).
@@ -349,7 +356,44 @@ async fn one(
             out.assessment_seconds.push(seconds);
         }
     }
+    if args.pages {
+        out.pages = super::pages::time_pages(
+            &services,
+            &viewers(p),
+            &[p.items[p.campaign].id],
+            args.page_samples,
+        )
+        .await?;
+    }
     Ok(out)
+}
+
+/// Whose pages `--pages` times: the province's supervisor, then the liaisons of the first
+/// city, county and township.
+fn viewers(p: &Province) -> Vec<super::pages::Viewer> {
+    let mut out = vec![super::pages::Viewer {
+        who: "supervisor",
+        username: "sup".into(),
+        user_id: p.supervisor,
+        whole_list: "/workbench/progress_to_review",
+        sees_largest: true,
+    }];
+    for (kind, who) in [
+        ("city", "city liaison"),
+        ("county", "county liaison"),
+        ("township", "township liaison"),
+    ] {
+        if let Some(i) = p.units.iter().position(|u| u.kind == kind) {
+            out.push(super::pages::Viewer {
+                who,
+                username: format!("liaison{}", p.units[i].id),
+                user_id: p.staff[i].1,
+                whole_list: "/workbench/to_sign",
+                sees_largest: false,
+            });
+        }
+    }
+    out
 }
 
 /// What a live database would have after a load: statistics and a checkpointed log.
@@ -738,6 +782,13 @@ fn print_table(r: &ProvinceResults) {
                 .map(|s| format!("{s:.2}"))
                 .collect::<Vec<_>>()
                 .join(", ")
+        );
+    }
+    for t in &r.pages {
+        println!(
+            "{:<58}{:>10}",
+            format!("{} as {} p50/p95 ms", t.page, t.user),
+            format!("{:.1}/{:.1}", t.latency.p50_ms, t.latency.p95_ms)
         );
     }
 }
