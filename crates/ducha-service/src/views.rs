@@ -37,6 +37,8 @@ pub struct UserView {
     pub display_name: String,
     /// Position (职务); empty when none was given.
     pub position: String,
+    /// The language of the user's e-mails, text messages and digests: `zh-CN` or `en`.
+    pub lang: String,
     /// Unit.
     pub unit_id: i64,
     /// Roles.

@@ -760,6 +760,8 @@ pub trait ClockStore: Send + Sync {
     async fn users_of_unit(&self, unit_id: i64) -> StoreResult<Vec<UserRow>>;
     /// Sets a user's notification preferences.
     async fn set_notify_prefs(&self, user_id: i64, prefs: &str) -> StoreResult<()>;
+    /// Sets the language of a user's deliveries (`zh-CN` or `en`).
+    async fn set_user_lang(&self, user_id: i64, lang: &str) -> StoreResult<()>;
     /// Claims due pending deliveries for `owner` until `until`.
     async fn claim_outbox(
         &self,
