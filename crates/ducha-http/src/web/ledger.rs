@@ -15,7 +15,7 @@ use askama::Template;
 use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use ducha_domain::i18n::{Lang, fill, t};
+use ducha_domain::i18n::{Lang, format, t};
 use ducha_domain::{FieldError, ValidationErrors};
 use ducha_service::items::{LedgerMode, LedgerOutcome, LedgerProgress};
 use ducha_service::{ServiceError, Services};
@@ -92,10 +92,7 @@ impl Page for ImportPage {
 
 impl ImportPage {
     fn rejected(&self, n: usize) -> String {
-        fill(
-            t("ledger.rejected", self.lang),
-            &serde_json::json!({ "n": n }),
-        )
+        format("ledger.rejected", self.lang, &serde_json::json!({ "n": n }))
     }
 }
 
@@ -112,9 +109,9 @@ fn line(f: &FieldError, lang: Lang) -> (String, String) {
         a.insert("header".into(), header.into());
     }
     let place = if f.args.get("col").is_some() {
-        fill(t("ledger.cell", lang), &args)
+        format("ledger.cell", lang, &args)
     } else if f.args.get("row").is_some() {
-        fill(t("ap.row", lang), &args)
+        format("ap.row", lang, &args)
     } else {
         t("ledger.file", lang).to_string()
     };
@@ -134,8 +131,9 @@ fn view(id: u64, j: &Job, lang: Lang) -> JobView {
     };
     match ended.as_deref().and_then(|e| e.as_ref()) {
         Some(Ended::Done(o)) => {
-            let mut summary = fill(
-                t("ledger.done", lang),
+            let mut summary = format(
+                "ledger.done",
+                lang,
                 &serde_json::json!({ "items": o.items.len(), "assignments": o.assignments,
                     "already": o.already.len() }),
             );
@@ -147,8 +145,9 @@ fn view(id: u64, j: &Job, lang: Lang) -> JobView {
         }
         Some(Ended::Rejected(e)) => v.problems = e.0.iter().map(|f| line(f, lang)).collect(),
         Some(Ended::Failed(k)) => {
-            v.failed = Some(fill(
-                t("ledger.failed", lang),
+            v.failed = Some(format(
+                "ledger.failed",
+                lang,
                 &serde_json::json!({ "reason": t(k, lang) }),
             ));
         }

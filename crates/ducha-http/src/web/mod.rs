@@ -331,6 +331,21 @@ pub(crate) trait Page {
         self.tf(key, serde_json::json!({ "n": n }))
     }
 
+    /// The text of `key` with two named arguments (a template cannot write a JSON object).
+    fn t2(
+        &self,
+        key: &str,
+        a: &str,
+        va: impl serde::Serialize,
+        b: &str,
+        vb: impl serde::Serialize,
+    ) -> String {
+        let mut args = serde_json::Map::new();
+        args.insert(a.into(), serde_json::json!(va));
+        args.insert(b.into(), serde_json::json!(vb));
+        self.tf(key, serde_json::Value::Object(args))
+    }
+
     /// An instant as China local time (UTC+8), to the minute.
     fn local(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
         (*t + chrono::Duration::hours(8))

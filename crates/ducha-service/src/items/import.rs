@@ -10,7 +10,7 @@ use crate::sheet::{SheetError, read_workbook};
 use chrono::{DateTime, Utc};
 use ducha_domain::ValidationErrors;
 use ducha_domain::chain::hex;
-use ducha_domain::i18n::{Lang, fill, t};
+use ducha_domain::i18n::{Lang, format};
 use ducha_domain::ledger::{LedgerContext, LedgerItem, LedgerUnit, MAX_ROWS, parse_ledger};
 use ducha_domain::org::{Actor, Role};
 use ducha_store::NewLedgerRef;
@@ -227,8 +227,9 @@ impl Services {
         if !direct {
             return Ok((created.id, 0));
         }
-        let comment = fill(
-            t("ledger.approved_comment", Lang::ZhCn),
+        let comment = format(
+            "ledger.approved_comment",
+            Lang::ZhCn,
             &serde_json::json!({ "row": item.row }),
         );
         self.approve_from_ledger(actor, created.id, &comment, now)
