@@ -19,7 +19,7 @@ mod sqlite;
 use crate::backend::Backend;
 use crate::config::Config;
 use crate::progress::Progress;
-use ducha_domain::i18n::{Lang, format, t};
+use ducha_domain::i18n::{Lang, format};
 use manifest::{FileEntry, Head, Manifest, copy_file, hash_file};
 use std::path::{Path, PathBuf};
 

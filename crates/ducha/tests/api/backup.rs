@@ -174,7 +174,7 @@ fn assert_ok(cli: &Cli, what: &str) {
 /// A refusal: exit 2 with the catalogue's message in Chinese and English.
 #[track_caller]
 fn assert_refused(cli: &Cli, key: &str, args: Value) {
-    use ducha_domain::i18n::{Lang, format, t};
+    use ducha_domain::i18n::{Lang, format};
     assert_eq!(
         cli.code,
         Some(2),
