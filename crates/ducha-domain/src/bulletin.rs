@@ -2,7 +2,7 @@
 //! the red and black lists, and the generated text, which says what changed since the period
 //! before rather than repeating the same sentences every month.
 
-use crate::i18n::{Lang, fill, t};
+use crate::i18n::{Lang, format, t};
 use crate::org::str_enum;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -271,8 +271,9 @@ pub fn change_points(now: Option<f64>, before: Option<f64>, lang: Lang) -> Strin
     } else {
         "bulletin.change.same"
     };
-    fill(
-        t(key, lang),
+    format(
+        key,
+        lang,
         &serde_json::json!({ "d": format!("{:.1}", d.abs()) }),
     )
 }
@@ -287,7 +288,7 @@ pub fn change_count(now: i64, before: Option<i64>, lang: Lang) -> String {
         std::cmp::Ordering::Less => "bulletin.change.fewer",
         std::cmp::Ordering::Equal => "bulletin.change.same",
     };
-    fill(t(key, lang), &serde_json::json!({ "d": (now - b).abs() }))
+    format(key, lang, &serde_json::json!({ "d": (now - b).abs() }))
 }
 
 fn sep(lang: Lang) -> &'static str {
@@ -320,15 +321,17 @@ pub fn compose(snap: &Snapshot, scope_name: &str, lang: Lang) -> Vec<Section> {
     let mut out = Vec::new();
 
     // 一、总体情况.
-    let mut overall = vec![fill(
-        t("bulletin.text.totals", lang),
+    let mut overall = vec![format(
+        "bulletin.text.totals",
+        lang,
         &serde_json::json!({ "period": period_label(&c.period, lang), "scope": scope_name,
             "new": c.new_items, "closed": c.closed_items, "in_hand": c.in_hand }),
     )];
     if c.due() > 0 {
         let on_time = with_change(
-            fill(
-                t("bulletin.text.on_time", lang),
+            format(
+                "bulletin.text.on_time",
+                lang,
                 &serde_json::json!({ "due": c.due(), "on_time": c.on_time(),
                     "rate": pct(c.on_time_rate()) }),
             ),
@@ -336,8 +339,9 @@ pub fn compose(snap: &Snapshot, scope_name: &str, lang: Lang) -> Vec<Section> {
             lang,
         );
         let done = with_change(
-            fill(
-                t("bulletin.text.completion", lang),
+            format(
+                "bulletin.text.completion",
+                lang,
                 &serde_json::json!({ "rate": pct(c.completion_rate()) }),
             ),
             change_points(
@@ -353,8 +357,9 @@ pub fn compose(snap: &Snapshot, scope_name: &str, lang: Lang) -> Vec<Section> {
     }
     overall.push(
         with_change(
-            fill(
-                t("bulletin.text.overdue", lang),
+            format(
+                "bulletin.text.overdue",
+                lang,
                 &serde_json::json!({ "n": c.overdue_open() }),
             ),
             change_count(c.overdue_open(), p.map(Figures::overdue_open), lang),
@@ -387,14 +392,16 @@ pub fn compose(snap: &Snapshot, scope_name: &str, lang: Lang) -> Vec<Section> {
                 } else {
                     String::new()
                 };
-                fill(
-                    t("bulletin.text.red_unit", lang),
+                format(
+                    "bulletin.text.red_unit",
+                    lang,
                     &serde_json::json!({ "unit": u.name, "due": u.due, "again": again }),
                 )
             })
             .collect();
-        lists.push(fill(
-            t("bulletin.text.red", lang),
+        lists.push(format(
+            "bulletin.text.red",
+            lang,
             &serde_json::json!({ "units": names.join(sep(lang)) }),
         ));
     }
@@ -410,15 +417,17 @@ pub fn compose(snap: &Snapshot, scope_name: &str, lang: Lang) -> Vec<Section> {
                 } else {
                     String::new()
                 };
-                fill(
-                    t("bulletin.text.black_unit", lang),
+                format(
+                    "bulletin.text.black_unit",
+                    lang,
                     &serde_json::json!({ "unit": u.name, "overdue": u.overdue_open,
                         "late": u.late(), "again": again }),
                 )
             })
             .collect();
-        lists.push(fill(
-            t("bulletin.text.black", lang),
+        lists.push(format(
+            "bulletin.text.black",
+            lang,
             &serde_json::json!({ "units": names.join(sep(lang)) }),
         ));
     }
@@ -433,8 +442,9 @@ pub fn compose(snap: &Snapshot, scope_name: &str, lang: Lang) -> Vec<Section> {
         })
         .unwrap_or_default();
     if !left.is_empty() {
-        lists.push(fill(
-            t("bulletin.text.black_left", lang),
+        lists.push(format(
+            "bulletin.text.black_left",
+            lang,
             &serde_json::json!({ "units": left.join(sep(lang)) }),
         ));
     }
@@ -506,8 +516,9 @@ pub fn compose(snap: &Snapshot, scope_name: &str, lang: Lang) -> Vec<Section> {
             .filter(|m| m.0 > 0)
             .take(3)
             .map(|m| {
-                fill(
-                    t("bulletin.text.rose", lang),
+                format(
+                    "bulletin.text.rose",
+                    lang,
                     &serde_json::json!({ "unit": m.1.name, "n": m.0 }),
                 )
             })
@@ -518,8 +529,9 @@ pub fn compose(snap: &Snapshot, scope_name: &str, lang: Lang) -> Vec<Section> {
             .filter(|m| m.0 < 0)
             .take(3)
             .map(|m| {
-                fill(
-                    t("bulletin.text.fell", lang),
+                format(
+                    "bulletin.text.fell",
+                    lang,
                     &serde_json::json!({ "unit": m.1.name, "n": -m.0 }),
                 )
             })
@@ -527,8 +539,9 @@ pub fn compose(snap: &Snapshot, scope_name: &str, lang: Lang) -> Vec<Section> {
         if !ups.is_empty() || !downs.is_empty() {
             let mut all = ups;
             all.extend(downs);
-            paras.push(fill(
-                t("bulletin.text.moves", lang),
+            paras.push(format(
+                "bulletin.text.moves",
+                lang,
                 &serde_json::json!({ "moves": all.join(sep_semicolon(lang)) }),
             ));
         } else if p.is_some() {
@@ -552,8 +565,9 @@ pub fn compose(snap: &Snapshot, scope_name: &str, lang: Lang) -> Vec<Section> {
         });
         found.push(
             with_change(
-                fill(
-                    t("bulletin.text.findings", lang),
+                format(
+                    "bulletin.text.findings",
+                    lang,
                     &serde_json::json!({ "group": t(&format!("finding_group.{}", f.group), lang),
                     "n": f.count, "units": f.units.join(sep(lang)) }),
                 ),
@@ -577,8 +591,9 @@ pub fn compose(snap: &Snapshot, scope_name: &str, lang: Lang) -> Vec<Section> {
         for s in &c.proposals {
             let before = p.and_then(|p| p.proposals.iter().find(|x| x.name == s.name));
             let due = s.replied + s.overdue;
-            let mut text = fill(
-                t("bulletin.text.proposals", lang),
+            let mut text = format(
+                "bulletin.text.proposals",
+                lang,
                 &serde_json::json!({ "name": s.name, "total": s.total, "replied": s.replied,
                     "rate": pct(rate(s.on_time, due)), "satisfied": s.satisfied,
                     "basic": s.basic, "dissatisfied": s.dissatisfied }),
@@ -588,8 +603,9 @@ pub fn compose(snap: &Snapshot, scope_name: &str, lang: Lang) -> Vec<Section> {
                 if n > 0 {
                     text = with_change(
                         text,
-                        fill(
-                            t("bulletin.text.proposals_new", lang),
+                        format(
+                            "bulletin.text.proposals_new",
+                            lang,
                             &serde_json::json!({ "n": n }),
                         ),
                         lang,

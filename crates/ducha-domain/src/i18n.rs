@@ -80,7 +80,8 @@ areas!(
 const LANGS: [Lang; 2] = [Lang::ZhCn, Lang::En];
 
 /// One message: its Fluent id and its text per language (the formatted text when it takes no
-/// arguments, else a `{name}` template of its default variants, which `fill` understands).
+/// arguments, else a `{name}` template of its default variants, for reading only: texts with
+/// arguments are formatted by `format`).
 struct Entry {
     id: Box<str>,
     text: [Box<str>; 2],
@@ -93,9 +94,6 @@ struct Entry {
 struct Catalogue {
     entries: HashMap<Box<str>, Entry>,
     bundles: [FluentBundle<FluentResource>; 2],
-    /// Address of a template handed out by `t` -> (key, language), so `fill(t(key), args)`
-    /// formats through Fluent (selectors included).
-    templates: HashMap<usize, (Box<str>, Lang)>,
     problems: Vec<String>,
 }
 
@@ -261,24 +259,16 @@ fn catalogue() -> &'static Catalogue {
                 )
             })
             .collect();
-        let templates = entries
-            .iter()
-            .filter(|(_, e)| e.args)
-            .flat_map(|(key, e)| {
-                LANGS.map(|lang| (e.text[index(lang)].as_ptr() as usize, (key.clone(), lang)))
-            })
-            .collect();
         Catalogue {
             entries,
             bundles,
-            templates,
             problems,
         }
     })
 }
 
 /// The text of `key` in `lang`; the key itself when unknown, so nothing is ever blank. A text
-/// that takes arguments comes as a `{name}` template for `fill`.
+/// that takes arguments comes as a `{name}` template; format it with `format`.
 pub fn t(key: &str, lang: Lang) -> &str {
     catalogue()
         .entries
@@ -330,16 +320,8 @@ pub fn field_message(e: &crate::FieldError, lang: Lang) -> String {
     }
 }
 
-/// `template` with its arguments filled in. A text straight from `t` is formatted through
-/// Fluent (as `format` does); any other string has each `{name}` replaced by `args[name]`
+/// `template` (a text without Fluent arguments) with each `{name}` replaced by `args[name]`
 /// (strings as they are, numbers without a needless `.0`), unknown names staying as written.
-pub fn fill(template: &str, args: &serde_json::Value) -> String {
-    match catalogue().templates.get(&(template.as_ptr() as usize)) {
-        Some((key, lang)) if t(key, *lang).len() == template.len() => format(key, *lang, args),
-        _ => substitute(template, args),
-    }
-}
-
 fn substitute(template: &str, args: &serde_json::Value) -> String {
     let mut out = String::with_capacity(template.len() + 16);
     let mut rest = template;
@@ -709,13 +691,12 @@ mod tests {
             format("ui.cadence_every", Lang::En, &n(1)),
             "Every working day"
         );
-        // Through `fill(t(..))`, as the existing call sites do.
         assert_eq!(
-            fill(t("bulletin.text.overdue", Lang::En), &n(1)),
+            format("bulletin.text.overdue", Lang::En, &n(1)),
             "1 assignment was overdue and open at the end"
         );
         assert_eq!(
-            fill(t("ledger.rejected", Lang::En), &n(2)),
+            format("ledger.rejected", Lang::En, &n(2)),
             "The ledger has 2 errors; nothing was imported. Correct them and upload again."
         );
         // `t` of a message with a selector is its default (plural) variant as a template.
@@ -781,10 +762,10 @@ mod tests {
             !en.contains('\u{2068}') && !en.contains('\u{2069}'),
             "{en:?}"
         );
-        // `fill` of a text from `t` goes through Fluent too; other strings are substituted.
         assert_eq!(
-            fill(
-                t("finding.target_shrunk", Lang::ZhCn),
+            format(
+                "finding.target_shrunk",
+                Lang::ZhCn,
                 &serde_json::json!({ "target": "a", "given": 3, "parent": 4.0, "unit": "个" })
             ),
             "目标“a”下达合计3个，低于本级目标4个"
@@ -794,7 +775,7 @@ mod tests {
             "目标“{target}”下达合计{given}{unit}，低于本级目标{parent}{unit}"
         );
         assert_eq!(
-            fill("{a} {b} {", &serde_json::json!({ "a": 1.5 })),
+            substitute("{a} {b} {", &serde_json::json!({ "a": 1.5 })),
             "1.5 {b} {"
         );
         assert_eq!(t("no.such.key", Lang::En), "no.such.key");

@@ -1,6 +1,6 @@
 //! Rendering of the chain analytics for people: finding messages in the reader's language.
 
-use ducha_domain::i18n::{Lang, fill, t};
+use ducha_domain::i18n::{Lang, format, t};
 use ducha_service::FindingView;
 use serde::Serialize;
 
@@ -32,7 +32,7 @@ pub fn finding_message(f: &FindingView, lang: Lang) -> String {
                 } else {
                     "finding.gap_target"
                 };
-                fill(t(key, lang), g)
+                format(key, lang, g)
             })
             .collect();
         args["gaps"] =
@@ -41,7 +41,7 @@ pub fn finding_message(f: &FindingView, lang: Lang) -> String {
     if let Some(left) = args.get("left").and_then(serde_json::Value::as_i64) {
         args["overdue"] = (-left).max(0).into();
     }
-    fill(t(&f.message_key, lang), &args)
+    format(&f.message_key, lang, &args)
 }
 
 /// Findings with their messages.

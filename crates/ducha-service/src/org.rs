@@ -73,6 +73,9 @@ pub(crate) fn user_view(u: &UserRow) -> UserView {
         username: u.username.clone(),
         display_name: u.display_name.clone(),
         position: u.position.clone(),
+        lang: ducha_domain::i18n::Lang::from_tag(&u.lang)
+            .tag()
+            .to_string(),
         unit_id: u.unit_id,
         roles: u.roles.0.clone(),
         active: u.active,

@@ -37,6 +37,8 @@ pub struct UserView {
     pub display_name: String,
     /// Position (职务); empty when none was given.
     pub position: String,
+    /// The language of the user's e-mails, text messages and digests: `zh-CN` or `en`.
+    pub lang: String,
     /// Unit.
     pub unit_id: i64,
     /// Roles.
@@ -174,6 +176,31 @@ pub struct ItemDetail {
     pub refusals: Vec<RefusalView>,
     /// Timeline of events.
     pub timeline: Vec<EventView>,
+    /// What the ledger it was imported from names, while it is not dispatched.
+    pub ledger_plan: Option<LedgerPlanView>,
+}
+
+/// The units a ledger (台账) named for a matter not yet dispatched, and its note: what the
+/// leader approves and a dispatch that names no units uses.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LedgerPlanView {
+    /// Lead units first, then co-units.
+    pub units: Vec<PlannedUnit>,
+    /// 备注: what is asked of the units.
+    pub note: String,
+}
+
+/// A unit a ledger named.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PlannedUnit {
+    /// Unit.
+    pub unit_id: i64,
+    /// Unit name.
+    pub unit_name: String,
+    /// Lead or co-unit.
+    pub role: AssignmentRole,
 }
 
 /// One node of the assignment tree.

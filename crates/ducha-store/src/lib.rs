@@ -401,6 +401,34 @@ pub trait LedgerStore: Send + Sync {
     ) -> StoreResult<Vec<String>>;
     /// The ledger numbers of these items (item id, number).
     async fn ledger_refs_of_items(&self, item_ids: &[i64]) -> StoreResult<Vec<(i64, String)>>;
+    /// The plan (units and note, JSON) the ledger gave an item, if it came from one.
+    async fn ledger_plan(&self, item_id: i64) -> StoreResult<Option<String>>;
+    /// Records a new import of `user_id`, running; forgets ended ones started before `forget`.
+    async fn create_ledger_job(
+        &self,
+        user_id: i64,
+        now: DateTime<Utc>,
+        forget: DateTime<Utc>,
+    ) -> StoreResult<i64>;
+    /// Records a running import's progress.
+    async fn ledger_job_progress(
+        &self,
+        id: i64,
+        total: i64,
+        done: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// Records how an import ended (`done`, `rejected`, `failed`) with its outcome.
+    async fn end_ledger_job(
+        &self,
+        id: i64,
+        state: &str,
+        result: &str,
+        (total, done): (i64, i64),
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// An import by id.
+    async fn ledger_job(&self, id: i64) -> StoreResult<Option<LedgerJobRow>>;
 }
 
 /// The leader's dashboard (驾驶舱): aggregates read in a few bounded queries.
@@ -760,6 +788,8 @@ pub trait ClockStore: Send + Sync {
     async fn users_of_unit(&self, unit_id: i64) -> StoreResult<Vec<UserRow>>;
     /// Sets a user's notification preferences.
     async fn set_notify_prefs(&self, user_id: i64, prefs: &str) -> StoreResult<()>;
+    /// Sets the language of a user's deliveries (`zh-CN` or `en`).
+    async fn set_user_lang(&self, user_id: i64, lang: &str) -> StoreResult<()>;
     /// Claims due pending deliveries for `owner` until `until`.
     async fn claim_outbox(
         &self,

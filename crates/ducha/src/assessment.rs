@@ -28,10 +28,7 @@ pub async fn run(cfg: Config, cmd: AssessmentCommand) -> anyhow::Result<u8> {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("cannot read {}", file.display()))?;
             if let Err(e) = RuleSet::parse(&text) {
-                let m = ducha_domain::i18n::fill(
-                    ducha_domain::i18n::t(e.key, ducha_domain::i18n::Lang::ZhCn),
-                    &e.args,
-                );
+                let m = ducha_domain::i18n::format(e.key, ducha_domain::i18n::Lang::ZhCn, &e.args);
                 anyhow::bail!("{}: {m}", file.display());
             }
             let scope = root(&s, scope).await?;

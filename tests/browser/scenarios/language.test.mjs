@@ -1,5 +1,6 @@
 // The language: zh-CN unless the browser asks for English, and the /lang/en and /lang/zh-CN
-// links switch the pages for the rest of the visit.
+// links switch the pages for the rest of the visit; a signed-in user's choice is stored (the
+// language of their e-mails and digests), shown and changeable on their account page.
 
 import assert from 'node:assert/strict';
 import { TEXT, USERS, login, scenario } from '../lib.mjs';
@@ -30,11 +31,25 @@ scenario('switching to English and back changes the visible texts', async ({ pag
   await page.getByRole('heading', { name: new RegExp(`^${TEXT.inbox.en}`) }).waitFor();
   await waitForLang(page, 'en');
 
+  // Stored for the user: the account page shows it.
+  await page.goto('/account/security');
+  assert.equal(await page.locator('#user-lang').inputValue(), 'en');
+
   await toChinese(page).click();
   await waitForLang(page, 'zh-CN');
   await page.getByRole('link', { name: TEXT.items.zh }).first().waitFor();
   await page.getByRole('button', { name: TEXT.logout.zh }).waitFor();
   assert.equal(await page.getByRole('button', { name: TEXT.logout.en }).count(), 0);
+  assert.equal(await page.locator('#user-lang').inputValue(), 'zh-CN');
+
+  // Changed on the account page: stored, and the pages follow.
+  await page.locator('#user-lang').selectOption('en');
+  await page.locator('#lang button[type="submit"]').click();
+  await waitForLang(page, 'en');
+  assert.equal(await page.locator('#user-lang').inputValue(), 'en');
+  await page.locator('#user-lang').selectOption('zh-CN');
+  await page.locator('#lang button[type="submit"]').click();
+  await waitForLang(page, 'zh-CN');
 });
 
 const english = { locale: 'en-US' };

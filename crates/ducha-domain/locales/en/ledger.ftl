@@ -85,3 +85,5 @@ ledger-assignment_state = Assignment state
 ledger-number = Official number
 ledger-for_approval = The importer may not approve items: the matters were submitted to the leader for approval and are dispatched once approved.
 ledger-failed = The import did not finish and nothing was registered: { $reason }
+ledger-plan_title = Units named in the ledger
+ledger-plan_help = This matter was imported from a ledger, which names the lead and co-units below; once approved, it is dispatched to them unless others are chosen.

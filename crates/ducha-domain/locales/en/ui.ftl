@@ -243,6 +243,7 @@ toast-unit_created = Unit added.
 toast-user_created = User added.
 toast-password_reset = Password reset; the user's sessions are ended.
 toast-unlocked = Account unlocked.
+toast-lang_saved = Language saved.
 
 # Workbench.
 wb-hello = Hello, { $name }

@@ -81,3 +81,5 @@ ledger-assignment_state = 办理状态
 ledger-number = 督办文号
 ledger-for_approval = 导入人员无事项审批权限，所列事项已报送领导审批，经审批后方可交办。
 ledger-failed = 导入未完成，未登记任何事项：{ $reason }
+ledger-plan_title = 台账拟定单位
+ledger-plan_help = 该事项由台账导入，台账列明下列牵头、配合单位；审批通过后，交办时默认选定上述单位。

@@ -223,6 +223,7 @@ toast-unit_created = 单位已新增。
 toast-user_created = 用户已新增。
 toast-password_reset = 密码已重置，该用户的登录会话已全部失效。
 toast-unlocked = 账号已解锁。
+toast-lang_saved = 语言已保存。
 
 # Workbench.
 wb-hello = 您好，{ $name }

@@ -105,7 +105,7 @@ impl Why {
 
     /// The reason in words, in `lang`.
     pub fn text(&self, lang: crate::i18n::Lang) -> String {
-        use crate::i18n::{fill, t};
+        use crate::i18n::{format, t};
         let mut args = serde_json::to_value(self).unwrap_or_default();
         if let Why::Stall { finding, .. } = self {
             args["finding"] = t(&format!("finding_kind.{finding}"), lang).into();
@@ -113,10 +113,11 @@ impl Why {
         if let Why::Notice { level, .. } = self {
             args["level"] = t(&format!("notice.{level}"), lang).into();
         }
-        let mut text = fill(t(self.key(), lang), &args);
+        let mut text = format(self.key(), lang, &args);
         if self.more() > 0 {
-            text.push_str(&fill(
-                t("agenda.more", lang),
+            text.push_str(&format(
+                "agenda.more",
+                lang,
                 &serde_json::json!({ "n": self.more() }),
             ));
         }

@@ -201,7 +201,7 @@ fn every_bad_cell_is_named_by_row_and_column_and_nothing_is_kept() {
     assert_eq!(first.args["header"], "ledger.col.assigned_on");
     assert_eq!(first.args["value"], "2026-13-01");
     assert_eq!(
-        crate::i18n::fill(t("ledger.not_a_date", Lang::ZhCn), &first.args),
+        crate::i18n::format("ledger.not_a_date", Lang::ZhCn, &first.args),
         "“2026-13-01”不是日期（应写作2026-12-31）"
     );
 }

@@ -230,6 +230,27 @@ pub(crate) async fn set_prefs(
     ))
 }
 
+/// The language of one's e-mails, text messages and digests.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub(crate) struct UserLang {
+    /// `zh-CN` or `en`.
+    lang: String,
+}
+
+#[utoipa::path(put, path = "/me/lang", tag = "clock", request_body = UserLang,
+    responses((status = 200, body = UserLang),
+        (status = 422, description = "Neither zh-CN nor en", body = ErrorBody)))]
+pub(crate) async fn set_lang(
+    State(s): State<AppState>,
+    auth: Auth,
+    ApiJson(input): ApiJson<UserLang>,
+) -> Result<Json<UserLang>, AppError> {
+    let lang = s.services.set_user_lang(&auth.actor, &input.lang).await?;
+    Ok(Json(UserLang {
+        lang: lang.tag().to_string(),
+    }))
+}
+
 /// Outbox rows in a state.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -243,10 +264,12 @@ pub(crate) struct StateQuery {
 pub(crate) async fn outbox(
     State(s): State<AppState>,
     auth: Auth,
+    headers: axum::http::HeaderMap,
     ApiQuery(q): ApiQuery<StateQuery>,
 ) -> Result<Json<Vec<OutboxView>>, AppError> {
     let state = q.state.unwrap_or_else(|| "dead".into());
-    Ok(Json(s.services.outbox(&auth.actor, &state).await?))
+    let lang = crate::error::request_lang(&headers);
+    Ok(Json(s.services.outbox(&auth.actor, &state, lang).await?))
 }
 
 #[utoipa::path(post, path = "/outbox/{id}/retry", tag = "clock", params(("id" = i64, Path)),

@@ -142,6 +142,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(clock::inbox))
         .routes(routes!(clock::mark_read))
         .routes(routes!(clock::prefs, clock::set_prefs))
+        .routes(routes!(clock::set_lang))
         .routes(routes!(clock::outbox))
         .routes(routes!(clock::retry))
         .routes(routes!(evidence::reusable))

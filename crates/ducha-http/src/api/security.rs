@@ -7,7 +7,7 @@ use crate::extract::ApiQuery;
 use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use ducha_domain::i18n::{fill, t};
+use ducha_domain::i18n::format;
 use ducha_service::security::{SecurityFilter, SecurityLine, SecurityPage};
 use serde::Serialize;
 
@@ -57,7 +57,7 @@ pub(crate) async fn security_log(
     let rows = rows
         .into_iter()
         .map(|line| SecurityLineOutput {
-            text: fill(t(&line.message, lang), &line.args),
+            text: format(&line.message, lang, &line.args),
             line,
         })
         .collect();

@@ -22,6 +22,8 @@ struct SecurityPage {
     status: TwoFactorStatus,
     recovery: Option<Vec<String>>,
     error: Option<&'static str>,
+    /// The stored language of the user's deliveries (`zh-CN` or `en`).
+    stored_lang: String,
 }
 
 impl Page for SecurityPage {
@@ -36,6 +38,10 @@ async fn show(
     recovery: Option<Vec<String>>,
     error: Option<&'static str>,
 ) -> Response {
+    let stored_lang = match s.services.me(&user.actor).await {
+        Ok(me) => me.user.lang,
+        Err(e) => return crate::AppError::from(e).into_response(),
+    };
     match s.services.twofactor_status(&user.actor).await {
         Ok(status) => {
             let code = if error.is_some() {
@@ -49,6 +55,7 @@ async fn show(
                 status,
                 recovery,
                 error,
+                stored_lang,
             };
             (code, render(&page)).into_response()
         }
@@ -135,6 +142,37 @@ pub(crate) async fn disable(
         .await
     {
         Ok(()) => Redirect::to("/account/security").into_response(),
+        Err(e) => match refused(&e) {
+            Some(key) => show(&s, user, None, Some(key)).await,
+            None => crate::AppError::from(e).into_response(),
+        },
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct LangForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    lang: String,
+}
+
+/// Sets the user's language: stored for the deliveries, and the pages' cookie with it.
+pub(crate) async fn set_lang(
+    State(s): State<AppState>,
+    user: PageUser,
+    jar: axum_extra::extract::cookie::CookieJar,
+    Form(form): Form<LangForm>,
+) -> Response {
+    if let Some(r) = user.refuse_csrf(&form.csrf) {
+        return r;
+    }
+    match s.services.set_user_lang(&user.actor, &form.lang).await {
+        Ok(lang) => (
+            jar.add(super::lang_cookie(lang)),
+            Redirect::to("/account/security?done=lang_saved"),
+        )
+            .into_response(),
         Err(e) => match refused(&e) {
             Some(key) => show(&s, user, None, Some(key)).await,
             None => crate::AppError::from(e).into_response(),

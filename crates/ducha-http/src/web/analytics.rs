@@ -140,7 +140,7 @@ impl MapPage {
     }
 
     fn level_label(&self, l: &i64) -> String {
-        self.t("ui.level_n").replace("{n}", &l.to_string())
+        self.tn("ui.level_n", l)
     }
 
     /// The heat map's data for the chart script: hop labels, unit names, `[x, y, avg]`.

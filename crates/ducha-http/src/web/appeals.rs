@@ -15,7 +15,7 @@ use axum::extract::{Query, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use ducha_domain::appeals::import::ImportField;
-use ducha_domain::i18n::{Lang, fill, t};
+use ducha_domain::i18n::{Lang, format, t};
 use ducha_service::ServiceError;
 use ducha_service::appeals::{
     AppealDetail, AppealFilter, AppealUnmasked, AppealView, ImportReport, MappingView,
@@ -187,7 +187,7 @@ impl ImportPage {
         ImportField::ALL
     }
     fn row(&self, row: &usize) -> String {
-        fill(t("ap.row", self.lang), &serde_json::json!({ "row": row }))
+        format("ap.row", self.lang, &serde_json::json!({ "row": row }))
     }
     fn mapped(&self, field: &ImportField) -> String {
         self.sources

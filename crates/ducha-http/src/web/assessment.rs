@@ -120,7 +120,7 @@ impl BoardPage {
     }
 
     fn level_label(&self, l: &i64) -> String {
-        self.t("ui.level_n").replace("{n}", &l.to_string())
+        self.tn("ui.level_n", l)
     }
 }
 

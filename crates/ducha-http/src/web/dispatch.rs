@@ -14,6 +14,7 @@ use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use ducha_domain::assignment::AssignmentRole;
 use ducha_domain::i18n::Lang;
 use ducha_domain::item::Target;
 use ducha_service::items::{AssignmentInput, DispatchInput};
@@ -261,6 +262,16 @@ pub(crate) async fn dispatch_page(
     {
         Ok(d) if d.actions.contains(&"dispatch") => {
             let mut p = fresh(&d, None);
+            // A matter from a ledger goes to the units the ledger named.
+            if let Some(plan) = &d.ledger_plan {
+                for u in &plan.units {
+                    match u.role {
+                        AssignmentRole::Lead => p.lead.push(u.unit_id),
+                        AssignmentRole::Co => p.co.push(u.unit_id),
+                    }
+                }
+                p.instructions.clone_from(&plan.note);
+            }
             // A rectification item goes to the unit its finding named.
             if let Ok(origins) = s.services.item_origins(&user.actor, id).await {
                 p.lead.extend(origins.iter().filter_map(|o| o.unit_id));

@@ -110,7 +110,7 @@ impl Page for DetailPage {
 
 impl DetailPage {
     fn fill(&self, key: &str, args: serde_json::Value) -> String {
-        ducha_domain::i18n::fill(ducha_domain::i18n::t(key, self.lang), &args)
+        ducha_domain::i18n::format(key, self.lang, &args)
     }
     fn issue_title(&self, h: &HotIssueView) -> String {
         self.fill("hot.issue_title", serde_json::json!({ "id": h.id }))

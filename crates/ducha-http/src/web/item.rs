@@ -169,7 +169,7 @@ impl ItemPage {
             Cadence::None => return self.t("cadence.none"),
             Cadence::Weekly { weekday } => {
                 let day = self.t(format!("weekday.{weekday}").as_str());
-                return self.t("ui.cadence_weekly_on").replace("{n}", &day);
+                return self.tf("ui.cadence_weekly_on", serde_json::json!({ "n": day }));
             }
             Cadence::Monthly { day } => ("ui.cadence_monthly_on", u32::from(day)),
             Cadence::EveryWorkingDays { n } => ("ui.cadence_every", u32::from(n)),

@@ -204,9 +204,7 @@ impl ItemForm {
     /// beyond it is not taken as final.
     fn calendar_hint(&self) -> String {
         match self.scheduled_until {
-            Some(y) => self
-                .t("ui.calendar_until")
-                .replace("{year}", &y.to_string()),
+            Some(y) => self.tf("ui.calendar_until", serde_json::json!({ "year": y })),
             None => self.t("ui.calendar_none"),
         }
     }

@@ -15,40 +15,39 @@ use askama::Template;
 use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use ducha_domain::i18n::{Lang, fill, t};
-use ducha_domain::{FieldError, ValidationErrors};
-use ducha_service::items::{LedgerMode, LedgerOutcome, LedgerProgress};
+use ducha_domain::ValidationErrors;
+use ducha_domain::i18n::{Lang, format, t};
+use ducha_service::items::{LedgerEnded, LedgerJob, LedgerMode, LedgerProblem, LedgerProgress};
 use ducha_service::{ServiceError, Services};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, LazyLock, Mutex};
 
 /// The largest ledger accepted.
 const MAX_FILE: usize = 20 * 1024 * 1024;
 
-/// How an import ended.
-enum Ended {
-    Done(LedgerOutcome),
-    Rejected(ValidationErrors),
-    Failed(&'static str),
+/// How often a running import's progress is written to its row.
+const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// The counters of the imports running on this node, fresher than their rows (on SQLite the
+/// import's own transaction holds the writer until it ends). The rows in `ledger_jobs` are
+/// what every node answers from: state, progress and outcome.
+static RUNNING: LazyLock<Mutex<HashMap<i64, Arc<LedgerProgress>>>> =
+    LazyLock::new(Default::default);
+
+fn running_here(id: i64) -> Option<Arc<LedgerProgress>> {
+    RUNNING.lock().ok()?.get(&id).cloned()
 }
 
-/// An import running or ended on this node, for the user who started it.
-struct Job {
-    user_id: i64,
-    progress: LedgerProgress,
-    ended: Mutex<Option<Ended>>,
-}
-
-/// Imports of this node by id; the oldest ended ones are forgotten past [`KEEP`]. (The page
-/// polls the node that runs the import: behind a load balancer, keep sessions on one node.)
-static JOBS: LazyLock<Mutex<HashMap<u64, Arc<Job>>>> = LazyLock::new(Default::default);
-static NEXT: AtomicU64 = AtomicU64::new(1);
-const KEEP: usize = 100;
-
-fn job(id: u64, user_id: i64) -> Option<Arc<Job>> {
-    let jobs = JOBS.lock().ok()?;
-    jobs.get(&id).filter(|j| j.user_id == user_id).cloned()
+/// The user's import `id`, from its row (any node), with this node's counters while it runs
+/// here.
+async fn job(s: &AppState, user: &PageUser, id: i64) -> Result<JobView, Response> {
+    let j = s
+        .services
+        .ledger_job(&user.actor, id)
+        .await
+        .map_err(|e| crate::AppError::from(e).into_response())?;
+    Ok(view(&j, running_here(id).as_deref(), user.lang))
 }
 
 #[derive(Template)]
@@ -63,9 +62,9 @@ struct ImportPage {
 
 /// What the page shows of a job.
 struct JobView {
-    id: u64,
-    total: usize,
-    done: usize,
+    id: i64,
+    total: i64,
+    done: i64,
     /// (where, problem) lines of a rejected ledger.
     problems: Vec<(String, String)>,
     /// The summary of an ended import.
@@ -79,7 +78,7 @@ impl JobView {
     fn running(&self) -> bool {
         self.summary.is_none() && self.failed.is_none() && self.problems.is_empty()
     }
-    fn percent(&self) -> usize {
+    fn percent(&self) -> i64 {
         (self.done * 100).checked_div(self.total).unwrap_or(0)
     }
 }
@@ -92,15 +91,12 @@ impl Page for ImportPage {
 
 impl ImportPage {
     fn rejected(&self, n: usize) -> String {
-        fill(
-            t("ledger.rejected", self.lang),
-            &serde_json::json!({ "n": n }),
-        )
+        format("ledger.rejected", self.lang, &serde_json::json!({ "n": n }))
     }
 }
 
 /// A bad cell's place and problem in `lang`.
-fn line(f: &FieldError, lang: Lang) -> (String, String) {
+fn line(f: &LedgerProblem, lang: Lang) -> (String, String) {
     let header = f
         .args
         .get("header")
@@ -112,30 +108,42 @@ fn line(f: &FieldError, lang: Lang) -> (String, String) {
         a.insert("header".into(), header.into());
     }
     let place = if f.args.get("col").is_some() {
-        fill(t("ledger.cell", lang), &args)
+        format("ledger.cell", lang, &args)
     } else if f.args.get("row").is_some() {
-        fill(t("ap.row", lang), &args)
+        format("ap.row", lang, &args)
     } else {
         t("ledger.file", lang).to_string()
     };
-    (place, ducha_domain::i18n::field_message(f, lang))
+    let problem = if f.args.is_null() {
+        t(&f.key, lang).to_string()
+    } else {
+        format(&f.key, lang, &f.args)
+    };
+    (place, problem)
 }
 
-fn view(id: u64, j: &Job, lang: Lang) -> JobView {
-    let ended = j.ended.lock().ok();
+fn view(j: &LedgerJob, here: Option<&LedgerProgress>, lang: Lang) -> JobView {
+    let count = |a: &std::sync::atomic::AtomicUsize| {
+        i64::try_from(a.load(Ordering::Relaxed)).unwrap_or(i64::MAX)
+    };
+    let (total, done) = match (here, &j.ended) {
+        (Some(p), None) => (count(&p.total).max(j.total), count(&p.done).max(j.done)),
+        _ => (j.total, j.done),
+    };
     let mut v = JobView {
-        id,
-        total: j.progress.total.load(Ordering::Relaxed),
-        done: j.progress.done.load(Ordering::Relaxed),
+        id: j.id,
+        total,
+        done,
         problems: vec![],
         summary: None,
         failed: None,
         created: vec![],
     };
-    match ended.as_deref().and_then(|e| e.as_ref()) {
-        Some(Ended::Done(o)) => {
-            let mut summary = fill(
-                t("ledger.done", lang),
+    match &j.ended {
+        Some(LedgerEnded::Done(o)) => {
+            let mut summary = format(
+                "ledger.done",
+                lang,
                 &serde_json::json!({ "items": o.items.len(), "assignments": o.assignments,
                     "already": o.already.len() }),
             );
@@ -145,10 +153,11 @@ fn view(id: u64, j: &Job, lang: Lang) -> JobView {
             v.summary = Some(summary);
             v.created = o.items.iter().take(50).copied().collect();
         }
-        Some(Ended::Rejected(e)) => v.problems = e.0.iter().map(|f| line(f, lang)).collect(),
-        Some(Ended::Failed(k)) => {
-            v.failed = Some(fill(
-                t("ledger.failed", lang),
+        Some(LedgerEnded::Rejected(e)) => v.problems = e.iter().map(|f| line(f, lang)).collect(),
+        Some(LedgerEnded::Failed(k)) => {
+            v.failed = Some(format(
+                "ledger.failed",
+                lang,
                 &serde_json::json!({ "reason": t(k, lang) }),
             ));
         }
@@ -175,15 +184,12 @@ pub(crate) async fn page(State(s): State<AppState>, user: PageUser) -> Response 
 pub(crate) async fn job_page(
     State(s): State<AppState>,
     user: PageUser,
-    Path(id): Path<u64>,
+    Path(id): Path<i64>,
 ) -> Response {
-    if let Err(e) = s.services.may_import_ledger(&user.actor) {
-        return crate::AppError::from(e).into_response();
-    }
-    let Some(j) = job(id, user.actor.user_id.0) else {
-        return crate::AppError::Service(ServiceError::NotFound).into_response();
+    let v = match job(&s, &user, id).await {
+        Ok(v) => v,
+        Err(r) => return r,
     };
-    let v = view(id, &j, user.lang);
     let status = if v.problems.is_empty() {
         StatusCode::OK
     } else {
@@ -247,47 +253,72 @@ pub(crate) async fn import(State(s): State<AppState>, user: PageUser, req: Reque
         };
         return (StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response();
     };
-    let id = NEXT.fetch_add(1, Ordering::Relaxed);
-    let j = Arc::new(Job {
-        user_id: user.actor.user_id.0,
-        progress: LedgerProgress::default(),
-        ended: Mutex::new(None),
-    });
-    if let Ok(mut jobs) = JOBS.lock() {
-        if jobs.len() >= KEEP
-            && let Some(oldest) = jobs
-                .iter()
-                .filter(|(_, j)| j.ended.lock().is_ok_and(|e| e.is_some()))
-                .map(|(k, _)| *k)
-                .min()
-        {
-            jobs.remove(&oldest);
-        }
-        jobs.insert(id, j.clone());
+    let id = match s
+        .services
+        .start_ledger_job(&user.actor, ducha_service::now())
+        .await
+    {
+        Ok(id) => id,
+        Err(e) => return crate::AppError::from(e).into_response(),
+    };
+    let progress = Arc::new(LedgerProgress::default());
+    if let Ok(mut running) = RUNNING.lock() {
+        running.insert(id, progress.clone());
     }
     let services = s.services.clone();
     let actor = user.actor.clone();
-    tokio::spawn(run(services, actor, file, mode, j));
+    tokio::spawn(run(services, actor, file, mode, id, progress));
     Redirect::to(&format!("/items/import/jobs/{id}")).into_response()
 }
 
+/// Runs the import, writing its progress to its row meanwhile and its outcome at the end.
 async fn run(
     services: Services,
     actor: ducha_domain::org::Actor,
     file: Vec<u8>,
     mode: LedgerMode,
-    j: Arc<Job>,
+    id: i64,
+    progress: Arc<LedgerProgress>,
 ) {
-    let outcome = services
-        .import_ledger(&actor, &file, mode, &j.progress, ducha_service::now())
-        .await;
-    let ended = match outcome {
-        Ok(o) => Ended::Done(o),
-        Err(ServiceError::Invalid(e)) => Ended::Rejected(e),
-        Err(e) => Ended::Failed(crate::AppError::from(e).info().1.key()),
+    let mut import = {
+        let (services, progress) = (services.clone(), progress.clone());
+        tokio::spawn(async move {
+            services
+                .import_ledger(&actor, &file, mode, &progress, ducha_service::now())
+                .await
+        })
     };
-    if let Ok(mut slot) = j.ended.lock() {
-        *slot = Some(ended);
+    let mut tick = tokio::time::interval(PROGRESS_EVERY);
+    let outcome = loop {
+        tokio::select! {
+            r = &mut import => break r,
+            _ = tick.tick() => {
+                // Beside the import, which runs on: a write held up (on SQLite until the
+                // import's transaction ends) only delays the next one.
+                let write = services.ledger_job_progress(id, &progress, ducha_service::now());
+                if let Ok(Err(e)) = tokio::time::timeout(PROGRESS_EVERY * 4, write).await {
+                    tracing::warn!(job = id, error = %e, "ledger import progress not written");
+                }
+            }
+        }
+    };
+    let ended = match outcome {
+        Ok(Ok(o)) => LedgerEnded::Done(o),
+        Ok(Err(ServiceError::Invalid(e))) => LedgerEnded::rejected(&e),
+        Ok(Err(e)) => LedgerEnded::Failed(crate::AppError::from(e).info().1.key().to_string()),
+        Err(e) => {
+            tracing::error!(job = id, error = %e, "ledger import stopped");
+            LedgerEnded::Failed("error.internal".into())
+        }
+    };
+    if let Err(e) = services
+        .end_ledger_job(id, &progress, &ended, ducha_service::now())
+        .await
+    {
+        tracing::error!(job = id, error = %e, "ledger import outcome not written");
+    }
+    if let Ok(mut running) = RUNNING.lock() {
+        running.remove(&id);
     }
 }
 
@@ -295,16 +326,13 @@ async fn run(
 pub(crate) async fn report_xlsx(
     State(s): State<AppState>,
     user: PageUser,
-    Path(id): Path<u64>,
+    Path(id): Path<i64>,
 ) -> Response {
-    if let Err(e) = s.services.may_import_ledger(&user.actor) {
-        return crate::AppError::from(e).into_response();
-    }
-    let Some(j) = job(id, user.actor.user_id.0) else {
-        return crate::AppError::Service(ServiceError::NotFound).into_response();
+    let v = match job(&s, &user, id).await {
+        Ok(v) => v,
+        Err(r) => return r,
     };
     let lang = user.lang;
-    let v = view(id, &j, lang);
     let columns = [
         (t("ledger.where", lang).to_string(), 28.0),
         (t("ledger.problem", lang).to_string(), 70.0),

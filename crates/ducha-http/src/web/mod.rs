@@ -108,6 +108,7 @@ pub fn router() -> Router<AppState> {
         .route("/account/security/start", post(account::start))
         .route("/account/security/confirm", post(account::confirm))
         .route("/account/security/disable", post(account::disable))
+        .route("/account/lang", post(account::set_lang))
         .route("/items", get(items::page))
         // A static segment: axum matches it before `/items/{id}`.
         .route("/items/export.xlsx", get(items::export))
@@ -330,6 +331,21 @@ pub(crate) trait Page {
         self.tf(key, serde_json::json!({ "n": n }))
     }
 
+    /// The text of `key` with two named arguments (a template cannot write a JSON object).
+    fn t2(
+        &self,
+        key: &str,
+        a: &str,
+        va: impl serde::Serialize,
+        b: &str,
+        vb: impl serde::Serialize,
+    ) -> String {
+        let mut args = serde_json::Map::new();
+        args.insert(a.into(), serde_json::json!(va));
+        args.insert(b.into(), serde_json::json!(vb));
+        self.tf(key, serde_json::Value::Object(args))
+    }
+
     /// An instant as China local time (UTC+8), to the minute.
     fn local(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
         (*t + chrono::Duration::hours(8))
@@ -393,28 +409,51 @@ pub(crate) fn error_page(
     (status, render(&page)).into_response()
 }
 
+/// The pages' language cookie.
+pub(crate) fn lang_cookie(lang: Lang) -> Cookie<'static> {
+    Cookie::build(("lang", lang.tag()))
+        .path("/")
+        .permanent()
+        .build()
+}
+
+/// The language switch of the top bar: the pages' cookie, and for a signed-in user who
+/// clicked it on one of our pages the stored language of their deliveries too (a link
+/// followed from another site changes only the cookie).
 async fn set_lang(
+    axum::extract::State(s): axum::extract::State<AppState>,
     axum::extract::Path(tag): axum::extract::Path<String>,
     headers: axum::http::HeaderMap,
     jar: CookieJar,
 ) -> (CookieJar, Redirect) {
     let lang = Lang::from_tag(&tag);
-    let cookie = Cookie::build(("lang", lang.tag()))
-        .path("/")
-        .permanent()
-        .build();
     // Back to the page the switch was clicked on, when it is one of ours.
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-    let back = headers
+    let ours = headers
         .get(header::REFERER)
         .and_then(|r| r.to_str().ok())
         .and_then(|r| {
             let rest = r.split_once("://")?.1;
             let (h, path) = rest.split_at(rest.find('/')?);
             (Some(h) == host).then(|| safe_next(path))
-        })
-        .unwrap_or_else(|| "/workbench".to_string());
-    (jar.add(cookie), Redirect::to(&back))
+        });
+    let same_site = headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|site| site == "same-origin");
+    if same_site
+        && ours.is_some()
+        && let Some(token) = jar.get(crate::auth::SESSION_COOKIE)
+        && let Ok((actor, _)) = s
+            .services
+            .session_actor(token.value(), ducha_service::now())
+            .await
+        && let Err(e) = s.services.set_user_lang(&actor, lang.tag()).await
+    {
+        tracing::warn!(error = %e, "the user's language was not stored");
+    }
+    let back = ours.unwrap_or_else(|| "/workbench".to_string());
+    (jar.add(lang_cookie(lang)), Redirect::to(&back))
 }
 
 fn asset(kind: &'static str, body: &'static str) -> Response {

@@ -201,7 +201,7 @@ impl ProposalPage {
         self.d.my_part.as_deref() == Some(part)
     }
     fn round_label(&self, n: &i64) -> String {
-        ducha_domain::i18n::fill(&self.t("pp.round"), &serde_json::json!({ "n": n }))
+        self.tn("pp.round", n)
     }
     fn asking(&self) -> bool {
         self.d.row.ext_state.as_deref() == Some("requested")
@@ -299,7 +299,7 @@ pub(crate) fn row_messages(v: &ducha_domain::ValidationErrors, lang: Lang) -> Ve
             {
                 Some((n, field)) => format!(
                     "{} {}：{}",
-                    ducha_domain::i18n::fill(t("pp.row", lang), &serde_json::json!({ "n": n })),
+                    ducha_domain::i18n::format("pp.row", lang, &serde_json::json!({ "n": n })),
                     t(&format!("pp.{}", col(field)), lang),
                     msg
                 ),

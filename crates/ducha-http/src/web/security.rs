@@ -14,7 +14,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
-use ducha_domain::i18n::{Lang, fill, t};
+use ducha_domain::i18n::{Lang, format, t};
 use ducha_domain::org::Role;
 use ducha_domain::security::{SecurityKind, TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS};
 use ducha_service::security::{SecurityFilter, SecurityLine, SecurityOverview, SecurityPage};
@@ -45,7 +45,7 @@ impl LogPage {
     }
 
     fn text(&self, l: &SecurityLine) -> String {
-        fill(t(&l.message, self.lang), &l.args)
+        format(&l.message, self.lang, &l.args)
     }
 
     fn rows_label(&self) -> String {
@@ -191,9 +191,11 @@ pub(crate) async fn security_page(State(s): State<AppState>, user: PageUser) -> 
     let policies = vec![
         (
             "ui.policy_lockout",
-            tr("ui.policy_lockout_value")
-                .replace("{n}", &c.lockout_threshold.to_string())
-                .replace("{m}", &c.lockout_minutes.to_string()),
+            ducha_domain::i18n::format(
+                "ui.policy_lockout_value",
+                lang,
+                &serde_json::json!({ "n": c.lockout_threshold, "m": c.lockout_minutes }),
+            ),
         ),
         (
             "ui.policy_idle",
@@ -206,9 +208,11 @@ pub(crate) async fn security_page(State(s): State<AppState>, user: PageUser) -> 
         ("ui.policy_password", tr("ui.policy_password_value")),
         (
             "ui.policy_tokens",
-            tr("ui.policy_tokens_value")
-                .replace("{d}", &TOKEN_DEFAULT_DAYS.to_string())
-                .replace("{m}", &TOKEN_MAX_DAYS.to_string()),
+            ducha_domain::i18n::format(
+                "ui.policy_tokens_value",
+                lang,
+                &serde_json::json!({ "d": TOKEN_DEFAULT_DAYS, "m": TOKEN_MAX_DAYS }),
+            ),
         ),
         ("ui.policy_retention", tr("ui.policy_retention_value")),
     ];
@@ -325,7 +329,7 @@ impl AdminWorkbench {
     }
 
     fn text(&self, l: &SecurityLine) -> String {
-        fill(t(&l.message, self.lang), &l.args)
+        format(&l.message, self.lang, &l.args)
     }
 }
 

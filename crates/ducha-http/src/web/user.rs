@@ -104,9 +104,11 @@ impl PageUser {
         } else {
             "wb.hello_position"
         };
-        ducha_domain::i18n::t(key, self.lang)
-            .replace("{name}", &self.name)
-            .replace("{position}", short)
+        ducha_domain::i18n::format(
+            key,
+            self.lang,
+            &serde_json::json!({ "name": self.name, "position": short }),
+        )
     }
 
     /// The refusal of a form whose CSRF token is not the session's.

@@ -84,9 +84,7 @@ impl WorkbenchPage {
         } else {
             "wb.shown_of"
         };
-        self.t(key)
-            .replace("{shown}", &shown.to_string())
-            .replace("{n}", &t.count.to_string())
+        self.tf(key, serde_json::json!({ "shown": shown, "n": t.count }))
     }
 
     /// Where the whole of a list is shown.

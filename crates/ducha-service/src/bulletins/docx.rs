@@ -11,7 +11,7 @@ use crate::Services;
 use crate::error::{ServiceError, ServiceResult};
 use crate::gongwen::{Gongwen, date_zh};
 use ducha_domain::bulletin::numbered;
-use ducha_domain::i18n::{Lang, fill, t};
+use ducha_domain::i18n::{Lang, format, t};
 use ducha_domain::org::Actor;
 use sha2::Digest;
 
@@ -25,7 +25,7 @@ pub(crate) fn document(
     let args = serde_json::json!({ "scope": v.scope_name, "period": b.period_label,
         "kind": t(&format!("bulletin_kind.{}", b.kind), lang),
         "number": b.corrects.clone().unwrap_or_default() });
-    let office = fill(t("bulletin.doc.issuer", lang), &args);
+    let office = format("bulletin.doc.issuer", lang, &args);
     let number = b
         .number
         .clone()
@@ -33,13 +33,13 @@ pub(crate) fn document(
     let mut doc = Gongwen::new()
         .red_head(&office, Some(&number))
         .title(&b.title)
-        .subtitle(&fill(t("bulletin.doc.subtitle", lang), &args));
+        .subtitle(&format("bulletin.doc.subtitle", lang, &args));
     if b.state != "published" {
         doc = doc.subtitle(t("bulletin.doc.draft_mark", lang));
     }
     doc = doc.blank();
     if b.corrects.is_some() {
-        doc = doc.body(&fill(t("bulletin.doc.corrects", lang), &args));
+        doc = doc.body(&format("bulletin.doc.corrects", lang, &args));
     }
     // The charts go after the ranking table, or after the first section without one.
     let at = v

@@ -23,7 +23,7 @@ use ducha_domain::bulletin::{
     BulletinKind, BulletinState, Figures, Section, Snapshot, compose, format_number, period_label,
 };
 use ducha_domain::chain::EventKind;
-use ducha_domain::i18n::{Lang, fill, t};
+use ducha_domain::i18n::{Lang, format, t};
 use ducha_domain::org::{Actor, UnitPath};
 use ducha_domain::text::bounded;
 use ducha_domain::{Rule, ValidationErrors};
@@ -406,8 +406,9 @@ impl Services {
             .await?;
         let figures = serde_json::to_string(&snap)
             .map_err(|e| ServiceError::Store(ducha_store::StoreError::Other(Box::new(e))))?;
-        let title = fill(
-            t("bulletin.doc.title", Lang::ZhCn),
+        let title = format(
+            "bulletin.doc.title",
+            Lang::ZhCn,
             &serde_json::json!({ "scope": scope_name }),
         );
         let c = self

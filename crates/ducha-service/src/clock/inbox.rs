@@ -127,4 +127,21 @@ impl Services {
         self.store.set_notify_prefs(actor.user_id.0, &text).await?;
         Ok(*prefs)
     }
+
+    /// Sets the language the actor's deliveries are written in: `zh-CN` or `en`, nothing else.
+    pub async fn set_user_lang(&self, actor: &Actor, tag: &str) -> ServiceResult<Lang> {
+        let lang = match tag {
+            "zh-CN" => Lang::ZhCn,
+            "en" => Lang::En,
+            _ => {
+                let mut e = ducha_domain::ValidationErrors::default();
+                e.add("lang", "validation.unknown_choice");
+                return Err(e.into());
+            }
+        };
+        self.store
+            .set_user_lang(actor.user_id.0, lang.tag())
+            .await?;
+        Ok(lang)
+    }
 }

@@ -169,6 +169,7 @@ impl Services {
             unit_id: a.unit_id,
             unit_name: spec.unit_name,
             level: spec.level,
+            cause: spec.cause,
             requirement: &spec.requirement,
             deadline: spec.deadline,
             now: spec.now,

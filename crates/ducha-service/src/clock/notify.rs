@@ -3,8 +3,8 @@
 //! Green items stay quiet: nothing here runs for them.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use ducha_domain::i18n::Message;
-use ducha_domain::notice::NoticeLevel;
+use ducha_domain::i18n::{Lang, Message};
+use ducha_domain::notice::{NoticeCause, NoticeLevel};
 use ducha_domain::org::Role;
 use ducha_notify::{NotifyConfig, Target};
 use ducha_store::{ItemRow, NewNotification, NewOutbox, RolesCol, UserRow};
@@ -104,6 +104,7 @@ pub(crate) struct Outgoing<'a> {
     pub unit_id: i64,
     pub unit_name: &'a str,
     pub level: NoticeLevel,
+    pub cause: NoticeCause,
     pub requirement: &'a str,
     pub deadline: NaiveDate,
     pub now: DateTime<Utc>,
@@ -131,13 +132,21 @@ impl Outgoing<'_> {
         )
         .stored();
         let item_name = self.item.number.as_deref().unwrap_or(&self.item.title);
+        // The sweep's own requirement travels as its key, so each reader reads it in their
+        // language; one an office typed, as typed.
+        let generated = format!("notice.require_{}", self.cause);
+        let requirement = if self.requirement == ducha_domain::i18n::t(&generated, Lang::ZhCn) {
+            serde_json::json!({ "key": generated })
+        } else {
+            serde_json::json!(self.requirement)
+        };
         let text = Message::new(
             "notify.notice.body",
             serde_json::json!({
                 "unit": self.unit_name,
                 "title": ducha_domain::text::quoted(&self.item.title),
                 "item": item_name,
-                "requirement": self.requirement,
+                "requirement": requirement,
                 "deadline": { "date": self.deadline.format("%Y-%m-%d").to_string() },
             }),
         )

@@ -128,9 +128,9 @@ impl Services {
         }
         for rows in groups.into_values() {
             let Some(first) = rows.first() else { continue };
-            // The digest is sent to one addressee, in the language of the deliveries
-            // (zh-CN: users have no stored language).
-            let lang = Lang::ZhCn;
+            // The digest is sent to one addressee, in that addressee's language (a robot's
+            // in zh-CN).
+            let lang = self.reader_lang(&first.target).await;
             let mut lines = Vec::new();
             for r in &rows {
                 if let Ok(m) = serde_json::from_str::<OutboxMessage>(&r.message) {
@@ -177,8 +177,14 @@ impl Services {
         Ok(out)
     }
 
-    /// The outbox rows in a state (`dead` for the dead-letter view), for system admins.
-    pub async fn outbox(&self, actor: &Actor, state: &str) -> ServiceResult<Vec<OutboxView>> {
+    /// The outbox rows in a state (`dead` for the dead-letter view), for system admins; titles
+    /// in the admin's `lang`.
+    pub async fn outbox(
+        &self,
+        actor: &Actor,
+        state: &str,
+        lang: Lang,
+    ) -> ServiceResult<Vec<OutboxView>> {
         ensure(actor.has(Role::SystemAdmin))?;
         if !["held", "pending", "sent", "dead", "merged"].contains(&state) {
             let mut e = ducha_domain::ValidationErrors::default();
@@ -192,7 +198,7 @@ impl Services {
             .into_iter()
             .map(|r| OutboxView {
                 title: serde_json::from_str::<OutboxMessage>(&r.message)
-                    .map(|m| I18nMessage::render(&m.title, Lang::ZhCn))
+                    .map(|m| I18nMessage::render(&m.title, lang))
                     .unwrap_or_default(),
                 id: r.id,
                 kind: r.kind,
@@ -224,11 +230,13 @@ fn fatal(message: String) -> DeliveryError {
 }
 
 impl Services {
-    /// The target an outbox row names: a user's address or phone read now (decrypted), or a
-    /// stored or configured target.
-    async fn target_of(&self, stored: &str) -> Result<Target, DeliveryError> {
+    /// The target an outbox row names, with the language to write in: a user's address or
+    /// phone read now (decrypted) and the user's language, or a stored or configured target
+    /// (a robot, a gateway) in zh-CN.
+    async fn target_of(&self, stored: &str) -> Result<(Target, Lang), DeliveryError> {
         let Ok(r) = serde_json::from_str::<UserRef>(stored) else {
-            return self.config.notify.resolve(stored).map_err(fatal);
+            let target = self.config.notify.resolve(stored).map_err(fatal)?;
+            return Ok((target, Lang::ZhCn));
         };
         let user = self
             .store
@@ -250,7 +258,7 @@ impl Services {
         if clear.is_empty() {
             return Err(fatal(format!("user {} has no {} now", user.id, r.via)));
         }
-        Ok(if r.via == "email" {
+        let target = if r.via == "email" {
             Target::Email {
                 to: clear.to_string(),
             }
@@ -258,11 +266,24 @@ impl Services {
             Target::Sms {
                 phone: clear.to_string(),
             }
-        })
+        };
+        Ok((target, Lang::from_tag(&user.lang)))
+    }
+
+    /// The language an outbox row is written in for its addressee: a user's own, zh-CN for a
+    /// robot or gateway (a unit's group has no one reader) or a user no longer there.
+    async fn reader_lang(&self, stored: &str) -> Lang {
+        let Ok(r) = serde_json::from_str::<UserRef>(stored) else {
+            return Lang::ZhCn;
+        };
+        match self.store.user(r.user).await {
+            Ok(Some(u)) => Lang::from_tag(&u.lang),
+            _ => Lang::ZhCn,
+        }
     }
 
     async fn decode(&self, row: &OutboxRow) -> Result<(Target, Message), DeliveryError> {
-        let target = self.target_of(&row.target).await?;
+        let (target, lang) = self.target_of(&row.target).await?;
         let m: OutboxMessage =
             serde_json::from_str(&row.message).map_err(|e| fatal(format!("bad message: {e}")))?;
         Ok((
@@ -270,9 +291,9 @@ impl Services {
             Message {
                 id: row.id,
                 kind: row.kind.clone(),
-                // Deliveries go out in zh-CN: users have no stored language.
-                title: I18nMessage::render(&m.title, Lang::ZhCn),
-                text: I18nMessage::render(&m.text, Lang::ZhCn),
+                // In the addressee's language.
+                title: I18nMessage::render(&m.title, lang),
+                text: I18nMessage::render(&m.text, lang),
                 link: m.link,
                 urgent: m.urgent,
             },

@@ -10,7 +10,7 @@ use ducha_domain::appeals::AppealCategory;
 use ducha_domain::calendar::china_date;
 use ducha_domain::hot::issue::{HotIssueState, topic_keys};
 use ducha_domain::hot::trend::weekly_counts;
-use ducha_domain::i18n::{Lang, fill, t};
+use ducha_domain::i18n::{Lang, format, t};
 use ducha_domain::item::ItemState;
 use ducha_domain::org::{Actor, Role, UnitPath};
 use ducha_store::{CitizenAppealRow, HotIssueRow, HotMemberRow, ItemRow};
@@ -312,13 +312,15 @@ fn proposal(issue: &HotIssueView, appeals: &[CitizenAppealRow]) -> (String, Stri
     } else {
         keys.iter().map(|k| zh(k)).collect::<Vec<_>>().join(&sep)
     };
-    let title = fill(
-        &zh("hot.proposed_title"),
+    let title = format(
+        "hot.proposed_title",
+        Lang::ZhCn,
         &serde_json::json!({ "place": issue.scope_unit, "topic": topic }),
     );
     let places: Vec<&str> = issue.places.iter().map(|p| p.name.as_str()).collect();
-    let description = fill(
-        &zh("hot.proposed_description"),
+    let description = format(
+        "hot.proposed_description",
+        Lang::ZhCn,
         &serde_json::json!({
             "place": issue.scope_unit,
             "n": issue.count,

@@ -1,11 +1,13 @@
 //! An item with its assignment tree, reports, requests and timeline, as the actor may see it.
 
+use super::import::LedgerPlan;
 use crate::evidence::EvidenceView;
 use crate::{
-    AssignmentView, EventView, ExtensionView, HelpRequestView, ItemDetail, RefusalView, ReportView,
-    ServiceResult, Services,
+    AssignmentView, EventView, ExtensionView, HelpRequestView, ItemDetail, LedgerPlanView,
+    PlannedUnit, RefusalView, ReportView, ServiceResult, Services,
 };
 use ducha_domain::UnitId;
+use ducha_domain::assignment::AssignmentRole;
 use ducha_domain::assignment::AssignmentState as S;
 use ducha_domain::item::ItemState;
 use ducha_domain::light::Light;
@@ -304,7 +306,12 @@ impl Services {
                 crate::clock::notice_view(n, unit, actor)
             })
             .collect();
+        let ledger_plan = match item.dispatched_at {
+            None => self.ledger_plan_view(item_id).await?,
+            Some(_) => None,
+        };
         Ok(ItemDetail {
+            ledger_plan,
             actions: item_actions(actor, &item, &all),
             id: item.id,
             number: item.number.clone(),
@@ -336,5 +343,38 @@ impl Services {
             refusals,
             timeline,
         })
+    }
+}
+
+impl Services {
+    /// The plan a ledger gave an item, if it came from one with a plan.
+    pub(crate) async fn ledger_plan(&self, item_id: i64) -> ServiceResult<Option<LedgerPlan>> {
+        Ok(self
+            .store
+            .ledger_plan(item_id)
+            .await?
+            .and_then(|p| serde_json::from_str(&p).ok()))
+    }
+
+    async fn ledger_plan_view(&self, item_id: i64) -> ServiceResult<Option<LedgerPlanView>> {
+        let Some(plan) = self.ledger_plan(item_id).await? else {
+            return Ok(None);
+        };
+        let ids: Vec<i64> = plan.leads.iter().chain(&plan.co_units).copied().collect();
+        let names: HashMap<i64, String> = self.store.unit_names(&ids).await?.into_iter().collect();
+        let unit = |unit_id: &i64, role| PlannedUnit {
+            unit_id: *unit_id,
+            unit_name: names.get(unit_id).cloned().unwrap_or_default(),
+            role,
+        };
+        Ok(Some(LedgerPlanView {
+            units: plan
+                .leads
+                .iter()
+                .map(|u| unit(u, AssignmentRole::Lead))
+                .chain(plan.co_units.iter().map(|u| unit(u, AssignmentRole::Co)))
+                .collect(),
+            note: plan.note,
+        }))
     }
 }

@@ -208,6 +208,17 @@ impl Services {
         let (mut item, _) = self.visible_item(actor, item_id).await?;
         ensure(actor.supervises(&item.scope_path.0))?;
         item.state = item_transition(item.state, ItemCommand::Dispatch)?;
+        // Naming no units dispatches a matter from a ledger to the units the ledger named.
+        let planned;
+        let input = match self.ledger_plan(item_id).await? {
+            Some(plan) if input.assignments.is_empty() => {
+                planned = DispatchInput {
+                    assignments: plan.assignments(),
+                };
+                &planned
+            }
+            _ => input,
+        };
         // "N working days from dispatch": the clock starts now, so the deadline is counted now.
         if let Some(n) = item.deadline_working_days {
             let n = u32::try_from(n).unwrap_or(u32::MAX);

@@ -10,7 +10,7 @@ use crate::sheet::{SheetError, read_workbook};
 use chrono::{DateTime, Utc};
 use ducha_domain::ValidationErrors;
 use ducha_domain::chain::hex;
-use ducha_domain::i18n::{Lang, fill, t};
+use ducha_domain::i18n::{Lang, format};
 use ducha_domain::ledger::{LedgerContext, LedgerItem, LedgerUnit, MAX_ROWS, parse_ledger};
 use ducha_domain::org::{Actor, Role};
 use ducha_store::NewLedgerRef;
@@ -32,6 +32,43 @@ pub enum LedgerMode {
     Dispatch,
 }
 
+/// The units a ledger names for a matter and its note, kept with a matter its import does not
+/// dispatch (a draft, or one sent to the leader for approval): the leader approves it with its
+/// units in view, and a dispatch that names no units sends it to these.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LedgerPlan {
+    /// Lead units.
+    pub leads: Vec<i64>,
+    /// Co-units.
+    #[serde(default)]
+    pub co_units: Vec<i64>,
+    /// 备注: what is asked of the units.
+    #[serde(default)]
+    pub note: String,
+}
+
+impl LedgerPlan {
+    /// The dispatch the plan stands for: each unit with the note, deadlines and targets as a
+    /// dispatch without them gives.
+    pub fn assignments(&self) -> Vec<AssignmentInput> {
+        let unit = |unit_id: i64, role: &str| AssignmentInput {
+            unit_id,
+            role: role.into(),
+            deadline: None,
+            deadline_working_days: None,
+            targets: None,
+            instructions: self.note.clone(),
+            responsible_user_id: None,
+        };
+        self.leads
+            .iter()
+            .map(|u| unit(*u, "lead"))
+            .chain(self.co_units.iter().map(|u| unit(*u, "co")))
+            .collect()
+    }
+}
+
 /// How far an import has come (read by the page that polls it).
 #[derive(Debug, Default)]
 pub struct LedgerProgress {
@@ -42,7 +79,7 @@ pub struct LedgerProgress {
 }
 
 /// What an import did.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LedgerOutcome {
     /// The new items, in the ledger's order.
@@ -205,6 +242,11 @@ impl Services {
         now: DateTime<Utc>,
     ) -> ServiceResult<(i64, usize)> {
         let row = i64::try_from(item.row).unwrap_or(i64::MAX);
+        let plan = LedgerPlan {
+            leads: item.leads.clone(),
+            co_units: item.co_units.clone(),
+            note: item.note.clone(),
+        };
         let created = self
             .create_item_from(
                 actor,
@@ -215,6 +257,9 @@ impl Services {
                     file_sha256: sha.to_string(),
                     row_no: row,
                     assigned_on: item.assigned_on,
+                    // Kept when the import does not dispatch it: the approval and the
+                    // dispatch later read the units from here.
+                    plan: (!direct).then(|| serde_json::to_string(&plan).unwrap_or_default()),
                 }),
                 None,
                 now,
@@ -227,27 +272,14 @@ impl Services {
         if !direct {
             return Ok((created.id, 0));
         }
-        let comment = fill(
-            t("ledger.approved_comment", Lang::ZhCn),
+        let comment = format(
+            "ledger.approved_comment",
+            Lang::ZhCn,
             &serde_json::json!({ "row": item.row }),
         );
         self.approve_from_ledger(actor, created.id, &comment, now)
             .await?;
-        let unit = |unit_id: i64, role: &str| AssignmentInput {
-            unit_id,
-            role: role.into(),
-            deadline: None,
-            deadline_working_days: None,
-            targets: None,
-            instructions: item.note.clone(),
-            responsible_user_id: None,
-        };
-        let assignments: Vec<AssignmentInput> = item
-            .leads
-            .iter()
-            .map(|u| unit(*u, "lead"))
-            .chain(item.co_units.iter().map(|u| unit(*u, "co")))
-            .collect();
+        let assignments = plan.assignments();
         let n = assignments.len();
         self.dispatch_item(actor, created.id, &DispatchInput { assignments }, now)
             .await

@@ -7,7 +7,7 @@ use crate::error::{ServiceError, ServiceResult};
 use crate::gongwen::{Gongwen, date_zh};
 use chrono::{DateTime, NaiveDate, Utc};
 use ducha_domain::ValidationErrors;
-use ducha_domain::i18n::{Lang, fill, t};
+use ducha_domain::i18n::{Lang, format, t};
 use ducha_domain::joint::MeetingState;
 use ducha_domain::org::Actor;
 
@@ -37,10 +37,10 @@ impl Services {
             "date": date(m.held_on, lang), "chair": v.chair_name.clone().unwrap_or_default(),
             "title": m.title, "place": m.place });
         let mut doc = Gongwen::new()
-            .title(&fill(&tr("minutes.title"), &args))
-            .subtitle(&fill(&tr("minutes.subtitle"), &args))
+            .title(&format("minutes.title", lang, &args))
+            .subtitle(&format("minutes.subtitle", lang, &args))
             .blank()
-            .body(&fill(&tr("minutes.opening"), &args));
+            .body(&format("minutes.opening", lang, &args));
         if !v.summary.is_empty() {
             doc = doc.body(&v.summary);
         }
@@ -84,7 +84,7 @@ impl Services {
                     "deadline": d.deadline.map(|x| date(x, lang)).unwrap_or_default() });
                 let follow = format!("minutes.follow.{}", d.kind);
                 if ducha_domain::i18n::knows(&follow) {
-                    s.push_str(&fill(&tr(&follow), &dargs));
+                    s.push_str(&format(&follow, lang, &dargs));
                 }
                 doc = doc.body(&s);
                 memo.push((l, d));
@@ -120,7 +120,7 @@ impl Services {
         let bytes = doc
             .table(&header, &rows, &widths)
             .signature(
-                &fill(&tr("minutes.signature"), &args),
+                &format("minutes.signature", lang, &args),
                 &date(m.held_on, lang),
             )
             .build()

@@ -202,6 +202,8 @@ pub struct UserRow {
     pub must_change_password: bool,
     /// Position (职务), e.g. 市长; empty when none was given.
     pub position: String,
+    /// The language of the user's deliveries (`zh-CN` or `en`).
+    pub lang: String,
 }
 
 /// A new user.

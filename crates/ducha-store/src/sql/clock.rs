@@ -240,6 +240,17 @@ macro_rules! __sql_clock {
                 if n == 1 { Ok(()) } else { Err(StoreError::NotFound) }
             }
 
+            async fn set_user_lang(&self, user_id: i64, lang: &str) -> StoreResult<()> {
+                let n = sqlx::query::<$db>("UPDATE users SET lang = $2 WHERE id = $1")
+                    .bind(user_id)
+                    .bind(lang)
+                    .execute(self.writer())
+                    .await
+                    .map_err(err)?
+                    .rows_affected();
+                if n == 1 { Ok(()) } else { Err(StoreError::NotFound) }
+            }
+
             async fn claim_outbox(
                 &self,
                 owner: &str,

@@ -16,7 +16,7 @@ macro_rules! __sql_ledger {
             })?;
             sqlx::query::<$db>(
                 "INSERT INTO ledger_refs (scope_unit_id, ledger_ref, item_id, file_sha256, \
-                 row_no, assigned_on) VALUES ($1, $2, $3, $4, $5, $6)",
+                 row_no, assigned_on, plan) VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
             .bind(r.scope_unit_id)
             .bind(&r.ledger_ref)
@@ -24,6 +24,7 @@ macro_rules! __sql_ledger {
             .bind(&r.file_sha256)
             .bind(r.row_no)
             .bind(r.assigned_on)
+            .bind(&r.plan)
             .execute(&mut *tx)
             .await
             .map_err(|e| match e {
@@ -89,6 +90,98 @@ macro_rules! __sql_ledger {
                     out.extend(rows);
                 }
                 Ok(out)
+            }
+
+            async fn ledger_plan(&self, item_id: i64) -> StoreResult<Option<String>> {
+                let row: Option<(Option<String>,)> = sqlx::query_as::<$db, (Option<String>,)>(
+                    "SELECT plan FROM ledger_refs WHERE item_id = $1",
+                )
+                .bind(item_id)
+                .fetch_optional(self.reader())
+                .await
+                .map_err(err)?;
+                Ok(row.and_then(|r| r.0))
+            }
+
+            async fn create_ledger_job(
+                &self,
+                user_id: i64,
+                now: DateTime<Utc>,
+                forget: DateTime<Utc>,
+            ) -> StoreResult<i64> {
+                sqlx::query::<$db>(
+                    "DELETE FROM ledger_jobs WHERE created_at < $1 AND state <> 'running'",
+                )
+                .bind(forget)
+                .execute(self.writer())
+                .await
+                .map_err(err)?;
+                let (id,): (i64,) = sqlx::query_as::<$db, (i64,)>(
+                    "INSERT INTO ledger_jobs (user_id, state, total, done, created_at, \
+                     updated_at) VALUES ($1, 'running', 0, 0, $2, $2) RETURNING id",
+                )
+                .bind(user_id)
+                .bind(now)
+                .fetch_one(self.writer())
+                .await
+                .map_err(err)?;
+                Ok(id)
+            }
+
+            async fn ledger_job_progress(
+                &self,
+                id: i64,
+                total: i64,
+                done: i64,
+                now: DateTime<Utc>,
+            ) -> StoreResult<()> {
+                sqlx::query::<$db>(
+                    "UPDATE ledger_jobs SET total = $2, done = $3, updated_at = $4 \
+                     WHERE id = $1 AND state = 'running'",
+                )
+                .bind(id)
+                .bind(total)
+                .bind(done)
+                .bind(now)
+                .execute(self.writer())
+                .await
+                .map_err(err)?;
+                Ok(())
+            }
+
+            async fn end_ledger_job(
+                &self,
+                id: i64,
+                state: &str,
+                result: &str,
+                (total, done): (i64, i64),
+                now: DateTime<Utc>,
+            ) -> StoreResult<()> {
+                sqlx::query::<$db>(
+                    "UPDATE ledger_jobs SET state = $2, result = $3, total = $4, done = $5, \
+                     updated_at = $6 WHERE id = $1",
+                )
+                .bind(id)
+                .bind(state)
+                .bind(result)
+                .bind(total)
+                .bind(done)
+                .bind(now)
+                .execute(self.writer())
+                .await
+                .map_err(err)?;
+                Ok(())
+            }
+
+            async fn ledger_job(&self, id: i64) -> StoreResult<Option<LedgerJobRow>> {
+                sqlx::query_as::<$db, LedgerJobRow>(
+                    "SELECT id, user_id, state, total, done, result, created_at, updated_at \
+                     FROM ledger_jobs WHERE id = $1",
+                )
+                .bind(id)
+                .fetch_optional(self.reader())
+                .await
+                .map_err(err)
             }
         }
     };

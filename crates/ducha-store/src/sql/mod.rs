@@ -264,7 +264,7 @@ macro_rules! impl_sql_store {
                 AS member_body";
             const USER_COLS: &str = "id, username, display_name, unit_id, roles, password_hash, \
                 phone, email, active, failed_logins, locked_until, notify_prefs, must_change_password, \
-                position";
+                position, lang";
             const ASSIGNMENT_COLS: &str = "id, item_id, parent_id, unit_id, unit_path, role, \
                 responsible_user_id, deadline, original_deadline, targets, instructions, state, \
                 dispatched_at, dispatched_by, signed_at, completed_at, returned_count, progress, \

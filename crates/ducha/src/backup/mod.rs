@@ -19,7 +19,7 @@ mod sqlite;
 use crate::backend::Backend;
 use crate::config::Config;
 use crate::progress::Progress;
-use ducha_domain::i18n::{Lang, fill, t};
+use ducha_domain::i18n::{Lang, format};
 use manifest::{FileEntry, Head, Manifest, copy_file, hash_file};
 use std::path::{Path, PathBuf};
 
@@ -52,8 +52,8 @@ pub struct Places {
 pub fn refuse(key: &str, args: serde_json::Value) -> anyhow::Error {
     anyhow::anyhow!(
         "{} / {}",
-        fill(t(key, Lang::ZhCn), &args),
-        fill(t(key, Lang::En), &args)
+        format(key, Lang::ZhCn, &args),
+        format(key, Lang::En, &args)
     )
 }
 

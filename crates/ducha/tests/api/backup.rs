@@ -174,7 +174,7 @@ fn assert_ok(cli: &Cli, what: &str) {
 /// A refusal: exit 2 with the catalogue's message in Chinese and English.
 #[track_caller]
 fn assert_refused(cli: &Cli, key: &str, args: Value) {
-    use ducha_domain::i18n::{Lang, fill, t};
+    use ducha_domain::i18n::{Lang, format};
     assert_eq!(
         cli.code,
         Some(2),
@@ -183,7 +183,7 @@ fn assert_refused(cli: &Cli, key: &str, args: Value) {
         cli.stderr
     );
     for lang in [Lang::ZhCn, Lang::En] {
-        let want = fill(t(key, lang), &args);
+        let want = format(key, lang, &args);
         assert!(
             cli.stderr.contains(&want),
             "{key} in {lang:?}: want {want:?} in\n{}",

@@ -496,6 +496,31 @@ async fn september_and_october_bulletins(app: &TestApp) {
         .id;
     let v = s.bulletin(&sup, fix, Lang::ZhCn).await.expect("view");
     assert_eq!(v.bulletin.corrects.as_deref(), Some("督查通报〔2026〕2号"));
+    // A draft's PDF is made on request and never kept (it may still change), nor once it
+    // waits for the leader: only a published bulletin's PDF is stored.
+    let kept_of_fix =
+        format!("SELECT CAST(COUNT(*) AS TEXT) FROM bulletin_pdfs WHERE bulletin_id = {fix}");
+    for submitted in [false, true] {
+        if submitted {
+            s.submit_bulletin(&sup, fix, at(11, 5, 10))
+                .await
+                .expect("submit the correction");
+        }
+        match s.bulletin_pdf(&sup, fix, Lang::ZhCn).await {
+            Err(ServiceError::Unavailable(key)) if !crate::office::soffice_present() => {
+                assert_eq!(key, "bulletin.pdf_unavailable");
+            }
+            r => {
+                let (name, pdf) = r.expect("the draft's PDF");
+                assert!(name.ends_with(".pdf") && pdf.starts_with(b"%PDF"), "{name}");
+            }
+        }
+        assert_eq!(
+            app.db.text(&kept_of_fix).await,
+            "0",
+            "submitted: {submitted}"
+        );
+    }
     // The list: the office sees all three, the county the two published.
     assert_eq!(s.bulletins(&sup, Lang::ZhCn).await.expect("list").len(), 3);
     let english = s.bulletins(&county_b, Lang::En).await.expect("list");

@@ -590,7 +590,7 @@ fn assert_translated(v: &Value, lang: Lang, args: &Value) {
     let want = if args.is_null() {
         t(key, lang).to_string()
     } else {
-        ducha_domain::i18n::fill(t(key, lang), args)
+        ducha_domain::i18n::format(key, lang, args)
     };
     assert_eq!(message, want, "message of {key} in {lang:?}");
     assert_ne!(message, key);

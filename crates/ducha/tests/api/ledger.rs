@@ -309,8 +309,34 @@ async fn only_an_approver_dispatches_a_ledger_directly(app: &TestApp) {
             .collect();
         assert_eq!(kinds, ["item.created", "item.submitted"]);
     }
-    // The leader has them to approve, and approves one as any other.
+    // The leader has them to approve, with the units the ledger named in view (市住建局
+    // leads, 东城县 and 西山县 assist, with the ledger's note) …
+    let o = &app.org;
     let leader = app.login("leader").await;
+    let item = format!("/items/{}", ids[0]);
+    let d = leader.get(&item).await.ok();
+    let planned: Vec<(i64, String)> = d["ledger_plan"]["units"]
+        .as_array()
+        .expect("the ledger's units")
+        .iter()
+        .map(|u| (u["unit_id"].as_i64().expect("unit"), u["role"].to_string()))
+        .collect();
+    let named = vec![
+        (o.dept, "\"lead\"".to_string()),
+        (o.county_a, "\"co\"".into()),
+        (o.county_b, "\"co\"".into()),
+    ];
+    assert_eq!(planned, named, "{d}");
+    assert_eq!(d["ledger_plan"]["note"], "每周五报送进展");
+    let (_, html) = leader.page(&item).await;
+    assert!(
+        html.contains(&format!(
+            "data-planned-unit=\"{}\" data-role=\"lead\"",
+            o.dept
+        )),
+        "{html}"
+    );
+    // … approves one as any other …
     leader
         .post(
             &format!("/items/{}/approve", ids[0]),
@@ -318,10 +344,52 @@ async fn only_an_approver_dispatches_a_ledger_directly(app: &TestApp) {
         )
         .await
         .ok();
-    assert_eq!(
-        sup.get(&format!("/items/{}", ids[0])).await.ok()["state"],
-        "approved"
-    );
+    assert_eq!(sup.get(&item).await.ok()["state"], "approved");
+    // … and the office's dispatch, naming no units, sends it to the ledger's.
+    sup.post(
+        &format!("{item}/dispatch"),
+        serde_json::json!({ "assignments": [] }),
+    )
+    .await
+    .ok();
+    let d = sup.get(&item).await.ok();
+    assert_eq!(d["state"], "dispatched", "{d}");
+    let mut sent: Vec<(i64, String)> = d["assignments"]
+        .as_array()
+        .expect("assignments")
+        .iter()
+        .map(|a| {
+            assert_eq!(a["instructions"], "每周五报送进展", "{a}");
+            (a["unit_id"].as_i64().expect("unit"), a["role"].to_string())
+        })
+        .collect();
+    sent.sort();
+    let mut named = named;
+    named.sort();
+    assert_eq!(sent, named);
+    assert!(d["ledger_plan"].is_null(), "{d}");
+    // Another one, approved, still goes where the office names instead.
+    leader
+        .post(
+            &format!("/items/{}/approve", ids[1]),
+            serde_json::json!({ "comment": "同意" }),
+        )
+        .await
+        .ok();
+    sup.post(
+        &format!("/items/{}/dispatch", ids[1]),
+        serde_json::json!({ "assignments": [{ "unit_id": o.county_b, "role": "lead" }] }),
+    )
+    .await
+    .ok();
+    let d = sup.get(&format!("/items/{}", ids[1])).await.ok();
+    let units: Vec<i64> = d["assignments"]
+        .as_array()
+        .expect("assignments")
+        .iter()
+        .map(|a| a["unit_id"].as_i64().expect("unit"))
+        .collect();
+    assert_eq!(units, [o.county_b]);
 }
 
 async fn one_bad_cell_rejects_the_whole_ledger(app: &TestApp) {
@@ -432,32 +500,44 @@ async fn one_bad_cell_rejects_the_whole_ledger(app: &TestApp) {
     assert_eq!(app.head_seq().await, head);
 }
 
-/// Posts the page's form and follows to the job's page once the job has ended.
-async fn upload_page(sup: &Session, file: &[u8]) -> (StatusCode, String) {
+/// Posts the page's import form (`mode` draft or dispatch): the status and page it answers
+/// (the job's page, polling itself while the import runs) and the job's id when it started.
+pub(crate) async fn start_upload(
+    sup: &Session,
+    mode: &str,
+    file: &[u8],
+) -> (StatusCode, String, Option<String>) {
     let csrf = sup.csrf.clone();
     let b = "ledgerboundary";
     let mut body = format!(
         "--{b}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
-         --{b}\r\nContent-Disposition: form-data; name=\"mode\"\r\n\r\ndraft\r\n\
+         --{b}\r\nContent-Disposition: form-data; name=\"mode\"\r\n\r\n{mode}\r\n\
          --{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"台账.xlsx\"\r\n\
          Content-Type: application/octet-stream\r\n\r\n"
     )
     .into_bytes();
     body.extend_from_slice(file);
     body.extend_from_slice(format!("\r\n--{b}--\r\n").as_bytes());
-    let (mut s, mut page) = sup
+    let (s, page) = sup
         .post_page(
             "/items/import",
             &format!("multipart/form-data; boundary={b}"),
             body,
         )
         .await;
-    // The job page polls itself while the import runs; ask again until it has ended.
     let job = page
-        .split("hx-get=\"/items/import/jobs/")
+        .split("data-job=\"")
         .nth(1)
         .and_then(|r| r.split('"').next())
         .map(str::to_string);
+    (s, page, job)
+}
+
+/// Posts the page's form and follows to the job's page once the job has ended.
+async fn upload_page(sup: &Session, file: &[u8]) -> (StatusCode, String) {
+    let (mut s, mut page, job) = start_upload(sup, "draft", file).await;
+    // The job page polls itself while the import runs; ask again until it has ended.
+    let job = job.filter(|_| page.contains("hx-get=\"/items/import/jobs/"));
     if let Some(job) = job {
         for _ in 0..20_000 {
             tokio::task::yield_now().await;
@@ -563,7 +643,7 @@ async fn the_full_ledger_imports_again(app: &TestApp) {
 
 /// `n` matters with their own numbers, each dispatched to one county with a co-unit, the
 /// one on data row `marked` titled `title_there`.
-fn many_rows(n: usize, marked: usize, title_there: &str) -> Vec<Vec<String>> {
+pub(crate) fn many_rows(n: usize, marked: usize, title_there: &str) -> Vec<Vec<String>> {
     let deadline = in_days(90).to_string();
     (0..n)
         .map(|i| {

@@ -93,6 +93,7 @@ mod security_log;
 mod security_pages;
 mod tls;
 mod tokens;
+mod user_lang;
 mod visibility;
 mod webhooks;
 mod workbench;

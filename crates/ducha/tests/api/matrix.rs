@@ -90,7 +90,7 @@ fn rule(method: &str, path: &str) -> Option<&'static [Role]> {
         ("post", "/auth/login") => EVERYONE,
         // Anyone with an account: who am I, leaving, one's own inbox and preferences.
         ("get", "/me" | "/inbox" | "/me/notify-prefs" | "/workbench")
-        | ("put", "/me/notify-prefs")
+        | ("put", "/me/notify-prefs" | "/me/lang")
         | ("post", "/auth/logout" | "/inbox/read" | "/tokens") => EVERYONE,
         // The register and the work of the chain: business users only.
         ("get", "/items" | "/workbench/{list}" | "/notices" | "/lights/units") => BUSINESS,
@@ -815,8 +815,9 @@ fn web_rule(path: &str) -> Option<Page> {
         | "/security/sessions/end"
         | "/security/tokens/{id}/revoke" => return Some(Page::Bounce),
         "/workbench" | "/inbox" | "/inbox/read" | "/logout" => EVERYONE,
-        // One's own second factor.
+        // One's own second factor and language.
         p if p.starts_with("/account/security") => EVERYONE,
+        "/account/lang" => EVERYONE,
         "/security" => &[SecurityAdmin],
         "/security-log" => &[AuditAdmin],
         "/workbench/{list}"

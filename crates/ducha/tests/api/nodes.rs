@@ -35,6 +35,7 @@ const PATIENCE: Duration = Duration::from_secs(20);
 crate::on_both_backends!(
     multi_thread: a_calendar_loaded_on_one_node_reaches_the_other,
     checkpoints_of_all_nodes_form_one_sequence,
+    a_ledger_import_is_followed_from_any_node,
 );
 
 /// Settings as `spawn_app_with` relaxes them (password-only logins, any number of sessions).
@@ -185,6 +186,85 @@ async fn a_calendar_loaded_on_one_node_reaches_the_other(app: &TestApp) {
         app.services.calendar_generation(),
         "both nodes read the same generation"
     );
+    node.stop().await;
+}
+
+/// A ledger imported through one node is followed through another (behind the load
+/// balancer a poll may reach either): its progress, its report and the rejection's .xlsx are
+/// rows, not one node's memory; another user's import stays hidden.
+async fn a_ledger_import_is_followed_from_any_node(app: &TestApp) {
+    use crate::ledger::{ledger, many_rows, start_upload};
+    let node = Node::start(&app.db, relaxed(Config::default())).await;
+    let here = app.login("sup").await;
+    let there = node.login("sup").await;
+    let job_there = async |job: &str| {
+        let path = format!("/items/import/jobs/{job}");
+        poll("the import to end, seen from the other node", async || {
+            let (status, page) = there.page(&path).await;
+            if page.contains("hx-trigger=\"every 500ms\"") {
+                Err(format!("{status}: still running"))
+            } else {
+                Ok((status, page))
+            }
+        })
+        .await
+    };
+    // A ledger of 60 matters: started here, followed and reported there.
+    let (status, _, job) = start_upload(&here, "draft", &ledger(&many_rows(60, 60, ""))).await;
+    assert_eq!(status, StatusCode::OK);
+    let job = job.expect("the job's id");
+    let (status, page) = job_there(&job).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("已导入60项"), "{page}");
+    let counts = app
+        .db
+        .text(&format!(
+            "SELECT CAST(total AS TEXT) || '/' || CAST(done AS TEXT) || ' ' || state \
+             FROM ledger_jobs WHERE id = {job}"
+        ))
+        .await;
+    assert_eq!(counts, "60/60 done");
+    // A rejected one: the bad cells and their .xlsx from the other node.
+    let (_, _, bad) = start_upload(&here, "draft", &ledger(&many_rows(5, 3, ""))).await;
+    let bad = bad.expect("the job's id");
+    let (status, page) = job_there(&bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    assert!(page.contains("id=\"ledger-problems\""), "{page}");
+    let (status, headers, body) = there
+        .fetch(&format!("/items/import/jobs/{bad}/report.xlsx"), &[])
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|c| c.contains("spreadsheetml")),
+        "{headers:?}"
+    );
+    assert!(body.starts_with(b"PK"));
+    // Another supervisor's poll, on either node: not found.
+    let other = app
+        .services
+        .create_user_with_hash(
+            None,
+            &ducha_service::org::UserInput {
+                username: "sup2".into(),
+                display_name: "督查员小李".into(),
+                unit_id: app.org.office,
+                roles: vec!["supervisor".into()],
+                password: PASSWORD.into(),
+                phone: String::new(),
+                email: String::new(),
+                position: String::new(),
+            },
+            ducha_service::auth::hash_password(PASSWORD).expect("hash"),
+            ducha_service::now(),
+        )
+        .await;
+    other.expect("another supervisor");
+    let stranger = node.login("sup2").await;
+    let (status, _) = stranger.page(&format!("/items/import/jobs/{job}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
     node.stop().await;
 }
 
