@@ -11,7 +11,7 @@ mod list;
 
 pub(crate) use detail::{depth_first, visible_sets};
 pub use dispatch::{AssignmentInput, DispatchInput};
-pub(crate) use dispatch::{Parent, dispatch_parent};
+pub(crate) use dispatch::{DispatchMemo, Parent, dispatch_parent};
 pub use import::{LedgerMode, LedgerOutcome, LedgerProgress};
 pub use ledger::{LEDGER_CAP, LedgerEntry};
 pub use list::ListInput;
