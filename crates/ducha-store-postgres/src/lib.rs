@@ -30,7 +30,9 @@ pub struct PgStore {
     pool: PgPool,
     /// The writers' queue; `None` with no writers: each commit its own transaction.
     commits: Option<Arc<writer::Writers>>,
-    /// Without writers, the chain head this process committed last.
+    /// Without writers, the chain head this process committed last; in a whole transaction,
+    /// the head as its last event left it (kept in memory and written once, before the
+    /// commit).
     chain: ChainCache,
     /// Commits sent to the writers and not yet answered.
     pending: Arc<AtomicUsize>,
@@ -118,9 +120,22 @@ impl PgStore {
         if !self.whole {
             return Err(StoreError::Other("no whole transaction is open".into()));
         }
-        let end = if commit { "COMMIT" } else { "ROLLBACK" };
+        let head = self.chain.lock().map(|c| c.clone()).unwrap_or(None);
+        let moved = match head {
+            Some(head) if commit => match self.pool.acquire().await {
+                Ok(mut conn) => __ducha_sql::write_chain_head(&mut conn, &head).await,
+                Err(e) => Err(ducha_store::sql::err(e)),
+            },
+            _ => Ok(()),
+        };
+        let end = if commit && moved.is_ok() {
+            "COMMIT"
+        } else {
+            "ROLLBACK"
+        };
         let done = sqlx::raw_sql(end).execute(&self.pool).await;
         self.pool.close().await;
+        moved?;
         done.map(|_| ()).map_err(ducha_store::sql::err)
     }
 
@@ -232,8 +247,19 @@ impl PgStore {
         change: ducha_store::Change,
     ) -> Result<ducha_store::Committed, StoreError> {
         if self.whole {
+            // The transaction locks the chain head at its first event and keeps it in memory
+            // (written once, before the commit): one statement per event, not three.
+            let cached = self.chain.lock().map(|c| c.clone()).unwrap_or(None);
             let mut conn = self.pool.acquire().await.map_err(ducha_store::sql::err)?;
-            return Ok(__ducha_sql::apply_change(&mut conn, change, None).await?.0);
+            let mut head = match cached {
+                Some(h) => h,
+                None => __ducha_sql::lock_chain_head(&mut conn).await?,
+            };
+            let done = __ducha_sql::apply_change_held(&mut conn, change, &mut head).await;
+            if let Ok(mut c) = self.chain.lock() {
+                *c = Some(head);
+            }
+            return done;
         }
         let started = Instant::now();
         let Some(commits) = &self.commits else {

@@ -44,7 +44,13 @@ pub struct SqliteStore {
     /// Whether `read` and `write` are one connection in an open transaction (see
     /// [`ducha_store::EventStore::begin_whole`]): commits run on it, not on the writer.
     whole: bool,
+    /// In a whole transaction, the chain head as its last event left it (kept in memory and
+    /// written once, before the commit).
+    chain: ChainCache,
 }
+
+/// The chain head a whole transaction moved.
+type ChainCache = Arc<std::sync::Mutex<Option<(i64, String, ducha_domain::chain::HashAlgo)>>>;
 
 impl SqliteStore {
     /// Opens (creating if needed) the database at `url` (`sqlite://path` or a plain path) and
@@ -88,6 +94,7 @@ impl SqliteStore {
             probe,
             pending,
             whole: false,
+            chain: ChainCache::default(),
         })
     }
 
@@ -122,6 +129,7 @@ impl SqliteStore {
             probe: self.probe.clone(),
             pending: Arc::new(AtomicUsize::new(0)),
             whole: true,
+            chain: ChainCache::default(),
         })
     }
 
@@ -130,9 +138,22 @@ impl SqliteStore {
         if !self.whole {
             return Err(StoreError::Other("no whole transaction is open".into()));
         }
-        let end = if commit { "COMMIT" } else { "ROLLBACK" };
+        let head = self.chain.lock().map(|c| c.clone()).unwrap_or(None);
+        let moved = match head {
+            Some(head) if commit => match self.write.acquire().await {
+                Ok(mut conn) => __ducha_sql::write_chain_head(&mut conn, &head).await,
+                Err(e) => Err(ducha_store::sql::err(e)),
+            },
+            _ => Ok(()),
+        };
+        let end = if commit && moved.is_ok() {
+            "COMMIT"
+        } else {
+            "ROLLBACK"
+        };
         let done = sqlx::raw_sql(end).execute(&self.write).await;
         self.write.close().await;
+        moved?;
         done.map(|_| ()).map_err(ducha_store::sql::err)
     }
 
@@ -213,8 +234,19 @@ impl SqliteStore {
 
     async fn commit_change(&self, change: Change) -> Result<Committed, StoreError> {
         if self.whole {
+            // The transaction locks the chain head at its first event and keeps it in memory
+            // (written once, before the commit): one statement per event, not three.
+            let cached = self.chain.lock().map(|c| c.clone()).unwrap_or(None);
             let mut conn = self.write.acquire().await.map_err(ducha_store::sql::err)?;
-            return Ok(__ducha_sql::apply_change(&mut conn, change, None).await?.0);
+            let mut head = match cached {
+                Some(h) => h,
+                None => __ducha_sql::lock_chain_head(&mut conn).await?,
+            };
+            let done = __ducha_sql::apply_change_held(&mut conn, change, &mut head).await;
+            if let Ok(mut c) = self.chain.lock() {
+                *c = Some(head);
+            }
+            return done;
         }
         let started = Instant::now();
         let (reply, answer) = oneshot::channel();

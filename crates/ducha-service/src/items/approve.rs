@@ -50,15 +50,15 @@ impl Services {
     /// Records the approval a ledger states (its matters were approved on paper before the
     /// import): the importer, who must be a supervisor who may also approve the item, is the
     /// actor, and the comment says where it comes from, so the trail never shows a leader
-    /// who did not act in the system.
+    /// who did not act in the system. Takes the item as the caller read it (visible to the
+    /// actor); returns the item as it is stored now.
     pub(crate) async fn approve_from_ledger(
         &self,
         actor: &Actor,
-        item_id: i64,
+        mut item: ItemRow,
         comment: &str,
         now: DateTime<Utc>,
-    ) -> ServiceResult<Done> {
-        let (mut item, _) = self.visible_item(actor, item_id).await?;
+    ) -> ServiceResult<(Done, ItemRow)> {
         ensure(actor.supervises(&item.scope_path.0) && approves(actor, &item))?;
         item.state = item_transition(item.state, ItemCommand::Approve)?;
         let c = self
@@ -66,15 +66,17 @@ impl Services {
                 Some(actor),
                 now,
                 EventKind::ItemApproved,
-                Subject::item(item_id),
+                Subject::item(item.id),
                 serde_json::json!({ "comment": comment, "from_ledger": true }),
-                vec![Update::Item(item)],
+                vec![Update::Item(item.clone())],
                 vec![],
             )
             .await?;
-        Ok(Done {
+        item.version += 1;
+        let done = Done {
             event_seq: c.event.seq,
-        })
+        };
+        Ok((done, item))
     }
 
     async fn move_item(
@@ -85,7 +87,32 @@ impl Services {
         comment: &str,
         now: DateTime<Utc>,
     ) -> ServiceResult<Done> {
-        let (mut item, _) = self.visible_item(actor, item_id).await?;
+        let (item, _) = self.visible_item(actor, item_id).await?;
+        Ok(self.move_loaded(actor, item, cmd, comment, now).await?.0)
+    }
+
+    /// A supervisor submits a draft the caller read (visible to the actor); returns the item
+    /// as it is stored now.
+    pub(crate) async fn submit_loaded(
+        &self,
+        actor: &Actor,
+        item: ItemRow,
+        now: DateTime<Utc>,
+    ) -> ServiceResult<(Done, ItemRow)> {
+        self.move_loaded(actor, item, ItemCommand::Submit, "", now)
+            .await
+    }
+
+    /// Moves an item the caller read (visible to the actor); returns the item as it is
+    /// stored now (its version one up).
+    async fn move_loaded(
+        &self,
+        actor: &Actor,
+        mut item: ItemRow,
+        cmd: ItemCommand,
+        comment: &str,
+        now: DateTime<Utc>,
+    ) -> ServiceResult<(Done, ItemRow)> {
         let scope = &item.scope_path.0;
         let (allowed, kind) = match cmd {
             ItemCommand::Submit => (actor.supervises(scope), EventKind::ItemSubmitted),
@@ -102,15 +129,18 @@ impl Services {
                 Some(actor),
                 now,
                 kind,
-                Subject::item(item_id),
+                Subject::item(item.id),
                 serde_json::json!({ "comment": comment }),
-                vec![Update::Item(item)],
+                vec![Update::Item(item.clone())],
                 vec![],
             )
             .await?;
-        Ok(Done {
+        // The row as written: `Update::Item` moves the version one up.
+        item.version += 1;
+        let done = Done {
             event_seq: c.event.seq,
-        })
+        };
+        Ok((done, item))
     }
 }
 

@@ -11,8 +11,9 @@ use ducha_domain::item::{ItemCommand, Target, item_transition, parse_targets};
 use ducha_domain::org::{Actor, UnitPath};
 use ducha_domain::text::bounded;
 use ducha_domain::{Rule, ValidationErrors};
-use ducha_store::{Insert, NewAssignment, Update};
+use ducha_store::{Insert, ItemRow, NewAssignment, UnitRow, Update};
 use serde::Deserialize;
+use std::collections::HashMap;
 use std::str::FromStr;
 
 /// Most units one dispatch or decomposition may name.
@@ -75,6 +76,20 @@ impl Services {
         inputs: &[AssignmentInput],
         now: DateTime<Utc>,
     ) -> ServiceResult<Vec<NewAssignment>> {
+        self.plan_assignments_among(actor, parent, inputs, None, now)
+            .await
+    }
+
+    /// [`Self::plan_assignments`], with the named units' rows when the caller read them in
+    /// this transaction already (read here otherwise).
+    pub(crate) async fn plan_assignments_among(
+        &self,
+        actor: &Actor,
+        parent: &Parent<'_>,
+        inputs: &[AssignmentInput],
+        known: Option<&[UnitRow]>,
+        now: DateTime<Utc>,
+    ) -> ServiceResult<Vec<NewAssignment>> {
         let today = self.today(now);
         let mut e = ValidationErrors::default();
         if inputs.is_empty() {
@@ -93,7 +108,10 @@ impl Services {
             .filter(|(_, i)| i.targets.is_none() && i.role == "lead")
             .map(|(n, _)| n)
             .collect();
-        let units = self.store.units(&ids).await?;
+        let units = match known {
+            Some(u) => u.to_vec(),
+            None => self.store.units(&ids).await?,
+        };
         let mut seen = std::collections::HashSet::new();
         let mut out = Vec::new();
         for (i, input) in inputs.iter().enumerate() {
@@ -205,7 +223,22 @@ impl Services {
         input: &DispatchInput,
         now: DateTime<Utc>,
     ) -> ServiceResult<Created> {
-        let (mut item, _) = self.visible_item(actor, item_id).await?;
+        let (item, _) = self.visible_item(actor, item_id).await?;
+        self.dispatch_loaded(actor, item, input, &mut DispatchMemo::default(), now)
+            .await
+    }
+
+    /// [`Self::dispatch_item`] on the item as the caller read it (visible to the actor), with
+    /// the rows `memo` keeps across the dispatches of one transaction (a ledger's import).
+    pub(crate) async fn dispatch_loaded(
+        &self,
+        actor: &Actor,
+        mut item: ItemRow,
+        input: &DispatchInput,
+        memo: &mut DispatchMemo,
+        now: DateTime<Utc>,
+    ) -> ServiceResult<Created> {
+        let item_id = item.id;
         ensure(actor.supervises(&item.scope_path.0))?;
         item.state = item_transition(item.state, ItemCommand::Dispatch)?;
         // Naming no units dispatches a matter from a ledger to the units the ledger named.
@@ -233,8 +266,9 @@ impl Services {
             taken: vec![],
             need_lead: true,
         };
+        let known = memo.units(self, &input.assignments).await?;
         let new = self
-            .plan_assignments(actor, &parent, &input.assignments, now)
+            .plan_assignments_among(actor, &parent, &input.assignments, known.as_deref(), now)
             .await?;
         item.dispatched_at = Some(now);
         let payload = serde_json::json!({
@@ -244,9 +278,18 @@ impl Services {
             "deadline": item.deadline,
         });
         let year = self.today(now).year();
-        let prefix = self
-            .number_prefix(item.scope_unit_id, &self.config.item_number_prefix)
-            .await?;
+        let prefix = match memo.prefixes.get(&item.scope_unit_id) {
+            Some(p) => p.clone(),
+            None => {
+                let p = self
+                    .number_prefix(item.scope_unit_id, &self.config.item_number_prefix)
+                    .await?;
+                if memo.keep {
+                    memo.prefixes.insert(item.scope_unit_id, p.clone());
+                }
+                p
+            }
+        };
         let c = self
             .commit(
                 Some(actor),
@@ -271,6 +314,59 @@ impl Services {
             ids: c.ids,
             event_seq: c.event.seq,
         })
+    }
+}
+
+/// What the dispatches of one transaction read once: the units they name and the number
+/// prefixes of their jurisdictions. A default memo keeps nothing (every dispatch reads).
+#[derive(Debug, Default)]
+pub(crate) struct DispatchMemo {
+    /// Whether to keep what was read (only inside one transaction, where it cannot change
+    /// under the caller).
+    keep: bool,
+    units: HashMap<i64, Option<UnitRow>>,
+    prefixes: HashMap<i64, String>,
+}
+
+impl DispatchMemo {
+    /// A memo that keeps what it reads, for dispatches in one transaction.
+    pub(crate) fn kept() -> Self {
+        Self {
+            keep: true,
+            ..Self::default()
+        }
+    }
+
+    /// The rows of the units `inputs` name, reading those not read before; `None` when the
+    /// memo keeps nothing (or the input is refused before any query).
+    async fn units(
+        &mut self,
+        s: &Services,
+        inputs: &[AssignmentInput],
+    ) -> ServiceResult<Option<Vec<UnitRow>>> {
+        if !self.keep || inputs.is_empty() || inputs.len() > MAX_ASSIGNMENTS {
+            return Ok(None);
+        }
+        let mut missing: Vec<i64> = inputs
+            .iter()
+            .map(|i| i.unit_id)
+            .filter(|id| !self.units.contains_key(id))
+            .collect();
+        missing.sort_unstable();
+        missing.dedup();
+        if !missing.is_empty() {
+            let rows = s.store.units(&missing).await?;
+            for id in missing {
+                let row = rows.iter().find(|u| u.id == id).cloned();
+                self.units.insert(id, row);
+            }
+        }
+        Ok(Some(
+            inputs
+                .iter()
+                .filter_map(|i| self.units.get(&i.unit_id).cloned().flatten())
+                .collect(),
+        ))
     }
 }
 

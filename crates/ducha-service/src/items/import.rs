@@ -3,7 +3,7 @@
 //! cases as the forms (register, and on request submit, the approval the ledger states, and
 //! dispatch), so its events and its chain of assignments are the ones the forms would make.
 
-use super::{AssignmentInput, DispatchInput};
+use super::{AssignmentInput, DispatchInput, DispatchMemo};
 use crate::Services;
 use crate::error::{ServiceError, ServiceResult, ensure};
 use crate::sheet::{SheetError, read_workbook};
@@ -210,15 +210,15 @@ impl Services {
             file_sha256: sha.to_string(),
         };
         out.already.sort();
+        // The units and number prefixes the dispatches need, read once in the transaction.
+        let mut memo = DispatchMemo::kept();
         for (item, reference) in todo {
             let (id, n) = self
                 .register_ledger_item(
                     actor,
-                    scope_unit_id,
-                    &item,
-                    reference,
-                    sha,
+                    (scope_unit_id, &item, reference, sha),
                     (direct, submit),
+                    &mut memo,
                     now,
                 )
                 .await?;
@@ -230,15 +230,14 @@ impl Services {
     }
 
     /// One matter through the forms' use cases; returns its id and how many units it went to.
-    #[allow(clippy::too_many_arguments)]
+    /// The item is read once after it is registered and handed from one step to the next (each
+    /// step checks the same rules as its form, on the row as the step before wrote it).
     async fn register_ledger_item(
         &self,
         actor: &Actor,
-        scope_unit_id: i64,
-        item: &LedgerItem,
-        ledger_ref: String,
-        sha: &str,
+        (scope_unit_id, item, ledger_ref, sha): (i64, &LedgerItem, String, &str),
         (direct, submit): (bool, bool),
+        memo: &mut DispatchMemo,
         now: DateTime<Utc>,
     ) -> ServiceResult<(i64, usize)> {
         let row = i64::try_from(item.row).unwrap_or(i64::MAX);
@@ -268,7 +267,8 @@ impl Services {
         if !direct && !submit {
             return Ok((created.id, 0));
         }
-        self.submit_item(actor, created.id, now).await?;
+        let (draft, _) = self.visible_item(actor, created.id).await?;
+        let (_, submitted) = self.submit_loaded(actor, draft, now).await?;
         if !direct {
             return Ok((created.id, 0));
         }
@@ -277,11 +277,12 @@ impl Services {
             Lang::ZhCn,
             &serde_json::json!({ "row": item.row }),
         );
-        self.approve_from_ledger(actor, created.id, &comment, now)
+        let (_, approved) = self
+            .approve_from_ledger(actor, submitted, &comment, now)
             .await?;
         let assignments = plan.assignments();
         let n = assignments.len();
-        self.dispatch_item(actor, created.id, &DispatchInput { assignments }, now)
+        self.dispatch_loaded(actor, approved, &DispatchInput { assignments }, memo, now)
             .await
             .map_err(|e| match e {
                 // Checked with the rows already; a unit moved meanwhile is a conflict.

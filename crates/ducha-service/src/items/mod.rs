@@ -12,7 +12,7 @@ mod list;
 
 pub(crate) use detail::{depth_first, visible_sets};
 pub use dispatch::{AssignmentInput, DispatchInput};
-pub(crate) use dispatch::{Parent, dispatch_parent};
+pub(crate) use dispatch::{DispatchMemo, Parent, dispatch_parent};
 pub use import::{LedgerMode, LedgerOutcome, LedgerPlan, LedgerProgress};
 pub use import_jobs::{LedgerEnded, LedgerJob, LedgerProblem};
 pub use ledger::{LEDGER_CAP, LedgerEntry};

@@ -662,6 +662,55 @@ macro_rules! __sql_writes {
         Ok((committed, algo))
     }
 
+    /// The chain head read under its lock, for a transaction that appends many events
+    /// before it commits (see [`apply_change_held`]): PostgreSQL locks the head's row, SQLite
+    /// holds the file's write lock already (`BEGIN IMMEDIATE`).
+    pub(super) async fn lock_chain_head(tx: &mut Tx) -> StoreResult<(i64, String, HashAlgo)> {
+        let lock = if <$db as sqlx::Database>::NAME == "PostgreSQL" { " FOR UPDATE" } else { "" };
+        let (seq, hash, algo) = sqlx::query_as::<$db, (i64, String, String)>(sql(format!(
+            "SELECT seq, hash, algo FROM event_chain WHERE id = 1{lock}"
+        )))
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(err)?;
+        let algo: HashAlgo = algo
+            .parse()
+            .map_err(|()| StoreError::Other(format!("unknown hash algorithm {algo}").into()))?;
+        Ok((seq, hash, algo))
+    }
+
+    /// [`apply_change`] in a transaction that holds the chain head's lock (see
+    /// [`lock_chain_head`]): the event goes after `head`, which moves to it as soon as the
+    /// event's row is written; the head's row is written once, by [`write_chain_head`] before
+    /// the commit. Rewriting that one row for every event made a long transaction slow (on
+    /// PostgreSQL each rewrite walks every earlier version of the row the transaction made).
+    pub(super) async fn apply_change_held(
+        tx: &mut Tx,
+        change: Change,
+        head: &mut (i64, String, HashAlgo),
+    ) -> StoreResult<Committed> {
+        let prepared = prepare_change(tx, change).await?;
+        let algo = head.2;
+        let rec = EventRecord::chain(algo, (head.0, &head.1), &prepared.event);
+        insert_event(tx, &rec).await?;
+        *head = (rec.seq, rec.hash.clone(), algo);
+        finish_change(tx, prepared, rec).await
+    }
+
+    /// Writes the chain head a transaction moved with [`apply_change_held`].
+    pub(super) async fn write_chain_head(
+        tx: &mut Tx,
+        head: &(i64, String, HashAlgo),
+    ) -> StoreResult<()> {
+        sqlx::query::<$db>("UPDATE event_chain SET seq = $1, hash = $2 WHERE id = 1")
+            .bind(head.0)
+            .bind(&head.1)
+            .execute(&mut *tx)
+            .await
+            .map_err(err)?;
+        Ok(())
+    }
+
     /// A change whose rows are written and whose event is ready to be chained.
     pub(super) struct Prepared {
         /// The ids of the rows inserted, in the change's order.
