@@ -42,6 +42,23 @@ pub struct PgStore {
 }
 
 impl PgStore {
+    /// Writes `data`, rows in `COPY`'s text format, with `statement` (`COPY … FROM STDIN`)
+    /// on `conn`: a rebuild's bulk write (the shared SQL calls it; SQLite's has no `COPY`).
+    #[doc(hidden)]
+    pub async fn copy_in(
+        conn: &mut sqlx::PgConnection,
+        statement: &str,
+        data: &[u8],
+    ) -> Result<(), StoreError> {
+        let mut copy = conn
+            .copy_in_raw(statement)
+            .await
+            .map_err(ducha_store::sql::err)?;
+        copy.send(data).await.map_err(ducha_store::sql::err)?;
+        copy.finish().await.map_err(ducha_store::sql::err)?;
+        Ok(())
+    }
+
     /// Connects to `url` and runs pending migrations, with [`DEFAULT_WRITERS`] writers.
     pub async fn open(url: &str, max_connections: u32) -> Result<Self, StoreError> {
         Self::open_with(url, max_connections, DEFAULT_WRITERS).await

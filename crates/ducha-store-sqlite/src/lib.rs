@@ -53,6 +53,19 @@ pub struct SqliteStore {
 type ChainCache = Arc<std::sync::Mutex<Option<(i64, String, ducha_domain::chain::HashAlgo)>>>;
 
 impl SqliteStore {
+    /// PostgreSQL's `COPY` for the shared SQL of a rebuild's bulk write, which takes
+    /// multi-row INSERTs on SQLite instead and never calls this.
+    #[doc(hidden)]
+    pub async fn copy_in(
+        _conn: &mut SqliteConnection,
+        statement: &str,
+        _data: &[u8],
+    ) -> Result<(), StoreError> {
+        Err(StoreError::Other(
+            format!("SQLite has no COPY: {statement}").into(),
+        ))
+    }
+
     /// Opens (creating if needed) the database at `url` (`sqlite://path` or a plain path) and
     /// runs pending migrations.
     pub async fn open(url: &str, durability: Durability) -> Result<Self, StoreError> {

@@ -13,16 +13,20 @@ use ducha_domain::chain::{EventKind, EventRecord};
 use ducha_domain::item::Target;
 use ducha_domain::report::{MetricValue, ReportKind};
 use ducha_store::{
-    AnalyticsTables, AssignmentStatic, HopLogRow, KeptFinding, KindStatRow, KindSums, StatRow,
-    StatSums, StoreError, add_kind_stat, add_stat,
+    AnalyticsTables, AssignmentStatic, HopLogRow, KeptFinding, KindStatRow, StatRow, Store,
+    StoreError,
 };
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::str::FromStr;
+use std::sync::Arc;
+use tokio::sync::mpsc;
 
 /// Events read per page.
 const PAGE: i64 = 20_000;
+/// Pages read ahead of the replay.
+const READ_AHEAD: usize = 2;
 /// Times a rebuild catches up with events committed while it ran before it gives up.
 const CATCH_UPS: usize = 5;
 
@@ -72,6 +76,35 @@ struct ChildPayload {
     instructions: String,
 }
 
+/// A sum of one hop: count, working days, most working days.
+type Sum = (i64, i64, i64);
+
+/// Adds a finished hop of `days` to its sum, as [`ducha_store::add_stat`] does.
+fn add(sum: &mut Sum, days: i64) {
+    sum.0 += 1;
+    sum.1 += days;
+    sum.2 = sum.2.max(days);
+}
+
+/// Strings kept once each, by number.
+#[derive(Default)]
+struct Names {
+    ids: HashMap<String, u32>,
+    list: Vec<String>,
+}
+
+impl Names {
+    fn id(&mut self, s: &str) -> u32 {
+        if let Some(&k) = self.ids.get(s) {
+            return k;
+        }
+        let k = u32::try_from(self.list.len()).unwrap_or(u32::MAX);
+        self.list.push(s.to_string());
+        self.ids.insert(s.to_string(), k);
+        k
+    }
+}
+
 /// The state of a replay.
 struct State<'a> {
     cal: &'a WorkCalendar,
@@ -83,8 +116,12 @@ struct State<'a> {
     requests: HashMap<i64, DateTime<Utc>>,
     refusals: HashMap<i64, DateTime<Utc>>,
     log: Vec<HopLogRow>,
-    sums: StatSums,
-    kind_sums: KindSums,
+    /// The stall sums by (unit, month, hop) and by (unit, month, source, category, hop), the
+    /// strings interned in `names`: as [`ducha_store::add_stat`] and [`ducha_store::add_kind_stat`] add them, without
+    /// allocating the key's strings and comparing them in a tree for each of millions of hops.
+    sums: HashMap<(i64, u32, &'static str), Sum>,
+    kind_sums: HashMap<(i64, u32, u32, u32, &'static str), Sum>,
+    names: Names,
     findings: Vec<KeptFinding>,
     /// Indexes into `findings` of each assignment's share findings, resolved or not (a
     /// decomposition resolves them; scanning every finding for each was quadratic).
@@ -92,12 +129,65 @@ struct State<'a> {
     events: u64,
 }
 
-fn id_at(p: &Value, key: &str) -> Option<i64> {
-    p.get(key).and_then(Value::as_i64)
+/// The payload fields the replay reads, each as the JSON value it holds (absent when the key
+/// is): parsing only these skips the rest of the payload (report texts, titles …) without
+/// building a `Value` tree of it, which cost a tree of allocations for each of millions of
+/// events. The fields keep `Value`'s lenient reading (a field of an unexpected type reads as
+/// absent, as `Value::get(…).and_then(Value::as_i64)` did).
+#[derive(Deserialize, Default)]
+struct Payload {
+    ids: Option<Value>,
+    kind: Option<Value>,
+    percent: Option<Value>,
+    metrics: Option<Value>,
+    report_id: Option<Value>,
+    to_unit_id: Option<Value>,
+    help_id: Option<Value>,
+    extension_id: Option<Value>,
+    refusal_id: Option<Value>,
+    deadline: Option<Value>,
+    comment: Option<Value>,
+    children: Option<Value>,
+    parent_deadline: Option<Value>,
+    parent_instructions: Option<Value>,
 }
 
-fn ids(p: &Value) -> Vec<i64> {
-    p.get("ids")
+impl Payload {
+    /// Reads a payload; one that is not an object with these fields once each (never written
+    /// by the use cases) is read through a whole `Value`, as before.
+    fn parse(text: &str) -> ServiceResult<Self> {
+        if let Ok(p) = serde_json::from_str::<Payload>(text) {
+            return Ok(p);
+        }
+        let v: Value = serde_json::from_str(text)
+            .map_err(|x| ServiceError::Store(StoreError::Other(Box::new(x))))?;
+        let field = |k: &str| v.get(k).filter(|x| !x.is_null()).cloned();
+        Ok(Payload {
+            ids: field("ids"),
+            kind: field("kind"),
+            percent: field("percent"),
+            metrics: field("metrics"),
+            report_id: field("report_id"),
+            to_unit_id: field("to_unit_id"),
+            help_id: field("help_id"),
+            extension_id: field("extension_id"),
+            refusal_id: field("refusal_id"),
+            deadline: field("deadline"),
+            comment: field("comment"),
+            children: field("children"),
+            parent_deadline: field("parent_deadline"),
+            parent_instructions: field("parent_instructions"),
+        })
+    }
+}
+
+fn id_at(v: Option<&Value>) -> Option<i64> {
+    v.and_then(Value::as_i64)
+}
+
+fn ids(p: &Payload) -> Vec<i64> {
+    p.ids
+        .as_ref()
         .and_then(Value::as_array)
         .map(|a| a.iter().filter_map(Value::as_i64).collect())
         .unwrap_or_default()
@@ -154,10 +244,18 @@ impl State<'_> {
             }
         }
         for s in d.stats {
-            add_stat(&mut self.sums, &s);
+            let month = self.names.id(&s.month);
+            let hop = s.hop.as_str();
+            add(
+                self.sums.entry((s.unit_id, month, hop)).or_default(),
+                s.days,
+            );
             // As a commit adds it: only for an assignment with hop facts.
             if let Some(r) = self.assignments.get(&s.assignment_id) {
-                add_kind_stat(&mut self.kind_sums, &s, &r.facts.source, &r.facts.category);
+                let source = self.names.id(&r.facts.source);
+                let category = self.names.id(&r.facts.category);
+                let key = (s.unit_id, month, source, category, hop);
+                add(self.kind_sums.entry(key).or_default(), s.days);
             }
             self.log.push(HopLogRow {
                 assignment_id: s.assignment_id,
@@ -210,8 +308,7 @@ impl State<'_> {
         if !relevant {
             return Ok(());
         }
-        let p: Value = serde_json::from_str(&e.payload)
-            .map_err(|x| ServiceError::Store(StoreError::Other(Box::new(x))))?;
+        let mut p = Payload::parse(&e.payload)?;
         let Some(aid) = e.assignment_id else {
             return Ok(());
         };
@@ -225,11 +322,12 @@ impl State<'_> {
                 let dispatched = self.assignments[&aid].facts.dispatched_at;
                 self.apply(hops::signed(cal, &key, dispatched, at));
             }
-            EventKind::AssignmentDecomposed => self.decomposed(aid, &key, &p, e)?,
+            EventKind::AssignmentDecomposed => self.decomposed(aid, &key, &mut p, e)?,
             EventKind::ReportSubmitted => {
                 let r = &self.assignments[&aid];
                 let kind = p
-                    .get("kind")
+                    .kind
+                    .as_ref()
                     .and_then(Value::as_str)
                     .and_then(|k| ReportKind::from_str(k).ok())
                     .unwrap_or(ReportKind::Progress);
@@ -239,8 +337,8 @@ impl State<'_> {
                 if let Some(&rid) = ids(&p).first() {
                     let metrics = match kind {
                         ReportKind::Completion => p
-                            .get("metrics")
-                            .cloned()
+                            .metrics
+                            .take()
                             .and_then(|m| serde_json::from_value(m).ok())
                             .unwrap_or_default(),
                         ReportKind::Progress => vec![],
@@ -250,20 +348,21 @@ impl State<'_> {
                         PendingReport {
                             kind,
                             submitted_at: at,
-                            percent: p.get("percent").and_then(Value::as_i64),
+                            percent: id_at(p.percent.as_ref()),
                             metrics,
                         },
                     );
                 }
             }
             EventKind::ReportAccepted | EventKind::ReportReturned => {
-                let Some(r) = id_at(&p, "report_id").and_then(|id| self.reports.remove(&id)) else {
+                let Some(r) = id_at(p.report_id.as_ref()).and_then(|id| self.reports.remove(&id))
+                else {
                     return Ok(());
                 };
-                self.reviewed(aid, &key, kind == EventKind::ReportAccepted, r, &p, e);
+                self.reviewed(aid, &key, kind == EventKind::ReportAccepted, r, &mut p, e);
             }
             EventKind::HelpRequested => {
-                if let (Some(&hid), Some(to)) = (ids(&p).first(), id_at(&p, "to_unit_id"))
+                if let (Some(&hid), Some(to)) = (ids(&p).first(), id_at(p.to_unit_id.as_ref()))
                     && let Some(r) = self.assignments.get_mut(&aid)
                 {
                     r.helps.push(HelpSpan {
@@ -276,7 +375,7 @@ impl State<'_> {
             }
             EventKind::HelpAnswered => {
                 let Some((asker, k)) =
-                    id_at(&p, "help_id").and_then(|h| self.helps.get(&h).copied())
+                    id_at(p.help_id.as_ref()).and_then(|h| self.helps.get(&h).copied())
                 else {
                     return Ok(());
                 };
@@ -296,7 +395,7 @@ impl State<'_> {
             }
             EventKind::ExtensionApproved | EventKind::ExtensionDenied => {
                 if let Some(since) =
-                    id_at(&p, "extension_id").and_then(|x| self.requests.remove(&x))
+                    id_at(p.extension_id.as_ref()).and_then(|x| self.requests.remove(&x))
                 {
                     let holder = self.reviewer(aid);
                     self.apply(hops::waited(cal, &key, Hop::Extension, holder, since, at));
@@ -308,7 +407,8 @@ impl State<'_> {
                 }
             }
             EventKind::RefusalUpheld | EventKind::RefusalRejected => {
-                if let Some(since) = id_at(&p, "refusal_id").and_then(|x| self.refusals.remove(&x))
+                if let Some(since) =
+                    id_at(p.refusal_id.as_ref()).and_then(|x| self.refusals.remove(&x))
                 {
                     let holder = self.reviewer(aid);
                     self.apply(hops::waited(cal, &key, Hop::Refusal, holder, since, at));
@@ -334,7 +434,7 @@ impl State<'_> {
         &mut self,
         aid: i64,
         key: &HopKey,
-        p: &Value,
+        p: &mut Payload,
         e: &EventRecord,
     ) -> ServiceResult<()> {
         let cal = self.cal;
@@ -342,19 +442,20 @@ impl State<'_> {
         let first = r.children.is_empty();
         let signed = r.facts.signed_at.unwrap_or(r.facts.dispatched_at);
         let children: Vec<ChildPayload> = p
-            .get("children")
-            .cloned()
+            .children
+            .take()
             .map(serde_json::from_value)
             .transpose()
             .map_err(|x| ServiceError::Store(StoreError::Other(Box::new(x))))?
             .unwrap_or_default();
         let deadline: NaiveDate = p
-            .get("parent_deadline")
-            .cloned()
+            .parent_deadline
+            .take()
             .and_then(|d| serde_json::from_value(d).ok())
             .unwrap_or_else(|| china_date(e.at));
         let instructions = p
-            .get("parent_instructions")
+            .parent_instructions
+            .as_ref()
             .and_then(Value::as_str)
             .unwrap_or_default();
         let text = if instructions.trim().is_empty() {
@@ -420,7 +521,7 @@ impl State<'_> {
         key: &HopKey,
         accepted: bool,
         rep: PendingReport,
-        p: &Value,
+        p: &mut Payload,
         e: &EventRecord,
     ) {
         let cal = self.cal;
@@ -428,8 +529,8 @@ impl State<'_> {
         let reviewer = r.facts.reviewer_unit_id;
         let accepting = accepted && rep.kind == ReportKind::Completion;
         let deadline: Option<NaiveDate> = p
-            .get("deadline")
-            .cloned()
+            .deadline
+            .take()
             .and_then(|d| serde_json::from_value(d).ok());
         let (Some(deadline), dispatched) = (deadline, r.facts.dispatched_at) else {
             return;
@@ -447,7 +548,11 @@ impl State<'_> {
         let mut lost = vec![];
         if accepting {
             let gaps = completion_gaps(&r.targets, &rep.metrics, rep.percent);
-            let reason = p.get("comment").and_then(Value::as_str).unwrap_or_default();
+            let reason = p
+                .comment
+                .as_ref()
+                .and_then(Value::as_str)
+                .unwrap_or_default();
             found = findings::accepted_short(
                 r.facts.item_id,
                 aid,
@@ -483,43 +588,95 @@ impl State<'_> {
         self.keep(found.into_iter().collect(), e.seq);
     }
 
-    fn tables(&self) -> AnalyticsTables {
+    /// The tables replayed so far; the hop log and the findings move out of the state (millions
+    /// of lines not copied) and go back with [`State::restore`] if the replay goes on.
+    fn take_tables(&mut self) -> AnalyticsTables {
+        let name = |k: &u32| self.names.list[*k as usize].clone();
+        // In the order of the sums' keys, as `StatSums` and `KindSums` (trees) would give them.
+        let mut stats: Vec<StatRow> = self
+            .sums
+            .iter()
+            .map(|((unit_id, month, hop), (n, days, max))| StatRow {
+                unit_id: *unit_id,
+                month: name(month),
+                hop: (*hop).to_string(),
+                n: *n,
+                days: *days,
+                max: *max,
+            })
+            .collect();
+        stats.sort_unstable_by(|a, b| {
+            (a.unit_id, &a.month, &a.hop).cmp(&(b.unit_id, &b.month, &b.hop))
+        });
+        let mut kinds: Vec<KindStatRow> = self
+            .kind_sums
+            .iter()
+            .map(
+                |((unit_id, month, source, category, hop), (n, days, max))| KindStatRow {
+                    unit_id: *unit_id,
+                    month: name(month),
+                    source: name(source),
+                    category: name(category),
+                    hop: (*hop).to_string(),
+                    n: *n,
+                    days: *days,
+                    max: *max,
+                },
+            )
+            .collect();
+        kinds.sort_unstable_by(|a, b| {
+            (a.unit_id, &a.month, &a.source, &a.category, &a.hop).cmp(&(
+                b.unit_id,
+                &b.month,
+                &b.source,
+                &b.category,
+                &b.hop,
+            ))
+        });
         let mut facts: Vec<HopFacts> = self.assignments.values().map(|r| r.facts.clone()).collect();
         facts.sort_by_key(|f| f.assignment_id);
         AnalyticsTables {
             facts,
-            log: self.log.clone(),
-            stats: self
-                .sums
-                .iter()
-                .map(|((unit_id, month, hop), (n, days, max))| StatRow {
-                    unit_id: *unit_id,
-                    month: month.clone(),
-                    hop: hop.clone(),
-                    n: *n,
-                    days: *days,
-                    max: *max,
-                })
-                .collect(),
-            kinds: self
-                .kind_sums
-                .iter()
-                .map(
-                    |((unit_id, month, source, category, hop), (n, days, max))| KindStatRow {
-                        unit_id: *unit_id,
-                        month: month.clone(),
-                        source: source.clone(),
-                        category: category.clone(),
-                        hop: hop.clone(),
-                        n: *n,
-                        days: *days,
-                        max: *max,
-                    },
-                )
-                .collect(),
-            findings: self.findings.clone(),
+            log: std::mem::take(&mut self.log),
+            stats,
+            kinds,
+            findings: std::mem::take(&mut self.findings),
         }
     }
+
+    /// Puts back what [`State::take_tables`] moved out.
+    fn restore(&mut self, t: AnalyticsTables) {
+        self.log = t.log;
+        self.findings = t.findings;
+    }
+}
+
+/// Pages of the event log after `after` up to `head`, read by a task of their own at most
+/// [`READ_AHEAD`] pages ahead of the replay; ends after the last page or the first error.
+fn read_ahead(
+    store: Arc<dyn Store>,
+    mut after: i64,
+    head: i64,
+) -> mpsc::Receiver<Result<Vec<EventRecord>, StoreError>> {
+    let (tx, rx) = mpsc::channel(READ_AHEAD);
+    tokio::spawn(async move {
+        while after < head {
+            let page = store.events_after(after, PAGE).await;
+            let last = match &page {
+                Ok(p) => p.last().map(|e| e.seq),
+                Err(_) => None,
+            };
+            // A closed channel: the replay stopped (an error); nothing more to read.
+            if tx.send(page).await.is_err() {
+                return;
+            }
+            match last {
+                Some(seq) => after = seq,
+                None => return,
+            }
+        }
+    });
+    rx
 }
 
 impl Services {
@@ -550,8 +707,9 @@ impl Services {
             requests: HashMap::new(),
             refusals: HashMap::new(),
             log: vec![],
-            sums: StatSums::new(),
-            kind_sums: KindSums::new(),
+            sums: HashMap::new(),
+            kind_sums: HashMap::new(),
+            names: Names::default(),
             findings: vec![],
             shares: HashMap::new(),
             events: 0,
@@ -567,8 +725,11 @@ impl Services {
                 st.add_statics(rows);
                 progress("assignments", st.assignments.len() as u64, 0);
             }
-            while after < head {
-                let page = self.store.events_after(after, PAGE).await?;
+            // The next pages are read while this one is replayed (the store's connection
+            // thread and the replay on the two cores instead of one after the other).
+            let mut pages = read_ahead(self.store.clone(), after, head);
+            while let Some(page) = pages.recv().await {
+                let page = page?;
                 let Some(last) = page.last() else { break };
                 after = last.seq;
                 for e in page.iter().filter(|e| e.seq <= head) {
@@ -577,7 +738,7 @@ impl Services {
                 progress("events", after.min(head) as u64, head as u64);
             }
             after = after.min(head);
-            let tables = st.tables();
+            let tables = st.take_tables();
             let stats = RebuildStats {
                 assignments: tables.facts.len(),
                 events: st.events,
@@ -590,7 +751,7 @@ impl Services {
             progress("writing", 0, 0);
             match self.store.replace_analytics(head, &tables).await {
                 Ok(()) => return Ok((stats, tables)),
-                Err(StoreError::Conflict(_)) => continue,
+                Err(StoreError::Conflict(_)) => st.restore(tables),
                 Err(e) => return Err(e.into()),
             }
         }

@@ -36,6 +36,8 @@ mod nodes;
 mod ops;
 pub mod proposals;
 mod reads;
+#[doc(hidden)]
+pub mod rebuild;
 mod security;
 #[doc(hidden)]
 pub mod workbench;
@@ -352,6 +354,7 @@ macro_rules! impl_sql_store {
             $crate::__sql_evidence!($store, $db);
             $crate::__sql_workbench!($store, $db);
             $crate::__sql_analytics!($store, $db);
+            $crate::__sql_rebuild!($store, $db);
             $crate::__sql_assessment!($store, $db);
             $crate::__sql_joint!($store, $db);
             $crate::__sql_proposals!($store, $db);

@@ -510,7 +510,50 @@ async fn chain_analytics_by_hand(app: &TestApp) {
         .expect("replay");
     assert_eq!(stored, replayed);
     assert!(!stored.findings.is_empty() && !stored.log.is_empty());
+
+    // The rebuild writes what the replay gives (its bulk write drops the tables' indexes and
+    // foreign keys and makes them again): the same tables and the same schema afterwards.
+    let schema = derived_schema(app).await;
+    assert!(schema.len() >= 10, "{schema:#?}");
+    let stats = s
+        .rebuild_analytics(&mut |_, _, _| {})
+        .await
+        .expect("rebuild");
+    assert_eq!(stats.findings, stored.findings.len());
+    assert_eq!(s.analytics_tables().await.expect("rebuilt"), stored);
+    assert_eq!(derived_schema(app).await, schema);
     let _ = (fwd, more);
+}
+
+/// The derived tables' indexes and foreign keys as the database defines them.
+async fn derived_schema(app: &TestApp) -> Vec<String> {
+    use crate::helpers::Db;
+    let tables = "('hop_facts', 'hop_log', 'stall_stats', 'stall_kinds', 'findings')";
+    match &app.db {
+        Db::Sqlite { store, .. } => sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(format!(
+            "SELECT name || ': ' || COALESCE(sql, '') FROM sqlite_master \
+             WHERE type = 'index' AND tbl_name IN {tables} \
+             UNION ALL SELECT m.name || ' -> ' || f.\"table\" || '.' || f.\"to\" \
+             FROM sqlite_master m, pragma_foreign_key_list(m.name) f \
+             WHERE m.type = 'table' AND m.name IN {tables} ORDER BY 1"
+        )))
+        .fetch_all(store.raw_pool())
+        .await
+        .expect("SQLite schema"),
+        Db::Postgres { store, .. } => {
+            sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(format!(
+                "SELECT indexname || ': ' || indexdef FROM pg_indexes \
+             WHERE schemaname = current_schema() AND tablename IN {tables} \
+             UNION ALL SELECT c.conname || ': ' || pg_get_constraintdef(c.oid) \
+             FROM pg_constraint c JOIN pg_class r ON r.oid = c.conrelid \
+             WHERE r.relname IN {tables} AND r.relnamespace = current_schema()::regnamespace \
+             ORDER BY 1"
+            )))
+            .fetch_all(store.raw_pool())
+            .await
+            .expect("PostgreSQL schema")
+        }
+    }
 }
 
 async fn analytics_api_and_pages(app: &TestApp) {
