@@ -20,7 +20,7 @@ use std::sync::Arc;
 /// only the notify tests read are unused here.
 #[allow(dead_code)]
 #[path = "../../../ducha-notify/tests/notify/support/smtp.rs"]
-mod smtp;
+pub(crate) mod smtp;
 
 const PHONE: &str = "13912345678";
 const EMAIL: &str = "zhang.liaison@example.gov.cn";

@@ -13,11 +13,8 @@ use serde_json::json;
 #[allow(dead_code)]
 #[path = "../../../ducha-notify/tests/notify/support/mime.rs"]
 mod mime;
-/// The notify crate's local SMTP server and MIME reader, shared rather than copied; what only
-/// the notify tests read is unused here.
-#[allow(dead_code)]
-#[path = "../../../ducha-notify/tests/notify/support/smtp.rs"]
-mod smtp;
+// The notify crate's local SMTP server, loaded once for the api tests (by `secrets`).
+use crate::secrets::smtp;
 
 crate::on_both_backends!(each_reader_their_language);
 
