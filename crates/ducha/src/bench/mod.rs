@@ -144,6 +144,15 @@ pub struct BenchArgs {
     pub ledger: Option<usize>,
 }
 
+/// The configuration for timed clients: they log in with passwords only, many times over, so
+/// the second factor and the session limit (which have their own tests) are off.
+fn password_logins(cfg: &Config) -> Config {
+    let mut cfg = cfg.clone();
+    cfg.service.auth.twofactor_roles = Vec::new();
+    cfg.service.auth.max_sessions_per_user = 0;
+    cfg
+}
+
 /// Latency summary in milliseconds.
 #[derive(Debug, Serialize)]
 pub struct Latency {
@@ -309,12 +318,7 @@ async fn one(
 ) -> anyhow::Result<Results> {
     let backend = nodes.first().context("no node")?;
     backend.init_chain(&cfg.audit.hash).await?;
-    // The benchmark's clients log in with passwords only, many times over: the second factor
-    // and the session limit (which have their own tests) are off here.
-    let mut cfg = cfg.clone();
-    cfg.service.auth.twofactor_roles = Vec::new();
-    cfg.service.auth.max_sessions_per_user = 0;
-    let cfg = &cfg;
+    let cfg = &password_logins(cfg);
     let services = crate::serve::services(backend, cfg);
     let all_services: Vec<_> = std::iter::once(services.clone())
         .chain(nodes[1..].iter().map(|b| crate::serve::services(b, cfg)))

@@ -357,12 +357,7 @@ async fn one(
         }
     }
     if args.pages {
-        // The pages' users log in with passwords only, many times over, as in the city's
-        // page benchmark: the second factor and the session limit have their own tests.
-        let mut cfg = cfg.clone();
-        cfg.service.auth.twofactor_roles = Vec::new();
-        cfg.service.auth.max_sessions_per_user = 0;
-        let services = crate::serve::services(backend, &cfg);
+        let services = crate::serve::services(backend, &super::password_logins(cfg));
         out.pages = super::pages::time_pages(
             &services,
             &viewers(p),
