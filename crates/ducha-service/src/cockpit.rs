@@ -12,7 +12,6 @@ use crate::error::{ServiceError, ServiceResult};
 use crate::items::ListInput;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use ducha_domain::item::{Category, ItemState, Source};
-use ducha_domain::light::Light;
 use ducha_domain::org::{Actor, Role};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -21,7 +20,7 @@ use std::str::FromStr;
 /// Months of the on-time trend, this one included.
 const TREND_MONTHS: u32 = 12;
 /// Units in the lights chart, worst first (the table lists them too).
-const UNITS_SHOWN: usize = 20;
+const UNITS_SHOWN: i64 = 20;
 /// Red items listed.
 const RED_SHOWN: i64 = 10;
 /// Units of the stall summary.
@@ -50,22 +49,6 @@ pub struct LightCounts {
     pub yellow: i64,
     /// 红灯.
     pub red: i64,
-}
-
-impl LightCounts {
-    fn add(&mut self, rank: i64, n: i64) {
-        match Light::from_rank(rank) {
-            Some(Light::Green) => self.green += n,
-            Some(Light::Blue) => self.blue += n,
-            Some(Light::Yellow) => self.yellow += n,
-            Some(Light::Red) => self.red += n,
-            None => {}
-        }
-    }
-
-    fn total(&self) -> i64 {
-        self.green + self.blue + self.yellow + self.red
-    }
 }
 
 /// One depth of the tree under the reader: the open assignments its units hold.
@@ -238,7 +221,9 @@ impl Services {
             ..StallMapInput::default()
         };
         let (lights, items, red, stall, root_unit, proposals) = tokio::try_join!(
-            async { Ok::<_, ServiceError>(self.store.cockpit_lights(&root).await?) },
+            async {
+                Ok::<_, ServiceError>(self.store.cockpit_lights(&root, level, UNITS_SHOWN).await?)
+            },
             async {
                 Ok::<_, ServiceError>(
                     self.store
@@ -253,37 +238,35 @@ impl Services {
         )?;
 
         let mut totals = LightCounts::default();
-        let mut levels: BTreeMap<i64, (LightCounts, std::collections::BTreeSet<i64>)> =
-            BTreeMap::new();
-        let mut units: BTreeMap<i64, (i64, String, LightCounts)> = BTreeMap::new();
-        for r in &lights {
-            let depth = r.path.matches('/').count().saturating_sub(1) as i64;
-            totals.add(r.light, r.n);
-            let l = levels.entry(depth).or_default();
-            l.0.add(r.light, r.n);
-            l.1.insert(r.unit_id);
-            if depth == level {
-                units
-                    .entry(r.unit_id)
-                    .or_insert_with(|| (r.sort, r.name.clone(), LightCounts::default()))
-                    .2
-                    .add(r.light, r.n);
+        let mut levels = Vec::new();
+        let mut units = Vec::new();
+        for r in lights {
+            let lights = LightCounts {
+                green: r.green,
+                blue: r.blue,
+                yellow: r.yellow,
+                red: r.red,
+            };
+            match (r.unit_id, r.name) {
+                (Some(unit_id), Some(name)) => units.push(UnitLights {
+                    unit_id,
+                    name,
+                    lights,
+                }),
+                _ => {
+                    totals.green += r.green;
+                    totals.blue += r.blue;
+                    totals.yellow += r.yellow;
+                    totals.red += r.red;
+                    levels.push(LevelLights {
+                        level: r.depth,
+                        units: r.units,
+                        lights,
+                    });
+                }
             }
         }
-        let mut units: Vec<UnitLights> = units
-            .into_iter()
-            .map(|(unit_id, (_, name, lights))| UnitLights {
-                unit_id,
-                name,
-                lights,
-            })
-            .collect();
-        units.sort_by(|a, b| {
-            (b.lights.red, b.lights.yellow, b.lights.total())
-                .cmp(&(a.lights.red, a.lights.yellow, a.lights.total()))
-                .then(a.unit_id.cmp(&b.unit_id))
-        });
-        units.truncate(UNITS_SHOWN);
+        levels.sort_by_key(|l| l.level);
 
         let first = month_start(today, TREND_MONTHS - 1);
         let mut trend: Vec<MonthLine> = (0..TREND_MONTHS)
@@ -363,14 +346,7 @@ impl Services {
             root_level,
             today,
             totals,
-            levels: levels
-                .into_iter()
-                .map(|(level, (lights, units))| LevelLights {
-                    level,
-                    units: units.len() as i64,
-                    lights,
-                })
-                .collect(),
+            levels,
             level,
             units,
             trend,
@@ -380,6 +356,51 @@ impl Services {
             stall: stall.units,
             proposals,
         })
+    }
+
+    /// The dashboard's parts one after another, each timed (for `ducha bench`: which part
+    /// costs what at province scale).
+    #[doc(hidden)]
+    pub async fn cockpit_parts_for_benchmark(
+        &self,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> ServiceResult<Vec<(&'static str, std::time::Duration)>> {
+        let root = actor.jurisdiction.clone();
+        let root_level = i64::try_from(root.depth()).unwrap_or(1);
+        let root_id = root.ids().last().map_or(0, |u| u.0);
+        let mut out = Vec::new();
+        let t = std::time::Instant::now();
+        self.store
+            .cockpit_lights(&root, root_level + 1, UNITS_SHOWN)
+            .await?;
+        out.push(("lights", t.elapsed()));
+        let t = std::time::Instant::now();
+        self.store
+            .cockpit_items(actor.visibility_root(), Some(&actor.jurisdiction))
+            .await?;
+        out.push(("items", t.elapsed()));
+        let t = std::time::Instant::now();
+        let red_input = ListInput {
+            light: Some("red".into()),
+            sort: Some("deadline".into()),
+            limit: Some(RED_SHOWN),
+            ..ListInput::default()
+        };
+        self.list_items(actor, &red_input).await?;
+        out.push(("red list", t.elapsed()));
+        let t = std::time::Instant::now();
+        let stall_input = StallMapInput {
+            level: Some(root_level + 1),
+            limit: Some(STALL_SHOWN),
+            ..StallMapInput::default()
+        };
+        self.stall_map(actor, &stall_input, now).await?;
+        out.push(("stall map", t.elapsed()));
+        let t = std::time::Instant::now();
+        self.session_progress(actor, root_id, now).await?;
+        out.push(("sessions", t.elapsed()));
+        Ok(out)
     }
 
     /// The newest session of each kind registered in the jurisdiction, with its reply figures.

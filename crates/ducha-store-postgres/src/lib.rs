@@ -7,6 +7,7 @@ mod writer;
 pub use writer::MAX_BATCH;
 
 use ducha_store::StoreError;
+use ducha_store::sql::whole::{Exec, Whole};
 use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
 use std::sync::Arc;
@@ -30,16 +31,20 @@ pub struct PgStore {
     pool: PgPool,
     /// The writers' queue; `None` with no writers: each commit its own transaction.
     commits: Option<Arc<writer::Writers>>,
-    /// Without writers, the chain head this process committed last; in a whole transaction,
-    /// the head as its last event left it (kept in memory and written once, before the
-    /// commit).
+    /// Without writers, the chain head this process committed last.
     chain: ChainCache,
     /// Commits sent to the writers and not yet answered.
     pending: Arc<AtomicUsize>,
-    /// Whether `pool` is one connection in an open transaction (see
-    /// [`ducha_store::EventStore::begin_whole`]): commits run on it, not on the writers.
-    whole: bool,
+    /// The open transaction of a copy made by [`ducha_store::EventStore::begin_whole`]: its
+    /// reads and commits run on its one held connection, not on the pool and the writers.
+    whole: Option<Arc<Whole<sqlx::Postgres>>>,
 }
+
+/// Begins a whole transaction: the dashboard's tallies are moved once, before the commit
+/// (migration `0031_deferred_tallies`), not row by row.
+const WHOLE_BEGIN: &str = "BEGIN; SELECT begin_deferred_tallies()";
+/// Adds the moves a whole transaction deferred to the tallies.
+const WHOLE_FOLD: &str = "SELECT fold_deferred_tallies()";
 
 impl PgStore {
     /// Writes `data`, rows in `COPY`'s text format, with `statement` (`COPY … FROM STDIN`)
@@ -94,66 +99,43 @@ impl PgStore {
             commits,
             chain: ChainCache::default(),
             pending,
-            whole: false,
+            whole: None,
         };
         store.migrate().await?;
         Ok(store)
     }
 
-    /// A copy of the store on one new connection of its own in an open transaction.
+    /// A copy of the store on one new connection of its own, held, in an open transaction.
     async fn whole(&self) -> Result<Self, StoreError> {
-        if self.whole {
+        if self.whole.is_some() {
             return Err(StoreError::Other(
                 "a whole transaction is open already".into(),
             ));
         }
         let opts = self.pool.connect_options().as_ref().clone();
-        // One connection, kept: a new one would not be in the transaction.
         let pool = PgPoolOptions::new()
             .max_connections(1)
-            .min_connections(1)
-            .idle_timeout(None)
-            .max_lifetime(None)
-            .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(opts)
             .await
             .map_err(ducha_store::sql::err)?;
-        sqlx::raw_sql("BEGIN")
-            .execute(&pool)
-            .await
-            .map_err(ducha_store::sql::err)?;
+        let whole = Whole::begin(pool.clone(), WHOLE_BEGIN).await?;
         Ok(Self {
             pool,
             commits: None,
             chain: ChainCache::default(),
             pending: Arc::new(AtomicUsize::new(0)),
-            whole: true,
+            whole: Some(whole),
         })
     }
 
-    /// Commits or rolls back the transaction of a [`Self::whole`] copy, and closes it.
+    /// Commits (writing what it kept and deferred first) or rolls back the transaction of a
+    /// [`Self::whole`] copy, and closes it.
     async fn end_whole_transaction(&self, commit: bool) -> Result<(), StoreError> {
-        if !self.whole {
+        let Some(whole) = &self.whole else {
             return Err(StoreError::Other("no whole transaction is open".into()));
-        }
-        let head = self.chain.lock().map(|c| c.clone()).unwrap_or(None);
-        let moved = match head {
-            Some(head) if commit => match self.pool.acquire().await {
-                Ok(mut conn) => __ducha_sql::write_chain_head(&mut conn, &head).await,
-                Err(e) => Err(ducha_store::sql::err(e)),
-            },
-            _ => Ok(()),
         };
-        let end = if commit && moved.is_ok() {
-            "COMMIT"
-        } else {
-            "ROLLBACK"
-        };
-        let done = sqlx::raw_sql(end).execute(&self.pool).await;
-        self.pool.close().await;
-        moved?;
-        done.map(|_| ()).map_err(ducha_store::sql::err)
+        __ducha_sql::whole_end(whole, commit, Some(WHOLE_FOLD)).await
     }
 
     /// Waits (at most `patience`) until every commit handed to the writers is answered, then
@@ -255,28 +237,19 @@ impl PgStore {
         Ok(())
     }
 
-    fn reader(&self) -> &PgPool {
-        &self.pool
+    fn reader(&self) -> Exec<'_, sqlx::Postgres> {
+        match &self.whole {
+            Some(w) => Exec::Held(w),
+            None => Exec::Pool(&self.pool),
+        }
     }
 
     async fn commit_change(
         &self,
         change: ducha_store::Change,
     ) -> Result<ducha_store::Committed, StoreError> {
-        if self.whole {
-            // The transaction locks the chain head at its first event and keeps it in memory
-            // (written once, before the commit): one statement per event, not three.
-            let cached = self.chain.lock().map(|c| c.clone()).unwrap_or(None);
-            let mut conn = self.pool.acquire().await.map_err(ducha_store::sql::err)?;
-            let mut head = match cached {
-                Some(h) => h,
-                None => __ducha_sql::lock_chain_head(&mut conn).await?,
-            };
-            let done = __ducha_sql::apply_change_held(&mut conn, change, &mut head).await;
-            if let Ok(mut c) = self.chain.lock() {
-                *c = Some(head);
-            }
-            return done;
+        if let Some(whole) = &self.whole {
+            return __ducha_sql::whole_commit(whole, change).await;
         }
         let started = Instant::now();
         let Some(commits) = &self.commits else {
@@ -320,7 +293,13 @@ impl PgStore {
         Ok(done)
     }
 
-    fn writer(&self) -> &PgPool {
+    fn writer(&self) -> Exec<'_, sqlx::Postgres> {
+        self.reader()
+    }
+
+    /// The pool itself, for work that takes a connection or a transaction of its own (never
+    /// in a whole transaction).
+    fn writer_pool(&self) -> &PgPool {
         &self.pool
     }
 

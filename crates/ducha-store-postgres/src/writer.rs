@@ -193,7 +193,7 @@ async fn run(pool: &PgPool, batch: Vec<Job>, alone: bool) {
             let rest = staged.into_iter().map(|s| s.job);
             return fail_all(rest.chain([job]).chain(later).chain(jobs), &why);
         }
-        match crate::__ducha_sql::prepare_change(&mut tx, job.change.clone()).await {
+        match crate::__ducha_sql::prepare_change(&mut tx, job.change.clone(), None).await {
             Ok(prepared) => staged.push(Staged { job, prepared }),
             Err(own) => {
                 // Undo this change alone; the transaction goes on without it.

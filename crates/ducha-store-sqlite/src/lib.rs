@@ -4,6 +4,7 @@
 
 mod writer;
 
+use ducha_store::sql::whole::{Exec, Whole};
 use ducha_store::{Change, Committed, StoreError};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Connection, Sqlite, SqliteConnection, SqlitePool, Transaction};
@@ -41,16 +42,10 @@ pub struct SqliteStore {
     probe: std::sync::Arc<SqliteConnectOptions>,
     /// Commits sent to the writer and not yet answered.
     pending: Arc<AtomicUsize>,
-    /// Whether `read` and `write` are one connection in an open transaction (see
-    /// [`ducha_store::EventStore::begin_whole`]): commits run on it, not on the writer.
-    whole: bool,
-    /// In a whole transaction, the chain head as its last event left it (kept in memory and
-    /// written once, before the commit).
-    chain: ChainCache,
+    /// The open transaction of a copy made by [`ducha_store::EventStore::begin_whole`]: its
+    /// reads and commits run on its one held connection, not on the pools and the writer.
+    whole: Option<Arc<Whole<Sqlite>>>,
 }
-
-/// The chain head a whole transaction moved.
-type ChainCache = Arc<std::sync::Mutex<Option<(i64, String, ducha_domain::chain::HashAlgo)>>>;
 
 impl SqliteStore {
     /// PostgreSQL's `COPY` for the shared SQL of a rebuild's bulk write, which takes
@@ -106,68 +101,43 @@ impl SqliteStore {
             commits,
             probe,
             pending,
-            whole: false,
-            chain: ChainCache::default(),
+            whole: None,
         })
     }
 
-    /// A copy of the store on one new connection of its own in an open transaction (`BEGIN
-    /// IMMEDIATE`: it takes the file's write lock now, and the writer waits for it).
+    /// A copy of the store on one new connection of its own, held, in an open transaction
+    /// (`BEGIN IMMEDIATE`: it takes the file's write lock now, and the writer waits for it).
     async fn whole(&self) -> Result<Self, StoreError> {
-        if self.whole {
+        if self.whole.is_some() {
             return Err(StoreError::Other(
                 "a whole transaction is open already".into(),
             ));
         }
         let opts = self.write.connect_options().as_ref().clone();
-        // One connection, kept: a new one would not be in the transaction.
         let pool = SqlitePoolOptions::new()
             .max_connections(1)
-            .min_connections(1)
-            .idle_timeout(None)
-            .max_lifetime(None)
-            .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(opts)
             .await
             .map_err(ducha_store::sql::err)?;
-        sqlx::raw_sql("BEGIN IMMEDIATE")
-            .execute(&pool)
-            .await
-            .map_err(ducha_store::sql::err)?;
+        let whole = Whole::begin(pool.clone(), "BEGIN IMMEDIATE").await?;
         Ok(Self {
             read: pool.clone(),
             write: pool,
             commits: self.commits.clone(),
             probe: self.probe.clone(),
             pending: Arc::new(AtomicUsize::new(0)),
-            whole: true,
-            chain: ChainCache::default(),
+            whole: Some(whole),
         })
     }
 
-    /// Commits or rolls back the transaction of a [`Self::whole`] copy, and closes it.
+    /// Commits (writing what it kept in memory first) or rolls back the transaction of a
+    /// [`Self::whole`] copy, and closes it.
     async fn end_whole_transaction(&self, commit: bool) -> Result<(), StoreError> {
-        if !self.whole {
+        let Some(whole) = &self.whole else {
             return Err(StoreError::Other("no whole transaction is open".into()));
-        }
-        let head = self.chain.lock().map(|c| c.clone()).unwrap_or(None);
-        let moved = match head {
-            Some(head) if commit => match self.write.acquire().await {
-                Ok(mut conn) => __ducha_sql::write_chain_head(&mut conn, &head).await,
-                Err(e) => Err(ducha_store::sql::err(e)),
-            },
-            _ => Ok(()),
         };
-        let end = if commit && moved.is_ok() {
-            "COMMIT"
-        } else {
-            "ROLLBACK"
-        };
-        let done = sqlx::raw_sql(end).execute(&self.write).await;
-        self.write.close().await;
-        moved?;
-        done.map(|_| ()).map_err(ducha_store::sql::err)
+        __ducha_sql::whole_end(whole, commit, None).await
     }
 
     /// The newest migration this build knows (a database at a higher version was written by a
@@ -241,25 +211,16 @@ impl SqliteStore {
         applied
     }
 
-    fn reader(&self) -> &SqlitePool {
-        &self.read
+    fn reader(&self) -> Exec<'_, Sqlite> {
+        match &self.whole {
+            Some(w) => Exec::Held(w),
+            None => Exec::Pool(&self.read),
+        }
     }
 
     async fn commit_change(&self, change: Change) -> Result<Committed, StoreError> {
-        if self.whole {
-            // The transaction locks the chain head at its first event and keeps it in memory
-            // (written once, before the commit): one statement per event, not three.
-            let cached = self.chain.lock().map(|c| c.clone()).unwrap_or(None);
-            let mut conn = self.write.acquire().await.map_err(ducha_store::sql::err)?;
-            let mut head = match cached {
-                Some(h) => h,
-                None => __ducha_sql::lock_chain_head(&mut conn).await?,
-            };
-            let done = __ducha_sql::apply_change_held(&mut conn, change, &mut head).await;
-            if let Ok(mut c) = self.chain.lock() {
-                *c = Some(head);
-            }
-            return done;
+        if let Some(whole) = &self.whole {
+            return __ducha_sql::whole_commit(whole, change).await;
         }
         let started = Instant::now();
         let (reply, answer) = oneshot::channel();
@@ -278,7 +239,16 @@ impl SqliteStore {
         done
     }
 
-    fn writer(&self) -> &SqlitePool {
+    fn writer(&self) -> Exec<'_, Sqlite> {
+        match &self.whole {
+            Some(w) => Exec::Held(w),
+            None => Exec::Pool(&self.write),
+        }
+    }
+
+    /// The writer's pool itself, for work that takes a connection or a transaction of its
+    /// own (never in a whole transaction).
+    fn writer_pool(&self) -> &SqlitePool {
         &self.write
     }
 

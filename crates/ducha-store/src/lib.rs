@@ -434,8 +434,15 @@ pub trait LedgerStore: Send + Sync {
 /// The leader's dashboard (驾驶舱): aggregates read in a few bounded queries.
 #[async_trait]
 pub trait CockpitStore: Send + Sync {
-    /// The open assignments held by each unit of a subtree, by light (the triggers' tally).
-    async fn cockpit_lights(&self, root: &UnitPath) -> StoreResult<Vec<LightTallyRow>>;
+    /// The open assignments held in a subtree, by light (the triggers' tally): a row per
+    /// depth, then the `top` units of depth `level` with the most red, then yellow, then
+    /// any (ties by id).
+    async fn cockpit_lights(
+        &self,
+        root: &UnitPath,
+        level: i64,
+        top: i64,
+    ) -> StoreResult<Vec<LightTallyRow>>;
     /// The visible items grouped by source, category, deadline month, state, light and
     /// whether they were closed by their deadline (China time).
     async fn cockpit_items(

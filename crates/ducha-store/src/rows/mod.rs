@@ -422,21 +422,26 @@ pub struct NewAssignment {
     pub light_reason: Option<String>,
 }
 
-/// Open assignments one unit holds under one light.
+/// Open assignments of a subtree by light: a depth's totals (`unit_id` empty, `units` the
+/// units holding any), or one unit of the charted depth.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct LightTallyRow {
-    /// The unit.
-    pub unit_id: i64,
-    /// Its path.
-    pub path: String,
+    /// The depth (the root of the whole tree is 1).
+    pub depth: i64,
+    /// The unit, for a row of one unit.
+    pub unit_id: Option<i64>,
     /// Its name.
-    pub name: String,
-    /// Its sort key among siblings.
-    pub sort: i64,
-    /// Light rank.
-    pub light: i64,
-    /// How many.
-    pub n: i64,
+    pub name: Option<String>,
+    /// Units holding open lit assignments.
+    pub units: i64,
+    /// 绿灯.
+    pub green: i64,
+    /// 蓝灯.
+    pub blue: i64,
+    /// 黄灯.
+    pub yellow: i64,
+    /// 红灯.
+    pub red: i64,
 }
 
 /// Visible items of one group (see `CockpitStore::cockpit_items`).

@@ -43,7 +43,7 @@ macro_rules! __sql_auth {
                 step: i64,
                 code_hashes: &[String],
             ) -> StoreResult<()> {
-                let mut tx = self.writer().begin().await.map_err(err)?;
+                let mut tx = self.writer_pool().begin().await.map_err(err)?;
                 let done = sqlx::query::<$db>(
                     "UPDATE user_totp SET active = TRUE, last_step = $2 \
                      WHERE user_id = $1 AND active = FALSE",
@@ -84,7 +84,7 @@ macro_rules! __sql_auth {
                 Ok(r.rows_affected() == 1)
             }
             async fn delete_totp(&self, user_id: i64) -> StoreResult<()> {
-                let mut tx = self.writer().begin().await.map_err(err)?;
+                let mut tx = self.writer_pool().begin().await.map_err(err)?;
                 for table in ["recovery_codes", "user_totp"] {
                     sqlx::query::<$db>(sql(format!("DELETE FROM {table} WHERE user_id = $1")))
                         .bind(user_id)

@@ -54,7 +54,7 @@ macro_rules! __sql_clock {
                 for (id, rank, reason) in lights {
                     groups.entry((*rank, reason.clone())).or_default().push(*id);
                 }
-                let mut tx = self.writer().begin().await.map_err(err)?;
+                let mut tx = self.writer_pool().begin().await.map_err(err)?;
                 let mut changed = 0;
                 for ((rank, reason), ids) in &groups {
                     for chunk in ids.chunks(BATCH) {
@@ -74,7 +74,7 @@ macro_rules! __sql_clock {
             }
 
             async fn roll_up_item_lights(&self, item_ids: &[i64]) -> StoreResult<()> {
-                let mut tx = self.writer().begin().await.map_err(err)?;
+                let mut tx = self.writer_pool().begin().await.map_err(err)?;
                 for chunk in item_ids.chunks(BATCH) {
                     let mut d = Dynamic::default();
                     let list = d.list(chunk);
@@ -215,7 +215,7 @@ macro_rules! __sql_clock {
                 d.sql = format!(
                     "UPDATE notifications SET read_at = {t} WHERE user_id = {u} AND read_at IS NULL{only}"
                 );
-                let mut conn = self.writer().acquire().await.map_err(err)?;
+                let mut conn = self.writer_pool().acquire().await.map_err(err)?;
                 execute(&mut *conn, d).await
             }
 
@@ -332,7 +332,7 @@ macro_rules! __sql_clock {
             }
 
             async fn merge_held(&self, ids: &[i64], digest: &NewOutbox) -> StoreResult<i64> {
-                let mut tx = self.writer().begin().await.map_err(err)?;
+                let mut tx = self.writer_pool().begin().await.map_err(err)?;
                 let id = sqlx::query_scalar::<$db, i64>(
                     "INSERT INTO outbox (created_at, kind, channel, target, message, state, \
                      next_attempt_at) VALUES ($1, $2, $3, $4, $5, 'pending', $1) RETURNING id",

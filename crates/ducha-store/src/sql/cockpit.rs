@@ -10,13 +10,38 @@ macro_rules! __sql_cockpit {
     ($store:ty, $db:ty) => {
         #[async_trait]
         impl CockpitStore for $store {
-            async fn cockpit_lights(&self, root: &UnitPath) -> StoreResult<Vec<LightTallyRow>> {
+            async fn cockpit_lights(
+                &self,
+                root: &UnitPath,
+                level: i64,
+                top: i64,
+            ) -> StoreResult<Vec<LightTallyRow>> {
+                // Added up in the database: a province's tally has tens of thousands of rows
+                // (a unit and a light each), and handing each to the service cost more than
+                // the rest of the dashboard together.
                 let mut d = Dynamic::default();
                 let r = d.subtree("u.path", root);
+                let level = d.arg(Arg::I64(level));
+                let top = d.arg(Arg::I64(top));
+                let by = |rank: i64| {
+                    format!("CAST(SUM(CASE WHEN t.light = {rank} THEN t.n ELSE 0 END) AS BIGINT)")
+                };
+                let (green, blue, yellow, red) = (by(0), by(1), by(2), by(3));
                 d.sql = format!(
-                    "SELECT t.unit_id, u.path, u.name, u.sort, t.light, t.n \
-                     FROM cockpit_lights t JOIN units u ON u.id = t.unit_id \
-                     WHERE {r} AND t.n > 0"
+                    "WITH per AS (SELECT t.unit_id, u.name, \
+                     CAST(LENGTH(u.path) - LENGTH(REPLACE(u.path, '/', '')) - 1 AS BIGINT) \
+                     AS depth, {green} AS green, {blue} AS blue, {yellow} AS yellow, \
+                     {red} AS red FROM cockpit_lights t JOIN units u ON u.id = t.unit_id \
+                     WHERE {r} AND t.n > 0 GROUP BY t.unit_id, u.name, u.path) \
+                     SELECT depth, CAST(NULL AS BIGINT) AS unit_id, CAST(NULL AS TEXT) AS name, \
+                     CAST(COUNT(*) AS BIGINT) AS units, CAST(SUM(green) AS BIGINT) AS green, \
+                     CAST(SUM(blue) AS BIGINT) AS blue, CAST(SUM(yellow) AS BIGINT) AS yellow, \
+                     CAST(SUM(red) AS BIGINT) AS red FROM per GROUP BY depth \
+                     UNION ALL SELECT * FROM (SELECT depth, unit_id, name, \
+                     CAST(1 AS BIGINT) AS units, green, blue, yellow, red FROM per \
+                     WHERE depth = {level} \
+                     ORDER BY red DESC, yellow DESC, green + blue + yellow + red DESC, unit_id \
+                     LIMIT {top}) x"
                 );
                 fetch_all(self, d).await
             }

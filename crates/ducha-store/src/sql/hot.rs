@@ -303,7 +303,7 @@ macro_rules! __sql_hot {
             }
 
             async fn hot_apply(&self, b: &HotBatch) -> StoreResult<bool> {
-                let mut tx = self.writer().begin().await.map_err(err)?;
+                let mut tx = self.writer_pool().begin().await.map_err(err)?;
                 // The fence first: it takes the write lock (SQLite) or the row's (PostgreSQL),
                 // so two holders' batches never interleave and a former holder's is refused.
                 let fenced = sqlx::query::<$db>(

@@ -39,6 +39,7 @@ mod reads;
 #[doc(hidden)]
 pub mod rebuild;
 mod security;
+pub mod whole;
 #[doc(hidden)]
 pub mod workbench;
 mod writes;
@@ -254,6 +255,7 @@ macro_rules! impl_sql_store {
             use $crate::reexport::serde_json;
             use $crate::reexport::sqlx::{self, AssertSqlSafe};
             use $crate::sql::{err, one_row, Arg, Dynamic, ITEM_COLS};
+            use $crate::sql::whole::{Counters, Whole};
             use $crate::*;
 
             type Tx = <$db as sqlx::Database>::Connection;

@@ -40,7 +40,7 @@ macro_rules! __sql_nodes {
                 if bytes.is_empty() {
                     return Err(StoreError::Other("an empty blob".into()));
                 }
-                let mut tx = self.writer().begin().await.map_err(err)?;
+                let mut tx = self.writer_pool().begin().await.map_err(err)?;
                 // The blob row first: a second node storing the same bytes at once waits for
                 // this transaction on the key, then finds it there.
                 let pieces: Vec<&[u8]> = bytes.chunks(chunk.max(1)).collect();

@@ -57,7 +57,7 @@ macro_rules! __sql_ops {
             }
 
             async fn purge_expired(&self, cut: &PurgeCutoffs) -> StoreResult<PurgeCounts> {
-                let mut tx = self.writer().begin().await.map_err(err)?;
+                let mut tx = self.writer_pool().begin().await.map_err(err)?;
                 let sessions = sqlx::query::<$db>(
                     "DELETE FROM sessions WHERE expires_at <= $1 OR created_at <= $2",
                 )

@@ -197,7 +197,7 @@ macro_rules! __sql_rebuild {
             t: &AnalyticsTables,
         ) -> StoreResult<()> {
             let sqlite = <$db as sqlx::Database>::NAME == "SQLite";
-            let mut conn = store.writer().acquire().await.map_err(err)?;
+            let mut conn = store.writer_pool().acquire().await.map_err(err)?;
             let cache: Option<i64> = if sqlite {
                 let c = sqlx::query_scalar::<$db, i64>("PRAGMA cache_size")
                     .fetch_one(&mut *conn)

@@ -39,7 +39,7 @@ macro_rules! __sql_security {
                 d: &$crate::reexport::ducha_domain::security::SecurityDraft,
             ) -> StoreResult<$crate::reexport::ducha_domain::security::SecurityRecord> {
                 use $crate::reexport::ducha_domain::security::SecurityRecord;
-                let mut tx = self.writer().begin().await.map_err(err)?;
+                let mut tx = self.writer_pool().begin().await.map_err(err)?;
                 // Moving the head first takes its lock: appends queue here, one at a time.
                 let (seq, prev_hash, algo) = sqlx::query_as::<$db, (i64, String, String)>(
                     "UPDATE security_chain SET seq = seq + 1, algo = CASE WHEN seq = 0 THEN \
@@ -226,7 +226,7 @@ macro_rules! __sql_security {
             }
 
             async fn revoke_credentials(&self, user_id: i64, at: DateTime<Utc>) -> StoreResult<u64> {
-                let mut tx = self.writer().begin().await.map_err(err)?;
+                let mut tx = self.writer_pool().begin().await.map_err(err)?;
                 let sessions = sqlx::query::<$db>("DELETE FROM sessions WHERE user_id = $1")
                     .bind(user_id)
                     .execute(&mut *tx)

@@ -6,7 +6,64 @@
 #[macro_export]
 macro_rules! __sql_writes {
     ($store:ty, $db:ty) => {
-    async fn apply_update(tx: &mut Tx, u: &Update, ev: &mut EventDraft) -> StoreResult<()> {
+    /// Claims the next number of counter `name` in `year`. In a whole transaction
+    /// (`claimed`) only the first claim of each counter touches its row (and locks it until
+    /// the commit); the next ones count on in memory, written once by [`write_counters`].
+    async fn claim_number(
+        tx: &mut Tx,
+        claimed: Option<&std::sync::Mutex<Counters>>,
+        name: String,
+        year: i64,
+    ) -> StoreResult<i64> {
+        if let Some(c) = claimed {
+            let next = c.lock().ok().and_then(|mut m| {
+                m.get_mut(&(name.clone(), year)).map(|v| {
+                    *v += 1;
+                    *v
+                })
+            });
+            if let Some(n) = next {
+                return Ok(n);
+            }
+        }
+        let seq = sqlx::query_scalar::<$db, i64>(
+            "INSERT INTO counters (name, year, last_seq) VALUES ($1, $2, 1) \
+             ON CONFLICT (name, year) DO UPDATE SET last_seq = counters.last_seq + 1 \
+             RETURNING last_seq",
+        )
+        .bind(&name)
+        .bind(year)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(err)?;
+        if let Some(c) = claimed {
+            if let Ok(mut m) = c.lock() {
+                m.insert((name, year), seq);
+            }
+        }
+        Ok(seq)
+    }
+
+    /// Writes the counters a whole transaction numbered from (see [`claim_number`]).
+    pub(super) async fn write_counters(tx: &mut Tx, claimed: &Counters) -> StoreResult<()> {
+        for ((name, year), last) in claimed {
+            sqlx::query::<$db>("UPDATE counters SET last_seq = $3 WHERE name = $1 AND year = $2")
+                .bind(name)
+                .bind(year)
+                .bind(last)
+                .execute(&mut *tx)
+                .await
+                .map_err(err)?;
+        }
+        Ok(())
+    }
+
+    async fn apply_update(
+        tx: &mut Tx,
+        u: &Update,
+        ev: &mut EventDraft,
+        claimed: Option<&std::sync::Mutex<Counters>>,
+    ) -> StoreResult<()> {
         let affected = match u {
             Update::Item(r) => sqlx::query::<$db>(
                 "UPDATE items SET title = $2, description = $3, source = $4, \
@@ -36,16 +93,8 @@ macro_rules! __sql_writes {
             Update::NumberItem { item_id, year, prefix, .. } => {
                 // Counted per prefix: two jurisdictions with the same short name (白河县,
                 // 白河镇) share one sequence, so numbers stay unique.
-                let seq = sqlx::query_scalar::<$db, i64>(
-                    "INSERT INTO counters (name, year, last_seq) VALUES ($1, $2, 1) \
-                     ON CONFLICT (name, year) DO UPDATE SET last_seq = counters.last_seq + 1 \
-                     RETURNING last_seq",
-                )
-                .bind(format!("item:{prefix}"))
-                .bind(i64::from(*year))
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(err)?;
+                let seq =
+                    claim_number(tx, claimed, format!("item:{prefix}"), i64::from(*year)).await?;
                 let number = $crate::reexport::ducha_domain::item::format_number(prefix, *year, seq);
                 ev.payload["number"] = serde_json::Value::String(number.clone());
                 sqlx::query::<$db>("UPDATE items SET number = $2 WHERE id = $1")
@@ -316,22 +365,15 @@ macro_rules! __sql_writes {
         tx: &mut Tx,
         i: &Insert,
         ev: &mut EventDraft,
-        last_notice: &mut Option<i64>,
-        last_joint: &mut Option<i64>,
+        (last_notice, last_joint): (&mut Option<i64>, &mut Option<i64>),
+        claimed: Option<&std::sync::Mutex<Counters>>,
     ) -> StoreResult<i64> {
         let id = match i {
             Insert::Notice(n) => {
                 let year = $crate::reexport::chrono::Datelike::year(&n.issued_on);
-                let seq = sqlx::query_scalar::<$db, i64>(
-                    "INSERT INTO counters (name, year, last_seq) VALUES ($1, $2, 1) \
-                     ON CONFLICT (name, year) DO UPDATE SET last_seq = counters.last_seq + 1 \
-                     RETURNING last_seq",
-                )
-                .bind(format!("notice:{}", n.prefix))
-                .bind(i64::from(year))
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(err)?;
+                let seq =
+                    claim_number(tx, claimed, format!("notice:{}", n.prefix), i64::from(year))
+                        .await?;
                 let number = $crate::reexport::ducha_domain::item::format_number(&n.prefix, year, seq);
                 let id = sqlx::query_scalar::<$db, i64>(
                     "INSERT INTO notices (number, item_id, assignment_id, unit_id, unit_path, \
@@ -656,7 +698,7 @@ macro_rules! __sql_writes {
         change: Change,
         cached: Option<(i64, String, HashAlgo)>,
     ) -> StoreResult<(Committed, HashAlgo)> {
-        let prepared = prepare_change(tx, change).await?;
+        let prepared = prepare_change(tx, change, None).await?;
         let (rec, algo) = append_event(tx, &prepared.event, cached).await?;
         let committed = finish_change(tx, prepared, rec).await?;
         Ok((committed, algo))
@@ -688,8 +730,9 @@ macro_rules! __sql_writes {
         tx: &mut Tx,
         change: Change,
         head: &mut (i64, String, HashAlgo),
+        claimed: &std::sync::Mutex<Counters>,
     ) -> StoreResult<Committed> {
-        let prepared = prepare_change(tx, change).await?;
+        let prepared = prepare_change(tx, change, Some(claimed)).await?;
         let algo = head.2;
         let rec = EventRecord::chain(algo, (head.0, &head.1), &prepared.event);
         insert_event(tx, &rec).await?;
@@ -711,6 +754,51 @@ macro_rules! __sql_writes {
         Ok(())
     }
 
+    /// A commit in a whole transaction, on its held connection: the first event locks the
+    /// chain head, which then stays in memory (one statement per event, not three).
+    pub(super) async fn whole_commit(w: &Whole<$db>, change: Change) -> StoreResult<Committed> {
+        let mut conn = w.conn().await?;
+        let cached = w.head.lock().map(|c| c.clone()).unwrap_or(None);
+        let mut head = match cached {
+            Some(h) => h,
+            None => lock_chain_head(&mut conn).await?,
+        };
+        let done = apply_change_held(&mut conn, change, &mut head, &w.counters).await;
+        if let Ok(mut c) = w.head.lock() {
+            *c = Some(head);
+        }
+        done
+    }
+
+    /// Ends a whole transaction: when committing, the chain head and the counters it kept are
+    /// written first, then `fold` (the backend's own deferred work, if any); any failure
+    /// rolls everything back.
+    pub(super) async fn whole_end(
+        w: &Whole<$db>,
+        commit: bool,
+        fold: Option<&'static str>,
+    ) -> StoreResult<()> {
+        let before = if commit {
+            let head = w.head.lock().map(|c| c.clone()).unwrap_or(None);
+            let counters = w.counters.lock().map(|c| c.clone()).unwrap_or_default();
+            async {
+                let mut conn = w.conn().await?;
+                if let Some(head) = head {
+                    write_chain_head(&mut conn, &head).await?;
+                }
+                write_counters(&mut conn, &counters).await?;
+                if let Some(fold) = fold {
+                    sqlx::raw_sql(AssertSqlSafe(fold)).execute(&mut **conn).await.map_err(err)?;
+                }
+                Ok::<_, StoreError>(())
+            }
+            .await
+        } else {
+            Ok(())
+        };
+        w.end(commit, before).await
+    }
+
     /// A change whose rows are written and whose event is ready to be chained.
     pub(super) struct Prepared {
         /// The ids of the rows inserted, in the change's order.
@@ -726,7 +814,12 @@ macro_rules! __sql_writes {
     /// The first half of [`apply_change`]: writes the change's own rows (every check of the
     /// change itself runs here) and returns its event, not yet chained. Touches no chain row,
     /// so a group commit runs this for many changes before it claims the chain head once.
-    pub(super) async fn prepare_change(tx: &mut Tx, change: Change) -> StoreResult<Prepared> {
+    /// `claimed`: the counters of a whole transaction (see [`claim_number`]).
+    pub(super) async fn prepare_change(
+        tx: &mut Tx,
+        change: Change,
+        claimed: Option<&std::sync::Mutex<Counters>>,
+    ) -> StoreResult<Prepared> {
         let Change { updates, inserts, mut event } = change;
         // Item light roll-ups run last, when the change's assignments are written.
         let (roll_ups, updates): (Vec<_>, Vec<_>) =
@@ -737,7 +830,7 @@ macro_rules! __sql_writes {
             matches!(u, Update::Hop(_) | Update::HopDone(_) | Update::ResolveFindings { .. })
         });
         for u in &updates {
-            apply_update(tx, u, &mut event).await?;
+            apply_update(tx, u, &mut event, claimed).await?;
         }
         // Findings cite the event, so they are written after it (and are not among `ids`).
         let (findings, inserts): (Vec<_>, Vec<_>) =
@@ -746,10 +839,10 @@ macro_rules! __sql_writes {
         let mut last_notice = None;
         let mut last_joint = None;
         for i in &inserts {
-            ids.push(apply_insert(tx, i, &mut event, &mut last_notice, &mut last_joint).await?);
+            ids.push(apply_insert(tx, i, &mut event, (&mut last_notice, &mut last_joint), claimed).await?);
         }
         for u in &roll_ups {
-            apply_update(tx, u, &mut event).await?;
+            apply_update(tx, u, &mut event, claimed).await?;
         }
         if !ids.is_empty() && event.payload.is_object() {
             event.payload["ids"] = serde_json::json!(ids);
@@ -766,7 +859,7 @@ macro_rules! __sql_writes {
     ) -> StoreResult<Committed> {
         let Prepared { ids, mut event, derived, findings } = prepared;
         for u in &derived {
-            apply_update(tx, u, &mut event).await?;
+            apply_update(tx, u, &mut event, None).await?;
         }
         for f in &findings {
             if let Insert::Finding(f) = f {

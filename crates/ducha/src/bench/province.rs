@@ -587,6 +587,25 @@ async fn cockpit(
         "[cockpit] whole province: {rows} units charted, p50 {:.1} ms, p95 {:.1} ms",
         latency.p50_ms, latency.p95_ms
     );
+    // Each part alone, one after another: where the time goes.
+    let mut parts: std::collections::BTreeMap<&str, Vec<std::time::Duration>> =
+        std::collections::BTreeMap::new();
+    for _ in 0..samples.min(30) {
+        for (name, took) in s
+            .cockpit_parts_for_benchmark(actor, now)
+            .await
+            .map_err(|e| anyhow::anyhow!("cockpit parts: {e:?}"))?
+        {
+            parts.entry(name).or_default().push(took);
+        }
+    }
+    for (name, times) in parts {
+        let l = Latency::of(times);
+        eprintln!(
+            "[cockpit]   part {name}: p50 {:.1} ms, p95 {:.1} ms",
+            l.p50_ms, l.p95_ms
+        );
+    }
     Ok(Named {
         name: "whole province".into(),
         rows,

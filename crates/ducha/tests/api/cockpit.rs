@@ -249,7 +249,7 @@ async fn cockpit_figures_are_the_registers(app: &TestApp) {
 
 /// The rows where the triggers' item tally (`cockpit_items`) and a fresh count of the items
 /// differ, each way: `"0/0"` when they agree.
-async fn tally_drift(app: &TestApp) -> String {
+pub(crate) async fn tally_drift(app: &TestApp) -> String {
     let closed_day = match app.db.kind() {
         Kind::Sqlite => "DATE(closed_at, '+8 hours')",
         Kind::Postgres => "CAST((closed_at AT TIME ZONE 'UTC') + INTERVAL '8 hours' AS DATE)",
@@ -266,6 +266,19 @@ async fn tally_drift(app: &TestApp) -> String {
         "{}/{}",
         app.db.text(&count(kept, &fresh)).await,
         app.db.text(&count(&fresh, kept)).await
+    )
+}
+
+/// The same for the open assignments' light tally (`cockpit_lights`).
+pub(crate) async fn light_drift(app: &TestApp) -> String {
+    let fresh = "SELECT unit_id, light, COUNT(*) FROM assignments WHERE light IS NOT NULL \
+                 GROUP BY unit_id, light";
+    let kept = "SELECT unit_id, light, n FROM cockpit_lights WHERE n <> 0";
+    let count = |a: &str, b: &str| format!("SELECT CAST(COUNT(*) AS TEXT) FROM ({a} EXCEPT {b}) x");
+    format!(
+        "{}/{}",
+        app.db.text(&count(kept, fresh)).await,
+        app.db.text(&count(fresh, kept)).await
     )
 }
 

@@ -693,6 +693,11 @@ pub(crate) async fn footprint(app: &TestApp) -> Vec<String> {
             .text("SELECT hash FROM event_chain WHERE id = 1")
             .await,
     );
+    out.push(
+        app.db
+            .text("SELECT CAST(COALESCE(SUM(last_seq), 0) AS TEXT) FROM counters")
+            .await,
+    );
     out
 }
 
@@ -751,6 +756,21 @@ async fn a_failure_deep_in_the_ledger_leaves_nothing(app: &TestApp) {
         .await
         .expect("read the chain");
     assert!(verified.is_ok(), "{verified:?}");
+    // What the one transaction kept in memory and wrote once before its commit: the
+    // dashboard's tallies (deferred on PostgreSQL) equal a fresh count, and the numbers it
+    // claimed are each one, without gaps, the counter where the last left it.
+    assert_eq!(crate::cockpit::tally_drift(app).await, "0/0");
+    assert_eq!(crate::cockpit::light_drift(app).await, "0/0");
+    let numbering = "SELECT CAST(COUNT(DISTINCT number) AS TEXT) || '/' || \
+        CAST(COUNT(number) AS TEXT) || '/' || CAST((SELECT SUM(last_seq) FROM counters \
+        WHERE name LIKE 'item:%') AS TEXT) FROM items";
+    assert_eq!(app.db.text(numbering).await, "403/403/403");
+    // An item dispatched by hand afterwards takes the next number.
+    let mut one = many_rows(1, 1, "");
+    one[0][0] = "PL-LATER".into();
+    let next = import(&sup, "dispatch", ledger(&one)).await.ok();
+    assert_eq!(item_ids(&next).len(), 1, "{next}");
+    assert_eq!(app.db.text(numbering).await, "404/404/404");
 }
 
 on_both_backends!(
