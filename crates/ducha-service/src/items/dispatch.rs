@@ -242,15 +242,21 @@ impl Services {
         ensure(actor.supervises(&item.scope_path.0))?;
         item.state = item_transition(item.state, ItemCommand::Dispatch)?;
         // Naming no units dispatches a matter from a ledger to the units the ledger named.
+        // (Read only then: a ledger's import names its units and dispatches thousands.)
         let planned;
-        let input = match self.ledger_plan(item_id).await? {
-            Some(plan) if input.assignments.is_empty() => {
+        let plan = if input.assignments.is_empty() {
+            self.ledger_plan(item_id).await?
+        } else {
+            None
+        };
+        let input = match plan {
+            Some(plan) => {
                 planned = DispatchInput {
                     assignments: plan.assignments(),
                 };
                 &planned
             }
-            _ => input,
+            None => input,
         };
         // "N working days from dispatch": the clock starts now, so the deadline is counted now.
         if let Some(n) = item.deadline_working_days {

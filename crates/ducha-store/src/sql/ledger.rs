@@ -54,19 +54,33 @@ macro_rules! __sql_ledger {
                     let scope2 = d.arg(Arg::I64(scope_unit_id));
                     let ph2: Vec<String> =
                         chunk.iter().map(|n| d.arg(Arg::Text(n.clone()))).collect();
-                    let scope3 = d.arg(Arg::I64(scope_unit_id));
-                    let ph3: Vec<String> =
-                        chunk.iter().map(|n| d.arg(Arg::Text(n.clone()))).collect();
+                    // `ducha-<id>` by the item's id (an index), not by making the text of
+                    // every item's id in the scope.
+                    let ids: Vec<String> = chunk
+                        .iter()
+                        .filter_map(|r| {
+                            let id = r.strip_prefix("ducha-")?.parse::<i64>().ok()?;
+                            (format!("ducha-{id}") == *r).then_some(id)
+                        })
+                        .map(|id| d.arg(Arg::I64(id)))
+                        .collect();
+                    let by_id = if ids.is_empty() {
+                        String::new()
+                    } else {
+                        let scope3 = d.arg(Arg::I64(scope_unit_id));
+                        format!(
+                            " UNION SELECT 'ducha-' || CAST(id AS TEXT) FROM items \
+                             WHERE scope_unit_id = {scope3} AND id IN ({})",
+                            ids.join(", ")
+                        )
+                    };
                     d.sql = format!(
                         "SELECT ledger_ref FROM ledger_refs WHERE scope_unit_id = {scope} \
                          AND ledger_ref IN ({}) \
                          UNION SELECT number FROM items WHERE scope_unit_id = {scope2} \
-                         AND number IN ({}) \
-                         UNION SELECT 'ducha-' || CAST(id AS TEXT) FROM items \
-                         WHERE scope_unit_id = {scope3} AND 'ducha-' || CAST(id AS TEXT) IN ({})",
+                         AND number IN ({}){by_id}",
                         ph.join(", "),
                         ph2.join(", "),
-                        ph3.join(", ")
                     );
                     let rows: Vec<(String,)> = fetch_all(self, d).await?;
                     out.extend(rows.into_iter().map(|r| r.0));
