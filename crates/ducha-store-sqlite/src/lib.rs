@@ -113,7 +113,15 @@ impl SqliteStore {
                 "a whole transaction is open already".into(),
             ));
         }
-        let opts = self.write.connect_options().as_ref().clone();
+        // The statement journals of its thousands of statements (each write that a trigger
+        // or a constraint might undo halfway keeps one) stay in memory, not in a temporary
+        // file written and truncated for each.
+        let opts = self
+            .write
+            .connect_options()
+            .as_ref()
+            .clone()
+            .pragma("temp_store", "memory");
         let pool = SqlitePoolOptions::new()
             .max_connections(1)
             .acquire_timeout(Duration::from_secs(30))

@@ -267,7 +267,13 @@ impl Services {
         if !direct && !submit {
             return Ok((created.id, 0));
         }
-        let (draft, _) = self.visible_item(actor, created.id).await?;
+        // Registered a moment ago in the actor's own jurisdiction, with no assignment yet:
+        // the row alone (the steps below check the same rules as their forms).
+        let draft = self
+            .store
+            .item(created.id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
         let (_, submitted) = self.submit_loaded(actor, draft, now).await?;
         if !direct {
             return Ok((created.id, 0));
