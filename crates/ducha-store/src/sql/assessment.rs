@@ -48,15 +48,20 @@ pub fn derive_sql(source: FactSource, item: Option<&str>) -> String {
     })
 }
 
-/// [`derive_sql`] of `unfinished` for one assignment, `assignment` the placeholder of its id:
-/// what a commit that changes one assignment's deadline, withdrawal or completion derives
-/// again (an item may have hundreds).
-pub fn derive_unfinished_sql(assignment: &str) -> String {
-    derive(FactSource::Unfinished, &|col: &str| {
-        format!(
-            "{} = {assignment}",
-            if col == "a.item_id" { "a.id" } else { col }
-        )
+/// [`derive_sql`] for one assignment's rows, `assignment` the placeholder of its id: what a
+/// commit that changes one assignment's notices, reports, completion, help requests or
+/// findings derives again (an item may have hundreds of assignments). Every source but
+/// `summonses` (whose meeting-decided part names an item and a unit) has one.
+pub fn derive_assignment_sql(source: FactSource, assignment: &str) -> String {
+    debug_assert!(source != FactSource::Summonses);
+    derive(source, &|col: &str| {
+        let col = match col.split_once('.') {
+            // The assignment itself.
+            Some(("a", _)) => "a.id".to_string(),
+            Some((alias, _)) => format!("{alias}.assignment_id"),
+            None => col.to_string(),
+        };
+        format!("{col} = {assignment}")
     })
 }
 
@@ -247,28 +252,41 @@ pub fn read_sql(source: FactSource, within: &str) -> String {
 macro_rules! __sql_assessment {
     ($store:ty, $db:ty) => {
         use $crate::sql::assessment::{
-            FACT_COLS, SCORE_FACT_COLS, derive_sql, derive_unfinished_sql, event_at, own_lost,
+            FACT_COLS, SCORE_FACT_COLS, derive_assignment_sql, derive_sql, event_at, own_lost,
             read_sql,
         };
 
-        /// Derives again one assignment's `unfinished` row, in the commit that changed it.
-        pub(super) async fn refresh_unfinished(tx: &mut Tx, assignment_id: i64) -> StoreResult<()> {
-            sqlx::query::<$db>(
-                "DELETE FROM score_facts WHERE item_id = (SELECT item_id FROM assignments \
-                 WHERE id = $1) AND source = 'unfinished' AND assignment_id = $1",
-            )
-            .bind(assignment_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(err)?;
-            sqlx::query::<$db>(sql(format!(
-                "INSERT INTO score_facts ({SCORE_FACT_COLS}) {}",
-                derive_unfinished_sql("$1")
-            )))
-            .bind(assignment_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(err)?;
+        /// Derives again one assignment's `score_facts` rows of `sources` (not `summonses`),
+        /// in the commit that changed their rows.
+        pub(super) async fn refresh_assignment_facts(
+            tx: &mut Tx,
+            item_id: i64,
+            assignment_id: i64,
+            sources: u16,
+        ) -> StoreResult<()> {
+            for source in FactSource::ALL {
+                if sources & source.bit() == 0 || source == FactSource::Summonses {
+                    continue;
+                }
+                sqlx::query::<$db>(
+                    "DELETE FROM score_facts WHERE item_id = $1 AND source = $2 \
+                     AND assignment_id = $3",
+                )
+                .bind(item_id)
+                .bind(source.as_str())
+                .bind(assignment_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(err)?;
+                sqlx::query::<$db>(sql(format!(
+                    "INSERT INTO score_facts ({SCORE_FACT_COLS}) {}",
+                    derive_assignment_sql(source, "$1")
+                )))
+                .bind(assignment_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(err)?;
+            }
             Ok(())
         }
 

@@ -712,24 +712,23 @@ macro_rules! __sql_writes {
     }
 
     /// The `score_facts` a change makes stale, to derive again once its event is chained:
-    /// sources (sets of [`FactSource::bit`]) per item, per assignment (whose item is looked
-    /// up), per proposal reply (found on the items its reply events name), and the
-    /// assignments whose `unfinished` row changes.
+    /// sources (sets of [`FactSource::bit`]) per item, per assignment (with its item when the
+    /// row names it, else looked up) and per proposal reply (found on the items its reply
+    /// events name).
     #[derive(Default)]
     pub(super) struct Touched {
         items: Vec<(i64, u16)>,
-        assignments: Vec<(i64, u16)>,
+        assignments: Vec<(i64, Option<i64>, u16)>,
         replies: Vec<(i64, DateTime<Utc>)>,
-        /// Assignments whose `unfinished` row alone is derived again (an item may have
-        /// hundreds of assignments).
-        unfinished: Vec<i64>,
     }
 
     /// What a change alters among the rows the assessment's facts come from. Read before
     /// the change's rows are written: an assignment's deadline, role or withdrawal and an
     /// item's priority count only when they change, so a progress report, a signature or
     /// a light touches no fact. Every source a row feeds is named here; a row type not
-    /// named feeds none.
+    /// named feeds none. A row of one assignment makes only that assignment's rows stale,
+    /// except for `summonses` (a meeting's summons names an item and a unit) and
+    /// `proposals` (a reply is found through its event), derived per item.
     async fn touched_facts(
         tx: &mut Tx,
         updates: &[Update],
@@ -738,13 +737,12 @@ macro_rules! __sql_writes {
     ) -> StoreResult<Touched> {
         use FactSource as S;
         let all = FactSource::ALL.iter().fold(0, |m, s| m | s.bit());
-        let done = S::Completions.bit() | S::LostDays.bit();
         let mut t = Touched::default();
         let mut notice_item = None;
         for i in inserts {
             match i {
                 Insert::Notice(n) => {
-                    t.items.push((n.item_id, S::Notices.bit()));
+                    t.assignments.push((n.assignment_id, Some(n.item_id), S::Notices.bit()));
                     notice_item = Some(n.item_id);
                 }
                 Insert::Summons { .. } => {
@@ -755,8 +753,12 @@ macro_rules! __sql_writes {
                 // A new assignment may be the one a meeting's summons of its unit names (its
                 // own `unfinished` row is derived once it has its id: see `prepare_change`).
                 Insert::Assignment(a) => t.items.push((a.item_id, S::Summonses.bit())),
-                Insert::Help(h) => t.items.push((h.item_id, S::Help.bit())),
-                Insert::Finding(f) => t.items.push((f.item_id, S::Findings.bit())),
+                Insert::Help(h) => {
+                    t.assignments.push((h.assignment_id, Some(h.item_id), S::Help.bit()))
+                }
+                Insert::Finding(f) => {
+                    t.assignments.push((f.assignment_id, Some(f.item_id), S::Findings.bit()))
+                }
                 Insert::Joint(JointInsert::Decision(d)) if d.kind == "summons" => {
                     if let Some(item) = d.item_id {
                         t.items.push((item, S::Summonses.bit()));
@@ -774,13 +776,16 @@ macro_rules! __sql_writes {
         for u in updates {
             match u {
                 Update::Report(r) if r.state.as_str() == "returned" => {
-                    t.items.push((r.item_id, S::Returns.bit()))
+                    t.assignments.push((r.assignment_id, Some(r.item_id), S::Returns.bit()))
                 }
-                Update::Help(h) => t.items.push((h.item_id, S::Help.bit())),
+                Update::Help(h) => {
+                    t.assignments.push((h.assignment_id, Some(h.item_id), S::Help.bit()))
+                }
                 Update::Assignment(a) => {
-                    let old = sqlx::query_as::<$db, ($crate::reexport::chrono::NaiveDate, String, String)>(
-                        "SELECT deadline, role, state FROM assignments WHERE id = $1",
-                    )
+                    let old = sqlx::query_as::<
+                        $db,
+                        ($crate::reexport::chrono::NaiveDate, String, String),
+                    >("SELECT deadline, role, state FROM assignments WHERE id = $1")
                     .bind(a.id)
                     .fetch_optional(&mut *tx)
                     .await
@@ -792,8 +797,9 @@ macro_rules! __sql_writes {
                             || withdrawn(&state) != withdrawn(a.state.as_str())
                     });
                     if changed {
-                        t.items.push((a.item_id, all & !S::Unfinished.bit()));
-                        t.unfinished.push(a.id);
+                        // Its role is also the one a meeting's summons of its unit takes.
+                        t.items.push((a.item_id, S::Summonses.bit()));
+                        t.assignments.push((a.id, Some(a.item_id), all));
                     }
                 }
                 Update::Item(i) => {
@@ -810,15 +816,18 @@ macro_rules! __sql_writes {
                 }
                 Update::Hop(p) => {
                     if let HopPatch::Decided { completed: Some(_), .. } = p.patch {
-                        t.assignments.push((p.assignment_id, done));
-                        t.unfinished.push(p.assignment_id);
+                        let done =
+                            S::Completions.bit() | S::LostDays.bit() | S::Unfinished.bit();
+                        t.assignments.push((p.assignment_id, None, done));
                     }
                 }
-                Update::HopDone(st) if st.hop == Hop::Lost => t
-                    .assignments
-                    .push((st.assignment_id, S::Completions.bit() | S::LostDays.bit())),
+                Update::HopDone(st) if st.hop == Hop::Lost => t.assignments.push((
+                    st.assignment_id,
+                    None,
+                    S::Completions.bit() | S::LostDays.bit(),
+                )),
                 Update::ResolveFindings { assignment_id, .. } => {
-                    t.assignments.push((*assignment_id, S::Findings.bit()))
+                    t.assignments.push((*assignment_id, None, S::Findings.bit()))
                 }
                 Update::Proposal(ProposalUpdate::Reply(r)) => {
                     t.replies.push((r.unit_id, r.created_at))
@@ -832,21 +841,10 @@ macro_rules! __sql_writes {
     /// Derives again the `score_facts` a change made stale (see [`touched_facts`]), after
     /// its event and derived rows are written: the facts cite the event.
     async fn refresh_touched(tx: &mut Tx, t: Touched) -> StoreResult<()> {
-        let mut items: std::collections::BTreeMap<i64, u16> = std::collections::BTreeMap::new();
+        use std::collections::BTreeMap;
+        let mut items: BTreeMap<i64, u16> = BTreeMap::new();
         for (item, sources) in t.items {
             *items.entry(item).or_default() |= sources;
-        }
-        for (assignment, sources) in t.assignments {
-            let item = sqlx::query_scalar::<$db, i64>(
-                "SELECT item_id FROM assignments WHERE id = $1",
-            )
-            .bind(assignment)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(err)?;
-            if let Some(item) = item {
-                *items.entry(item).or_default() |= sources;
-            }
         }
         for (unit, at) in t.replies {
             let found = sqlx::query_scalar::<$db, i64>(
@@ -862,14 +860,31 @@ macro_rules! __sql_writes {
                 *items.entry(item).or_default() |= FactSource::Proposals.bit();
             }
         }
+        let mut assignments: BTreeMap<(i64, i64), u16> = BTreeMap::new();
+        for (assignment, item, sources) in t.assignments {
+            let item = match item {
+                Some(item) => Some(item),
+                None => sqlx::query_scalar::<$db, i64>(
+                    "SELECT item_id FROM assignments WHERE id = $1",
+                )
+                .bind(assignment)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(err)?,
+            };
+            if let Some(item) = item {
+                *assignments.entry((item, assignment)).or_default() |= sources;
+            }
+        }
         for (item, sources) in &items {
             refresh_score_facts(tx, *item, *sources).await?;
         }
-        let mut unfinished = t.unfinished;
-        unfinished.sort_unstable();
-        unfinished.dedup();
-        for assignment in unfinished {
-            refresh_unfinished(tx, assignment).await?;
+        for ((item, assignment), sources) in assignments {
+            // What the item's own refresh derived already is not derived twice.
+            let left = sources & !items.get(&item).copied().unwrap_or(0);
+            if left != 0 {
+                refresh_assignment_facts(tx, item, assignment, left).await?;
+            }
         }
         Ok(())
     }
@@ -918,8 +933,10 @@ macro_rules! __sql_writes {
             apply_update(tx, u, &mut event).await?;
         }
         for (i, id) in inserts.iter().zip(&ids) {
-            if matches!(i, Insert::Assignment(_)) {
-                touched.unfinished.push(*id);
+            if let Insert::Assignment(a) = i {
+                touched
+                    .assignments
+                    .push((*id, Some(a.item_id), FactSource::Unfinished.bit()));
             }
         }
         if !ids.is_empty() && event.payload.is_object() {
