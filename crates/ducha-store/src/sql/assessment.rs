@@ -16,6 +16,17 @@ pub fn event_at(assignment: &str, at: &str, kinds: &str) -> String {
     )
 }
 
+/// [`event_at`] as the lowest seq, not the first row in seq order: the same event, and the
+/// planner looks it up in the `(assignment_id, at, kind, seq)` index alone instead of walking
+/// the assignment's events in seq order and reading each (the derivation runs it for every
+/// kept fact of a rebuild).
+pub fn first_event_at(assignment: &str, at: &str, kinds: &str) -> String {
+    format!(
+        "(SELECT MIN(e.seq) FROM events e WHERE e.assignment_id = {assignment} AND e.at = {at} \
+         AND e.kind IN ({kinds}))"
+    )
+}
+
 /// The working days of `assignment`'s lateness charged to `unit` (its own share; days charged
 /// to the units it waited on are theirs), as a correlated subquery.
 pub fn own_lost(assignment: &str, unit: &str) -> String {
@@ -52,16 +63,18 @@ pub fn derive_sql(source: FactSource, item: Option<&str>) -> String {
 /// commit that changes one assignment's notices, reports, completion, help requests or
 /// findings derives again (an item may have hundreds of assignments). Every source but
 /// `summonses` (whose meeting-decided part names an item and a unit) has one.
-pub fn derive_assignment_sql(source: FactSource, assignment: &str) -> String {
+/// `item` is the placeholder of its item's id: notices and help requests are found by item
+/// (they have no index by assignment), then by assignment.
+pub fn derive_assignment_sql(source: FactSource, assignment: &str, item: &str) -> String {
     debug_assert!(source != FactSource::Summonses);
-    derive(source, &|col: &str| {
-        let col = match col.split_once('.') {
-            // The assignment itself.
-            Some(("a", _)) => "a.id".to_string(),
-            Some((alias, _)) => format!("{alias}.assignment_id"),
-            None => col.to_string(),
-        };
-        format!("{col} = {assignment}")
+    derive(source, &|col: &str| match col.split_once('.') {
+        // The assignment itself.
+        Some(("a", _)) => format!("a.id = {assignment}"),
+        Some((alias @ ("n" | "h"), _)) => {
+            format!("{alias}.item_id = {item} AND {alias}.assignment_id = {assignment}")
+        }
+        Some((alias, _)) => format!("{alias}.assignment_id = {assignment}"),
+        None => format!("{col} = {assignment}"),
     })
 }
 
@@ -70,7 +83,7 @@ fn derive(source: FactSource, on: &dyn Fn(&str) -> String) -> String {
     let null_date = "CAST(NULL AS DATE)";
     let null_text = "CAST(NULL AS TEXT)";
     let none = NULL_TIME;
-    let notice_event = event_at(
+    let notice_event = first_event_at(
         "n.assignment_id",
         "n.issued_at",
         "'notice.issued', 'notice.escalated'",
@@ -110,7 +123,7 @@ fn derive(source: FactSource, on: &dyn Fn(&str) -> String) -> String {
             on("d.item_id")
         ),
         FactSource::Returns => {
-            let ev = event_at("r.assignment_id", "r.reviewed_at", "'report.returned'");
+            let ev = first_event_at("r.assignment_id", "r.reviewed_at", "'report.returned'");
             format!(
                 "SELECT '{name}', a.unit_id, a.unit_path, r.item_id, r.assignment_id, a.role, \
                  i.priority, r.reviewed_at, {ev}, {null_int}, r.kind, {null_date}, \
@@ -121,7 +134,7 @@ fn derive(source: FactSource, on: &dyn Fn(&str) -> String) -> String {
             )
         }
         FactSource::Completions => {
-            let ev = event_at("f.assignment_id", "f.completed_at", "'report.accepted'");
+            let ev = first_event_at("f.assignment_id", "f.completed_at", "'report.accepted'");
             let own = own_lost("f.assignment_id", "f.unit_id");
             format!(
                 "SELECT '{name}', f.unit_id, f.unit_path, f.item_id, f.assignment_id, a.role, \
@@ -133,7 +146,7 @@ fn derive(source: FactSource, on: &dyn Fn(&str) -> String) -> String {
             )
         }
         FactSource::LostDays => {
-            let ev = event_at("f.assignment_id", "f.completed_at", "'report.accepted'");
+            let ev = first_event_at("f.assignment_id", "f.completed_at", "'report.accepted'");
             format!(
                 "SELECT '{name}', l.unit_id, u.path, f.item_id, f.assignment_id, \
                  CASE WHEN l.unit_id = a.unit_id THEN a.role END, i.priority, f.completed_at, \
@@ -159,7 +172,7 @@ fn derive(source: FactSource, on: &dyn Fn(&str) -> String) -> String {
             on("a.item_id")
         ),
         FactSource::Help => {
-            let ev = event_at("h.assignment_id", "h.created_at", "'help.requested'");
+            let ev = first_event_at("h.assignment_id", "h.created_at", "'help.requested'");
             format!(
                 "SELECT '{name}', h.to_unit_id, u.path, h.item_id, h.assignment_id, {null_text}, \
                  i.priority, h.created_at, {ev}, {null_int}, {null_text}, {null_date}, \
@@ -280,9 +293,10 @@ macro_rules! __sql_assessment {
                 .map_err(err)?;
                 sqlx::query::<$db>(sql(format!(
                     "INSERT INTO score_facts ({SCORE_FACT_COLS}) {}",
-                    derive_assignment_sql(source, "$1")
+                    derive_assignment_sql(source, "$1", "$2")
                 )))
                 .bind(assignment_id)
+                .bind(item_id)
                 .execute(&mut *tx)
                 .await
                 .map_err(err)?;
