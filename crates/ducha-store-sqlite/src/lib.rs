@@ -29,6 +29,19 @@ pub enum Durability {
 /// The migrations this binary carries.
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
+/// Runs pending migrations on the writer's pool, then what a migration asks of the code: the
+/// assessment's facts filled once after 0030.
+async fn migrate_pool(write: &SqlitePool) -> Result<(), StoreError> {
+    MIGRATOR
+        .run(write)
+        .await
+        .map_err(|e| StoreError::Other(Box::new(e)))?;
+    let mut conn = write.acquire().await.map_err(ducha_store::sql::err)?;
+    let mut tx = conn.begin().await.map_err(ducha_store::sql::err)?;
+    __ducha_sql::fill_score_facts_once(&mut tx).await?;
+    tx.commit().await.map_err(ducha_store::sql::err)
+}
+
 /// How long the readiness probe may wait for the file's lock.
 const PROBE_BUSY: Duration = Duration::from_secs(2);
 
@@ -73,10 +86,7 @@ impl SqliteStore {
             .connect_with(opts.clone().pragma("wal_autocheckpoint", "10000"))
             .await
             .map_err(ducha_store::sql::err)?;
-        MIGRATOR
-            .run(&write)
-            .await
-            .map_err(|e| StoreError::Other(Box::new(e)))?;
+        migrate_pool(&write).await?;
         let readers = std::thread::available_parallelism().map_or(4, |n| n.get() as u32 * 2);
         let read = SqlitePoolOptions::new()
             .max_connections(readers.max(4))
@@ -160,10 +170,7 @@ impl SqliteStore {
 
     /// Runs pending migrations.
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        MIGRATOR
-            .run(&self.write)
-            .await
-            .map_err(|e| StoreError::Other(Box::new(e)))
+        migrate_pool(&self.write).await
     }
 
     /// Flushes and closes the database for a process that stops: waits (at most `patience`)

@@ -614,8 +614,16 @@ pub trait ProposalStore: Send + Sync {
 /// [`Update::Appeal`]); a finalised period is never written again.
 #[async_trait]
 pub trait AssessmentStore: Send + Sync {
-    /// One source's facts of a period within a subtree.
+    /// One source's facts of a period within a subtree, read from `score_facts` (kept by the
+    /// commits, filled by a rebuild).
     async fn facts(&self, q: &FactQuery, source: FactSource) -> StoreResult<Vec<FactRow>>;
+    /// The same facts gathered from the rows the other parts keep, as they were read before
+    /// `score_facts`: the reference the tests hold [`AssessmentStore::facts`] to.
+    async fn facts_from_rows(&self, q: &FactQuery, source: FactSource)
+    -> StoreResult<Vec<FactRow>>;
+    /// Where `score_facts` differs from what its sources derive now, one line per row that
+    /// is only kept or only derived (none when it is exact).
+    async fn score_facts_stale(&self) -> StoreResult<Vec<String>>;
     /// A jurisdiction's rule sets, latest first.
     async fn rule_sets(&self, scope_unit_id: i64) -> StoreResult<Vec<RuleSetRow>>;
     /// A finalised period, if it is.

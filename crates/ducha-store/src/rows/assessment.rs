@@ -29,6 +29,41 @@ pub enum FactSource {
     Proposals,
 }
 
+impl FactSource {
+    /// Every source, in the order a rebuild fills them.
+    pub const ALL: [FactSource; 9] = [
+        FactSource::Notices,
+        FactSource::Summonses,
+        FactSource::Returns,
+        FactSource::Completions,
+        FactSource::LostDays,
+        FactSource::Unfinished,
+        FactSource::Help,
+        FactSource::Findings,
+        FactSource::Proposals,
+    ];
+
+    /// The name `score_facts.source` stores.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FactSource::Notices => "notices",
+            FactSource::Summonses => "summonses",
+            FactSource::Returns => "returns",
+            FactSource::Completions => "completions",
+            FactSource::LostDays => "lost_days",
+            FactSource::Unfinished => "unfinished",
+            FactSource::Help => "help",
+            FactSource::Findings => "findings",
+            FactSource::Proposals => "proposals",
+        }
+    }
+
+    /// The bit of this source in a set of sources.
+    pub fn bit(self) -> u16 {
+        1 << (self as u16)
+    }
+}
+
 /// What facts to read.
 #[derive(Debug, Clone)]
 pub struct FactQuery {

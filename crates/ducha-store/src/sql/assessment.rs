@@ -1,5 +1,8 @@
-//! The assessment's SQL: the facts of a period from the rows the other parts keep (each with
-//! the event behind it), rule sets, finalised periods and appeals.
+//! The assessment's SQL: the facts of a period, kept in `score_facts` as the commits happen and
+//! read by period, the reference query that gathers them from the rows the other parts keep
+//! (each with the event behind it), rule sets, finalised periods and appeals.
+
+use crate::FactSource;
 
 /// The columns every fact query returns, in [`FactRow`](crate::FactRow) order.
 pub const FACT_COLS: &str = "unit_id, item_id, assignment_id, role, priority, at, seq, quantity, \
@@ -13,6 +16,17 @@ pub fn event_at(assignment: &str, at: &str, kinds: &str) -> String {
     )
 }
 
+/// [`event_at`] as the lowest seq, not the first row in seq order: the same event, and the
+/// planner looks it up in the `(assignment_id, at, kind, seq)` index alone instead of walking
+/// the assignment's events in seq order and reading each (the derivation runs it for every
+/// kept fact of a rebuild).
+pub fn first_event_at(assignment: &str, at: &str, kinds: &str) -> String {
+    format!(
+        "(SELECT MIN(e.seq) FROM events e WHERE e.assignment_id = {assignment} AND e.at = {at} \
+         AND e.kind IN ({kinds}))"
+    )
+}
+
 /// The working days of `assignment`'s lateness charged to `unit` (its own share; days charged
 /// to the units it waited on are theirs), as a correlated subquery.
 pub fn own_lost(assignment: &str, unit: &str) -> String {
@@ -22,13 +36,342 @@ pub fn own_lost(assignment: &str, unit: &str) -> String {
     )
 }
 
+/// An instant that is not there, typed as the kept ones are on both backends.
+const NULL_TIME: &str = "CAST(NULL AS TIMESTAMPTZ)";
+
+/// The columns of `score_facts` a derivation fills, in order.
+pub const SCORE_FACT_COLS: &str = "source, unit_id, unit_path, item_id, assignment_id, role, \
+    priority, at, seq, quantity, what, deadline, until, ends";
+
+/// The rows of `score_facts` one source derives from the rows the other parts keep, each with
+/// the event behind it: the one definition a commit (for the items it touched, `item` the
+/// placeholder of the item's id), a rebuild and the migration (every item, `item` `None`) use.
+///
+/// Each row carries what the reading needs to decide, for any period, whether it counts:
+/// `at` (the instant it counts at; for `unfinished` the dispatch), `until` (a help request's
+/// answer; an unfinished assignment's completion), `ends` (a finding's resolution) and
+/// `deadline`. Only `unfinished`'s event depends on the period (its assignment's latest event
+/// before the period's end): the reading looks it up for the rows that qualify.
+pub fn derive_sql(source: FactSource, item: Option<&str>) -> String {
+    derive(source, &|col: &str| match item {
+        Some(p) => format!("{col} = {p}"),
+        None => "1 = 1".to_string(),
+    })
+}
+
+/// [`derive_sql`] for one assignment's rows, `assignment` the placeholder of its id: what a
+/// commit that changes one assignment's notices, reports, completion, help requests or
+/// findings derives again (an item may have hundreds of assignments). Every source but
+/// `summonses` (whose meeting-decided part names an item and a unit) has one.
+/// `item` is the placeholder of its item's id: notices and help requests are found by item
+/// (they have no index by assignment), then by assignment.
+pub fn derive_assignment_sql(source: FactSource, assignment: &str, item: &str) -> String {
+    debug_assert!(source != FactSource::Summonses);
+    derive(source, &|col: &str| match col.split_once('.') {
+        // The assignment itself.
+        Some(("a", _)) => format!("a.id = {assignment}"),
+        Some((alias @ ("n" | "h"), _)) => {
+            format!("{alias}.item_id = {item} AND {alias}.assignment_id = {assignment}")
+        }
+        Some((alias, _)) => format!("{alias}.assignment_id = {assignment}"),
+        None => format!("{col} = {assignment}"),
+    })
+}
+
+fn derive(source: FactSource, on: &dyn Fn(&str) -> String) -> String {
+    let null_int = "CAST(NULL AS BIGINT)";
+    let null_date = "CAST(NULL AS DATE)";
+    let null_text = "CAST(NULL AS TEXT)";
+    let none = NULL_TIME;
+    let notice_event = first_event_at(
+        "n.assignment_id",
+        "n.issued_at",
+        "'notice.issued', 'notice.escalated'",
+    );
+    let name = source.as_str();
+    match source {
+        FactSource::Notices => format!(
+            "SELECT '{name}', n.unit_id, n.unit_path, n.item_id, n.assignment_id, a.role, \
+             i.priority, n.issued_at, {notice_event}, {null_int}, \
+             n.level || ':' || n.cause, {null_date}, {none}, {none} FROM notices n \
+             JOIN assignments a ON a.id = n.assignment_id JOIN items i ON i.id = n.item_id \
+             WHERE {}",
+            on("n.item_id")
+        ),
+        FactSource::Summonses => format!(
+            // The clock's summonses (three reds in a row) and those a joint meeting decided
+            // (约谈), both against the unit summoned.
+            "SELECT '{name}', s.unit_id, n.unit_path, n.item_id, n.assignment_id, a.role, \
+             i.priority, s.created_at, {notice_event}, {null_int}, 'summons', {null_date}, \
+             {none}, {none} FROM summons s JOIN notices n ON n.id = s.notice_id \
+             JOIN assignments a ON a.id = n.assignment_id JOIN items i ON i.id = n.item_id \
+             WHERE {} \
+             UNION ALL \
+             SELECT '{name}', d.unit_id, u.path, d.item_id, \
+             (SELECT a.id FROM assignments a WHERE a.item_id = d.item_id \
+              AND a.unit_id = d.unit_id ORDER BY a.id LIMIT 1), \
+             (SELECT a.role FROM assignments a WHERE a.item_id = d.item_id \
+              AND a.unit_id = d.unit_id ORDER BY a.id LIMIT 1), \
+             i.priority, d.created_at, \
+             (SELECT e.seq FROM events e WHERE e.item_id = d.item_id \
+              AND e.at = d.created_at AND e.kind = 'joint.decided' \
+              ORDER BY e.seq LIMIT 1), \
+             {null_int}, 'summons', {null_date}, {none}, {none} \
+             FROM meeting_decisions d JOIN units u ON u.id = d.unit_id \
+             JOIN items i ON i.id = d.item_id WHERE d.kind = 'summons' AND {}",
+            on("n.item_id"),
+            on("d.item_id")
+        ),
+        FactSource::Returns => {
+            let ev = first_event_at("r.assignment_id", "r.reviewed_at", "'report.returned'");
+            format!(
+                "SELECT '{name}', a.unit_id, a.unit_path, r.item_id, r.assignment_id, a.role, \
+                 i.priority, r.reviewed_at, {ev}, {null_int}, r.kind, {null_date}, \
+                 {none}, {none} FROM reports r \
+                 JOIN assignments a ON a.id = r.assignment_id JOIN items i ON i.id = r.item_id \
+                 WHERE r.state = 'returned' AND r.reviewed_at IS NOT NULL AND {}",
+                on("r.item_id")
+            )
+        }
+        FactSource::Completions => {
+            let ev = first_event_at("f.assignment_id", "f.completed_at", "'report.accepted'");
+            let own = own_lost("f.assignment_id", "f.unit_id");
+            format!(
+                "SELECT '{name}', f.unit_id, f.unit_path, f.item_id, f.assignment_id, a.role, \
+                 i.priority, f.completed_at, {ev}, {own}, {null_text}, a.deadline, \
+                 {none}, {none} FROM hop_facts f \
+                 JOIN assignments a ON a.id = f.assignment_id JOIN items i ON i.id = f.item_id \
+                 WHERE f.completed_at IS NOT NULL AND {}",
+                on("f.item_id")
+            )
+        }
+        FactSource::LostDays => {
+            let ev = first_event_at("f.assignment_id", "f.completed_at", "'report.accepted'");
+            format!(
+                "SELECT '{name}', l.unit_id, u.path, f.item_id, f.assignment_id, \
+                 CASE WHEN l.unit_id = a.unit_id THEN a.role END, i.priority, f.completed_at, \
+                 {ev}, l.days, l.reason, {null_date}, {none}, {none} \
+                 FROM hop_log l JOIN hop_facts f ON f.assignment_id = l.assignment_id \
+                 JOIN assignments a ON a.id = f.assignment_id \
+                 JOIN items i ON i.id = f.item_id JOIN units u ON u.id = l.unit_id \
+                 WHERE l.hop = 'lost' AND f.completed_at IS NOT NULL AND {}",
+                on("f.item_id")
+            )
+        }
+        FactSource::Unfinished => format!(
+            // Every assignment that can be open past its deadline at some period's end: not
+            // withdrawn, and not completed before its deadline's day (one completed then was
+            // done before the end of any period whose last day is past the deadline). Its
+            // event depends on the period: the reading looks it up (`seq` stays empty).
+            "SELECT '{name}', a.unit_id, a.unit_path, a.item_id, a.id, a.role, i.priority, \
+             a.dispatched_at, {null_int}, {null_int}, {null_text}, a.deadline, \
+             f.completed_at, {none} FROM assignments a \
+             JOIN items i ON i.id = a.item_id LEFT JOIN hop_facts f ON f.assignment_id = a.id \
+             WHERE a.state <> 'withdrawn' \
+             AND (f.completed_at IS NULL OR f.completed_at >= a.deadline) AND {}",
+            on("a.item_id")
+        ),
+        FactSource::Help => {
+            let ev = first_event_at("h.assignment_id", "h.created_at", "'help.requested'");
+            format!(
+                "SELECT '{name}', h.to_unit_id, u.path, h.item_id, h.assignment_id, {null_text}, \
+                 i.priority, h.created_at, {ev}, {null_int}, {null_text}, {null_date}, \
+                 h.answered_at, {none} FROM help_requests h \
+                 JOIN units u ON u.id = h.to_unit_id JOIN items i ON i.id = h.item_id \
+                 WHERE {}",
+                on("h.item_id")
+            )
+        }
+        FactSource::Findings => format!(
+            "SELECT '{name}', f.unit_id, f.unit_path, f.item_id, f.assignment_id, \
+             CASE WHEN f.unit_id = a.unit_id THEN a.role END, i.priority, f.found_at, \
+             f.event_seq, {null_int}, f.kind, {null_date}, {none}, f.resolved_at \
+             FROM findings f JOIN assignments a ON a.id = f.assignment_id \
+             JOIN items i ON i.id = f.item_id WHERE {}",
+            on("f.item_id")
+        ),
+        FactSource::Proposals => {
+            // A reply after its due date counts when it is given, a dissatisfied proposer
+            // when the office enters it; both against the replying unit, on the round's item
+            // (the reply's event names it).
+            let rated = "(SELECT e2.seq FROM events e2 WHERE e2.item_id = e.item_id \
+                 AND e2.kind = 'proposal.rated' AND e2.at = r.rated_at \
+                 ORDER BY e2.seq LIMIT 1)";
+            let base = "FROM proposal_replies r JOIN units u ON u.id = r.unit_id \
+                 JOIN events e ON e.unit_id = r.unit_id AND e.kind = 'proposal.replied' \
+                 AND e.at = r.created_at \
+                 JOIN assignments a ON a.id = e.assignment_id \
+                 JOIN items i ON i.id = e.item_id";
+            let f = on("e.item_id");
+            format!(
+                "SELECT '{name}', r.unit_id, u.path, e.item_id, e.assignment_id, a.role, \
+                 i.priority, r.created_at, e.seq, {null_int}, 'late', r.due, {none}, \
+                 {none} {base} WHERE NOT r.on_time AND {f} \
+                 UNION ALL \
+                 SELECT '{name}', r.unit_id, u.path, e.item_id, e.assignment_id, a.role, \
+                 i.priority, r.rated_at, {rated}, {null_int}, 'dissatisfied', r.due, \
+                 {none}, {none} {base} \
+                 WHERE r.satisfaction = 'dissatisfied' AND r.rated_at IS NOT NULL AND {f}"
+            )
+        }
+    }
+}
+
+/// The SELECT of one source's facts of a period from `score_facts` (alias `s`): `$1`/`$2`
+/// the period's instants, `$3` its last day, `within` the subtree's condition on
+/// `s.unit_path`. A range of `(source, at)` for every source but `help` and `unfinished`,
+/// which also qualify by their other bounds.
+pub fn read_sql(source: FactSource, within: &str) -> String {
+    let name = source.as_str();
+    let cols = "s.unit_id, s.item_id, s.assignment_id, s.role, s.priority, s.at";
+    let when = match source {
+        // Asked before the period's end and not answered before its start.
+        FactSource::Help => "s.at < $2 AND (s.until IS NULL OR s.until >= $1)",
+        // Found within the period and not resolved by its end.
+        FactSource::Findings => "s.at >= $1 AND s.at < $2 AND (s.ends IS NULL OR s.ends >= $2)",
+        // Dispatched before the period's end, due before its last day, not completed by its
+        // end.
+        FactSource::Unfinished => {
+            "s.at < $2 AND s.deadline < $3 AND (s.until IS NULL OR s.until >= $2)"
+        }
+        _ => "s.at >= $1 AND s.at < $2",
+    };
+    let seq = if source == FactSource::Unfinished {
+        // The assignment's latest event before the period's end; for one nobody acted on,
+        // the dispatch or decomposition that created it (an event of the item, not of the
+        // assignment). COALESCE looks the second up only when the first is missing.
+        "COALESCE((SELECT MAX(e.seq) FROM events e WHERE e.assignment_id = s.assignment_id \
+         AND e.at < $2), (SELECT MIN(e.seq) FROM events e WHERE e.item_id = s.item_id \
+         AND e.at >= s.at))"
+    } else {
+        "s.seq"
+    };
+    // Help and proposals leave out the columns they have no use for, as their sources did.
+    let until = if source == FactSource::Help {
+        "s.until"
+    } else {
+        "CAST(NULL AS TIMESTAMP)"
+    };
+    format!(
+        "SELECT {cols}, {seq} AS seq, s.quantity, s.what, s.deadline, {until} AS until \
+         FROM score_facts s WHERE s.source = '{name}' AND {when} AND {within}"
+    )
+}
+
 /// Implements `AssessmentStore` inside the module that
 /// [`impl_sql_store!`](crate::impl_sql_store) generates; not for direct use.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __sql_assessment {
     ($store:ty, $db:ty) => {
-        use $crate::sql::assessment::{FACT_COLS, event_at, own_lost};
+        use $crate::sql::assessment::{
+            FACT_COLS, SCORE_FACT_COLS, derive_assignment_sql, derive_sql, event_at, own_lost,
+            read_sql,
+        };
+
+        /// Derives again one assignment's `score_facts` rows of `sources` (not `summonses`),
+        /// in the commit that changed their rows.
+        pub(super) async fn refresh_assignment_facts(
+            tx: &mut Tx,
+            item_id: i64,
+            assignment_id: i64,
+            sources: u16,
+        ) -> StoreResult<()> {
+            for source in FactSource::ALL {
+                if sources & source.bit() == 0 || source == FactSource::Summonses {
+                    continue;
+                }
+                sqlx::query::<$db>(
+                    "DELETE FROM score_facts WHERE item_id = $1 AND source = $2 \
+                     AND assignment_id = $3",
+                )
+                .bind(item_id)
+                .bind(source.as_str())
+                .bind(assignment_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(err)?;
+                sqlx::query::<$db>(sql(format!(
+                    "INSERT INTO score_facts ({SCORE_FACT_COLS}) {}",
+                    derive_assignment_sql(source, "$1", "$2")
+                )))
+                .bind(assignment_id)
+                .bind(item_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(err)?;
+            }
+            Ok(())
+        }
+
+        /// Derives again the `score_facts` rows of `sources` (a set of
+        /// [`FactSource::bit`]s) for one item, in the commit that changed their rows.
+        pub(super) async fn refresh_score_facts(
+            tx: &mut Tx,
+            item_id: i64,
+            sources: u16,
+        ) -> StoreResult<()> {
+            for source in FactSource::ALL {
+                if sources & source.bit() == 0 {
+                    continue;
+                }
+                sqlx::query::<$db>("DELETE FROM score_facts WHERE item_id = $1 AND source = $2")
+                    .bind(item_id)
+                    .bind(source.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(err)?;
+                sqlx::query::<$db>(sql(format!(
+                    "INSERT INTO score_facts ({SCORE_FACT_COLS}) {}",
+                    derive_sql(source, Some("$1"))
+                )))
+                .bind(item_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(err)?;
+            }
+            Ok(())
+        }
+
+        /// Replaces every row of `score_facts` with what the sources derive now (a rebuild,
+        /// and the migration that made the table).
+        pub(super) async fn fill_score_facts(tx: &mut Tx) -> StoreResult<()> {
+            let empty = if <$db as sqlx::Database>::NAME == "PostgreSQL" {
+                "TRUNCATE score_facts"
+            } else {
+                "DELETE FROM score_facts"
+            };
+            sqlx::query::<$db>(empty).execute(&mut *tx).await.map_err(err)?;
+            for source in FactSource::ALL {
+                sqlx::query::<$db>(sql(format!(
+                    "INSERT INTO score_facts ({SCORE_FACT_COLS}) SELECT * FROM ({}) x \
+                     ORDER BY 8",
+                    derive_sql(source, None)
+                )))
+                .execute(&mut *tx)
+                .await
+                .map_err(err)?;
+            }
+            Ok(())
+        }
+
+        /// Fills `score_facts` once after the migration that made it (`score_facts_state`
+        /// says whether it was): the fill is [`derive_sql`], which lives in the code, not in
+        /// the migration's SQL. Of several nodes migrating at once, the one whose update
+        /// claims the row fills; the others wait for its commit and find it done.
+        pub(super) async fn fill_score_facts_once(tx: &mut Tx) -> StoreResult<bool> {
+            let claimed = sqlx::query::<$db>(
+                "UPDATE score_facts_state SET filled = 1 WHERE id = 1 AND filled = 0",
+            )
+            .execute(&mut *tx)
+            .await
+            .map_err(err)?
+            .rows_affected();
+            if claimed == 1 {
+                fill_score_facts(tx).await?;
+            }
+            Ok(claimed == 1)
+        }
 
         const APPEAL_COLS: &str = "id, scope_unit_id, period, unit_id, line_key, reason, \
             evidence, state, created_by, created_at, decided_by, decided_at, comment, version";
@@ -313,9 +656,67 @@ macro_rules! __sql_assessment {
                 d.arg(Arg::Time(q.from));
                 d.arg(Arg::Time(q.to));
                 d.arg(Arg::Date(q.last_day));
+                let within = d.subtree("s.unit_path", &q.root);
+                d.sql = read_sql(source, &within);
+                fetch_all(self, d).await
+            }
+
+            async fn facts_from_rows(
+                &self,
+                q: &FactQuery,
+                source: FactSource,
+            ) -> StoreResult<Vec<FactRow>> {
+                let mut d = Dynamic::default();
+                d.arg(Arg::Time(q.from));
+                d.arg(Arg::Time(q.to));
+                d.arg(Arg::Date(q.last_day));
                 let body = fact_sql(source, &mut d, &q.root);
                 d.sql = format!("SELECT {FACT_COLS} FROM ({body}) x");
                 fetch_all(self, d).await
+            }
+
+            async fn score_facts_stale(&self) -> StoreResult<Vec<String>> {
+                let mut out = Vec::new();
+                let text = |col: &str| format!("COALESCE(CAST({col} AS TEXT), '-')");
+                let line = SCORE_FACT_COLS
+                    .split(',')
+                    .map(|c| text(c.trim()))
+                    .collect::<Vec<_>>()
+                    .join(" || ' ' || ");
+                for source in FactSource::ALL {
+                    let derived = derive_sql(source, None);
+                    let kept = format!(
+                        "SELECT {SCORE_FACT_COLS} FROM score_facts WHERE source = '{}'",
+                        source.as_str()
+                    );
+                    for (label, a, b) in [("kept only", "k", "d"), ("derived only", "d", "k")] {
+                        let rows = sqlx::query_scalar::<$db, String>(sql(format!(
+                            "WITH d ({SCORE_FACT_COLS}) AS ({derived}), k AS ({kept}) \
+                             SELECT '{label}: ' || {line} FROM (SELECT * FROM {a} \
+                             EXCEPT SELECT * FROM {b}) x ORDER BY 1"
+                        )))
+                        .fetch_all(self.reader())
+                        .await
+                        .map_err(err)?;
+                        out.extend(rows);
+                    }
+                    // A row kept twice shows in neither difference: count them too.
+                    let counts = sqlx::query_as::<$db, (i64, i64)>(sql(format!(
+                        "SELECT (SELECT COUNT(*) FROM ({kept}) a), (SELECT COUNT(*) FROM ({derived}) b)"
+                    )))
+                    .fetch_one(self.reader())
+                    .await
+                    .map_err(err)?;
+                    if counts.0 != counts.1 {
+                        out.push(format!(
+                            "{}: {} rows kept, {} derived",
+                            source.as_str(),
+                            counts.0,
+                            counts.1
+                        ));
+                    }
+                }
+                Ok(out)
             }
 
             async fn rule_sets(&self, scope_unit_id: i64) -> StoreResult<Vec<RuleSetRow>> {

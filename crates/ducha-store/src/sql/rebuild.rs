@@ -435,6 +435,9 @@ macro_rules! __sql_rebuild {
             for (table, name, def) in &keys {
                 run(&mut tx, format!("ALTER TABLE {table} ADD CONSTRAINT {name} {def}")).await?;
             }
+            // The assessment's facts come from these tables: derived again from them, with
+            // their indexes back.
+            fill_score_facts(&mut tx).await?;
             tx.commit().await.map_err(err)?;
             Ok(())
         }

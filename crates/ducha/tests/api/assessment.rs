@@ -12,6 +12,55 @@ use serde_json::{Value, json};
 
 crate::on_both_backends!(october_scored_by_hand);
 
+/// `score_facts` holds exactly what its sources derive from the rows now, and every month,
+/// quarter and the year of `year` read from it give, source by source, the facts the rows
+/// themselves give (the query the assessment ran before the table), within `roots`. Returns
+/// how many facts it compared.
+pub(crate) async fn facts_kept_exactly(
+    store: &dyn ducha_store::Store,
+    roots: &[ducha_domain::org::UnitPath],
+    year: i32,
+) -> usize {
+    use ducha_store::{FactQuery, FactSource};
+    let stale = store
+        .score_facts_stale()
+        .await
+        .expect("compare score_facts");
+    assert!(
+        stale.is_empty(),
+        "score_facts differs:\n{}",
+        stale.join("\n")
+    );
+    let mut periods: Vec<String> = (1..=12).map(|m| format!("{year}-{m:02}")).collect();
+    periods.extend((1..=4).map(|q| format!("{year}-Q{q}")));
+    periods.push(format!("{year}"));
+    let mut seen = 0;
+    for root in roots {
+        for name in &periods {
+            let p = ducha_service::assessment::Period::parse(name).expect("period");
+            let (from, to) = p.instants();
+            let q = FactQuery {
+                root: root.clone(),
+                from,
+                to,
+                last_day: p.last_day(),
+            };
+            for source in FactSource::ALL {
+                let text = |rows: Vec<ducha_store::FactRow>| {
+                    let mut v: Vec<String> = rows.iter().map(|r| format!("{r:?}")).collect();
+                    v.sort();
+                    v
+                };
+                let kept = text(store.facts(&q, source).await.expect("kept facts"));
+                let rows = text(store.facts_from_rows(&q, source).await.expect("row facts"));
+                assert_eq!(kept, rows, "{name} {source:?} within {}", root.as_str());
+                seen += kept.len();
+            }
+        }
+    }
+    seen
+}
+
 /// China time on a day of 2026.
 fn at(m: u32, d: u32, h: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, m, d, h, 0, 0)
@@ -576,4 +625,56 @@ async fn october_scored_by_hand(app: &TestApp) {
         .find(|l| l.line.fact == FactKind::OrangeNotice)
         .expect("orange");
     assert_eq!(orange_nov.value, -2.0, "−4 for a co-unit, halved");
+
+    // The facts were kept by the commits above exactly as the rows give them, the ranking
+    // is the same after a rebuild derives them again, and so after the migration's fill.
+    let roots = [
+        unit_path(app, o.city).await,
+        unit_path(app, o.county_a).await,
+    ];
+    let store = app.db.store();
+    assert!(facts_kept_exactly(store.as_ref(), &roots, 2026).await > 0);
+    let office = &sup;
+    let board = |at| async move {
+        serde_json::to_string(
+            &s.score_board(office, None, "2026-11", None, at)
+                .await
+                .expect("board"),
+        )
+        .expect("json")
+    };
+    let kept = board(at(12, 1, 9)).await;
+    s.rebuild_analytics(&mut |_, _, _| {})
+        .await
+        .expect("rebuild");
+    facts_kept_exactly(store.as_ref(), &roots, 2026).await;
+    assert_eq!(
+        board(at(12, 1, 9)).await,
+        kept,
+        "the ranking after a rebuild"
+    );
+    app.db
+        .exec("UPDATE score_facts_state SET filled = 0")
+        .await
+        .expect("unfill");
+    app.db.exec("DELETE FROM score_facts").await.expect("empty");
+    app.db.migrate().await;
+    facts_kept_exactly(store.as_ref(), &roots, 2026).await;
+    assert_eq!(
+        board(at(12, 1, 9)).await,
+        kept,
+        "the ranking after the migration's fill"
+    );
+}
+
+/// A unit's path.
+async fn unit_path(app: &TestApp, id: i64) -> ducha_domain::org::UnitPath {
+    app.db
+        .store()
+        .unit(id)
+        .await
+        .expect("read")
+        .expect("unit")
+        .path
+        .0
 }

@@ -631,4 +631,23 @@ async fn demo_city_shows_the_clock_at_work() {
             "{name}"
         );
     }
+
+    // The assessment's facts the demo's commits kept are exactly what the rows give, for the
+    // whole city and for each county, in every month, quarter and the year.
+    let store = SqliteStore::open(
+        &format!("sqlite://{}", data.join("ducha-demo.db").display()),
+        Durability::Normal,
+    )
+    .await
+    .expect("open the store");
+    let roots: Vec<ducha_domain::org::UnitPath> = sqlx::query_scalar::<_, String>(
+        "SELECT path FROM units WHERE parent_id IS NULL OR kind = 'county' ORDER BY path",
+    )
+    .fetch_all(store.raw_pool())
+    .await
+    .expect("roots")
+    .into_iter()
+    .map(ducha_domain::org::UnitPath::from_stored)
+    .collect();
+    assert!(crate::assessment::facts_kept_exactly(&store, &roots, 2026).await > 0);
 }

@@ -169,6 +169,14 @@ impl Db {
         }
     }
 
+    /// Runs the store's migrations (and what they ask of the code) again.
+    pub async fn migrate(&self) {
+        match self {
+            Db::Sqlite { store, .. } => store.migrate().await.expect("migrate"),
+            Db::Postgres { store, .. } => store.migrate().await.expect("migrate"),
+        }
+    }
+
     /// Runs raw SQL directly on the database, as someone with database access could.
     pub async fn exec(&self, sql: &str) -> Result<u64, sqlx::Error> {
         let q = sqlx::raw_sql(AssertSqlSafe(sql.to_string()));

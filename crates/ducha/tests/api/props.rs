@@ -811,6 +811,25 @@ async fn run_case(steps: Vec<Step>) {
         stored, replayed,
         "rebuild differs from the incremental tables"
     );
+    // So do the assessment's facts the commands kept, and they read every period as the
+    // rows give them.
+    let stale = store
+        .score_facts_stale()
+        .await
+        .expect("compare score_facts");
+    assert!(
+        stale.is_empty(),
+        "score_facts differs:\n{}",
+        stale.join("\n")
+    );
+    let root = store
+        .unit(org.city)
+        .await
+        .expect("read")
+        .expect("the city")
+        .path
+        .0;
+    crate::assessment::facts_kept_exactly(store.as_ref(), &[root], 2026).await;
     let mut dwell = DWELL.lock().expect("stats");
     for l in stored.log.iter().filter(|l| l.days > 0) {
         *dwell.entry(l.hop.clone()).or_default() += 1;
