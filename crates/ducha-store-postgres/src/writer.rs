@@ -180,6 +180,11 @@ async fn run(pool: &PgPool, batch: Vec<Job>, alone: bool) {
     };
     let mut staged: Vec<Staged> = Vec::with_capacity(batch.len());
     let mut later: Vec<Job> = Vec::new();
+    // Changes refused by their own checks. They are answered only once the batch's outcome is
+    // known: a refusal may stem from an earlier change of this batch (a second click finding
+    // the first one's row), and the caller that reads the database on a refusal must find
+    // that change committed, not still pending in this transaction.
+    let mut refused: Vec<(Job, StoreError)> = Vec::new();
     let mut jobs = batch.into_iter();
     while let Some(job) = jobs.next() {
         // One round trip: the previous change's savepoint is released as the next one opens.
@@ -191,7 +196,8 @@ async fn run(pool: &PgPool, batch: Vec<Job>, alone: bool) {
         if let Err(e) = sqlx::raw_sql(mark).execute(&mut *tx).await {
             let why = e.to_string();
             let rest = staged.into_iter().map(|s| s.job);
-            return fail_all(rest.chain([job]).chain(later).chain(jobs), &why);
+            fail_all(rest.chain([job]).chain(later).chain(jobs), &why);
+            return answer_refused(refused);
         }
         match crate::__ducha_sql::prepare_change(&mut tx, job.change.clone(), None).await {
             Ok(prepared) => staged.push(Staged { job, prepared }),
@@ -203,20 +209,22 @@ async fn run(pool: &PgPool, batch: Vec<Job>, alone: bool) {
                 {
                     let why = e.to_string();
                     let rest = staged.into_iter().map(|s| s.job);
-                    return fail_all(rest.chain([job]).chain(later).chain(jobs), &why);
+                    fail_all(rest.chain([job]).chain(later).chain(jobs), &why);
+                    return answer_refused(refused);
                 }
                 if transient(&own) && !alone {
                     // A deadlock with another writer, say: not this change's fault, so it
                     // runs again on its own after this batch.
                     later.push(job);
                 } else {
-                    let _ = job.reply.send(Err(own));
+                    refused.push((job, own));
                 }
             }
         }
     }
     if staged.is_empty() {
         let _ = tx.rollback().await;
+        answer_refused(refused);
     } else {
         let (jobs, prepared): (Vec<Job>, Vec<_>) =
             staged.into_iter().map(|s| (s.job, s.prepared)).unzip();
@@ -226,6 +234,7 @@ async fn run(pool: &PgPool, batch: Vec<Job>, alone: bool) {
                     for (job, committed) in jobs.into_iter().zip(done) {
                         let _ = job.reply.send(Ok(committed));
                     }
+                    answer_refused(refused);
                 }
                 // No answer to the COMMIT, or the connection ended with it (the server shut
                 // down, an administrator terminated it): it may have committed or not, and the
@@ -235,21 +244,33 @@ async fn run(pool: &PgPool, batch: Vec<Job>, alone: bool) {
                     for job in jobs {
                         let _ = job.reply.send(Err(StoreError::Unknown(why.clone())));
                     }
+                    // Refused changes wrote nothing, whatever became of the batch.
+                    answer_refused(refused);
                 }
                 // The server refused the commit: it rolled the transaction back.
                 Err(e @ sqlx::Error::Database(_)) if !alone => {
                     tracing::warn!(error = %e, "group commit refused; committing one by one");
-                    later.splice(0..0, jobs);
+                    later.splice(
+                        0..0,
+                        jobs.into_iter().chain(refused.into_iter().map(|r| r.0)),
+                    );
                 }
                 // Refused alone: the error.
-                Err(e) => fail_all(jobs.into_iter(), &e.to_string()),
+                Err(e) => {
+                    fail_all(jobs.into_iter(), &e.to_string());
+                    answer_refused(refused);
+                }
             },
             // The batch failed after its rows were written. If the server can still roll
             // back, nothing of it is stored and each job runs again on its own.
             Err(e) => match tx.rollback().await {
                 Ok(()) if !alone => {
                     tracing::warn!(error = %e, "group commit failed; committing one by one");
-                    later.splice(0..0, jobs);
+                    // The refused ones too: what refused them may not be stored either.
+                    later.splice(
+                        0..0,
+                        jobs.into_iter().chain(refused.into_iter().map(|r| r.0)),
+                    );
                 }
                 Ok(()) => {
                     let mut jobs = jobs.into_iter();
@@ -257,13 +278,24 @@ async fn run(pool: &PgPool, batch: Vec<Job>, alone: bool) {
                         let _ = job.reply.send(Err(e));
                     }
                     fail_all(jobs, "group commit failed");
+                    answer_refused(refused);
                 }
-                Err(r) => fail_all(jobs.into_iter(), &r.to_string()),
+                Err(r) => {
+                    fail_all(jobs.into_iter(), &r.to_string());
+                    answer_refused(refused);
+                }
             },
         }
     }
     for job in later {
         Box::pin(run(pool, vec![job], true)).await;
+    }
+}
+
+/// Sends the refused changes their own errors.
+fn answer_refused(refused: Vec<(Job, StoreError)>) {
+    for (job, own) in refused {
+        let _ = job.reply.send(Err(own));
     }
 }
 

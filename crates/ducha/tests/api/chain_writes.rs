@@ -322,10 +322,25 @@ async fn a_request_failing_its_own_check_does_not_fail_its_batch() {
     queued(&store, 1).await;
     // … while five more queue behind it: two reports on one assignment (both read its same
     // version, so the second one's check fails when it runs after the first), three others.
-    let same = [
-        spawn_report(&services, work[0], 1),
-        spawn_report(&services, work[0], 2),
-    ];
+    // Each of the two reads, as soon as it is answered, how many reports of the assignment
+    // are committed: the refused one must find the winner's (a caller that reads on a
+    // refusal — a second click — must see the first click's result, not its absence).
+    let same = [1, 2].map(|n| {
+        let services = services.clone();
+        let url = url.clone();
+        let (user, aid) = work[0];
+        tokio::spawn(async move {
+            let mut c = PgConnection::connect(&url).await.expect("connect");
+            let r = report(&services, user, aid, n).await;
+            let seen: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM reports WHERE assignment_id = $1")
+                    .bind(aid)
+                    .fetch_one(&mut c)
+                    .await
+                    .expect("count the reports");
+            (r, seen)
+        })
+    });
     let others: Vec<Pending> = [work[2], work[3], work[4]]
         .into_iter()
         .map(|w| spawn_report(&services, w, 3))
@@ -340,8 +355,11 @@ async fn a_request_failing_its_own_check_does_not_fail_its_batch() {
     let mut refused = 0;
     for t in same {
         match t.await.expect("task") {
-            Ok(c) => batch.push(c.event_seq),
-            Err(_) => refused += 1,
+            (Ok(c), _) => batch.push(c.event_seq),
+            (Err(_), seen) => {
+                refused += 1;
+                assert_eq!(seen, 1, "the refusal came before its batch committed");
+            }
         }
     }
     assert_eq!(
