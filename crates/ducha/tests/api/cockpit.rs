@@ -4,7 +4,9 @@
 //! kept by the triggers as the sweep moves them, and a county leader sees the county only.
 
 use crate::clock::run_job_with;
-use crate::helpers::{Kind, PASSWORD, Session, TestApp, dispatched_item, draft_item, in_days};
+use crate::helpers::{
+    Kind, PASSWORD, Session, TestApp, dispatched_item, draft_item, id, ids, in_days,
+};
 use ducha_domain::calendar::WorkCalendar;
 use ducha_service::org::UserInput;
 use reqwest::StatusCode;
@@ -12,6 +14,7 @@ use serde_json::{Value, json};
 
 crate::on_both_backends!(cockpit_figures_are_the_registers);
 crate::on_both_backends!(item_tally_follows_every_write);
+crate::on_both_backends!(levels_are_fresh_counts);
 
 /// Every item `s` lists with `params` (all pages).
 async fn listed(s: &Session, params: &[(&str, &str)]) -> Vec<i64> {
@@ -361,4 +364,195 @@ async fn item_tally_follows_every_write(app: &TestApp) {
         .expect("delete the draft");
     assert_eq!(tally_drift(app).await, "0/0");
     matches_register(&leader, &leader.get("/cockpit").await.ok()).await;
+}
+
+/// The open assignments held at `depth` within the subtree at `root` (a unit path), counted
+/// afresh from `assignments`: `units/green/blue/yellow/red`. The depth is the number of units
+/// whose path begins the unit's (itself included), not the dashboard's count of slashes.
+async fn fresh_level(app: &TestApp, root: &str, depth: i64) -> String {
+    let by = |rank: i64| {
+        format!("CAST(COALESCE(SUM(CASE WHEN a.light = {rank} THEN 1 ELSE 0 END), 0) AS TEXT)")
+    };
+    let (green, blue, yellow, red) = (by(0), by(1), by(2), by(3));
+    app.db
+        .text(&format!(
+            "SELECT CAST(COUNT(DISTINCT a.unit_id) AS TEXT) || '/' || {green} || '/' || {blue} \
+             || '/' || {yellow} || '/' || {red} \
+             FROM assignments a JOIN units u ON u.id = a.unit_id \
+             WHERE a.light IS NOT NULL AND SUBSTR(u.path, 1, LENGTH('{root}')) = '{root}' \
+             AND (SELECT COUNT(*) FROM units p \
+                  WHERE SUBSTR(u.path, 1, LENGTH(p.path)) = p.path) = {depth}"
+        ))
+        .await
+}
+
+/// Asserts that each depth of the dashboard's `levels` — summed in SQL from the triggers'
+/// tally — is the fresh count of the open assignments at that depth under the reader's
+/// jurisdiction, and that no depth holding any is left out; returns the fresh counts from
+/// the root's depth down, `"0/0/0/0/0"` for a depth holding none.
+async fn levels_match_fresh(app: &TestApp, d: &Value) -> Vec<String> {
+    let root = app
+        .db
+        .text(&format!(
+            "SELECT path FROM units WHERE id = {}",
+            d["root_id"].as_i64().expect("root")
+        ))
+        .await;
+    let root_level = d["root_level"].as_i64().expect("root level");
+    let levels = d["levels"].as_array().expect("levels");
+    let shown = |depth: i64| {
+        levels.iter().find(|l| l["level"] == depth).map(|l| {
+            let n = |light: &str| l["lights"][light].as_i64().expect("a count");
+            format!(
+                "{}/{}/{}/{}/{}",
+                l["units"].as_i64().expect("units"),
+                n("green"),
+                n("blue"),
+                n("yellow"),
+                n("red")
+            )
+        })
+    };
+    let mut out = Vec::new();
+    // The seeded tree is three deep; one more depth must be empty.
+    for depth in root_level..=4 {
+        let fresh = fresh_level(app, &root, depth).await;
+        let expected = (fresh != "0/0/0/0/0").then(|| fresh.clone());
+        assert_eq!(
+            shown(depth),
+            expected,
+            "depth {depth} under {root}: {levels:?}"
+        );
+        out.push(fresh);
+    }
+    assert!(
+        levels
+            .iter()
+            .all(|l| (root_level..=4).contains(&l["level"].as_i64().expect("level"))),
+        "{levels:?}"
+    );
+    out
+}
+
+/// `s` signs assignment `a` and passes it on to one unit below; returns the new assignment.
+async fn pass_on(s: &Session, a: i64, unit_id: i64, role: &str) -> i64 {
+    s.post(&format!("/assignments/{a}/sign"), json!({}))
+        .await
+        .ok();
+    let created = s
+        .post(
+            &format!("/assignments/{a}/decompose"),
+            json!({ "assignments": [{ "unit_id": unit_id, "role": role }] }),
+        )
+        .await
+        .ok();
+    ids(&created)[0]
+}
+
+/// The dashboard's per-depth figures (`levels`) are the open assignments each depth of the
+/// tree holds, by light: a unit holding several at different lights counts once among the
+/// units and once per assignment among the lights, and a county leader's depths cover the
+/// county only.
+async fn levels_are_fresh_counts(app: &TestApp) {
+    let o = &app.org;
+    let sup = app.login("sup").await;
+    let leader = app.login("leader").await;
+    let county_a = app.login("county_a").await;
+    let county_b = app.login("county_b").await;
+    let town_b1 = app.login("town_b1").await;
+    app.services
+        .create_user(
+            None,
+            &UserInput {
+                username: "county_a_leader".into(),
+                display_name: "东城副县长".into(),
+                unit_id: o.county_a,
+                roles: vec!["leader".into()],
+                password: PASSWORD.into(),
+                phone: String::new(),
+                email: String::new(),
+                position: "副县长".into(),
+            },
+            ducha_service::now(),
+        )
+        .await
+        .expect("county leader");
+    let cal = WorkCalendar::china();
+    let near = in_days(1);
+    // The sweep's day: the first working day after the near deadline.
+    let day = cal.add_working_days(cal.next_working_day_from(near), 1);
+    // Two working days after it: blue on that day.
+    let soon = cal.add_working_days(day, 2);
+    let far = in_days(60);
+
+    // Overdue on the sweep's day: county A, the department and, by decomposition, town A1.
+    let (_, top) = dispatched_item(
+        &sup,
+        &leader,
+        "城区排水管网改造",
+        near,
+        json!([{ "unit_id": o.county_a, "role": "lead" }, { "unit_id": o.dept, "role": "co" }]),
+    )
+    .await;
+    pass_on(&county_a, top[0], o.town_a1, "lead").await;
+    // Near its deadline: county A again and town A2.
+    let (_, top) = dispatched_item(
+        &sup,
+        &leader,
+        "农贸市场提升改造",
+        soon,
+        json!([{ "unit_id": o.county_a, "role": "lead" }]),
+    )
+    .await;
+    pass_on(&county_a, top[0], o.town_a2, "lead").await;
+    // On track: county B and county A once more; town B1's completion is returned (yellow).
+    let (_, top) = dispatched_item(
+        &sup,
+        &leader,
+        "乡村道路安全隐患整治",
+        far,
+        json!([{ "unit_id": o.county_b, "role": "lead" }, { "unit_id": o.county_a, "role": "co" }]),
+    )
+    .await;
+    let sub = pass_on(&county_b, top[0], o.town_b1, "lead").await;
+    town_b1
+        .post(&format!("/assignments/{sub}/sign"), json!({}))
+        .await
+        .ok();
+    let report = id(&town_b1
+        .post(
+            &format!("/assignments/{sub}/reports"),
+            json!({ "text": "已全部完成", "completion": true, "percent": 100 }),
+        )
+        .await
+        .ok());
+    county_b
+        .post(
+            &format!("/reports/{report}/review"),
+            json!({ "verdict": "return", "comment": "佐证材料不全" }),
+        )
+        .await
+        .ok();
+
+    run_job_with(&app.db, "sweep", day, None).await;
+    assert_eq!(light_drift(app).await, "0/0");
+    let d = leader.get("/cockpit").await.ok();
+    // The city; then county A (red, blue, green), the department (red), county B (green);
+    // then towns A1 (red), A2 (blue), B1 (yellow).
+    assert_eq!(
+        levels_match_fresh(app, &d).await,
+        ["0/0/0/0/0", "3/2/1/0/2", "3/0/1/1/1", "0/0/0/0/0"],
+        "{d}"
+    );
+    // Another depth for the units' chart leaves the per-depth figures as they are.
+    let at_towns = leader.get("/cockpit?level=3").await.ok();
+    assert_eq!(at_towns["levels"], d["levels"]);
+    // County A's leader: the county's own three and its towns', not county B's or B1's.
+    let cl = app.login("county_a_leader").await;
+    let d = cl.get("/cockpit").await.ok();
+    assert_eq!(
+        levels_match_fresh(app, &d).await,
+        ["1/1/1/0/1", "2/0/1/0/1", "0/0/0/0/0"],
+        "{d}"
+    );
 }
