@@ -188,6 +188,26 @@ fn month_start(d: NaiveDate, back: u32) -> NaiveDate {
         .unwrap_or(first)
 }
 
+/// The register's query of the dashboard's red items: red, longest overdue first.
+fn red_list_input() -> ListInput {
+    ListInput {
+        light: Some("red".into()),
+        sort: Some("deadline".into()),
+        limit: Some(RED_SHOWN),
+        ..ListInput::default()
+    }
+}
+
+/// The stall map's query of the dashboard's summary: the worst units one level below the
+/// root at `root_level`.
+fn stall_map_input(root_level: i64) -> StallMapInput {
+    StallMapInput {
+        level: Some(root_level + 1),
+        limit: Some(STALL_SHOWN),
+        ..StallMapInput::default()
+    }
+}
+
 impl Services {
     /// The dashboard of the actor's jurisdiction: leaders and supervisors only.
     pub async fn cockpit(
@@ -209,17 +229,8 @@ impl Services {
         }
         let root_id = root.ids().last().map_or(0, |u| u.0);
         let today = self.today(now);
-        let red_input = ListInput {
-            light: Some("red".into()),
-            sort: Some("deadline".into()),
-            limit: Some(RED_SHOWN),
-            ..ListInput::default()
-        };
-        let stall_input = StallMapInput {
-            level: Some(root_level + 1),
-            limit: Some(STALL_SHOWN),
-            ..StallMapInput::default()
-        };
+        let red_input = red_list_input();
+        let stall_input = stall_map_input(root_level);
         let (lights, items, red, stall, root_unit, proposals) = tokio::try_join!(
             async {
                 Ok::<_, ServiceError>(self.store.cockpit_lights(&root, level, UNITS_SHOWN).await?)
@@ -381,21 +392,11 @@ impl Services {
             .await?;
         out.push(("items", t.elapsed()));
         let t = std::time::Instant::now();
-        let red_input = ListInput {
-            light: Some("red".into()),
-            sort: Some("deadline".into()),
-            limit: Some(RED_SHOWN),
-            ..ListInput::default()
-        };
-        self.list_items(actor, &red_input).await?;
+        self.list_items(actor, &red_list_input()).await?;
         out.push(("red list", t.elapsed()));
         let t = std::time::Instant::now();
-        let stall_input = StallMapInput {
-            level: Some(root_level + 1),
-            limit: Some(STALL_SHOWN),
-            ..StallMapInput::default()
-        };
-        self.stall_map(actor, &stall_input, now).await?;
+        self.stall_map(actor, &stall_map_input(root_level), now)
+            .await?;
         out.push(("stall map", t.elapsed()));
         let t = std::time::Instant::now();
         self.session_progress(actor, root_id, now).await?;
