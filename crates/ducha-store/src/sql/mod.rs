@@ -38,8 +38,10 @@ pub mod proposals;
 mod reads;
 #[doc(hidden)]
 pub mod rebuild;
+mod score_facts;
 mod security;
 pub mod whole;
+mod whole_writes;
 #[doc(hidden)]
 pub mod workbench;
 mod writes;
@@ -352,6 +354,8 @@ macro_rules! impl_sql_store {
 
             $crate::__sql_reads!($store, $db);
             $crate::__sql_writes!($store, $db);
+            $crate::__sql_whole_writes!($store, $db);
+            $crate::__sql_score_facts!($store, $db);
             $crate::__sql_clock!($store, $db);
             $crate::__sql_evidence!($store, $db);
             $crate::__sql_workbench!($store, $db);
