@@ -58,6 +58,13 @@ pub(crate) async fn facts_kept_exactly(
             }
         }
     }
+    // On SQLite the kept facts are read packed in one text; none may have needed the typed
+    // query instead (a value that did not read back exactly).
+    assert_eq!(
+        ducha_store::sql::assessment::PACKED_FALLBACKS.load(std::sync::atomic::Ordering::Relaxed),
+        0,
+        "a packed read of facts fell back to the typed query"
+    );
     seen
 }
 
