@@ -7,6 +7,7 @@ use super::rules::{FactKind, RuleSet};
 use crate::item::Priority;
 use chrono::NaiveDate;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A fact a rule may score, with the events behind it.
@@ -124,20 +125,20 @@ pub fn year_counts(
 /// them). The days a unit held the work before passing it down delayed every unit below at
 /// once, and its own lateness on the item is those same days: summing the assignments'
 /// charges would count them again for each.
-fn lost_days_once(facts: &[Fact]) -> Vec<Fact> {
-    let mut out: Vec<Fact> = Vec::with_capacity(facts.len());
+fn lost_days_once(facts: &[Fact]) -> Vec<Cow<'_, Fact>> {
+    let mut out: Vec<Cow<'_, Fact>> = Vec::with_capacity(facts.len());
     let mut at: HashMap<(i64, i64), usize> = HashMap::new();
     for f in facts {
         if f.kind != FactKind::LateDay {
-            out.push(f.clone());
+            out.push(Cow::Borrowed(f));
             continue;
         }
         let Some(&i) = at.get(&(f.unit_id, f.item_id)) else {
             at.insert((f.unit_id, f.item_id), out.len());
-            out.push(f.clone());
+            out.push(Cow::Borrowed(f));
             continue;
         };
-        let kept = &mut out[i];
+        let kept = out[i].to_mut();
         let rank = |x: &Fact| {
             (
                 std::cmp::Reverse(x.quantity),
@@ -171,7 +172,7 @@ pub fn score(
     year: &HashMap<(i64, FactKind), u32>,
 ) -> Vec<UnitScore> {
     let merged = lost_days_once(facts);
-    let mut sorted: Vec<&Fact> = merged.iter().collect();
+    let mut sorted: Vec<&Fact> = merged.iter().map(AsRef::as_ref).collect();
     sorted.sort_by(|a, b| {
         (
             a.unit_id,
@@ -194,11 +195,24 @@ pub fn score(
     });
     // Two facts may make the same key (two findings of one decomposition, say): the later
     // ones get `:2`, `:3` …, so every line of a card has a key of its own to appeal.
-    let mut keys: HashMap<(i64, String), u32> = HashMap::new();
+    // The facts are sorted by unit first: the keys and caps are counted per unit, in maps
+    // emptied as the next unit's facts begin, and each unit's lines are handed over at once.
+    let mut keys: HashMap<String, u32> = HashMap::new();
     let mut lines: BTreeMap<i64, Vec<Line>> = units.iter().map(|u| (*u, Vec::new())).collect();
-    let mut per_item: HashMap<(i64, &str, i64), i64> = HashMap::new();
-    let mut per_period: HashMap<(i64, &str), i64> = HashMap::new();
+    let mut per_item: HashMap<(&str, i64), i64> = HashMap::new();
+    let mut per_period: HashMap<&str, i64> = HashMap::new();
+    let mut unit_lines: Vec<Line> = Vec::new();
+    let mut unit = sorted.first().map(|f| f.unit_id);
     for f in sorted {
+        if unit != Some(f.unit_id) {
+            if let Some(u) = unit {
+                lines.entry(u).or_default().append(&mut unit_lines);
+            }
+            unit = Some(f.unit_id);
+            keys.clear();
+            per_item.clear();
+            per_period.clear();
+        }
         for r in rules.rules.iter().filter(|r| r.fact == f.kind) {
             if f.co && !r.co_units {
                 continue;
@@ -215,9 +229,17 @@ pub fn score(
             }
             let raw = cents(x);
             let mut key = line_key(&r.id, f);
-            let n = keys.entry((f.unit_id, key.clone())).or_default();
-            *n += 1;
-            if *n > 1 {
+            let n = match keys.get_mut(&key) {
+                Some(n) => {
+                    *n += 1;
+                    *n
+                }
+                None => {
+                    keys.insert(key.clone(), 1);
+                    1
+                }
+            };
+            if n > 1 {
                 key = format!("{key}:{n}");
             }
             let voided_line = voided.contains(&key);
@@ -228,17 +250,13 @@ pub fn score(
                     points = points.signum() * points.abs().min(room);
                 }
             };
-            let item_used = per_item
-                .entry((f.unit_id, r.id.as_str(), f.item_id))
-                .or_default();
+            let item_used = per_item.entry((r.id.as_str(), f.item_id)).or_default();
             clamp(item_used, r.cap_per_item);
-            let period_used = per_period.entry((f.unit_id, r.id.as_str())).or_default();
+            let period_used = per_period.entry(r.id.as_str()).or_default();
             clamp(period_used, r.cap_per_period);
-            *per_item
-                .entry((f.unit_id, r.id.as_str(), f.item_id))
-                .or_default() += points;
-            *per_period.entry((f.unit_id, r.id.as_str())).or_default() += points;
-            lines.entry(f.unit_id).or_default().push(Line {
+            *per_item.entry((r.id.as_str(), f.item_id)).or_default() += points;
+            *per_period.entry(r.id.as_str()).or_default() += points;
+            unit_lines.push(Line {
                 key,
                 rule_id: r.id.clone(),
                 fact: f.kind,
@@ -254,6 +272,9 @@ pub fn score(
                 on: f.on,
             });
         }
+    }
+    if let Some(u) = unit {
+        lines.entry(u).or_default().append(&mut unit_lines);
     }
     let base = cents(rules.base);
     lines

@@ -237,9 +237,17 @@ impl Services {
             .into_iter()
             .filter(|f| assessed.contains(&f.unit_id))
             .collect();
+        // The rules applied to hundreds of thousands of facts at a province's size: CPU work
+        // of a second, off the async runtime's threads (the other period's reads go on).
+        let (rules, units) = tokio::task::spawn_blocking(move || {
+            let units = score(&rules, &units, &facts, &voided, &year);
+            (rules, units)
+        })
+        .await
+        .map_err(|e| ServiceError::Store(ducha_store::StoreError::Other(Box::new(e))))?;
         Ok(Scored {
             version: rules.version.clone(),
-            units: score(&rules, &units, &facts, &voided, &year),
+            units,
             finalized_at: None,
             rules,
         })
@@ -260,18 +268,26 @@ impl Services {
         if !Self::reads_assessment(actor, &root) {
             return Err(ServiceError::Forbidden);
         }
-        // The quarter and the one before it (for the rank change), at once.
-        let before = period.previous();
-        let (scored, previous) =
-            tokio::try_join!(self.scored(scope, &root, &period, self.today(now)), async {
-                match &before {
-                    Some(p) => self
-                        .scored(scope, &root, p, self.today(now))
-                        .await
-                        .map(Some),
-                    None => Ok(None),
+        // The quarter and the one before it (for the rank change), at once: the one before
+        // as a task of its own, so that each period's decoding and scoring has a thread.
+        let today = self.today(now);
+        let before = period.previous().map(|p| {
+            let (services, root) = (self.clone(), root.clone());
+            tokio::spawn(async move { services.scored(scope, &root, &p, today).await })
+        });
+        let current = self.scored(scope, &root, &period, today).await;
+        let previous =
+            match (before, &current) {
+                (Some(task), Ok(_)) => Some(task.await.map_err(|e| {
+                    ServiceError::Store(ducha_store::StoreError::Other(Box::new(e)))
+                })??),
+                (Some(task), Err(_)) => {
+                    task.abort();
+                    None
                 }
-            })?;
+                (None, _) => None,
+            };
+        let scored = current?;
         let units = self.assessed_units(scope, &root).await?;
         let info: HashMap<i64, (String, i64)> = units
             .iter()
