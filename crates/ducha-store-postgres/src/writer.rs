@@ -197,7 +197,8 @@ async fn run(pool: &PgPool, batch: Vec<Job>, alone: bool) {
             let why = e.to_string();
             let rest = staged.into_iter().map(|s| s.job);
             fail_all(rest.chain([job]).chain(later).chain(jobs), &why);
-            return answer_refused(refused);
+            drop(tx);
+            return rerun_refused(pool, refused).await;
         }
         match crate::__ducha_sql::prepare_change(&mut tx, job.change.clone(), None).await {
             Ok(prepared) => staged.push(Staged { job, prepared }),
@@ -210,7 +211,8 @@ async fn run(pool: &PgPool, batch: Vec<Job>, alone: bool) {
                     let why = e.to_string();
                     let rest = staged.into_iter().map(|s| s.job);
                     fail_all(rest.chain([job]).chain(later).chain(jobs), &why);
-                    return answer_refused(refused);
+                    drop(tx);
+                    return rerun_refused(pool, refused).await;
                 }
                 if transient(&own) && !alone {
                     // A deadlock with another writer, say: not this change's fault, so it
@@ -244,8 +246,9 @@ async fn run(pool: &PgPool, batch: Vec<Job>, alone: bool) {
                     for job in jobs {
                         let _ = job.reply.send(Err(StoreError::Unknown(why.clone())));
                     }
-                    // Refused changes wrote nothing, whatever became of the batch.
-                    answer_refused(refused);
+                    // What refused them may or may not be stored: they run again alone (on a
+                    // fresh connection, behind the batch's row locks if it is still committing).
+                    rerun_refused(pool, refused).await;
                 }
                 // The server refused the commit: it rolled the transaction back.
                 Err(e @ sqlx::Error::Database(_)) if !alone => {
@@ -282,7 +285,7 @@ async fn run(pool: &PgPool, batch: Vec<Job>, alone: bool) {
                 }
                 Err(r) => {
                     fail_all(jobs.into_iter(), &r.to_string());
-                    answer_refused(refused);
+                    rerun_refused(pool, refused).await;
                 }
             },
         }
@@ -292,10 +295,20 @@ async fn run(pool: &PgPool, batch: Vec<Job>, alone: bool) {
     }
 }
 
-/// Sends the refused changes their own errors.
+/// Sends the refused changes their own errors (the batch committed, or held nothing that could
+/// have refused them).
 fn answer_refused(refused: Vec<(Job, StoreError)>) {
     for (job, own) in refused {
         let _ = job.reply.send(Err(own));
+    }
+}
+
+/// Runs the refused changes again, each alone, when the batch whose rows may have refused them
+/// did not commit or its outcome is unknown: their answer must not rest on rows that may never
+/// be stored.
+async fn rerun_refused(pool: &PgPool, refused: Vec<(Job, StoreError)>) {
+    for (job, _) in refused {
+        Box::pin(run(pool, vec![job], true)).await;
     }
 }
 

@@ -354,6 +354,52 @@ mod tests {
         s.iter().find(|u| u.unit_id == unit).map_or(0, |u| u.total)
     }
 
+    /// Keys and caps are each unit's own: two units with the same facts on the same assignment
+    /// (a joint meeting's item, say) get the same keys and the same capped points, whichever
+    /// unit's facts come first.
+    #[test]
+    fn keys_and_caps_are_per_unit() {
+        let mut r = rule("m", FactKind::MissedReport, -1.0);
+        r.cap_per_item = Some(1.5);
+        r.cap_per_period = Some(3.0);
+        let same = |unit: i64, item: i64| Fact {
+            assignment_id: Some(70),
+            ..fact(FactKind::MissedReport, unit, item, 5)
+        };
+        let facts: Vec<Fact> = [2, 1]
+            .into_iter()
+            .flat_map(|u| [same(u, 7), same(u, 7), same(u, 8), same(u, 9), same(u, 9)])
+            .collect();
+        let scores = score(
+            &set(vec![r]),
+            &[1, 2, 3],
+            &facts,
+            &BTreeSet::new(),
+            &HashMap::new(),
+        );
+        let card = |u: i64| -> (i64, Vec<(String, i64)>) {
+            let s = scores.iter().find(|s| s.unit_id == u).expect("unit");
+            (
+                s.total,
+                s.lines.iter().map(|l| (l.key.clone(), l.points)).collect(),
+            )
+        };
+        let expected = (
+            // Item 7: −1, −0.5 (its cap); item 8: −1; item 9: −0.5 (the period's cap), 0.
+            10000 - 300,
+            vec![
+                ("m:70:5".to_string(), -100),
+                ("m:70:5:2".to_string(), -50),
+                ("m:70:5:3".to_string(), -100),
+                ("m:70:5:4".to_string(), -50),
+                ("m:70:5:5".to_string(), 0),
+            ],
+        );
+        assert_eq!(card(1), expected);
+        assert_eq!(card(2), expected);
+        assert_eq!(card(3), (10000, vec![]));
+    }
+
     /// (case, rules, facts, expected totals of units 1 and 2 in hundredths)
     #[test]
     fn the_rules_table() {

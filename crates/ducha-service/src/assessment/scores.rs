@@ -9,6 +9,7 @@ use ducha_domain::assessment::{Line, RuleSet, UnitScore, score};
 use ducha_domain::org::{Actor, UnitPath};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap, HashSet};
+use tracing::Instrument;
 
 /// A unit's place in the ranking.
 #[derive(Debug, Clone, Serialize)]
@@ -244,7 +245,7 @@ impl Services {
             (rules, units)
         })
         .await
-        .map_err(|e| ServiceError::Store(ducha_store::StoreError::Other(Box::new(e))))?;
+        .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
         Ok(Scored {
             version: rules.version.clone(),
             units,
@@ -271,23 +272,26 @@ impl Services {
         // The quarter and the one before it (for the rank change), at once: the one before
         // as a task of its own, so that each period's decoding and scoring has a thread.
         let today = self.today(now);
+        // Aborted when this request is dropped or fails first.
         let before = period.previous().map(|p| {
             let (services, root) = (self.clone(), root.clone());
-            tokio::spawn(async move { services.scored(scope, &root, &p, today).await })
+            AbortOnDrop(tokio::spawn(
+                async move { services.scored(scope, &root, &p, today).await }.in_current_span(),
+            ))
         });
-        let current = self.scored(scope, &root, &period, today).await;
-        let previous =
-            match (before, &current) {
-                (Some(task), Ok(_)) => Some(task.await.map_err(|e| {
-                    ServiceError::Store(ducha_store::StoreError::Other(Box::new(e)))
-                })??),
-                (Some(task), Err(_)) => {
-                    task.abort();
-                    None
+        let scored = self.scored(scope, &root, &period, today).await?;
+        let previous = match before {
+            Some(mut task) => match (&mut task.0).await {
+                Ok(done) => Some(done?),
+                Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+                Err(e) => {
+                    return Err(ServiceError::Store(ducha_store::StoreError::Other(
+                        Box::new(e),
+                    )));
                 }
-                (None, _) => None,
-            };
-        let scored = current?;
+            },
+            None => None,
+        };
         let units = self.assessed_units(scope, &root).await?;
         let info: HashMap<i64, (String, i64)> = units
             .iter()
@@ -518,5 +522,15 @@ impl Services {
             .calendar()
             .add_working_days(period.last_day(), self.config.assessment.appeal_days);
         self.today(now) <= last
+    }
+}
+
+/// A task aborted when its handle is dropped: the previous period of a ranking whose request
+/// went away stops reading and scoring.
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }

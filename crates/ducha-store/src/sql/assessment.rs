@@ -237,9 +237,12 @@ pub const PACKED_FACT_COLS: [&str; 11] = [
 /// ran the typed query instead (none expected: tests assert it stays at zero).
 pub static PACKED_FALLBACKS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
-/// The rows of a packed read of facts (see `fetch_packed`), decoded as sqlx decodes the typed
-/// rows; `None` if any value does not read back.
-pub fn unpack_facts(text: &str) -> Option<Vec<FactRow>> {
+/// The `rows` rows of a packed read of facts (see `fetch_packed`), decoded as sqlx decodes the
+/// typed rows; `None` if any value does not read back or the text does not hold exactly `rows`
+/// rows of exactly their fields (a separator inside a value). An empty text where a number,
+/// date or instant belongs reads as NULL, where the typed query would fail: the schema never
+/// stores one.
+pub fn unpack_facts(text: &str, rows: i64) -> Option<Vec<FactRow>> {
     use chrono::{DateTime, NaiveDate, Utc};
     let time = |s: &str| {
         DateTime::parse_from_rfc3339(s)
@@ -286,7 +289,7 @@ pub fn unpack_facts(text: &str) -> Option<Vec<FactRow>> {
         }
         out.push(row);
     }
-    Some(out)
+    (i64::try_from(out.len()).ok() == Some(rows)).then_some(out)
 }
 
 /// The SELECT of one source's facts of a period from `score_facts` (alias `s`): `$1`/`$2`
@@ -731,12 +734,17 @@ macro_rules! __sql_assessment {
                 let within = d.subtree("s.unit_path", &q.root);
                 d.sql = read_sql(source, &within);
                 if <$db as sqlx::Database>::NAME == "SQLite" {
-                    let text = fetch_packed(self, d.clone(), &PACKED_FACT_COLS).await?;
-                    match text.as_deref().map(unpack_facts) {
-                        None => return Ok(Vec::new()),
-                        Some(Some(rows)) => return Ok(rows),
-                        // A value that does not read back as the typed row would: that one.
-                        Some(None) => {
+                    // A value that does not read back as the typed row would, or a text too
+                    // large for SQLite to build: the typed query.
+                    match fetch_packed(self, d.clone(), &PACKED_FACT_COLS).await {
+                        Ok(None) => return Ok(Vec::new()),
+                        Ok(Some((text, n))) => match unpack_facts(&text, n) {
+                            Some(rows) => return Ok(rows),
+                            None => {
+                                PACKED_FALLBACKS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            }
+                        },
+                        Err(_) => {
                             PACKED_FALLBACKS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         }
                     }

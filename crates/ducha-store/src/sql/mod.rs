@@ -316,16 +316,18 @@ macro_rules! impl_sql_store {
             /// nothing) by U+001F; `None` when there are no rows. sqlx-sqlite copies every
             /// value of every row on its connection thread and hands the rows over one by one,
             /// which for the hundreds of thousands of rows of a ranking costs far more than the
-            /// query; one text crosses once. The rows come in no promised order.
-            async fn fetch_packed(store: &$store, mut d: Dynamic, cols: &[&str]) -> StoreResult<Option<String>> {
+            /// query; one text crosses once. The rows come in no promised order. With the text,
+            /// the number of rows: a value holding a separator would split a row in two, which
+            /// the caller's count check then refuses.
+            async fn fetch_packed(store: &$store, mut d: Dynamic, cols: &[&str]) -> StoreResult<Option<(String, i64)>> {
                 let fmt = vec!["%s"; cols.len()].join("\u{1f}");
                 d.sql = format!(
-                    "SELECT group_concat(format('{fmt}', {}), char(30)) FROM ({}) packed",
+                    "SELECT group_concat(format('{fmt}', {}), char(30)), COUNT(*) FROM ({}) packed",
                     cols.join(", "),
                     d.sql
                 );
-                let rows: Vec<(Option<String>,)> = fetch_all(store, d).await?;
-                Ok(rows.into_iter().next().and_then(|r| r.0))
+                let rows: Vec<(Option<String>, i64)> = fetch_all(store, d).await?;
+                Ok(rows.into_iter().next().and_then(|(text, n)| text.map(|t| (t, n))))
             }
 
             async fn by_id<T>(store: &$store, cols: &str, table: &str, id: i64) -> StoreResult<Option<T>>
