@@ -86,18 +86,15 @@ fn unit(d: &Value, id: i64) -> Option<&Value> {
         .find(|u| u["unit_id"] == id)
 }
 
-async fn cockpit_figures_are_the_registers(app: &TestApp) {
-    let o = &app.org;
-    let sup = app.login("sup").await;
-    let leader = app.login("leader").await;
-    // A leader of county A (the county head's deputy).
+/// A leader of county A (the county head's deputy): `county_a_leader`.
+async fn county_a_leader(app: &TestApp) {
     app.services
         .create_user(
             None,
             &UserInput {
                 username: "county_a_leader".into(),
                 display_name: "东城副县长".into(),
-                unit_id: o.county_a,
+                unit_id: app.org.county_a,
                 roles: vec!["leader".into()],
                 password: PASSWORD.into(),
                 phone: String::new(),
@@ -108,6 +105,13 @@ async fn cockpit_figures_are_the_registers(app: &TestApp) {
         )
         .await
         .expect("county leader");
+}
+
+async fn cockpit_figures_are_the_registers(app: &TestApp) {
+    let o = &app.org;
+    let sup = app.login("sup").await;
+    let leader = app.login("leader").await;
+    county_a_leader(app).await;
     let near = in_days(1);
     let far = in_days(60);
     let (a, _) = dispatched_item(
@@ -460,23 +464,7 @@ async fn levels_are_fresh_counts(app: &TestApp) {
     let county_a = app.login("county_a").await;
     let county_b = app.login("county_b").await;
     let town_b1 = app.login("town_b1").await;
-    app.services
-        .create_user(
-            None,
-            &UserInput {
-                username: "county_a_leader".into(),
-                display_name: "东城副县长".into(),
-                unit_id: o.county_a,
-                roles: vec!["leader".into()],
-                password: PASSWORD.into(),
-                phone: String::new(),
-                email: String::new(),
-                position: "副县长".into(),
-            },
-            ducha_service::now(),
-        )
-        .await
-        .expect("county leader");
+    county_a_leader(app).await;
     let cal = WorkCalendar::china();
     let near = in_days(1);
     // The sweep's day: the first working day after the near deadline.
