@@ -489,21 +489,20 @@ macro_rules! __sql_clock {
             // `%s` throughout: a value of an unexpected type shows up as text that does not
             // parse, never as a silently converted number. NULL prints as nothing; a reason is
             // prefixed so that an empty one is not taken for NULL.
-            let text: Option<String> = sqlx::query_scalar::<$db, Option<String>>(
-                "SELECT group_concat(line, char(30)) FROM (SELECT format('%s\u{1f}%s\u{1f}%s\u{1f}\
-                 %s\u{1f}%s\u{1f}%s\u{1f}%s\u{1f}%s\u{1f}%s\u{1f}%s\u{1f}%s\u{1f}%s', a.id, \
-                 a.item_id, a.unit_id, a.state, a.deadline, a.dispatched_at, a.progress, \
-                 a.last_report_at, a.returned_open, a.light, '=' || a.light_reason, i.cadence) \
-                 AS line FROM assignments a JOIN items i ON i.id = a.item_id \
-                 WHERE a.id > $1 AND a.state NOT IN ('done', 'withdrawn') \
-                 ORDER BY a.id LIMIT $2)",
-            )
-            .bind(after)
-            .bind(limit)
-            .fetch_one(store.reader())
-            .await
-            .map_err(err)?;
-            let Some(text) = text else {
+            let mut d = Dynamic::default();
+            d.sql = format!(
+                "SELECT a.id, a.item_id, a.unit_id, a.state, a.deadline, a.dispatched_at, \
+                 a.progress, a.last_report_at, a.returned_open, a.light, a.light_reason, \
+                 i.cadence FROM assignments a JOIN items i ON i.id = a.item_id \
+                 WHERE a.id > {} AND a.state NOT IN ('done', 'withdrawn') ORDER BY a.id LIMIT {}",
+                d.arg(Arg::I64(after)),
+                d.arg(Arg::I64(limit))
+            );
+            let cols = [
+                "id", "item_id", "unit_id", "state", "deadline", "dispatched_at", "progress",
+                "last_report_at", "returned_open", "light", "'=' || light_reason", "cadence",
+            ];
+            let Some((text, n)) = fetch_packed(store, d, &cols).await? else {
                 return Ok(Some(Vec::new()));
             };
             let mut rows = Vec::with_capacity(usize::try_from(limit.clamp(0, 100_000)).unwrap_or(0));
@@ -517,7 +516,8 @@ macro_rules! __sql_clock {
             if !rows.is_sorted_by_key(|r| r.id) {
                 rows.sort_unstable_by_key(|r| r.id);
             }
-            Ok(Some(rows))
+            // A separator inside a value would have split a row.
+            Ok((rows.len() as i64 == n).then_some(rows))
         }
 
         /// One packed row, decoded as sqlx decodes the typed one.

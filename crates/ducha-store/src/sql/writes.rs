@@ -821,18 +821,17 @@ macro_rules! __sql_writes {
             limit: i64,
         ) -> StoreResult<Option<Vec<EventRecord>>> {
             // `%s` throughout; a NULL prints as nothing (ids are never empty otherwise).
-            let text: Option<String> = sqlx::query_scalar::<$db, Option<String>>(
-                "SELECT group_concat(line, char(30)) FROM (SELECT format('%s\u{1f}%s\u{1f}%s\u{1f}\
-                 %s\u{1f}%s\u{1f}%s\u{1f}%s\u{1f}%s\u{1f}%s\u{1f}%s\u{1f}%s', seq, at, actor_user, \
-                 actor_unit, kind, item_id, assignment_id, unit_id, prev_hash, hash, payload) \
-                 AS line FROM events WHERE seq > $1 ORDER BY seq LIMIT $2)",
-            )
-            .bind(after)
-            .bind(limit)
-            .fetch_one(store.reader())
-            .await
-            .map_err(err)?;
-            let Some(text) = text else {
+            let mut d = Dynamic::default();
+            d.sql = format!(
+                "SELECT {EVENT_COLS} FROM events WHERE seq > {} ORDER BY seq LIMIT {}",
+                d.arg(Arg::I64(after)),
+                d.arg(Arg::I64(limit))
+            );
+            let cols = [
+                "seq", "at", "actor_user", "actor_unit", "kind", "item_id", "assignment_id",
+                "unit_id", "prev_hash", "hash", "payload",
+            ];
+            let Some((text, n)) = fetch_packed(store, d, &cols).await? else {
                 return Ok(Some(Vec::new()));
             };
             let mut rows: Vec<EventRecord> =
@@ -850,7 +849,7 @@ macro_rules! __sql_writes {
             }
             let consecutive = rows.windows(2).all(|w| w[1].seq == w[0].seq + 1);
             let first_ok = rows.first().is_none_or(|r| r.seq > after);
-            Ok((consecutive && first_ok && rows.len() as i64 <= limit).then_some(rows))
+            Ok((consecutive && first_ok && rows.len() as i64 == n).then_some(rows))
         }
 
         /// One packed event, decoded as sqlx decodes the typed row.
