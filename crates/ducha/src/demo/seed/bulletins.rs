@@ -74,6 +74,8 @@ pub(crate) async fn story(s: &Services, today: NaiveDate) -> anyhow::Result<usiz
                     good_practice: String::new(),
                     criticism: String::new(),
                     corrects_id: None,
+                    praised_unit_ids: Vec::new(),
+                    criticised_unit_ids: Vec::new(),
                 },
                 next()?,
             )
@@ -91,6 +93,8 @@ pub(crate) async fn story(s: &Services, today: NaiveDate) -> anyhow::Result<usiz
                 title: v.bulletin.title,
                 good_practice: good.into(),
                 criticism: bad.into(),
+                praised_unit_ids: Vec::new(),
+                criticised_unit_ids: Vec::new(),
                 refresh: false,
                 version: v.version,
             },
@@ -110,6 +114,8 @@ pub(crate) async fn story(s: &Services, today: NaiveDate) -> anyhow::Result<usiz
             good_practice: String::new(),
             criticism: String::new(),
             corrects_id: None,
+            praised_unit_ids: Vec::new(),
+            criticised_unit_ids: Vec::new(),
         },
         next()?,
     )
