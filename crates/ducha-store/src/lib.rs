@@ -454,13 +454,16 @@ pub trait CockpitStore: Send + Sync {
 
 /// Bulletins (督查通报): the register of a jurisdiction's bulletins and the reads their
 /// figures come from. Written by [`EventStore::commit`] ([`Insert::Bulletin`],
-/// [`Update::Bulletin`], [`Update::PublishBulletin`]); a published one never changes.
+/// [`Update::Bulletin`], [`Update::BulletinMentions`], [`Update::PublishBulletin`]); a
+/// published one never changes.
 #[async_trait]
 pub trait BulletinStore: Send + Sync {
     /// A jurisdiction's bulletins, latest period first.
     async fn bulletins(&self, scope_unit_id: i64) -> StoreResult<Vec<BulletinRow>>;
     /// One bulletin.
     async fn bulletin(&self, id: i64) -> StoreResult<Option<BulletinRow>>;
+    /// The units a bulletin praises or criticises, by unit.
+    async fn bulletin_mentions(&self, bulletin_id: i64) -> StoreResult<Vec<BulletinMention>>;
     /// The top-level assignments of the jurisdiction's own items dispatched before `to` that
     /// were open at `from`, completed since, or fall due on or after `first`.
     async fn bulletin_assignments(
@@ -1030,6 +1033,14 @@ pub enum Update {
     AppealMapping(AppealMappingRow),
     /// A bulletin that is not published (checked against its version).
     Bulletin(BulletinRow),
+    /// Replaces the units a bulletin that is not published praises or criticises (after its
+    /// [`Update::Bulletin`] in the same change, which checks its version).
+    BulletinMentions {
+        /// The bulletin.
+        bulletin_id: i64,
+        /// The units it names now.
+        mentions: Vec<BulletinMention>,
+    },
     /// Publishes an approved bulletin with the next number of its jurisdiction and year; the
     /// event payload gets `year` and `number`.
     PublishBulletin {

@@ -22,6 +22,7 @@ validation-bulletin_period = The period must be a month (e.g. 2026-10) or quarte
 validation-bulletin_state = The bulletin's state does not allow this
 validation-bulletin_corrects = Only a published bulletin can be corrected
 validation-bulletin_published = A published bulletin never changes; issue a correction instead
+validation-bulletin_mention_both = A unit cannot be both commended and criticised
 bulletin-pdf_unavailable = LibreOffice is not installed on the server (or the configured soffice path is wrong): no PDF for now; download the Word file
 
 # The document.
@@ -42,6 +43,8 @@ bulletin-h-findings = Stalls and dilution
 bulletin-h-proposals = NPC suggestions and CPPCC proposals
 bulletin-h-good = Good practice
 bulletin-h-criticism = Shortcomings
+bulletin-h-praised = Units commended
+bulletin-h-criticised = Units criticised
 
 # Changes.
 bulletin-change-pp_up = up { $d } percentage points on the last period
@@ -107,6 +110,9 @@ ui-bulletin_number = Number
 ui-bulletin_state = State
 ui-bulletin_good = Good practice (written by the office)
 ui-bulletin_criticism = Shortcomings (written by the office)
+ui-bulletin_praised = Units commended
+ui-bulletin_criticised = Units criticised
+ui-bulletin_mentions_hint = Once published, each unit commended or criticised counts once in its assessment for the period of publication.
 ui-bulletin_title = Title
 ui-bulletin_corrects = Corrects
 ui-bulletin_refresh = Regenerate from the latest data

@@ -22,6 +22,7 @@ validation-bulletin_period = 通报期间须为已结束或当前的月份（如
 validation-bulletin_state = 通报当前状态不允许此操作
 validation-bulletin_corrects = 只能更正已印发的通报
 validation-bulletin_published = 已印发的通报不能修改，如需更正请另发更正通报
+validation-bulletin_mention_both = 同一单位不能同时被通报表扬和通报批评
 bulletin-pdf_unavailable = 服务器未安装LibreOffice（或配置的soffice路径有误），暂不能生成PDF，请下载Word版本
 
 # The document.
@@ -42,6 +43,8 @@ bulletin-h-findings = 梗阻和变味问题
 bulletin-h-proposals = 人大代表建议和政协委员提案办理
 bulletin-h-good = 典型做法
 bulletin-h-criticism = 存在问题
+bulletin-h-praised = 通报表扬
+bulletin-h-criticised = 通报批评
 
 # Changes.
 bulletin-change-pp_up = 比上期提高{ $d }个百分点
@@ -99,6 +102,9 @@ ui-bulletin_number = 文号
 ui-bulletin_state = 状态
 ui-bulletin_good = 典型做法（督查室撰写）
 ui-bulletin_criticism = 存在问题（督查室撰写）
+ui-bulletin_praised = 通报表扬单位
+ui-bulletin_criticised = 通报批评单位
+ui-bulletin_mentions_hint = 印发后，每个被表扬、被批评的单位在印发当期的平时成绩中各计一次。
 ui-bulletin_title = 标题
 ui-bulletin_corrects = 更正
 ui-bulletin_refresh = 按最新数据重新生成

@@ -63,6 +63,15 @@ impl BulletinPage {
     fn heading(&self, i: &usize, h: &str) -> String {
         ducha_domain::bulletin::numbered(*i, h, self.lang)
     }
+    fn is_praised(&self, id: &i64) -> bool {
+        self.b.praised.iter().any(|u| u.unit_id == *id)
+    }
+    fn is_criticised(&self, id: &i64) -> bool {
+        self.b.criticised.iter().any(|u| u.unit_id == *id)
+    }
+    fn bad(&self, field: &str) -> &'static str {
+        self.errs.as_ref().map_or("", |e| e.bad(field))
+    }
 }
 
 fn refused(e: &ServiceError, lang: Lang) -> Option<Errs> {
@@ -168,6 +177,15 @@ async fn bulletin_page(s: &AppState, user: PageUser, id: i64, errs: Option<Errs>
     (status, render(&page)).into_response()
 }
 
+/// The units checked in a list of the form (a value that is no id names no unit: -1, which
+/// the service refuses as unknown).
+fn unit_ids(f: &Fields, name: &str) -> Vec<i64> {
+    f.all(name)
+        .into_iter()
+        .map(|v| v.trim().parse().unwrap_or(-1))
+        .collect()
+}
+
 fn id_of(raw: &str) -> Result<i64, Box<Response>> {
     raw.parse::<i64>()
         .map_err(|_| Box::new(crate::AppError::Service(ServiceError::NotFound).into_response()))
@@ -197,6 +215,8 @@ pub(crate) async fn draft(State(s): State<AppState>, user: PageUser, body: Bytes
         good_practice: f.get("good_practice").into(),
         criticism: f.get("criticism").into(),
         corrects_id: f.get("corrects_id").trim().parse().ok(),
+        praised_unit_ids: unit_ids(&f, "praised_unit_ids"),
+        criticised_unit_ids: unit_ids(&f, "criticised_unit_ids"),
     };
     match s
         .services
@@ -243,6 +263,8 @@ pub(crate) async fn act(
                     title: f.get("title").into(),
                     good_practice: f.get("good_practice").into(),
                     criticism: f.get("criticism").into(),
+                    praised_unit_ids: unit_ids(&f, "praised_unit_ids"),
+                    criticised_unit_ids: unit_ids(&f, "criticised_unit_ids"),
                     refresh: f.get("refresh") == "1",
                     version: f.get("version").trim().parse().unwrap_or(-1),
                 },

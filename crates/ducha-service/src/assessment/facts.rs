@@ -13,9 +13,9 @@ use std::collections::{BTreeSet, HashMap};
 use std::str::FromStr;
 
 /// The sources a fact kind is read from.
-fn source_of(kind: FactKind) -> Option<FactSource> {
+fn source_of(kind: FactKind) -> FactSource {
     use FactKind as K;
-    Some(match kind {
+    match kind {
         K::MissedReport | K::OrangeNotice | K::RedNotice => FactSource::Notices,
         K::Summons => FactSource::Summonses,
         K::ProgressReturned | K::CompletionReturned => FactSource::Returns,
@@ -25,9 +25,8 @@ fn source_of(kind: FactKind) -> Option<FactSource> {
         K::HelpLate => FactSource::Help,
         K::LateHandoff | K::Dilution | K::Overload | K::Forwarding => FactSource::Findings,
         K::ProposalLate | K::ProposalDissatisfied => FactSource::Proposals,
-        // Bulletins record no facts yet.
-        K::BulletinPraise | K::BulletinCriticism => return None,
-    })
+        K::BulletinPraise | K::BulletinCriticism => FactSource::Bulletins,
+    }
 }
 
 /// The kinds of fact a source's row stands for (none when the rules do not score it).
@@ -95,6 +94,11 @@ fn kinds_of(
             "dissatisfied" => vec![(K::ProposalDissatisfied, 1)],
             _ => vec![],
         },
+        FactSource::Bulletins => match what {
+            "praise" => vec![(K::BulletinPraise, 1)],
+            "criticism" => vec![(K::BulletinCriticism, 1)],
+            _ => vec![],
+        },
     }
 }
 
@@ -118,7 +122,7 @@ impl Services {
         let mut sources: Vec<FactSource> = Vec::new();
         for s in kinds
             .iter()
-            .filter_map(|k| FactKind::from_str(k).ok().and_then(source_of))
+            .filter_map(|k| FactKind::from_str(k).ok().map(source_of))
         {
             if !sources.contains(&s) {
                 sources.push(s);

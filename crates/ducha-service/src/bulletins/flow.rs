@@ -129,7 +129,9 @@ impl Services {
     }
 
     /// The office publishes an approved bulletin: it gets its number, and the units named on
-    /// its red and black lists are notified. Nothing in it changes afterwards.
+    /// its red and black lists and those it praises or criticises are notified; each unit it
+    /// praises or criticises gets a fact of the assessment at this instant, citing this
+    /// event. Nothing in it changes afterwards.
     pub async fn publish_bulletin(
         &self,
         actor: &Actor,
@@ -147,12 +149,24 @@ impl Services {
             return Err(invalid("state", key));
         }
         let snap = snapshot(&b);
+        // The units it praises and criticises are frozen with it; each gets a fact of the
+        // assessment in the commit (the store derives them from the publication).
+        let mentions = self.store.bulletin_mentions(id).await?;
+        let of = |kind: &str| -> Vec<i64> {
+            mentions
+                .iter()
+                .filter(|m| m.kind == kind)
+                .map(|m| m.unit_id)
+                .collect()
+        };
+        let (praised, criticised) = (of("praise"), of("criticism"));
         let named: BTreeSet<i64> = snap
             .current
             .red_list()
             .iter()
             .chain(snap.current.black_list().iter())
             .map(|u| u.unit_id)
+            .chain(mentions.iter().map(|m| m.unit_id))
             .collect();
         // The number is given by the store in the commit, which fills it into the
         // notifications.
@@ -194,7 +208,8 @@ impl Services {
                     ..Subject::default()
                 },
                 serde_json::json!({ "bulletin_id": id, "period": b.period,
-                    "named_units": named, "notified": users.len() }),
+                    "named_units": named, "praised": praised, "criticised": criticised,
+                    "notified": users.len() }),
                 vec![Update::PublishBulletin {
                     id,
                     version: b.version,

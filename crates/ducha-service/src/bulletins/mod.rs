@@ -27,7 +27,7 @@ use ducha_domain::i18n::{Lang, format, t};
 use ducha_domain::org::{Actor, UnitPath};
 use ducha_domain::text::bounded;
 use ducha_domain::{Rule, ValidationErrors};
-use ducha_store::{BulletinRow, Insert, NewBulletin, Update};
+use ducha_store::{BulletinMention, BulletinRow, Insert, NewBulletin, Update};
 use serde::{Deserialize, Serialize};
 
 /// A draft to make.
@@ -48,6 +48,12 @@ pub struct DraftInput {
     /// The published bulletin this one corrects.
     #[serde(default)]
     pub corrects_id: Option<i64>,
+    /// The units it praises (通报表扬), within the jurisdiction.
+    #[serde(default)]
+    pub praised_unit_ids: Vec<i64>,
+    /// The units it criticises (通报批评), within the jurisdiction.
+    #[serde(default)]
+    pub criticised_unit_ids: Vec<i64>,
 }
 
 /// An edit of a draft.
@@ -63,6 +69,12 @@ pub struct EditInput {
     /// Criticism.
     #[serde(default)]
     pub criticism: String,
+    /// The units it praises (通报表扬), within the jurisdiction (replacing those before).
+    #[serde(default)]
+    pub praised_unit_ids: Vec<i64>,
+    /// The units it criticises (通报批评), within the jurisdiction (replacing those before).
+    #[serde(default)]
+    pub criticised_unit_ids: Vec<i64>,
     /// Compute the figures again from today's data.
     #[serde(default)]
     pub refresh: bool,
@@ -118,6 +130,13 @@ pub struct BulletinView {
     pub criticism: String,
     /// The leader's remark when sending it back.
     pub remark: String,
+    /// The units it praises (通报表扬); each scores on its card once it is published.
+    pub praised: Vec<MentionedUnit>,
+    /// The units it criticises (通报批评); each scores on its card once it is published.
+    pub criticised: Vec<MentionedUnit>,
+    /// The units the office may name, for its form (the ranked units, the jurisdiction's own
+    /// units and those named): empty unless the reader may edit.
+    pub candidates: Vec<MentionedUnit>,
     /// When the figures were computed.
     pub generated_at: DateTime<Utc>,
     /// The figures of the period.
@@ -140,6 +159,20 @@ pub struct BulletinView {
     /// The reader may draft a correction (office, published).
     pub can_correct: bool,
 }
+
+/// A unit a bulletin praises or criticises.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = BulletinMentionedUnit))]
+pub struct MentionedUnit {
+    /// The unit.
+    pub unit_id: i64,
+    /// Its name.
+    pub name: String,
+}
+
+/// The most units one list of a bulletin names.
+const MAX_MENTIONS: usize = 50;
 
 /// A period's on-time rate, for the trend chart.
 #[derive(Debug, Clone, Serialize)]
@@ -222,6 +255,54 @@ fn parse_period(
 }
 
 impl Services {
+    /// The units a bulletin praises and criticises, checked: each within the jurisdiction
+    /// `path` (not the jurisdiction itself), named once, not both praised and criticised.
+    async fn bulletin_mentions_of(
+        &self,
+        path: &UnitPath,
+        praised: &[i64],
+        criticised: &[i64],
+    ) -> ServiceResult<Vec<BulletinMention>> {
+        let mut e = ValidationErrors::default();
+        for (field, ids) in [
+            ("praised_unit_ids", praised),
+            ("criticised_unit_ids", criticised),
+        ] {
+            if ids.len() > MAX_MENTIONS {
+                e.add(field, "validation.too_many");
+            }
+        }
+        e.into_result(())?;
+        let all: Vec<i64> = praised.iter().chain(criticised).copied().collect();
+        let found = self.store.units(&all).await?;
+        let mut out: Vec<BulletinMention> = Vec::with_capacity(all.len());
+        for (field, kind, ids) in [
+            ("praised_unit_ids", "praise", praised),
+            ("criticised_unit_ids", "criticism", criticised),
+        ] {
+            for u in ids {
+                if !found
+                    .iter()
+                    .any(|f| f.id == *u && f.path.0.is_within(path) && &f.path.0 != path)
+                {
+                    return Err(invalid(field, "validation.unknown_unit"));
+                }
+                match out.iter().find(|m| m.unit_id == *u) {
+                    Some(m) if m.kind == kind => {
+                        return Err(invalid(field, "rule.duplicate_unit"));
+                    }
+                    Some(_) => return Err(invalid(field, "validation.bulletin_mention_both")),
+                    None => out.push(BulletinMention {
+                        unit_id: *u,
+                        kind: kind.into(),
+                    }),
+                }
+            }
+        }
+        out.sort_by_key(|m| m.unit_id);
+        Ok(out)
+    }
+
     /// The bulletin and its jurisdiction's path, if the actor may read it: the jurisdiction's
     /// supervisors and leaders read every one; anyone else in the jurisdiction's subtree
     /// reads the published ones.
@@ -314,6 +395,70 @@ impl Services {
             }
         }
         let state = b.state.as_str();
+        let can_edit = r.office && state == "draft";
+        let mentions = self.store.bulletin_mentions(b.id).await?;
+        let ids: Vec<i64> = mentions.iter().map(|m| m.unit_id).collect();
+        let names: std::collections::HashMap<i64, String> = self
+            .store
+            .units(&ids)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.name))
+            .collect();
+        let named = |kind: &str| -> Vec<MentionedUnit> {
+            mentions
+                .iter()
+                .filter(|m| m.kind == kind)
+                .map(|m| MentionedUnit {
+                    unit_id: m.unit_id,
+                    name: names.get(&m.unit_id).cloned().unwrap_or_default(),
+                })
+                .collect()
+        };
+        let (praised, criticised) = (named("praise"), named("criticism"));
+        // The units praised and criticised, after the office's words.
+        let sep = if lang == Lang::ZhCn { "、" } else { ", " };
+        for (key, units) in [
+            ("bulletin.h.praised", &praised),
+            ("bulletin.h.criticised", &criticised),
+        ] {
+            if !units.is_empty() {
+                let names: Vec<&str> = units.iter().map(|u| u.name.as_str()).collect();
+                sections.push(Section {
+                    heading: t(key, lang).to_string(),
+                    paragraphs: vec![names.join(sep)],
+                    table: None,
+                });
+            }
+        }
+        let mut candidates: Vec<MentionedUnit> = Vec::new();
+        if can_edit {
+            // The units it ranks, the jurisdiction's own units, and those named already.
+            let ranked = snap.current.units.iter().map(|u| MentionedUnit {
+                unit_id: u.unit_id,
+                name: u.name.clone(),
+            });
+            let own: Vec<MentionedUnit> = self
+                .store
+                .units_under(&path)
+                .await?
+                .into_iter()
+                .filter(|u| u.parent_id == Some(b.scope_unit_id))
+                .map(|u| MentionedUnit {
+                    unit_id: u.id,
+                    name: u.name,
+                })
+                .collect();
+            for u in ranked
+                .chain(own)
+                .chain(praised.iter().cloned())
+                .chain(criticised.iter().cloned())
+            {
+                if !candidates.iter().any(|c| c.unit_id == u.unit_id) {
+                    candidates.push(u);
+                }
+            }
+        }
         let trend = trend(&rows, &b, &snap.current, lang);
         Ok(BulletinView {
             bulletin: summary(&b, &numbers, lang),
@@ -321,12 +466,15 @@ impl Services {
             good_practice: b.good_practice.clone(),
             criticism: b.criticism.clone(),
             remark: b.remark.clone(),
+            praised,
+            criticised,
+            candidates,
             generated_at: b.generated_at,
             figures: snap.current,
             sections,
             trend,
             version: b.version,
-            can_edit: r.office && state == "draft",
+            can_edit,
             can_approve: r.leader && state == "submitted",
             can_publish: r.office && state == "approved",
             can_correct: r.office && state == "published",
@@ -383,6 +531,9 @@ impl Services {
         let bad = bounded(&mut e, "criticism", &input.criticism, false, 5000);
         e.into_result(())?;
         let (kind, period) = parse_period(&input.kind, &input.period, self.today(now))?;
+        let mentions = self
+            .bulletin_mentions_of(&path, &input.praised_unit_ids, &input.criticised_unit_ids)
+            .await?;
         if let Some(c) = input.corrects_id {
             let old = self.store.bulletin(c).await?;
             let ok = old.is_some_and(|o| {
@@ -422,7 +573,9 @@ impl Services {
                 },
                 serde_json::json!({ "scope_unit_id": scope, "kind": kind.as_str(),
                     "period": period.name, "corrects_id": input.corrects_id,
-                    "due": snap.current.due(), "on_time": snap.current.on_time() }),
+                    "due": snap.current.due(), "on_time": snap.current.on_time(),
+                    "praised": input.praised_unit_ids,
+                    "criticised": input.criticised_unit_ids }),
                 vec![],
                 vec![Insert::Bulletin(NewBulletin {
                     scope_unit_id: scope,
@@ -435,6 +588,7 @@ impl Services {
                     corrects_id: input.corrects_id,
                     created_by: actor.user_id.0,
                     created_at: now,
+                    mentions,
                 })],
             )
             .await?;
@@ -469,6 +623,9 @@ impl Services {
         b.good_practice = bounded(&mut e, "good_practice", &input.good_practice, false, 5000);
         b.criticism = bounded(&mut e, "criticism", &input.criticism, false, 5000);
         e.into_result(())?;
+        let mentions = self
+            .bulletin_mentions_of(&path, &input.praised_unit_ids, &input.criticised_unit_ids)
+            .await?;
         if input.refresh {
             let kind: BulletinKind = b.kind.parse().unwrap_or(BulletinKind::Monthly);
             let period = Period::parse(&b.period)?;
@@ -488,8 +645,16 @@ impl Services {
                     unit: Some(b.scope_unit_id),
                     ..Subject::default()
                 },
-                serde_json::json!({ "bulletin_id": id, "refreshed": input.refresh }),
-                vec![Update::Bulletin(b)],
+                serde_json::json!({ "bulletin_id": id, "refreshed": input.refresh,
+                    "praised": input.praised_unit_ids,
+                    "criticised": input.criticised_unit_ids }),
+                vec![
+                    Update::Bulletin(b),
+                    Update::BulletinMentions {
+                        bulletin_id: id,
+                        mentions,
+                    },
+                ],
                 vec![],
             )
             .await?;

@@ -27,11 +27,13 @@ pub enum FactSource {
     Findings,
     /// Replies to NPC suggestions and CPPCC proposals given late, or rated dissatisfied.
     Proposals,
+    /// Units praised or criticised by a published bulletin (no item: `item_id` 0).
+    Bulletins,
 }
 
 impl FactSource {
     /// Every source, in the order a rebuild fills them.
-    pub const ALL: [FactSource; 9] = [
+    pub const ALL: [FactSource; 10] = [
         FactSource::Notices,
         FactSource::Summonses,
         FactSource::Returns,
@@ -41,6 +43,7 @@ impl FactSource {
         FactSource::Help,
         FactSource::Findings,
         FactSource::Proposals,
+        FactSource::Bulletins,
     ];
 
     /// The name `score_facts.source` stores.
@@ -55,12 +58,19 @@ impl FactSource {
             FactSource::Help => "help",
             FactSource::Findings => "findings",
             FactSource::Proposals => "proposals",
+            FactSource::Bulletins => "bulletins",
         }
     }
 
     /// The bit of this source in a set of sources.
     pub fn bit(self) -> u16 {
         1 << (self as u16)
+    }
+
+    /// Whether its rows are kept per item (and assignment): every source but `bulletins`,
+    /// whose rows are made once, when their bulletin is published.
+    pub fn per_item(self) -> bool {
+        self != FactSource::Bulletins
     }
 }
 

@@ -70,6 +70,17 @@ pub struct NewBulletin {
     pub created_by: i64,
     /// When (also the figures' time).
     pub created_at: DateTime<Utc>,
+    /// The units it praises or criticises.
+    pub mentions: Vec<BulletinMention>,
+}
+
+/// A unit a bulletin praises (通报表扬) or criticises (通报批评).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
+pub struct BulletinMention {
+    /// The unit.
+    pub unit_id: i64,
+    /// `praise` or `criticism`.
+    pub kind: String,
 }
 
 /// A top-level assignment of a jurisdiction's item, as the bulletin's rates read it.

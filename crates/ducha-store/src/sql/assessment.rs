@@ -47,6 +47,9 @@ pub const SCORE_FACT_COLS: &str = "source, unit_id, unit_path, item_id, assignme
 /// the event behind it: the one definition a commit (for the items it touched, `item` the
 /// placeholder of the item's id), a rebuild and the migration (every item, `item` `None`) use.
 ///
+/// `bulletins` has no item: its rows are made once, when their bulletin is published (it
+/// never changes afterwards), and for it `item` is the placeholder of the bulletin's id.
+///
 /// Each row carries what the reading needs to decide, for any period, whether it counts:
 /// `at` (the instant it counts at; for `unfinished` the dispatch), `until` (a help request's
 /// answer; an unfinished assignment's completion), `ends` (a finding's resolution) and
@@ -214,7 +217,30 @@ fn derive(source: FactSource, on: &dyn Fn(&str) -> String) -> String {
                  WHERE r.satisfaction = 'dissatisfied' AND r.rated_at IS NOT NULL AND {f}"
             )
         }
+        FactSource::Bulletins => {
+            // Each unit a published bulletin praises or criticises, at its publication, on no
+            // item (0: `score_facts.item_id` is not null, and no item has it), with the
+            // publication's event (of the bulletin's jurisdiction, at that instant).
+            let ev = bulletin_event("b");
+            format!(
+                "SELECT '{name}', m.unit_id, u.path, CAST(0 AS BIGINT), {null_int}, \
+                 {null_text}, 'normal', b.published_at, {ev}, {null_int}, m.kind, \
+                 {null_date}, {none}, {none} FROM bulletin_mentions m \
+                 JOIN bulletins b ON b.id = m.bulletin_id JOIN units u ON u.id = m.unit_id \
+                 WHERE b.state = 'published' AND b.published_at IS NOT NULL AND {}",
+                on("b.id")
+            )
+        }
     }
+}
+
+/// The event that published the bulletin `b` (an alias), as a correlated subquery: the
+/// publication of its jurisdiction at its instant.
+pub fn bulletin_event(b: &str) -> String {
+    format!(
+        "(SELECT MIN(e.seq) FROM events e WHERE e.unit_id = {b}.scope_unit_id \
+         AND e.at = {b}.published_at AND e.kind = 'bulletin.published')"
+    )
 }
 
 /// The fields of [`read_sql`]'s rows as [`unpack_facts`] reads them packed: optional texts
@@ -353,7 +379,10 @@ macro_rules! __sql_assessment {
             sources: u16,
         ) -> StoreResult<()> {
             for source in FactSource::ALL {
-                if sources & source.bit() == 0 || source == FactSource::Summonses {
+                if sources & source.bit() == 0
+                    || source == FactSource::Summonses
+                    || !source.per_item()
+                {
                     continue;
                 }
                 sqlx::query::<$db>(
@@ -387,7 +416,7 @@ macro_rules! __sql_assessment {
             sources: u16,
         ) -> StoreResult<()> {
             for source in FactSource::ALL {
-                if sources & source.bit() == 0 {
+                if sources & source.bit() == 0 || !source.per_item() {
                     continue;
                 }
                 sqlx::query::<$db>("DELETE FROM score_facts WHERE item_id = $1 AND source = $2")
@@ -405,6 +434,21 @@ macro_rules! __sql_assessment {
                 .await
                 .map_err(err)?;
             }
+            Ok(())
+        }
+
+        /// Derives the `score_facts` rows of a bulletin published in this commit (one per
+        /// unit it praises or criticises). It had none before (a draft has no facts) and will
+        /// have no others (a published bulletin never changes).
+        pub(super) async fn add_bulletin_facts(tx: &mut Tx, bulletin_id: i64) -> StoreResult<()> {
+            sqlx::query::<$db>(sql(format!(
+                "INSERT INTO score_facts ({SCORE_FACT_COLS}) {}",
+                derive_sql(FactSource::Bulletins, Some("$1"))
+            )))
+            .bind(bulletin_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(err)?;
             Ok(())
         }
 
@@ -617,6 +661,22 @@ macro_rules! __sql_assessment {
                          'dissatisfied' AS what, r.due AS deadline, {null_time} AS until \
                          {base} WHERE r.satisfaction = 'dissatisfied' AND r.rated_at >= $1 \
                          AND r.rated_at < $2 AND {r}"
+                    )
+                }
+                FactSource::Bulletins => {
+                    // Each unit a published bulletin praises or criticises, on no item.
+                    let r = d.subtree("u.path", root);
+                    format!(
+                        "SELECT m.unit_id, CAST(0 AS BIGINT) AS item_id, \
+                         {null_int} AS assignment_id, CAST(NULL AS TEXT) AS role, \
+                         'normal' AS priority, b.published_at AS at, \
+                         (SELECT e.seq FROM events e WHERE e.unit_id = b.scope_unit_id \
+                          AND e.kind = 'bulletin.published' AND e.at = b.published_at \
+                          ORDER BY e.seq LIMIT 1) AS seq, {null_int} AS quantity, \
+                         m.kind AS what, {null_date} AS deadline, {null_time} AS until \
+                         FROM bulletin_mentions m JOIN bulletins b ON b.id = m.bulletin_id \
+                         JOIN units u ON u.id = m.unit_id WHERE b.state = 'published' \
+                         AND b.published_at >= $1 AND b.published_at < $2 AND {r}"
                     )
                 }
             }

@@ -11,7 +11,7 @@ macro_rules! __sql_bulletins {
             created_by, created_at, approved_by, approved_at, published_at, version";
 
         async fn insert_bulletin(tx: &mut Tx, b: &NewBulletin) -> StoreResult<i64> {
-            sqlx::query_scalar::<$db, i64>(
+            let id = sqlx::query_scalar::<$db, i64>(
                 "INSERT INTO bulletins (scope_unit_id, kind, period, title, state, figures, \
                  generated_at, good_practice, criticism, corrects_id, created_by, created_at) \
                  VALUES ($1, $2, $3, $4, 'draft', $5, $6, $7, $8, $9, $10, $6) RETURNING id",
@@ -28,7 +28,36 @@ macro_rules! __sql_bulletins {
             .bind(b.created_by)
             .fetch_one(&mut *tx)
             .await
-            .map_err(err)
+            .map_err(err)?;
+            save_bulletin_mentions(tx, id, &b.mentions).await?;
+            Ok(id)
+        }
+
+        /// Replaces the units a bulletin praises or criticises (the triggers refuse it once
+        /// the bulletin is published).
+        async fn save_bulletin_mentions(
+            tx: &mut Tx,
+            bulletin_id: i64,
+            mentions: &[BulletinMention],
+        ) -> StoreResult<()> {
+            sqlx::query::<$db>("DELETE FROM bulletin_mentions WHERE bulletin_id = $1")
+                .bind(bulletin_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(err)?;
+            for m in mentions {
+                sqlx::query::<$db>(
+                    "INSERT INTO bulletin_mentions (bulletin_id, unit_id, kind) \
+                     VALUES ($1, $2, $3)",
+                )
+                .bind(bulletin_id)
+                .bind(m.unit_id)
+                .bind(&m.kind)
+                .execute(&mut *tx)
+                .await
+                .map_err(err)?;
+            }
+            Ok(())
         }
 
         async fn update_bulletin(tx: &mut Tx, b: &BulletinRow) -> StoreResult<()> {
@@ -124,6 +153,19 @@ macro_rules! __sql_bulletins {
             }
             async fn bulletin(&self, id: i64) -> StoreResult<Option<BulletinRow>> {
                 by_id(self, BULLETIN_COLS, "bulletins", id).await
+            }
+            async fn bulletin_mentions(
+                &self,
+                bulletin_id: i64,
+            ) -> StoreResult<Vec<BulletinMention>> {
+                sqlx::query_as::<$db, BulletinMention>(
+                    "SELECT unit_id, kind FROM bulletin_mentions WHERE bulletin_id = $1 \
+                     ORDER BY unit_id",
+                )
+                .bind(bulletin_id)
+                .fetch_all(self.reader())
+                .await
+                .map_err(err)
             }
             async fn bulletin_pdf(
                 &self,

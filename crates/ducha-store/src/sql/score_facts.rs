@@ -16,6 +16,8 @@ macro_rules! __sql_score_facts {
             items: Vec<(i64, u16)>,
             assignments: Vec<(i64, Option<i64>, u16)>,
             replies: Vec<(i64, DateTime<Utc>)>,
+            /// Bulletins published (their `bulletins` rows are made once).
+            bulletins: Vec<i64>,
         }
 
         /// What a change alters among the rows the assessment's facts come from. Read before
@@ -24,7 +26,8 @@ macro_rules! __sql_score_facts {
         /// a light touches no fact. Every source a row feeds is named here; a row type not
         /// named feeds none. A row of one assignment makes only that assignment's rows stale,
         /// except for `summonses` (a meeting's summons names an item and a unit) and
-        /// `proposals` (a reply is found through its event), derived per item.
+        /// `proposals` (a reply is found through its event), derived per item. A bulletin's
+        /// mentions count only once it is published: its publication makes their rows.
         async fn touched_facts(
             tx: &mut Tx,
             updates: &[Update],
@@ -32,7 +35,12 @@ macro_rules! __sql_score_facts {
             ev: &EventDraft,
         ) -> StoreResult<Touched> {
             use FactSource as S;
-            let all = FactSource::ALL.iter().fold(0, |m, s| m | s.bit());
+            // Every source kept per item (a bulletin's rows depend on no item's or
+            // assignment's).
+            let all = FactSource::ALL
+                .iter()
+                .filter(|s| s.per_item())
+                .fold(0, |m, s| m | s.bit());
             let mut t = Touched::default();
             let mut notice_item = None;
             for i in inserts {
@@ -139,6 +147,7 @@ macro_rules! __sql_score_facts {
                     Update::Proposal(ProposalUpdate::Reply(r)) => {
                         t.replies.push((r.unit_id, r.created_at))
                     }
+                    Update::PublishBulletin { id, .. } => t.bulletins.push(*id),
                     _ => {}
                 }
             }
@@ -182,6 +191,9 @@ macro_rules! __sql_score_facts {
                 if let Some(item) = item {
                     *assignments.entry((item, assignment)).or_default() |= sources;
                 }
+            }
+            for bulletin in t.bulletins {
+                add_bulletin_facts(tx, bulletin).await?;
             }
             for (item, sources) in &items {
                 refresh_score_facts(tx, *item, *sources).await?;

@@ -198,6 +198,9 @@ macro_rules! __sql_writes {
             Update::CitizenAppeal(a) => return update_citizen_appeal(tx, a).await,
             Update::AppealMapping(m) => return save_appeal_mapping(tx, m).await,
             Update::Bulletin(b) => return update_bulletin(tx, b).await,
+            Update::BulletinMentions { bulletin_id, mentions } => {
+                return save_bulletin_mentions(tx, *bulletin_id, mentions).await;
+            }
             Update::PublishBulletin { id, version, year, at, notify } => {
                 return publish_bulletin(tx, *id, *version, *year, *at, notify, ev).await;
             }

@@ -15,7 +15,11 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use sha2::Digest;
 
-crate::on_both_backends!(september_and_october_bulletins, bulletin_pages);
+crate::on_both_backends!(
+    september_and_october_bulletins,
+    bulletin_pages,
+    praise_and_criticism_scored
+);
 
 /// China time on a day of 2026.
 fn at(m: u32, d: u32, h: u32) -> DateTime<Utc> {
@@ -168,6 +172,8 @@ async fn september_and_october_bulletins(app: &TestApp) {
                 good_practice: "东城县建立周调度机制。".into(),
                 criticism: String::new(),
                 corrects_id: None,
+                praised_unit_ids: vec![],
+                criticised_unit_ids: vec![],
             },
             at(10, 9, 10),
         )
@@ -274,6 +280,8 @@ async fn september_and_october_bulletins(app: &TestApp) {
             &sup,
             sept,
             &EditInput {
+                praised_unit_ids: vec![],
+                criticised_unit_ids: vec![],
                 title: "改".into(),
                 good_practice: String::new(),
                 criticism: String::new(),
@@ -371,6 +379,8 @@ async fn september_and_october_bulletins(app: &TestApp) {
         &sup,
         oct,
         &EditInput {
+            praised_unit_ids: vec![],
+            criticised_unit_ids: vec![],
             title: v.bulletin.title.clone(),
             good_practice: "东城县口袋公园提前一天建成。".into(),
             criticism: "市住建局燃气管道排查逾期，责成说明情况。".into(),
@@ -617,4 +627,179 @@ async fn bulletin_pages(app: &TestApp) {
     let (status, page) = county.page(&format!("/bulletins/{id}")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(!page.contains("publish-bulletin") && !page.contains("edit-bulletin"));
+}
+
+/// The units a bulletin praises (通报表扬) and criticises (通报批评): named by id within the
+/// jurisdiction (a unit outside it, unknown, or named in both lists is refused and nothing
+/// changes), counting nothing while the bulletin is a draft; once published, each has a line of
+/// the assessment for the period of the publication, citing the publication's event, and the
+/// facts kept are those the rows give.
+async fn praise_and_criticism_scored(app: &TestApp) {
+    let s = &app.services;
+    let o = &app.org;
+    let u = &o.users;
+    let sup = s.actor(u.sup).await.expect("sup");
+    let leader = s.actor(u.leader).await.expect("leader");
+    let _a = dispatched(app, "背街小巷整治", o.county_a, at(10, 9, 9), day(10, 20)).await;
+    let draft = |praised: Vec<i64>, criticised: Vec<i64>| DraftInput {
+        kind: "monthly".into(),
+        period: "2026-10".into(),
+        good_practice: "东城县建立周调度机制。".into(),
+        criticism: "西山县进展滞后。".into(),
+        corrects_id: None,
+        praised_unit_ids: praised,
+        criticised_unit_ids: criticised,
+    };
+    let count = || async { s.bulletins(&sup, Lang::ZhCn).await.expect("list").len() };
+    // Refused: the jurisdiction itself, a unit that does not exist, one in both lists, one
+    // twice; no draft is made.
+    for (input, field, key) in [
+        (
+            draft(vec![o.city], vec![]),
+            "praised_unit_ids",
+            "validation.unknown_unit",
+        ),
+        (
+            draft(vec![], vec![999_999]),
+            "criticised_unit_ids",
+            "validation.unknown_unit",
+        ),
+        (
+            draft(vec![o.county_a], vec![o.county_a]),
+            "criticised_unit_ids",
+            "validation.bulletin_mention_both",
+        ),
+        (
+            draft(vec![o.county_a, o.county_a], vec![]),
+            "praised_unit_ids",
+            "rule.duplicate_unit",
+        ),
+    ] {
+        match s.draft_bulletin(&sup, &input, at(11, 2, 9)).await {
+            Err(ServiceError::Invalid(v)) => assert!(
+                v.0.iter().any(|f| f.field == field && f.key == key),
+                "{field} {key} in {v:?}"
+            ),
+            other => panic!("expected {key}, got {other:?}"),
+        }
+    }
+    assert_eq!(count().await, 0, "nothing drafted");
+
+    let id = s
+        .draft_bulletin(&sup, &draft(vec![o.county_a], vec![o.dept]), at(11, 2, 9))
+        .await
+        .expect("draft")
+        .id;
+    let v = s.bulletin(&sup, id, Lang::ZhCn).await.expect("view");
+    assert_eq!(
+        v.praised.iter().map(|m| m.unit_id).collect::<Vec<_>>(),
+        vec![o.county_a]
+    );
+    assert!(v.candidates.iter().any(|c| c.unit_id == o.county_b));
+    // An edit names 西山县 instead of 市住建局; one naming a unit outside the jurisdiction
+    // changes nothing.
+    let edit = |version: i64, criticised: Vec<i64>| EditInput {
+        title: v.bulletin.title.clone(),
+        good_practice: v.good_practice.clone(),
+        criticism: v.criticism.clone(),
+        praised_unit_ids: vec![o.county_a],
+        criticised_unit_ids: criticised,
+        refresh: false,
+        version,
+    };
+    invalid(
+        s.edit_bulletin(&sup, id, &edit(v.version, vec![o.city]), at(11, 2, 10))
+            .await,
+        "validation.unknown_unit",
+    );
+    s.edit_bulletin(&sup, id, &edit(v.version, vec![o.county_b]), at(11, 2, 10))
+        .await
+        .expect("edit");
+    let v = s.bulletin(&sup, id, Lang::ZhCn).await.expect("view");
+    let names = |m: &[ducha_service::bulletins::MentionedUnit]| {
+        m.iter().map(|m| m.unit_id).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        (names(&v.praised), names(&v.criticised)),
+        (vec![o.county_a], vec![o.county_b])
+    );
+    // Shown on the bulletin, after the office's words.
+    let headings: Vec<&str> = v.sections.iter().map(|x| x.heading.as_str()).collect();
+    assert!(
+        headings.ends_with(&["典型做法", "存在问题", "通报表扬", "通报批评"]),
+        "{headings:?}"
+    );
+
+    // A draft (and a submitted, an approved bulletin) counts nothing.
+    let lines = |unit: i64, period: &'static str| async move {
+        s.score_card(&sup_of(app).await, None, unit, period, at(11, 20, 9))
+            .await
+            .expect("card")
+            .lines
+            .into_iter()
+            .filter(|l| l.line.item_id == 0)
+            .map(|l| (l.line.rule_id.clone(), l.value, l.line.events.clone()))
+            .collect::<Vec<_>>()
+    };
+    s.submit_bulletin(&sup, id, at(11, 3, 9))
+        .await
+        .expect("submit");
+    s.approve_bulletin(&leader, id, at(11, 3, 9))
+        .await
+        .expect("approve");
+    assert!(lines(o.county_a, "2026-11").await.is_empty());
+    assert!(lines(o.county_b, "2026-11").await.is_empty());
+
+    // Published on 3 November: 东城县 +1, 西山县 −2 in November, citing the publication.
+    let published = s
+        .publish_bulletin(&sup, id, at(11, 3, 10))
+        .await
+        .expect("publish")
+        .event_seq;
+    assert_eq!(
+        lines(o.county_a, "2026-11").await,
+        vec![("bulletin-praise".to_string(), 1.0, vec![published])]
+    );
+    assert_eq!(
+        lines(o.county_b, "2026-11").await,
+        vec![("bulletin-criticism".to_string(), -2.0, vec![published])]
+    );
+    assert!(lines(o.dept, "2026-11").await.is_empty(), "no longer named");
+    assert!(
+        lines(o.county_a, "2026-10").await.is_empty(),
+        "counted when published"
+    );
+    // Frozen with the bulletin.
+    invalid(
+        s.edit_bulletin(&sup, id, &edit(v.version, vec![o.dept]), at(11, 4, 9))
+            .await,
+        "validation.bulletin_published",
+    );
+
+    // The facts kept are those the rows give, and a rebuild derives the same.
+    let store = app.db.store();
+    let city = store
+        .unit(o.city)
+        .await
+        .expect("read")
+        .expect("city")
+        .path
+        .0;
+    assert!(
+        crate::assessment::facts_kept_exactly(store.as_ref(), std::slice::from_ref(&city), 2026)
+            .await
+            > 0
+    );
+    s.rebuild_analytics(&mut |_, _, _| {})
+        .await
+        .expect("rebuild");
+    crate::assessment::facts_kept_exactly(store.as_ref(), &[city], 2026).await;
+    assert_eq!(
+        lines(o.county_a, "2026-11").await,
+        vec![("bulletin-praise".to_string(), 1.0, vec![published])]
+    );
+}
+
+async fn sup_of(app: &TestApp) -> ducha_domain::org::Actor {
+    app.services.actor(app.org.users.sup).await.expect("sup")
 }

@@ -353,6 +353,8 @@ async fn demo_city_shows_the_clock_at_work() {
         .collect();
     let mut lines = 0;
     let mut finals = 0;
+    // The units the published bulletins praise and criticise, scored in this month.
+    let mut mentioned = BTreeSet::new();
     for period in ["2026-09", "2026-10", "2026-11"] {
         let board = services
             .score_board(&sup, None, period, None, now)
@@ -374,6 +376,9 @@ async fn demo_city_shows_the_clock_at_work() {
             );
             for l in &card.lines {
                 lines += 1;
+                if l.line.rule_id.starts_with("bulletin-") {
+                    mentioned.insert((period, l.line.rule_id.clone()));
+                }
                 assert!(
                     !l.line.events.is_empty(),
                     "{period} {} {:?}",
@@ -387,6 +392,15 @@ async fn demo_city_shows_the_clock_at_work() {
         }
     }
     assert_eq!(finals, 2, "September and October are final");
+    assert_eq!(
+        mentioned,
+        [
+            ("2026-11", "bulletin-criticism".to_string()),
+            ("2026-11", "bulletin-praise".to_string()),
+        ]
+        .into(),
+        "the bulletins published in November praise and criticise"
+    );
     assert!(lines > 100, "{lines} lines");
     let pending = services
         .score_appeals(&sup, None, Some("2026-11"))
