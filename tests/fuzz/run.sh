@@ -107,7 +107,10 @@ EOF
   DUCHA_PASSWORD="$pw" "$bin" "${d[@]}" user add --username county --name 联络员 --unit 3 \
     --roles liaison --password-env >/dev/null
 
-  "$bin" "${d[@]}" serve >"$dir/serve.log" 2>&1 &
+  # The log exists before the server starts: the follower below may run before the
+  # background job's redirection has created it (seen on a loaded machine).
+  : >"$dir/serve.log"
+  "$bin" "${d[@]}" serve >>"$dir/serve.log" 2>&1 &
   server_pid=$!
   # Ready when it says so (the log is followed, not polled on a timer).
   timeout 120 grep -q -m1 "listening on" <(tail -n +1 -f "$dir/serve.log") ||
