@@ -6,6 +6,7 @@ use crate::Services;
 use crate::error::{ServiceError, ServiceResult};
 use chrono::{DateTime, Utc};
 use ducha_domain::assessment::{Line, RuleSet, UnitScore, score};
+use ducha_domain::chain::EventKind;
 use ducha_domain::org::{Actor, UnitPath};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -78,6 +79,9 @@ pub struct CardLine {
     pub item_title: String,
     /// The appeal against it, if any: `pending`, `accepted` or `rejected`.
     pub appeal: Option<String>,
+    /// The bulletin that praised or criticised the unit, for a line of no item (its event is
+    /// the bulletin's publication).
+    pub bulletin_id: Option<i64>,
 }
 
 /// A unit's score card.
@@ -480,12 +484,38 @@ impl Services {
             .map(|r| (r.id.as_str(), r.name.as_str()))
             .collect();
         let is_final = scored.finalized_at.is_some();
+        // A bulletin's praise or criticism cites its publication: the event names the bulletin.
+        let mut bulletins: HashMap<i64, i64> = HashMap::new();
+        for seq in card
+            .lines
+            .iter()
+            .filter(|l| l.item_id == 0)
+            .filter_map(|l| l.events.first().copied())
+        {
+            if bulletins.contains_key(&seq) {
+                continue;
+            }
+            let published = self.store.events_after(seq - 1, 1).await?;
+            if let Some(id) = published
+                .first()
+                .filter(|e| e.seq == seq && e.kind == EventKind::BulletinPublished.as_str())
+                .and_then(|e| serde_json::from_str::<serde_json::Value>(&e.payload).ok())
+                .and_then(|p| p["bulletin_id"].as_i64())
+            {
+                bulletins.insert(seq, id);
+            }
+        }
         let lines = card
             .lines
             .into_iter()
             .map(|l| {
                 let (number, title) = titles.get(&l.item_id).cloned().unwrap_or_default();
+                let bulletin_id = match l.item_id {
+                    0 => l.events.first().and_then(|e| bulletins.get(e)).copied(),
+                    _ => None,
+                };
                 CardLine {
+                    bulletin_id,
                     rule_name: rule_names
                         .get(l.rule_id.as_str())
                         .copied()

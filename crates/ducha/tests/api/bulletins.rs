@@ -765,6 +765,36 @@ async fn praise_and_criticism_scored(app: &TestApp) {
         vec![("bulletin-criticism".to_string(), -2.0, vec![published])]
     );
     assert!(lines(o.dept, "2026-11").await.is_empty(), "no longer named");
+    // Each line leads to the bulletin: in the card's data and on the card page.
+    let card = s
+        .score_card(
+            &sup_of(app).await,
+            None,
+            o.county_b,
+            "2026-11",
+            at(11, 20, 9),
+        )
+        .await
+        .expect("card");
+    let bulletin_lines: Vec<Option<i64>> = card
+        .lines
+        .iter()
+        .filter(|l| l.line.item_id == 0)
+        .map(|l| l.bulletin_id)
+        .collect();
+    assert_eq!(bulletin_lines, vec![Some(id)]);
+    let (status, html) = app
+        .login("county_b")
+        .await
+        .page(&format!("/assessment/units/{}?period=2026-11", o.county_b))
+        .await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    assert!(
+        html.contains(&format!(
+            "<a class=\"event-link\" href=\"/bulletins/{id}\">#{published}</a>"
+        )),
+        "the criticism's event links to its bulletin"
+    );
     assert!(
         lines(o.county_a, "2026-10").await.is_empty(),
         "counted when published"
