@@ -398,13 +398,8 @@ impl Services {
         let can_edit = r.office && state == "draft";
         let mentions = self.store.bulletin_mentions(b.id).await?;
         let ids: Vec<i64> = mentions.iter().map(|m| m.unit_id).collect();
-        let names: std::collections::HashMap<i64, String> = self
-            .store
-            .units(&ids)
-            .await?
-            .into_iter()
-            .map(|u| (u.id, u.name))
-            .collect();
+        let names: std::collections::HashMap<i64, String> =
+            self.store.unit_names(&ids).await?.into_iter().collect();
         let named = |kind: &str| -> Vec<MentionedUnit> {
             mentions
                 .iter()

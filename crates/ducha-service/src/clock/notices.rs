@@ -451,13 +451,8 @@ impl Services {
         let mut ids: Vec<i64> = rows.iter().map(|n| n.unit_id).collect();
         ids.sort_unstable();
         ids.dedup();
-        let names: std::collections::HashMap<i64, String> = self
-            .store
-            .units(&ids)
-            .await?
-            .into_iter()
-            .map(|u| (u.id, u.name))
-            .collect();
+        let names: std::collections::HashMap<i64, String> =
+            self.store.unit_names(&ids).await?.into_iter().collect();
         Ok(rows
             .iter()
             .map(|n| notice_view(n, names.get(&n.unit_id).cloned().unwrap_or_default(), actor))
@@ -475,13 +470,8 @@ impl Services {
             .summonses_under(actor.visibility_root(), 200)
             .await?;
         let ids: Vec<i64> = rows.iter().map(|s| s.unit_id).collect();
-        let names: std::collections::HashMap<i64, String> = self
-            .store
-            .units(&ids)
-            .await?
-            .into_iter()
-            .map(|u| (u.id, u.name))
-            .collect();
+        let names: std::collections::HashMap<i64, String> =
+            self.store.unit_names(&ids).await?.into_iter().collect();
         Ok(rows
             .into_iter()
             .map(|s| SummonsView {

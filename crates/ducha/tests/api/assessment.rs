@@ -22,15 +22,7 @@ pub(crate) async fn facts_kept_exactly(
     year: i32,
 ) -> usize {
     use ducha_store::{FactQuery, FactSource};
-    let stale = store
-        .score_facts_stale()
-        .await
-        .expect("compare score_facts");
-    assert!(
-        stale.is_empty(),
-        "score_facts differs:\n{}",
-        stale.join("\n")
-    );
+    facts_fresh(store, "").await;
     let mut periods: Vec<String> = (1..=12).map(|m| format!("{year}-{m:02}")).collect();
     periods.extend((1..=4).map(|q| format!("{year}-Q{q}")));
     periods.push(format!("{year}"));
@@ -66,6 +58,19 @@ pub(crate) async fn facts_kept_exactly(
         "a packed read of facts fell back to the typed query"
     );
     seen
+}
+
+/// `score_facts` holds exactly what its rows derive (`what` names the case in the failure).
+pub(crate) async fn facts_fresh(store: &dyn ducha_store::Store, what: &str) {
+    let stale = store
+        .score_facts_stale()
+        .await
+        .expect("compare score_facts");
+    assert!(
+        stale.is_empty(),
+        "{what}score_facts differs:\n{}",
+        stale.join("\n")
+    );
 }
 
 /// China time on a day of 2026.

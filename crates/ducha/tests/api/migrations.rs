@@ -377,15 +377,7 @@ async fn migrate_forward(backend: Backend, level: i64, fixture: &str) {
         .unwrap_or_else(|e| panic!("level {level}: the security log does not verify: {e}"));
     // The assessment's facts the migration to 0030 filled (or the fixture carried) are what
     // their rows derive.
-    let stale = store
-        .score_facts_stale()
-        .await
-        .expect("compare score_facts");
-    assert!(
-        stale.is_empty(),
-        "level {level}: score_facts differs:\n{}",
-        stale.join("\n")
-    );
+    crate::assessment::facts_fresh(store.as_ref(), &format!("level {level}: ")).await;
     let app = serve_existing(db, Config::default()).await;
     app.services
         .ensure_analytics()
