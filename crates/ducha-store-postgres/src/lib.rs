@@ -7,7 +7,7 @@ mod writer;
 pub use writer::MAX_BATCH;
 
 use ducha_store::StoreError;
-use ducha_store::sql::whole::{Exec, Whole};
+use ducha_store::sql::whole::{Exec, Flush, Whole};
 use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
 use std::sync::Arc;
@@ -123,7 +123,7 @@ impl PgStore {
             .connect_with(opts)
             .await
             .map_err(ducha_store::sql::err)?;
-        let whole = Whole::begin(pool.clone(), WHOLE_BEGIN).await?;
+        let whole = Whole::begin(pool.clone(), WHOLE_BEGIN, __ducha_sql::flush_kept).await?;
         Ok(Self {
             pool,
             commits: None,
@@ -248,8 +248,13 @@ impl PgStore {
     }
 
     fn reader(&self) -> Exec<'_, sqlx::Postgres> {
+        self.reader_for(Flush::All)
+    }
+
+    /// Where a read runs; in a whole transaction, writing `what` it kept back first.
+    fn reader_for(&self, what: Flush) -> Exec<'_, sqlx::Postgres> {
         match &self.whole {
-            Some(w) => Exec::Held(w),
+            Some(w) => Exec::Held(w, what),
             None => Exec::Pool(&self.pool),
         }
     }

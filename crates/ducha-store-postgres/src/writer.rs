@@ -340,7 +340,7 @@ async fn seal(
     insert_events(tx, &recs, &prev).await?;
     let mut done = Vec::with_capacity(recs.len());
     for (p, rec) in prepared.into_iter().zip(recs) {
-        done.push(crate::__ducha_sql::finish_change(tx, p, rec).await?);
+        done.push(crate::__ducha_sql::finish_change(tx, p, rec, None).await?);
     }
     Ok(done)
 }

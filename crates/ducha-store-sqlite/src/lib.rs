@@ -4,7 +4,7 @@
 
 mod writer;
 
-use ducha_store::sql::whole::{Exec, Whole};
+use ducha_store::sql::whole::{Exec, Flush, Whole};
 use ducha_store::{Change, Committed, StoreError};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Connection, Sqlite, SqliteConnection, SqlitePool, Transaction};
@@ -138,7 +138,7 @@ impl SqliteStore {
             .connect_with(opts)
             .await
             .map_err(ducha_store::sql::err)?;
-        let whole = Whole::begin(pool.clone(), "BEGIN IMMEDIATE").await?;
+        let whole = Whole::begin(pool.clone(), "BEGIN IMMEDIATE", __ducha_sql::flush_kept).await?;
         Ok(Self {
             read: pool.clone(),
             write: pool,
@@ -227,8 +227,13 @@ impl SqliteStore {
     }
 
     fn reader(&self) -> Exec<'_, Sqlite> {
+        self.reader_for(Flush::All)
+    }
+
+    /// Where a read runs; in a whole transaction, writing `what` it kept back first.
+    fn reader_for(&self, what: Flush) -> Exec<'_, Sqlite> {
         match &self.whole {
-            Some(w) => Exec::Held(w),
+            Some(w) => Exec::Held(w, what),
             None => Exec::Pool(&self.read),
         }
     }
@@ -256,7 +261,7 @@ impl SqliteStore {
 
     fn writer(&self) -> Exec<'_, Sqlite> {
         match &self.whole {
-            Some(w) => Exec::Held(w),
+            Some(w) => Exec::Held(w, Flush::All),
             None => Exec::Pool(&self.write),
         }
     }

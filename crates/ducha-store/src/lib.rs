@@ -24,6 +24,7 @@ pub mod reexport {
     pub use async_trait;
     pub use chrono;
     pub use ducha_domain;
+    pub use futures_util;
     pub use serde_json;
     pub use sqlx;
 }

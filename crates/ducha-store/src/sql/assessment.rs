@@ -62,6 +62,18 @@ pub fn derive_sql(source: FactSource, item: Option<&str>) -> String {
     })
 }
 
+/// [`derive_sql`] for a set of items at once: what a whole transaction (a ledger import)
+/// derives once before its commit for every item it touched. The ids are numbers formatted
+/// here, not text from outside.
+pub fn derive_items_sql(source: FactSource, items: &[i64]) -> String {
+    let list = items
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    derive(source, &|col: &str| format!("{col} IN ({list})"))
+}
+
 /// [`derive_sql`] for one assignment's rows, `assignment` the placeholder of its id: what a
 /// commit that changes one assignment's notices, reports, completion, help requests or
 /// findings derives again (an item may have hundreds of assignments). Every source but
@@ -367,7 +379,7 @@ macro_rules! __sql_assessment {
     ($store:ty, $db:ty) => {
         use $crate::sql::assessment::{
             FACT_COLS, PACKED_FACT_COLS, PACKED_FALLBACKS, SCORE_FACT_COLS, derive_assignment_sql,
-            derive_sql, event_at, own_lost, read_sql, unpack_facts,
+            derive_items_sql, derive_sql, event_at, own_lost, read_sql, unpack_facts,
         };
 
         /// Derives again one assignment's `score_facts` rows of `sources` (not `summonses`),
@@ -433,6 +445,36 @@ macro_rules! __sql_assessment {
                 .execute(&mut *tx)
                 .await
                 .map_err(err)?;
+            }
+            Ok(())
+        }
+
+        /// Derives again every per-item source's `score_facts` rows of `items` at once, a
+        /// thousand items to a statement: a whole transaction's facts, once before its commit
+        /// (see [`defer_touched`]).
+        pub(super) async fn refresh_items_facts(tx: &mut Tx, items: &[i64]) -> StoreResult<()> {
+            for chunk in items.chunks(1000) {
+                let list = chunk
+                    .iter()
+                    .map(i64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                for source in FactSource::ALL.iter().filter(|s| s.per_item()) {
+                    sqlx::query::<$db>(sql(format!(
+                        "DELETE FROM score_facts WHERE source = $1 AND item_id IN ({list})"
+                    )))
+                    .bind(source.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(err)?;
+                    sqlx::query::<$db>(sql(format!(
+                        "INSERT INTO score_facts ({SCORE_FACT_COLS}) {}",
+                        derive_items_sql(*source, chunk)
+                    )))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(err)?;
+                }
             }
             Ok(())
         }

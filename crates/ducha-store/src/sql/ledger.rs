@@ -6,34 +6,53 @@
 #[macro_export]
 macro_rules! __sql_ledger {
     ($store:ty, $db:ty) => {
+        /// Writes the ledger number of the item `ev` inserted; in a whole transaction (`held`)
+        /// keeps it back (see [`Kept::ledger_refs`]). Returns the item.
         async fn insert_ledger_ref(
             tx: &mut Tx,
             r: &NewLedgerRef,
             ev: &EventDraft,
+            held: Option<&Whole<$db>>,
         ) -> StoreResult<i64> {
             let item_id = ev.item_id.ok_or_else(|| {
                 StoreError::Other("a ledger number needs its item before it in the change".into())
             })?;
-            sqlx::query::<$db>(
-                "INSERT INTO ledger_refs (scope_unit_id, ledger_ref, item_id, file_sha256, \
-                 row_no, assigned_on, plan) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(r.scope_unit_id)
-            .bind(&r.ledger_ref)
-            .bind(item_id)
-            .bind(&r.file_sha256)
-            .bind(r.row_no)
-            .bind(r.assigned_on)
-            .bind(&r.plan)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| match e {
-                sqlx::Error::Database(d) if d.is_unique_violation() => {
-                    StoreError::Conflict("ledger number imported already".into())
-                }
-                e => err(e),
-            })?;
+            if let Some(w) = held {
+                w.keep_ledger_ref(item_id, r)?;
+                return Ok(item_id);
+            }
+            write_ledger_refs(tx, &[(item_id, r.clone())]).await?;
             Ok(item_id)
+        }
+
+        /// Writes ledger numbers, `(item, number)`, a few hundred to a statement; a number
+        /// imported already is a conflict.
+        pub(super) async fn write_ledger_refs(
+            tx: &mut Tx,
+            refs: &[(i64, NewLedgerRef)],
+        ) -> StoreResult<()> {
+            for chunk in refs.chunks(500) {
+                let mut q = sqlx::QueryBuilder::<$db>::new(
+                    "INSERT INTO ledger_refs (scope_unit_id, ledger_ref, item_id, file_sha256, \
+                     row_no, assigned_on, plan) ",
+                );
+                q.push_values(chunk, |mut b, (item_id, r)| {
+                    b.push_bind(r.scope_unit_id)
+                        .push_bind(r.ledger_ref.clone())
+                        .push_bind(*item_id)
+                        .push_bind(r.file_sha256.clone())
+                        .push_bind(r.row_no)
+                        .push_bind(r.assigned_on)
+                        .push_bind(r.plan.clone());
+                });
+                q.build().execute(&mut *tx).await.map_err(|e| match e {
+                    sqlx::Error::Database(d) if d.is_unique_violation() => {
+                        StoreError::Conflict("ledger number imported already".into())
+                    }
+                    e => err(e),
+                })?;
+            }
+            Ok(())
         }
 
         #[async_trait]

@@ -244,7 +244,15 @@ macro_rules! __sql_reads {
         #[async_trait]
         impl ItemStore for $store {
             async fn item(&self, id: i64) -> StoreResult<Option<ItemRow>> {
-                by_id(self, ITEM_COLS, "items i", id).await
+                // The items table alone: in a whole transaction, only a kept update of an
+                // item is written first (see `Kept`).
+                sqlx::query_as::<$db, ItemRow>(sql(format!(
+                    "SELECT {ITEM_COLS} FROM items i WHERE id = $1"
+                )))
+                .bind(id)
+                .fetch_optional(self.reader_for($crate::sql::whole::Flush::Item))
+                .await
+                .map_err(err)
             }
             async fn list_items(&self, q: &ItemQuery) -> StoreResult<Vec<ItemRow>> {
                 let small = async |root: Option<&UnitPath>| -> StoreResult<bool> {

@@ -28,11 +28,16 @@ macro_rules! __sql_score_facts {
         /// except for `summonses` (a meeting's summons names an item and a unit) and
         /// `proposals` (a reply is found through its event), derived per item. A bulletin's
         /// mentions count only once it is published: its publication makes their rows.
+        ///
+        /// In a whole transaction (`whole`) nothing is read: an assignment's or item's row
+        /// makes every fact of its item stale, derived once before the commit (see
+        /// [`defer_touched`]), so a ledger import spends no statement on it per matter.
         async fn touched_facts(
             tx: &mut Tx,
             updates: &[Update],
             inserts: &[Insert],
             ev: &EventDraft,
+            whole: bool,
         ) -> StoreResult<Touched> {
             use FactSource as S;
             // Every source kept per item (a bulletin's rows depend on no item's or
@@ -90,6 +95,8 @@ macro_rules! __sql_score_facts {
                         t.assignments
                             .push((h.assignment_id, Some(h.item_id), S::Help.bit()))
                     }
+                    Update::Assignment(a) if whole => t.items.push((a.item_id, all)),
+                    Update::Item(i) if whole => t.items.push((i.id, all)),
                     Update::Assignment(a) => {
                         let old = sqlx::query_as::<
                             $db,
@@ -152,6 +159,70 @@ macro_rules! __sql_score_facts {
                 }
             }
             Ok(t)
+        }
+
+        /// Notes in `stale` the items whose `score_facts` a change in a whole transaction made
+        /// stale, derived once before its commit by [`refresh_stale`]: an item's facts derived
+        /// again whole are what its changes one by one would have left. A published
+        /// bulletin's and a proposal reply's facts are derived at once, as in any commit.
+        async fn defer_touched(
+            tx: &mut Tx,
+            t: Touched,
+            stale: &std::sync::Mutex<StaleFacts>,
+        ) -> StoreResult<()> {
+            let Touched {
+                items,
+                assignments,
+                replies,
+                bulletins,
+            } = t;
+            if let Ok(mut s) = stale.lock() {
+                s.items.extend(items.iter().map(|(item, _)| *item));
+                for (assignment, item, _) in &assignments {
+                    match item {
+                        Some(item) => s.items.insert(*item),
+                        None => s.assignments.insert(*assignment),
+                    };
+                }
+            }
+            if replies.is_empty() && bulletins.is_empty() {
+                return Ok(());
+            }
+            refresh_touched(
+                tx,
+                Touched {
+                    replies,
+                    bulletins,
+                    ..Touched::default()
+                },
+            )
+            .await
+        }
+
+        /// Derives again the `score_facts` of the items a whole transaction noted in `stale`
+        /// (see [`defer_touched`]), before its commit.
+        pub(super) async fn refresh_stale(tx: &mut Tx, stale: StaleFacts) -> StoreResult<()> {
+            let StaleFacts {
+                mut items,
+                assignments,
+            } = stale;
+            let assignments: Vec<i64> = assignments.into_iter().collect();
+            for chunk in assignments.chunks(1000) {
+                let list = chunk
+                    .iter()
+                    .map(i64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let found = sqlx::query_scalar::<$db, i64>(sql(format!(
+                    "SELECT DISTINCT item_id FROM assignments WHERE id IN ({list})"
+                )))
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(err)?;
+                items.extend(found);
+            }
+            let items: Vec<i64> = items.into_iter().collect();
+            refresh_items_facts(tx, &items).await
         }
 
         /// Derives again the `score_facts` a change made stale (see [`touched_facts`]), after

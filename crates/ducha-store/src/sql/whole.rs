@@ -13,7 +13,9 @@
 //! number made a long transaction quadratic on PostgreSQL, where each rewrite of a row the
 //! transaction already rewrote walks every version it made before.
 
-use crate::StoreError;
+use crate::{
+    Change, EventRecord, Insert, ItemRow, NewAssignment, NewLedgerRef, StoreError, Update,
+};
 use ducha_domain::chain::HashAlgo;
 use futures_util::{StreamExt, TryStreamExt, stream};
 use sqlx::pool::PoolConnection;
@@ -23,6 +25,87 @@ use std::sync::Arc;
 
 /// The chain head as a transaction's last event left it: sequence, hash, algorithm.
 pub type ChainHead = (i64, String, HashAlgo);
+
+/// Writes what a whole transaction kept back (see [`Kept`]) on its connection: the backend's
+/// statements, made by [`impl_sql_store!`](crate::impl_sql_store).
+pub type FlushKept<DB> = for<'c> fn(
+    &'c mut <DB as Database>::Connection,
+    Kept,
+) -> futures_util::future::BoxFuture<'c, Result<(), StoreError>>;
+
+/// Rows a whole transaction's commits made and has not written yet: each is written with
+/// others in one statement, or once instead of several times. A ledger import makes the same
+/// few rows for thousands of matters, and on PostgreSQL each statement is a round trip.
+#[derive(Debug, Default)]
+pub struct Kept {
+    /// Events chained, in chain order. Nothing in a whole transaction reads the `events`
+    /// table but through a read (which writes them first) or a commit [`keeps_event_back`]
+    /// does not allow (idem), and nothing refers to its rows.
+    pub events: Vec<EventRecord>,
+    /// The last update of one item, as its commits wrote it one after another: registering,
+    /// submitting, approving and dispatching a matter update its row three times, each
+    /// checked against the version the one before left. Written before any other commit
+    /// touches an item or reads, checked against the version the first of them read.
+    pub item: Option<KeptItem>,
+    /// The hop facts of new assignments (see `insert_hop_facts`), written after the item.
+    pub hops: Vec<(i64, NewAssignment)>,
+    /// Ledger numbers of new items, `(item, number)`: read only at the import's start.
+    pub ledger_refs: Vec<(i64, NewLedgerRef)>,
+}
+
+/// An item's row as its last kept update left it (see [`Kept::item`]).
+#[derive(Debug)]
+pub struct KeptItem {
+    /// The row, `version` the one its last update read.
+    pub row: ItemRow,
+    /// The version the first kept update read: the row in the table still has it.
+    pub read_at: i64,
+    /// The official number a kept commit gave it (`Update::NumberItem`), if any.
+    pub number: Option<String>,
+    /// Whether a kept commit rolled its light up from its assignments (`Update::ItemLight`):
+    /// done when the update is written, after every assignment the commits wrote.
+    pub roll_light: bool,
+}
+
+/// What [`Whole::flush`] writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flush {
+    /// Everything kept back: before a read or a commit that may read anything.
+    All,
+    /// The kept item update, hop facts and ledger numbers, not the events: before a commit
+    /// whose rows neither read nor refer to the events.
+    Rows,
+    /// The kept item update only: before a read of the `items` table alone.
+    Item,
+}
+
+/// Whether a whole transaction may keep `change`'s event back (see [`Whole::events`]): none
+/// of its rows' statements reads the event log, nor does the upkeep of what it touches. The
+/// kinds a ledger import writes (registering, numbering, approving and dispatching a matter,
+/// and the hop facts and findings a dispatch derives); any other change writes the events
+/// kept back first, and its own at once.
+pub fn keeps_event_back(change: &Change) -> bool {
+    change.updates.iter().all(|u| {
+        matches!(
+            u,
+            Update::Item(_)
+                | Update::NumberItem { .. }
+                | Update::Assignment(_)
+                | Update::ItemLight { .. }
+                | Update::Hop(_)
+                | Update::HopDone(_)
+                | Update::ResolveFindings { .. }
+        )
+    }) && change.inserts.iter().all(|i| {
+        matches!(
+            i,
+            Insert::Item(_) | Insert::Assignment(_) | Insert::LedgerRef(_) | Insert::Finding(_)
+        )
+    })
+}
+
+/// How many chained events a whole transaction keeps back at most before it writes them.
+pub const EVENTS_HELD: usize = 1000;
 
 /// One open whole transaction: its connection and what it keeps until the commit.
 pub struct Whole<DB: Database> {
@@ -35,6 +118,23 @@ pub struct Whole<DB: Database> {
     /// The last number claimed from each counter (`name`, `year`) the transaction numbered
     /// from; the first claim of each locked the counter's row.
     pub counters: std::sync::Mutex<Counters>,
+    /// What its commits made stale among the assessment's facts, derived once before the
+    /// commit.
+    pub stale: std::sync::Mutex<StaleFacts>,
+    /// Rows made and not yet written (see [`Kept`]).
+    pub kept: std::sync::Mutex<Kept>,
+    /// Writes [`Self::kept`].
+    flush: FlushKept<DB>,
+}
+
+/// The items (and assignments whose item a commit did not name) whose `score_facts` a whole
+/// transaction's commits made stale.
+#[derive(Debug, Default)]
+pub struct StaleFacts {
+    /// Items.
+    pub items: std::collections::BTreeSet<i64>,
+    /// Assignments, their items looked up before the commit.
+    pub assignments: std::collections::BTreeSet<i64>,
 }
 
 /// Numbers claimed in a whole transaction, by counter.
@@ -48,7 +148,11 @@ impl<DB: Database> std::fmt::Debug for Whole<DB> {
 
 impl<DB: Database> Whole<DB> {
     /// Takes the one connection of `pool` and runs `begin` on it.
-    pub async fn begin(pool: Pool<DB>, begin: &'static str) -> Result<Arc<Self>, StoreError>
+    pub async fn begin(
+        pool: Pool<DB>,
+        begin: &'static str,
+        flush: FlushKept<DB>,
+    ) -> Result<Arc<Self>, StoreError>
     where
         for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
     {
@@ -62,7 +166,118 @@ impl<DB: Database> Whole<DB> {
             conn: tokio::sync::Mutex::new(Some(conn)),
             head: std::sync::Mutex::new(None),
             counters: std::sync::Mutex::new(Counters::new()),
+            stale: std::sync::Mutex::new(StaleFacts::default()),
+            kept: std::sync::Mutex::new(Kept::default()),
+            flush,
         }))
+    }
+
+    /// Writes `what` of the rows kept back (see [`Kept`]) on `conn`.
+    pub async fn flush(&self, conn: &mut DB::Connection, what: Flush) -> Result<(), StoreError> {
+        let out = match self.kept.lock() {
+            Ok(mut k) => Kept {
+                events: if what == Flush::All {
+                    std::mem::take(&mut k.events)
+                } else {
+                    Vec::new()
+                },
+                item: k.item.take(),
+                hops: if what == Flush::Item {
+                    Vec::new()
+                } else {
+                    std::mem::take(&mut k.hops)
+                },
+                ledger_refs: if what == Flush::Item {
+                    Vec::new()
+                } else {
+                    std::mem::take(&mut k.ledger_refs)
+                },
+            },
+            Err(_) => return Err(StoreError::Other("the kept rows' lock is poisoned".into())),
+        };
+        if out.events.is_empty()
+            && out.item.is_none()
+            && out.hops.is_empty()
+            && out.ledger_refs.is_empty()
+        {
+            return Ok(());
+        }
+        (self.flush)(conn, out).await
+    }
+
+    /// Keeps `rec` back (see [`Kept::events`]); whether [`EVENTS_HELD`] are kept now.
+    pub fn keep_event(&self, rec: EventRecord) -> bool {
+        self.kept.lock().map_or(true, |mut k| {
+            k.events.push(rec);
+            k.events.len() >= EVENTS_HELD
+        })
+    }
+
+    /// Keeps the hop facts of new assignment `id` back (see [`Kept::hops`]).
+    pub fn keep_hops(&self, id: i64, a: &NewAssignment) -> Result<(), StoreError> {
+        let mut k = self
+            .kept
+            .lock()
+            .map_err(|_| StoreError::Other("the kept rows' lock is poisoned".into()))?;
+        k.hops.push((id, a.clone()));
+        Ok(())
+    }
+
+    /// Keeps the ledger number of new item `item_id` back (see [`Kept::ledger_refs`]).
+    pub fn keep_ledger_ref(&self, item_id: i64, r: &NewLedgerRef) -> Result<(), StoreError> {
+        let mut k = self
+            .kept
+            .lock()
+            .map_err(|_| StoreError::Other("the kept rows' lock is poisoned".into()))?;
+        k.ledger_refs.push((item_id, r.clone()));
+        Ok(())
+    }
+
+    /// Keeps `row`'s update back (see [`Kept::item`]): it follows the kept update of the
+    /// same item when it read the version that one leaves. Returns the kept update it
+    /// replaces otherwise, to write first.
+    pub fn keep_item(&self, row: &ItemRow) -> Result<Option<KeptItem>, StoreError> {
+        let mut k = self
+            .kept
+            .lock()
+            .map_err(|_| StoreError::Other("the kept rows' lock is poisoned".into()))?;
+        let (read_at, number, roll_light, before) = match k.item.take() {
+            Some(p) if p.row.id == row.id && p.row.version + 1 == row.version => {
+                (p.read_at, p.number, p.roll_light, None)
+            }
+            other => (row.version, None, false, other),
+        };
+        k.item = Some(KeptItem {
+            row: row.clone(),
+            read_at,
+            number,
+            roll_light,
+        });
+        Ok(before)
+    }
+
+    /// Adds `number` or a light roll-up to the kept update of `item_id`, if that is the item
+    /// kept; otherwise the caller writes it.
+    pub fn fold_into_item(
+        &self,
+        item_id: i64,
+        number: Option<&str>,
+        roll_light: bool,
+    ) -> Result<bool, StoreError> {
+        let mut k = self
+            .kept
+            .lock()
+            .map_err(|_| StoreError::Other("the kept rows' lock is poisoned".into()))?;
+        match k.item.as_mut() {
+            Some(p) if p.row.id == item_id => {
+                if let Some(n) = number {
+                    p.number = Some(n.to_string());
+                }
+                p.roll_light |= roll_light;
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
     }
 
     /// The connection, for a statement or a commit; an error once the transaction ended.
@@ -104,8 +319,9 @@ impl<DB: Database> Whole<DB> {
 pub enum Exec<'a, DB: Database> {
     /// A pool (each statement on a connection it lends).
     Pool(&'a Pool<DB>),
-    /// The held connection of a whole transaction.
-    Held(&'a Arc<Whole<DB>>),
+    /// The held connection of a whole transaction, writing first what it kept back (see
+    /// [`Flush`]).
+    Held(&'a Arc<Whole<DB>>, Flush),
 }
 
 impl<DB: Database> Clone for Exec<'_, DB> {
@@ -118,6 +334,11 @@ impl<DB: Database> Copy for Exec<'_, DB> {}
 
 fn ended() -> Error {
     Error::PoolClosed
+}
+
+/// The events kept back could not be written: the statement that needed them fails with it.
+fn unwritten(e: StoreError) -> Error {
+    Error::Protocol(format!("writing the events kept back: {e}"))
 }
 
 impl<'a, DB: Database> Executor<'a> for Exec<'a, DB>
@@ -136,13 +357,14 @@ where
     {
         match self {
             Exec::Pool(p) => p.fetch_many(query),
-            Exec::Held(w) => {
+            Exec::Held(w, what) => {
                 let w = w.clone();
                 // Collected under the lock: the statements of a whole transaction return few
                 // rows, and the lock must not outlive the stream's consumer.
                 stream::once(async move {
                     let mut guard = w.conn.lock().await;
                     let conn = &mut **guard.as_mut().ok_or_else(ended)?;
+                    w.flush(conn, what).await.map_err(unwritten)?;
                     conn.fetch_many(query).try_collect::<Vec<_>>().await
                 })
                 .map_ok(|rows| stream::iter(rows.into_iter().map(Ok)))
@@ -162,11 +384,12 @@ where
     {
         match self {
             Exec::Pool(p) => p.fetch_optional(query),
-            Exec::Held(w) => {
+            Exec::Held(w, what) => {
                 let w = w.clone();
                 Box::pin(async move {
                     let mut guard = w.conn.lock().await;
                     let conn = &mut **guard.as_mut().ok_or_else(ended)?;
+                    w.flush(conn, what).await.map_err(unwritten)?;
                     conn.fetch_optional(query).await
                 })
             }
@@ -183,7 +406,7 @@ where
     {
         match self {
             Exec::Pool(p) => p.prepare_with(sql, parameters),
-            Exec::Held(w) => {
+            Exec::Held(w, _) => {
                 let w = w.clone();
                 Box::pin(async move {
                     let mut guard = w.conn.lock().await;
@@ -203,7 +426,7 @@ where
     {
         match self {
             Exec::Pool(p) => p.describe(sql),
-            Exec::Held(w) => {
+            Exec::Held(w, _) => {
                 let w = w.clone();
                 Box::pin(async move {
                     let mut guard = w.conn.lock().await;

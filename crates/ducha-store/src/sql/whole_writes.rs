@@ -89,18 +89,145 @@ macro_rules! __sql_whole_writes {
         /// event's row is written; the head's row is written once, by [`write_chain_head`] before
         /// the commit. Rewriting that one row for every event made a long transaction slow (on
         /// PostgreSQL each rewrite walks every earlier version of the row the transaction made).
+        ///
+        /// The change's event is kept back in `w` when [`keeps_event_back`] allows (written
+        /// with others in one statement later), and so are its item's update and its hop
+        /// facts (see [`Kept`]); before any other change, what was kept is written first and
+        /// its event at once.
         pub(super) async fn apply_change_held(
             tx: &mut Tx,
             change: Change,
             head: &mut (i64, String, HashAlgo),
-            claimed: &std::sync::Mutex<Counters>,
+            w: &Whole<$db>,
         ) -> StoreResult<Committed> {
-            let prepared = prepare_change(tx, change, Some(claimed)).await?;
+            use $crate::sql::whole::Flush;
+            let hold = $crate::sql::whole::keeps_event_back(&change);
+            if !hold {
+                w.flush(tx, Flush::All).await?;
+            } else if change.updates.iter().any(|u| {
+                matches!(u, Update::Hop(_) | Update::HopDone(_) | Update::ResolveFindings { .. })
+            }) || change.inserts.iter().any(|i| matches!(i, Insert::Finding(_)))
+            {
+                // The hop facts and findings a commit derives read the rows kept back.
+                w.flush(tx, Flush::Rows).await?;
+            }
+            let prepared = prepare_change(tx, change, Some(w)).await?;
             let algo = head.2;
             let rec = EventRecord::chain(algo, (head.0, &head.1), &prepared.event);
-            insert_event(tx, &rec).await?;
+            if hold {
+                if w.keep_event(rec.clone()) {
+                    w.flush(tx, Flush::All).await?;
+                }
+            } else {
+                insert_event(tx, &rec).await?;
+            }
             *head = (rec.seq, rec.hash.clone(), algo);
-            finish_change(tx, prepared, rec).await
+            if !prepared.derived.is_empty() || !prepared.findings.is_empty() {
+                w.flush(tx, Flush::Rows).await?;
+            }
+            finish_change(tx, prepared, rec, Some(&w.stale)).await
+        }
+
+        /// Writes a kept update of an item (see [`Kept::item`]): checked against the version
+        /// its first update read, left at the one its last update made, with the number and
+        /// the light roll-up its commits folded in.
+        pub(super) async fn write_kept_item(tx: &mut Tx, k: &KeptItem) -> StoreResult<()> {
+            let r = &k.row;
+            let affected = sqlx::query::<$db>(
+                "UPDATE items SET title = $2, description = $3, source = $4, \
+                 category = $5, priority = $6, targets = $7, deadline = $8, cadence = $9, \
+                 leader_id = $10, public = $11, state = $12, dispatched_at = $13, \
+                 closed_at = $14, deadline_working_days = $16, version = $17, \
+                 number = COALESCE($18, number), light = CASE WHEN $19 THEN (SELECT \
+                 MAX(a.light) FROM assignments a WHERE a.item_id = items.id) ELSE light END \
+                 WHERE id = $1 AND version = $15",
+            )
+            .bind(r.id)
+            .bind(&r.title)
+            .bind(&r.description)
+            .bind(r.source.as_str())
+            .bind(r.category.as_str())
+            .bind(r.priority.as_str())
+            .bind(r.targets.text())
+            .bind(r.deadline)
+            .bind(r.cadence.text())
+            .bind(r.leader_id)
+            .bind(r.public)
+            .bind(r.state.as_str())
+            .bind(r.dispatched_at)
+            .bind(r.closed_at)
+            .bind(k.read_at)
+            .bind(r.deadline_working_days)
+            .bind(r.version + 1)
+            .bind(&k.number)
+            .bind(k.roll_light)
+            .execute(&mut *tx)
+            .await
+            .map_err(err)?
+            .rows_affected();
+            one_row(affected, "row")
+        }
+
+        /// Writes what a whole transaction kept back (see [`Kept`]): the item's update, the
+        /// ledger numbers, the hop facts (they read the item), then the events in chain order,
+        /// a few hundred rows to a statement.
+        pub(super) fn flush_kept(
+            tx: &mut Tx,
+            kept: Kept,
+        ) -> $crate::reexport::futures_util::future::BoxFuture<'_, StoreResult<()>> {
+            Box::pin(async move {
+                let Kept { events, item, hops, ledger_refs } = kept;
+                if let Some(k) = item {
+                    write_kept_item(tx, &k).await?;
+                }
+                write_ledger_refs(tx, &ledger_refs).await?;
+                for chunk in hops.chunks(500) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO hop_facts (assignment_id, item_id, unit_id, unit_path, \
+                         level, parent_id, reviewer_unit_id, source, category, month, \
+                         dispatched_at) SELECT v.column1, i.id, v.column3, v.column4, \
+                         v.column5, v.column6, COALESCE((SELECT p.unit_id FROM assignments p \
+                         WHERE p.id = v.column6), i.owner_unit_id), i.source, i.category, \
+                         v.column7, v.column8 FROM (",
+                    );
+                    q.push_values(chunk, |mut b, (id, a)| {
+                        let path = a.unit_path.as_str();
+                        b.push_bind(*id)
+                            .push_bind(a.item_id)
+                            .push_bind(a.unit_id)
+                            .push_bind(path.to_string())
+                            .push_bind($crate::reexport::ducha_domain::analytics::hops::depth(path))
+                            .push_bind(a.parent_id)
+                            .push_bind($crate::reexport::ducha_domain::analytics::hops::month_of(
+                                a.dispatched_at,
+                            ))
+                            .push_bind(a.dispatched_at);
+                    });
+                    q.push(") v JOIN items i ON i.id = v.column2");
+                    q.build().execute(&mut *tx).await.map_err(err)?;
+                }
+                for chunk in events.chunks(500) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO events (seq, at, actor_user, actor_unit, kind, item_id, \
+                         assignment_id, unit_id, payload, prev_hash, hash) ",
+                    );
+                    q.push_values(chunk, |mut b, rec| {
+                        b.push_bind(rec.seq)
+                            .push_bind(rec.at)
+                            .push_bind(rec.actor_user)
+                            .push_bind(rec.actor_unit)
+                            .push_bind(&rec.kind)
+                            .push_bind(rec.item_id)
+                            .push_bind(rec.assignment_id)
+                            .push_bind(rec.unit_id)
+                            .push_bind(&rec.payload)
+                            .push_bind(&rec.prev_hash)
+                            .push_bind(&rec.hash);
+                    });
+                    q.build().execute(&mut *tx).await.map_err(err)?;
+                }
+                Ok(())
+            })
         }
 
         /// Writes the chain head a transaction moved with [`apply_change_held`].
@@ -126,7 +253,7 @@ macro_rules! __sql_whole_writes {
                 Some(h) => h,
                 None => lock_chain_head(&mut conn).await?,
             };
-            let done = apply_change_held(&mut conn, change, &mut head, &w.counters).await;
+            let done = apply_change_held(&mut conn, change, &mut head, w).await;
             if let Ok(mut c) = w.head.lock() {
                 *c = Some(head);
             }
@@ -144,8 +271,11 @@ macro_rules! __sql_whole_writes {
             let before = if commit {
                 let head = w.head.lock().map(|c| c.clone()).unwrap_or(None);
                 let counters = w.counters.lock().map(|c| c.clone()).unwrap_or_default();
+                let stale = w.stale.lock().map(|mut s| std::mem::take(&mut *s)).unwrap_or_default();
                 async {
                     let mut conn = w.conn().await?;
+                    w.flush(&mut conn, $crate::sql::whole::Flush::All).await?;
+                    refresh_stale(&mut conn, stale).await?;
                     if let Some(head) = head {
                         write_chain_head(&mut conn, &head).await?;
                     }

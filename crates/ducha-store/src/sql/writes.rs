@@ -12,9 +12,17 @@ macro_rules! __sql_writes {
         tx: &mut Tx,
         u: &Update,
         ev: &mut EventDraft,
-        claimed: Option<&std::sync::Mutex<Counters>>,
+        held: Option<&Whole<$db>>,
     ) -> StoreResult<()> {
+        let claimed = held.map(|w| &w.counters);
         let affected = match u {
+            // A whole transaction keeps an item's update back (see `Kept::item`).
+            Update::Item(r) if held.is_some() => {
+                if let Some(before) = held.map(|w| w.keep_item(r)).transpose()?.flatten() {
+                    write_kept_item(tx, &before).await?;
+                }
+                return Ok(());
+            }
             Update::Item(r) => sqlx::query::<$db>(
                 "UPDATE items SET title = $2, description = $3, source = $4, \
                  category = $5, priority = $6, targets = $7, deadline = $8, cadence = $9, \
@@ -47,6 +55,11 @@ macro_rules! __sql_writes {
                     claim_number(tx, claimed, format!("item:{prefix}"), i64::from(*year)).await?;
                 let number = $crate::reexport::ducha_domain::item::format_number(prefix, *year, seq);
                 ev.payload["number"] = serde_json::Value::String(number.clone());
+                if let Some(w) = held {
+                    if w.fold_into_item(*item_id, Some(&number), false)? {
+                        return Ok(());
+                    }
+                }
                 sqlx::query::<$db>("UPDATE items SET number = $2 WHERE id = $1")
                     .bind(item_id)
                     .bind(number)
@@ -136,6 +149,11 @@ macro_rules! __sql_writes {
             .execute(&mut *tx)
             .await,
             Update::ItemLight { item_id } => {
+                if let Some(w) = held {
+                    if w.fold_into_item(*item_id, None, true)? {
+                        return Ok(());
+                    }
+                }
                 sqlx::query::<$db>(
                     "UPDATE items SET light = (SELECT MAX(a.light) FROM assignments a \
                      WHERE a.item_id = items.id) WHERE id = $1",
@@ -319,8 +337,9 @@ macro_rules! __sql_writes {
         i: &Insert,
         ev: &mut EventDraft,
         (last_notice, last_joint): (&mut Option<i64>, &mut Option<i64>),
-        claimed: Option<&std::sync::Mutex<Counters>>,
+        held: Option<&Whole<$db>>,
     ) -> StoreResult<i64> {
+        let claimed = held.map(|w| &w.counters);
         let id = match i {
             Insert::Notice(n) => {
                 let year = $crate::reexport::chrono::Datelike::year(&n.issued_on);
@@ -382,7 +401,7 @@ macro_rules! __sql_writes {
             Insert::Joint(j) => insert_joint(tx, j, last_joint).await?,
             Insert::Proposal(p) => insert_proposal(tx, p).await?,
             Insert::CitizenAppeal(a) => insert_citizen_appeal(tx, a).await?,
-            Insert::LedgerRef(r) => insert_ledger_ref(tx, r, ev).await?,
+            Insert::LedgerRef(r) => insert_ledger_ref(tx, r, ev, held).await?,
             Insert::HotTurn(t) => hot_turn(tx, t, ev).await?,
             Insert::Bulletin(b) => insert_bulletin(tx, b).await?,
             Insert::Satisfaction(a) => insert_satisfaction(tx, a).await?,
@@ -493,7 +512,10 @@ macro_rules! __sql_writes {
             .fetch_one(&mut *tx)
             .await
             .map_err(err)?;
-                insert_hop_facts(tx, id, a).await?;
+                match held {
+                    Some(w) => w.keep_hops(id, a)?,
+                    None => insert_hop_facts(tx, id, a).await?,
+                }
                 id
             }
             Insert::Report(r) => {
@@ -653,7 +675,7 @@ macro_rules! __sql_writes {
     ) -> StoreResult<(Committed, HashAlgo)> {
         let prepared = prepare_change(tx, change, None).await?;
         let (rec, algo) = append_event(tx, &prepared.event, cached).await?;
-        let committed = finish_change(tx, prepared, rec).await?;
+        let committed = finish_change(tx, prepared, rec, None).await?;
         Ok((committed, algo))
     }
 
@@ -674,14 +696,15 @@ macro_rules! __sql_writes {
     /// The first half of [`apply_change`]: writes the change's own rows (every check of the
     /// change itself runs here) and returns its event, not yet chained. Touches no chain row,
     /// so a group commit runs this for many changes before it claims the chain head once.
-    /// `claimed`: the counters of a whole transaction (see [`claim_number`]).
+    /// `held`: the whole transaction it runs in, if any (its counters, see [`claim_number`],
+    /// and the rows it keeps back, see [`Kept`]).
     pub(super) async fn prepare_change(
         tx: &mut Tx,
         change: Change,
-        claimed: Option<&std::sync::Mutex<Counters>>,
+        held: Option<&Whole<$db>>,
     ) -> StoreResult<Prepared> {
         let Change { updates, inserts, mut event } = change;
-        let mut touched = touched_facts(tx, &updates, &inserts, &event).await?;
+        let mut touched = touched_facts(tx, &updates, &inserts, &event, held.is_some()).await?;
         // Item light roll-ups run last, when the change's assignments are written.
         let (roll_ups, updates): (Vec<_>, Vec<_>) =
             updates.into_iter().partition(|u| matches!(u, Update::ItemLight { .. }));
@@ -691,7 +714,7 @@ macro_rules! __sql_writes {
             matches!(u, Update::Hop(_) | Update::HopDone(_) | Update::ResolveFindings { .. })
         });
         for u in &updates {
-            apply_update(tx, u, &mut event, claimed).await?;
+            apply_update(tx, u, &mut event, held).await?;
         }
         // Findings cite the event, so they are written after it (and are not among `ids`).
         let (findings, inserts): (Vec<_>, Vec<_>) =
@@ -700,10 +723,10 @@ macro_rules! __sql_writes {
         let mut last_notice = None;
         let mut last_joint = None;
         for i in &inserts {
-            ids.push(apply_insert(tx, i, &mut event, (&mut last_notice, &mut last_joint), claimed).await?);
+            ids.push(apply_insert(tx, i, &mut event, (&mut last_notice, &mut last_joint), held).await?);
         }
         for u in &roll_ups {
-            apply_update(tx, u, &mut event, claimed).await?;
+            apply_update(tx, u, &mut event, held).await?;
         }
         for (i, id) in inserts.iter().zip(&ids) {
             if let Insert::Assignment(a) = i {
@@ -720,10 +743,13 @@ macro_rules! __sql_writes {
 
     /// The second half of [`apply_change`], once the event is chained as `rec` (and the
     /// chain head's lock is held): the derived rows and the findings that cite the event.
+    /// `stale`: a whole transaction's items whose facts are derived before its commit (see
+    /// [`defer_touched`]); otherwise they are derived here.
     pub(super) async fn finish_change(
         tx: &mut Tx,
         prepared: Prepared,
         rec: EventRecord,
+        stale: Option<&std::sync::Mutex<StaleFacts>>,
     ) -> StoreResult<Committed> {
         let Prepared { ids, mut event, derived, findings, touched } = prepared;
         for u in &derived {
@@ -734,7 +760,10 @@ macro_rules! __sql_writes {
                 insert_finding(tx, f, rec.seq, None).await?;
             }
         }
-        refresh_touched(tx, touched).await?;
+        match stale {
+            Some(stale) => defer_touched(tx, touched, stale).await?,
+            None => refresh_touched(tx, touched).await?,
+        }
         Ok(Committed { ids, event: rec })
     }
 
