@@ -290,6 +290,48 @@ macro_rules! __sql_writes {
         one_row(affected.map_err(err)?.rows_affected(), "row")
     }
 
+    /// Inserts new assignments, each to a unit of its own under its parent, in one
+    /// statement; returns their ids in `run`'s order (matched by unit and parent, not by the
+    /// order the database returns them in).
+    async fn insert_assignments(tx: &mut Tx, run: &[&NewAssignment]) -> StoreResult<Vec<i64>> {
+        let mut q = sqlx::QueryBuilder::<$db>::new(
+            "INSERT INTO assignments (item_id, parent_id, unit_id, unit_path, role, \
+             responsible_user_id, deadline, original_deadline, targets, instructions, \
+             state, dispatched_at, dispatched_by, light, light_reason) ",
+        );
+        q.push_values(run, |mut b, a| {
+            b.push_bind(a.item_id)
+                .push_bind(a.parent_id)
+                .push_bind(a.unit_id)
+                .push_bind(a.unit_path.as_str().to_string())
+                .push_bind(a.role.as_str())
+                .push_bind(a.responsible_user_id)
+                .push_bind(a.deadline)
+                .push_bind(a.deadline)
+                .push_bind(Json(&a.targets).text())
+                .push_bind(a.instructions.clone())
+                .push_bind("pending")
+                .push_bind(a.dispatched_at)
+                .push_bind(a.dispatched_by)
+                .push_bind(a.light)
+                .push_bind(a.light_reason.clone());
+        });
+        q.push(" RETURNING id, unit_id, parent_id");
+        let rows: Vec<(i64, i64, Option<i64>)> = q
+            .build_query_as()
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(err)?;
+        run.iter()
+            .map(|a| {
+                rows.iter()
+                    .find(|r| r.1 == a.unit_id && r.2 == a.parent_id)
+                    .map(|r| r.0)
+                    .ok_or_else(|| StoreError::Other("an assignment inserted went missing".into()))
+            })
+            .collect()
+    }
+
     async fn insert_notification(tx: &mut Tx, n: &NewNotification, notice: Option<(i64, &str)>) -> StoreResult<i64> {
         let fill = |t: &str| notice.map_or_else(|| t.to_string(), |(_, num)| t.replace("{number}", num));
         sqlx::query_scalar::<$db, i64>(
@@ -722,8 +764,32 @@ macro_rules! __sql_writes {
         let mut ids = Vec::with_capacity(inserts.len());
         let mut last_notice = None;
         let mut last_joint = None;
-        for i in &inserts {
-            ids.push(apply_insert(tx, i, &mut event, (&mut last_notice, &mut last_joint), held).await?);
+        let mut k = 0;
+        while k < inserts.len() {
+            // In a whole transaction a run of new assignments, each to a unit of its own, is
+            // one statement (a dispatch to a lead and its co-units).
+            if let Some(w) = held {
+                let run: Vec<&NewAssignment> = inserts[k..]
+                    .iter()
+                    .map_while(|i| match i {
+                        Insert::Assignment(a) => Some(a),
+                        _ => None,
+                    })
+                    .collect();
+                let keys: std::collections::HashSet<(i64, Option<i64>)> =
+                    run.iter().map(|a| (a.unit_id, a.parent_id)).collect();
+                if run.len() > 1 && keys.len() == run.len() {
+                    let got = insert_assignments(tx, &run).await?;
+                    for (a, id) in run.iter().zip(&got) {
+                        w.keep_hops(*id, a)?;
+                    }
+                    k += run.len();
+                    ids.extend(got);
+                    continue;
+                }
+            }
+            ids.push(apply_insert(tx, &inserts[k], &mut event, (&mut last_notice, &mut last_joint), held).await?);
+            k += 1;
         }
         for u in &roll_ups {
             apply_update(tx, u, &mut event, held).await?;
