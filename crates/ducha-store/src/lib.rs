@@ -663,6 +663,14 @@ pub trait AssessmentStore: Send + Sync {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> StoreResult<Vec<CadreRow>>;
+    /// The units in a subtree that bulletins published in `[from, to)` praised or
+    /// criticised, oldest publication first.
+    async fn cadre_mentions(
+        &self,
+        root: &UnitPath,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<CadreMentionRow>>;
 }
 
 /// Chain analytics (链条分析): hop facts, the hop log, the stall map's sums and kept

@@ -1,6 +1,7 @@
 // The assessment (平时成绩) as the office and a unit meet it: the ranking of a final month, a
 // unit's card whose every line links to its events, a county appealing a deduction of the open
-// month, and the office deciding it in the queue.
+// month, and the office deciding it in the queue; the ranking's trend on the month before, and
+// the cadre record's praise linked to the bulletin that gave it.
 
 import assert from 'node:assert/strict';
 import { USERS, assertFitsWidth, login, scenario, shot } from '../lib.mjs';
@@ -15,6 +16,11 @@ scenario('the office ranks a final month and decides an appeal', async ({ page }
   await page.getByText('已定稿').first().waitFor();
   const rows = page.locator('table.ranking tbody tr');
   assert.ok((await rows.count()) > 10, 'units are ranked');
+  // Each unit's score of the month before and the change, in words as well as arrows.
+  assert.ok(
+    (await page.getByText(/^(比上期(上升|下降)[\d.]+分|与上期持平)$/).count()) > 10,
+    'the trend is told in words',
+  );
   await assertFitsWidth(page);
   await shot(page, 'assessment-ranking');
   // A card: every line names its events.
@@ -72,4 +78,22 @@ scenario('a county appeals a deduction on its own card', async ({ page }) => {
   assert.equal(await waiting.count(), before + 1, 'the appealed line waits for the office');
   assert.equal(await forms.count(), offered - 1, 'one form fewer');
   await assertFitsWidth(page);
+});
+
+scenario('the cadre record shows the praise of a published bulletin', async ({ page }) => {
+  await login(page, USERS.supervisor);
+  // The demo's bulletins are published on its last working day (27 November 2026), each
+  // praising the units its good practice names: their people's November record shows it.
+  await page.goto('/assessment/cadres?period=2026-11');
+  await page.getByRole('heading', { level: 1, name: '干部履职记录 · 2026-11' }).waitFor();
+  const praised = page.locator('details', { hasText: '通报表扬' }).first();
+  await praised.locator('summary').click();
+  const link = praised.getByRole('listitem').filter({ hasText: '通报表扬' }).first().getByRole('link');
+  assert.match(await link.getAttribute('href'), /^\/bulletins\/\d+$/);
+  // Someone with nothing to praise says so.
+  assert.ok((await page.getByText('本期没有表扬记录。').count()) > 0, 'a record without praise');
+  await assertFitsWidth(page);
+  await shot(page, 'assessment-cadres');
+  await link.click();
+  await page.getByText('通报表扬').first().waitFor();
 });

@@ -74,6 +74,18 @@ ui-on_time = On time
 ui-late = Late
 ui-open_overdue = Open, overdue
 ui-in_hand = In hand
+ui-cadre_praise = Praise
+ui-cadre_criticism = Criticism
+ui-early_by = { $n ->
+    [one] { $n } working day early
+   *[other] { $n } working days early
+}
+ui-no_praise = No praise this period.
+ui-previous_total = Previous score
+ui-total_change = Score change
+ui-trend_up = Up { $n } points on the previous period
+ui-trend_down = Down { $n } points on the previous period
+ui-trend_same = Same as the previous period
 ui-flags = Flags
 ui-period_pick = Period
 ui-level_pick = Level

@@ -97,6 +97,30 @@ impl Page for BoardPage {
     }
 }
 
+/// A change of score as an arrow and the figure: `▲2.5`, `▼1`, `—`.
+pub(crate) fn trend(d: f64) -> String {
+    if d > 0.0 {
+        format!("▲{d}")
+    } else if d < 0.0 {
+        format!("▼{}", -d)
+    } else {
+        "—".into()
+    }
+}
+
+/// A change of score in words.
+pub(crate) fn trend_text(d: f64, lang: Lang) -> String {
+    let n = serde_json::json!({ "n": d.abs() });
+    let key = if d > 0.0 {
+        "ui.trend_up"
+    } else if d < 0.0 {
+        "ui.trend_down"
+    } else {
+        "ui.trend_same"
+    };
+    ducha_domain::i18n::format(key, lang, &n)
+}
+
 impl BoardPage {
     fn change(&self, now: &usize, before: &Option<usize>) -> String {
         match before {
@@ -105,6 +129,16 @@ impl BoardPage {
             Some(_) => "—".into(),
             None => String::new(),
         }
+    }
+
+    /// The score's change on the previous period, as an arrow and the figure.
+    fn trend(&self, d: &f64) -> String {
+        trend(*d)
+    }
+
+    /// The same change in words (for screen readers and the tooltip).
+    fn trend_text(&self, d: &f64) -> String {
+        trend_text(*d, self.lang)
     }
 
     fn sel(&self, v: &str) -> &'static str {

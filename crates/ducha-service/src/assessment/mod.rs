@@ -10,7 +10,7 @@ mod rules;
 mod scores;
 
 pub use appeals::{AppealDecisionInput, AppealInput, AppealView};
-pub use cadres::{CadreItem, CadreRecord};
+pub use cadres::{CadreEarly, CadreItem, CadreMention, CadreRecord};
 pub use rules::diff as rules_diff;
 pub use scores::{CardLine, ScoreBoard, ScoreCard, UnitRank};
 

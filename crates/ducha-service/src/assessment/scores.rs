@@ -28,6 +28,10 @@ pub struct UnitRank {
     pub rank: usize,
     /// Place in the period before.
     pub previous_rank: Option<usize>,
+    /// Score in the period before (from the same computation as its place).
+    pub previous_total: Option<f64>,
+    /// Score minus the score in the period before (positive: up).
+    pub total_change: Option<f64>,
     /// Deductions, summed (negative).
     pub deductions: f64,
     /// Bonuses, summed.
@@ -324,6 +328,10 @@ impl Services {
             .as_ref()
             .map(|p| ranks(&p.units))
             .unwrap_or_default();
+        let before_totals: HashMap<i64, i64> = previous
+            .as_ref()
+            .map(|p| p.units.iter().map(|u| (u.unit_id, u.total)).collect())
+            .unwrap_or_default();
         let mut list: Vec<UnitRank> = scored
             .units
             .iter()
@@ -338,6 +346,8 @@ impl Services {
                 total: points(u.total),
                 rank: now_ranks.get(&u.unit_id).copied().unwrap_or(0),
                 previous_rank: before.get(&u.unit_id).copied(),
+                previous_total: before_totals.get(&u.unit_id).map(|t| points(*t)),
+                total_change: before_totals.get(&u.unit_id).map(|t| points(u.total - t)),
                 deductions: points(u.lines.iter().map(|l| l.points.min(0)).sum()),
                 bonuses: points(u.lines.iter().map(|l| l.points.max(0)).sum()),
                 lines: u.lines.len(),

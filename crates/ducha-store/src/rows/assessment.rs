@@ -292,3 +292,18 @@ pub struct CadreRow {
     /// Of those, the days charged to the unit itself (not to the units it waited on).
     pub own_late_days: i64,
 }
+
+/// A unit a published bulletin praised or criticised, as the cadre record reads it.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct CadreMentionRow {
+    /// The bulletin.
+    pub bulletin_id: i64,
+    /// Its title.
+    pub title: String,
+    /// Published at.
+    pub published_at: DateTime<Utc>,
+    /// The unit it names.
+    pub unit_id: i64,
+    /// `praise` or `criticism`.
+    pub kind: String,
+}

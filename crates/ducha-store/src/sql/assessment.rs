@@ -1023,6 +1023,26 @@ macro_rules! __sql_assessment {
                 );
                 fetch_all(self, d).await
             }
+
+            async fn cadre_mentions(
+                &self,
+                root: &UnitPath,
+                from: DateTime<Utc>,
+                to: DateTime<Utc>,
+            ) -> StoreResult<Vec<CadreMentionRow>> {
+                let mut d = Dynamic::default();
+                let r = d.subtree("u.path", root);
+                let from = d.arg(Arg::Time(from));
+                let to = d.arg(Arg::Time(to));
+                d.sql = format!(
+                    "SELECT b.id AS bulletin_id, b.title, b.published_at, m.unit_id, m.kind \
+                     FROM bulletin_mentions m JOIN bulletins b ON b.id = m.bulletin_id \
+                     JOIN units u ON u.id = m.unit_id WHERE b.state = 'published' \
+                     AND b.published_at >= {from} AND b.published_at < {to} AND {r} \
+                     ORDER BY b.published_at, b.id, m.unit_id"
+                );
+                fetch_all(self, d).await
+            }
         }
     };
 }

@@ -45,6 +45,8 @@ pub(crate) async fn scores_xlsx(
             "ui.unit",
             "ui.total_score",
             "ui.rank_change",
+            "ui.previous_total",
+            "ui.total_change",
             "ui.points",
             "ui.flags",
         ];
@@ -62,8 +64,14 @@ pub(crate) async fn scores_xlsx(
                 u.previous_rank
                     .map_or(String::new(), |p| format!("{p} → {}", u.rank)),
             )?;
-            ws.write(row, 4, u.deductions + u.bonuses)?;
-            ws.write(row, 5, u.flags.join(", "))?;
+            // The previous period's score and the change as numbers (a sheet is for sums),
+            // blank when there was no previous period.
+            if let (Some(p), Some(d)) = (u.previous_total, u.total_change) {
+                ws.write(row, 4, p)?;
+                ws.write(row, 5, d)?;
+            }
+            ws.write(row, 6, u.deductions + u.bonuses)?;
+            ws.write(row, 7, u.flags.join(", "))?;
         }
         ws.set_column_width(1, 28)?;
         ws.set_freeze_panes(1, 0)?;
