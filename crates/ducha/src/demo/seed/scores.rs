@@ -24,6 +24,25 @@ const REASONS: &[&str] = &[
     "报送内容已补充现场照片和数据，请重新审核。",
 ];
 
+/// The picture an appeal attaches: a small, plain PNG of a page with `n` lines of "text",
+/// made here so the demo needs no files of its own (deterministic: the same bytes each run).
+fn scan(n: usize) -> anyhow::Result<Vec<u8>> {
+    let lines = 3 + (n % 4) as u32;
+    let img = image::RgbImage::from_fn(96, 128, |x, y| {
+        let row = y / 12;
+        let on_text = (1..=lines).contains(&row) && y % 12 < 4 && (8..88).contains(&x);
+        if on_text {
+            image::Rgb([60, 60, 70])
+        } else {
+            image::Rgb([250, 248, 240])
+        }
+    });
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)?;
+    Ok(out)
+}
+
 fn month(d: NaiveDate) -> (NaiveDate, NaiveDate, String) {
     let first = d.with_day(1).unwrap_or(d);
     let next = if first.month() == 12 {
@@ -187,13 +206,25 @@ impl Sim<'_> {
                 let idx = *self.org.by_id.get(&u.unit_id).context("unit")?;
                 let who = self.org.head(idx).context("unit without staff")?;
                 let actor = self.actor(who).await?;
+                // Every appeal carries its proof (协调记录、现场照片), so the pending ones show
+                // evidence in the office's queue.
+                let proof = self
+                    .s
+                    .store_evidence(
+                        &actor,
+                        &format!("申辩材料-{}.png", nth + 1),
+                        scan(nth)?,
+                        now,
+                    )
+                    .await
+                    .with_context(|| format!("the evidence of unit {}", u.unit_id))?;
                 let input = AppealInput {
                     scope_unit_id: Some(board.scope_unit_id),
                     period,
                     unit_id: u.unit_id,
                     line_key: line.line.key.clone(),
                     reason: REASONS[nth % REASONS.len()].to_string(),
-                    evidence_ids: vec![],
+                    evidence_ids: vec![proof.id],
                 };
                 self.s
                     .appeal_line(&actor, &input, now)
@@ -201,7 +232,7 @@ impl Sim<'_> {
                     .with_context(|| format!("unit {} appeals as user {who}", u.unit_id))?;
             }
             Assess::Decide { period, accept } => {
-                let pending = self.s.score_appeals(&sup, None, Some(&period)).await?;
+                let pending = self.s.score_appeals(&sup, None, Some(&period), now).await?;
                 let Some(a) = pending.iter().find(|a| a.state == "pending") else {
                     return Ok(());
                 };
