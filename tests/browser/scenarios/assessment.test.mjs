@@ -34,11 +34,11 @@ scenario('the office ranks a final month and decides an appeal', async ({ page }
   await pending.waitFor();
   // Each names the contested line and carries the unit's evidence, a picture that opens.
   await pending.getByText('申辩事项').waitFor();
-  const proof = pending.getByRole('link', { name: /\.png$/ }).first();
+  const proof = pending.getByRole('link', { name: /\.(png|pdf)/ }).first();
   await proof.waitFor();
   const file = await page.request.get(await proof.getAttribute('href'));
   assert.equal(file.status(), 200, 'the office opens the evidence');
-  assert.match(file.headers()['content-type'], /^image\/png/);
+  assert.match(file.headers()['content-type'], /^(image\/png|application\/pdf)/);
   await pending.getByLabel('意见').fill('经核实，扣分事实清楚。');
   await pending.getByRole('button', { name: '申辩不成立' }).click();
   await page.getByText('申辩已裁定').waitFor();

@@ -99,6 +99,22 @@ async fn post(
         .await
 }
 
+/// No appeal of `period` and no file of 东城县: a refused form wrote nothing.
+async fn nothing_written(app: &TestApp, sup: &ducha_domain::org::Actor, period: &str, what: &str) {
+    let s = &app.services;
+    let appeals = s
+        .score_appeals(sup, None, Some(period), ducha_service::now())
+        .await
+        .expect("appeals");
+    assert!(appeals.is_empty(), "{what}: {appeals:?}");
+    let files = s
+        .store
+        .unit_evidence(app.org.county_a, 50)
+        .await
+        .expect("files");
+    assert!(files.is_empty(), "{what}: files kept {files:?}");
+}
+
 fn pdf() -> Vec<u8> {
     b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n".to_vec()
 }
@@ -183,15 +199,7 @@ async fn appeal_form_carries_evidence(app: &TestApp) {
             ("reason", reason.to_string()),
         ]
     };
-    let nothing_written = |what: &'static str| async move {
-        let appeals = s
-            .score_appeals(&sup, None, Some(&period), ducha_service::now())
-            .await
-            .expect("appeals");
-        assert!(appeals.is_empty(), "{what}: {appeals:?}");
-        let files = s.store.unit_evidence(o.county_a, 50).await.expect("files");
-        assert!(files.is_empty(), "{what}: files kept {files:?}");
-    };
+    let nothing_written = |what: &'static str| nothing_written(app, &sup, &period, what);
     let photo = png(40, 30, 7);
     let good = fields("整改已于督办前完成，附现场照片和验收单");
     let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();

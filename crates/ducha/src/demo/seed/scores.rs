@@ -24,23 +24,15 @@ const REASONS: &[&str] = &[
     "报送内容已补充现场照片和数据，请重新审核。",
 ];
 
-/// The picture an appeal attaches: a small, plain PNG of a page with `n` lines of "text",
-/// made here so the demo needs no files of its own (deterministic: the same bytes each run).
-fn scan(n: usize) -> anyhow::Result<Vec<u8>> {
-    let lines = 3 + (n % 4) as u32;
-    let img = image::RgbImage::from_fn(96, 128, |x, y| {
-        let row = y / 12;
-        let on_text = (1..=lines).contains(&row) && y % 12 < 4 && (8..88).contains(&x);
-        if on_text {
-            image::Rgb([60, 60, 70])
-        } else {
-            image::Rgb([250, 248, 240])
-        }
-    });
-    let mut out = Vec::new();
-    image::DynamicImage::ImageRgb8(img)
-        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)?;
-    Ok(out)
+/// The record an appeal attaches: a one-page PDF naming the `n`th appeal, made here so the
+/// demo needs no files of its own (the same bytes each run).
+fn record(n: usize) -> Vec<u8> {
+    format!(
+        "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n\
+         2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n\
+         % demo appeal record {n}\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    )
+    .into_bytes()
 }
 
 fn month(d: NaiveDate) -> (NaiveDate, NaiveDate, String) {
@@ -212,8 +204,8 @@ impl Sim<'_> {
                     .s
                     .store_evidence(
                         &actor,
-                        &format!("申辩材料-{}.png", nth + 1),
-                        scan(nth)?,
+                        &format!("申辩材料-{}.pdf", nth + 1),
+                        record(nth),
                         now,
                     )
                     .await
