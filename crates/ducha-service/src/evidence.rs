@@ -309,6 +309,28 @@ impl Services {
         errors.into_result(out).map_err(Into::into)
     }
 
+    /// The files among `ids` the actor may read, by id (an appeal's or a card's files shown
+    /// to whoever reads it: a file they may not open is left out rather than refused).
+    pub(crate) async fn readable_views(
+        &self,
+        actor: &Actor,
+        ids: &[i64],
+    ) -> ServiceResult<std::collections::HashMap<i64, EvidenceView>> {
+        let mut ids = ids.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut out = std::collections::HashMap::new();
+        if ids.is_empty() {
+            return Ok(out);
+        }
+        for r in self.store.evidence(&ids).await? {
+            if self.may_read(actor, &r).await? {
+                out.insert(r.id, EvidenceView::from(&r));
+            }
+        }
+        Ok(out)
+    }
+
     async fn readable_evidence(&self, actor: &Actor, id: i64) -> ServiceResult<EvidenceRow> {
         let row = self
             .store

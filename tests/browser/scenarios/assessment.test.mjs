@@ -1,9 +1,11 @@
 // The assessment (平时成绩) as the office and a unit meet it: the ranking of a final month, a
 // unit's card whose every line links to its events, a county appealing a deduction of the open
-// month, and the office deciding it in the queue; the ranking's trend on the month before, and
-// the cadre record's praise linked to the bulletin that gave it.
+// month with a photo as evidence, and the office deciding it in the queue, the evidence at hand;
+// the ranking's trend on the month before, and the cadre record's praise linked to the bulletin
+// that gave it.
 
 import assert from 'node:assert/strict';
+import { sitePhoto } from '../flow.mjs';
 import { USERS, assertFitsWidth, login, scenario, shot } from '../lib.mjs';
 
 scenario('the office ranks a final month and decides an appeal', async ({ page }) => {
@@ -37,12 +39,19 @@ scenario('the office ranks a final month and decides an appeal', async ({ page }
   await page.goto('/assessment/appeals');
   const pending = page.locator('section.appeal', { hasText: '待裁定' }).first();
   await pending.waitFor();
+  // Each names the contested line and carries the unit's evidence, a picture that opens.
+  await pending.getByText('申辩事项').waitFor();
+  const proof = pending.getByRole('link', { name: /\.(png|pdf)/ }).first();
+  await proof.waitFor();
+  const file = await page.request.get(await proof.getAttribute('href'));
+  assert.equal(file.status(), 200, 'the office opens the evidence');
+  assert.match(file.headers()['content-type'], /^(image\/png|application\/pdf)/);
   await pending.getByLabel('意见').fill('经核实，扣分事实清楚。');
   await pending.getByRole('button', { name: '申辩不成立' }).click();
   await page.getByText('申辩已裁定').waitFor();
 });
 
-scenario('a county appeals a deduction on its own card', async ({ page }) => {
+scenario('a county appeals a deduction on its own card', async ({ page, context }) => {
   await login(page, USERS.yunxiLiaison);
   // The county's liaison opens the city's card of its county from the sidebar …
   await page.getByRole('link', { name: '本单位成绩单' }).click();
@@ -71,13 +80,25 @@ scenario('a county appeals a deduction on its own card', async ({ page }) => {
   const before = await waiting.count();
   const open = forms.first();
   await open.locator('summary').click();
-  await open.getByLabel('申辩理由').fill('该督办单对应事项已按期报送，请核实。');
+  const reason = '该督办单对应事项已按期报送，附现场照片，请核实。';
+  await open.getByLabel('申辩理由').fill(reason);
+  await open.getByLabel('佐证材料', { exact: true }).setInputFiles(await sitePhoto(context, '申辩现场照片.png'));
   await open.getByRole('button', { name: '申辩' }).click();
   await page.getByText('申辩已提交').waitFor();
-  // The line now waits for the office, and offers no second appeal.
+  // The line now waits for the office, shows its photo, and offers no second appeal.
   assert.equal(await waiting.count(), before + 1, 'the appealed line waits for the office');
   assert.equal(await forms.count(), offered - 1, 'one form fewer');
+  await page.getByRole('link', { name: '申辩现场照片.png' }).first().waitFor();
   await assertFitsWidth(page);
+  // The office finds it in the queue with the line and the photo.
+  await context.clearCookies();
+  await login(page, USERS.supervisor);
+  await page.goto('/assessment/appeals?period=2026-11');
+  const mine = page.locator('section.appeal', { hasText: reason });
+  await mine.waitFor();
+  await mine.getByText('申辩事项').waitFor();
+  await mine.getByRole('link', { name: '申辩现场照片.png' }).waitFor();
+  await shot(page, 'assessment-appeals');
 });
 
 scenario('the cadre record shows the praise of a published bulletin', async ({ page }) => {

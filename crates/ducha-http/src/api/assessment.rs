@@ -138,7 +138,12 @@ pub(crate) async fn appeals(
 ) -> Result<Json<Vec<AppealView>>, AppError> {
     Ok(Json(
         s.services
-            .score_appeals(&auth.actor, q.scope_unit_id, q.period.as_deref())
+            .score_appeals(
+                &auth.actor,
+                q.scope_unit_id,
+                q.period.as_deref(),
+                ducha_service::now(),
+            )
             .await?,
     ))
 }

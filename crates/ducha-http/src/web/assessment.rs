@@ -299,6 +299,16 @@ impl Page for AppealsPage {
     }
 }
 
+impl AppealsPage {
+    fn pts(&self, v: &f64) -> String {
+        if *v > 0.0 {
+            format!("+{v}")
+        } else {
+            format!("{v}")
+        }
+    }
+}
+
 /// `GET /assessment/appeals`: the appeals queue.
 pub(crate) async fn appeals(
     State(s): State<AppState>,
@@ -308,7 +318,7 @@ pub(crate) async fn appeals(
     let period = Some(q.period.trim()).filter(|p| !p.is_empty());
     match s
         .services
-        .score_appeals(&user.actor, q.scope(), period)
+        .score_appeals(&user.actor, q.scope(), period, ducha_service::now())
         .await
     {
         Ok(mut list) => {

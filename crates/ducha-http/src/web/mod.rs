@@ -173,7 +173,10 @@ pub fn router() -> Router<AppState> {
         .route("/assessment/units/{id}", get(assessment::card))
         .route(
             "/assessment/units/{id}/appeal",
-            get(assessment::card).post(assessment::appeal),
+            // The form reads its own limit (see `upload`).
+            get(assessment::card)
+                .post(assessment::appeal)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .route("/assessment/appeals", get(assessment::appeals))
         .route(

@@ -9,7 +9,7 @@ mod finalize;
 mod rules;
 mod scores;
 
-pub use appeals::{AppealDecisionInput, AppealInput, AppealView};
+pub use appeals::{AppealDecisionInput, AppealInput, AppealView, MAX_APPEAL_EVIDENCE};
 pub use cadres::{CadreEarly, CadreItem, CadreMention, CadreRecord};
 pub use rules::diff as rules_diff;
 pub use scores::{CardLine, ScoreBoard, ScoreCard, UnitRank};

@@ -83,6 +83,8 @@ pub struct CardLine {
     pub item_title: String,
     /// The appeal against it, if any: `pending`, `accepted` or `rejected`.
     pub appeal: Option<String>,
+    /// That appeal's evidence files the reader may open.
+    pub appeal_evidence: Vec<crate::evidence::EvidenceView>,
     /// The bulletin that praised or criticised the unit, for a line of no item (its event is
     /// the bulletin's publication).
     pub bulletin_id: Option<i64>,
@@ -479,14 +481,16 @@ impl Services {
             .into_iter()
             .map(|t| (t.id, (t.number, t.title)))
             .collect();
-        let appeals: HashMap<String, String> = self
+        let appeals: HashMap<String, (String, Vec<i64>)> = self
             .store
             .appeals(scope, Some(&period.name), false)
             .await?
             .into_iter()
             .filter(|a| a.unit_id == unit_id)
-            .map(|a| (a.line_key, a.state))
+            .map(|a| (a.line_key, (a.state, a.evidence.0)))
             .collect();
+        let files: Vec<i64> = appeals.values().flat_map(|(_, e)| e.clone()).collect();
+        let files = self.readable_views(actor, &files).await?;
         let rule_names: HashMap<&str, &str> = scored
             .rules
             .rules
@@ -534,7 +538,11 @@ impl Services {
                     value: points(l.points),
                     item_number: number,
                     item_title: title,
-                    appeal: appeals.get(&l.key).cloned(),
+                    appeal: appeals.get(&l.key).map(|(state, _)| state.clone()),
+                    appeal_evidence: appeals
+                        .get(&l.key)
+                        .map(|(_, ids)| ids.iter().filter_map(|i| files.get(i).cloned()).collect())
+                        .unwrap_or_default(),
                     line: l,
                 }
             })

@@ -403,13 +403,13 @@ async fn demo_city_shows_the_clock_at_work() {
     );
     assert!(lines > 100, "{lines} lines");
     let pending = services
-        .score_appeals(&sup, None, Some("2026-11"))
+        .score_appeals(&sup, None, Some("2026-11"), now)
         .await
         .expect("appeals");
     assert!(pending.iter().filter(|a| a.state == "pending").count() >= 2);
     for period in ["2026-09", "2026-10"] {
         let decided = services
-            .score_appeals(&sup, None, Some(period))
+            .score_appeals(&sup, None, Some(period), now)
             .await
             .expect("appeals");
         let states: BTreeSet<&str> = decided.iter().map(|a| a.state.as_str()).collect();

@@ -8,6 +8,8 @@
 //!   the named leader's approval;
 //! - `evidence`: evidence files uploaded, stored once, checked by content, carried by reports
 //!   into the chain, reused, and downloaded only by those who may see them;
+//! - `appeal_form`: the assessment appeal form posted with files as a browser does, refusals
+//!   writing nothing, the office's queue showing the contested line and opening the files;
 //! - `admin_pages`: the organisation & users page as a browser uses it: the tree, the users,
 //!   the admin forms with their inline translated errors, and who may use them;
 //! - `dispatch_pages`: the dispatch and decompose forms as a browser posts them;
@@ -50,6 +52,7 @@ mod support;
 mod admin;
 mod admin_pages;
 mod analytics;
+mod appeal_form;
 mod appeals;
 mod assessment;
 mod audit;

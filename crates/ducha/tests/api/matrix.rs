@@ -872,6 +872,7 @@ const PROBES: &[&str] = &["/healthz", "/readyz"];
 /// Forms that carry files, posted as `multipart/form-data`.
 const MULTIPART: &[&str] = &[
     "/assignments/{id}/report",
+    "/assessment/units/{id}/appeal",
     "/proposals/sessions/{id}/import",
     "/appeals/import",
     "/items/import",

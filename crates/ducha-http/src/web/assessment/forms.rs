@@ -1,18 +1,28 @@
-//! The assessment's forms: a unit appeals a line; the office decides an appeal and finalises a
-//! period. Each posts, then goes back with a toast; a refused appeal shows the card again with
-//! its form open and the message.
+//! The assessment's forms: a unit appeals a line with its evidence files (multipart, read
+//! within limits like the report form); the office decides an appeal and finalises a period.
+//! Each posts, then goes back with a toast; a refused appeal shows the card again with its form
+//! open and the message.
 
 use super::{PeriodQuery, card_page};
 use crate::AppState;
 use crate::web::form::Fields;
+use crate::web::upload::{self, Limits, Stop};
 use crate::web::user::PageUser;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use ducha_domain::i18n::t;
 use ducha_service::ServiceError;
-use ducha_service::assessment::{AppealDecisionInput, AppealInput};
+use ducha_service::assessment::{AppealDecisionInput, AppealInput, MAX_APPEAL_EVIDENCE};
+
+/// Largest text field of the appeal form (the reason itself is bounded far lower).
+const MAX_TEXT_FIELD: usize = 64 * 1024;
+/// Fields after the token: the period, jurisdiction, line and reason, and the files, with room
+/// to spare; the appeal's own rules bound the files further.
+const MAX_FIELDS: usize = 24;
+/// Room for the form's framing and text fields beside its files.
+const SLACK: u64 = 1024 * 1024;
 
 fn checked(user: &PageUser, body: &[u8]) -> Result<Fields, Box<Response>> {
     let f = Fields::parse(body);
@@ -43,21 +53,83 @@ fn message(user: &PageUser, e: &ServiceError) -> Option<(StatusCode, String)> {
     }
 }
 
-/// `POST /assessment/units/{id}/appeal`.
+/// `POST /assessment/units/{id}/appeal`: a multipart form of the line, the reason and new
+/// evidence files. Whether the user may appeal for the unit, the origin and the CSRF token are
+/// checked before any file is read; the appeal itself before any file is stored, so a refused
+/// appeal leaves nothing behind.
 pub(crate) async fn appeal(
     State(s): State<AppState>,
     user: PageUser,
     Path(unit): Path<String>,
-    body: Bytes,
+    req: Request,
 ) -> Response {
     let Ok(unit) = unit.parse::<i64>() else {
         return crate::AppError::Service(ServiceError::NotFound).into_response();
     };
-    let f = match checked(&user, &body) {
-        Ok(f) => f,
+    if let Err(e) = s.services.may_appeal(&user.actor, unit) {
+        return crate::AppError::from(e).into_response();
+    }
+    let max = s.services.config.evidence.max_bytes;
+    let limits = Limits {
+        body: max
+            .saturating_mul(MAX_APPEAL_EVIDENCE as u64)
+            .saturating_add(SLACK),
+        fields: MAX_FIELDS,
+    };
+    let mut form = match upload::open(&user, req, limits).await {
+        Ok(form) => form,
         Err(r) => return *r,
     };
-    let input = AppealInput {
+    let mut f = Fields::default();
+    let mut files = Vec::new();
+    let mut refused: Option<&'static str> = None;
+    'fields: loop {
+        let field = match form.next().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(Stop::TooMany) => return Stop::TooMany.response(),
+            Err(Stop::Unreadable) => {
+                refused = Some("validation.upload");
+                break;
+            }
+        };
+        let name = field.name().unwrap_or("").to_string();
+        if name != "files" {
+            // Text fields are small; a huge one is refused before it fills memory.
+            match upload::small(field, MAX_TEXT_FIELD).await {
+                Some(text) => f.0.push((name, text)),
+                None => return crate::AppError::TooLarge.into_response(),
+            }
+            continue;
+        }
+        let mut field = field;
+        let filename = field.file_name().unwrap_or("").to_string();
+        let mut bytes = Vec::new();
+        loop {
+            match field.chunk().await {
+                Ok(Some(chunk)) => {
+                    if bytes.len() + chunk.len() > usize::try_from(max).unwrap_or(usize::MAX) {
+                        refused = Some("validation.file_too_large");
+                        break 'fields;
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                Err(_) => {
+                    refused = Some("validation.upload");
+                    break 'fields;
+                }
+            }
+        }
+        if !(bytes.is_empty() && filename.is_empty()) {
+            if files.len() == MAX_APPEAL_EVIDENCE {
+                refused = Some("validation.too_many_files");
+                break;
+            }
+            files.push((filename, bytes));
+        }
+    }
+    let mut input = AppealInput {
         scope_unit_id: f.get("scope").parse().ok(),
         period: f.get("period").to_string(),
         unit_id: unit,
@@ -65,25 +137,54 @@ pub(crate) async fn appeal(
         reason: f.get("reason").to_string(),
         evidence_ids: vec![],
     };
-    match s
-        .services
-        .appeal_line(&user.actor, &input, ducha_service::now())
-        .await
-    {
-        Ok(_) => Redirect::to(&format!(
+    let now = ducha_service::now();
+    let reshow = |user: PageUser, err: (StatusCode, String)| {
+        let q = PeriodQuery {
+            period: f.get("period").to_string(),
+            scope: f.get("scope").to_string(),
+            level: String::new(),
+        };
+        let line = f.get("line").to_string();
+        let s = s.clone();
+        async move { card_page(&s, user, unit, &q, line, Some(err)).await }
+    };
+    if let Some(key) = refused {
+        let m = t(key, user.lang).to_string();
+        return reshow(user, (StatusCode::UNPROCESSABLE_ENTITY, m)).await;
+    }
+    // The appeal is checked before its files are stored: a refused one stores nothing.
+    let mut result = s.services.check_appeal(&user.actor, &input, now).await;
+    if result.is_ok() {
+        for (name, bytes) in files {
+            match s
+                .services
+                .store_evidence(&user.actor, &name, bytes, now)
+                .await
+            {
+                Ok(v) => input.evidence_ids.push(v.id),
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            }
+        }
+    }
+    let result = match result {
+        Ok(()) => s
+            .services
+            .appeal_line(&user.actor, &input, now)
+            .await
+            .map(|_| ()),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Redirect::to(&format!(
             "/assessment/units/{unit}?{}&done=appealed",
             query(&f)
         ))
         .into_response(),
         Err(e) => match message(&user, &e) {
-            Some(err) => {
-                let q = PeriodQuery {
-                    period: f.get("period").to_string(),
-                    scope: f.get("scope").to_string(),
-                    level: String::new(),
-                };
-                card_page(&s, user, unit, &q, input.line_key, Some(err)).await
-            }
+            Some(err) => reshow(user, err).await,
             None => crate::AppError::from(e).into_response(),
         },
     }

@@ -24,6 +24,17 @@ const REASONS: &[&str] = &[
     "报送内容已补充现场照片和数据，请重新审核。",
 ];
 
+/// The record an appeal attaches: a one-page PDF naming the `n`th appeal, made here so the
+/// demo needs no files of its own (the same bytes each run).
+fn record(n: usize) -> Vec<u8> {
+    format!(
+        "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n\
+         2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n\
+         % demo appeal record {n}\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    )
+    .into_bytes()
+}
+
 fn month(d: NaiveDate) -> (NaiveDate, NaiveDate, String) {
     let first = d.with_day(1).unwrap_or(d);
     let next = if first.month() == 12 {
@@ -187,13 +198,25 @@ impl Sim<'_> {
                 let idx = *self.org.by_id.get(&u.unit_id).context("unit")?;
                 let who = self.org.head(idx).context("unit without staff")?;
                 let actor = self.actor(who).await?;
+                // Every appeal carries its proof (协调记录、现场照片), so the pending ones show
+                // evidence in the office's queue.
+                let proof = self
+                    .s
+                    .store_evidence(
+                        &actor,
+                        &format!("申辩材料-{}.pdf", nth + 1),
+                        record(nth),
+                        now,
+                    )
+                    .await
+                    .with_context(|| format!("the evidence of unit {}", u.unit_id))?;
                 let input = AppealInput {
                     scope_unit_id: Some(board.scope_unit_id),
                     period,
                     unit_id: u.unit_id,
                     line_key: line.line.key.clone(),
                     reason: REASONS[nth % REASONS.len()].to_string(),
-                    evidence_ids: vec![],
+                    evidence_ids: vec![proof.id],
                 };
                 self.s
                     .appeal_line(&actor, &input, now)
@@ -201,7 +224,7 @@ impl Sim<'_> {
                     .with_context(|| format!("unit {} appeals as user {who}", u.unit_id))?;
             }
             Assess::Decide { period, accept } => {
-                let pending = self.s.score_appeals(&sup, None, Some(&period)).await?;
+                let pending = self.s.score_appeals(&sup, None, Some(&period), now).await?;
                 let Some(a) = pending.iter().find(|a| a.state == "pending") else {
                     return Ok(());
                 };
