@@ -87,13 +87,26 @@ fn cents(x: f64) -> i64 {
     (x * 100.0).round() as i64
 }
 
-/// The key of the line `rule_id` makes of `f`: what an appeal names.
+/// The lines accepted appeals voided: `(unit, line key)`. A key alone does not name its
+/// unit (a bulletin's criticism of several units, or days one unit lost charged to another,
+/// make the same key on several cards), so an appeal voids its own unit's line only.
+pub type Voided = BTreeSet<(i64, String)>;
+
+/// The key of the line `rule_id` makes of `f`: what an appeal names. An unfinished
+/// assignment's line cites its latest event before the period's end, which moves with every
+/// report while the period is open: its key names the assignment alone, so that an appeal
+/// keeps its line.
 pub fn line_key(rule_id: &str, f: &Fact) -> String {
+    let event = if f.kind == FactKind::Unfinished {
+        0
+    } else {
+        f.events.first().copied().unwrap_or(0)
+    };
     format!(
         "{}:{}:{}",
         rule_id,
         f.assignment_id.unwrap_or(f.item_id),
-        f.events.first().copied().unwrap_or(0)
+        event
     )
 }
 
@@ -102,7 +115,7 @@ pub fn line_key(rule_id: &str, f: &Fact) -> String {
 pub fn year_counts(
     rules: &RuleSet,
     facts: &[Fact],
-    voided: &BTreeSet<String>,
+    voided: &Voided,
 ) -> HashMap<(i64, FactKind), u32> {
     let mut counts = HashMap::new();
     for f in facts {
@@ -110,7 +123,7 @@ pub fn year_counts(
             .rules
             .iter()
             .filter(|r| r.fact == f.kind)
-            .map(|r| line_key(&r.id, f))
+            .map(|r| (f.unit_id, line_key(&r.id, f)))
             .peekable();
         if keys.peek().is_some() && keys.all(|k| voided.contains(&k)) {
             continue;
@@ -168,7 +181,7 @@ pub fn score(
     rules: &RuleSet,
     units: &[i64],
     facts: &[Fact],
-    voided: &BTreeSet<String>,
+    voided: &Voided,
     year: &HashMap<(i64, FactKind), u32>,
 ) -> Vec<UnitScore> {
     let merged = lost_days_once(facts);
@@ -242,7 +255,7 @@ pub fn score(
             if n > 1 {
                 key = format!("{key}:{n}");
             }
-            let voided_line = voided.contains(&key);
+            let voided_line = voided.contains(&(f.unit_id, key.clone()));
             let mut points = if voided_line { 0 } else { raw };
             let mut clamp = |used: &mut i64, cap: Option<f64>| {
                 if let Some(cap) = cap {
@@ -575,7 +588,7 @@ mod tests {
         let s = score(&rules, &[1], &facts, &none, &year);
         assert_eq!(s[0].flags, vec!["no-awards".to_string()]);
         // The office accepted the appeal against the second summons: one stands, no flag.
-        let voided = BTreeSet::from([line_key("s", &facts[1])]);
+        let voided = BTreeSet::from([(facts[1].unit_id, line_key("s", &facts[1]))]);
         let year = year_counts(&rules, &facts, &voided);
         assert_eq!(year.get(&(1, FactKind::Summons)), Some(&1));
         assert!(
@@ -617,7 +630,7 @@ mod tests {
             (5, -250, vec![8, 9])
         );
         // Voiding one of the twin lines leaves the other.
-        let voided = BTreeSet::from(["d:71:4:2".to_string()]);
+        let voided = BTreeSet::from([(1, "d:71:4:2".to_string())]);
         let s = score(&rules, &[1], &facts, &voided, &HashMap::new());
         assert_eq!(s[0].total, 10000 - 300 - 250);
     }
@@ -632,7 +645,7 @@ mod tests {
         let s = score(&rules, &[1], &facts, &BTreeSet::new(), &HashMap::new());
         let key = s[0].lines[1].key.clone();
         assert_eq!(key, "m:81:2");
-        let voided = BTreeSet::from([key]);
+        let voided = BTreeSet::from([(1, key)]);
         let year = HashMap::from([((1, FactKind::Summons), 2)]);
         let s2 = score(&rules, &[1], &facts, &voided, &year);
         assert_eq!(s2[0].total, 9000);
@@ -646,5 +659,44 @@ mod tests {
             serde_json::to_string(&s2).expect("json"),
             serde_json::to_string(&s3).expect("json")
         );
+    }
+
+    /// Two units' lines with one key (a bulletin criticising both, no assignment): an appeal
+    /// accepted for one voids its line and counts towards its thresholds only.
+    #[test]
+    fn an_appeal_voids_its_own_units_line_only() {
+        let rules = set(vec![rule("b", FactKind::BulletinCriticism, -5.0)]);
+        let mut one = fact(FactKind::BulletinCriticism, 1, 0, 40);
+        let mut two = fact(FactKind::BulletinCriticism, 2, 0, 40);
+        one.assignment_id = None;
+        two.assignment_id = None;
+        let facts = vec![one, two];
+        let s = score(&rules, &[1, 2], &facts, &BTreeSet::new(), &HashMap::new());
+        assert_eq!(s[0].lines[0].key, s[1].lines[0].key);
+        let voided = BTreeSet::from([(1, s[0].lines[0].key.clone())]);
+        let s2 = score(&rules, &[1, 2], &facts, &voided, &HashMap::new());
+        assert_eq!((total(&s2, 1), total(&s2, 2)), (10000, 9500));
+        let year = year_counts(&rules, &facts, &voided);
+        assert_eq!(
+            (
+                year.get(&(1, FactKind::BulletinCriticism)),
+                year.get(&(2, FactKind::BulletinCriticism))
+            ),
+            (None, Some(&1))
+        );
+    }
+
+    /// An unfinished assignment's line keeps its key while new events move the event it
+    /// cites (an open period), so a pending appeal keeps its line.
+    #[test]
+    fn an_unfinished_line_keeps_its_key_as_events_come() {
+        let earlier = fact(FactKind::Unfinished, 1, 7, 3);
+        let mut later = earlier.clone();
+        later.events = vec![9];
+        assert_eq!(line_key("u", &earlier), line_key("u", &later));
+        let missed = fact(FactKind::MissedReport, 1, 7, 3);
+        let mut moved = missed.clone();
+        moved.events = vec![9];
+        assert_ne!(line_key("m", &missed), line_key("m", &moved));
     }
 }

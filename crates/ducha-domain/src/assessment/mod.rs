@@ -9,5 +9,5 @@
 pub mod engine;
 pub mod rules;
 
-pub use engine::{Fact, Line, UnitScore, line_key, score, year_counts};
+pub use engine::{Fact, Line, UnitScore, Voided, line_key, score, year_counts};
 pub use rules::{FactKind, RuleSet};

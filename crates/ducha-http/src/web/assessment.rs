@@ -210,6 +210,8 @@ struct CardPage {
     /// The line whose appeal form is open after an error, and the error.
     open: String,
     error: Option<String>,
+    /// Working days after a period within which a unit may appeal (the configured window).
+    appeal_days: u32,
 }
 
 impl Page for CardPage {
@@ -278,6 +280,7 @@ pub(super) async fn card_page(
                 periods: periods(),
                 open,
                 error: error.map(|e| e.1),
+                appeal_days: s.services.config.assessment.appeal_days,
             };
             (status, render(&page)).into_response()
         }

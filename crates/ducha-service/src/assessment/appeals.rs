@@ -206,8 +206,11 @@ impl Services {
             .into_iter()
             .find(|l| l.line.key == input.line_key && l.line.points < 0)
             .ok_or_else(|| ValidationErrors::single("line_key", "validation.unknown_line"))?;
-        if line.appeal.as_deref() == Some("pending") {
-            return Err(Rule::RequestPending.into());
+        // One appeal per line: a line the office decided on is not contested again.
+        match line.appeal.as_deref() {
+            Some("pending") => return Err(Rule::RequestPending.into()),
+            Some(_) => return Err(Rule::RequestDecided.into()),
+            None => {}
         }
         Ok(Checked {
             period,

@@ -159,7 +159,7 @@ impl Services {
         root: &UnitPath,
         period: &Period,
         rules: &RuleSet,
-        voided: &BTreeSet<String>,
+        voided: &ducha_domain::assessment::Voided,
     ) -> ServiceResult<HashMap<(i64, FactKind), u32>> {
         let counted: Vec<FactKind> = rules.thresholds.iter().map(|t| t.fact).collect();
         if counted.is_empty() {

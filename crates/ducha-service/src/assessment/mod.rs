@@ -47,7 +47,9 @@ pub struct Period {
 }
 
 impl Period {
-    /// Parses a period's name.
+    /// Parses a period's name. The name kept is the canonical one (`2026-01`, `2026-Q4`,
+    /// `2026`), whatever spelling came in (`2026-1`, `2026-Q04`, `+2026`): periods are found
+    /// and finalised by name, so one period has one name.
     pub fn parse(raw: &str) -> Result<Self, ValidationErrors> {
         let bad = || ValidationErrors::single("period", "validation.period");
         let s = raw.trim();
@@ -58,7 +60,7 @@ impl Period {
                 .ok_or_else(bad)
         };
         let day = |y, m| NaiveDate::from_ymd_opt(y, m, 1).ok_or_else(bad);
-        let (first, end) = if let Some((y, q)) = s.split_once("-Q") {
+        let (name, first, end) = if let Some((y, q)) = s.split_once("-Q") {
             let y = year(y)?;
             let q: u32 = q
                 .parse()
@@ -71,7 +73,7 @@ impl Period {
             } else {
                 day(y, 3 * q + 1)?
             };
-            (first, end)
+            (format!("{y:04}-Q{q}"), first, end)
         } else if let Some((y, m)) = s.split_once('-') {
             let y = year(y)?;
             let m: u32 = m
@@ -85,16 +87,12 @@ impl Period {
             } else {
                 day(y, m + 1)?
             };
-            (first, end)
+            (format!("{y:04}-{m:02}"), first, end)
         } else {
             let y = year(s)?;
-            (day(y, 1)?, day(y + 1, 1)?)
+            (format!("{y:04}"), day(y, 1)?, day(y + 1, 1)?)
         };
-        Ok(Self {
-            name: s.to_string(),
-            first,
-            end,
-        })
+        Ok(Self { name, first, end })
     }
 
     /// The month containing `d`.

@@ -9,7 +9,7 @@ use ducha_domain::assessment::{Line, RuleSet, UnitScore, score};
 use ducha_domain::chain::EventKind;
 use ducha_domain::org::{Actor, UnitPath};
 use serde::Serialize;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use tracing::Instrument;
 
 /// A unit's place in the ranking.
@@ -234,13 +234,13 @@ impl Services {
             _ => period.clone(),
         };
         let facts = self.period_facts(root, &so_far, &rules, None).await?;
-        let voided: BTreeSet<String> = self
+        let voided: ducha_domain::assessment::Voided = self
             .store
             .appeals(scope_unit_id, None, false)
             .await?
             .into_iter()
             .filter(|a| a.state == "accepted")
-            .map(|a| a.line_key)
+            .map(|a| (a.unit_id, a.line_key))
             .collect();
         let year = self.year_counts(root, &so_far, &rules, &voided).await?;
         let assessed: HashSet<i64> = units.iter().copied().collect();

@@ -465,6 +465,18 @@ async fn october_scored_by_hand(app: &TestApp) {
     assert!(
         voided.line.voided && voided.value == 0.0 && voided.appeal.as_deref() == Some("accepted")
     );
+    // A line the office decided on is not contested again.
+    match s
+        .appeal_line(
+            &county,
+            &appeal(key(FactKind::OrangeNotice), "再次申辩"),
+            now,
+        )
+        .await
+    {
+        Err(ServiceError::Rule(r)) => assert_eq!(r.key(), "rule.request_decided"),
+        other => panic!("{other:?}"),
+    }
 
     // Finalised on Tue 10 Nov (the window of five working days after 31 Oct has passed).
     assert!(
@@ -510,6 +522,26 @@ async fn october_scored_by_hand(app: &TestApp) {
     )
     .expect("json");
     assert_eq!(before, after, "a final period never changes");
+    // Nor under another spelling of its name: the same final board, and no second finalising.
+    let alias = serde_json::to_string(
+        &s.score_board(&sup, None, "2026-10", None, at(11, 12, 9))
+            .await
+            .expect("board"),
+    )
+    .expect("json");
+    let spelled = serde_json::to_string(
+        &s.score_board(&sup, None, " 2026-10 ", None, at(11, 12, 9))
+            .await
+            .expect("board"),
+    )
+    .expect("json");
+    assert_eq!(alias, spelled);
+    assert!(
+        s.finalize_scores(&sup, None, "2026-010", late)
+            .await
+            .is_err(),
+        "finalised once, whatever the spelling"
+    );
     assert!(
         s.finalize_scores(&sup, None, "2026-10", late)
             .await

@@ -71,7 +71,12 @@ pub(crate) async fn scores_xlsx(
                 ws.write(row, 5, d)?;
             }
             ws.write(row, 6, u.deductions + u.bonuses)?;
-            ws.write(row, 7, u.flags.join(", "))?;
+            let flags: Vec<String> = u
+                .flags
+                .iter()
+                .map(|f| t(&format!("flag.{}", f.replace('-', "_")), lang).to_string())
+                .collect();
+            ws.write(row, 7, flags.join("、"))?;
         }
         ws.set_column_width(1, 28)?;
         ws.set_freeze_panes(1, 0)?;
@@ -85,6 +90,7 @@ pub(crate) async fn scores_xlsx(
             "ui.finding_item",
             "ui.finding_evidence",
             "ui.created_at",
+            "ui.appeal",
         ];
         for (c, k) in head.iter().enumerate() {
             ws.write_with_format(0, u16::try_from(c).unwrap_or(0), t(k, lang), &h)?;
@@ -100,6 +106,10 @@ pub(crate) async fn scores_xlsx(
                 let events: Vec<String> = l.line.events.iter().map(|e| format!("#{e}")).collect();
                 ws.write(row, 5, events.join(" "))?;
                 ws.write(row, 6, l.line.on.to_string())?;
+                // An appealed line says how the appeal stands (an accepted one voided it).
+                if let Some(a) = &l.appeal {
+                    ws.write(row, 7, t(&format!("appeal_state.{a}"), lang))?;
+                }
                 row += 1;
             }
         }
