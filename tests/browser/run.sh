@@ -75,6 +75,10 @@ base_url = "$base"
 # The pages must show the city exactly as seeded, whatever today's date is.
 enabled = false
 
+[service.evidence]
+# Where the seeding stored the demo's evidence files (as ducha demo serves them).
+dir = "$work/city/evidence"
+
 [service.assessment]
 # For the same reason the seeded open month stays open to appeal whatever today's date is
 # (the window itself is tested in the API tests).
