@@ -10,6 +10,9 @@ use axum::response::{IntoResponse, Response};
 use ducha_domain::i18n::t;
 use rust_xlsxwriter::{Format, FormatBorder, Workbook, XlsxError};
 
+/// Lines on one sheet at most: a sheet's rows less its header.
+const LINES_PER_SHEET: usize = 1_048_575;
+
 pub(crate) async fn scores_xlsx(
     State(s): State<AppState>,
     user: PageUser,
@@ -80,8 +83,12 @@ pub(crate) async fn scores_xlsx(
         }
         ws.set_column_width(1, 28)?;
         ws.set_freeze_panes(1, 0)?;
-        let ws = wb.add_worksheet();
-        ws.set_name(t("ui.score_card", lang))?;
+        // Every line, a sheet of them at a time: a province's year has more lines than a
+        // sheet has rows (1,048,576), so they go on in "成绩单 2", "成绩单 3" ….
+        let lines: Vec<_> = cards
+            .iter()
+            .flat_map(|c| c.lines.iter().map(move |l| (c, l)))
+            .collect();
         let head = [
             "ui.unit",
             "ui.finding_rule",
@@ -92,12 +99,20 @@ pub(crate) async fn scores_xlsx(
             "ui.created_at",
             "ui.appeal",
         ];
-        for (c, k) in head.iter().enumerate() {
-            ws.write_with_format(0, u16::try_from(c).unwrap_or(0), t(k, lang), &h)?;
-        }
-        let mut row = 1u32;
-        for c in &cards {
-            for l in &c.lines {
+        let per_sheet = LINES_PER_SHEET;
+        let sheets = lines.len().div_ceil(per_sheet).max(1);
+        for n in 0..sheets {
+            let ws = wb.add_worksheet();
+            let base = t("ui.score_card", lang);
+            if n == 0 {
+                ws.set_name(base)?;
+            } else {
+                ws.set_name(format!("{base} {}", n + 1))?;
+            }
+            for (c, k) in head.iter().enumerate() {
+                ws.write_with_format(0, u16::try_from(c).unwrap_or(0), t(k, lang), &h)?;
+            }
+            for (row, (c, l)) in (1u32..).zip(lines.iter().skip(n * per_sheet).take(per_sheet)) {
                 ws.write(row, 0, &c.unit_name)?;
                 ws.write(row, 1, t(&format!("fact.{}", l.line.fact), lang))?;
                 ws.write(row, 2, l.value)?;
@@ -110,12 +125,11 @@ pub(crate) async fn scores_xlsx(
                 if let Some(a) = &l.appeal {
                     ws.write(row, 7, t(&format!("appeal_state.{a}"), lang))?;
                 }
-                row += 1;
             }
+            ws.set_column_width(0, 24)?;
+            ws.set_column_width(4, 36)?;
+            ws.set_freeze_panes(1, 0)?;
         }
-        ws.set_column_width(0, 24)?;
-        ws.set_column_width(4, 36)?;
-        ws.set_freeze_panes(1, 0)?;
         wb.save_to_buffer()
     })
     .await;
