@@ -257,7 +257,7 @@ macro_rules! impl_sql_store {
             use $crate::reexport::serde_json;
             use $crate::reexport::sqlx::{self, AssertSqlSafe};
             use $crate::sql::{err, one_row, Arg, Dynamic, ITEM_COLS};
-            use $crate::sql::whole::{Counters, Kept, KeptItem, StaleFacts, Whole};
+            use $crate::sql::whole::{Counters, Kept, StaleFacts, Whole};
             use $crate::*;
 
             type Tx = <$db as sqlx::Database>::Connection;

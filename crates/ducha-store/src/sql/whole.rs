@@ -125,6 +125,9 @@ pub struct Whole<DB: Database> {
     pub kept: std::sync::Mutex<Kept>,
     /// Writes [`Self::kept`].
     flush: FlushKept<DB>,
+    /// Whether writing kept rows failed: whatever the caller does with that error, the
+    /// transaction then only rolls back (the rows are no longer kept anywhere).
+    failed: std::sync::atomic::AtomicBool,
 }
 
 /// The items (and assignments whose item a commit did not name) whose `score_facts` a whole
@@ -169,6 +172,7 @@ impl<DB: Database> Whole<DB> {
             stale: std::sync::Mutex::new(StaleFacts::default()),
             kept: std::sync::Mutex::new(Kept::default()),
             flush,
+            failed: std::sync::atomic::AtomicBool::new(false),
         }))
     }
 
@@ -202,7 +206,12 @@ impl<DB: Database> Whole<DB> {
         {
             return Ok(());
         }
-        (self.flush)(conn, out).await
+        let done = (self.flush)(conn, out).await;
+        if done.is_err() {
+            // The rows it took are gone from memory: the transaction must not commit.
+            self.failed.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+        done
     }
 
     /// Keeps `rec` back (see [`Kept::events`]); whether [`EVENTS_HELD`] are kept now.
@@ -298,6 +307,12 @@ impl<DB: Database> Whole<DB> {
         let taken = self.conn.lock().await.take();
         let Some(mut conn) = taken else {
             return Err(StoreError::Other("the whole transaction has ended".into()));
+        };
+        let before = match before {
+            Ok(()) if self.failed.load(std::sync::atomic::Ordering::SeqCst) => Err(
+                StoreError::Other("rows kept back could not be written: rolled back".into()),
+            ),
+            b => b,
         };
         let end = if commit && before.is_ok() {
             "COMMIT"

@@ -128,11 +128,17 @@ macro_rules! __sql_whole_writes {
             finish_change(tx, prepared, rec, Some(&w.stale)).await
         }
 
-        /// Writes a kept update of an item (see [`Kept::item`]): checked against the version
-        /// its first update read, left at the one its last update made, with the number and
-        /// the light roll-up its commits folded in.
-        pub(super) async fn write_kept_item(tx: &mut Tx, k: &KeptItem) -> StoreResult<()> {
-            let r = &k.row;
+        /// Writes an item's row `r` as an update made it: checked against the version
+        /// `read_at` (the one the first of a whole transaction's kept updates read, see
+        /// [`Kept::item`]; otherwise `r`'s own) and left at the one after `r`'s, with a number
+        /// and a light roll-up folded in if a whole transaction kept them.
+        pub(super) async fn update_item(
+            tx: &mut Tx,
+            r: &ItemRow,
+            read_at: i64,
+            number: Option<&str>,
+            roll_light: bool,
+        ) -> StoreResult<()> {
             let affected = sqlx::query::<$db>(
                 "UPDATE items SET title = $2, description = $3, source = $4, \
                  category = $5, priority = $6, targets = $7, deadline = $8, cadence = $9, \
@@ -156,11 +162,11 @@ macro_rules! __sql_whole_writes {
             .bind(r.state.as_str())
             .bind(r.dispatched_at)
             .bind(r.closed_at)
-            .bind(k.read_at)
+            .bind(read_at)
             .bind(r.deadline_working_days)
             .bind(r.version + 1)
-            .bind(&k.number)
-            .bind(k.roll_light)
+            .bind(number)
+            .bind(roll_light)
             .execute(&mut *tx)
             .await
             .map_err(err)?
@@ -178,7 +184,7 @@ macro_rules! __sql_whole_writes {
             Box::pin(async move {
                 let Kept { events, item, hops, ledger_refs } = kept;
                 if let Some(k) = item {
-                    write_kept_item(tx, &k).await?;
+                    update_item(tx, &k.row, k.read_at, k.number.as_deref(), k.roll_light).await?;
                 }
                 write_ledger_refs(tx, &ledger_refs).await?;
                 for chunk in hops.chunks(500) {

@@ -18,36 +18,12 @@ macro_rules! __sql_writes {
         let affected = match u {
             // A whole transaction keeps an item's update back (see `Kept::item`).
             Update::Item(r) if held.is_some() => {
-                if let Some(before) = held.map(|w| w.keep_item(r)).transpose()?.flatten() {
-                    write_kept_item(tx, &before).await?;
+                if let Some(k) = held.map(|w| w.keep_item(r)).transpose()?.flatten() {
+                    update_item(tx, &k.row, k.read_at, k.number.as_deref(), k.roll_light).await?;
                 }
                 return Ok(());
             }
-            Update::Item(r) => sqlx::query::<$db>(
-                "UPDATE items SET title = $2, description = $3, source = $4, \
-                 category = $5, priority = $6, targets = $7, deadline = $8, cadence = $9, \
-                 leader_id = $10, public = $11, state = $12, dispatched_at = $13, \
-                 closed_at = $14, deadline_working_days = $16, version = version + 1 \
-                 WHERE id = $1 AND version = $15",
-            )
-            .bind(r.id)
-            .bind(&r.title)
-            .bind(&r.description)
-            .bind(r.source.as_str())
-            .bind(r.category.as_str())
-            .bind(r.priority.as_str())
-            .bind(r.targets.text())
-            .bind(r.deadline)
-            .bind(r.cadence.text())
-            .bind(r.leader_id)
-            .bind(r.public)
-            .bind(r.state.as_str())
-            .bind(r.dispatched_at)
-            .bind(r.closed_at)
-            .bind(r.version)
-            .bind(r.deadline_working_days)
-            .execute(&mut *tx)
-            .await,
+            Update::Item(r) => return update_item(tx, r, r.version, None, false).await,
             Update::NumberItem { item_id, year, prefix, .. } => {
                 // Counted per prefix: two jurisdictions with the same short name (白河县,
                 // 白河镇) share one sequence, so numbers stay unique.

@@ -739,6 +739,29 @@ async fn a_failure_deep_in_the_ledger_leaves_nothing(app: &TestApp) {
         Kind::Postgres => "DROP TRIGGER ledger_fail ON items; DROP FUNCTION ledger_fail()",
     };
     app.db.exec(drop).await.expect("drop trigger");
+    // A row the transaction kept back and writes later (a ledger number, written with
+    // hundreds of others) failing undoes everything as well.
+    let kept = match app.db.kind() {
+        Kind::Sqlite => "CREATE TRIGGER ledger_ref_fail BEFORE INSERT ON ledger_refs \
+             WHEN NEW.row_no = 300 BEGIN SELECT RAISE(ABORT, 'provoked failure'); END;"
+            .to_string(),
+        Kind::Postgres => "CREATE FUNCTION ledger_ref_fail() RETURNS trigger LANGUAGE plpgsql \
+             AS $$ BEGIN IF NEW.row_no = 300 THEN RAISE EXCEPTION 'provoked failure'; END IF; \
+             RETURN NEW; END $$; CREATE TRIGGER ledger_ref_fail BEFORE INSERT ON ledger_refs \
+             FOR EACH ROW EXECUTE FUNCTION ledger_ref_fail();"
+            .to_string(),
+    };
+    app.db.exec(&kept).await.expect("trigger");
+    let e = import(&sup, "dispatch", file.clone()).await;
+    assert_eq!(e.status, StatusCode::INTERNAL_SERVER_ERROR, "{}", e.body);
+    assert_eq!(footprint(app).await, before);
+    let drop = match app.db.kind() {
+        Kind::Sqlite => "DROP TRIGGER ledger_ref_fail",
+        Kind::Postgres => {
+            "DROP TRIGGER ledger_ref_fail ON ledger_refs; DROP FUNCTION ledger_ref_fail()"
+        }
+    };
+    app.db.exec(drop).await.expect("drop trigger");
     let r = import(&sup, "dispatch", file).await.ok();
     assert_eq!(item_ids(&r).len(), 400, "{r}");
     assert_eq!(r["assignments"], 800, "{r}");
