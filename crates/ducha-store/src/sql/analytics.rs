@@ -50,27 +50,33 @@ macro_rules! __sql_analytics {
         const FINDING_COLS: &str = "f.id, f.kind, f.item_id, f.assignment_id, f.unit_id, \
             f.unit_path, f.subject, f.score, f.args, f.event_seq, f.found_at, f.resolved_at";
 
-        /// Writes the hop facts of a new assignment with its static columns.
-        async fn insert_hop_facts(tx: &mut Tx, id: i64, a: &NewAssignment) -> StoreResult<()> {
-            let path = a.unit_path.as_str();
-            sqlx::query::<$db>(
-                "INSERT INTO hop_facts (assignment_id, item_id, unit_id, unit_path, level, \
-                 parent_id, reviewer_unit_id, source, category, month, dispatched_at) \
-                 SELECT $1, i.id, $3, $4, $5, $6, COALESCE((SELECT p.unit_id FROM assignments p \
-                 WHERE p.id = $6), i.owner_unit_id), i.source, i.category, $7, $8 \
-                 FROM items i WHERE i.id = $2",
-            )
-            .bind(id)
-            .bind(a.item_id)
-            .bind(a.unit_id)
-            .bind(path)
-            .bind($crate::reexport::ducha_domain::analytics::hops::depth(path))
-            .bind(a.parent_id)
-            .bind($crate::reexport::ducha_domain::analytics::hops::month_of(a.dispatched_at))
-            .bind(a.dispatched_at)
-            .execute(&mut *tx)
-            .await
-            .map_err(err)?;
+        /// Writes the hop facts of new assignments, `(id, assignment)`, with their static
+        /// columns, a few hundred to a statement (one commit's, or what a whole transaction
+        /// kept back: see `Kept::hops`).
+        async fn insert_hop_facts(tx: &mut Tx, hops: &[(i64, &NewAssignment)]) -> StoreResult<()> {
+            use $crate::reexport::ducha_domain::analytics::hops::{depth, month_of};
+            for chunk in hops.chunks(500) {
+                let mut q = sqlx::QueryBuilder::<$db>::new(
+                    "INSERT INTO hop_facts (assignment_id, item_id, unit_id, unit_path, level, \
+                     parent_id, reviewer_unit_id, source, category, month, dispatched_at) \
+                     SELECT v.column1, i.id, v.column3, v.column4, v.column5, v.column6, \
+                     COALESCE((SELECT p.unit_id FROM assignments p WHERE p.id = v.column6), \
+                     i.owner_unit_id), i.source, i.category, v.column7, v.column8 FROM (",
+                );
+                q.push_values(chunk, |mut b, (id, a)| {
+                    let path = a.unit_path.as_str();
+                    b.push_bind(*id)
+                        .push_bind(a.item_id)
+                        .push_bind(a.unit_id)
+                        .push_bind(path.to_string())
+                        .push_bind(depth(path))
+                        .push_bind(a.parent_id)
+                        .push_bind(month_of(a.dispatched_at))
+                        .push_bind(a.dispatched_at);
+                });
+                q.push(") v JOIN items i ON i.id = v.column2");
+                q.build().execute(&mut *tx).await.map_err(err)?;
+            }
             Ok(())
         }
 

@@ -187,51 +187,9 @@ macro_rules! __sql_whole_writes {
                     update_item(tx, &k.row, k.read_at, k.number.as_deref(), k.roll_light).await?;
                 }
                 write_ledger_refs(tx, &ledger_refs).await?;
-                for chunk in hops.chunks(500) {
-                    let mut q = sqlx::QueryBuilder::<$db>::new(
-                        "INSERT INTO hop_facts (assignment_id, item_id, unit_id, unit_path, \
-                         level, parent_id, reviewer_unit_id, source, category, month, \
-                         dispatched_at) SELECT v.column1, i.id, v.column3, v.column4, \
-                         v.column5, v.column6, COALESCE((SELECT p.unit_id FROM assignments p \
-                         WHERE p.id = v.column6), i.owner_unit_id), i.source, i.category, \
-                         v.column7, v.column8 FROM (",
-                    );
-                    q.push_values(chunk, |mut b, (id, a)| {
-                        let path = a.unit_path.as_str();
-                        b.push_bind(*id)
-                            .push_bind(a.item_id)
-                            .push_bind(a.unit_id)
-                            .push_bind(path.to_string())
-                            .push_bind($crate::reexport::ducha_domain::analytics::hops::depth(path))
-                            .push_bind(a.parent_id)
-                            .push_bind($crate::reexport::ducha_domain::analytics::hops::month_of(
-                                a.dispatched_at,
-                            ))
-                            .push_bind(a.dispatched_at);
-                    });
-                    q.push(") v JOIN items i ON i.id = v.column2");
-                    q.build().execute(&mut *tx).await.map_err(err)?;
-                }
-                for chunk in events.chunks(500) {
-                    let mut q = sqlx::QueryBuilder::<$db>::new(
-                        "INSERT INTO events (seq, at, actor_user, actor_unit, kind, item_id, \
-                         assignment_id, unit_id, payload, prev_hash, hash) ",
-                    );
-                    q.push_values(chunk, |mut b, rec| {
-                        b.push_bind(rec.seq)
-                            .push_bind(rec.at)
-                            .push_bind(rec.actor_user)
-                            .push_bind(rec.actor_unit)
-                            .push_bind(&rec.kind)
-                            .push_bind(rec.item_id)
-                            .push_bind(rec.assignment_id)
-                            .push_bind(rec.unit_id)
-                            .push_bind(&rec.payload)
-                            .push_bind(&rec.prev_hash)
-                            .push_bind(&rec.hash);
-                    });
-                    q.build().execute(&mut *tx).await.map_err(err)?;
-                }
+                let hops: Vec<(i64, &NewAssignment)> = hops.iter().map(|(id, a)| (*id, a)).collect();
+                insert_hop_facts(tx, &hops).await?;
+                insert_events(tx, &events).await?;
                 Ok(())
             })
         }

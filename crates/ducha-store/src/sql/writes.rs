@@ -508,31 +508,14 @@ macro_rules! __sql_writes {
                 id
             }
             Insert::Assignment(a) => {
-                let id = sqlx::query_scalar::<$db, i64>(
-                "INSERT INTO assignments (item_id, parent_id, unit_id, unit_path, role, \
-                 responsible_user_id, deadline, original_deadline, targets, instructions, \
-                 state, dispatched_at, dispatched_by, light, light_reason) VALUES ($1, $2, \
-                 $3, $4, $5, $6, $7, $7, $8, $9, 'pending', $10, $11, $12, $13) RETURNING id",
-            )
-            .bind(a.item_id)
-            .bind(a.parent_id)
-            .bind(a.unit_id)
-            .bind(a.unit_path.as_str())
-            .bind(a.role.as_str())
-            .bind(a.responsible_user_id)
-            .bind(a.deadline)
-            .bind(Json(&a.targets).text())
-            .bind(&a.instructions)
-            .bind(a.dispatched_at)
-            .bind(a.dispatched_by)
-            .bind(a.light)
-            .bind(&a.light_reason)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(err)?;
+                let id = insert_assignments(tx, &[a])
+                    .await?
+                    .first()
+                    .copied()
+                    .ok_or_else(|| StoreError::Other("an assignment inserted went missing".into()))?;
                 match held {
                     Some(w) => w.keep_hops(id, a)?,
-                    None => insert_hop_facts(tx, id, a).await?,
+                    None => insert_hop_facts(tx, &[(id, a)]).await?,
                 }
                 id
             }
@@ -615,25 +598,32 @@ macro_rules! __sql_writes {
     }
 
     async fn insert_event(tx: &mut Tx, rec: &EventRecord) -> StoreResult<()> {
-        sqlx::query::<$db>(
-            "INSERT INTO events (seq, at, actor_user, actor_unit, kind, item_id, \
-             assignment_id, unit_id, payload, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, \
-             $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(rec.seq)
-        .bind(rec.at)
-        .bind(rec.actor_user)
-        .bind(rec.actor_unit)
-        .bind(&rec.kind)
-        .bind(rec.item_id)
-        .bind(rec.assignment_id)
-        .bind(rec.unit_id)
-        .bind(&rec.payload)
-        .bind(&rec.prev_hash)
-        .bind(&rec.hash)
-        .execute(&mut *tx)
-        .await
-        .map_err(err)?;
+        insert_events(tx, std::slice::from_ref(rec)).await
+    }
+
+    /// Writes chained events in chain order, a few hundred to a statement (one commit's, or
+    /// what a whole transaction kept back: see `Kept::events`).
+    async fn insert_events(tx: &mut Tx, recs: &[EventRecord]) -> StoreResult<()> {
+        for chunk in recs.chunks(500) {
+            let mut q = sqlx::QueryBuilder::<$db>::new(
+                "INSERT INTO events (seq, at, actor_user, actor_unit, kind, item_id, \
+                 assignment_id, unit_id, payload, prev_hash, hash) ",
+            );
+            q.push_values(chunk, |mut b, rec| {
+                b.push_bind(rec.seq)
+                    .push_bind(rec.at)
+                    .push_bind(rec.actor_user)
+                    .push_bind(rec.actor_unit)
+                    .push_bind(&rec.kind)
+                    .push_bind(rec.item_id)
+                    .push_bind(rec.assignment_id)
+                    .push_bind(rec.unit_id)
+                    .push_bind(&rec.payload)
+                    .push_bind(&rec.prev_hash)
+                    .push_bind(&rec.hash);
+            });
+            q.build().execute(&mut *tx).await.map_err(err)?;
+        }
         Ok(())
     }
 
