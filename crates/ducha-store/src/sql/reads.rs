@@ -244,8 +244,12 @@ macro_rules! __sql_reads {
         #[async_trait]
         impl ItemStore for $store {
             async fn item(&self, id: i64) -> StoreResult<Option<ItemRow>> {
-                // The items table alone: in a whole transaction, only a kept update of an
-                // item is written first (see `Kept`).
+                // A whole transaction answers for an item it keeps back (see `Kept`);
+                // otherwise the items table alone: only kept items and assignments are
+                // written first.
+                if let Some(row) = self.whole.as_ref().and_then(|w| w.kept_item(id)) {
+                    return Ok(Some(row));
+                }
                 sqlx::query_as::<$db, ItemRow>(sql(format!(
                     "SELECT {ITEM_COLS} FROM items i WHERE id = $1"
                 )))

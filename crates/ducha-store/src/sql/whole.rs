@@ -47,6 +47,13 @@ pub struct Kept {
     /// checked against the version the one before left. Written before any other commit
     /// touches an item or reads, checked against the version the first of them read.
     pub item: Option<KeptItem>,
+    /// New items whose ids were reserved (see [`Whole::take_id`]) and that no later commit
+    /// updates any more: each written once, by one multi-row INSERT, as the kept commits left
+    /// it (no UPDATE rewrites the row and its indexes).
+    pub new_items: Vec<KeptItem>,
+    /// New assignments whose ids were reserved, `(id, row)`: written after the new items they
+    /// belong to (and before any kept update reads them back), their hop facts with them.
+    pub assignments: Vec<(i64, NewAssignment)>,
     /// The hop facts of new assignments (see `insert_hop_facts`), written after the item.
     pub hops: Vec<(i64, NewAssignment)>,
     /// Ledger numbers of new items, `(item, number)`: read only at the import's start.
@@ -56,10 +63,16 @@ pub struct Kept {
 /// An item's row as its last kept update left it (see [`Kept::item`]).
 #[derive(Debug)]
 pub struct KeptItem {
-    /// The row, `version` the one its last update read.
+    /// The row, `version` the one its last update read (or 0, a new row's, when none did).
     pub row: ItemRow,
-    /// The version the first kept update read: the row in the table still has it.
+    /// The version the first kept update read: the row in the table still has it (for a new
+    /// item, not in the table yet: 0).
     pub read_at: i64,
+    /// The version the row has once written: the one after the last update's, 0 for a new
+    /// item no commit updated.
+    pub left: i64,
+    /// A new item (see [`Kept::new_items`]): INSERTed when written, not UPDATEd.
+    pub new: bool,
     /// The official number a kept commit gave it (`Update::NumberItem`), if any.
     pub number: Option<String>,
     /// Whether a kept commit rolled its light up from its assignments (`Update::ItemLight`):
@@ -72,10 +85,11 @@ pub struct KeptItem {
 pub enum Flush {
     /// Everything kept back: before a read or a commit that may read anything.
     All,
-    /// The kept item update, hop facts and ledger numbers, not the events: before a commit
-    /// whose rows neither read nor refer to the events.
+    /// The kept items, assignments, hop facts and ledger numbers, not the events: before a
+    /// commit whose rows neither read nor refer to the events.
     Rows,
-    /// The kept item update only: before a read of the `items` table alone.
+    /// The kept items and assignments (and the assignments' hop facts) only: before a read
+    /// of the `items` table alone.
     Item,
 }
 
@@ -125,6 +139,11 @@ pub struct Whole<DB: Database> {
     pub kept: std::sync::Mutex<Kept>,
     /// Writes [`Self::kept`].
     flush: FlushKept<DB>,
+    /// Ids reserved from a table's sequence and not used yet, by table (see
+    /// [`Self::take_id`]).
+    ids: std::sync::Mutex<BTreeMap<&'static str, std::collections::VecDeque<i64>>>,
+    /// The size of the last block of ids reserved, by table.
+    id_blocks: std::sync::Mutex<BTreeMap<&'static str, i64>>,
     /// Whether writing kept rows failed: whatever the caller does with that error, the
     /// transaction then only rolls back (the rows are no longer kept anywhere).
     failed: std::sync::atomic::AtomicBool,
@@ -172,6 +191,8 @@ impl<DB: Database> Whole<DB> {
             stale: std::sync::Mutex::new(StaleFacts::default()),
             kept: std::sync::Mutex::new(Kept::default()),
             flush,
+            ids: std::sync::Mutex::new(BTreeMap::new()),
+            id_blocks: std::sync::Mutex::new(BTreeMap::new()),
             failed: std::sync::atomic::AtomicBool::new(false),
         }))
     }
@@ -186,11 +207,9 @@ impl<DB: Database> Whole<DB> {
                     Vec::new()
                 },
                 item: k.item.take(),
-                hops: if what == Flush::Item {
-                    Vec::new()
-                } else {
-                    std::mem::take(&mut k.hops)
-                },
+                new_items: std::mem::take(&mut k.new_items),
+                assignments: std::mem::take(&mut k.assignments),
+                hops: std::mem::take(&mut k.hops),
                 ledger_refs: if what == Flush::Item {
                     Vec::new()
                 } else {
@@ -201,6 +220,8 @@ impl<DB: Database> Whole<DB> {
         };
         if out.events.is_empty()
             && out.item.is_none()
+            && out.new_items.is_empty()
+            && out.assignments.is_empty()
             && out.hops.is_empty()
             && out.ledger_refs.is_empty()
         {
@@ -244,25 +265,131 @@ impl<DB: Database> Whole<DB> {
 
     /// Keeps `row`'s update back (see [`Kept::item`]): it follows the kept update of the
     /// same item when it read the version that one leaves. Returns the kept update it
-    /// replaces otherwise, to write first.
+    /// replaces otherwise, to write first (a new item's goes to [`Kept::new_items`] instead).
     pub fn keep_item(&self, row: &ItemRow) -> Result<Option<KeptItem>, StoreError> {
         let mut k = self
             .kept
             .lock()
             .map_err(|_| StoreError::Other("the kept rows' lock is poisoned".into()))?;
-        let (read_at, number, roll_light, before) = match k.item.take() {
-            Some(p) if p.row.id == row.id && p.row.version + 1 == row.version => {
-                (p.read_at, p.number, p.roll_light, None)
+        let current = k.item.take();
+        // A new item kept earlier (another item's commits came in between) goes on.
+        let earlier = k
+            .new_items
+            .iter()
+            .position(|p| p.row.id == row.id && p.left == row.version);
+        let (prev, before) = match (current, earlier) {
+            (Some(p), _) if p.row.id == row.id && p.left == row.version => (Some(p), None),
+            (current, Some(i)) => {
+                let p = k.new_items.remove(i);
+                let before = match current {
+                    Some(q) if q.new => {
+                        k.new_items.push(q);
+                        None
+                    }
+                    other => other,
+                };
+                (Some(p), before)
             }
-            other => (row.version, None, false, other),
+            (Some(p), None) if p.new => {
+                k.new_items.push(p);
+                (None, None)
+            }
+            (other, None) => (None, other),
+        };
+        let (read_at, number, roll_light, new) = match prev {
+            Some(p) => (p.read_at, p.number, p.roll_light, p.new),
+            None => (row.version, None, false, false),
         };
         k.item = Some(KeptItem {
             row: row.clone(),
             read_at,
+            left: row.version + 1,
             number,
             roll_light,
+            new,
         });
         Ok(before)
+    }
+
+    /// Keeps new item `row` back, its id reserved (see [`Kept::new_items`]). Returns the kept
+    /// update of another item it replaces, to write first.
+    pub fn keep_new_item(&self, row: ItemRow) -> Result<Option<KeptItem>, StoreError> {
+        let mut k = self
+            .kept
+            .lock()
+            .map_err(|_| StoreError::Other("the kept rows' lock is poisoned".into()))?;
+        let before = match k.item.take() {
+            Some(p) if p.new => {
+                k.new_items.push(p);
+                None
+            }
+            other => other,
+        };
+        k.item = Some(KeptItem {
+            read_at: row.version,
+            left: row.version,
+            row,
+            number: None,
+            roll_light: false,
+            new: true,
+        });
+        Ok(before)
+    }
+
+    /// Keeps new assignment `a` back, its id reserved (see [`Kept::assignments`]).
+    pub fn keep_assignment(&self, id: i64, a: &NewAssignment) -> Result<(), StoreError> {
+        let mut k = self
+            .kept
+            .lock()
+            .map_err(|_| StoreError::Other("the kept rows' lock is poisoned".into()))?;
+        k.assignments.push((id, a.clone()));
+        Ok(())
+    }
+
+    /// A kept item's row as the transaction's commits left it, for a read of it; `None`
+    /// when it is not kept, or its light waits for a roll-up from the assignments (the
+    /// caller then reads the table, which writes it first).
+    pub fn kept_item(&self, id: i64) -> Option<ItemRow> {
+        let k = self.kept.lock().ok()?;
+        let p = k
+            .item
+            .iter()
+            .chain(k.new_items.iter().rev())
+            .find(|p| p.row.id == id)?;
+        if p.roll_light {
+            return None;
+        }
+        let mut row = p.row.clone();
+        row.version = p.left;
+        if p.number.is_some() {
+            row.number.clone_from(&p.number);
+        }
+        Some(row)
+    }
+
+    /// The next id reserved from `table`'s sequence (see [`Self::reserve_ids`]), if any left.
+    pub fn take_id(&self, table: &'static str) -> Option<i64> {
+        self.ids.lock().ok().and_then(|mut m| {
+            m.get_mut(table)
+                .and_then(std::collections::VecDeque::pop_front)
+        })
+    }
+
+    /// How many ids to reserve from `table`'s sequence next: 16 the first time, then twice
+    /// as many each time, up to 1024.
+    pub fn next_id_block(&self, table: &'static str) -> i64 {
+        self.id_blocks.lock().map_or(16, |mut m| {
+            let b = m.entry(table).or_insert(8);
+            *b = (*b * 2).min(1024);
+            *b
+        })
+    }
+
+    /// Adds ids reserved from `table`'s sequence, to be taken by [`Self::take_id`].
+    pub fn reserve_ids(&self, table: &'static str, ids: Vec<i64>) {
+        if let Ok(mut m) = self.ids.lock() {
+            m.entry(table).or_default().extend(ids);
+        }
     }
 
     /// Adds `number` or a light roll-up to the kept update of `item_id`, if that is the item
@@ -277,8 +404,14 @@ impl<DB: Database> Whole<DB> {
             .kept
             .lock()
             .map_err(|_| StoreError::Other("the kept rows' lock is poisoned".into()))?;
-        match k.item.as_mut() {
-            Some(p) if p.row.id == item_id => {
+        let k = &mut *k;
+        match k
+            .item
+            .iter_mut()
+            .chain(k.new_items.iter_mut())
+            .find(|p| p.row.id == item_id)
+        {
+            Some(p) => {
                 if let Some(n) = number {
                     p.number = Some(n.to_string());
                 }

@@ -105,10 +105,17 @@ macro_rules! __sql_whole_writes {
             if !hold {
                 w.flush(tx, Flush::All).await?;
             } else if change.updates.iter().any(|u| {
-                matches!(u, Update::Hop(_) | Update::HopDone(_) | Update::ResolveFindings { .. })
+                matches!(
+                    u,
+                    Update::Hop(_)
+                        | Update::HopDone(_)
+                        | Update::ResolveFindings { .. }
+                        | Update::Assignment(_)
+                )
             }) || change.inserts.iter().any(|i| matches!(i, Insert::Finding(_)))
             {
-                // The hop facts and findings a commit derives read the rows kept back.
+                // The hop facts and findings a commit derives read the rows kept back, and
+                // an assignment's update needs its row written.
                 w.flush(tx, Flush::Rows).await?;
             }
             let prepared = prepare_change(tx, change, Some(w)).await?;
@@ -174,20 +181,162 @@ macro_rules! __sql_whole_writes {
             one_row(affected, "row")
         }
 
-        /// Writes what a whole transaction kept back (see [`Kept`]): the item's update, the
-        /// ledger numbers, the hop facts (they read the item), then the events in chain order,
-        /// a few hundred rows to a statement.
+        /// An id for a new row of `table` (`items` or `assignments`) from its sequence, in a
+        /// whole transaction on PostgreSQL, where the row is then kept back (see
+        /// [`Kept::new_items`]); `None` on SQLite (its rows are written at once: no round
+        /// trip to save). Ids are reserved in blocks that double from 16 up to 1024, so a
+        /// small import leaves no large gap.
+        async fn reserved_id(
+            tx: &mut Tx,
+            w: &Whole<$db>,
+            table: &'static str,
+        ) -> StoreResult<Option<i64>> {
+            if <$db as sqlx::Database>::NAME != "PostgreSQL" {
+                return Ok(None);
+            }
+            if let Some(id) = w.take_id(table) {
+                return Ok(Some(id));
+            }
+            let block = w.next_id_block(table);
+            let ids = sqlx::query_scalar::<$db, i64>(sql(format!(
+                "SELECT nextval(pg_get_serial_sequence('{table}', 'id')) \
+                 FROM generate_series(1, {block})"
+            )))
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(err)?;
+            w.reserve_ids(table, ids);
+            Ok(w.take_id(table))
+        }
+
+        /// Inserts new items kept back with their reserved ids, each as the kept commits left
+        /// it (state, number, version; the light rolled up from `assignments`, its new
+        /// assignments, when a commit asked for it).
+        async fn insert_new_items(
+            tx: &mut Tx,
+            items: &[&$crate::sql::whole::KeptItem],
+            assignments: &[(i64, NewAssignment)],
+        ) -> StoreResult<()> {
+            for chunk in items.chunks(500) {
+                let mut q = sqlx::QueryBuilder::<$db>::new(
+                    "INSERT INTO items (id, number, title, description, source, category, \
+                     priority, targets, deadline, cadence, leader_id, public, state, \
+                     scope_unit_id, scope_path, owner_unit_id, created_by, created_at, \
+                     dispatched_at, closed_at, light, deadline_working_days, version) ",
+                );
+                q.push_values(chunk, |mut b, k| {
+                    let r = &k.row;
+                    let light = if k.roll_light {
+                        assignments
+                            .iter()
+                            .filter(|(_, a)| a.item_id == r.id)
+                            .filter_map(|(_, a)| a.light)
+                            .max()
+                    } else {
+                        r.light
+                    };
+                    b.push_bind(r.id)
+                        .push_bind(k.number.clone().or_else(|| r.number.clone()))
+                        .push_bind(r.title.clone())
+                        .push_bind(r.description.clone())
+                        .push_bind(r.source.as_str())
+                        .push_bind(r.category.as_str())
+                        .push_bind(r.priority.as_str())
+                        .push_bind(r.targets.text())
+                        .push_bind(r.deadline)
+                        .push_bind(r.cadence.text())
+                        .push_bind(r.leader_id)
+                        .push_bind(r.public)
+                        .push_bind(r.state.as_str())
+                        .push_bind(r.scope_unit_id)
+                        .push_bind(r.scope_path.0.as_str().to_string())
+                        .push_bind(r.owner_unit_id)
+                        .push_bind(r.created_by)
+                        .push_bind(r.created_at)
+                        .push_bind(r.dispatched_at)
+                        .push_bind(r.closed_at)
+                        .push_bind(light)
+                        .push_bind(r.deadline_working_days)
+                        .push_bind(k.left);
+                });
+                q.build().execute(&mut *tx).await.map_err(err)?;
+            }
+            Ok(())
+        }
+
+        /// Inserts new assignments kept back with their reserved ids.
+        async fn insert_kept_assignments(
+            tx: &mut Tx,
+            rows: &[(i64, NewAssignment)],
+        ) -> StoreResult<()> {
+            for chunk in rows.chunks(1000) {
+                let mut q = sqlx::QueryBuilder::<$db>::new(
+                    "INSERT INTO assignments (id, item_id, parent_id, unit_id, unit_path, role, \
+                     responsible_user_id, deadline, original_deadline, targets, instructions, \
+                     state, dispatched_at, dispatched_by, light, light_reason) ",
+                );
+                q.push_values(chunk, |mut b, (id, a)| {
+                    b.push_bind(*id)
+                        .push_bind(a.item_id)
+                        .push_bind(a.parent_id)
+                        .push_bind(a.unit_id)
+                        .push_bind(a.unit_path.as_str().to_string())
+                        .push_bind(a.role.as_str())
+                        .push_bind(a.responsible_user_id)
+                        .push_bind(a.deadline)
+                        .push_bind(a.deadline)
+                        .push_bind(Json(&a.targets).text())
+                        .push_bind(a.instructions.clone())
+                        .push_bind("pending")
+                        .push_bind(a.dispatched_at)
+                        .push_bind(a.dispatched_by)
+                        .push_bind(a.light)
+                        .push_bind(a.light_reason.clone());
+                });
+                q.build().execute(&mut *tx).await.map_err(err)?;
+            }
+            Ok(())
+        }
+
+        /// Writes kept item update `k`, which another item's replaced (see
+        /// [`Whole::keep_item`]): the new items and assignments kept back first (its light
+        /// roll-up reads the assignments; it may update a new item written then).
+        async fn write_replaced(
+            tx: &mut Tx,
+            w: &Whole<$db>,
+            k: $crate::sql::whole::KeptItem,
+        ) -> StoreResult<()> {
+            w.flush(tx, $crate::sql::whole::Flush::Item).await?;
+            update_item(tx, &k.row, k.read_at, k.number.as_deref(), k.roll_light).await
+        }
+
+        /// Writes what a whole transaction kept back (see [`Kept`]): new items, new
+        /// assignments, the kept item update (its light roll-up reads the assignments), the
+        /// ledger numbers, the hop facts, then the events in chain order, a few hundred rows
+        /// to a statement.
         pub(super) fn flush_kept(
             tx: &mut Tx,
             kept: Kept,
         ) -> $crate::reexport::futures_util::future::BoxFuture<'_, StoreResult<()>> {
             Box::pin(async move {
-                let Kept { events, item, hops, ledger_refs } = kept;
+                let Kept { events, item, new_items, assignments, hops, ledger_refs } = kept;
+                let (fresh, item) = match item {
+                    Some(k) if k.new => (Some(k), None),
+                    other => (None, other),
+                };
+                let news: Vec<&$crate::sql::whole::KeptItem> =
+                    new_items.iter().chain(fresh.iter()).collect();
+                insert_new_items(tx, &news, &assignments).await?;
+                insert_kept_assignments(tx, &assignments).await?;
                 if let Some(k) = item {
                     update_item(tx, &k.row, k.read_at, k.number.as_deref(), k.roll_light).await?;
                 }
                 write_ledger_refs(tx, &ledger_refs).await?;
-                let hops: Vec<(i64, &NewAssignment)> = hops.iter().map(|(id, a)| (*id, a)).collect();
+                let hops: Vec<(i64, &NewAssignment)> = assignments
+                    .iter()
+                    .chain(hops.iter())
+                    .map(|(id, a)| (*id, a))
+                    .collect();
                 insert_hop_facts(tx, &hops).await?;
                 insert_events(tx, &events).await?;
                 Ok(())

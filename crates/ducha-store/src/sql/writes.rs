@@ -18,8 +18,10 @@ macro_rules! __sql_writes {
         let affected = match u {
             // A whole transaction keeps an item's update back (see `Kept::item`).
             Update::Item(r) if held.is_some() => {
-                if let Some(k) = held.map(|w| w.keep_item(r)).transpose()?.flatten() {
-                    update_item(tx, &k.row, k.read_at, k.number.as_deref(), k.roll_light).await?;
+                if let Some(w) = held {
+                    if let Some(k) = w.keep_item(r)? {
+                        write_replaced(tx, w, k).await?;
+                    }
                 }
                 return Ok(());
             }
@@ -129,6 +131,8 @@ macro_rules! __sql_writes {
                     if w.fold_into_item(*item_id, None, true)? {
                         return Ok(());
                     }
+                    // The roll-up reads the assignments: those kept back are written first.
+                    w.flush(tx, $crate::sql::whole::Flush::Item).await?;
                 }
                 sqlx::query::<$db>(
                     "UPDATE items SET light = (SELECT MAX(a.light) FROM assignments a \
@@ -478,6 +482,42 @@ macro_rules! __sql_writes {
             .map_err(err)?,
             Insert::Item(n) => {
                 let s = &n.spec;
+                // A whole transaction on PostgreSQL keeps the new row back (see
+                // `Kept::new_items`), its id reserved.
+                if let Some(w) = held {
+                    if let Some(id) = reserved_id(tx, w, "items").await? {
+                        let row = ItemRow {
+                            id,
+                            number: None,
+                            title: s.title.clone(),
+                            description: s.description.clone(),
+                            source: s.source,
+                            category: s.category,
+                            priority: s.priority,
+                            targets: Json(s.targets.clone()),
+                            deadline: s.deadline,
+                            cadence: Json(s.cadence.clone()),
+                            leader_id: s.leader_id,
+                            public: s.public,
+                            state: $crate::reexport::ducha_domain::item::ItemState::Draft,
+                            scope_unit_id: n.scope_unit_id,
+                            scope_path: PathCol(n.scope_path.clone()),
+                            owner_unit_id: n.owner_unit_id,
+                            created_by: n.created_by,
+                            created_at: n.created_at,
+                            dispatched_at: None,
+                            closed_at: None,
+                            light: None,
+                            deadline_working_days: s.deadline_working_days.map(i64::from),
+                            version: 0,
+                        };
+                        if let Some(k) = w.keep_new_item(row)? {
+                            write_replaced(tx, w, k).await?;
+                        }
+                        ev.item_id.get_or_insert(id);
+                        return Ok(id);
+                    }
+                }
                 let id = sqlx::query_scalar::<$db, i64>(
                     "INSERT INTO items (title, description, source, category, priority, \
                      targets, deadline, cadence, leader_id, public, state, scope_unit_id, \
@@ -508,6 +548,12 @@ macro_rules! __sql_writes {
                 id
             }
             Insert::Assignment(a) => {
+                if let Some(w) = held {
+                    if let Some(id) = reserved_id(tx, w, "assignments").await? {
+                        w.keep_assignment(id, a)?;
+                        return Ok(id);
+                    }
+                }
                 let id = insert_assignments(tx, &[a])
                     .await?
                     .first()
@@ -744,6 +790,18 @@ macro_rules! __sql_writes {
                     .collect();
                 let keys: std::collections::HashSet<(i64, Option<i64>)> =
                     run.iter().map(|a| (a.unit_id, a.parent_id)).collect();
+                if run.len() > 1 && <$db as sqlx::Database>::NAME == "PostgreSQL" {
+                    // Kept back, ids reserved (see `Kept::assignments`).
+                    for a in &run {
+                        let id = reserved_id(tx, w, "assignments").await?.ok_or_else(|| {
+                            StoreError::Other("no id could be reserved".into())
+                        })?;
+                        w.keep_assignment(id, a)?;
+                        ids.push(id);
+                    }
+                    k += run.len();
+                    continue;
+                }
                 if run.len() > 1 && keys.len() == run.len() {
                     let got = insert_assignments(tx, &run).await?;
                     for (a, id) in run.iter().zip(&got) {

@@ -800,6 +800,17 @@ async fn a_failure_deep_in_the_ledger_leaves_nothing(app: &TestApp) {
         CAST(COUNT(number) AS TEXT) || '/' || CAST((SELECT SUM(last_seq) FROM counters \
         WHERE name LIKE 'item:%') AS TEXT) FROM items";
     assert_eq!(app.db.text(numbering).await, "403/403/403");
+    // Each matter's row is what its four steps leave, however the transaction wrote it (on
+    // PostgreSQL once, by a multi-row INSERT of rows kept back): dispatched, at version 3
+    // (registered 0, submitted, approved, dispatched), its light rolled up from its units.
+    let rows = "SELECT CAST(COUNT(*) AS TEXT) || '/' || CAST(MIN(version) AS TEXT) || '/' || \
+        CAST(MAX(version) AS TEXT) || '/' || CAST(SUM(CASE WHEN light IS NULL THEN 0 ELSE 1 \
+        END) AS TEXT) FROM items WHERE state = 'dispatched' AND id NOT IN (SELECT id FROM \
+        items ORDER BY id LIMIT 3)";
+    assert_eq!(app.db.text(rows).await, "400/3/3/400");
+    let lights = "SELECT CAST(COUNT(*) AS TEXT) FROM items i WHERE i.light IS DISTINCT FROM \
+        (SELECT MAX(a.light) FROM assignments a WHERE a.item_id = i.id)";
+    assert_eq!(app.db.text(lights).await, "0");
     // An item dispatched by hand afterwards takes the next number.
     let mut one = many_rows(1, 1, "");
     one[0][0] = "PL-LATER".into();
