@@ -311,6 +311,29 @@ macro_rules! impl_sql_store {
                 q.fetch_all(store.reader()).await.map_err(err)
             }
 
+            /// [`fetch_all`] of a table none of whose rows are kept back (`units`): what it
+            /// keeps back stays kept.
+            async fn fetch_all_unkept<T>(store: &$store, d: Dynamic) -> StoreResult<Vec<T>>
+            where
+                T: for<'r> sqlx::FromRow<'r, <$db as sqlx::Database>::Row> + Send + Unpin,
+            {
+                let mut q = sqlx::query_as::<$db, T>(sql(d.sql));
+                for a in d.args {
+                    q = match a {
+                        Arg::Text(s) => q.bind(s),
+                        Arg::I64(v) => q.bind(v),
+                        Arg::Date(v) => q.bind(v),
+                        Arg::Time(v) => q.bind(v),
+                        Arg::OptText(v) => q.bind(v),
+                        Arg::OptI64(v) => q.bind(v),
+                        Arg::OptTime(v) => q.bind(v),
+                    };
+                }
+                q.fetch_all(store.reader_for($crate::sql::whole::Flush::Nothing))
+                    .await
+                    .map_err(err)
+            }
+
             /// SQLite: the rows of `d` as one text, rows split by U+001E and the fields `cols`
             /// (expressions over `d`'s select list, each printed by `format('%s')`, NULL as
             /// nothing) by U+001F; `None` when there are no rows. sqlx-sqlite copies every

@@ -29,7 +29,7 @@ macro_rules! __sql_reads {
                 if ids.is_empty() {
                     return Ok(Vec::new());
                 }
-                fetch_all(self, ids_query(UNIT_COLS, "units", ids)).await
+                fetch_all_unkept(self, ids_query(UNIT_COLS, "units", ids)).await
             }
             async fn units_under(&self, root: &UnitPath) -> StoreResult<Vec<UnitRow>> {
                 fetch_all(self, under_query(UNIT_COLS, "units", "path", root, "path")).await

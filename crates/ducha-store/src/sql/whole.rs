@@ -91,6 +91,12 @@ pub enum Flush {
     /// The kept items and assignments (and the assignments' hop facts) only: before a read
     /// of the `items` table alone.
     Item,
+    /// The new items and assignments kept back (and the hop facts), not the kept item
+    /// update: before the update another item's replaced is written (see
+    /// [`Whole::keep_item`]).
+    Replaced,
+    /// Nothing: before a read of a table none of whose rows are ever kept back (`units`).
+    Nothing,
 }
 
 /// Whether a whole transaction may keep `change`'s event back (see [`Whole::events`]): none
@@ -199,6 +205,9 @@ impl<DB: Database> Whole<DB> {
 
     /// Writes `what` of the rows kept back (see [`Kept`]) on `conn`.
     pub async fn flush(&self, conn: &mut DB::Connection, what: Flush) -> Result<(), StoreError> {
+        if what == Flush::Nothing {
+            return Ok(());
+        }
         let out = match self.kept.lock() {
             Ok(mut k) => Kept {
                 events: if what == Flush::All {
@@ -206,11 +215,15 @@ impl<DB: Database> Whole<DB> {
                 } else {
                     Vec::new()
                 },
-                item: k.item.take(),
+                item: if what == Flush::Replaced {
+                    None
+                } else {
+                    k.item.take()
+                },
                 new_items: std::mem::take(&mut k.new_items),
                 assignments: std::mem::take(&mut k.assignments),
                 hops: std::mem::take(&mut k.hops),
-                ledger_refs: if what == Flush::Item {
+                ledger_refs: if matches!(what, Flush::Item | Flush::Replaced) {
                     Vec::new()
                 } else {
                     std::mem::take(&mut k.ledger_refs)

@@ -306,7 +306,7 @@ macro_rules! __sql_whole_writes {
             w: &Whole<$db>,
             k: $crate::sql::whole::KeptItem,
         ) -> StoreResult<()> {
-            w.flush(tx, $crate::sql::whole::Flush::Item).await?;
+            w.flush(tx, $crate::sql::whole::Flush::Replaced).await?;
             update_item(tx, &k.row, k.read_at, k.number.as_deref(), k.roll_light).await
         }
 
