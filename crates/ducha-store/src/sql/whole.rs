@@ -221,7 +221,19 @@ impl<DB: Database> Whole<DB> {
                     k.item.take()
                 },
                 new_items: std::mem::take(&mut k.new_items),
-                assignments: std::mem::take(&mut k.assignments),
+                assignments: match k.item.as_ref() {
+                    // The item update written next may not be the new item kept: that one's
+                    // assignments wait for it (they refer to it).
+                    Some(p) if what == Flush::Replaced && p.new => {
+                        let id = p.row.id;
+                        let (wait, out): (Vec<_>, Vec<_>) = std::mem::take(&mut k.assignments)
+                            .into_iter()
+                            .partition(|(_, a)| a.item_id == id);
+                        k.assignments = wait;
+                        out
+                    }
+                    _ => std::mem::take(&mut k.assignments),
+                },
                 hops: std::mem::take(&mut k.hops),
                 ledger_refs: if matches!(what, Flush::Item | Flush::Replaced) {
                     Vec::new()
@@ -359,9 +371,9 @@ impl<DB: Database> Whole<DB> {
         Ok(())
     }
 
-    /// A kept item's row as the transaction's commits left it, for a read of it; `None`
-    /// when it is not kept, or its light waits for a roll-up from the assignments (the
-    /// caller then reads the table, which writes it first).
+    /// A new kept item's row as the transaction's commits left it, for a read of it; `None`
+    /// when it is not a new item kept, or its light waits for a roll-up from the assignments
+    /// (the caller then reads the table, which writes it first).
     pub fn kept_item(&self, id: i64) -> Option<ItemRow> {
         let k = self.kept.lock().ok()?;
         let p = k
@@ -369,7 +381,9 @@ impl<DB: Database> Whole<DB> {
             .iter()
             .chain(k.new_items.iter().rev())
             .find(|p| p.row.id == id)?;
-        if p.roll_light {
+        // Only a new item's kept row is the whole truth: an update of a row in the table
+        // does not write its number or light, which the table may have from elsewhere.
+        if p.roll_light || !p.new {
             return None;
         }
         let mut row = p.row.clone();

@@ -360,6 +360,7 @@ macro_rules! __sql_writes {
         ev: &mut EventDraft,
         (last_notice, last_joint): (&mut Option<i64>, &mut Option<i64>),
         held: Option<&Whole<$db>>,
+        keep_new: bool,
     ) -> StoreResult<i64> {
         let claimed = held.map(|w| &w.counters);
         let id = match i {
@@ -484,7 +485,7 @@ macro_rules! __sql_writes {
                 let s = &n.spec;
                 // A whole transaction on PostgreSQL keeps the new row back (see
                 // `Kept::new_items`), its id reserved.
-                if let Some(w) = held {
+                if let Some(w) = held.filter(|_| keep_new) {
                     if let Some(id) = reserved_id(tx, w, "items").await? {
                         let row = ItemRow {
                             id,
@@ -548,7 +549,7 @@ macro_rules! __sql_writes {
                 id
             }
             Insert::Assignment(a) => {
-                if let Some(w) = held {
+                if let Some(w) = held.filter(|_| keep_new) {
                     if let Some(id) = reserved_id(tx, w, "assignments").await? {
                         w.keep_assignment(id, a)?;
                         return Ok(id);
@@ -757,6 +758,9 @@ macro_rules! __sql_writes {
         change: Change,
         held: Option<&Whole<$db>>,
     ) -> StoreResult<Prepared> {
+        // New items and assignments are kept back (see `Kept::new_items`) only in a change
+        // whose other rows are kept too: a row written at once may refer to them.
+        let keep_new = held.is_some() && $crate::sql::whole::keeps_event_back(&change);
         let Change { updates, inserts, mut event } = change;
         let mut touched = touched_facts(tx, &updates, &inserts, &event, held.is_some()).await?;
         // Item light roll-ups run last, when the change's assignments are written.
@@ -790,7 +794,7 @@ macro_rules! __sql_writes {
                     .collect();
                 let keys: std::collections::HashSet<(i64, Option<i64>)> =
                     run.iter().map(|a| (a.unit_id, a.parent_id)).collect();
-                if run.len() > 1 && <$db as sqlx::Database>::NAME == "PostgreSQL" {
+                if run.len() > 1 && keep_new && <$db as sqlx::Database>::NAME == "PostgreSQL" {
                     // Kept back, ids reserved (see `Kept::assignments`).
                     for a in &run {
                         let id = reserved_id(tx, w, "assignments").await?.ok_or_else(|| {
@@ -812,7 +816,7 @@ macro_rules! __sql_writes {
                     continue;
                 }
             }
-            ids.push(apply_insert(tx, &inserts[k], &mut event, (&mut last_notice, &mut last_joint), held).await?);
+            ids.push(apply_insert(tx, &inserts[k], &mut event, (&mut last_notice, &mut last_joint), held, keep_new).await?);
             k += 1;
         }
         for u in &roll_ups {
