@@ -296,24 +296,24 @@ macro_rules! impl_sql_store {
             where
                 T: for<'r> sqlx::FromRow<'r, <$db as sqlx::Database>::Row> + Send + Unpin,
             {
-                let mut q = sqlx::query_as::<$db, T>(sql(d.sql));
-                for a in d.args {
-                    q = match a {
-                        Arg::Text(s) => q.bind(s),
-                        Arg::I64(v) => q.bind(v),
-                        Arg::Date(v) => q.bind(v),
-                        Arg::Time(v) => q.bind(v),
-                        Arg::OptText(v) => q.bind(v),
-                        Arg::OptI64(v) => q.bind(v),
-                        Arg::OptTime(v) => q.bind(v),
-                    };
-                }
-                q.fetch_all(store.reader()).await.map_err(err)
+                fetch_all_on(store, $crate::sql::whole::Flush::All, d).await
             }
 
-            /// [`fetch_all`] of a table none of whose rows are kept back (`units`): what it
-            /// keeps back stays kept.
+            /// [`fetch_all`] of a table none of whose rows are kept back (`units`): what a
+            /// whole transaction keeps back stays kept.
             async fn fetch_all_unkept<T>(store: &$store, d: Dynamic) -> StoreResult<Vec<T>>
+            where
+                T: for<'r> sqlx::FromRow<'r, <$db as sqlx::Database>::Row> + Send + Unpin,
+            {
+                fetch_all_on(store, $crate::sql::whole::Flush::Nothing, d).await
+            }
+
+            /// The rows of `d`; in a whole transaction, writing `what` it kept back first.
+            async fn fetch_all_on<T>(
+                store: &$store,
+                what: $crate::sql::whole::Flush,
+                d: Dynamic,
+            ) -> StoreResult<Vec<T>>
             where
                 T: for<'r> sqlx::FromRow<'r, <$db as sqlx::Database>::Row> + Send + Unpin,
             {
@@ -329,9 +329,7 @@ macro_rules! impl_sql_store {
                         Arg::OptTime(v) => q.bind(v),
                     };
                 }
-                q.fetch_all(store.reader_for($crate::sql::whole::Flush::Nothing))
-                    .await
-                    .map_err(err)
+                q.fetch_all(store.reader_for(what)).await.map_err(err)
             }
 
             /// SQLite: the rows of `d` as one text, rows split by U+001E and the fields `cols`

@@ -270,29 +270,9 @@ macro_rules! __sql_whole_writes {
             rows: &[(i64, NewAssignment)],
         ) -> StoreResult<()> {
             for chunk in rows.chunks(1000) {
-                let mut q = sqlx::QueryBuilder::<$db>::new(
-                    "INSERT INTO assignments (id, item_id, parent_id, unit_id, unit_path, role, \
-                     responsible_user_id, deadline, original_deadline, targets, instructions, \
-                     state, dispatched_at, dispatched_by, light, light_reason) ",
-                );
-                q.push_values(chunk, |mut b, (id, a)| {
-                    b.push_bind(*id)
-                        .push_bind(a.item_id)
-                        .push_bind(a.parent_id)
-                        .push_bind(a.unit_id)
-                        .push_bind(a.unit_path.as_str().to_string())
-                        .push_bind(a.role.as_str())
-                        .push_bind(a.responsible_user_id)
-                        .push_bind(a.deadline)
-                        .push_bind(a.deadline)
-                        .push_bind(Json(&a.targets).text())
-                        .push_bind(a.instructions.clone())
-                        .push_bind("pending")
-                        .push_bind(a.dispatched_at)
-                        .push_bind(a.dispatched_by)
-                        .push_bind(a.light)
-                        .push_bind(a.light_reason.clone());
-                });
+                let rows: Vec<(Option<i64>, &NewAssignment)> =
+                    chunk.iter().map(|(id, a)| (Some(*id), a)).collect();
+                let mut q = assignments_insert(&rows);
                 q.build().execute(&mut *tx).await.map_err(err)?;
             }
             Ok(())

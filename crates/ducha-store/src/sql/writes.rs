@@ -270,16 +270,20 @@ macro_rules! __sql_writes {
         one_row(affected.map_err(err)?.rows_affected(), "row")
     }
 
-    /// Inserts new assignments, each to a unit of its own under its parent, in one
-    /// statement; returns their ids in `run`'s order (matched by unit and parent, not by the
-    /// order the database returns them in).
-    async fn insert_assignments(tx: &mut Tx, run: &[&NewAssignment]) -> StoreResult<Vec<i64>> {
-        let mut q = sqlx::QueryBuilder::<$db>::new(
-            "INSERT INTO assignments (item_id, parent_id, unit_id, unit_path, role, \
+    /// The multi-row INSERT of new assignments `rows`, with their ids where given (reserved
+    /// by a whole transaction, see `reserved_id`; all or none), numbered by the database
+    /// otherwise.
+    fn assignments_insert(rows: &[(Option<i64>, &NewAssignment)]) -> sqlx::QueryBuilder<$db> {
+        let id = if rows.first().is_some_and(|r| r.0.is_some()) { "id, " } else { "" };
+        let mut q = sqlx::QueryBuilder::<$db>::new(format!(
+            "INSERT INTO assignments ({id}item_id, parent_id, unit_id, unit_path, role, \
              responsible_user_id, deadline, original_deadline, targets, instructions, \
-             state, dispatched_at, dispatched_by, light, light_reason) ",
-        );
-        q.push_values(run, |mut b, a| {
+             state, dispatched_at, dispatched_by, light, light_reason) "
+        ));
+        q.push_values(rows, |mut b, (given, a)| {
+            if let Some(given) = given {
+                b.push_bind(*given);
+            }
             b.push_bind(a.item_id)
                 .push_bind(a.parent_id)
                 .push_bind(a.unit_id)
@@ -296,6 +300,15 @@ macro_rules! __sql_writes {
                 .push_bind(a.light)
                 .push_bind(a.light_reason.clone());
         });
+        q
+    }
+
+    /// Inserts new assignments, each to a unit of its own under its parent, in one
+    /// statement; returns their ids in `run`'s order (matched by unit and parent, not by the
+    /// order the database returns them in).
+    async fn insert_assignments(tx: &mut Tx, run: &[&NewAssignment]) -> StoreResult<Vec<i64>> {
+        let rows: Vec<(Option<i64>, &NewAssignment)> = run.iter().map(|a| (None, *a)).collect();
+        let mut q = assignments_insert(&rows);
         q.push(" RETURNING id, unit_id, parent_id");
         let rows: Vec<(i64, i64, Option<i64>)> = q
             .build_query_as()
