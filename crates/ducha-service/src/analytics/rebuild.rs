@@ -14,7 +14,7 @@ use ducha_domain::item::Target;
 use ducha_domain::report::{MetricValue, ReportKind};
 use ducha_store::{
     AnalyticsTables, AssignmentStatic, HopLogRow, KeptFinding, KindStatRow, StatRow, Store,
-    StoreError,
+    StoreError, TotalRow,
 };
 use serde::Deserialize;
 use serde_json::Value;
@@ -633,6 +633,25 @@ impl State<'_> {
                 &b.hop,
             ))
         });
+        // The sums over every month, by unit and hop.
+        let mut over: HashMap<(i64, &'static str), Sum> = HashMap::new();
+        for ((unit_id, _, hop), (n, days, max)) in &self.sums {
+            let t = over.entry((*unit_id, hop)).or_default();
+            t.0 += n;
+            t.1 += days;
+            t.2 = t.2.max(*max);
+        }
+        let mut totals: Vec<TotalRow> = over
+            .into_iter()
+            .map(|((unit_id, hop), (n, days, max))| TotalRow {
+                unit_id,
+                hop: hop.to_string(),
+                n,
+                days,
+                max,
+            })
+            .collect();
+        totals.sort_unstable_by(|a, b| (a.unit_id, &a.hop).cmp(&(b.unit_id, &b.hop)));
         let mut facts: Vec<HopFacts> = self.assignments.values().map(|r| r.facts.clone()).collect();
         facts.sort_by_key(|f| f.assignment_id);
         AnalyticsTables {
@@ -640,6 +659,7 @@ impl State<'_> {
             log: std::mem::take(&mut self.log),
             stats,
             kinds,
+            totals,
             findings: std::mem::take(&mut self.findings),
         }
     }
@@ -715,6 +735,7 @@ impl Services {
             events: 0,
         };
         let mut after = 0;
+        let started = std::time::Instant::now();
         for _ in 0..=CATCH_UPS {
             let (head, _, _) = self.store.chain_head().await?;
             loop {
@@ -748,8 +769,19 @@ impl Services {
             if !write {
                 return Ok((stats, tables));
             }
+            let replayed = std::time::Instant::now();
+            tracing::info!(
+                seconds = (replayed - started).as_secs_f64(),
+                events = st.events,
+                "rebuild: log replayed"
+            );
             progress("writing", 0, 0);
-            match self.store.replace_analytics(head, &tables).await {
+            let written = self.store.replace_analytics(head, &tables).await;
+            tracing::info!(
+                seconds = replayed.elapsed().as_secs_f64(),
+                "rebuild: tables written"
+            );
+            match written {
                 Ok(()) => return Ok((stats, tables)),
                 Err(StoreError::Conflict(_)) => st.restore(tables),
                 Err(e) => return Err(e.into()),

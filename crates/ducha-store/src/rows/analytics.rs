@@ -266,6 +266,8 @@ pub struct AnalyticsTables {
     pub stats: Vec<StatRow>,
     /// The same sums split by the item's source and category (the filtered stall map's).
     pub kinds: Vec<KindStatRow>,
+    /// The same sums over every month, by unit and hop (the unfiltered stall map's).
+    pub totals: Vec<TotalRow>,
     /// Kept findings in order (without ids).
     pub findings: Vec<KeptFinding>,
 }
@@ -277,6 +279,21 @@ pub struct StatRow {
     pub unit_id: i64,
     /// Month of dispatch.
     pub month: String,
+    /// Hop.
+    pub hop: String,
+    /// How many.
+    pub n: i64,
+    /// Working days.
+    pub days: i64,
+    /// The longest.
+    pub max: i64,
+}
+
+/// The sums of one hop for one unit over every month of dispatch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TotalRow {
+    /// Unit.
+    pub unit_id: i64,
     /// Hop.
     pub hop: String,
     /// How many.

@@ -165,6 +165,20 @@ macro_rules! __sql_analytics {
             .execute(&mut *tx)
             .await
             .map_err(err)?;
+            // The same sums over every month: the unfiltered stall map reads one row per unit.
+            sqlx::query::<$db>(sql(format!(
+                "INSERT INTO stall_totals (unit_id, unit_path, level, {h}_n, {h}_days, {h}_max) \
+                 SELECT id, path, {depth}, 1, $2, $2 FROM units WHERE id = $1 \
+                 ON CONFLICT (unit_id) DO UPDATE SET {h}_n = stall_totals.{h}_n + 1, \
+                 {h}_days = stall_totals.{h}_days + excluded.{h}_days, \
+                 {h}_max = CASE WHEN excluded.{h}_max > stall_totals.{h}_max \
+                 THEN excluded.{h}_max ELSE stall_totals.{h}_max END"
+            )))
+            .bind(s.unit_id)
+            .bind(s.days)
+            .execute(&mut *tx)
+            .await
+            .map_err(err)?;
             // The same sums by the item's source and category, taken from the hop facts (none
             // without them, as the hop log's filtered reading has none).
             sqlx::query::<$db>(sql(format!(
@@ -368,9 +382,16 @@ macro_rules! __sql_analytics {
             }
 
             async fn stall_cells(&self, q: &StallQuery) -> StoreResult<Vec<StallCell>> {
-                // A source or category filter reads the sums split by them.
+                // A source or category filter reads the sums split by them; a map of every
+                // month reads the sums over all months (one row per unit instead of one per
+                // unit and month: a province's whole map ranks 8,000 rows, not 150,000).
                 let filtered = q.source.is_some() || q.category.is_some();
-                let table = if filtered { "stall_kinds" } else { "stall_stats" };
+                let all_months = q.month_from.is_none() && q.month_to.is_none();
+                let table = match (filtered, all_months) {
+                    (true, _) => "stall_kinds",
+                    (false, true) => "stall_totals",
+                    (false, false) => "stall_stats",
+                };
                 let mut d = Dynamic::default();
                 let mut w = String::new();
                 if let Some(s) = &q.source {
@@ -652,6 +673,30 @@ macro_rules! __sql_analytics {
                     (a.unit_id, &a.month, &a.source, &a.category, &a.hop)
                         .cmp(&(b.unit_id, &b.month, &b.source, &b.category, &b.hop))
                 });
+                let rows = sqlx::query::<$db>(sql(format!(
+                    "SELECT unit_id, {cols} FROM stall_totals ORDER BY unit_id"
+                )))
+                .fetch_all(self.reader())
+                .await
+                .map_err(err)?;
+                let mut totals = Vec::new();
+                for row in rows {
+                    use sqlx::Row;
+                    let unit_id: i64 = row.try_get(0).map_err(err)?;
+                    for (k, hop) in STALL_HOPS.iter().enumerate() {
+                        let n: i64 = row.try_get(1 + 3 * k).map_err(err)?;
+                        if n > 0 {
+                            totals.push(TotalRow {
+                                unit_id,
+                                hop: (*hop).to_string(),
+                                n,
+                                days: row.try_get(2 + 3 * k).map_err(err)?,
+                                max: row.try_get(3 + 3 * k).map_err(err)?,
+                            });
+                        }
+                    }
+                }
+                totals.sort_by(|a, b| (a.unit_id, &a.hop).cmp(&(b.unit_id, &b.hop)));
                 let findings = sqlx::query_as::<$db, FindingRow>(sql(format!(
                     "SELECT {FINDING_COLS} FROM findings f ORDER BY f.id"
                 )))
@@ -679,6 +724,7 @@ macro_rules! __sql_analytics {
                     log,
                     stats,
                     kinds,
+                    totals,
                     findings,
                 })
             }

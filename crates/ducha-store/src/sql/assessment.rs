@@ -503,6 +503,7 @@ macro_rules! __sql_assessment {
                 "DELETE FROM score_facts"
             };
             sqlx::query::<$db>(empty).execute(&mut *tx).await.map_err(err)?;
+            let mut laps = $crate::sql::rebuild::Laps::default();
             for source in FactSource::ALL {
                 sqlx::query::<$db>(sql(format!(
                     "INSERT INTO score_facts ({SCORE_FACT_COLS}) SELECT * FROM ({}) x \
@@ -512,6 +513,7 @@ macro_rules! __sql_assessment {
                 .execute(&mut *tx)
                 .await
                 .map_err(err)?;
+                laps.lap(source.as_str());
             }
             Ok(())
         }

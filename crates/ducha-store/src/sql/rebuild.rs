@@ -11,11 +11,12 @@ use super::Arg;
 use std::fmt::Write;
 
 /// The derived tables a rebuild replaces, in the order they are emptied.
-pub const DERIVED: [&str; 5] = [
+pub const DERIVED: [&str; 6] = [
     "findings",
     "hop_log",
     "stall_stats",
     "stall_kinds",
+    "stall_totals",
     "hop_facts",
 ];
 
@@ -28,6 +29,29 @@ pub const COPY_CHUNK: usize = 4 << 20;
 
 /// SQLite parameters per multi-row INSERT (its limit is 32,766).
 pub const SQLITE_PARAMS: usize = 30_000;
+
+/// Times the steps of a rebuild's write, each logged at debug level when it ends
+/// (`RUST_LOG=ducha_store=debug`): where a rebuild's write spends its time.
+pub struct Laps(std::time::Instant);
+
+impl Default for Laps {
+    fn default() -> Self {
+        Self(std::time::Instant::now())
+    }
+}
+
+impl Laps {
+    /// Logs the time since the last step as `step`'s.
+    pub fn lap(&mut self, step: &str) {
+        let now = std::time::Instant::now();
+        tracing::debug!(
+            step,
+            seconds = (now - self.0).as_secs_f64(),
+            "rebuild write step"
+        );
+        self.0 = now;
+    }
+}
 
 /// Appends one row of `COPY`'s text format (tab-separated, `\N` for NULL, newline-terminated).
 pub fn copy_line(buf: &mut String, row: &[Arg]) {
@@ -73,7 +97,7 @@ fn copy_text(buf: &mut String, s: &str) {
 macro_rules! __sql_rebuild {
     ($store:ty, $db:ty) => {
         use $crate::sql::rebuild::{
-            COPY_CHUNK, DERIVED, SQLITE_PARAMS, SQLITE_REBUILD_CACHE_KIB, copy_line,
+            COPY_CHUNK, DERIVED, Laps, SQLITE_PARAMS, SQLITE_REBUILD_CACHE_KIB, copy_line,
         };
 
         /// Writes `rows` into `table (cols)`: `row` pushes each row's values in column order.
@@ -241,6 +265,8 @@ macro_rules! __sql_rebuild {
                     "the chain moved from {head_seq} to {seq} during the rebuild"
                 )));
             }
+            let mut laps = Laps::default();
+            laps.lap("lock");
             let indexes = derived_indexes(&mut tx).await?;
             for (name, _) in &indexes {
                 run(&mut tx, format!("DROP INDEX {name}")).await?;
@@ -258,6 +284,7 @@ macro_rules! __sql_rebuild {
                     run(&mut tx, format!("DELETE FROM {table}")).await?;
                 }
             }
+            laps.lap("drop and empty");
             let fact_cols: Vec<&str> = HOP_FACTS_COLS.split(',').map(str::trim).collect();
             bulk_rows(&mut tx, "hop_facts", &fact_cols, &t.facts, |f, v| {
                 v.extend([
@@ -293,6 +320,7 @@ macro_rules! __sql_rebuild {
                 ]);
             })
             .await?;
+            laps.lap("hop_facts");
             bulk_rows(
                 &mut tx,
                 "hop_log",
@@ -309,6 +337,7 @@ macro_rules! __sql_rebuild {
                 },
             )
             .await?;
+            laps.lap("hop_log");
             let paths: std::collections::HashMap<i64, String> =
                 sqlx::query_as::<$db, (i64, String)>("SELECT id, path FROM units")
                     .fetch_all(&mut *tx)
@@ -349,6 +378,7 @@ macro_rules! __sql_rebuild {
                 v.extend(sums.iter().map(|x| Arg::I64(*x)));
             })
             .await?;
+            laps.lap("stall_stats");
             // The sums by source and category, pivoted the same way.
             let mut wide: std::collections::BTreeMap<(i64, &str, &str, &str), [i64; 27]> =
                 std::collections::BTreeMap::new();
@@ -387,6 +417,31 @@ macro_rules! __sql_rebuild {
                 },
             )
             .await?;
+            laps.lap("stall_kinds");
+            // The sums over every month, one row per unit.
+            let mut wide: std::collections::BTreeMap<i64, [i64; 27]> =
+                std::collections::BTreeMap::new();
+            for s in &t.totals {
+                let k = STALL_HOPS.iter().position(|h| *h == s.hop).ok_or_else(|| unknown_hop(&s.hop))?;
+                let row = wide.entry(s.unit_id).or_insert([0; 27]);
+                row[3 * k] = s.n;
+                row[3 * k + 1] = s.days;
+                row[3 * k + 2] = s.max;
+            }
+            let wide: Vec<_> = wide.into_iter().collect();
+            if let Some((unit, _)) = wide.iter().find(|(u, _)| !paths.contains_key(u)) {
+                return Err(StoreError::Other(format!("sums of unknown unit {unit}").into()));
+            }
+            let mut cols = vec!["unit_id", "unit_path", "level"];
+            cols.extend(hop_cols.iter().map(String::as_str));
+            bulk_rows(&mut tx, "stall_totals", &cols, &wide, |(unit, sums), v| {
+                let path = paths.get(unit).cloned().unwrap_or_default();
+                let level = $crate::reexport::ducha_domain::analytics::hops::depth(&path);
+                v.extend([Arg::I64(*unit), Arg::Text(path), Arg::I64(level)]);
+                v.extend(sums.iter().map(|x| Arg::I64(*x)));
+            })
+            .await?;
+            laps.lap("stall_totals");
             // Findings with their unit's path; one of a unit that does not exist is left
             // out, as a commit's `INSERT … SELECT … FROM units` leaves it.
             let findings: Vec<(&KeptFinding, &String)> = t
@@ -429,16 +484,21 @@ macro_rules! __sql_rebuild {
                 },
             )
             .await?;
-            for (_, ddl) in &indexes {
+            laps.lap("findings");
+            for (name, ddl) in &indexes {
                 run(&mut tx, ddl.clone()).await?;
+                laps.lap(name);
             }
             for (table, name, def) in &keys {
                 run(&mut tx, format!("ALTER TABLE {table} ADD CONSTRAINT {name} {def}")).await?;
+                laps.lap(name);
             }
             // The assessment's facts come from these tables: derived again from them, with
             // their indexes back.
             fill_score_facts(&mut tx).await?;
+            laps.lap("score_facts");
             tx.commit().await.map_err(err)?;
+            laps.lap("commit");
             Ok(())
         }
     };

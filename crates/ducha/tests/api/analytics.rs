@@ -441,6 +441,16 @@ async fn chain_analytics_by_hand(app: &TestApp) {
     from_sums.sort_by(|a, b| (a.unit_id, &a.hop).cmp(&(b.unit_id, &b.hop)));
     from_log.sort_by(|a, b| (a.unit_id, &a.hop).cmp(&(b.unit_id, &b.hop)));
     assert_eq!(from_sums, from_log);
+    assert!(!from_sums.is_empty());
+    // The unfiltered map reads the sums over every month; a map from a month on reads the
+    // monthly sums: from a month before any dispatch, the same cells again.
+    let q_months = ducha_store::StallQuery {
+        month_from: Some("2000-01".into()),
+        ..q.clone()
+    };
+    let mut monthly = s.store.stall_cells(&q_months).await.expect("monthly");
+    monthly.sort_by(|a, b| (a.unit_id, &a.hop).cmp(&(b.unit_id, &b.hop)));
+    assert_eq!(monthly, from_sums);
     // The filtered maps read the sums split by source and category: the same as the log too.
     let mut filters: Vec<(Option<String>, Option<String>)> = ducha_domain::item::Source::ALL
         .iter()
@@ -528,7 +538,8 @@ async fn chain_analytics_by_hand(app: &TestApp) {
 /// The derived tables' indexes and foreign keys as the database defines them.
 async fn derived_schema(app: &TestApp) -> Vec<String> {
     use crate::helpers::Db;
-    let tables = "('hop_facts', 'hop_log', 'stall_stats', 'stall_kinds', 'findings')";
+    let tables =
+        "('hop_facts', 'hop_log', 'stall_stats', 'stall_kinds', 'stall_totals', 'findings')";
     match &app.db {
         Db::Sqlite { store, .. } => sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(format!(
             "SELECT name || ': ' || COALESCE(sql, '') FROM sqlite_master \
