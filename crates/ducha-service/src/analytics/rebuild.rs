@@ -18,7 +18,9 @@ use ducha_store::{
 };
 use serde::Deserialize;
 use serde_json::Value;
-use std::collections::HashMap;
+// A fast hasher: millions of lookups by assignment id, month and unit; SipHash and its
+// resistance to chosen keys are not needed for ids read from our own log.
+use foldhash::HashMap;
 use std::str::FromStr;
 use std::sync::Arc;
 use tokio::sync::mpsc;
@@ -49,6 +51,13 @@ pub struct RebuildStats {
 /// One assignment as the replay tracks it.
 struct Replay {
     facts: HopFacts,
+    /// Its key, shared with every hop it derives (not a new copy for each of ten million
+    /// events).
+    key: Arc<HopKey>,
+    /// Its month, source and category, interned.
+    month: u32,
+    source: u32,
+    category: u32,
     role_lead: bool,
     targets: Vec<Target>,
     title: String,
@@ -119,8 +128,8 @@ struct State<'a> {
     /// The stall sums by (unit, month, hop) and by (unit, month, source, category, hop), the
     /// strings interned in `names`: as [`ducha_store::add_stat`] and [`ducha_store::add_kind_stat`] add them, without
     /// allocating the key's strings and comparing them in a tree for each of millions of hops.
-    sums: HashMap<(i64, u32, &'static str), Sum>,
-    kind_sums: HashMap<(i64, u32, u32, u32, &'static str), Sum>,
+    sums: HashMap<(i64, u32, Hop), Sum>,
+    kind_sums: HashMap<(i64, u32, u32, u32, Hop), Sum>,
     names: Names,
     findings: Vec<KeptFinding>,
     /// Indexes into `findings` of each assignment's share findings, resolved or not (a
@@ -212,10 +221,18 @@ impl State<'_> {
                 &s.category,
                 s.dispatched_at,
             );
+            let key = Arc::new(facts.key());
+            let month = self.names.id(&facts.month);
+            let source = self.names.id(&facts.source);
+            let category = self.names.id(&facts.category);
             self.assignments.insert(
                 s.id,
                 Replay {
                     facts,
+                    key,
+                    month,
+                    source,
+                    category,
                     role_lead: s.role == "lead",
                     targets: s.targets.0,
                     title: s.title,
@@ -227,8 +244,8 @@ impl State<'_> {
         }
     }
 
-    fn key(&self, id: i64) -> Option<HopKey> {
-        self.assignments.get(&id).map(|r| r.facts.key())
+    fn key(&self, id: i64) -> Option<Arc<HopKey>> {
+        self.assignments.get(&id).map(|r| r.key.clone())
     }
 
     fn reviewer(&self, id: i64) -> i64 {
@@ -244,17 +261,20 @@ impl State<'_> {
             }
         }
         for s in d.stats {
-            let month = self.names.id(&s.month);
-            let hop = s.hop.as_str();
+            let r = self.assignments.get(&s.assignment_id);
+            // The assignment's own month (every hop of it is), interned once.
+            let month = match r {
+                Some(r) if r.key.month == s.month => r.month,
+                _ => self.names.id(&s.month),
+            };
+            let hop = s.hop;
             add(
                 self.sums.entry((s.unit_id, month, hop)).or_default(),
                 s.days,
             );
             // As a commit adds it: only for an assignment with hop facts.
-            if let Some(r) = self.assignments.get(&s.assignment_id) {
-                let source = self.names.id(&r.facts.source);
-                let category = self.names.id(&r.facts.category);
-                let key = (s.unit_id, month, source, category, hop);
+            if let Some(r) = r {
+                let key = (s.unit_id, month, r.source, r.category, hop);
                 add(self.kind_sums.entry(key).or_default(), s.days);
             }
             self.log.push(HopLogRow {
@@ -385,7 +405,7 @@ impl State<'_> {
                 let span = &mut r.helps[k];
                 span.to = Some(at);
                 let (to, from) = (span.to_unit, span.from);
-                let key = r.facts.key();
+                let key = r.key.clone();
                 self.apply(hops::waited(cal, &key, Hop::Help, to, from, at));
             }
             EventKind::ExtensionRequested => {
@@ -599,7 +619,7 @@ impl State<'_> {
             .map(|((unit_id, month, hop), (n, days, max))| StatRow {
                 unit_id: *unit_id,
                 month: name(month),
-                hop: (*hop).to_string(),
+                hop: hop.as_str().to_string(),
                 n: *n,
                 days: *days,
                 max: *max,
@@ -617,7 +637,7 @@ impl State<'_> {
                     month: name(month),
                     source: name(source),
                     category: name(category),
-                    hop: (*hop).to_string(),
+                    hop: hop.as_str().to_string(),
                     n: *n,
                     days: *days,
                     max: *max,
@@ -634,9 +654,9 @@ impl State<'_> {
             ))
         });
         // The sums over every month, by unit and hop.
-        let mut over: HashMap<(i64, &'static str), Sum> = HashMap::new();
+        let mut over: HashMap<(i64, Hop), Sum> = HashMap::default();
         for ((unit_id, _, hop), (n, days, max)) in &self.sums {
-            let t = over.entry((*unit_id, hop)).or_default();
+            let t = over.entry((*unit_id, *hop)).or_default();
             t.0 += n;
             t.1 += days;
             t.2 = t.2.max(*max);
@@ -645,7 +665,7 @@ impl State<'_> {
             .into_iter()
             .map(|((unit_id, hop), (n, days, max))| TotalRow {
                 unit_id,
-                hop: hop.to_string(),
+                hop: hop.as_str().to_string(),
                 n,
                 days,
                 max,
@@ -720,18 +740,18 @@ impl Services {
         let mut st = State {
             cal: &cal,
             rules: self.config.analytics,
-            assignments: HashMap::new(),
+            assignments: HashMap::default(),
             max_id: 0,
-            reports: HashMap::new(),
-            helps: HashMap::new(),
-            requests: HashMap::new(),
-            refusals: HashMap::new(),
+            reports: HashMap::default(),
+            helps: HashMap::default(),
+            requests: HashMap::default(),
+            refusals: HashMap::default(),
             log: vec![],
-            sums: HashMap::new(),
-            kind_sums: HashMap::new(),
+            sums: HashMap::default(),
+            kind_sums: HashMap::default(),
             names: Names::default(),
             findings: vec![],
-            shares: HashMap::new(),
+            shares: HashMap::default(),
             events: 0,
         };
         let mut after = 0;

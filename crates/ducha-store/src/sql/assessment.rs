@@ -56,10 +56,28 @@ pub const SCORE_FACT_COLS: &str = "source, unit_id, unit_path, item_id, assignme
 /// `deadline`. Only `unfinished`'s event depends on the period (its assignment's latest event
 /// before the period's end): the reading looks it up for the rows that qualify.
 pub fn derive_sql(source: FactSource, item: Option<&str>) -> String {
-    derive(source, &|col: &str| match item {
-        Some(p) => format!("{col} = {p}"),
-        None => "1 = 1".to_string(),
-    })
+    derive(
+        source,
+        &|col: &str| match item {
+            Some(p) => format!("{col} = {p}"),
+            None => "1 = 1".to_string(),
+        },
+        "hop_facts f",
+    )
+}
+
+/// [`derive_sql`] for every item, as a rebuild and the first start after the migration fill
+/// the table. On SQLite the completions' hop facts are walked in their own order (`NOT
+/// INDEXED`): with the index on `completed_at` at hand, its planner walks them by completion
+/// to spare the fill's sort, and then reads every row's assignment, item, event and lost days
+/// at random — 24.7 s instead of 3.5 s for a province's 821,000 completions.
+pub fn derive_all_sql(source: FactSource, sqlite: bool) -> String {
+    let facts = if sqlite {
+        "hop_facts f NOT INDEXED"
+    } else {
+        "hop_facts f"
+    };
+    derive(source, &|_: &str| "1 = 1".to_string(), facts)
 }
 
 /// [`derive_sql`] for a set of items at once: what a whole transaction (a ledger import)
@@ -71,7 +89,11 @@ pub fn derive_items_sql(source: FactSource, items: &[i64]) -> String {
         .map(i64::to_string)
         .collect::<Vec<_>>()
         .join(", ");
-    derive(source, &|col: &str| format!("{col} IN ({list})"))
+    derive(
+        source,
+        &|col: &str| format!("{col} IN ({list})"),
+        "hop_facts f",
+    )
 }
 
 /// [`derive_sql`] for one assignment's rows, `assignment` the placeholder of its id: what a
@@ -82,18 +104,25 @@ pub fn derive_items_sql(source: FactSource, items: &[i64]) -> String {
 /// (they have no index by assignment), then by assignment.
 pub fn derive_assignment_sql(source: FactSource, assignment: &str, item: &str) -> String {
     debug_assert!(source != FactSource::Summonses);
-    derive(source, &|col: &str| match col.split_once('.') {
-        // The assignment itself.
-        Some(("a", _)) => format!("a.id = {assignment}"),
-        Some((alias @ ("n" | "h"), _)) => {
-            format!("{alias}.item_id = {item} AND {alias}.assignment_id = {assignment}")
-        }
-        Some((alias, _)) => format!("{alias}.assignment_id = {assignment}"),
-        None => format!("{col} = {assignment}"),
-    })
+    derive(
+        source,
+        &|col: &str| match col.split_once('.') {
+            // The assignment itself.
+            Some(("a", _)) => format!("a.id = {assignment}"),
+            Some((alias @ ("n" | "h"), _)) => {
+                format!("{alias}.item_id = {item} AND {alias}.assignment_id = {assignment}")
+            }
+            Some((alias, _)) => format!("{alias}.assignment_id = {assignment}"),
+            None => format!("{col} = {assignment}"),
+        },
+        "hop_facts f",
+    )
 }
 
-fn derive(source: FactSource, on: &dyn Fn(&str) -> String) -> String {
+/// One source's derivation, its rows chosen by `on` (given the column it filters on);
+/// `completed` is how the completions read their hop facts (`hop_facts f`, with a planner's
+/// hint where one is needed).
+fn derive(source: FactSource, on: &dyn Fn(&str) -> String, completed: &str) -> String {
     let null_int = "CAST(NULL AS BIGINT)";
     let null_date = "CAST(NULL AS DATE)";
     let null_text = "CAST(NULL AS TEXT)";
@@ -154,7 +183,7 @@ fn derive(source: FactSource, on: &dyn Fn(&str) -> String) -> String {
             format!(
                 "SELECT '{name}', f.unit_id, f.unit_path, f.item_id, f.assignment_id, a.role, \
                  i.priority, f.completed_at, {ev}, {own}, {null_text}, a.deadline, \
-                 {none}, {none} FROM hop_facts f \
+                 {none}, {none} FROM {completed} \
                  JOIN assignments a ON a.id = f.assignment_id JOIN items i ON i.id = f.item_id \
                  WHERE f.completed_at IS NOT NULL AND {}",
                 on("f.item_id")
@@ -379,7 +408,7 @@ macro_rules! __sql_assessment {
     ($store:ty, $db:ty) => {
         use $crate::sql::assessment::{
             FACT_COLS, PACKED_FACT_COLS, PACKED_FALLBACKS, SCORE_FACT_COLS, derive_assignment_sql,
-            derive_items_sql, derive_sql, event_at, own_lost, read_sql, unpack_facts,
+            derive_all_sql, derive_items_sql, derive_sql, event_at, own_lost, read_sql, unpack_facts,
         };
 
         /// Derives again one assignment's `score_facts` rows of `sources` (not `summonses`),
@@ -508,7 +537,7 @@ macro_rules! __sql_assessment {
                 sqlx::query::<$db>(sql(format!(
                     "INSERT INTO score_facts ({SCORE_FACT_COLS}) SELECT * FROM ({}) x \
                      ORDER BY 8",
-                    derive_sql(source, None)
+                    derive_all_sql(source, <$db as sqlx::Database>::NAME == "SQLite")
                 )))
                 .execute(&mut *tx)
                 .await
