@@ -67,6 +67,19 @@ impl FactSource {
         1 << (self as u16)
     }
 
+    /// Whether its derivation reads the chain analytics' derived tables (hop facts, hop
+    /// log, findings): the sources a rebuild of those tables derives again. The others read
+    /// only rows the commands keep, which a rebuild does not touch.
+    pub fn reads_analytics(self) -> bool {
+        matches!(
+            self,
+            FactSource::Completions
+                | FactSource::LostDays
+                | FactSource::Unfinished
+                | FactSource::Findings
+        )
+    }
+
     /// Whether its rows are kept per item (and assignment): every source but `bulletins`,
     /// whose rows are made once, when their bulletin is published.
     pub fn per_item(self) -> bool {

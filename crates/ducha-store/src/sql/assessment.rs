@@ -523,8 +523,9 @@ macro_rules! __sql_assessment {
             Ok(())
         }
 
-        /// Replaces every row of `score_facts` with what the sources derive now (a rebuild,
-        /// and the migration that made the table).
+        /// Replaces every row of `score_facts` with what the sources derive now (the first
+        /// start after the migration that made the table; a rebuild derives again only the
+        /// sources that read the tables it replaces).
         pub(super) async fn fill_score_facts(tx: &mut Tx) -> StoreResult<()> {
             let empty = if <$db as sqlx::Database>::NAME == "PostgreSQL" {
                 "TRUNCATE score_facts"
@@ -532,8 +533,16 @@ macro_rules! __sql_assessment {
                 "DELETE FROM score_facts"
             };
             sqlx::query::<$db>(empty).execute(&mut *tx).await.map_err(err)?;
+            fill_score_sources(tx, &FactSource::ALL).await
+        }
+
+        /// Derives every row of `sources` into `score_facts` (which holds none of them).
+        pub(super) async fn fill_score_sources(
+            tx: &mut Tx,
+            sources: &[FactSource],
+        ) -> StoreResult<()> {
             let mut laps = $crate::sql::rebuild::Laps::default();
-            for source in FactSource::ALL {
+            for &source in sources {
                 sqlx::query::<$db>(sql(format!(
                     "INSERT INTO score_facts ({SCORE_FACT_COLS}) SELECT * FROM ({}) x \
                      ORDER BY 8",
