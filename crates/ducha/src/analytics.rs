@@ -41,6 +41,16 @@ pub async fn run(cfg: Config, cmd: AnalyticsCommand) -> anyhow::Result<u8> {
         first_difference("hop facts", &stored.facts, &replayed.facts),
         first_difference("hop log", &stored.log, &replayed.log),
         first_difference("stall sums", &stored.stats, &replayed.stats),
+        first_difference(
+            "stall sums by source and category",
+            &stored.kinds,
+            &replayed.kinds,
+        ),
+        first_difference(
+            "stall sums over all months",
+            &stored.totals,
+            &replayed.totals,
+        ),
         first_difference("findings", &stored.findings, &replayed.findings),
     ]
     .into_iter()

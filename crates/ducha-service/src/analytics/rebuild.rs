@@ -755,8 +755,8 @@ impl Services {
             events: 0,
         };
         let mut after = 0;
-        let started = std::time::Instant::now();
         for _ in 0..=CATCH_UPS {
+            let started = std::time::Instant::now();
             let (head, _, _) = self.store.chain_head().await?;
             loop {
                 let rows = self.store.assignment_statics(st.max_id, 50_000).await?;
@@ -796,13 +796,14 @@ impl Services {
                 "rebuild: log replayed"
             );
             progress("writing", 0, 0);
-            let written = self.store.replace_analytics(head, &tables).await;
-            tracing::info!(
-                seconds = replayed.elapsed().as_secs_f64(),
-                "rebuild: tables written"
-            );
-            match written {
-                Ok(()) => return Ok((stats, tables)),
+            match self.store.replace_analytics(head, &tables).await {
+                Ok(()) => {
+                    tracing::info!(
+                        seconds = replayed.elapsed().as_secs_f64(),
+                        "rebuild: tables written"
+                    );
+                    return Ok((stats, tables));
+                }
                 Err(StoreError::Conflict(_)) => st.restore(tables),
                 Err(e) => return Err(e.into()),
             }

@@ -30,8 +30,8 @@ pub const COPY_CHUNK: usize = 4 << 20;
 /// SQLite parameters per multi-row INSERT (its limit is 32,766).
 pub const SQLITE_PARAMS: usize = 30_000;
 
-/// Times the steps of a rebuild's write, each logged at debug level when it ends
-/// (`RUST_LOG=ducha_store=debug`): where a rebuild's write spends its time.
+/// Times the steps of a bulk write (a rebuild's, the facts' fill), each logged at debug level
+/// when it ends (`RUST_LOG=ducha_store=debug`): where such a write spends its time.
 pub struct Laps(std::time::Instant);
 
 impl Default for Laps {
@@ -250,6 +250,7 @@ macro_rules! __sql_rebuild {
         ) -> StoreResult<()> {
             use sqlx::Connection;
             let postgres = <$db as sqlx::Database>::NAME == "PostgreSQL";
+            let mut laps = Laps::default();
             let mut tx = conn.begin().await.map_err(err)?;
             // Takes the write lock every commit takes, then checks nothing came in.
             sqlx::query::<$db>("UPDATE event_chain SET seq = seq WHERE id = 1")
@@ -265,7 +266,6 @@ macro_rules! __sql_rebuild {
                     "the chain moved from {head_seq} to {seq} during the rebuild"
                 )));
             }
-            let mut laps = Laps::default();
             laps.lap("lock");
             let indexes = indexes_of(&mut tx, &DERIVED).await?;
             for (name, _) in &indexes {
