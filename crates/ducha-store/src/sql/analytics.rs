@@ -30,6 +30,23 @@ pub fn stall_sum_columns() -> String {
         .join(", ")
 }
 
+/// Sums of one hop each, `(key, hop, [n, days, max])`, pivoted into one row per key with the
+/// column triples of [`STALL_HOPS`] (the stall tables' layout), keys in order. An unknown hop
+/// is refused with its name.
+pub fn pivot_sums<'a, K: Ord>(
+    sums: impl IntoIterator<Item = (K, &'a str, [i64; 3])>,
+) -> Result<Vec<(K, [i64; 27])>, String> {
+    let mut wide: std::collections::BTreeMap<K, [i64; 27]> = std::collections::BTreeMap::new();
+    for (key, hop, sum) in sums {
+        let k = STALL_HOPS
+            .iter()
+            .position(|h| *h == hop)
+            .ok_or_else(|| format!("unknown hop {hop}"))?;
+        wide.entry(key).or_insert([0; 27])[3 * k..3 * k + 3].copy_from_slice(&sum);
+    }
+    Ok(wide.into_iter().collect())
+}
+
 /// The depth of a unit path column in SQL (`/1/5/` is 2), as [`UnitPath::depth`] counts it.
 ///
 /// [`UnitPath::depth`]: ducha_domain::org::UnitPath::depth
@@ -45,7 +62,7 @@ macro_rules! __sql_analytics {
     ($store:ty, $db:ty) => {
         use $crate::reexport::ducha_domain::analytics::findings::FindingDraft;
         use $crate::reexport::ducha_domain::analytics::hops::{Hop, HopFacts, HopPatch, Patch, StatAdd};
-        use $crate::sql::analytics::{STALL_HOPS, depth_sql, stall_sum_columns};
+        use $crate::sql::analytics::{STALL_HOPS, depth_sql, pivot_sums, stall_sum_columns};
 
         const FINDING_COLS: &str = "f.id, f.kind, f.item_id, f.assignment_id, f.unit_id, \
             f.unit_path, f.subject, f.score, f.args, f.event_seq, f.found_at, f.resolved_at";
@@ -255,6 +272,26 @@ macro_rules! __sql_analytics {
             .await
             .map_err(err)?;
             Ok(())
+        }
+
+        /// The hops of a stall table's row with any count, `(hop, n, days, max)`: the
+        /// column triples of [`STALL_HOPS`] from column `first` on.
+        fn hop_sums(
+            row: &<$db as sqlx::Database>::Row,
+            first: usize,
+        ) -> StoreResult<Vec<(&'static str, i64, i64, i64)>> {
+            use sqlx::Row;
+            let mut out = Vec::new();
+            for (k, hop) in STALL_HOPS.iter().enumerate() {
+                let at = first + 3 * k;
+                let n: i64 = row.try_get(at).map_err(err)?;
+                if n > 0 {
+                    let days: i64 = row.try_get(at + 1).map_err(err)?;
+                    let max: i64 = row.try_get(at + 2).map_err(err)?;
+                    out.push((*hop, n, days, max));
+                }
+            }
+            Ok(out)
         }
 
         /// Filters of the stall map on `hop_facts` alias `f`, unit path `path_col`.
@@ -624,18 +661,15 @@ macro_rules! __sql_analytics {
                     use sqlx::Row;
                     let unit_id: i64 = row.try_get(0).map_err(err)?;
                     let month: String = row.try_get(1).map_err(err)?;
-                    for (k, hop) in STALL_HOPS.iter().enumerate() {
-                        let n: i64 = row.try_get(2 + 3 * k).map_err(err)?;
-                        if n > 0 {
-                            stats.push(StatRow {
-                                unit_id,
-                                month: month.clone(),
-                                hop: (*hop).to_string(),
-                                n,
-                                days: row.try_get(3 + 3 * k).map_err(err)?,
-                                max: row.try_get(4 + 3 * k).map_err(err)?,
-                            });
-                        }
+                    for (hop, n, days, max) in hop_sums(&row, 2)? {
+                        stats.push(StatRow {
+                            unit_id,
+                            month: month.clone(),
+                            hop: hop.to_string(),
+                            n,
+                            days,
+                            max,
+                        });
                     }
                 }
                 stats.sort_by(|a, b| (a.unit_id, &a.month, &a.hop).cmp(&(b.unit_id, &b.month, &b.hop)));
@@ -653,20 +687,17 @@ macro_rules! __sql_analytics {
                     let month: String = row.try_get(1).map_err(err)?;
                     let source: String = row.try_get(2).map_err(err)?;
                     let category: String = row.try_get(3).map_err(err)?;
-                    for (k, hop) in STALL_HOPS.iter().enumerate() {
-                        let n: i64 = row.try_get(4 + 3 * k).map_err(err)?;
-                        if n > 0 {
-                            kinds.push(KindStatRow {
-                                unit_id,
-                                month: month.clone(),
-                                source: source.clone(),
-                                category: category.clone(),
-                                hop: (*hop).to_string(),
-                                n,
-                                days: row.try_get(5 + 3 * k).map_err(err)?,
-                                max: row.try_get(6 + 3 * k).map_err(err)?,
-                            });
-                        }
+                    for (hop, n, days, max) in hop_sums(&row, 4)? {
+                        kinds.push(KindStatRow {
+                            unit_id,
+                            month: month.clone(),
+                            source: source.clone(),
+                            category: category.clone(),
+                            hop: hop.to_string(),
+                            n,
+                            days,
+                            max,
+                        });
                     }
                 }
                 kinds.sort_by(|a, b| {
@@ -683,17 +714,14 @@ macro_rules! __sql_analytics {
                 for row in rows {
                     use sqlx::Row;
                     let unit_id: i64 = row.try_get(0).map_err(err)?;
-                    for (k, hop) in STALL_HOPS.iter().enumerate() {
-                        let n: i64 = row.try_get(1 + 3 * k).map_err(err)?;
-                        if n > 0 {
-                            totals.push(TotalRow {
-                                unit_id,
-                                hop: (*hop).to_string(),
-                                n,
-                                days: row.try_get(2 + 3 * k).map_err(err)?,
-                                max: row.try_get(3 + 3 * k).map_err(err)?,
-                            });
-                        }
+                    for (hop, n, days, max) in hop_sums(&row, 1)? {
+                        totals.push(TotalRow {
+                            unit_id,
+                            hop: hop.to_string(),
+                            n,
+                            days,
+                            max,
+                        });
                     }
                 }
                 totals.sort_by(|a, b| (a.unit_id, &a.hop).cmp(&(b.unit_id, &b.hop)));

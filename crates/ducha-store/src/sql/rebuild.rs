@@ -349,21 +349,21 @@ macro_rules! __sql_rebuild {
                 .iter()
                 .flat_map(|h| [format!("{h}_n"), format!("{h}_days"), format!("{h}_max")])
                 .collect();
-            let unknown_hop = |hop: &str| StoreError::Other(format!("unknown hop {hop}").into());
+            fn pivoted<T>(r: Result<T, String>) -> StoreResult<T> {
+                r.map_err(|e| StoreError::Other(e.into()))
+            }
+            let known = |unit: i64| {
+                if paths.contains_key(&unit) {
+                    Ok(())
+                } else {
+                    Err(StoreError::Other(format!("sums of unknown unit {unit}").into()))
+                }
+            };
             // The sums pivoted into one row per unit and month, with the unit's path.
-            let mut wide: std::collections::BTreeMap<(i64, &str), [i64; 27]> =
-                std::collections::BTreeMap::new();
-            for s in &t.stats {
-                let k = STALL_HOPS.iter().position(|h| *h == s.hop).ok_or_else(|| unknown_hop(&s.hop))?;
-                let row = wide.entry((s.unit_id, s.month.as_str())).or_insert([0; 27]);
-                row[3 * k] = s.n;
-                row[3 * k + 1] = s.days;
-                row[3 * k + 2] = s.max;
-            }
-            let wide: Vec<_> = wide.into_iter().collect();
-            if let Some(((unit, _), _)) = wide.iter().find(|((u, _), _)| !paths.contains_key(u)) {
-                return Err(StoreError::Other(format!("sums of unknown unit {unit}").into()));
-            }
+            let wide = pivoted(pivot_sums(t.stats.iter().map(|s| {
+                ((s.unit_id, s.month.as_str()), s.hop.as_str(), [s.n, s.days, s.max])
+            })))?;
+            wide.iter().try_for_each(|((u, _), _)| known(*u))?;
             let mut cols = vec!["unit_id", "month", "unit_path", "level"];
             cols.extend(hop_cols.iter().map(String::as_str));
             bulk_rows(&mut tx, "stall_stats", &cols, &wide, |((unit, month), sums), v| {
@@ -380,21 +380,11 @@ macro_rules! __sql_rebuild {
             .await?;
             laps.lap("stall_stats");
             // The sums by source and category, pivoted the same way.
-            let mut wide: std::collections::BTreeMap<(i64, &str, &str, &str), [i64; 27]> =
-                std::collections::BTreeMap::new();
-            for s in &t.kinds {
-                let k = STALL_HOPS.iter().position(|h| *h == s.hop).ok_or_else(|| unknown_hop(&s.hop))?;
-                let row = wide
-                    .entry((s.unit_id, s.month.as_str(), s.source.as_str(), s.category.as_str()))
-                    .or_insert([0; 27]);
-                row[3 * k] = s.n;
-                row[3 * k + 1] = s.days;
-                row[3 * k + 2] = s.max;
-            }
-            let wide: Vec<_> = wide.into_iter().collect();
-            if let Some(((unit, ..), _)) = wide.iter().find(|((u, ..), _)| !paths.contains_key(u)) {
-                return Err(StoreError::Other(format!("sums of unknown unit {unit}").into()));
-            }
+            let wide = pivoted(pivot_sums(t.kinds.iter().map(|s| {
+                let key = (s.unit_id, s.month.as_str(), s.source.as_str(), s.category.as_str());
+                (key, s.hop.as_str(), [s.n, s.days, s.max])
+            })))?;
+            wide.iter().try_for_each(|((u, ..), _)| known(*u))?;
             let mut cols = vec!["unit_id", "month", "source", "category", "unit_path", "level"];
             cols.extend(hop_cols.iter().map(String::as_str));
             bulk_rows(
@@ -419,19 +409,10 @@ macro_rules! __sql_rebuild {
             .await?;
             laps.lap("stall_kinds");
             // The sums over every month, one row per unit.
-            let mut wide: std::collections::BTreeMap<i64, [i64; 27]> =
-                std::collections::BTreeMap::new();
-            for s in &t.totals {
-                let k = STALL_HOPS.iter().position(|h| *h == s.hop).ok_or_else(|| unknown_hop(&s.hop))?;
-                let row = wide.entry(s.unit_id).or_insert([0; 27]);
-                row[3 * k] = s.n;
-                row[3 * k + 1] = s.days;
-                row[3 * k + 2] = s.max;
-            }
-            let wide: Vec<_> = wide.into_iter().collect();
-            if let Some((unit, _)) = wide.iter().find(|(u, _)| !paths.contains_key(u)) {
-                return Err(StoreError::Other(format!("sums of unknown unit {unit}").into()));
-            }
+            let wide = pivoted(pivot_sums(
+                t.totals.iter().map(|s| (s.unit_id, s.hop.as_str(), [s.n, s.days, s.max])),
+            ))?;
+            wide.iter().try_for_each(|(u, _)| known(*u))?;
             let mut cols = vec!["unit_id", "unit_path", "level"];
             cols.extend(hop_cols.iter().map(String::as_str));
             bulk_rows(&mut tx, "stall_totals", &cols, &wide, |(unit, sums), v| {
