@@ -51,19 +51,33 @@ const WHOLE_BEGIN: &str = "BEGIN; SET LOCAL enable_seqscan = off; SELECT begin_d
 const WHOLE_FOLD: &str = "SELECT fold_deferred_tallies()";
 
 impl PgStore {
-    /// Writes `data`, rows in `COPY`'s text format, with `statement` (`COPY … FROM STDIN`)
-    /// on `conn`: a rebuild's bulk write (the shared SQL calls it; SQLite's has no `COPY`).
+    /// Writes rows in `COPY`'s text format with `statement` (`COPY … FROM STDIN`) on `conn`,
+    /// as one `COPY`: `next` appends the next chunk of rows to the buffer it is given and says
+    /// whether more follow. A rebuild's bulk write (the shared SQL calls it; SQLite's has no
+    /// `COPY`).
     #[doc(hidden)]
     pub async fn copy_in(
         conn: &mut sqlx::PgConnection,
         statement: &str,
-        data: &[u8],
+        next: &mut (dyn FnMut(&mut String) -> bool + Send),
     ) -> Result<(), StoreError> {
         let mut copy = conn
             .copy_in_raw(statement)
             .await
             .map_err(ducha_store::sql::err)?;
-        copy.send(data).await.map_err(ducha_store::sql::err)?;
+        let mut buf = String::with_capacity(ducha_store::sql::rebuild::COPY_CHUNK + (64 << 10));
+        loop {
+            buf.clear();
+            let more = next(&mut buf);
+            if !buf.is_empty() {
+                copy.send(buf.as_bytes())
+                    .await
+                    .map_err(ducha_store::sql::err)?;
+            }
+            if !more {
+                break;
+            }
+        }
         copy.finish().await.map_err(ducha_store::sql::err)?;
         Ok(())
     }

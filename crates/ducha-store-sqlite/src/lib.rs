@@ -67,7 +67,7 @@ impl SqliteStore {
     pub async fn copy_in(
         _conn: &mut SqliteConnection,
         statement: &str,
-        _data: &[u8],
+        _next: &mut (dyn FnMut(&mut String) -> bool + Send),
     ) -> Result<(), StoreError> {
         Err(StoreError::Other(
             format!("SQLite has no COPY: {statement}").into(),

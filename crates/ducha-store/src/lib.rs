@@ -181,6 +181,8 @@ pub trait EventStore: Send + Sync {
     async fn recent_item_events(&self, item_id: i64, latest: i64) -> StoreResult<Vec<EventRecord>>;
     /// Events with `seq > after`, in order, at most `limit`.
     async fn events_after(&self, after: i64, limit: i64) -> StoreResult<Vec<EventRecord>>;
+    /// [`EventStore::events_after`] with only what a replay of the derived tables reads.
+    async fn replay_events_after(&self, after: i64, limit: i64) -> StoreResult<Vec<ReplayEvent>>;
     /// The chain's recorded head (seq, hash) and hash algorithm.
     async fn chain_head(&self) -> StoreResult<(i64, String, HashAlgo)>;
     /// Sets the hash algorithm while the chain is empty; returns the algorithm in force.

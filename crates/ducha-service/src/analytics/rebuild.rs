@@ -9,12 +9,12 @@ use ducha_domain::analytics::findings::{self, ChildFacts, FindingDraft, ParentFa
 use ducha_domain::analytics::hops::{self, Derived, Hop, HopFacts, HopKey};
 use ducha_domain::analytics::targets::completion_gaps;
 use ducha_domain::calendar::{WorkCalendar, china_date};
-use ducha_domain::chain::{EventKind, EventRecord};
+use ducha_domain::chain::EventKind;
 use ducha_domain::item::Target;
 use ducha_domain::report::{MetricValue, ReportKind};
 use ducha_store::{
-    AnalyticsTables, AssignmentStatic, HopLogRow, KeptFinding, KindStatRow, StatRow, Store,
-    StoreError, TotalRow,
+    AnalyticsTables, AssignmentStatic, HopLogRow, KeptFinding, KindStatRow, ReplayEvent, StatRow,
+    Store, StoreError, TotalRow,
 };
 use serde::Deserialize;
 use serde_json::Value;
@@ -119,12 +119,15 @@ struct State<'a> {
     cal: &'a WorkCalendar,
     rules: ducha_domain::analytics::AnalyticsRules,
     assignments: HashMap<i64, Replay>,
-    max_id: i64,
     reports: HashMap<i64, PendingReport>,
     helps: HashMap<i64, (i64, usize)>,
     requests: HashMap<i64, DateTime<Utc>>,
     refusals: HashMap<i64, DateTime<Utc>>,
-    log: Vec<HopLogRow>,
+    /// The hop log, each line with the event behind it (the shards' logs merge in event
+    /// order).
+    log: Vec<(i64, HopLogRow)>,
+    /// The event being replayed.
+    seq: i64,
     /// The stall sums by (unit, month, hop) and by (unit, month, source, category, hop), the
     /// strings interned in `names`: as [`ducha_store::add_stat`] and [`ducha_store::add_kind_stat`] add them, without
     /// allocating the key's strings and comparing them in a tree for each of millions of hops.
@@ -135,7 +138,6 @@ struct State<'a> {
     /// Indexes into `findings` of each assignment's share findings, resolved or not (a
     /// decomposition resolves them; scanning every finding for each was quadratic).
     shares: HashMap<i64, Vec<usize>>,
-    events: u64,
 }
 
 /// The payload fields the replay reads, each as the JSON value it holds (absent when the key
@@ -205,7 +207,6 @@ fn ids(p: &Payload) -> Vec<i64> {
 impl State<'_> {
     fn add_statics(&mut self, rows: Vec<AssignmentStatic>) {
         for s in rows {
-            self.max_id = self.max_id.max(s.id);
             let reviewer = s
                 .parent_id
                 .and_then(|p| self.assignments.get(&p).map(|r| r.facts.unit_id))
@@ -277,13 +278,14 @@ impl State<'_> {
                 let key = (s.unit_id, month, r.source, r.category, hop);
                 add(self.kind_sums.entry(key).or_default(), s.days);
             }
-            self.log.push(HopLogRow {
+            let row = HopLogRow {
                 assignment_id: s.assignment_id,
                 unit_id: s.unit_id,
                 hop: s.hop.as_str().to_string(),
                 days: s.days,
                 reason: s.reason.map(|r| r.as_str().to_string()),
-            });
+            };
+            self.log.push((self.seq, row));
         }
     }
 
@@ -304,8 +306,8 @@ impl State<'_> {
     }
 
     /// Replays one event, as the command that recorded it derived its rows.
-    fn event(&mut self, e: &EventRecord) -> ServiceResult<()> {
-        self.events += 1;
+    fn event(&mut self, e: &ReplayEvent) -> ServiceResult<()> {
+        self.seq = e.seq;
         let Ok(kind) = EventKind::from_str(&e.kind) else {
             return Ok(());
         };
@@ -455,7 +457,7 @@ impl State<'_> {
         aid: i64,
         key: &HopKey,
         p: &mut Payload,
-        e: &EventRecord,
+        e: &ReplayEvent,
     ) -> ServiceResult<()> {
         let cal = self.cal;
         let r = &self.assignments[&aid];
@@ -542,7 +544,7 @@ impl State<'_> {
         accepted: bool,
         rep: PendingReport,
         p: &mut Payload,
-        e: &EventRecord,
+        e: &ReplayEvent,
     ) {
         let cal = self.cal;
         let r = &self.assignments[&aid];
@@ -607,87 +609,282 @@ impl State<'_> {
         self.apply(d);
         self.keep(found.into_iter().collect(), e.seq);
     }
+}
 
-    /// The tables replayed so far; the hop log and the findings move out of the state (millions
-    /// of lines not copied) and go back with [`State::restore`] if the replay goes on.
-    fn take_tables(&mut self) -> AnalyticsTables {
-        let name = |k: &u32| self.names.list[*k as usize].clone();
-        // In the order of the sums' keys, as `StatSums` and `KindSums` (trees) would give them.
-        let mut stats: Vec<StatRow> = self
-            .sums
-            .iter()
-            .map(|((unit_id, month, hop), (n, days, max))| StatRow {
-                unit_id: *unit_id,
-                month: name(month),
-                hop: hop.as_str().to_string(),
-                n: *n,
-                days: *days,
-                max: *max,
+/// No shard: an assignment the replay has no row of.
+const NO_SHARD: u8 = u8::MAX;
+
+/// The replay split by item over the machine's cores: an item's assignments, and every event
+/// of them, belong to one shard (an event only ever touches its own item: its assignment,
+/// the assignment's parent, children, reports, help requests, extensions and refusals), so
+/// the shards replay a page side by side and their tables merge afterwards — sums added, the
+/// hop log and the findings in event order, as one replay would have written them.
+struct Shards<'a> {
+    states: Vec<State<'a>>,
+    /// Each assignment's shard, by id ([`NO_SHARD`] for an id without a row): ids are the
+    /// store's dense sequence, so a byte per id up to the largest.
+    shard_of: Vec<u8>,
+    max_id: i64,
+    events: u64,
+    /// Set by [`Shards::take_tables`] for [`Shards::restore`]: the event of each hop-log
+    /// line, and the shard each hop-log line and each finding came from.
+    log_seqs: Vec<i64>,
+    log_from: Vec<u8>,
+    findings_from: Vec<u8>,
+}
+
+/// Sorts `v` by key and adds the sums of equal keys, as one replay's map would have held them.
+fn merged<K: Ord>(mut v: Vec<(K, Sum)>) -> Vec<(K, Sum)> {
+    v.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut out: Vec<(K, Sum)> = Vec::with_capacity(v.len());
+    for (k, s) in v {
+        match out.last_mut() {
+            Some((last, t)) if *last == k => {
+                t.0 += s.0;
+                t.1 += s.1;
+                t.2 = t.2.max(s.2);
+            }
+            _ => out.push((k, s)),
+        }
+    }
+    out
+}
+
+/// Merges lists, each in ascending `seq`, into one in that order (equal seqs keep the order
+/// of the lists); returns it with the list each element came from.
+fn merge_ordered<T>(lists: Vec<Vec<T>>, seq: impl Fn(&T) -> i64) -> (Vec<T>, Vec<u8>) {
+    let total = lists.iter().map(Vec::len).sum();
+    let mut out = Vec::with_capacity(total);
+    let mut from = Vec::with_capacity(total);
+    let mut its: Vec<_> = lists
+        .into_iter()
+        .map(|l| l.into_iter().peekable())
+        .collect();
+    loop {
+        let mut best: Option<(usize, i64)> = None;
+        for (k, it) in its.iter_mut().enumerate() {
+            if let Some(x) = it.peek() {
+                let s = seq(x);
+                if best.is_none_or(|(_, b)| s < b) {
+                    best = Some((k, s));
+                }
+            }
+        }
+        let Some((k, _)) = best else { break };
+        out.extend(its[k].next());
+        from.push(u8::try_from(k).unwrap_or(NO_SHARD));
+    }
+    (out, from)
+}
+
+impl<'a> Shards<'a> {
+    fn new(cal: &'a WorkCalendar, rules: ducha_domain::analytics::AnalyticsRules) -> Self {
+        // At least two, so that the merge is exercised wherever the rebuild runs.
+        let n = std::thread::available_parallelism()
+            .map_or(2, std::num::NonZeroUsize::get)
+            .clamp(2, 8);
+        let states = (0..n)
+            .map(|_| State {
+                cal,
+                rules,
+                assignments: HashMap::default(),
+                reports: HashMap::default(),
+                helps: HashMap::default(),
+                requests: HashMap::default(),
+                refusals: HashMap::default(),
+                log: vec![],
+                seq: 0,
+                sums: HashMap::default(),
+                kind_sums: HashMap::default(),
+                names: Names::default(),
+                findings: vec![],
+                shares: HashMap::default(),
             })
             .collect();
-        stats.sort_unstable_by(|a, b| {
-            (a.unit_id, &a.month, &a.hop).cmp(&(b.unit_id, &b.month, &b.hop))
-        });
-        let mut kinds: Vec<KindStatRow> = self
-            .kind_sums
-            .iter()
-            .map(
-                |((unit_id, month, source, category, hop), (n, days, max))| KindStatRow {
-                    unit_id: *unit_id,
-                    month: name(month),
-                    source: name(source),
-                    category: name(category),
-                    hop: hop.as_str().to_string(),
-                    n: *n,
-                    days: *days,
-                    max: *max,
-                },
-            )
-            .collect();
-        kinds.sort_unstable_by(|a, b| {
-            (a.unit_id, &a.month, &a.source, &a.category, &a.hop).cmp(&(
-                b.unit_id,
-                &b.month,
-                &b.source,
-                &b.category,
-                &b.hop,
-            ))
-        });
-        // The sums over every month, by unit and hop.
-        let mut over: HashMap<(i64, Hop), Sum> = HashMap::default();
-        for ((unit_id, _, hop), (n, days, max)) in &self.sums {
-            let t = over.entry((*unit_id, *hop)).or_default();
-            t.0 += n;
-            t.1 += days;
-            t.2 = t.2.max(*max);
+        Shards {
+            states,
+            shard_of: vec![],
+            max_id: 0,
+            events: 0,
+            log_seqs: vec![],
+            log_from: vec![],
+            findings_from: vec![],
         }
-        let mut totals: Vec<TotalRow> = over
+    }
+
+    fn assignments(&self) -> usize {
+        self.states.iter().map(|s| s.assignments.len()).sum()
+    }
+
+    /// Hands each assignment row to its item's shard (rows come in id order: a parent before
+    /// its children, as [`State::add_statics`] needs).
+    fn add_statics(&mut self, rows: Vec<AssignmentStatic>) -> ServiceResult<()> {
+        let n = self.states.len();
+        let mut parts: Vec<Vec<AssignmentStatic>> = (0..n).map(|_| vec![]).collect();
+        for s in rows {
+            let at = usize::try_from(s.id).map_err(|_| {
+                ServiceError::Store(StoreError::Other(
+                    format!("assignment id {} out of range", s.id).into(),
+                ))
+            })?;
+            let k = usize::try_from(s.item_id.rem_euclid(n as i64)).unwrap_or(0);
+            if self.shard_of.len() <= at {
+                self.shard_of.resize(at + 1, NO_SHARD);
+            }
+            self.shard_of[at] = u8::try_from(k).unwrap_or(0);
+            self.max_id = self.max_id.max(s.id);
+            parts[k].push(s);
+        }
+        for (st, rows) in self.states.iter_mut().zip(parts) {
+            st.add_statics(rows);
+        }
+        Ok(())
+    }
+
+    /// Replays the events of `page` up to `head`, each shard its own on a thread of its own.
+    fn page(&mut self, page: &[ReplayEvent], head: i64) -> ServiceResult<()> {
+        let n = self.states.len();
+        let mut mine: Vec<Vec<&ReplayEvent>> = (0..n)
+            .map(|_| Vec::with_capacity(page.len() / n + 1))
+            .collect();
+        for e in page.iter().filter(|e| e.seq <= head) {
+            self.events += 1;
+            let shard = e
+                .assignment_id
+                .and_then(|a| usize::try_from(a).ok())
+                .and_then(|a| self.shard_of.get(a).copied())
+                .unwrap_or(NO_SHARD);
+            if let Some(list) = mine.get_mut(usize::from(shard)) {
+                list.push(e);
+            }
+        }
+        let replay = |st: &mut State<'_>, events: &[&ReplayEvent]| -> ServiceResult<()> {
+            events.iter().try_for_each(|e| st.event(e))
+        };
+        std::thread::scope(|scope| {
+            let mut work = self.states.iter_mut().zip(&mine);
+            let here = work.next();
+            let others: Vec<_> = work
+                .map(|(st, events)| scope.spawn(move || replay(st, events)))
+                .collect();
+            let mut done = here.map_or(Ok(()), |(st, events)| replay(st, events));
+            for h in others {
+                let r = h.join().unwrap_or_else(|_| {
+                    Err(ServiceError::Store(StoreError::Other(
+                        "a replay thread panicked".into(),
+                    )))
+                });
+                done = done.and(r);
+            }
+            done
+        })
+    }
+
+    /// The tables replayed so far, the shards' merged; the hop log and the findings move out
+    /// of the shards (millions of lines not copied) and go back with [`Shards::restore`] if the
+    /// replay goes on.
+    fn take_tables(&mut self) -> AnalyticsTables {
+        let logs: Vec<_> = self
+            .states
+            .iter_mut()
+            .map(|s| std::mem::take(&mut s.log))
+            .collect();
+        let (log, from) = merge_ordered(logs, |(seq, _)| *seq);
+        self.log_from = from;
+        let (seqs, log): (Vec<i64>, Vec<HopLogRow>) = log.into_iter().unzip();
+        self.log_seqs = seqs;
+        let found: Vec<_> = self
+            .states
+            .iter_mut()
+            .map(|s| std::mem::take(&mut s.findings))
+            .collect();
+        let (findings, from) = merge_ordered(found, |f| f.event_seq);
+        self.findings_from = from;
+        let mut stats: Vec<((i64, &str, &str), Sum)> = vec![];
+        let mut kinds: Vec<((i64, &str, &str, &str, &str), Sum)> = vec![];
+        for st in &self.states {
+            let name = |k: &u32| st.names.list[*k as usize].as_str();
+            stats.extend(
+                st.sums
+                    .iter()
+                    .map(|((u, m, hop), s)| ((*u, name(m), hop.as_str()), *s)),
+            );
+            kinds.extend(st.kind_sums.iter().map(|((u, m, so, c, hop), s)| {
+                ((*u, name(m), name(so), name(c), hop.as_str()), *s)
+            }));
+        }
+        let stats = merged(stats);
+        // The sums over every month, by unit and hop.
+        let totals = merged(
+            stats
+                .iter()
+                .map(|((u, _, hop), s)| ((*u, *hop), *s))
+                .collect(),
+        );
+        let stats: Vec<StatRow> = stats
             .into_iter()
-            .map(|((unit_id, hop), (n, days, max))| TotalRow {
+            .map(|((unit_id, month, hop), (n, days, max))| StatRow {
                 unit_id,
-                hop: hop.as_str().to_string(),
+                month: month.to_string(),
+                hop: hop.to_string(),
                 n,
                 days,
                 max,
             })
             .collect();
-        totals.sort_unstable_by(|a, b| (a.unit_id, &a.hop).cmp(&(b.unit_id, &b.hop)));
-        let mut facts: Vec<HopFacts> = self.assignments.values().map(|r| r.facts.clone()).collect();
+        let kinds: Vec<KindStatRow> = merged(kinds)
+            .into_iter()
+            .map(
+                |((unit_id, month, source, category, hop), (n, days, max))| KindStatRow {
+                    unit_id,
+                    month: month.to_string(),
+                    source: source.to_string(),
+                    category: category.to_string(),
+                    hop: hop.to_string(),
+                    n,
+                    days,
+                    max,
+                },
+            )
+            .collect();
+        let totals: Vec<TotalRow> = totals
+            .into_iter()
+            .map(|((unit_id, hop), (n, days, max))| TotalRow {
+                unit_id,
+                hop: hop.to_string(),
+                n,
+                days,
+                max,
+            })
+            .collect();
+        let mut facts: Vec<HopFacts> = self
+            .states
+            .iter()
+            .flat_map(|s| s.assignments.values().map(|r| r.facts.clone()))
+            .collect();
         facts.sort_by_key(|f| f.assignment_id);
         AnalyticsTables {
             facts,
-            log: std::mem::take(&mut self.log),
+            log,
             stats,
             kinds,
             totals,
-            findings: std::mem::take(&mut self.findings),
+            findings,
         }
     }
 
-    /// Puts back what [`State::take_tables`] moved out.
+    /// Puts back what [`Shards::take_tables`] moved out, each line into its own shard in the
+    /// order it had there.
     fn restore(&mut self, t: AnalyticsTables) {
-        self.log = t.log;
-        self.findings = t.findings;
+        let seqs = std::mem::take(&mut self.log_seqs);
+        let from = std::mem::take(&mut self.log_from);
+        for ((seq, row), k) in seqs.into_iter().zip(t.log).zip(from) {
+            self.states[usize::from(k)].log.push((seq, row));
+        }
+        let from = std::mem::take(&mut self.findings_from);
+        for (f, k) in t.findings.into_iter().zip(from) {
+            self.states[usize::from(k)].findings.push(f);
+        }
     }
 }
 
@@ -697,11 +894,11 @@ fn read_ahead(
     store: Arc<dyn Store>,
     mut after: i64,
     head: i64,
-) -> mpsc::Receiver<Result<Vec<EventRecord>, StoreError>> {
+) -> mpsc::Receiver<Result<Vec<ReplayEvent>, StoreError>> {
     let (tx, rx) = mpsc::channel(READ_AHEAD);
     tokio::spawn(async move {
         while after < head {
-            let page = store.events_after(after, PAGE).await;
+            let page = store.replay_events_after(after, PAGE).await;
             let last = match &page {
                 Ok(p) => p.last().map(|e| e.seq),
                 Err(_) => None,
@@ -737,23 +934,7 @@ impl Services {
         write: bool,
     ) -> ServiceResult<(RebuildStats, AnalyticsTables)> {
         let cal = self.calendar();
-        let mut st = State {
-            cal: &cal,
-            rules: self.config.analytics,
-            assignments: HashMap::default(),
-            max_id: 0,
-            reports: HashMap::default(),
-            helps: HashMap::default(),
-            requests: HashMap::default(),
-            refusals: HashMap::default(),
-            log: vec![],
-            sums: HashMap::default(),
-            kind_sums: HashMap::default(),
-            names: Names::default(),
-            findings: vec![],
-            shares: HashMap::default(),
-            events: 0,
-        };
+        let mut st = Shards::new(&cal, self.config.analytics);
         let mut after = 0;
         for _ in 0..=CATCH_UPS {
             let started = std::time::Instant::now();
@@ -763,8 +944,8 @@ impl Services {
                 if rows.is_empty() {
                     break;
                 }
-                st.add_statics(rows);
-                progress("assignments", st.assignments.len() as u64, 0);
+                st.add_statics(rows)?;
+                progress("assignments", st.assignments() as u64, 0);
             }
             // The next pages are read while this one is replayed (the store's connection
             // thread and the replay on the two cores instead of one after the other).
@@ -773,9 +954,7 @@ impl Services {
                 let page = page?;
                 let Some(last) = page.last() else { break };
                 after = last.seq;
-                for e in page.iter().filter(|e| e.seq <= head) {
-                    st.event(e)?;
-                }
+                st.page(&page, head)?;
                 progress("events", after.min(head) as u64, head as u64);
             }
             after = after.min(head);
@@ -826,5 +1005,95 @@ impl Services {
     /// Every derived analytics table as stored (for the rebuild's equality test and audits).
     pub async fn analytics_tables(&self) -> ServiceResult<AnalyticsTables> {
         Ok(self.store.analytics_tables().await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ducha_domain::analytics::AnalyticsRules;
+    use ducha_domain::analytics::findings::FindingKind;
+
+    fn line(assignment_id: i64) -> HopLogRow {
+        HopLogRow {
+            assignment_id,
+            unit_id: 1,
+            hop: "sign".into(),
+            days: 1,
+            reason: None,
+        }
+    }
+
+    fn finding(assignment_id: i64, event_seq: i64) -> KeptFinding {
+        KeptFinding {
+            draft: FindingDraft {
+                kind: FindingKind::Stall,
+                item_id: 1,
+                assignment_id,
+                unit_id: 1,
+                subject: String::new(),
+                score: 1,
+                args: Value::Null,
+                at: DateTime::UNIX_EPOCH,
+            },
+            event_seq,
+            resolved_at: None,
+        }
+    }
+
+    #[test]
+    fn lists_merge_in_event_order_each_keeping_its_own() {
+        let (out, from) = merge_ordered(vec![vec![1, 4, 4, 9], vec![2, 3, 10], vec![]], |x| *x);
+        assert_eq!(out, vec![1, 2, 3, 4, 4, 9, 10]);
+        assert_eq!(from, vec![0, 1, 1, 0, 0, 0, 1]);
+    }
+
+    #[test]
+    fn equal_keys_add_counts_and_days_and_keep_the_longest() {
+        let m = merged(vec![
+            (("b", 1), (1, 5, 5)),
+            (("a", 1), (2, 3, 2)),
+            (("b", 1), (1, 9, 9)),
+        ]);
+        assert_eq!(m, vec![(("a", 1), (2, 3, 2)), (("b", 1), (2, 14, 9))]);
+    }
+
+    /// A replay that catches up puts back what it took: each shard's lines and findings, in
+    /// the order it had them (its share findings are indexes into its own list).
+    #[test]
+    fn a_restored_replay_has_each_shards_lines_back() {
+        let cal = WorkCalendar::china();
+        let mut sh = Shards::new(&cal, AnalyticsRules::default());
+        for (k, st) in (0_i64..).zip(sh.states.iter_mut()) {
+            for seq in [1, 5, 9] {
+                st.log.push((seq + k, line(100 * k + seq)));
+                st.log.push((seq + k, line(100 * k + seq + 1)));
+            }
+            st.findings.push(finding(100 * k, 3 + 2 * k));
+            st.findings.push(finding(100 * k + 1, 3 + 2 * k));
+        }
+        let held = |sh: &Shards<'_>| -> Vec<(Vec<(i64, i64)>, Vec<(i64, i64)>)> {
+            sh.states
+                .iter()
+                .map(|s| {
+                    (
+                        s.log.iter().map(|(q, l)| (*q, l.assignment_id)).collect(),
+                        s.findings
+                            .iter()
+                            .map(|f| (f.event_seq, f.draft.assignment_id))
+                            .collect(),
+                    )
+                })
+                .collect()
+        };
+        let before = held(&sh);
+        let t = sh.take_tables();
+        assert!(sh.states.iter().all(|s| s.log.is_empty()));
+        let seqs = sh.log_seqs.clone();
+        assert!(seqs.is_sorted(), "{seqs:?}");
+        assert_eq!(t.log.len(), 6 * sh.states.len());
+        assert!(t.findings.is_sorted_by_key(|f| f.event_seq));
+        sh.restore(t);
+        assert_eq!(held(&sh), before);
     }
 }

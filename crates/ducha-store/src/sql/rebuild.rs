@@ -24,7 +24,7 @@ pub const DERIVED: [&str; 6] = [
 /// negative figure as KiB): the rows and indexes of a million assignments fit.
 pub const SQLITE_REBUILD_CACHE_KIB: i64 = 2 * 1024 * 1024;
 
-/// Bytes of `COPY` text sent at once.
+/// Bytes of `COPY` text made and sent at once.
 pub const COPY_CHUNK: usize = 4 << 20;
 
 /// SQLite parameters per multi-row INSERT (its limit is 32,766).
@@ -106,28 +106,32 @@ macro_rules! __sql_rebuild {
             table: &str,
             cols: &[&str],
             rows: &[T],
-            mut row: impl FnMut(&T, &mut Vec<Arg>),
-        ) -> StoreResult<()> {
+            mut row: impl FnMut(&T, &mut Vec<Arg>) + Send,
+        ) -> StoreResult<()>
+        where
+            T: Sync,
+        {
             if rows.is_empty() {
                 return Ok(());
             }
             let mut args = Vec::with_capacity(cols.len());
             if <$db as sqlx::Database>::NAME == "PostgreSQL" {
+                // One COPY, its text made a chunk at a time while the server takes the
+                // chunks before (not a COPY of its own per chunk, the client idle meanwhile).
                 let stmt = format!("COPY {table} ({}) FROM STDIN", cols.join(", "));
-                let mut buf = String::with_capacity(COPY_CHUNK + (64 << 10));
-                for r in rows {
-                    args.clear();
-                    row(r, &mut args);
-                    copy_line(&mut buf, &args);
-                    if buf.len() >= COPY_CHUNK {
-                        <$store>::copy_in(&mut *tx, &stmt, buf.as_bytes()).await?;
-                        buf.clear();
+                let mut rest = rows.iter();
+                let mut next = |buf: &mut String| {
+                    for r in rest.by_ref() {
+                        args.clear();
+                        row(r, &mut args);
+                        copy_line(buf, &args);
+                        if buf.len() >= COPY_CHUNK {
+                            return true;
+                        }
                     }
-                }
-                if !buf.is_empty() {
-                    <$store>::copy_in(&mut *tx, &stmt, buf.as_bytes()).await?;
-                }
-                return Ok(());
+                    false
+                };
+                return <$store>::copy_in(&mut *tx, &stmt, &mut next).await;
             }
             // Anonymous `?`s (SQLite finds a numbered parameter by walking a list of them all),
             // and every full chunk the same text, so the statement is prepared once.
@@ -222,20 +226,30 @@ macro_rules! __sql_rebuild {
         ) -> StoreResult<()> {
             let sqlite = <$db as sqlx::Database>::NAME == "SQLite";
             let mut conn = store.writer_pool().acquire().await.map_err(err)?;
-            let cache: Option<i64> = if sqlite {
-                let c = sqlx::query_scalar::<$db, i64>("PRAGMA cache_size")
+            // SQLite: a page cache for the whole write, and no checkpoint at its commit (the
+            // connection's automatic one would copy the gigabytes the write put in the WAL
+            // into the database file before the commit returns; the background checkpoints
+            // move them, as for every other commit).
+            let saved: Option<(i64, i64)> = if sqlite {
+                let pragma = |name: &'static str| {
+                    sqlx::query_scalar::<$db, i64>(name)
+                };
+                let c = pragma("PRAGMA cache_size").fetch_one(&mut *conn).await.map_err(err)?;
+                let w = pragma("PRAGMA wal_autocheckpoint")
                     .fetch_one(&mut *conn)
                     .await
                     .map_err(err)?;
                 run(&mut conn, format!("PRAGMA cache_size = -{SQLITE_REBUILD_CACHE_KIB}")).await?;
-                Some(c)
+                run(&mut conn, "PRAGMA wal_autocheckpoint = 0".to_string()).await?;
+                Some((c, w))
             } else {
                 None
             };
             let done = replace_in(&mut conn, head_seq, t).await;
-            if let Some(c) = cache {
-                // Back to the connection's own cache, whatever happened (the pages go).
+            if let Some((c, w)) = saved {
+                // Back to the connection's own settings, whatever happened (the pages go).
                 let back = run(&mut conn, format!("PRAGMA cache_size = {c}")).await;
+                let back = back.and(run(&mut conn, format!("PRAGMA wal_autocheckpoint = {w}")).await);
                 done?;
                 back
             } else {

@@ -926,6 +926,26 @@ macro_rules! __sql_writes {
             .map_err(err)?;
             Ok(rows.into_iter().map(Into::into).collect())
         }
+        async fn replay_events_after(
+            &self,
+            after: i64,
+            limit: i64,
+        ) -> StoreResult<Vec<ReplayEvent>> {
+            if <$db as sqlx::Database>::NAME == "SQLite"
+                && let Some(rows) = packed_replay_events_after(self, after, limit).await?
+            {
+                return Ok(rows);
+            }
+            sqlx::query_as::<$db, ReplayEvent>(
+                "SELECT seq, at, kind, assignment_id, payload FROM events WHERE seq > $1 \
+                 ORDER BY seq LIMIT $2",
+            )
+            .bind(after)
+            .bind(limit)
+            .fetch_all(self.reader())
+            .await
+            .map_err(err)
+        }
         async fn chain_head(&self) -> StoreResult<(i64, String, HashAlgo)> {
             let (seq, hash, algo) = sqlx::query_as::<$db, (i64, String, String)>(
                 "SELECT seq, hash, algo FROM event_chain WHERE id = 1",
@@ -984,6 +1004,58 @@ macro_rules! __sql_writes {
             // group_concat keeps the subquery's order in practice, not by contract; and a
             // payload holding a separator would show as a gap or a short row.
             if !rows.is_sorted_by_key(|r| r.seq) {
+                rows.sort_unstable_by_key(|r| r.seq);
+            }
+            let consecutive = rows.windows(2).all(|w| w[1].seq == w[0].seq + 1);
+            let first_ok = rows.first().is_none_or(|r| r.seq > after);
+            Ok((consecutive && first_ok && rows.len() as i64 == n).then_some(rows))
+        }
+
+        /// [`packed_events_after`] with only what a replay reads.
+        async fn packed_replay_events_after(
+            store: &$store,
+            after: i64,
+            limit: i64,
+        ) -> StoreResult<Option<Vec<ReplayEvent>>> {
+            use $crate::reexport::chrono::{DateTime, Utc};
+            let mut d = Dynamic::default();
+            d.sql = format!(
+                "SELECT seq, at, kind, assignment_id, payload FROM events WHERE seq > {} \
+                 ORDER BY seq LIMIT {}",
+                d.arg(Arg::I64(after)),
+                d.arg(Arg::I64(limit))
+            );
+            let cols = ["seq", "at", "kind", "assignment_id", "payload"];
+            let Some((text, n)) = fetch_packed(store, d, &cols).await? else {
+                return Ok(Some(Vec::new()));
+            };
+            let unpack = |line: &str| -> Option<ReplayEvent> {
+                let mut f = line.splitn(5, '\u{1f}');
+                let seq = f.next()?.parse().ok()?;
+                let at = DateTime::parse_from_rfc3339(f.next()?).ok()?.with_timezone(&Utc);
+                let kind = f.next()?.to_string();
+                let assignment_id = match f.next()? {
+                    "" => None,
+                    s => Some(s.parse().ok()?),
+                };
+                let payload = f.next()?.to_string();
+                Some(ReplayEvent {
+                    seq,
+                    at,
+                    kind,
+                    assignment_id,
+                    payload,
+                })
+            };
+            let mut rows = Vec::with_capacity(usize::try_from(limit.clamp(0, 100_000)).unwrap_or(0));
+            for line in text.split('\u{1e}') {
+                match unpack(line) {
+                    Some(r) => rows.push(r),
+                    None => return Ok(None),
+                }
+            }
+            // As for the whole events: the order and the count checked, not assumed.
+            if !rows.is_sorted_by_key(|r: &ReplayEvent| r.seq) {
                 rows.sort_unstable_by_key(|r| r.seq);
             }
             let consecutive = rows.windows(2).all(|w| w[1].seq == w[0].seq + 1);
