@@ -611,19 +611,15 @@ impl State<'_> {
     }
 }
 
-/// No shard: an assignment the replay has no row of.
-const NO_SHARD: u8 = u8::MAX;
-
-/// The replay split by item over the machine's cores: an item's assignments, and every event
-/// of them, belong to one shard (an event only ever touches its own item: its assignment,
-/// the assignment's parent, children, reports, help requests, extensions and refusals), so
-/// the shards replay a page side by side and their tables merge afterwards — sums added, the
-/// hop log and the findings in event order, as one replay would have written them.
+/// The replay split by item over the machine's cores (at least two, at most eight): an item's
+/// assignments, and every event of them, belong to one shard (an event only ever touches its
+/// own item: its assignment, the assignment's parent, children, reports, help requests,
+/// extensions and refusals), so the shards replay a page side by side and their tables merge
+/// afterwards — sums added, the hop log and the findings in event order, as one replay would
+/// have written them.
 struct Shards<'a> {
     states: Vec<State<'a>>,
-    /// Each assignment's shard, by id ([`NO_SHARD`] for an id without a row): ids are the
-    /// store's dense sequence, so a byte per id up to the largest.
-    shard_of: Vec<u8>,
+    /// The largest assignment id read.
     max_id: i64,
     events: u64,
     /// Set by [`Shards::take_tables`] for [`Shards::restore`]: the event of each hop-log
@@ -632,6 +628,9 @@ struct Shards<'a> {
     log_from: Vec<u8>,
     findings_from: Vec<u8>,
 }
+
+/// A sum's key by unit, month, source, category and hop, as names.
+type KindKey<'s> = (i64, &'s str, &'s str, &'s str, &'s str);
 
 /// Sorts `v` by key and adds the sums of equal keys, as one replay's map would have held them.
 fn merged<K: Ord>(mut v: Vec<(K, Sum)>) -> Vec<(K, Sum)> {
@@ -672,7 +671,7 @@ fn merge_ordered<T>(lists: Vec<Vec<T>>, seq: impl Fn(&T) -> i64) -> (Vec<T>, Vec
         }
         let Some((k, _)) = best else { break };
         out.extend(its[k].next());
-        from.push(u8::try_from(k).unwrap_or(NO_SHARD));
+        from.push(u8::try_from(k).unwrap_or(u8::MAX));
     }
     (out, from)
 }
@@ -703,7 +702,6 @@ impl<'a> Shards<'a> {
             .collect();
         Shards {
             states,
-            shard_of: vec![],
             max_id: 0,
             events: 0,
             log_seqs: vec![],
@@ -716,29 +714,23 @@ impl<'a> Shards<'a> {
         self.states.iter().map(|s| s.assignments.len()).sum()
     }
 
+    /// The shard of an item's assignments and events.
+    fn shard(&self, item_id: i64) -> usize {
+        // `rem_euclid` of a positive count is below it.
+        usize::try_from(item_id.rem_euclid(self.states.len() as i64)).unwrap_or(0)
+    }
+
     /// Hands each assignment row to its item's shard (rows come in id order: a parent before
     /// its children, as [`State::add_statics`] needs).
-    fn add_statics(&mut self, rows: Vec<AssignmentStatic>) -> ServiceResult<()> {
-        let n = self.states.len();
-        let mut parts: Vec<Vec<AssignmentStatic>> = (0..n).map(|_| vec![]).collect();
+    fn add_statics(&mut self, rows: Vec<AssignmentStatic>) {
+        let mut parts: Vec<Vec<AssignmentStatic>> = self.states.iter().map(|_| vec![]).collect();
         for s in rows {
-            let at = usize::try_from(s.id).map_err(|_| {
-                ServiceError::Store(StoreError::Other(
-                    format!("assignment id {} out of range", s.id).into(),
-                ))
-            })?;
-            let k = usize::try_from(s.item_id.rem_euclid(n as i64)).unwrap_or(0);
-            if self.shard_of.len() <= at {
-                self.shard_of.resize(at + 1, NO_SHARD);
-            }
-            self.shard_of[at] = u8::try_from(k).unwrap_or(0);
             self.max_id = self.max_id.max(s.id);
-            parts[k].push(s);
+            parts[self.shard(s.item_id)].push(s);
         }
         for (st, rows) in self.states.iter_mut().zip(parts) {
             st.add_statics(rows);
         }
-        Ok(())
     }
 
     /// Replays the events of `page` up to `head`, each shard its own on a thread of its own.
@@ -749,13 +741,18 @@ impl<'a> Shards<'a> {
             .collect();
         for e in page.iter().filter(|e| e.seq <= head) {
             self.events += 1;
-            let shard = e
-                .assignment_id
-                .and_then(|a| usize::try_from(a).ok())
-                .and_then(|a| self.shard_of.get(a).copied())
-                .unwrap_or(NO_SHARD);
-            if let Some(list) = mine.get_mut(usize::from(shard)) {
-                list.push(e);
+            // By the event's item; one without (never written with an assignment) goes to
+            // the shard that holds its assignment, if any.
+            let shard = match (e.item_id, e.assignment_id) {
+                (Some(item), _) => Some(self.shard(item)),
+                (None, Some(a)) => self
+                    .states
+                    .iter()
+                    .position(|s| s.assignments.contains_key(&a)),
+                (None, None) => None,
+            };
+            if let Some(k) = shard {
+                mine[k].push(e);
             }
         }
         let replay = |st: &mut State<'_>, events: &[&ReplayEvent]| -> ServiceResult<()> {
@@ -781,7 +778,7 @@ impl<'a> Shards<'a> {
     }
 
     /// The tables replayed so far, the shards' merged; the hop log and the findings move out
-    /// of the shards (millions of lines not copied) and go back with [`Shards::restore`] if the
+    /// of the shards (millions of lines moved, not cloned) and go back with [`Shards::restore`] if the
     /// replay goes on.
     fn take_tables(&mut self) -> AnalyticsTables {
         let logs: Vec<_> = self
@@ -801,7 +798,7 @@ impl<'a> Shards<'a> {
         let (findings, from) = merge_ordered(found, |f| f.event_seq);
         self.findings_from = from;
         let mut stats: Vec<((i64, &str, &str), Sum)> = vec![];
-        let mut kinds: Vec<((i64, &str, &str, &str, &str), Sum)> = vec![];
+        let mut kinds: Vec<(KindKey<'_>, Sum)> = vec![];
         for st in &self.states {
             let name = |k: &u32| st.names.list[*k as usize].as_str();
             stats.extend(
@@ -944,7 +941,7 @@ impl Services {
                 if rows.is_empty() {
                     break;
                 }
-                st.add_statics(rows)?;
+                st.add_statics(rows);
                 progress("assignments", st.assignments() as u64, 0);
             }
             // The next pages are read while this one is replayed (the store's connection
@@ -1072,7 +1069,9 @@ mod tests {
             st.findings.push(finding(100 * k, 3 + 2 * k));
             st.findings.push(finding(100 * k + 1, 3 + 2 * k));
         }
-        let held = |sh: &Shards<'_>| -> Vec<(Vec<(i64, i64)>, Vec<(i64, i64)>)> {
+        // Each shard's (seq, assignment) of its lines and of its findings.
+        type Held = Vec<(Vec<(i64, i64)>, Vec<(i64, i64)>)>;
+        let held = |sh: &Shards<'_>| -> Held {
             sh.states
                 .iter()
                 .map(|s| {

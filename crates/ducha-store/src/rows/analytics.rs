@@ -381,6 +381,8 @@ pub struct ReplayEvent {
     pub at: DateTime<Utc>,
     /// What happened (an event kind's name).
     pub kind: String,
+    /// The item concerned.
+    pub item_id: Option<i64>,
     /// The assignment concerned.
     pub assignment_id: Option<i64>,
     /// Details as JSON text.

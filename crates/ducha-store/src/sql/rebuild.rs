@@ -226,30 +226,20 @@ macro_rules! __sql_rebuild {
         ) -> StoreResult<()> {
             let sqlite = <$db as sqlx::Database>::NAME == "SQLite";
             let mut conn = store.writer_pool().acquire().await.map_err(err)?;
-            // SQLite: a page cache for the whole write, and no checkpoint at its commit (the
-            // connection's automatic one would copy the gigabytes the write put in the WAL
-            // into the database file before the commit returns; the background checkpoints
-            // move them, as for every other commit).
-            let saved: Option<(i64, i64)> = if sqlite {
-                let pragma = |name: &'static str| {
-                    sqlx::query_scalar::<$db, i64>(name)
-                };
-                let c = pragma("PRAGMA cache_size").fetch_one(&mut *conn).await.map_err(err)?;
-                let w = pragma("PRAGMA wal_autocheckpoint")
+            let cache: Option<i64> = if sqlite {
+                let c = sqlx::query_scalar::<$db, i64>("PRAGMA cache_size")
                     .fetch_one(&mut *conn)
                     .await
                     .map_err(err)?;
                 run(&mut conn, format!("PRAGMA cache_size = -{SQLITE_REBUILD_CACHE_KIB}")).await?;
-                run(&mut conn, "PRAGMA wal_autocheckpoint = 0".to_string()).await?;
-                Some((c, w))
+                Some(c)
             } else {
                 None
             };
             let done = replace_in(&mut conn, head_seq, t).await;
-            if let Some((c, w)) = saved {
-                // Back to the connection's own settings, whatever happened (the pages go).
+            if let Some(c) = cache {
+                // Back to the connection's own cache, whatever happened (the pages go).
                 let back = run(&mut conn, format!("PRAGMA cache_size = {c}")).await;
-                let back = back.and(run(&mut conn, format!("PRAGMA wal_autocheckpoint = {w}")).await);
                 done?;
                 back
             } else {
@@ -498,7 +488,7 @@ macro_rules! __sql_rebuild {
             // 21.7 s at full size; the indexes made again over the whole table cost 10.7 s).
             // PostgreSQL would write each deleted row to the WAL (a 22 s commit at full size):
             // it sets the other sources' rows aside, empties the table and puts them back
-            // (3.4 s for 793,000 rows against 8.6 s to derive them again), its indexes
+            // (1–2 s for 793,000 rows against 8.6 s to derive them again), its indexes
             // dropped meanwhile.
             let (derived, kept): (Vec<FactSource>, Vec<FactSource>) =
                 FactSource::ALL.into_iter().partition(|s| s.reads_analytics());

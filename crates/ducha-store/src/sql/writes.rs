@@ -937,8 +937,8 @@ macro_rules! __sql_writes {
                 return Ok(rows);
             }
             sqlx::query_as::<$db, ReplayEvent>(
-                "SELECT seq, at, kind, assignment_id, payload FROM events WHERE seq > $1 \
-                 ORDER BY seq LIMIT $2",
+                "SELECT seq, at, kind, item_id, assignment_id, payload FROM events \
+                 WHERE seq > $1 ORDER BY seq LIMIT $2",
             )
             .bind(after)
             .bind(limit)
@@ -979,36 +979,11 @@ macro_rules! __sql_writes {
             after: i64,
             limit: i64,
         ) -> StoreResult<Option<Vec<EventRecord>>> {
-            // `%s` throughout; a NULL prints as nothing (ids are never empty otherwise).
-            let mut d = Dynamic::default();
-            d.sql = format!(
-                "SELECT {EVENT_COLS} FROM events WHERE seq > {} ORDER BY seq LIMIT {}",
-                d.arg(Arg::I64(after)),
-                d.arg(Arg::I64(limit))
-            );
             let cols = [
                 "seq", "at", "actor_user", "actor_unit", "kind", "item_id", "assignment_id",
                 "unit_id", "prev_hash", "hash", "payload",
             ];
-            let Some((text, n)) = fetch_packed(store, d, &cols).await? else {
-                return Ok(Some(Vec::new()));
-            };
-            let mut rows: Vec<EventRecord> =
-                Vec::with_capacity(usize::try_from(limit.clamp(0, 100_000)).unwrap_or(0));
-            for line in text.split('\u{1e}') {
-                match unpack_event(line) {
-                    Some(r) => rows.push(r),
-                    None => return Ok(None),
-                }
-            }
-            // group_concat keeps the subquery's order in practice, not by contract; and a
-            // payload holding a separator would show as a gap or a short row.
-            if !rows.is_sorted_by_key(|r| r.seq) {
-                rows.sort_unstable_by_key(|r| r.seq);
-            }
-            let consecutive = rows.windows(2).all(|w| w[1].seq == w[0].seq + 1);
-            let first_ok = rows.first().is_none_or(|r| r.seq > after);
-            Ok((consecutive && first_ok && rows.len() as i64 == n).then_some(rows))
+            packed_page(store, &cols, after, limit, unpack_event, |r| r.seq).await
         }
 
         /// [`packed_events_after`] with only what a replay reads.
@@ -1017,50 +992,72 @@ macro_rules! __sql_writes {
             after: i64,
             limit: i64,
         ) -> StoreResult<Option<Vec<ReplayEvent>>> {
-            use $crate::reexport::chrono::{DateTime, Utc};
+            let cols = ["seq", "at", "kind", "item_id", "assignment_id", "payload"];
+            packed_page(store, &cols, after, limit, unpack_replay_event, |r| r.seq).await
+        }
+
+        /// The events after `after` (at most `limit`), columns `cols` (the payload last),
+        /// packed into one text and each row decoded by `unpack`: `None` when a row does not
+        /// read back, or the page is not the consecutive run of events asked for.
+        async fn packed_page<T>(
+            store: &$store,
+            cols: &[&str],
+            after: i64,
+            limit: i64,
+            unpack: fn(&str) -> Option<T>,
+            seq: fn(&T) -> i64,
+        ) -> StoreResult<Option<Vec<T>>> {
+            // `%s` throughout; a NULL prints as nothing (ids are never empty otherwise).
             let mut d = Dynamic::default();
             d.sql = format!(
-                "SELECT seq, at, kind, assignment_id, payload FROM events WHERE seq > {} \
-                 ORDER BY seq LIMIT {}",
+                "SELECT {} FROM events WHERE seq > {} ORDER BY seq LIMIT {}",
+                cols.join(", "),
                 d.arg(Arg::I64(after)),
                 d.arg(Arg::I64(limit))
             );
-            let cols = ["seq", "at", "kind", "assignment_id", "payload"];
-            let Some((text, n)) = fetch_packed(store, d, &cols).await? else {
+            let Some((text, n)) = fetch_packed(store, d, cols).await? else {
                 return Ok(Some(Vec::new()));
             };
-            let unpack = |line: &str| -> Option<ReplayEvent> {
-                let mut f = line.splitn(5, '\u{1f}');
-                let seq = f.next()?.parse().ok()?;
-                let at = DateTime::parse_from_rfc3339(f.next()?).ok()?.with_timezone(&Utc);
-                let kind = f.next()?.to_string();
-                let assignment_id = match f.next()? {
-                    "" => None,
-                    s => Some(s.parse().ok()?),
-                };
-                let payload = f.next()?.to_string();
-                Some(ReplayEvent {
-                    seq,
-                    at,
-                    kind,
-                    assignment_id,
-                    payload,
-                })
-            };
-            let mut rows = Vec::with_capacity(usize::try_from(limit.clamp(0, 100_000)).unwrap_or(0));
+            let mut rows: Vec<T> =
+                Vec::with_capacity(usize::try_from(limit.clamp(0, 100_000)).unwrap_or(0));
             for line in text.split('\u{1e}') {
                 match unpack(line) {
                     Some(r) => rows.push(r),
                     None => return Ok(None),
                 }
             }
-            // As for the whole events: the order and the count checked, not assumed.
-            if !rows.is_sorted_by_key(|r: &ReplayEvent| r.seq) {
-                rows.sort_unstable_by_key(|r| r.seq);
+            // group_concat keeps the subquery's order in practice, not by contract; and a
+            // payload holding a separator would show as a gap or a short row.
+            if !rows.is_sorted_by_key(seq) {
+                rows.sort_unstable_by_key(seq);
             }
-            let consecutive = rows.windows(2).all(|w| w[1].seq == w[0].seq + 1);
-            let first_ok = rows.first().is_none_or(|r| r.seq > after);
+            let consecutive = rows.windows(2).all(|w| seq(&w[1]) == seq(&w[0]) + 1);
+            let first_ok = rows.first().is_none_or(|r| seq(r) > after);
             Ok((consecutive && first_ok && rows.len() as i64 == n).then_some(rows))
+        }
+
+        /// An optional id of a packed row: empty for NULL; `None` if it does not read back.
+        fn packed_id(s: &str) -> Option<Option<i64>> {
+            match s {
+                "" => Some(None),
+                s => s.parse().ok().map(Some),
+            }
+        }
+
+        /// One packed event as a replay reads it.
+        fn unpack_replay_event(line: &str) -> Option<ReplayEvent> {
+            use $crate::reexport::chrono::{DateTime, Utc};
+            let mut f = line.splitn(6, '\u{1f}');
+            let mut next = || f.next();
+            let opt = packed_id;
+            Some(ReplayEvent {
+                seq: next()?.parse().ok()?,
+                at: DateTime::parse_from_rfc3339(next()?).ok()?.with_timezone(&Utc),
+                kind: next()?.to_string(),
+                item_id: opt(next()?)?,
+                assignment_id: opt(next()?)?,
+                payload: next()?.to_string(),
+            })
         }
 
         /// One packed event, decoded as sqlx decodes the typed row.
@@ -1068,12 +1065,7 @@ macro_rules! __sql_writes {
             use $crate::reexport::chrono::{DateTime, Utc};
             let mut f = line.splitn(11, '\u{1f}');
             let mut next = || f.next();
-            let opt = |s: &str| -> Option<Option<i64>> {
-                match s {
-                    "" => Some(None),
-                    s => s.parse().ok().map(Some),
-                }
-            };
+            let opt = packed_id;
             let seq = next()?.parse().ok()?;
             let at = DateTime::parse_from_rfc3339(next()?).ok()?.with_timezone(&Utc);
             let actor_user = opt(next()?)?;
